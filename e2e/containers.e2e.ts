@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect as pwExpect } from './expect';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, loadLab, startHeadless, type Headless, type Lab } from './harness';
+
+// The foundation end to end: log in to headless mode, add the lab host over SSH (agent auth),
+// accept its host key after comparing the fingerprint, see the compose project's containers
+// grouped, stop one and start it again — all against the real lab engine and sshd.
+let lab: Lab;
+let server: Headless;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  lab = loadLab();
+  server = await startHeadless({ SSH_AUTH_SOCK: lab.agentSock });
+  browser = await launchChromium();
+  page = await browser.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('headless mode', () => {
+  it('refuses a wrong token and requests without a session', async () => {
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    const bad = await p.goto(`${server.origin}/login?token=not-the-token`);
+    expect(bad?.status()).toBe(401);
+    await pwExpect(p.getByText('login URL')).toBeVisible();
+    const root = await p.goto(`${server.origin}/`);
+    expect(root?.status()).toBe(401);
+    await ctx.close();
+  });
+
+  it('adds the lab host, trusts its key, and stops and starts a compose container', async () => {
+    const res = await page.goto(server.loginUrl);
+    expect(res?.status()).toBe(200);
+
+    await page.getByRole('button', { name: 'Hosts', exact: true }).click();
+    await page.getByRole('button', { name: 'Add host' }).first().click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name', { exact: true }).fill('lab');
+    await dialog.getByLabel('Address', { exact: true }).fill(`root@${lab.ssh.host}:${lab.ssh.port}`);
+    await pwExpect(dialog.getByLabel('Use ssh-agent')).toBeChecked();
+    await dialog.getByRole('button', { name: 'Save' }).click();
+
+    // Unknown host key: the connection waits until the user compares and accepts the fingerprint.
+    const verify = page.getByRole('dialog', { name: 'Verify host key' });
+    await pwExpect(verify).toBeVisible({ timeout: 20_000 });
+    await pwExpect(verify.getByTestId('hostkey-fingerprint')).toHaveText(lab.ssh.hostKeyFingerprint);
+    await verify.getByRole('button', { name: 'Trust and connect' }).click();
+
+    await page.getByRole('button', { name: 'Containers', exact: true }).click();
+    const host = page.locator('[data-testid="host-section"][data-host="lab"]');
+    const project = host.locator(`[data-testid="project-group"][data-project="${lab.compose.project}"]`);
+    await pwExpect(project).toBeVisible({ timeout: 20_000 });
+    for (const service of lab.compose.services) {
+      await pwExpect(project.locator(`[data-testid="container-row"][data-name="${lab.compose.project}_${service}_1"]`)).toBeVisible();
+    }
+
+    const worker = project.locator(`[data-testid="container-row"][data-name="${lab.compose.project}_worker_1"]`);
+    await pwExpect(worker).toHaveAttribute('data-state', 'running');
+    await worker.getByRole('button', { name: `Stop ${lab.compose.project}_worker_1` }).click();
+    await pwExpect(worker).toHaveAttribute('data-state', 'exited', { timeout: 30_000 });
+    await page.screenshot({ path: 'e2e/screenshots/containers-stopped.png', fullPage: true });
+
+    await worker.getByRole('button', { name: `Start ${lab.compose.project}_worker_1` }).click();
+    await pwExpect(worker).toHaveAttribute('data-state', 'running', { timeout: 30_000 });
+    await page.screenshot({ path: 'e2e/screenshots/containers.png', fullPage: true });
+  });
+});

@@ -1,0 +1,78 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+
+/** The lab's facts, written by `npm run lab` (scripts/lab.sh). */
+export interface Lab {
+  dir: string;
+  engine2: { socket: string };
+  ssh: { host: string; port: number; noForwardPort: number; hostKeyFingerprint: string };
+  keys: { plain: string; passphrase: string; passphraseText: string };
+  agentSock: string;
+  compose: { project: string; services: string[] };
+}
+
+export function loadLab(): Lab {
+  const file = process.env.HOMEPORT_LAB ?? '/var/tmp/homeport-lab/lab.json';
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Lab;
+  } catch {
+    throw new Error(`The test lab is not up (${file} missing): run \`npm run lab\` first.`);
+  }
+}
+
+export interface Headless {
+  loginUrl: string;
+  origin: string;
+  dataDir: string;
+  home: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the built headless server (`out/main/server.js`) on a free port with its own data folder and HOME. */
+export async function startHeadless(env: Record<string, string> = {}): Promise<Headless> {
+  const root = path.resolve(import.meta.dirname, '..');
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'homeport-e2e-data-'));
+  const home = mkdtempSync(path.join(os.tmpdir(), 'homeport-e2e-home-'));
+  const child: ChildProcess = spawn(process.execPath, [path.join(root, 'out/main/server.js'), '--port', '0', '--data-dir', dataDir], {
+    cwd: root,
+    env: { ...process.env, HOME: home, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const loginUrl = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`headless server did not start:\n${stderr}`)), 20_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /Homeport is running: (\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`headless server exited with ${code}:\n${stderr}`)));
+  });
+  return {
+    loginUrl,
+    origin: new URL(loginUrl).origin,
+    dataDir,
+    home,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}

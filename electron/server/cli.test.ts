@@ -1,0 +1,67 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// The CLI as a user runs it (from source through tsx; `npm run serve` runs the same file built):
+// one stdout line with the login URL, a working login, a clean exit on SIGTERM.
+const repo = resolve(import.meta.dirname, '../..');
+const root = mkdtempSync(join(tmpdir(), 'homeport-cli-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function start(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/server/cli.ts', ...args], {
+    cwd: repo,
+    env: { ...process.env, HOME: join(root, 'home'), HOMEPORT_DATA_DIR: join(root, 'data'), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
+  return { child, exited, out: () => stdout, err: () => stderr };
+}
+
+describe('headless CLI', () => {
+  it('prints exactly one login line, serves the login, and exits 0 on SIGTERM', async () => {
+    const p = start(['--port', '0', '--static-dir', join(root, 'no-ui')]);
+    const deadline = Date.now() + 20_000;
+    while (!p.out().includes('\n') && Date.now() < deadline) {
+      if (p.child.exitCode !== null) throw new Error(`exited early: ${p.err()}`);
+      await new Promise((ok) => setTimeout(ok, 50));
+    }
+    const lines = p.out().trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    const m = /^Homeport is running: (http:\/\/127\.0\.0\.1:\d+\/login\?token=([0-9a-f]{64}))$/.exec(lines[0]!);
+    expect(m, p.out()).not.toBeNull();
+
+    const login = await fetch(m![1]!, { redirect: 'manual' });
+    expect(login.status).toBe(303);
+    const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+    // No UI built in that folder: a hint page, not a crash.
+    const page = await fetch(new URL('/', m![1]!), { headers: { cookie } });
+    expect(page.status).toBe(503);
+    expect(await page.text()).toContain('npm run build');
+
+    expect(statSync(join(root, 'data', 'secret.key')).mode & 0o777).toBe(0o600);
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+    expect(p.out().trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('refuses a short token with a usage error (exit 2) and warns loudly off loopback', async () => {
+    const short = start(['--token', 'short']);
+    expect(await short.exited).toBe(2);
+    expect(short.err()).toContain('at least 16 characters');
+    expect(short.out()).toBe('');
+
+    const wide = start(['--port', '0', '--host', '0.0.0.0']);
+    while (!wide.out().includes('\n') && wide.child.exitCode === null) await new Promise((ok) => setTimeout(ok, 50));
+    expect(wide.err()).toContain('WARNING: Homeport is listening on 0.0.0.0, not on loopback');
+    expect(wide.out()).toMatch(/^Homeport is running: http:\/\/127\.0\.0\.1:\d+\/login\?token=/);
+    wide.child.kill('SIGINT');
+    expect(await wide.exited).toBe(0);
+  });
+});

@@ -1,0 +1,31 @@
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { createConfStore } from '../services/platform/conf-store';
+import { createKeyFileSecretBox } from '../services/platform/key-file-secret-box';
+import type { Logger, Platform } from '../services/platform/platform';
+
+export interface HeadlessPlatformOptions {
+  dataDir: string;
+  version: string;
+  logger: Logger;
+  /** Defaults to the user's home (tests pass a temporary one so they never read the real ~/.ssh). */
+  homeDir?: string;
+  /** Defaults to SSH_AUTH_SOCK. */
+  agentSocket?: string | null;
+}
+
+/** The Platform of headless mode and of tests: a key-file SecretBox and a conf DocumentStore. */
+export function createHeadlessPlatform(opts: HeadlessPlatformOptions): Platform {
+  // 0700: settings, the sealed vault and the key file live here.
+  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  return {
+    mode: 'headless',
+    version: opts.version,
+    dataDir: opts.dataDir,
+    homeDir: opts.homeDir ?? homedir(),
+    agentSocket: opts.agentSocket !== undefined ? opts.agentSocket : process.env.SSH_AUTH_SOCK || null,
+    secrets: createKeyFileSecretBox(opts.dataDir),
+    store: createConfStore(opts.dataDir),
+    logger: opts.logger,
+  };
+}

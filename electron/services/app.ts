@@ -1,0 +1,68 @@
+import path from 'node:path';
+import { EngineHub } from './engines/engine-hub';
+import { HostsManager } from './hosts/hosts-service';
+import { KeysManager } from './hosts/keys-service';
+import type { Platform } from './platform/platform';
+import { createDispatcher, type ContractImpl, type Dispatch } from './rpc/dispatcher';
+import { EventBus, type ClientId } from './rpc/event-bus';
+import { KeyVault } from './ssh/key-vault';
+import { KnownHosts } from './ssh/known-hosts';
+import { StreamsManager } from './streams/streams-service';
+
+export interface Services {
+  impl: ContractImpl;
+  events: EventBus;
+  /** The handler table: allowlist, validation, envelope. Transports call only this. */
+  dispatch: Dispatch;
+  hosts: HostsManager;
+  engines: EngineHub;
+  /** A UI client went away (window closed, WebSocket dropped): close the streams it owned. */
+  clientGone(clientId: ClientId): void;
+  dispose(): Promise<void>;
+}
+
+/** Builds every service from what the host process provides, and connects the saved hosts. */
+export async function createServices(platform: Platform): Promise<Services> {
+  const events = new EventBus();
+  const engines = new EngineHub(events, platform.logger);
+  const knownHosts = new KnownHosts({ store: platform.store, userKnownHostsFile: path.join(platform.homeDir, '.ssh', 'known_hosts') });
+  const vault = new KeyVault(platform.store, platform.secrets);
+  const hosts = new HostsManager(platform, knownHosts, vault, engines, events);
+  const keys = new KeysManager(vault, events, platform.homeDir, (id) => hosts.forgetKey(id));
+  const streams = new StreamsManager(engines, events);
+
+  const impl: ContractImpl = {
+    app: {
+      info: async () => ({ version: platform.version, mode: platform.mode, platform: process.platform, dataDir: platform.dataDir }),
+    },
+    // Class instances serve as they are: the dispatcher binds each method to its service.
+    hosts,
+    keys,
+    containers: {
+      list: async () => engines.list(),
+      start: (ref) => engines.start(ref),
+      stop: (ref) => engines.stop(ref),
+      restart: (ref) => engines.restart(ref),
+      remove: (input) => engines.remove(input),
+    },
+    streams: {
+      open: (input, ctx) => streams.open(input, ctx),
+      close: (input, ctx) => streams.close(input, ctx),
+    },
+  };
+
+  hosts.startAll();
+  return {
+    impl,
+    events,
+    dispatch: createDispatcher(impl, platform.logger),
+    hosts,
+    engines,
+    clientGone: (clientId) => streams.clientGone(clientId),
+    dispose: async () => {
+      streams.dispose();
+      engines.dispose();
+      hosts.dispose();
+    },
+  };
+}

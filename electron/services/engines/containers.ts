@@ -1,0 +1,121 @@
+import type Dockerode from 'dockerode';
+import type { ContainerInfo, ContainerStateName, EngineEventInfo, HostId, PortInfo } from '../../../shared/contract';
+
+const STATES: ReadonlySet<string> = new Set(['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead']);
+
+/** Engine list entry → the DTO the UI sees (plain data; labels other than compose's stay behind). */
+export function toContainerInfo(hostId: HostId, c: Dockerode.ContainerInfo): ContainerInfo {
+  const labels = c.Labels ?? {};
+  const name = (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, '');
+  return {
+    id: c.Id,
+    hostId,
+    name,
+    image: c.Image,
+    state: (STATES.has(c.State) ? c.State : 'dead') as ContainerStateName,
+    status: c.Status,
+    ports: toPorts(c.Ports ?? []),
+    project: labels['com.docker.compose.project'] ?? null,
+    service: labels['com.docker.compose.service'] ?? null,
+    createdAt: c.Created * 1000,
+  };
+}
+
+/** Docker lists a port once per address family (0.0.0.0 and ::); show it once. */
+export function toPorts(ports: Dockerode.Port[]): PortInfo[] {
+  const seen = new Set<string>();
+  const out: PortInfo[] = [];
+  for (const p of ports) {
+    const ip = p.IP === '::' ? '0.0.0.0' : (p.IP ?? '');
+    const key = `${ip}|${p.PrivatePort}|${p.PublicPort ?? ''}|${p.Type}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({
+      ip,
+      privatePort: p.PrivatePort,
+      publicPort: p.PublicPort ?? null,
+      protocol: (p.Type === 'udp' || p.Type === 'sctp' ? p.Type : 'tcp') as PortInfo['protocol'],
+    });
+  }
+  return out.sort((a, b) => (a.publicPort ?? 0) - (b.publicPort ?? 0) || a.privatePort - b.privatePort);
+}
+
+export function sortContainers(list: ContainerInfo[]): ContainerInfo[] {
+  return list.sort((a, b) => (a.project ?? '\uffff').localeCompare(b.project ?? '\uffff') || a.name.localeCompare(b.name));
+}
+
+interface RawEvent {
+  Type?: string;
+  Action?: string;
+  status?: string;
+  id?: string;
+  time?: number;
+  timeNano?: number;
+  Actor?: { ID?: string; Attributes?: Record<string, string> };
+}
+
+export function toEngineEvent(hostId: HostId, e: RawEvent): EngineEventInfo {
+  return {
+    hostId,
+    time: e.timeNano ? Math.floor(e.timeNano / 1e6) : (e.time ?? 0) * 1000,
+    type: e.Type ?? 'unknown',
+    action: e.Action ?? e.status ?? '',
+    actorId: e.Actor?.ID ?? e.id ?? '',
+    name: e.Actor?.Attributes?.name ?? null,
+  };
+}
+
+/**
+ * Follows the engine's event stream (`GET /events`) over the host's connection: the container
+ * list is refreshed when the engine says something changed — never by polling.
+ */
+export class EngineEventStream {
+  private stream: NodeJS.ReadableStream | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly docker: Dockerode,
+    private readonly onEvent: (e: RawEvent) => void,
+    private readonly onEnd: (error: Error | null) => void,
+  ) {}
+
+  async open(): Promise<void> {
+    const stream = (await this.docker.getEvents({})) as NodeJS.ReadableStream;
+    if (this.closed) {
+      (stream as unknown as { destroy(): void }).destroy();
+      return;
+    }
+    this.stream = stream;
+    let buf = '';
+    stream.on('data', (chunk: Buffer) => {
+      buf += chunk.toString('utf8');
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl).trim();
+        buf = buf.slice(nl + 1);
+        if (!line) continue;
+        try {
+          this.onEvent(JSON.parse(line) as RawEvent);
+        } catch {
+          // a malformed line from the engine is skipped; the next event refreshes anyway
+        }
+      }
+    });
+    stream.on('error', (e: Error) => this.finish(e));
+    stream.on('end', () => this.finish(null));
+    stream.on('close', () => this.finish(null));
+  }
+
+  close(): void {
+    this.closed = true;
+    const s = this.stream as unknown as { destroy?: () => void } | null;
+    this.stream = null;
+    s?.destroy?.();
+  }
+
+  private finish(error: Error | null): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onEnd(error);
+  }
+}

@@ -1,0 +1,187 @@
+import type Dockerode from 'dockerode';
+import {
+  HomeportError,
+  type ContainerInfo,
+  type ContainerRef,
+  type EngineEventInfo,
+  type HostContainersInfo,
+  type HostId,
+  type RemoveContainerInput,
+} from '../../../shared/contract';
+import type { Logger } from '../platform/platform';
+import type { EventBus } from '../rpc/event-bus';
+import { engineErrorInfo, type Link } from '../hosts/host-connection';
+import { EngineEventStream, sortContainers, toContainerInfo, toEngineEvent } from './containers';
+
+interface EngineState {
+  link: Link | null;
+  containers: ContainerInfo[];
+  error: HostContainersInfo['error'];
+  loading: boolean;
+  events: EngineEventStream | null;
+  refreshing: Promise<void> | null;
+  dirty: boolean;
+  debounce: NodeJS.Timeout | null;
+}
+
+/** Coalesces bursts of engine events (a compose up emits dozens) into one list call. */
+const DEBOUNCE_MS = 40;
+
+/**
+ * Every host's engine as the UI sees it: the container list kept current by each engine's event
+ * stream, the container actions, and a fan-out of engine events for `engine.events` streams.
+ */
+export class EngineHub {
+  private readonly engines = new Map<HostId, EngineState>();
+  private readonly listeners = new Map<HostId, Set<(e: EngineEventInfo) => void>>();
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly logger: Logger,
+  ) {}
+
+  hostAdded(hostId: HostId): void {
+    if (!this.engines.has(hostId)) {
+      this.engines.set(hostId, { link: null, containers: [], error: null, loading: true, events: null, refreshing: null, dirty: false, debounce: null });
+    }
+  }
+
+  hostRemoved(hostId: HostId): void {
+    this.hostDown(hostId);
+    this.engines.delete(hostId);
+    this.listeners.delete(hostId);
+  }
+
+  /** A connection came up: follow its events first, then list, so nothing falls between. */
+  hostUp(hostId: HostId, link: Link): void {
+    this.hostAdded(hostId);
+    const e = this.engines.get(hostId)!;
+    e.link = link;
+    e.loading = true;
+    const events = new EngineEventStream(
+      link.docker,
+      (raw) => {
+        if (raw.Type === 'container') this.schedule(hostId);
+        const info = toEngineEvent(hostId, raw);
+        for (const l of this.listeners.get(hostId) ?? []) l(info);
+      },
+      (error) => {
+        // The event stream only ends when the engine or the link is gone: treat it as a drop.
+        if (e.link === link) link.fail({ code: 'DISCONNECTED', message: `Lost the engine's event stream${error ? `: ${error.message}` : ''}.`, fix: 'Homeport reconnects by itself.' });
+      },
+    );
+    e.events = events;
+    events
+      .open()
+      .then(() => this.refresh(hostId))
+      .catch((err: unknown) => {
+        this.logger.warn('could not follow engine events', { hostId, error: String(err) });
+        void this.refresh(hostId);
+      });
+  }
+
+  hostDown(hostId: HostId): void {
+    const e = this.engines.get(hostId);
+    if (!e) return;
+    e.events?.close();
+    e.events = null;
+    e.link = null;
+    if (e.debounce) clearTimeout(e.debounce);
+    e.debounce = null;
+    e.loading = true;
+    this.publish(hostId);
+  }
+
+  list(): HostContainersInfo[] {
+    return [...this.engines.keys()].map((id) => this.info(id));
+  }
+
+  subscribe(hostId: HostId, listener: (e: EngineEventInfo) => void): () => void {
+    let set = this.listeners.get(hostId);
+    if (!set) this.listeners.set(hostId, (set = new Set()));
+    set.add(listener);
+    return () => void set.delete(listener);
+  }
+
+  async start(ref: ContainerRef): Promise<void> {
+    await this.act(ref, (c) => c.start());
+  }
+  async stop(ref: ContainerRef): Promise<void> {
+    await this.act(ref, (c) => c.stop());
+  }
+  async restart(ref: ContainerRef): Promise<void> {
+    await this.act(ref, (c) => c.restart());
+  }
+  async remove(input: RemoveContainerInput): Promise<void> {
+    await this.act(input, (c) => c.remove({ v: input.removeVolumes, force: input.force }));
+  }
+
+  /** Lists now (or once more after the list in flight, if events arrived meanwhile). */
+  refresh(hostId: HostId): Promise<void> {
+    const e = this.engines.get(hostId);
+    if (!e) return Promise.resolve();
+    if (e.refreshing) {
+      e.dirty = true;
+      return e.refreshing;
+    }
+    const run = async (): Promise<void> => {
+      do {
+        e.dirty = false;
+        const link = e.link;
+        if (!link) return;
+        try {
+          const raw = await link.docker.listContainers({ all: true });
+          if (e.link !== link) return;
+          e.containers = sortContainers(raw.map((c) => toContainerInfo(hostId, c)));
+          e.error = null;
+        } catch (err) {
+          if (e.link !== link) return;
+          e.error = engineErrorInfo(err);
+        }
+        e.loading = false;
+        this.publish(hostId);
+      } while (e.dirty);
+    };
+    e.refreshing = run().finally(() => {
+      e.refreshing = null;
+    });
+    return e.refreshing;
+  }
+
+  private schedule(hostId: HostId): void {
+    const e = this.engines.get(hostId);
+    if (!e || e.debounce) return;
+    e.debounce = setTimeout(() => {
+      e.debounce = null;
+      void this.refresh(hostId);
+    }, DEBOUNCE_MS);
+  }
+
+  private async act(ref: ContainerRef, action: (c: Dockerode.Container) => Promise<unknown>): Promise<void> {
+    const e = this.engines.get(ref.hostId);
+    if (!e) throw new HomeportError({ code: 'NOT_FOUND', message: `No host with id ${ref.hostId}.`, fix: 'Reload the list.' });
+    if (!e.link) {
+      throw new HomeportError({ code: 'DISCONNECTED', message: 'The host is not connected.', fix: 'Wait for it to reconnect, or open Hosts to see why.' });
+    }
+    try {
+      await action(e.link.docker.getContainer(ref.containerId));
+    } catch (err) {
+      // 304: already in the requested state — what the user asked for is true.
+      if ((err as { statusCode?: number }).statusCode !== 304) throw new HomeportError(engineErrorInfo(err));
+    }
+    await this.refresh(ref.hostId);
+  }
+
+  private info(hostId: HostId): HostContainersInfo {
+    const e = this.engines.get(hostId)!;
+    return { hostId, containers: e.containers, error: e.error, loading: e.loading };
+  }
+
+  private publish(hostId: HostId): void {
+    if (this.engines.has(hostId)) this.bus.emit('containers.changed', this.info(hostId));
+  }
+
+  dispose(): void {
+    for (const id of this.engines.keys()) this.hostDown(id);
+  }
+}

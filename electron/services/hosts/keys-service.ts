@@ -1,0 +1,55 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { HomeportError, type KeyId, type KeyInfo, type KeysService } from '../../../shared/contract';
+import type { EventBus } from '../rpc/event-bus';
+import type { KeyVault } from '../ssh/key-vault';
+
+/** The contract's view of the key vault: ids, fingerprints and public lines; never key material. */
+export class KeysManager implements KeysService {
+  constructor(
+    private readonly vault: KeyVault,
+    private readonly bus: EventBus,
+    private readonly homeDir: string,
+    private readonly onRemoved: (id: KeyId) => void,
+  ) {}
+
+  async list(): Promise<KeyInfo[]> {
+    return this.vault.list();
+  }
+
+  async import(input: { name: string; path: string | null; privateKey: string | null; passphrase: string | null }): Promise<KeyInfo> {
+    let pem = input.privateKey;
+    if (input.path !== null) {
+      const file = input.path.startsWith('~/') ? path.join(this.homeDir, input.path.slice(2)) : input.path;
+      try {
+        pem = await readFile(file, 'utf8');
+      } catch (e) {
+        throw new HomeportError({
+          code: 'KEY_INVALID',
+          message: `Cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'}).`,
+          fix: 'Check the path of the private key file (for example ~/.ssh/id_ed25519).',
+          details: { field: 'path' },
+        });
+      }
+    }
+    const info = this.vault.import({ name: input.name, pem: pem ?? '', passphrase: input.passphrase || null });
+    this.changed();
+    return info;
+  }
+
+  async generate(input: { comment: string; passphrase: string | null }): Promise<KeyInfo> {
+    const info = this.vault.generate({ comment: input.comment, passphrase: input.passphrase || null });
+    this.changed();
+    return info;
+  }
+
+  async remove({ id }: { id: KeyId }): Promise<void> {
+    this.vault.remove(id);
+    this.onRemoved(id);
+    this.changed();
+  }
+
+  private changed(): void {
+    this.bus.emit('keys.changed', this.vault.list());
+  }
+}

@@ -1,0 +1,82 @@
+import {
+  HomeportError,
+  inputSchemas,
+  isMethodName,
+  METHOD_NAMES,
+  type Contract,
+  type Envelope,
+  type ErrorInfo,
+  type MethodName,
+} from '../../../shared/contract';
+import type { Logger } from '../platform/platform';
+import type { ClientId } from './event-bus';
+
+/** Per-call facts from the transport: which UI client made the call (for stream routing). */
+export interface CallContext {
+  clientId: ClientId;
+}
+
+/**
+ * Services whose methods may also read the call context (streams are owned by the client that
+ * opened them). A `Contract` implementation that ignores the context fits too.
+ */
+export type ContractImpl = {
+  [S in keyof Contract]: {
+    [F in keyof Contract[S]]: Contract[S][F] extends (...a: infer A) => infer R
+      ? (input: A extends [] ? undefined : A[0], ctx: CallContext) => R
+      : never;
+  };
+};
+
+export type Dispatch = (method: unknown, input: unknown, ctx: CallContext) => Promise<Envelope<unknown>>;
+
+/**
+ * The one handler table, shared by Electron IPC and the headless WebSocket: it checks the method
+ * against the allowlist, validates the input with the contract's schema, calls the service and
+ * wraps the outcome in the envelope. Errors that are not HomeportErrors become INTERNAL, and their
+ * text is logged, not sent (it may carry paths or library internals).
+ */
+export function createDispatcher(impl: ContractImpl, logger: Logger): Dispatch {
+  const table = new Map<MethodName, (input: unknown, ctx: CallContext) => Promise<unknown>>();
+  for (const method of METHOD_NAMES) {
+    const [service, fn] = method.split('.') as [keyof Contract, string];
+    const svc = impl[service] as Record<string, (input: unknown, ctx: CallContext) => Promise<unknown>>;
+    const f = svc[fn];
+    if (typeof f !== 'function') throw new Error(`contract method ${method} is not implemented`);
+    table.set(method, f.bind(svc));
+  }
+  return async (method, input, ctx) => {
+    if (!isMethodName(method)) {
+      return fail({ code: 'FORBIDDEN', message: `Unknown method ${JSON.stringify(String(method)).slice(0, 80)}.` });
+    }
+    const parsed = inputSchemas[method].safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue && issue.path.length ? `${issue.path.join('.')}: ` : '';
+      return fail({
+        code: 'VALIDATION',
+        message: `Invalid input for ${method}: ${where}${issue?.message ?? 'rejected'}.`,
+        fix: 'Correct the highlighted field and try again.',
+        details: issue && issue.path.length ? { field: issue.path.join('.') } : {},
+      });
+    }
+    try {
+      const value = await table.get(method)!(parsed.data, ctx);
+      return { ok: true, value: value === undefined ? null : value };
+    } catch (e) {
+      return fail(toErrorInfo(e, method, logger));
+    }
+  };
+}
+
+export function toErrorInfo(e: unknown, method: string, logger: Logger): ErrorInfo {
+  if (e instanceof HomeportError) return e.toInfo();
+  logger.error('unexpected error', { method, error: e instanceof Error ? e.stack ?? e.message : String(e) });
+  return {
+    code: 'INTERNAL',
+    message: `Homeport hit an unexpected error while running ${method}.`,
+    fix: 'This is a bug; the log has the details. Try again, and report it if it repeats.',
+  };
+}
+
+const fail = (error: ErrorInfo): Envelope<never> => ({ ok: false, error });

@@ -1,0 +1,98 @@
+import type { KeyboardEvent, ReactNode } from 'react';
+import { useAnyDialogOpen } from './components/dialog-stack';
+import { ContainersIcon, HostsIcon, KeyIcon } from './components/icons';
+import { Spinner } from './components/Spinner';
+import { Toasts } from './components/Toasts';
+import { ContainersView } from './features/containers/ContainersView';
+import { HostDialogHost } from './features/hosts/HostDialog';
+import { HostKeyPrompt } from './features/hosts/HostKeyPrompt';
+import { HostsView } from './features/hosts/HostsView';
+import { KeysView } from './features/keys/KeysView';
+import { appStore, useApp, type View } from './store';
+
+const NAV: { view: View; label: string; icon: ReactNode }[] = [
+  { view: 'containers', label: 'Containers', icon: <ContainersIcon /> },
+  { view: 'hosts', label: 'Hosts', icon: <HostsIcon /> },
+  { view: 'keys', label: 'Keys', icon: <KeyIcon /> },
+];
+
+export function App() {
+  const { view, transport } = useApp((s) => ({ view: s.view, transport: s.transport }));
+  const attention = useApp((s) => s.hosts.filter((h) => h.state.status === 'failed' || h.state.status === 'needs-hostkey').length);
+  const anyDialog = useAnyDialogOpen();
+
+  if (transport === 'unauthorized') return <SessionExpired />;
+
+  // Up/Down move along the nav like a list of tabs; Tab leaves it.
+  const onNavKey = (e: KeyboardEvent<HTMLElement>) => {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    const buttons = [...e.currentTarget.querySelectorAll<HTMLButtonElement>('button')];
+    const i = buttons.indexOf(document.activeElement as HTMLButtonElement);
+    if (i < 0) return;
+    e.preventDefault();
+    buttons[(i + (e.key === 'ArrowDown' ? 1 : buttons.length - 1)) % buttons.length]?.focus();
+  };
+
+  return (
+    <>
+      <div className="shell" inert={anyDialog}>
+        {transport === 'reconnecting' && (
+          <div className="reconnect-bar" role="status" data-testid="reconnect-bar">
+            <Spinner /> Reconnecting to Homeport…
+          </div>
+        )}
+        <div className="app">
+          <nav className="sidebar" aria-label="Main">
+            <div className="brand" aria-hidden="true">
+              <span className="brand-mark" />
+              Homeport
+            </div>
+            <ul onKeyDown={onNavKey}>
+              {NAV.map((n) => (
+                <li key={n.view}>
+                  <button
+                    type="button"
+                    className={`nav-item${view === n.view ? ' active' : ''}`}
+                    aria-current={view === n.view ? 'page' : undefined}
+                    onClick={() => appStore.getState().setView(n.view)}
+                  >
+                    {n.icon}
+                    {n.label}
+                    {n.view === 'hosts' && attention > 0 && (
+                      <span className="nav-alert" aria-hidden="true" title={`${attention} need attention`} />
+                    )}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <main className="main">
+            {view === 'containers' && <ContainersView />}
+            {view === 'hosts' && <HostsView />}
+            {view === 'keys' && <KeysView />}
+          </main>
+        </div>
+      </div>
+      <HostDialogHost />
+      <HostKeyPrompt />
+      <Toasts />
+    </>
+  );
+}
+
+function SessionExpired() {
+  return (
+    <main className="session-expired" data-testid="session-expired">
+      <div className="session-card" role="alert">
+        <h1>Session expired</h1>
+        <p>
+          Session expired: open the login URL printed by <code>npm run serve</code>.
+        </p>
+        <p className="muted">
+          This browser is no longer signed in to Homeport&apos;s headless server. The login URL carries a one-time token;
+          opening it signs this browser in again.
+        </p>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,13 @@
+import { useEffect, useState } from 'react';
+
+/** The current time, re-rendering every second while `active` (countdowns). */
+export function useNow(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    setNow(Date.now());
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [active]);
+  return now;
+}

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import type { HostContainersInfo, HostId } from '../../../../shared/contract';
+import { container, host, hostContainers } from '../../test-support/fixtures';
+import {
+  availableActions,
+  containerMatches,
+  containerStateLabel,
+  containerStateTone,
+  formatPort,
+  formatPorts,
+  groupContainers,
+  removeNeedsForce,
+} from './container-model';
+
+const lab = host({ name: 'lab' });
+const attic = host({ name: 'attic', address: 'pi@attic.lan:2222' });
+const web = container(lab, { name: 'labweb_web_1', project: 'labweb', service: 'web', image: 'nginx:1.27' });
+const db = container(lab, { name: 'labweb_db_1', project: 'labweb', service: 'db', image: 'postgres:16', state: 'exited', status: 'Exited (0) 2 hours ago' });
+const api = container(lab, { name: 'labapi-api-1', project: 'labapi', image: 'busybox' });
+const loose = container(lab, { name: 'scratch', image: 'alpine' });
+const kuma = container(attic, { name: 'uptime-kuma', project: 'monitoring', image: 'louislam/uptime-kuma:1' });
+
+const byHost = (...infos: HostContainersInfo[]) => Object.fromEntries(infos.map((i) => [i.hostId, i])) as Record<HostId, HostContainersInfo>;
+
+describe('groupContainers', () => {
+  const data = byHost(hostContainers(lab, [web, loose, api, db]), hostContainers(attic, [kuma]));
+
+  it('groups by host (by name), then project (by name, Standalone last), then container name', () => {
+    const groups = groupContainers([lab, attic], data, '');
+    expect(groups.map((g) => g.host.name)).toEqual(['attic', 'lab']);
+    const labGroup = groups[1]!;
+    expect(labGroup.projects.map((p) => p.label)).toEqual(['labapi', 'labweb', 'Standalone']);
+    expect(labGroup.projects[1]!.containers.map((c) => c.name)).toEqual(['labweb_db_1', 'labweb_web_1']);
+    expect(labGroup.projects[2]!.project).toBeNull();
+  });
+
+  it('summarises each project as running / total', () => {
+    const labweb = groupContainers([lab], data, '')[0]!.projects.find((p) => p.label === 'labweb')!;
+    expect([labweb.running, labweb.total]).toEqual([1, 2]);
+  });
+
+  it('keeps hosts without containers or without data yet', () => {
+    const groups = groupContainers([lab, attic], byHost(hostContainers(lab, [])), '');
+    expect(groups.map((g) => [g.host.name, g.info ? g.total : 'none'])).toEqual([
+      ['attic', 'none'],
+      ['lab', 0],
+    ]);
+  });
+
+  it('filters by name, image, project, host and status, dropping empty projects and hosts', () => {
+    const names = (q: string) => groupContainers([lab, attic], data, q).flatMap((g) => g.projects.flatMap((p) => p.containers.map((c) => c.name)));
+    expect(names('postgres')).toEqual(['labweb_db_1']);
+    expect(names('LABWEB')).toEqual(['labweb_db_1', 'labweb_web_1']);
+    expect(names('attic')).toEqual(['uptime-kuma']);
+    expect(names('exited')).toEqual(['labweb_db_1']);
+    expect(names('2 hours')).toEqual(['labweb_db_1']);
+    expect(names('lab web_1')).toEqual(['labweb_web_1']); // every term must match
+    expect(names('nothing-like-this')).toEqual([]);
+    const g = groupContainers([lab, attic], data, 'kuma');
+    expect(g).toHaveLength(1);
+    expect(g[0]!.projects.map((p) => p.label)).toEqual(['monitoring']);
+  });
+
+  it('keeps the project summary of the whole project while filtering', () => {
+    const labweb = groupContainers([lab], data, 'nginx')[0]!.projects[0]!;
+    expect(labweb.containers).toHaveLength(1);
+    expect([labweb.running, labweb.total]).toEqual([1, 2]);
+  });
+});
+
+describe('containerMatches', () => {
+  it('matches the host address too, and everything with an empty query', () => {
+    expect(containerMatches(kuma, attic, ['2222'])).toBe(true);
+    expect(containerMatches(kuma, attic, [])).toBe(true);
+    expect(containerMatches(kuma, attic, ['lab'])).toBe(false);
+  });
+});
+
+describe('ports', () => {
+  it('formats published and exposed ports', () => {
+    expect(formatPort({ ip: '127.0.0.1', privatePort: 8080, publicPort: 18082, protocol: 'tcp' })).toBe('127.0.0.1:18082→8080/tcp');
+    expect(formatPort({ ip: '::', privatePort: 53, publicPort: 53, protocol: 'udp' })).toBe('[::]:53→53/udp');
+    expect(formatPort({ ip: '', privatePort: 6379, publicPort: null, protocol: 'tcp' })).toBe('6379/tcp');
+  });
+
+  it('sorts published first by host port and drops duplicates', () => {
+    expect(
+      formatPorts([
+        { ip: '', privatePort: 9000, publicPort: null, protocol: 'tcp' },
+        { ip: '0.0.0.0', privatePort: 443, publicPort: 8443, protocol: 'tcp' },
+        { ip: '0.0.0.0', privatePort: 80, publicPort: 8080, protocol: 'tcp' },
+        { ip: '0.0.0.0', privatePort: 80, publicPort: 8080, protocol: 'tcp' },
+      ]),
+    ).toEqual(['0.0.0.0:8080→80/tcp', '0.0.0.0:8443→443/tcp', '9000/tcp']);
+  });
+});
+
+describe('states', () => {
+  it('labels and colours states', () => {
+    expect(containerStateLabel('running')).toBe('Running');
+    expect(containerStateLabel('exited')).toBe('Exited');
+    expect(containerStateTone('running')).toBe('ok');
+    expect(containerStateTone('exited')).toBe('idle');
+    expect(containerStateTone('dead')).toBe('error');
+    expect(containerStateTone('restarting')).toBe('busy');
+  });
+
+  it('offers only the actions that apply', () => {
+    expect(availableActions('running')).toEqual({ start: false, stop: true, restart: true, remove: true });
+    expect(availableActions('exited')).toEqual({ start: true, stop: false, restart: true, remove: true });
+    expect(availableActions('removing')).toEqual({ start: false, stop: false, restart: false, remove: false });
+    expect(removeNeedsForce('running')).toBe(true);
+    expect(removeNeedsForce('exited')).toBe(false);
+  });
+});

@@ -1,0 +1,180 @@
+import type {
+  ContainerInfo,
+  ContainerStateName,
+  HostContainersInfo,
+  HostId,
+  HostInfo,
+  PortInfo,
+} from '../../../../shared/contract';
+
+/** Colour family of a state (dots and badges); the only colours the lists use. */
+export type Tone = 'ok' | 'warn' | 'error' | 'idle' | 'busy';
+
+const STATE_LABELS: Record<ContainerStateName, string> = {
+  created: 'Created',
+  running: 'Running',
+  paused: 'Paused',
+  restarting: 'Restarting',
+  removing: 'Removing',
+  exited: 'Exited',
+  dead: 'Dead',
+};
+
+export function containerStateLabel(state: ContainerStateName): string {
+  return STATE_LABELS[state] ?? state;
+}
+
+export function containerStateTone(state: ContainerStateName): Tone {
+  switch (state) {
+    case 'running':
+      return 'ok';
+    case 'paused':
+      return 'warn';
+    case 'restarting':
+    case 'removing':
+      return 'busy';
+    case 'dead':
+      return 'error';
+    default:
+      return 'idle';
+  }
+}
+
+/** Which actions apply to a container in this state (what Docker itself would accept). */
+export function availableActions(state: ContainerStateName): {
+  start: boolean;
+  stop: boolean;
+  restart: boolean;
+  remove: boolean;
+} {
+  return {
+    start: state === 'created' || state === 'exited',
+    stop: state === 'running' || state === 'restarting' || state === 'paused',
+    restart: state === 'running' || state === 'exited' || state === 'created' || state === 'paused',
+    remove: state !== 'removing',
+  };
+}
+
+/** `docker rm` refuses a container that is not stopped unless forced. */
+export function removeNeedsForce(state: ContainerStateName): boolean {
+  return state === 'running' || state === 'restarting' || state === 'paused';
+}
+
+/** `127.0.0.1:18082→8080/tcp`, `[::]:80→80/tcp`, or `8080/tcp` when not published. */
+export function formatPort(p: PortInfo): string {
+  if (p.publicPort === null) return `${p.privatePort}/${p.protocol}`;
+  const ip = p.ip.includes(':') ? `[${p.ip}]` : p.ip;
+  return `${ip ? `${ip}:` : ''}${p.publicPort}→${p.privatePort}/${p.protocol}`;
+}
+
+/** Published ports first (by host port), then exposed ones; duplicates dropped. */
+export function formatPorts(ports: readonly PortInfo[]): string[] {
+  const sorted = [...ports].sort(
+    (a, b) =>
+      Number(a.publicPort === null) - Number(b.publicPort === null) ||
+      (a.publicPort ?? 0) - (b.publicPort ?? 0) ||
+      a.privatePort - b.privatePort ||
+      a.ip.localeCompare(b.ip) ||
+      a.protocol.localeCompare(b.protocol),
+  );
+  return [...new Set(sorted.map(formatPort))];
+}
+
+/** Filter terms: whitespace-separated, all must match, case-insensitive. */
+export function filterTerms(query: string): string[] {
+  return query.toLowerCase().split(/\s+/).filter(Boolean);
+}
+
+export function containerMatches(c: ContainerInfo, host: HostInfo | undefined, terms: readonly string[]): boolean {
+  if (terms.length === 0) return true;
+  const haystack = [
+    c.name,
+    c.image,
+    c.project ?? '',
+    c.service ?? '',
+    c.status,
+    c.state,
+    host?.name ?? '',
+    host?.address ?? '',
+  ]
+    .join('\n')
+    .toLowerCase();
+  return terms.every((t) => haystack.includes(t));
+}
+
+export const STANDALONE = 'Standalone';
+
+export interface ProjectGroup {
+  /** Stable key within the host: the project name, or '' for standalone containers. */
+  key: string;
+  project: string | null;
+  label: string;
+  /** The containers to show (after filtering), sorted by name. */
+  containers: ContainerInfo[];
+  /** Summary of the whole project, filter or not. */
+  running: number;
+  total: number;
+}
+
+export interface HostGroup {
+  host: HostInfo;
+  info: HostContainersInfo | undefined;
+  projects: ProjectGroup[];
+  /** Containers on the host, and how many pass the filter. */
+  total: number;
+  matched: number;
+}
+
+const byName = (a: string, b: string) => a.localeCompare(b, undefined, { numeric: true, sensitivity: 'base' });
+
+/**
+ * Hosts (by name) → compose projects (by name, "Standalone" last) → containers (by name).
+ * With a filter, containers that do not match are dropped, and so are projects left empty;
+ * hosts are kept only if something on them matches.
+ */
+export function groupContainers(
+  hosts: readonly HostInfo[],
+  containers: Readonly<Record<HostId, HostContainersInfo | undefined>>,
+  query: string,
+): HostGroup[] {
+  const terms = filterTerms(query);
+  const groups: HostGroup[] = [];
+  for (const host of [...hosts].sort((a, b) => byName(a.name, b.name))) {
+    const info = containers[host.id];
+    const list = info?.containers ?? [];
+    const projects = new Map<string, { project: string | null; all: ContainerInfo[] }>();
+    for (const c of list) {
+      const key = c.project ?? '';
+      let p = projects.get(key);
+      if (!p) projects.set(key, (p = { project: c.project, all: [] }));
+      p.all.push(c);
+    }
+    const projectGroups: ProjectGroup[] = [];
+    let matched = 0;
+    for (const [key, p] of projects) {
+      const shown = p.all.filter((c) => containerMatches(c, host, terms)).sort((a, b) => byName(a.name, b.name));
+      matched += shown.length;
+      if (terms.length > 0 && shown.length === 0) continue;
+      projectGroups.push({
+        key,
+        project: p.project,
+        label: p.project ?? STANDALONE,
+        containers: shown,
+        running: p.all.filter((c) => c.state === 'running').length,
+        total: p.all.length,
+      });
+    }
+    projectGroups.sort((a, b) => Number(a.project === null) - Number(b.project === null) || byName(a.label, b.label));
+    if (terms.length > 0 && matched === 0) continue;
+    groups.push({ host, info, projects: projectGroups, total: list.length, matched });
+  }
+  return groups;
+}
+
+export function containerKey(hostId: HostId, containerId: string): string {
+  return `${hostId}/${containerId}`;
+}
+
+export function projectKey(hostId: HostId, project: string): string {
+  return `${hostId}/${project}`;
+}

@@ -1,0 +1,213 @@
+// @vitest-environment happy-dom
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { HostInput } from '../../../../shared/contract';
+import { host, key } from '../../test-support/fixtures';
+import { EnvelopeError } from '../../test-support/memory-bridge';
+import { renderApp, teardownApp } from '../../test-support/render-app';
+
+const FP = 'SHA256:' + 'Qx3'.repeat(14) + 'Z';
+const hostKeyUnknown = new EnvelopeError({
+  code: 'HOSTKEY_UNKNOWN',
+  message: 'The server presented a host key Homeport has not seen.',
+  details: { hostname: '127.0.0.1', port: 2222, keyType: 'ssh-ed25519', fingerprint: FP },
+});
+const engine = { version: '27.3.1', apiVersion: '1.47', os: 'linux', name: 'lab' };
+
+afterEach(teardownApp);
+
+async function openAdd(handlers: Parameters<typeof renderApp>[0] = {}) {
+  const app = await renderApp(handlers);
+  fireEvent.click(screen.getByRole('button', { name: 'Hosts' }));
+  fireEvent.click(screen.getByRole('button', { name: 'Add host' }));
+  const dialog = screen.getByRole('dialog', { name: 'Add host' });
+  return { ...app, dialog };
+}
+
+const type = (dialog: HTMLElement, label: string, value: string) =>
+  fireEvent.change(within(dialog).getByLabelText(label), { target: { value } });
+
+describe('Add host dialog', () => {
+  it('has the labelled fields, with ssh-agent on and the default socket', async () => {
+    const k = key({ comment: 'homeport@desk' });
+    const { dialog } = await openAdd({ 'keys.list': () => [k] });
+    for (const label of ['Name', 'Address', 'Docker socket', 'Use ssh-agent', 'Key', 'Identity file', 'Password']) {
+      expect(within(dialog).getByLabelText(label), label).toBeTruthy();
+    }
+    expect((within(dialog).getByLabelText('Use ssh-agent') as HTMLInputElement).checked).toBe(true);
+    expect((within(dialog).getByLabelText('Docker socket') as HTMLInputElement).value).toBe('/var/run/docker.sock');
+    expect(within(dialog).getByRole('option', { name: 'homeport@desk (ssh-ed25519)' })).toBeTruthy();
+    expect(document.activeElement).toBe(within(dialog).getByLabelText('Name'));
+  });
+
+  it('validates the address inline and does not call the services', async () => {
+    const { dialog, bridge } = await openAdd();
+    type(dialog, 'Name', 'nas');
+    type(dialog, 'Address', 'nas.lan');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(within(dialog).getByText(/Include the login user/)).toBeTruthy();
+    expect(within(dialog).getByLabelText('Address').getAttribute('aria-invalid')).toBe('true');
+    expect(bridge.callsOf('hosts.add')).toEqual([]);
+  });
+
+  it('saves with hosts.add (empty password left out) and closes', async () => {
+    const { dialog, bridge } = await openAdd({ 'hosts.add': (input) => host({ name: input.name }) });
+    type(dialog, 'Name', 'nas');
+    type(dialog, 'Address', 'deploy@nas.lan:2222');
+    fireEvent.click(within(dialog).getByLabelText('Use ssh-agent'));
+    type(dialog, 'Identity file', '~/.ssh/id_ed25519');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(bridge.callsOf('hosts.add')).toEqual([
+      {
+        name: 'nas',
+        kind: 'ssh',
+        address: 'deploy@nas.lan:2222',
+        socketPath: '/var/run/docker.sock',
+        useAgent: false,
+        keyId: null,
+        identityFile: '~/.ssh/id_ed25519',
+        password: undefined,
+      } satisfies HostInput,
+    ]);
+    expect(screen.getByTestId('host-row').dataset.host).toBe('nas');
+  });
+
+  it('shows a VALIDATION error from the services at its field', async () => {
+    const { dialog } = await openAdd({
+      'hosts.add': () => {
+        throw new EnvelopeError({ code: 'VALIDATION', message: 'Invalid input for hosts.add: socketPath: must be an absolute path.', details: { field: 'socketPath' } });
+      },
+    });
+    type(dialog, 'Name', 'nas');
+    type(dialog, 'Address', 'root@nas');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await within(dialog).findByText(/socketPath: must be an absolute path/);
+    expect(within(dialog).getByLabelText('Docker socket').getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('asks to verify an unknown host key during a test, trusts it and re-runs the test', async () => {
+    let trusted = false;
+    const { dialog, bridge } = await openAdd({
+      'hosts.test': () => {
+        if (!trusted) throw hostKeyUnknown;
+        return { transport: 'streamlocal', engine, elapsedMs: 42.4 };
+      },
+      'hosts.acceptHostKey': () => {
+        trusted = true;
+      },
+    });
+    type(dialog, 'Name', 'lab');
+    type(dialog, 'Address', 'root@127.0.0.1:2222');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Test connection' }));
+    const prompt = await screen.findByRole('dialog', { name: 'Verify host key' });
+    expect(within(prompt).getByText('Verify the host key of 127.0.0.1:2222')).toBeTruthy();
+    expect(within(prompt).getByTestId('hostkey-fingerprint').textContent).toBe(FP);
+    expect(within(prompt).getByText('ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub')).toBeTruthy();
+    fireEvent.click(within(prompt).getByRole('button', { name: 'Trust and connect' }));
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Verify host key' })).toBeNull());
+    expect(bridge.callsOf('hosts.acceptHostKey')).toEqual([{ hostname: '127.0.0.1', port: 2222, fingerprint: FP }]);
+    const result = await within(dialog).findByText(/Docker 27\.3\.1/);
+    expect(result.closest('[data-testid="test-result"]')?.textContent).toMatch(/over streamlocal in 42 ms/);
+    expect(bridge.callsOf('hosts.test')).toHaveLength(2);
+  });
+
+  it('shows a changed host key loudly, with both fingerprints and no way to accept it', async () => {
+    const { dialog } = await openAdd({
+      'hosts.test': () => {
+        throw new EnvelopeError({
+          code: 'HOSTKEY_CHANGED',
+          message: 'The host key of 127.0.0.1:2222 does not match the one remembered.',
+          details: { hostname: '127.0.0.1', port: 2222, fingerprint: FP, expected: 'SHA256:' + 'b'.repeat(43) },
+        });
+      },
+    });
+    type(dialog, 'Name', 'lab');
+    type(dialog, 'Address', 'root@127.0.0.1:2222');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Test connection' }));
+    const loud = await within(dialog).findByTestId('hostkey-changed');
+    expect(loud.textContent).toContain(FP);
+    expect(loud.textContent).toContain('SHA256:' + 'b'.repeat(43));
+    expect(screen.queryByRole('button', { name: 'Trust and connect' })).toBeNull();
+  });
+});
+
+describe('Hosts screen', () => {
+  it('prompts for the host key of a saved host and trusts it', async () => {
+    const lab = host({ name: 'lab', state: { status: 'needs-hostkey', hostname: 'lab.lan', port: 22, keyType: 'ssh-ed25519', fingerprint: FP } });
+    const { bridge } = await renderApp({ 'hosts.list': () => [lab], 'hosts.acceptHostKey': () => undefined });
+    const prompt = await screen.findByRole('dialog', { name: 'Verify host key' });
+    fireEvent.click(within(prompt).getByRole('button', { name: 'Trust and connect' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(bridge.callsOf('hosts.acceptHostKey')).toEqual([{ hostname: 'lab.lan', port: 22, fingerprint: FP }]);
+    // The services reconnect by themselves and say so.
+    act(() => bridge.emit('hosts.changed', [{ ...lab, state: { status: 'connecting', attempt: 1 } }]));
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('cancelling the prompt keeps it away until asked for again', async () => {
+    const lab = host({ name: 'lab', state: { status: 'needs-hostkey', hostname: 'lab.lan', port: 22, keyType: 'ssh-ed25519', fingerprint: FP } });
+    await renderApp({ 'hosts.list': () => [lab] });
+    fireEvent.click(within(await screen.findByRole('dialog', { name: 'Verify host key' })).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Verify host key…' }));
+    expect(screen.getByRole('dialog', { name: 'Verify host key' })).toBeTruthy();
+  });
+
+  it('lists hosts with their auth and removes one after confirming', async () => {
+    const k = key({ comment: 'homeport@desk' });
+    const nas = host({ name: 'nas', keyId: k.id, hasPassword: true });
+    const { bridge } = await renderApp({ 'hosts.list': () => [nas], 'keys.list': () => [k], 'hosts.remove': () => undefined });
+    fireEvent.click(screen.getByRole('button', { name: 'Hosts' }));
+    const row = screen.getByTestId('host-row');
+    expect(row.textContent).toContain('key homeport@desk');
+    expect(row.textContent).toContain('password set');
+    expect(row.textContent).toContain('Connected (streamlocal)');
+    fireEvent.click(within(row).getByRole('button', { name: 'Remove nas' }));
+    fireEvent.click(within(screen.getByRole('dialog', { name: 'Remove host nas?' })).getByRole('button', { name: 'Remove' }));
+    await waitFor(() => expect(screen.queryByTestId('host-row')).toBeNull());
+    expect(bridge.callsOf('hosts.remove')).toEqual([{ id: nas.id }]);
+  });
+
+  it('edits a host: an empty password keeps the stored one, "Clear stored password" clears it', async () => {
+    const nas = host({ name: 'nas', hasPassword: true });
+    const { bridge } = await renderApp({ 'hosts.list': () => [nas], 'hosts.update': ({ host: h }) => ({ ...nas, name: h.name }) });
+    fireEvent.click(screen.getByRole('button', { name: 'Hosts' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Edit nas' }));
+    let dialog = screen.getByRole('dialog', { name: 'Edit host nas' });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    fireEvent.click(screen.getByRole('button', { name: 'Edit nas' }));
+    dialog = screen.getByRole('dialog', { name: 'Edit host nas' });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Clear stored password' }));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    const passwords = bridge.callsOf('hosts.update').map((c) => (c as { host: HostInput }).host.password);
+    expect(passwords).toEqual([undefined, '']);
+  });
+
+  it('imports hosts from ~/.ssh/config, leaving already added ones unchecked', async () => {
+    const { bridge } = await renderApp({
+      'hosts.scanSshConfig': () => ({
+        path: '/home/me/.ssh/config',
+        hosts: [
+          { alias: 'nas', hostname: 'nas.lan', user: 'root', port: 22, identityFile: '~/.ssh/id_ed25519', existingHostId: null },
+          { alias: 'pi', hostname: '10.0.0.5', user: 'pi', port: 2222, identityFile: null, existingHostId: host({ name: 'pi' }).id },
+        ],
+        problems: [{ line: 7, message: 'Unknown keyword "Hostnme"' }],
+      }),
+      'hosts.importSshConfig': () => [host({ name: 'nas' })],
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Hosts' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Import from ~/.ssh/config' }));
+    const dialog = screen.getByRole('dialog', { name: 'Import from ~/.ssh/config' });
+    await within(dialog).findByText('pi@10.0.0.5:2222');
+    expect((within(dialog).getByLabelText('Import nas') as HTMLInputElement).checked).toBe(true);
+    expect((within(dialog).getByLabelText('Import pi') as HTMLInputElement).checked).toBe(false);
+    expect(within(dialog).getByText('already added')).toBeTruthy();
+    expect(within(dialog).getByTestId('ssh-config-problems').textContent).toContain('line 7: Unknown keyword "Hostnme"');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Import' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(bridge.callsOf('hosts.importSshConfig')).toEqual([{ aliases: ['nas'] }]);
+  });
+});

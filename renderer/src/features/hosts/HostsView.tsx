@@ -1,0 +1,168 @@
+import { useState } from 'react';
+import type { HostInfo } from '../../../../shared/contract';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { EmptyState } from '../../components/EmptyState';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { HostStateBadge } from '../../components/HostStateBadge';
+import { Spinner } from '../../components/Spinner';
+import { appStore, useApp } from '../../store';
+import { authSummary, canConnect } from './host-model';
+import { SshImportDialog } from './SshImportDialog';
+
+export function HostsView() {
+  const { hosts, keys, hostsLoaded } = useApp((s) => ({ hosts: s.hosts, keys: s.keys, hostsLoaded: s.hostsLoaded }));
+  const [importing, setImporting] = useState(false);
+  const [removing, setRemoving] = useState<HostInfo | null>(null);
+  const sorted = [...hosts].sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
+  const openAdd = () => appStore.getState().openHostDialog({ open: true, mode: 'add' });
+
+  return (
+    <div className="view">
+      <header className="view-header">
+        <div className="view-title">
+          <h1>Hosts</h1>
+          {hosts.length > 0 && (
+            <span className="view-summary">
+              {hosts.filter((h) => h.state.status === 'connected').length} of {hosts.length} connected
+            </span>
+          )}
+        </div>
+        <div className="toolbar">
+          <button type="button" className="button" onClick={() => setImporting(true)}>
+            Import from ~/.ssh/config
+          </button>
+          <button type="button" className="button button-primary" onClick={openAdd}>
+            Add host
+          </button>
+        </div>
+      </header>
+      <div className="view-body">
+        {!hostsLoaded ? (
+          <div className="center-note">
+            <Spinner size="medium" /> Loading…
+          </div>
+        ) : hosts.length === 0 ? (
+          <EmptyState title="No hosts yet" testId="empty-no-hosts">
+            Add a server by its SSH address, import the hosts from your ~/.ssh/config, or add this computer&apos;s own
+            Docker engine.
+          </EmptyState>
+        ) : (
+          <table className="data-table hosts-table" aria-label="Hosts">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Address</th>
+                <th scope="col">Docker socket</th>
+                <th scope="col">Authentication</th>
+                <th scope="col">State</th>
+                <th scope="col" className="col-actions-head">
+                  Actions
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {sorted.map((h) => (
+                <HostRow key={h.id} host={h} auth={authSummary(h, keys)} onRemove={() => setRemoving(h)} />
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+      {importing && <SshImportDialog onClose={() => setImporting(false)} />}
+      {removing && (
+        <ConfirmDialog
+          title={`Remove host ${removing.name}?`}
+          confirmLabel="Remove"
+          danger
+          onCancel={() => setRemoving(null)}
+          onConfirm={async () => {
+            await appStore.getState().removeHost(removing.id);
+            setRemoving(null);
+          }}
+        >
+          <p>
+            Homeport disconnects and forgets this host and its stored password. Nothing changes on the server, and its
+            containers keep running.
+          </p>
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+}
+
+function HostRow({ host: h, auth, onRemove }: { host: HostInfo; auth: string[]; onRemove(): void }) {
+  const busy = useApp((s) => s.hostBusy[h.id]);
+  const s = h.state;
+  const error = s.status === 'failed' || s.status === 'reconnecting' ? s.error : null;
+  return (
+    <>
+      <tr data-testid="host-row" data-host={h.name} data-status={s.status} aria-busy={busy ? true : undefined}>
+        <td>
+          <strong>{h.name}</strong>
+        </td>
+        <td className="mono">{h.kind === 'local' ? <span className="muted">this computer</span> : h.address}</td>
+        <td className="mono">{h.socketPath}</td>
+        <td>
+          <span className="auth-parts">
+            {auth.map((a) => (
+              <span key={a} className="tag" title={a}>
+                {a}
+              </span>
+            ))}
+          </span>
+        </td>
+        <td>
+          <HostStateBadge state={s} />
+        </td>
+        <td className="cell-actions">
+          {busy && <Spinner />}
+          {s.status === 'needs-hostkey' && (
+            <button type="button" className="button button-small" onClick={() => appStore.getState().reviewHostKey(h.id)}>
+              Verify host key…
+            </button>
+          )}
+          {canConnect(s) ? (
+            <button
+              type="button"
+              className="button button-small"
+              aria-label={`Connect ${h.name}`}
+              disabled={!!busy}
+              onClick={() => void appStore.getState().connectHost(h.id)}
+            >
+              Connect
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="button button-small"
+              aria-label={`Disconnect ${h.name}`}
+              disabled={!!busy}
+              onClick={() => void appStore.getState().disconnectHost(h.id)}
+            >
+              Disconnect
+            </button>
+          )}
+          <button
+            type="button"
+            className="button button-small"
+            aria-label={`Edit ${h.name}`}
+            disabled={!!busy}
+            onClick={() => appStore.getState().openHostDialog({ open: true, mode: 'edit', hostId: h.id })}
+          >
+            Edit
+          </button>
+          <button type="button" className="button button-small button-danger-quiet" aria-label={`Remove ${h.name}`} disabled={!!busy} onClick={onRemove}>
+            Remove
+          </button>
+        </td>
+      </tr>
+      {error && (
+        <tr className="host-error-row">
+          <td colSpan={6}>
+            <ErrorMessage error={error} compact={s.status === 'reconnecting'} />
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}

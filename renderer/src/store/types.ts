@@ -1,0 +1,78 @@
+import type {
+  ContainerRef,
+  HomeportError,
+  HostContainersInfo,
+  HostId,
+  HostInfo,
+  HostInput,
+  KeyId,
+  KeyInfo,
+} from '../../../shared/contract';
+import type { WsStatus } from '../api/ws-bridge';
+
+export type View = 'containers' | 'hosts' | 'keys';
+export type ContainerAction = 'start' | 'stop' | 'restart' | 'remove';
+export type HostAction = 'connect' | 'disconnect' | 'remove';
+
+export interface Toast {
+  id: number;
+  tone: 'error' | 'success' | 'info';
+  title: string;
+  message?: string;
+  fix?: string;
+}
+
+export type HostDialogState = { open: false } | { open: true; mode: 'add' } | { open: true; mode: 'edit'; hostId: HostId };
+
+export interface HostsSlice {
+  hosts: HostInfo[];
+  hostsLoaded: boolean;
+  hostBusy: Partial<Record<HostId, HostAction>>;
+  addHost(input: HostInput): Promise<HostInfo>;
+  updateHost(id: HostId, input: HostInput): Promise<HostInfo>;
+  /** These three report failures as a toast and resolve false. */
+  removeHost(id: HostId): Promise<boolean>;
+  connectHost(id: HostId): Promise<boolean>;
+  disconnectHost(id: HostId): Promise<boolean>;
+}
+
+export interface KeysSlice {
+  keys: KeyInfo[];
+  keysLoaded: boolean;
+  importKey(input: { name: string; path: string | null; privateKey: string | null; passphrase: string | null }): Promise<KeyInfo>;
+  generateKey(input: { comment: string; passphrase: string | null }): Promise<KeyInfo>;
+  removeKey(id: KeyId): Promise<void>;
+}
+
+export interface ContainersSlice {
+  containers: Partial<Record<HostId, HostContainersInfo>>;
+  containersLoaded: boolean;
+  /** Actions in flight, by `hostId/containerId`. */
+  containerBusy: Partial<Record<string, ContainerAction>>;
+  /** Runs an action; failures become a toast with the engine's own message. Resolves true on success. */
+  runContainerAction(ref: ContainerRef & { name: string }, action: Exclude<ContainerAction, 'remove'>): Promise<boolean>;
+  removeContainer(ref: ContainerRef & { name: string }, opts: { removeVolumes: boolean; force: boolean }): Promise<boolean>;
+}
+
+export interface UiSlice {
+  view: View;
+  filter: string;
+  /** Collapsed compose project groups, by `hostId/project`. */
+  collapsed: Partial<Record<string, true>>;
+  toasts: Toast[];
+  hostDialog: HostDialogState;
+  /** Host-key prompts the user cancelled, by host: the fingerprint they declined to trust. */
+  dismissedHostKeys: Partial<Record<HostId, string>>;
+  transport: WsStatus;
+  loadError: HomeportError | null;
+  setView(view: View): void;
+  setFilter(filter: string): void;
+  toggleCollapsed(key: string): void;
+  pushToast(t: Omit<Toast, 'id'>): number;
+  dismissToast(id: number): void;
+  openHostDialog(state: HostDialogState): void;
+  dismissHostKey(hostId: HostId, fingerprint: string): void;
+  reviewHostKey(hostId: HostId): void;
+}
+
+export type AppState = HostsSlice & KeysSlice & ContainersSlice & UiSlice;

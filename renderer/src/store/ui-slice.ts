@@ -1,0 +1,39 @@
+import type { StateCreator } from 'zustand';
+import type { AppState, UiSlice } from './types';
+
+let nextToastId = 1;
+
+export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => ({
+  view: 'containers',
+  filter: '',
+  collapsed: {},
+  toasts: [],
+  hostDialog: { open: false },
+  dismissedHostKeys: {},
+  transport: 'connecting',
+  loadError: null,
+  setView: (view) => set({ view }),
+  setFilter: (filter) => set({ filter }),
+  toggleCollapsed: (key) =>
+    set((s) => {
+      const collapsed = { ...s.collapsed };
+      if (collapsed[key]) delete collapsed[key];
+      else collapsed[key] = true;
+      return { collapsed };
+    }),
+  pushToast(t) {
+    const id = nextToastId++;
+    // Keep the last few; a burst of failures should not bury the screen.
+    set((s) => ({ toasts: [...s.toasts, { ...t, id }].slice(-5) }));
+    return id;
+  },
+  dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
+  openHostDialog: (hostDialog) => set(hostDialog.open ? { hostDialog, view: 'hosts' } : { hostDialog }),
+  dismissHostKey: (hostId, fingerprint) => set((s) => ({ dismissedHostKeys: { ...s.dismissedHostKeys, [hostId]: fingerprint } })),
+  reviewHostKey: (hostId) =>
+    set((s) => {
+      const dismissedHostKeys = { ...s.dismissedHostKeys };
+      delete dismissedHostKeys[hostId];
+      return { dismissedHostKeys };
+    }),
+});

@@ -1,0 +1,22 @@
+import type { HostContainersInfo } from '../model/container';
+import type { ErrorInfo } from '../model/errors';
+import type { HostInfo, KeyInfo } from '../model/host';
+import type { StreamId } from '../model/ids';
+
+/** Events main pushes to the UI. Stream events go only to the client that opened the stream. */
+export interface EventMap {
+  'hosts.changed': HostInfo[];
+  'keys.changed': KeyInfo[];
+  'containers.changed': HostContainersInfo;
+  'stream.data': { streamId: StreamId; data: unknown };
+  'stream.end': { streamId: StreamId; error: ErrorInfo | null };
+}
+export type EventName = keyof EventMap;
+
+export const EVENT_NAMES = [
+  'hosts.changed',
+  'keys.changed',
+  'containers.changed',
+  'stream.data',
+  'stream.end',
+] as const satisfies readonly EventName[];

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { DEFAULT_DOCKER_SOCKET, parseAddress, type HostInput } from '../model/host';
+import type { HostId, KeyId, StreamId } from '../model/ids';
+import type { InputOf, MethodName } from './services';
+import { STREAM_KINDS } from './streams';
+
+// Input validation for every method, run in main before a service sees the input.
+
+const hostId = z.string().regex(/^h_[A-Za-z0-9_-]{4,40}$/, 'not a host id').transform((s) => s as HostId);
+const keyId = z.string().regex(/^k_[A-Za-z0-9_-]{4,40}$/, 'not a key id').transform((s) => s as KeyId);
+const streamId = z.string().regex(/^s_[A-Za-z0-9_-]{4,40}$/, 'not a stream id').transform((s) => s as StreamId);
+/** Container ids or names as Docker accepts them; nothing else reaches the engine. */
+const containerId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'not a container id or name');
+const noControl = (s: string) => !/[\u0000-\u001f\u007f]/.test(s);
+const absPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((s) => s.startsWith('/') || /^[A-Za-z]:[\\/]/.test(s) || s.startsWith('~/'), 'must be an absolute path')
+  .refine(noControl, 'must not contain control characters');
+
+export const hostInputSchema = z
+  .object({
+    name: z.string().trim().min(1, 'give the host a name').max(64).refine(noControl, 'no control characters'),
+    kind: z.enum(['ssh', 'local']),
+    address: z.string().trim().max(300),
+    socketPath: absPath.default(DEFAULT_DOCKER_SOCKET),
+    useAgent: z.boolean().default(true),
+    keyId: keyId.nullable().default(null),
+    identityFile: absPath.nullable().default(null),
+    password: z.string().max(1024).optional(),
+  })
+  .superRefine((h, ctx) => {
+    if (h.kind === 'ssh' && !parseAddress(h.address)) {
+      ctx.addIssue({ code: 'custom', path: ['address'], message: 'write the address as user@host or user@host:port' });
+    }
+  }) satisfies z.ZodType<HostInput, unknown>;
+
+const ref = z.object({ hostId, containerId });
+const none = z.undefined();
+
+export const inputSchemas = {
+  'app.info': none,
+  'hosts.list': none,
+  'hosts.add': hostInputSchema,
+  'hosts.update': z.object({ id: hostId, host: hostInputSchema }),
+  'hosts.remove': z.object({ id: hostId }),
+  'hosts.test': z.object({ id: hostId.nullable(), host: hostInputSchema }),
+  'hosts.connect': z.object({ id: hostId }),
+  'hosts.disconnect': z.object({ id: hostId }),
+  'hosts.acceptHostKey': z.object({
+    hostname: z.string().min(1).max(255),
+    port: z.number().int().min(1).max(65535),
+    fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'not a SHA256 fingerprint'),
+  }),
+  'hosts.scanSshConfig': none,
+  'hosts.importSshConfig': z.object({ aliases: z.array(z.string().min(1).max(255)).min(1).max(500) }),
+  'keys.list': none,
+  'keys.import': z
+    .object({
+      name: z.string().trim().max(128),
+      path: absPath.nullable(),
+      privateKey: z.string().max(64 * 1024).nullable(),
+      passphrase: z.string().max(1024).nullable(),
+    })
+    .refine((k) => (k.path === null) !== (k.privateKey === null), 'give either a key file path or the key text'),
+  'keys.generate': z.object({
+    comment: z.string().trim().max(128).refine(noControl, 'no control characters'),
+    passphrase: z.string().max(1024).nullable(),
+  }),
+  'keys.remove': z.object({ id: keyId }),
+  'containers.list': none,
+  'containers.start': ref,
+  'containers.stop': ref,
+  'containers.restart': ref,
+  'containers.remove': ref.extend({ removeVolumes: z.boolean(), force: z.boolean() }),
+  'streams.open': z.discriminatedUnion('kind', [z.object({ kind: z.literal(STREAM_KINDS[0]), hostId })]),
+  'streams.close': z.object({ streamId }),
+} satisfies { [M in MethodName]: z.ZodType<InputOf<M>, unknown> };
+
+/** The runtime allowlist: exactly the methods the contract declares. */
+export const METHOD_NAMES = Object.freeze(Object.keys(inputSchemas)) as readonly MethodName[];
+
+export function isMethodName(m: unknown): m is MethodName {
+  return typeof m === 'string' && Object.prototype.hasOwnProperty.call(inputSchemas, m);
+}

@@ -1,0 +1,85 @@
+import type { AppInfo } from '../model/app';
+import type { ContainerRef, HostContainersInfo, RemoveContainerInput } from '../model/container';
+import type { HostId, KeyId, StreamId } from '../model/ids';
+import type {
+  AcceptHostKeyInput,
+  HostInfo,
+  HostInput,
+  HostTestResult,
+  KeyInfo,
+  SshConfigScanInfo,
+} from '../model/host';
+import type { StreamOpenInput } from './streams';
+
+/**
+ * The contract: every call the UI can make, declared once. Each method takes at most one
+ * argument (a plain object) and returns a Promise of plain data. Main implements these
+ * interfaces; the preload bridge, the WebSocket transport and the renderer client are derived.
+ */
+export interface AppService {
+  info(): Promise<AppInfo>;
+}
+
+export interface HostsService {
+  list(): Promise<HostInfo[]>;
+  add(input: HostInput): Promise<HostInfo>;
+  update(input: { id: HostId; host: HostInput }): Promise<HostInfo>;
+  remove(input: { id: HostId }): Promise<void>;
+  /** Connect with these settings once, without saving them; `id` lets an edit reuse a stored password. */
+  test(input: { id: HostId | null; host: HostInput }): Promise<HostTestResult>;
+  connect(input: { id: HostId }): Promise<void>;
+  disconnect(input: { id: HostId }): Promise<void>;
+  /** Trust the key a server presented (it must be the fingerprint the server showed). */
+  acceptHostKey(input: AcceptHostKeyInput): Promise<void>;
+  scanSshConfig(): Promise<SshConfigScanInfo>;
+  importSshConfig(input: { aliases: string[] }): Promise<HostInfo[]>;
+}
+
+export interface KeysService {
+  list(): Promise<KeyInfo[]>;
+  /** From a file path on the computer running the services, or pasted text. */
+  import(input: { name: string; path: string | null; privateKey: string | null; passphrase: string | null }): Promise<KeyInfo>;
+  generate(input: { comment: string; passphrase: string | null }): Promise<KeyInfo>;
+  remove(input: { id: KeyId }): Promise<void>;
+}
+
+export interface ContainersService {
+  list(): Promise<HostContainersInfo[]>;
+  start(input: ContainerRef): Promise<void>;
+  stop(input: ContainerRef): Promise<void>;
+  restart(input: ContainerRef): Promise<void>;
+  remove(input: RemoveContainerInput): Promise<void>;
+}
+
+/** The one stream mechanism: open → `stream.data` / `stream.end` events keyed by id → close. */
+export interface StreamsService {
+  open(input: StreamOpenInput): Promise<{ streamId: StreamId }>;
+  close(input: { streamId: StreamId }): Promise<void>;
+}
+
+export interface Contract {
+  app: AppService;
+  hosts: HostsService;
+  keys: KeysService;
+  containers: ContainersService;
+  streams: StreamsService;
+}
+
+export type ServiceName = keyof Contract;
+export type MethodName = {
+  [S in ServiceName]: `${S}.${Extract<keyof Contract[S], string>}`;
+}[ServiceName];
+
+type Split<M extends MethodName> = M extends `${infer S extends ServiceName}.${infer F}` ? [S, F] : never;
+type Fn<M extends MethodName> = Split<M> extends [infer S extends ServiceName, infer F]
+  ? F extends keyof Contract[S]
+    ? Contract[S][F]
+    : never
+  : never;
+
+/** The argument a method takes (undefined for none). */
+export type InputOf<M extends MethodName> = Fn<M> extends (...args: infer A) => unknown
+  ? A extends [] ? undefined : A[0]
+  : never;
+/** What a method resolves to. */
+export type OutputOf<M extends MethodName> = Fn<M> extends (...args: never[]) => Promise<infer R> ? R : never;

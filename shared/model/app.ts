@@ -1,0 +1,6 @@
+export interface AppInfo {
+  version: string;
+  mode: 'electron' | 'headless';
+  platform: string;
+  dataDir: string;
+}

@@ -1,0 +1,148 @@
+import type { ErrorInfo } from './errors';
+import type { HostId, KeyId } from './ids';
+
+export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
+
+export type HostKind = 'ssh' | 'local';
+export type Transport = 'streamlocal' | 'dial-stdio' | 'local';
+
+export interface EngineSummary {
+  version: string;
+  apiVersion: string;
+  os: string;
+  name: string;
+}
+
+/**
+ * A host connection is a state machine:
+ *
+ *   disconnected ─▶ connecting ─▶ connected ─(drop)─▶ reconnecting ─▶ connecting …
+ *                       │  └──▶ needs-hostkey (unknown key: waits for the user)
+ *                       └─────▶ failed (a cause retrying cannot fix: auth, changed host key…)
+ */
+export type ConnectionState =
+  | { status: 'disconnected' }
+  | { status: 'connecting'; attempt: number }
+  | { status: 'connected'; since: number; transport: Transport; engine: EngineSummary }
+  | { status: 'reconnecting'; attempt: number; retryAt: number; error: ErrorInfo }
+  | { status: 'needs-hostkey'; hostname: string; port: number; keyType: string; fingerprint: string }
+  | { status: 'failed'; error: ErrorInfo };
+
+export const ConnectionState = {
+  disconnected: (): ConnectionState => ({ status: 'disconnected' }),
+  connecting: (attempt: number): ConnectionState => ({ status: 'connecting', attempt }),
+  connected: (transport: Transport, engine: EngineSummary, since = Date.now()): ConnectionState => ({
+    status: 'connected',
+    since,
+    transport,
+    engine,
+  }),
+  reconnecting: (attempt: number, retryAt: number, error: ErrorInfo): ConnectionState => ({
+    status: 'reconnecting',
+    attempt,
+    retryAt,
+    error,
+  }),
+  needsHostKey: (hostname: string, port: number, keyType: string, fingerprint: string): ConnectionState => ({
+    status: 'needs-hostkey',
+    hostname,
+    port,
+    keyType,
+    fingerprint,
+  }),
+  failed: (error: ErrorInfo): ConnectionState => ({ status: 'failed', error }),
+};
+
+/** What the UI sees of a host. Passwords and keys are shown only as "set" / an id. */
+export interface HostInfo {
+  id: HostId;
+  name: string;
+  kind: HostKind;
+  /** `user@hostname:port` for SSH hosts, `local` for a local engine. */
+  address: string;
+  user: string;
+  hostname: string;
+  port: number;
+  socketPath: string;
+  useAgent: boolean;
+  keyId: KeyId | null;
+  identityFile: string | null;
+  hasPassword: boolean;
+  state: ConnectionState;
+}
+
+/** Input for adding or editing a host. */
+export interface HostInput {
+  name: string;
+  kind: HostKind;
+  /** `user@hostname[:port]`; ignored for local hosts. */
+  address: string;
+  socketPath: string;
+  useAgent: boolean;
+  keyId: KeyId | null;
+  /** A private key file on this computer (as IdentityFile in ~/.ssh/config). */
+  identityFile: string | null;
+  /** Write-only. `undefined` keeps the stored password, `''` clears it. */
+  password?: string | undefined;
+}
+
+export interface HostTestResult {
+  transport: Transport;
+  engine: EngineSummary;
+  /** Milliseconds to connect, authenticate and ask the engine for its version. */
+  elapsedMs: number;
+}
+
+export interface KeyInfo {
+  id: KeyId;
+  type: string;
+  comment: string;
+  /** `SHA256:…`, as `ssh-keygen -lf` prints it. */
+  fingerprint: string;
+  /** The public line to paste into the server's authorized_keys. Public by definition. */
+  publicLine: string;
+  hasPassphrase: boolean;
+  createdAt: number;
+}
+
+export interface SshConfigHostInfo {
+  alias: string;
+  hostname: string;
+  user: string;
+  port: number;
+  identityFile: string | null;
+  /** Set when a host with this address already exists in Homeport. */
+  existingHostId: HostId | null;
+}
+
+export interface SshConfigProblem {
+  line: number;
+  message: string;
+}
+
+export interface SshConfigScanInfo {
+  path: string;
+  hosts: SshConfigHostInfo[];
+  problems: SshConfigProblem[];
+}
+
+export interface AcceptHostKeyInput {
+  hostname: string;
+  port: number;
+  fingerprint: string;
+}
+
+/** `user@hostname[:port]` → parts; IPv6 literals in brackets (`root@[::1]:22`). */
+export function parseAddress(address: string): { user: string; hostname: string; port: number } | null {
+  const m = /^([A-Za-z0-9._][A-Za-z0-9._-]*)@(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$/.exec(address.trim());
+  if (!m) return null;
+  const port = m[3] === undefined ? 22 : Number(m[3]);
+  if (port < 1 || port > 65535) return null;
+  const hostname = m[2]!.startsWith('[') ? m[2]!.slice(1, -1) : m[2]!;
+  return { user: m[1]!, hostname, port };
+}
+
+export function formatAddress(user: string, hostname: string, port: number): string {
+  const h = hostname.includes(':') ? `[${hostname}]` : hostname;
+  return port === 22 ? `${user}@${h}` : `${user}@${h}:${port}`;
+}

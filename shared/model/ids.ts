@@ -1,0 +1,11 @@
+/** Branded ids: a HostId cannot be passed where a KeyId is expected. */
+declare const brand: unique symbol;
+export type Brand<T, B extends string> = T & { readonly [brand]: B };
+
+export type HostId = Brand<string, 'HostId'>;
+export type KeyId = Brand<string, 'KeyId'>;
+export type StreamId = Brand<string, 'StreamId'>;
+
+export const HostId = (s: string): HostId => s as HostId;
+export const KeyId = (s: string): KeyId => s as KeyId;
+export const StreamId = (s: string): StreamId => s as StreamId;
