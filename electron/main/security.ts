@@ -25,11 +25,15 @@ export function installSessionSecurity(ses: Session, loc: AppLocation, logger: L
   // #5 "Handle session permission requests": deny every permission (camera, geolocation,
   // notifications through the web API, clipboard read, HID/USB/serial…). Native notifications are
   // shown by main, not by the page.
+  // One exception: writing to the clipboard from the app's own page ("Copy public key", copy a
+  // fingerprint). It is write-only and sanitized; reading the clipboard stays denied.
+  const allowed = (permission: string, url: string) => permission === 'clipboard-sanitized-write' && isAppUrl(loc, url);
   ses.setPermissionRequestHandler((contents, permission, callback) => {
+    if (allowed(permission, contents.getURL())) return callback(true);
     logger.warn('denied a permission request', { permission, url: short(contents.getURL()) });
     callback(false);
   });
-  ses.setPermissionCheckHandler(() => false);
+  ses.setPermissionCheckHandler((contents, permission, origin) => allowed(permission, contents?.getURL() ?? origin));
   ses.setDevicePermissionHandler(() => false);
 
   // #7 "Define a Content-Security-Policy": as a response header for the app's own http origin

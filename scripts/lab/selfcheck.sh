@@ -49,7 +49,11 @@ via_agent() { # no IdentitiesOnly here (ssh keeps the first value it sees for an
 wrong_refused() { ! key 2222 root "$K/id_wrong" true; }
 hpuser_password() { secret lab-password 2222 hpuser -o PubkeyAuthentication=no docker ps -q; }
 hpuser_bad_password() { ! secret nope 2222 hpuser -o PubkeyAuthentication=no true; }
-hpnodock_denied() { secret lab-password 2222 hpnodock -o PubkeyAuthentication=no docker ps 2>&1 | grep -q 'permission denied'; }
+hpnodock_denied() {
+  local out # ssh exits non-zero here, so no pipe (pipefail)
+  out="$(secret lab-password 2222 hpnodock -o PubkeyAuthentication=no docker ps 2>&1)"
+  has 'permission denied' <<<"$out"
+}
 lab_home() { [[ "$(key 2222 root "$K/id_plain" 'echo $HOME')" == "$LAB/home" ]]; }
 
 check "root + id_plain runs docker ps" root_docker_ps
