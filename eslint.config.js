@@ -31,8 +31,13 @@ export default tseslint.config(
   },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
-    ignores: ['renderer/vite.config.ts'],
+    ignores: ['renderer/**/*.test.ts', 'renderer/**/*.test.tsx'],
     rules: restrict([...electronModules, ...nodeBuiltins, '**/electron/**', '../electron', '../../electron'], 'the renderer imports only shared/ and talks to the bridge (DESIGN.md layering).'),
+  },
+  {
+    // Renderer tests run under Node (a real WebSocket server in ws-bridge.test.ts) but still never reach main-process code.
+    files: ['renderer/**/*.test.ts', 'renderer/**/*.test.tsx'],
+    rules: restrict([...electronModules, '**/electron/**', '../electron', '../../electron'], 'renderer tests exercise the renderer through the bridge only (DESIGN.md layering).'),
   },
   {
     files: ['electron/server/**/*.ts'],

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expect as pwExpect } from './expect';
 import type { Browser, Page } from 'playwright-core';
@@ -11,14 +12,19 @@ let server: Headless;
 let browser: Browser;
 let page: Page;
 
+// The lab's worker must be running before the test stops it (a failed earlier run may have left it stopped).
+const startWorker = () => execFileSync('docker', ['start', `${lab.compose.project}_worker_1`], { stdio: 'ignore' });
+
 beforeAll(async () => {
   lab = loadLab();
+  startWorker();
   server = await startHeadless({ SSH_AUTH_SOCK: lab.agentSock });
   browser = await launchChromium();
   page = await browser.newPage();
 });
 
 afterAll(async () => {
+  if (lab) startWorker();
   await browser?.close();
   await server?.stop();
 });
@@ -63,11 +69,11 @@ describe('headless mode', () => {
 
     const worker = project.locator(`[data-testid="container-row"][data-name="${lab.compose.project}_worker_1"]`);
     await pwExpect(worker).toHaveAttribute('data-state', 'running');
-    await worker.getByRole('button', { name: `Stop ${lab.compose.project}_worker_1` }).click();
+    await worker.getByRole('button', { name: `Stop ${lab.compose.project}_worker_1`, exact: true }).click();
     await pwExpect(worker).toHaveAttribute('data-state', 'exited', { timeout: 30_000 });
     await page.screenshot({ path: 'e2e/screenshots/containers-stopped.png', fullPage: true });
 
-    await worker.getByRole('button', { name: `Start ${lab.compose.project}_worker_1` }).click();
+    await worker.getByRole('button', { name: `Start ${lab.compose.project}_worker_1`, exact: true }).click();
     await pwExpect(worker).toHaveAttribute('data-state', 'running', { timeout: 30_000 });
     await page.screenshot({ path: 'e2e/screenshots/containers.png', fullPage: true });
   });

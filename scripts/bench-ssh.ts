@@ -78,7 +78,17 @@ async function main() {
     { mode: 0o600 },
   );
   writeFileSync(path.join(home, '.ssh', 'known_hosts'), `[${lab.ssh.host}]:${lab.ssh.port} ${lab.ssh.hostPublicKey}\n`);
-  const env = { ...process.env, HOME: home, DOCKER_HOST: `ssh://root@${lab.ssh.host}:${lab.ssh.port}`, SSH_AUTH_SOCK: '' };
+  // OpenSSH reads ~/.ssh/config from the passwd entry, not $HOME: the CLI's `ssh` is a wrapper
+  // that names the bench's config file.
+  mkdirSync(path.join(home, 'bin'));
+  writeFileSync(path.join(home, 'bin', 'ssh'), `#!/bin/sh\nexec /usr/bin/ssh -F ${home}/.ssh/config "$@"\n`, { mode: 0o755 });
+  const env = {
+    ...process.env,
+    HOME: home,
+    PATH: `${home}/bin:${process.env.PATH}`,
+    DOCKER_HOST: `ssh://root@${lab.ssh.host}:${lab.ssh.port}`,
+    SSH_AUTH_SOCK: '',
+  };
   const first = (await run('docker', ['ps', '-aq'], { env })).stdout.split('\n')[0]!;
   const cliTimes = await sample(CLI_CALLS, async () => {
     await run('docker', ['ps', '-a'], { env });

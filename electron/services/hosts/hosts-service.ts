@@ -241,7 +241,7 @@ export class HostsManager implements HostsService {
     if (record.keyId) {
       const m = this.vault.material(record.keyId);
       const info = this.vault.list().find((k) => k.id === record.keyId);
-      keys.push({ label: `key "${info?.comment || record.keyId}"`, privateKey: m.privateKey, passphrase: m.passphrase });
+      keys.push({ label: info?.comment || record.keyId, privateKey: m.privateKey, passphrase: m.passphrase });
     }
     if (record.identityFile) {
       const file = record.identityFile.startsWith('~/') ? path.join(this.platform.homeDir, record.identityFile.slice(2)) : record.identityFile;

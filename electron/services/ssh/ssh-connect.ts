@@ -125,6 +125,10 @@ export function connectSsh(target: SshTarget, opts: ConnectSshOptions): Promise<
     client.on('ready', () => {
       if (settled) return;
       settled = true;
+      // Docker API calls are small request/response exchanges multiplexed on this one TCP
+      // connection: with Nagle's algorithm on, each waits out a delayed ACK (~40 ms, measured
+      // 60 ms → 6 ms per list). Latency matters more than packet count here.
+      client.setNoDelay(true);
       resolve(client);
     });
 

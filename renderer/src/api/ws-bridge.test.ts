@@ -1,8 +1,4 @@
-// The layering rule keeps Node out of the renderer; this test (never bundled) needs a real HTTP
-// server to stand in for headless mode.
-// eslint-disable-next-line no-restricted-imports
 import { createServer, type Server } from 'node:http';
-// eslint-disable-next-line no-restricted-imports
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';

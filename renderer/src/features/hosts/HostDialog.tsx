@@ -216,7 +216,7 @@ export function HostDialog({ host, onClose }: { host: HostInfo | null; onClose()
       {kind === 'ssh' && (
         <fieldset className="auth-fieldset">
           <legend>Authentication</legend>
-          <p className="muted small">Homeport tries these in order, like OpenSSH: ssh-agent, the key, the identity file, then the password.</p>
+          <p className="muted small">Homeport offers every credential set here, as OpenSSH would.</p>
           <label className="checkbox">
             <input type="checkbox" checked={useAgent} onChange={(e) => setUseAgent(e.target.checked)} />
             Use ssh-agent
@@ -259,7 +259,7 @@ export function HostDialog({ host, onClose }: { host: HostInfo | null; onClose()
                   ? clearPassword
                     ? 'The stored password will be removed when you save.'
                     : 'A password is stored. Leave this empty to keep it.'
-                  : 'Optional. Stored encrypted; never shown again.'
+                  : 'Optional. Write-only: never shown again.'
               }
             >
               {({ id, describedBy, invalid }) => (

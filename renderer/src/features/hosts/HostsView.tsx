@@ -101,7 +101,16 @@ function HostRow({ host: h, auth, onRemove }: { host: HostInfo; auth: string[]; 
           <strong>{h.name}</strong>
         </td>
         <td className="mono">{h.kind === 'local' ? <span className="muted">this computer</span> : h.address}</td>
-        <td className="mono">{h.socketPath}</td>
+        <td className="mono cell-socket">
+          {/* Long paths wrap after a slash, not in the middle of a name. */}
+          {h.socketPath.split('/').map((part, i) => (
+            <span key={i}>
+              {i > 0 && '/'}
+              {i > 0 && <wbr />}
+              {part}
+            </span>
+          ))}
+        </td>
         <td>
           <span className="auth-parts">
             {auth.map((a) => (
