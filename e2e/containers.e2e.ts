@@ -71,10 +71,10 @@ describe('headless mode', () => {
     await pwExpect(worker).toHaveAttribute('data-state', 'running');
     await worker.getByRole('button', { name: `Stop ${lab.compose.project}_worker_1`, exact: true }).click();
     await pwExpect(worker).toHaveAttribute('data-state', 'exited', { timeout: 30_000 });
-    await page.screenshot({ path: 'e2e/screenshots/containers-stopped.png', fullPage: true });
+    await page.screenshot({ path: '.cache/screenshots/containers-stopped.png', fullPage: true });
 
     await worker.getByRole('button', { name: `Start ${lab.compose.project}_worker_1`, exact: true }).click();
     await pwExpect(worker).toHaveAttribute('data-state', 'running', { timeout: 30_000 });
-    await page.screenshot({ path: 'e2e/screenshots/containers.png', fullPage: true });
+    await page.screenshot({ path: '.cache/screenshots/containers.png', fullPage: true });
   });
 });
