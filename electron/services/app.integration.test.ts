@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerInfo, Envelope, HostContainersInfo, HostInfo, HostInput, KeyId, MethodName } from '../../shared/contract';
@@ -192,6 +192,19 @@ describe('hosts over SSH', () => {
     expect(list.map((c) => c.name)).not.toContain('labweb_web_1');
   });
 
+  it("reaches this computer's engine over its unix socket, without SSH", async () => {
+    const h = await ok<HostInfo>('hosts.add', hostInput({ name: 'here', kind: 'local', address: '' }));
+    expect(h).toMatchObject({ kind: 'local', address: 'local' });
+    const s = await until('here connected', async () => {
+      const st = await stateOf('here');
+      return st?.status === 'connected' && st;
+    });
+    expect(s).toMatchObject({ transport: 'local' });
+    expect((await until('here lists', async () => (await containersOf(h.id)).length > 0 && containersOf(h.id))).map((c) => c.name)).toContain('labweb_web_1');
+    await ok('hosts.remove', { id: h.id });
+    expect((await ok<HostContainersInfo[]>('containers.list')).some((x) => x.hostId === h.id)).toBe(false);
+  });
+
   it('falls back to docker system dial-stdio where the server forbids forwarding', async () => {
     await ok('hosts.add', hostInput({ name: 'nofwd', address: `root@127.0.0.1:${lab.ssh.noForwardPort}` }));
     const s = await until('nofwd asks for its key', async () => {
@@ -299,6 +312,18 @@ describe('credentials and keys', () => {
     expect(added).toHaveLength(1);
     expect(added[0]).toMatchObject({ name: 'labcfg', address: `root@127.0.0.1:${lab.ssh.noForwardPort}`, identityFile: lab.keys.plain, useAgent: true });
     await until('labcfg connected', async () => (await stateOf('labcfg'))?.status === 'connected');
+  });
+
+  it('keeps keys and passwords encrypted at rest', () => {
+    const files = readdirSync(tp.dataDir).map((f) => path.join(tp.dataDir, f));
+    const settings = files.find((f) => f.endsWith('.json'));
+    expect(settings, 'settings file').toBeTruthy();
+    const text = readFileSync(settings!, 'utf8');
+    expect(text).toContain('"sealed"');
+    for (const secret of ['PRIVATE KEY', lab.users.password.password, lab.keys.passphraseText, 'wrong-password']) {
+      expect(text.includes(secret), secret).toBe(false);
+    }
+    expect(statSync(path.join(tp.dataDir, 'secret.key')).mode & 0o077).toBe(0);
   });
 
   it('never lets a secret reach the UI', () => {
