@@ -10,7 +10,7 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type Bridge } from '../../shared/contract/bridge';
 import { EVENT_NAMES } from '../../shared/contract/events';
-import { isMethodName } from '../../shared/contract/schemas';
+import { isMethodName } from '../../shared/contract/methods';
 import type { Envelope } from '../../shared/model/errors';
 
 type Listener = (event: string, payload: unknown) => void;

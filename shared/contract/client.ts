@@ -2,7 +2,7 @@ import { HomeportError, isErrorInfo } from '../model/errors';
 import type { Bridge } from './bridge';
 import type { EventMap, EventName } from './events';
 import { EVENT_NAMES } from './events';
-import { METHOD_NAMES } from './schemas';
+import { METHOD_NAMES } from './methods';
 import type { Contract, MethodName } from './services';
 
 export type Client = Contract & {

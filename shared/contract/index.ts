@@ -1,6 +1,7 @@
 export * from './bridge';
 export * from './client';
 export * from './events';
+export * from './methods';
 export * from './schemas';
 export * from './services';
 export * from './streams';

@@ -77,10 +77,3 @@ export const inputSchemas = {
   'streams.open': z.discriminatedUnion('kind', [z.object({ kind: z.literal(STREAM_KINDS[0]), hostId })]),
   'streams.close': z.object({ streamId }),
 } satisfies { [M in MethodName]: z.ZodType<InputOf<M>, unknown> };
-
-/** The runtime allowlist: exactly the methods the contract declares. */
-export const METHOD_NAMES = Object.freeze(Object.keys(inputSchemas)) as readonly MethodName[];
-
-export function isMethodName(m: unknown): m is MethodName {
-  return typeof m === 'string' && Object.prototype.hasOwnProperty.call(inputSchemas, m);
-}
