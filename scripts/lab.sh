@@ -158,6 +158,7 @@ cleanup_after_killed_engine() {
     cg="$(grep -oE '/docker/[0-9a-f]{64}' "/proc/$p/cgroup" 2>/dev/null | head -n1 || true)"
     [[ -n $cg ]] || continue
     log "killing orphaned container processes of ${cg#/docker/}"
+    # shellcheck disable=SC2013 # pids are words
     for pid in $(grep -lF "$cg" /proc/[0-9]*/cgroup 2>/dev/null | cut -d/ -f3); do
       kill -9 "$pid" 2>/dev/null || true
     done
@@ -382,14 +383,13 @@ stop_sshd() {
 
 agent_ok() {
   local rc=0
-  SSH_AUTH_SOCK="$AGENT_SOCK" ssh-add -l >/dev/null 2>&1 || rc=$?
-  ((rc != 2)) # 0 = has keys, 1 = empty, 2 = cannot talk to an agent
+  SSH_AUTH_SOCK="$AGENT_SOCK" timeout 5 ssh-add -l >/dev/null 2>&1 || rc=$?
+  ((rc == 0 || rc == 1)) # 0 = has keys, 1 = empty, 2 = no agent there, 124 = agent hung
 }
 
 start_agent() {
   if ! agent_ok; then
-    [[ -f $LAB/agent.pid ]] && stop_pid "$(cat "$LAB/agent.pid")" 2
-    rm -f "$AGENT_SOCK"
+    stop_agent # a hung agent, or a stale socket file
     log "agent: starting on $AGENT_SOCK"
     local out
     out="$(ssh-agent -s -a "$AGENT_SOCK" 9>&-)" || die "ssh-agent failed to start"
@@ -398,7 +398,7 @@ start_agent() {
   fi
   local fp
   fp="$(ssh-keygen -lf "$KEYS/id_plain.pub" | awk '{print $2}')"
-  if ! SSH_AUTH_SOCK="$AGENT_SOCK" ssh-add -l 2>/dev/null | grep -qF "$fp"; then
+  if ! SSH_AUTH_SOCK="$AGENT_SOCK" timeout 5 ssh-add -l 2>/dev/null | grep -qF "$fp"; then
     SSH_AUTH_SOCK="$AGENT_SOCK" ssh-add -q "$KEYS/id_plain" </dev/null || die "ssh-add id_plain failed"
   fi
 }
@@ -489,7 +489,7 @@ remove_lab_containers() {
     ids+=" $(docker -H "unix://$sock" ps -aq --filter "label=com.docker.compose.project=$p")"
   done
   # rm -f kills at once; `docker-compose down` would wait out stop timeouts and start python
-  # shellcheck disable=SC2086
+  # shellcheck disable=SC2046 # container ids are words
   [[ -z ${ids// /} ]] || docker -H "unix://$sock" rm -f $(tr ' ' '\n' <<<"$ids" | sort -u) >/dev/null
   for p in "$@"; do
     ids="$(docker -H "unix://$sock" network ls -q --filter "label=com.docker.compose.project=$p")"
@@ -601,14 +601,19 @@ cmd_restart_sshd() {
 }
 
 cmd_status() {
-  local up=0 down=0
-  st() { if eval "$2"; then echo "lab: [up]   $1"; up=$((up + 1)); else echo "lab: [down] $1"; down=$((down + 1)); fi; }
-  local by=""
+  local down=0
+  st() { # st LABEL CHECK [ARGS...]
+    local label=$1; shift
+    if "$@"; then echo "lab: [up]   $label"; else echo "lab: [down] $label"; down=$((down + 1)); fi
+  }
+  local by="" p1 p2
   [[ -f $LAB/engine1/started-by-lab ]] && by=" (started by lab)"
-  st "engine1 $MAIN_SOCK$by" 'engine_ok "$MAIN_SOCK"'
-  st "engine2 $E2_SOCK" 'engine_ok "$E2_SOCK"'
-  st "sshd 127.0.0.1:$SSH_PORT pid $(cat "$(sshd_pidfile $SSH_PORT)" 2>/dev/null || echo -)" 'sshd_alive $SSH_PORT'
-  st "sshd 127.0.0.1:$SSH_NOFWD_PORT pid $(cat "$(sshd_pidfile $SSH_NOFWD_PORT)" 2>/dev/null || echo -)" 'sshd_alive $SSH_NOFWD_PORT'
+  p1="$(cat "$(sshd_pidfile "$SSH_PORT")" 2>/dev/null || echo -)"
+  p2="$(cat "$(sshd_pidfile "$SSH_NOFWD_PORT")" 2>/dev/null || echo -)"
+  st "engine1 $MAIN_SOCK$by" engine_ok "$MAIN_SOCK"
+  st "engine2 $E2_SOCK" engine_ok "$E2_SOCK"
+  st "sshd 127.0.0.1:$SSH_PORT pid $p1" sshd_alive "$SSH_PORT"
+  st "sshd 127.0.0.1:$SSH_NOFWD_PORT pid $p2" sshd_alive "$SSH_NOFWD_PORT"
   st "ssh-agent $AGENT_SOCK" agent_ok
   st "registry $REGISTRY" registry_ok
   local sock
@@ -626,6 +631,7 @@ cmd_purge() {
   log "purging $LAB"
   # a SIGKILLed engine2 leaves mounts (data-root, netns) behind; deepest first
   local m
+  # shellcheck disable=SC2013 # LAB has no spaces (checked in main)
   for m in $(awk -v p="$LAB/" 'index($2, p) == 1 {print $2}' /proc/mounts | sort -r); do
     umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
   done

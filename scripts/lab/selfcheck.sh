@@ -25,6 +25,7 @@ check() { # check NAME COMMAND... (passes when the command succeeds)
 }
 
 # ssh without the caller's config/known_hosts; secrets come from $HP_SECRET via askpass
+# shellcheck disable=SC2016 # $HP_SECRET is expanded by the askpass script
 printf '#!/bin/sh\nprintf "%%s\\n" "$HP_SECRET"\n' >"$TMP/askpass"
 chmod 700 "$TMP/askpass"
 S=(ssh -F /dev/null -o UserKnownHostsFile=/dev/null -o StrictHostKeyChecking=no -o LogLevel=ERROR
@@ -54,6 +55,7 @@ hpnodock_denied() {
   out="$(secret lab-password 2222 hpnodock -o PubkeyAuthentication=no docker ps 2>&1)"
   has 'permission denied' <<<"$out"
 }
+# shellcheck disable=SC2016 # $HOME is the remote one
 lab_home() { [[ "$(key 2222 root "$K/id_plain" 'echo $HOME')" == "$LAB/home" ]]; }
 
 check "root + id_plain runs docker ps" root_docker_ps
@@ -87,11 +89,12 @@ done
 
 # --- docker over ssh:// (dial-stdio), also on the no-forwarding port
 mkdir -p "$TMP/bin"
-printf '#!/bin/sh\nexec %s -o BatchMode=yes -i %s "$@"\n' "$(printf '%q ' "${S[@]}")" "$K/id_plain" >"$TMP/bin/ssh"
+# (the wrapper is itself named ssh: it must exec the real one by absolute path)
+printf '#!/bin/sh\nexec %s %s -o BatchMode=yes -i %s "$@"\n' "$(command -v ssh)" "$(printf '%q ' "${S[@]:1}")" "$K/id_plain" >"$TMP/bin/ssh"
 chmod 755 "$TMP/bin/ssh"
 for port in 2222 2223; do
   check "docker -H ssh://root@127.0.0.1:$port (dial-stdio)" \
-    env PATH="$TMP/bin:$PATH" docker -H "ssh://root@127.0.0.1:$port" ps -q
+    env PATH="$TMP/bin:$PATH" timeout 30 docker -H "ssh://root@127.0.0.1:$port" ps -q
 done
 
 # --- engines, containers, web, registry
