@@ -238,6 +238,7 @@ export async function openDockerTransport(client: Client, socketPath: string, op
         : new SshDialStdioAgent(client, socketPath, opts.dialStdioMaxSockets, opts.dockerCli);
     const r = await probe(agent, timeoutMs);
     if (r.ok) {
+      if (transport === 'streamlocal') await nudgeServerNoDelay(client);
       return { agent, transport, docker: makeDocker(agent), close: () => agent.destroy() };
     }
     agent.destroy();
@@ -256,6 +257,23 @@ export async function openDockerTransport(client: Client, socketPath: string, op
     }
   }
   throw await diagnose(client, socketPath, where, failures);
+}
+
+/**
+ * OpenSSH's sshd turns Nagle's algorithm off on its side of the connection only when the first
+ * session starts (ssh_packet_set_interactive); forwards alone never do. Without it, a Docker
+ * response that sshd relays in two writes waits for the client's delayed ACK: measured here,
+ * list+inspect p90 54 ms → 7.9 ms and median 9.4 → 6.6 ms after one session. An SFTP subsystem
+ * session is the side-effect-free way to start one; it is closed at once. Best effort: a server
+ * without SFTP just keeps its default.
+ */
+async function nudgeServerNoDelay(client: Client): Promise<void> {
+  try {
+    const sftp = await Promise.race([sftpOf(client), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000))]);
+    sftp.end();
+  } catch {
+    // no SFTP subsystem (or it is forbidden): latency stays as the server's default allows
+  }
 }
 
 /** `user@host:port` from the client's own settings (ssh2 keeps them on `config`), for messages. */
