@@ -123,6 +123,10 @@ ensure_packages() {
   command -v docker-registry >/dev/null || missing+=(docker-registry)
   command -v curl >/dev/null || missing+=(curl)
   command -v pgrep >/dev/null || missing+=(procps)
+  # monitor checks are tested against real ping, a real DNS server and a self-signed certificate
+  command -v ping >/dev/null || missing+=(iputils-ping)
+  [[ -x /usr/sbin/dnsmasq ]] || missing+=(dnsmasq-base)
+  command -v openssl >/dev/null || missing+=(openssl)
   ((${#missing[@]})) || return 0
 
   log "installing ${missing[*]}"
