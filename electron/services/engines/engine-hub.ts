@@ -132,7 +132,8 @@ export class EngineHub {
         try {
           const raw = await link.docker.listContainers({ all: true });
           if (e.link !== link) return;
-          e.containers = sortContainers(raw.map((c) => toContainerInfo(hostId, c)));
+          // Homeport's own short-lived helpers (volume backup/browse) are not the user's containers.
+          e.containers = sortContainers(raw.filter((c) => c.Labels?.['homeport.helper'] !== '1').map((c) => toContainerInfo(hostId, c)));
           e.error = null;
         } catch (err) {
           if (e.link !== link) return;

@@ -8,6 +8,7 @@ import {
   type HostId,
   type Transport,
 } from '../../../shared/contract';
+import { engineMessage } from '../engines/engine-message';
 import type { Logger } from '../platform/platform';
 
 /** What a successful connect yields: a Docker API client over the host's one SSH connection. */
@@ -203,8 +204,8 @@ export function errorInfoOf(e: unknown): ErrorInfo {
 
 /** The engine's own message, kept verbatim (issue #2: "with the engine's own message"). */
 export function engineErrorInfo(e: unknown): ErrorInfo {
-  const err = e as { statusCode?: number; json?: { message?: string } | null; message?: string; reason?: string };
-  const raw = err.json?.message ?? err.reason ?? err.message ?? String(e);
+  const err = e as { statusCode?: number };
+  const raw = engineMessage(e);
   return {
     code: 'ENGINE',
     message: `Docker engine: ${raw}`,

@@ -1,0 +1,133 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { chmod, lchown, link, lstat, mkdir, readdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { createGzip } from 'node:zlib';
+import type Docker from 'dockerode';
+import type { Client } from 'ssh2';
+import tar from 'tar-stream';
+import { openDockerTransport, type DockerTransport } from '../ssh/docker-transport';
+import { KnownHosts } from '../ssh/known-hosts';
+import { connectSsh } from '../ssh/ssh-connect';
+import { MemoryStore } from '../ssh/test-helpers';
+import type { Lab } from '../ssh/test-lab';
+
+/** Test-only helpers of the resources integration tests (never imported by app code). */
+
+export const LAB_IMAGE = 'homeport-lab/busybox:latest';
+export const TEST_LABEL = 'homeport.test';
+
+/**
+ * The lab's engine runs on this machine and the tests run as root, so the oracle reads a volume
+ * straight from its mountpoint on disk: independent of the code under test and of the engine, and
+ * no container start (seconds each on a loaded machine).
+ */
+export async function mountpointOf(docker: Docker, volume: string): Promise<string> {
+  const v = (await docker.getVolume(volume).inspect()) as { Mountpoint: string };
+  return v.Mountpoint;
+}
+
+/**
+ * The fixture: a nested dir, an empty dir, a relative and an absolute symlink, a hard link, a file
+ * with spaces, quotes, `;` and `$( )` in its name, odd permissions and owners, and 3 MB of random data.
+ */
+export const QUOTED_NAME = `it's a "quoted" name; $(x).txt`;
+
+export async function writeFixture(docker: Docker, volume: string): Promise<void> {
+  const root = await mountpointOf(docker, volume);
+  const p = (...parts: string[]) => path.join(root, ...parts);
+  await mkdir(p('sub', 'deep'), { recursive: true });
+  await mkdir(p('empty'));
+  await writeFile(p('a.txt'), 'hello\n');
+  await writeFile(p('sub', 'deep', 'n.txt'), 'nested\n');
+  await writeFile(p('sub', QUOTED_NAME), 'quoted\n');
+  await symlink('a.txt', p('link-to-a'));
+  await symlink('/etc/passwd', p('abs-link'));
+  await link(p('a.txt'), p('hard-a'));
+  await writeFile(p('sub', 'random.bin'), randomBytes(3_000_000));
+  await writeFile(p('private'), 'secret\n', { mode: 0o600 });
+  await chmod(p('private'), 0o600);
+  await lchown(p('private'), 1000, 1000);
+  await chmod(p('sub', 'deep'), 0o750);
+}
+
+/** Every path under the volume: type, mode, owner, size (files), link target and sha256 (files). */
+export async function listing(docker: Docker, volume: string): Promise<string> {
+  const root = await mountpointOf(docker, volume);
+  const lines: string[] = [];
+  const walk = async (rel: string): Promise<void> => {
+    const full = path.join(root, rel);
+    const st = await lstat(full);
+    const perm = (st.mode & 0o7777).toString(8);
+    const own = `${st.uid}:${st.gid}`;
+    if (st.isDirectory()) {
+      // a directory's own size depends on its history, not its content: left out
+      lines.push(`${rel || '.'}|dir|${perm}|${own}`);
+      for (const name of (await readdir(full)).sort()) await walk(path.join(rel, name));
+    } else if (st.isSymbolicLink()) {
+      lines.push(`${rel}|symlink|${perm}|${own}|${await readlink(full)}`);
+    } else if (st.isFile()) {
+      const sum = createHash('sha256').update(await readFile(full)).digest('hex');
+      lines.push(`${rel}|file|${perm}|${own}|${st.size}|${sum}`);
+    } else {
+      lines.push(`${rel}|other|${perm}|${own}`);
+    }
+  };
+  await walk('');
+  return lines.join('\n');
+}
+
+/** Collects a writable's bytes. */
+export function sink(): { stream: Writable; buffer(): Buffer } {
+  const parts: Buffer[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      parts.push(chunk);
+      cb();
+    },
+  });
+  return { stream, buffer: () => Buffer.concat(parts) };
+}
+
+/** A .tar.gz built entry by entry (for hostile archives). */
+export async function makeTarGz(entries: Array<{ name: string; type?: 'file' | 'directory' | 'symlink' | 'link' | 'character-device' | 'fifo'; content?: string; linkname?: string }>): Promise<Buffer> {
+  const pack = tar.pack();
+  const gz = createGzip();
+  const parts: Buffer[] = [];
+  gz.on('data', (d: Buffer) => parts.push(d));
+  const done = new Promise<void>((res, rej) => {
+    gz.on('end', res);
+    gz.on('error', rej);
+  });
+  pack.pipe(gz);
+  for (const e of entries) {
+    const header = { name: e.name, type: e.type ?? 'file', ...(e.linkname ? { linkname: e.linkname } : {}), ...(e.type === 'character-device' ? { devmajor: 1, devminor: 3 } : {}) };
+    if ((e.type ?? 'file') === 'file') pack.entry(header, e.content ?? '');
+    else pack.entry(header);
+  }
+  pack.finalize();
+  await done;
+  return Buffer.concat(parts);
+}
+
+/** Docker over the lab's real sshd (root, plain key), trusting the lab's host key as a user would have. */
+export async function dockerOverSsh(lab: Lab): Promise<{ client: Client; transport: DockerTransport }> {
+  const kh = new KnownHosts({ store: new MemoryStore(), userKnownHostsFile: null });
+  kh.accept(lab.ssh.host, lab.ssh.port, Buffer.from(lab.ssh.hostPublicKey.split(' ')[1]!, 'base64'));
+  const client = await connectSsh(
+    { hostname: lab.ssh.host, port: lab.ssh.port, user: 'root', agentSocket: null, keys: [{ label: 'lab', privateKey: readFileSync(lab.keys.plain), passphrase: null }], password: null },
+    { verifyHostKey: (key) => kh.check(lab.ssh.host, lab.ssh.port, key) },
+  );
+  const transport = await openDockerTransport(client, lab.engine1.socket);
+  return { client, transport };
+}
+
+/** Remove what a test created, by label, whatever state it is in. Never touches anything else. */
+export async function cleanupByLabel(docker: Docker, label: string): Promise<void> {
+  const filters = { label: [label] };
+  for (const c of await docker.listContainers({ all: true, filters })) await docker.getContainer(c.Id).remove({ force: true }).catch(() => {});
+  const vols = ((await docker.listVolumes({ filters })) as { Volumes?: Array<{ Name: string }> | null }).Volumes ?? [];
+  for (const v of vols) await docker.getVolume(v.Name).remove().catch(() => {});
+  for (const n of await docker.listNetworks({ filters })) await docker.getNetwork(n.Id).remove().catch(() => {});
+}
