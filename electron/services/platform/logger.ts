@@ -15,7 +15,8 @@ export function createConsoleLogger(scope = 'homeport', sink: (line: string) => 
   const quiet = process.env.VITEST !== undefined && process.env.HOMEPORT_LOG === undefined;
   const write = (level: string, message: string, fields?: Record<string, unknown>) => {
     if (quiet) return;
-    sink(JSON.stringify({ t: new Date().toISOString(), level, scope, message, ...redact(fields) }));
+    // The entry's own fields come last so a field named `message` or `level` cannot overwrite them.
+    sink(JSON.stringify({ ...redact(fields), t: new Date().toISOString(), level, scope, message }));
   };
   return {
     info: (m, f) => write('info', m, f),

@@ -1,0 +1,160 @@
+/**
+ * Read-only mode 2: a published status page, no credentials (UK:server/routers/status-page-router.js;
+ * notes §2.8). `GET /api/status-page/:slug` gives the groups and monitors (cached 5 min by Kuma),
+ * `GET /api/status-page/heartbeat/:slug` the recent beats and 24 h uptime (cached 1 min, cleared on
+ * every status change). `uptimeList` is keyed `"<id>_24"`, or by the bare id in newer copies: both are read.
+ */
+import { z } from 'zod';
+import { HomeportError } from '../../../shared/contract';
+import { protocolError, REMOTE_ERROR } from './kuma-errors';
+import { httpGet, type FetchLike } from './kuma-http';
+import { defaultInstanceName, normaliseId, parseKumaUrl, safeDisplayUrl, toNumber, type KumaBeat, type KumaMonitorInfo } from './kuma-model';
+import { readBeatList } from './kuma-schemas';
+
+const idLike = z.union([z.number(), z.string()]);
+
+const pageSchema = z.object({
+  config: z.object({ title: z.string().nullish() }).nullish(),
+  incident: z.object({ title: z.string().nullish(), content: z.string().nullish(), style: z.string().nullish() }).nullish(),
+  publicGroupList: z.array(
+    z.object({
+      name: z.string().nullish(),
+      monitorList: z
+        .array(
+          z.object({
+            id: idLike,
+            name: z.string().nullish(),
+            type: z.string().nullish(),
+            url: z.string().nullish(),
+            certExpiryDaysRemaining: z.union([z.number(), z.string()]).nullish(),
+            validCert: z.boolean().nullish(),
+          }),
+        )
+        .nullish(),
+    }),
+  ),
+});
+
+const heartbeatsSchema = z.object({
+  heartbeatList: z.record(z.string(), z.unknown()),
+  uptimeList: z.record(z.string(), z.unknown()).nullish(),
+});
+
+export interface KumaStatusPageSnapshot {
+  at: number;
+  title: string | null;
+  /** The pinned incident, if any. */
+  incident: { title: string; content: string } | null;
+  monitors: KumaMonitorInfo[];
+  /** The newest beat on the page (Kuma's clock); null when the page shows none. */
+  newestBeatAt: number | null;
+  /** Beats that could not be read (they were skipped). */
+  problems: string[];
+}
+
+export interface KumaStatusPageOptions {
+  url: string;
+  slug: string;
+  instance?: string;
+  fetch?: FetchLike;
+  timeoutMs?: number;
+  now?: () => number;
+}
+
+const SLUG = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+
+export async function fetchKumaStatusPage(opts: KumaStatusPageOptions): Promise<KumaStatusPageSnapshot> {
+  const base = parseKumaUrl(opts.url);
+  const instance = opts.instance ?? defaultInstanceName(base);
+  const slug = opts.slug.trim();
+  if (!SLUG.test(slug)) {
+    throw new HomeportError({ code: 'VALIDATION', message: `"${slug.slice(0, 40)}" is not a status page slug.`, fix: 'Use the last part of the page address, e.g. "home" for /status/home.' });
+  }
+  const fetchImpl = opts.fetch ?? fetch;
+  const timeoutMs = opts.timeoutMs ?? 15_000;
+  const label = `${instance} (status page "${slug}")`;
+  const get = async (path: string, what: string) => {
+    const res = await httpGet(fetchImpl, new URL(path, base.origin).toString(), label, timeoutMs, { accept: 'application/json' });
+    if (res.status === 404) {
+      throw new HomeportError({ code: 'NOT_FOUND', message: `${instance} has no published status page "${slug}".`, fix: 'Check the slug, and that the page is published in Uptime Kuma.' });
+    }
+    if (res.status < 200 || res.status >= 300) {
+      throw new HomeportError({ code: REMOTE_ERROR, message: `${label} answered with HTTP ${res.status}.`, fix: 'Check Uptime Kuma’s own log.', details: { status: res.status } });
+    }
+    try {
+      return JSON.parse(res.body) as unknown;
+    } catch {
+      // The SPA's index.html comes back for unknown API paths on some setups.
+      throw protocolError(what, ['value: not JSON']);
+    }
+  };
+  const [pageRaw, beatsRaw] = await Promise.all([
+    get(`/api/status-page/${encodeURIComponent(slug)}`, 'a status page'),
+    get(`/api/status-page/heartbeat/${encodeURIComponent(slug)}`, 'status page heartbeats'),
+  ]);
+  return statusPageToMonitors(pageRaw, beatsRaw, (opts.now ?? Date.now)());
+}
+
+/** The two JSON documents → the model. Exported for tests of odd shapes. */
+export function statusPageToMonitors(pageRaw: unknown, beatsRaw: unknown, at: number): KumaStatusPageSnapshot {
+  const page = pageSchema.safeParse(pageRaw);
+  if (!page.success) throw protocolError('a status page', page.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.code}`));
+  const beats = heartbeatsSchema.safeParse(beatsRaw);
+  if (!beats.success) throw protocolError('status page heartbeats', beats.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.code}`));
+
+  const problems: string[] = [];
+  const uptime = beats.data.uptimeList ?? {};
+  const monitors: KumaMonitorInfo[] = [];
+  const seen = new Set<string>();
+  let newest: number | null = null;
+
+  for (const group of page.data.publicGroupList) {
+    for (const m of group.monitorList ?? []) {
+      const id = normaliseId(m.id);
+      if (id === null || seen.has(id)) continue;
+      seen.add(id);
+      let list: KumaBeat[] = [];
+      const rawList = beats.data.heartbeatList[id];
+      if (rawList !== undefined) {
+        const r = readBeatList(rawList, id);
+        if (r.ok) {
+          list = r.value.beats;
+          problems.push(...r.value.problems.map((p) => `${id}${p}`));
+        } else problems.push(...r.problems.map((p) => `${id}: ${p}`));
+      }
+      let last: KumaBeat | null = null;
+      for (const b of list) if (!last || (b.time ?? 0) >= (last.time ?? 0)) last = b;
+      if (last?.time != null && (newest === null || last.time > newest)) newest = last.time;
+      const ratio = toNumber(uptime[`${id}_24`] ?? uptime[id]);
+      const cert = toNumber(m.certExpiryDaysRemaining);
+      monitors.push({
+        id,
+        name: m.name?.trim() || `Monitor ${id}`,
+        type: m.type?.trim() || 'unknown',
+        url: safeDisplayUrl(m.url),
+        hostname: null,
+        active: true,
+        status: last ? last.status : 'unknown',
+        lastBeatAt: last?.time ?? null,
+        latencyMs: last?.pingMs ?? null,
+        avgLatencyMs: null,
+        uptime24h: ratio !== null && ratio >= 0 && ratio <= 1 ? ratio : null,
+        uptime30d: null,
+        uptime1y: null,
+        certDaysLeft: cert,
+        certValid: m.validCert ?? null,
+        message: last?.message ?? '',
+        intervalSec: null,
+      });
+    }
+  }
+  const inc = page.data.incident;
+  return {
+    at,
+    title: page.data.config?.title ?? null,
+    incident: inc && (inc.title || inc.content) ? { title: inc.title ?? '', content: inc.content ?? '' } : null,
+    monitors,
+    newestBeatAt: newest,
+    problems,
+  };
+}
