@@ -1,0 +1,911 @@
+/**
+ * Monitor history: every check ("beat") of every monitor, in one SQLite file through `node:sqlite`.
+ *
+ * Writes. `record()` only validates and appends to an in-memory buffer; the buffer is written in
+ * one transaction every `flushEveryMs` (1 s) or `batchSize` (500) beats, or on `flush()` /
+ * `close()`. In that same transaction each beat is rolled up into its minute, hour and day
+ * buckets (one upsert per bucket touched, the batch pre-aggregated in memory), so the roll-ups
+ * are never behind the raw beats, and a crash loses at most the unflushed last second — never
+ * consistency (WAL, synchronous=NORMAL). Every table is clustered by time (see schema.ts for why),
+ * so a flush touches a few dozen pages whatever it holds.
+ *
+ * Retention (defaults; `retention` option): raw beats 24 h, minute buckets 48 h, hour buckets
+ * 45 days, day buckets 2 years (730 days). `prune()` deletes what has aged out — one range
+ * delete per table; the owner calls it on its own timer (every 10–60 min). Reads ignore rows
+ * older than the retention even before prune() removed them, so results do not depend on when it
+ * ran. Buckets are aligned to UTC (a "day" is 00:00–24:00 UTC).
+ *
+ * Uptime = up / (up + down). Pending, maintenance and unknown beats count for neither: a monitor
+ * under maintenance, or one Homeport could not judge (its own network down, just woke from sleep),
+ * neither earns nor loses uptime. No up or down beat in the window → null ("no data"), not 100 %.
+ * Window precision: exact to the beat while `sinceMs` is inside the raw window; beyond it the
+ * window starts at the start of the minute / hour / day bucket holding `sinceMs`, whichever is the
+ * finest still kept (so "30 days" may start up to 1 h early, "1 year" up to 1 day early), and
+ * never before the oldest day bucket kept. Reads combine granularities: raw up to the first
+ * minute boundary, minutes up to the first hour boundary, hours up to the first day boundary,
+ * then days — a year is at most ~366 + 23 + 59 primary-key lookups, never a scan of raw history.
+ *
+ * Incidents (contiguous down periods) come in two kinds, each with at most one open per monitor:
+ *  - 'observed' — derived by `record()`: the first 'down' beat opens one (its message is the
+ *    incident's message), the next 'up' beat closes it (end = that beat's time). Pending,
+ *    maintenance and unknown beats neither open nor close one. Assumes one monitor's beats arrive
+ *    in time order (an 'up' beat older than the open incident's start is ignored for incidents).
+ *  - 'confirmed' — recorded by the alert layer with `openIncident()` / `closeIncident()` when it
+ *    has confirmed a transition (after retries, flap damping); that is the list to show users next
+ *    to the alerts they received. Both are returned by `incidents()` unless `kind` is given.
+ *
+ * Times are epoch milliseconds; latencies are kept to the microsecond. The clock (`now`) is
+ * injectable: it decides retention, window starts and open-incident durations; beats carry their
+ * own time. Everything is synchronous (node:sqlite is), on the caller's thread.
+ */
+import { existsSync, statSync } from 'node:fs';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { HomeportError } from '../../../../shared/model/errors';
+import type { Logger } from '../../platform/platform';
+import {
+  ceilTo,
+  DAY,
+  floorTo,
+  HOUR,
+  MINUTE,
+  LEVELS,
+  resolveRetention,
+  STATUS_CODE,
+  STATUS_NAME,
+  worstStatus,
+  type BeatStatus,
+  type Level,
+  type LevelName,
+  type Retention,
+} from './levels';
+import { openHistoryDatabase } from './open-database';
+
+export { DEFAULT_RETENTION, type BeatStatus, type Retention } from './levels';
+
+export interface Beat {
+  monitorId: string;
+  /** Epoch ms when the check ran. */
+  time: number;
+  status: BeatStatus;
+  latencyMs: number | null;
+  message: string | null;
+}
+
+export interface LatencyPoint {
+  /** Start of the point's bucket (or the beat's time for raw points). */
+  t: number;
+  avg: number | null;
+  min: number | null;
+  max: number | null;
+}
+
+export interface StatusBar {
+  /** Start of the bar's bucket. */
+  t: number;
+  /** Worst status in the bucket (down > pending > unknown > maintenance > up); null = no beat. */
+  status: BeatStatus | null;
+  up: number;
+  down: number;
+  /** Pending, maintenance and unknown beats. */
+  other: number;
+}
+
+export type IncidentKind = 'observed' | 'confirmed';
+
+export interface Incident {
+  id: number;
+  monitorId: string;
+  kind: IncidentKind;
+  start: number;
+  /** null while the incident is open. */
+  end: number | null;
+  /** end − start, or now − start while open. */
+  durationMs: number;
+  /** The first error message of the incident. */
+  message: string | null;
+}
+
+export interface UptimeDetail {
+  /** up / (up + down); null when neither was recorded. */
+  ratio: number | null;
+  up: number;
+  down: number;
+  /** Where the window really starts (≤ sinceMs; see the module comment on precision). */
+  fromMs: number;
+}
+
+export interface PruneResult {
+  beats: number;
+  minute: number;
+  hour: number;
+  day: number;
+  incidents: number;
+  /** Rows (raw and roll-up) of deleted monitors. */
+  purgedRows: number;
+  /** Free pages handed back to the file system (incremental vacuum), when many were free. */
+  reclaimedPages: number;
+  ms: number;
+}
+
+export interface HistoryStats {
+  file: string;
+  schemaVersion: number;
+  monitors: number;
+  beats: number;
+  minuteRows: number;
+  hourRows: number;
+  dayRows: number;
+  incidents: number;
+  openIncidents: number;
+  bufferedBeats: number;
+  droppedBeats: number;
+  fileBytes: number;
+  walBytes: number;
+  pageSize: number;
+  pageCount: number;
+  freePages: number;
+}
+
+export interface MonitorHistoryOptions {
+  logger: Logger;
+  now?: () => number;
+  retention?: Partial<Retention>;
+  /** Buffered beats are written at least this often (ms). Default 1000. */
+  flushEveryMs?: number;
+  /** …or as soon as this many are buffered. Default 500. */
+  batchSize?: number;
+  /** While writes fail (disk full), keep at most this many beats in memory; older ones are dropped. Default 100 000. */
+  maxBuffered?: number;
+}
+
+/** Longest message kept per beat or incident; longer ones are cut (an HTML error page is not a message). */
+export const MAX_MESSAGE_LENGTH = 1000;
+
+
+interface Pending {
+  key: string;
+  time: number;
+  code: number;
+  /** Microseconds. */
+  latencyUs: number | null;
+  message: string | null;
+}
+
+interface Acc {
+  mid: number;
+  bucket: number;
+  n: [number, number, number, number, number];
+  latN: number;
+  /** Latencies in microseconds. */
+  latSum: number;
+  latMin: number | null;
+  latMax: number | null;
+}
+
+interface Counts {
+  up: number;
+  down: number;
+  pending: number;
+  maintenance: number;
+  unknown: number;
+}
+
+interface Statements {
+  insMonitor: StatementSync;
+  allMonitors: StatementSync;
+  delIncidents: StatementSync;
+  markDeleted: StatementSync;
+  purge: Record<LevelName, StatementSync>;
+  purgeMonitors: StatementSync;
+  insBeat: StatementSync;
+  upsert: Record<'minute' | 'hour' | 'day', StatementSync>;
+  insIncident: StatementSync;
+  endIncident: StatementSync;
+  openConfirmed: StatementSync;
+  openObserved: StatementSync;
+  incidentsOf: StatementSync;
+  incidentsAll: StatementSync;
+  upDown: Record<LevelName, StatementSync>;
+  bars: Record<LevelName, StatementSync>;
+  hourCounts: StatementSync;
+  rawSeries: StatementSync;
+  series: Record<'minute' | 'hour' | 'day', StatementSync>;
+  recentInMinute: StatementSync;
+  pruneRaw: StatementSync;
+  pruneRollup: Record<'minute' | 'hour' | 'day', StatementSync>;
+  pruneIncidents: StatementSync;
+}
+
+/** The bucket starts ?1, ?1 + ?2, … up to ?3 (bound as BigInt, so they are INTEGERs). */
+const WALK = 'WITH RECURSIVE b(x) AS (SELECT ?1 UNION ALL SELECT x + ?2 FROM b WHERE x + ?2 <= ?3)';
+
+function invalid(message: string): HomeportError {
+  return new HomeportError({ code: 'VALIDATION', message });
+}
+
+const clip = (m: string | null): string | null => (m !== null && m.length > MAX_MESSAGE_LENGTH ? `${m.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : m);
+
+export class MonitorHistory {
+  private readonly st: Statements;
+  private readonly now: () => number;
+  private readonly logger: Logger;
+  private readonly flushEveryMs: number;
+  private readonly batchSize: number;
+  private readonly maxBuffered: number;
+  /** Caller id → integer id in the file. */
+  private readonly ids = new Map<string, number>();
+  /** Open 'observed' incident per monitor (integer id). */
+  private readonly openObserved = new Map<number, { id: number; start: number }>();
+  private buffer: Pending[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private dropped = 0;
+  private lastFailureLog = 0;
+  /** After a failed write, automatic writes wait until then (Date.now()), backing off up to a minute. */
+  private retryAt = 0;
+  private backoffMs = 0;
+  /** A monitor was deleted: prune() purges its rows. */
+  private pendingPurge = false;
+  /** Newest beat time written in this session, where recentBeats() starts looking if it is after now. */
+  private newestBeat = -Infinity;
+
+  private constructor(
+    private readonly db: DatabaseSync,
+    readonly file: string,
+    readonly schemaVersion: number,
+    readonly retention: Readonly<Retention>,
+    opts: MonitorHistoryOptions,
+  ) {
+    this.now = opts.now ?? Date.now;
+    this.logger = opts.logger;
+    this.flushEveryMs = opts.flushEveryMs ?? 1000;
+    this.batchSize = opts.batchSize ?? 500;
+    this.maxBuffered = opts.maxBuffered ?? 100_000;
+    this.st = this.prepare();
+    this.reloadCaches();
+    this.pendingPurge = (db.prepare('SELECT count(*) AS n FROM monitor WHERE deleted IS NOT NULL').get() as { n: number }).n > 0;
+  }
+
+  /**
+   * Opens or creates the history file. Throws a HomeportError (code INTERNAL) when the file is
+   * damaged, is not a Homeport history, or was written by a newer Homeport; the file is then left
+   * exactly as it was, and the error's `fix` says how to move it aside.
+   */
+  static open(file: string, opts: MonitorHistoryOptions): MonitorHistory {
+    const retention = resolveRetention(opts.retention);
+    if (typeof retention === 'string') throw invalid(`Monitor history: ${retention}.`);
+    for (const [name, v, min] of [
+      ['flushEveryMs', opts.flushEveryMs, 1],
+      ['batchSize', opts.batchSize, 1],
+      ['maxBuffered', opts.maxBuffered, 1],
+    ] as const)
+      if (v !== undefined && !(Number.isFinite(v) && v >= min)) throw invalid(`Monitor history: ${name} must be a number ≥ ${min}.`);
+    const { db, schemaVersion } = openHistoryDatabase(file, opts.logger);
+    try {
+      return new MonitorHistory(db, file, schemaVersion, retention, opts);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  // ── Writes ────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Records one check. Cheap: validates and buffers; the write happens within `flushEveryMs`.
+   * A beat with the same monitor and time as one already stored is ignored, so replaying a
+   * source (e.g. an Uptime Kuma mirror re-sending its recent heartbeats) does not count twice.
+   * Throws VALIDATION for a malformed beat (nothing is buffered then).
+   */
+  record(beat: Beat): void {
+    this.assertOpen();
+    const code = STATUS_CODE[beat.status];
+    if (code === undefined || !Object.hasOwn(STATUS_CODE, beat.status)) throw invalid(`Monitor history: unknown status ${JSON.stringify(beat.status)}.`);
+    if (typeof beat.monitorId !== 'string' || beat.monitorId === '') throw invalid('Monitor history: a beat needs a monitor id.');
+    if (!Number.isFinite(beat.time)) throw invalid(`Monitor history: beat time must be epoch milliseconds (got ${String(beat.time)}).`);
+    const latency = beat.latencyMs ?? null;
+    if (latency !== null && !(Number.isFinite(latency) && latency >= 0)) throw invalid(`Monitor history: latency must be a non-negative number or null (got ${String(latency)}).`);
+    const message = beat.message ?? null;
+    if (message !== null && typeof message !== 'string') throw invalid('Monitor history: message must be a string or null.');
+    this.buffer.push({ key: beat.monitorId, time: Math.round(beat.time), code, latencyUs: latency === null ? null : Math.round(latency * 1000), message: clip(message) });
+    this.trimBuffer();
+    if (this.buffer.length >= this.batchSize) this.flushQuietly();
+    else this.arm();
+  }
+
+  /** Writes the buffered beats now. Throws (INTERNAL) when the write fails; the beats stay buffered for the next attempt. */
+  flush(): void {
+    this.assertOpen();
+    this.writeBuffer();
+  }
+
+  /**
+   * Records a confirmed incident (the alert layer's view, after retries). Returns its id; when one
+   * is already open for the monitor, returns that one's id unchanged.
+   */
+  openIncident(monitorId: string, time: number, message: string | null): number {
+    this.assertOpen();
+    if (!Number.isFinite(time)) throw invalid('Monitor history: incident time must be epoch milliseconds.');
+    this.flushQuietly();
+    return this.transaction(() => {
+      const mid = this.monitorId(monitorId);
+      const open = this.st.openConfirmed.get(mid) as { id: number } | undefined;
+      if (open) return open.id;
+      return Number(this.st.insIncident.run(mid, 'confirmed', Math.round(time), clip(message)).lastInsertRowid);
+    });
+  }
+
+  /** Closes the monitor's open confirmed incident at `time`; false when none was open. */
+  closeIncident(monitorId: string, time: number): boolean {
+    this.assertOpen();
+    if (!Number.isFinite(time)) throw invalid('Monitor history: incident time must be epoch milliseconds.');
+    const mid = this.ids.get(monitorId);
+    if (mid === undefined) return false;
+    const open = this.st.openConfirmed.get(mid) as { id: number; started: number } | undefined;
+    if (!open) return false;
+    this.st.endIncident.run(Math.max(open.started, Math.round(time)), open.id);
+    return true;
+  }
+
+  /**
+   * Deletes a monitor's history: its incidents at once; its beats and roll-ups are unreachable
+   * from then on (a new monitor with the same id starts from nothing) and are purged by the next
+   * prune(), which then scans the tables once (~1 s for 1,000 monitors' worth). False when it had
+   * no history.
+   */
+  deleteMonitor(monitorId: string): boolean {
+    this.assertOpen();
+    this.flushQuietly();
+    this.buffer = this.buffer.filter((b) => b.key !== monitorId);
+    const mid = this.ids.get(monitorId);
+    if (mid === undefined) return false;
+    this.transaction(() => {
+      this.st.delIncidents.run(mid);
+      this.st.markDeleted.run(this.now(), mid);
+    });
+    this.ids.delete(monitorId);
+    this.openObserved.delete(mid);
+    this.pendingPurge = true;
+    return true;
+  }
+
+  /**
+   * Deletes rows older than their retention, and the roll-ups of deleted monitors. Call it on a
+   * timer (every 10–60 min); each call deletes what aged out since the last one.
+   */
+  prune(): PruneResult {
+    this.assertOpen();
+    const started = performance.now();
+    this.flushQuietly();
+    const now = this.now();
+    const r = this.retention;
+    const result = this.transaction(() => {
+      // Every table is clustered by time: one range delete from the start of each.
+      const beats = Number(this.st.pruneRaw.run(Math.floor((now - r.rawMs) / MINUTE), now - r.rawMs).changes);
+      const minute = Number(this.st.pruneRollup.minute.run(now - r.minuteMs).changes);
+      const hour = Number(this.st.pruneRollup.hour.run(now - r.hourMs).changes);
+      const day = Number(this.st.pruneRollup.day.run(now - r.dayMs).changes);
+      const incidents = Number(this.st.pruneIncidents.run(now - r.dayMs).changes);
+      let purged = 0;
+      if (this.pendingPurge) {
+        // Deleted monitors: their rows are found by scanning (rare, and only here).
+        for (const stmt of Object.values(this.st.purge)) purged += Number(stmt.run().changes);
+        this.st.purgeMonitors.run();
+      }
+      return { beats, minute, hour, day, incidents, purgedRows: purged };
+    });
+    this.pendingPurge = false;
+    let reclaimedPages = 0;
+    const free = this.pragma('freelist_count');
+    if (free > 1024 && free > this.pragma('page_count') / 4) {
+      this.db.exec('PRAGMA incremental_vacuum');
+      reclaimedPages = free - this.pragma('freelist_count');
+    }
+    const out: PruneResult = { ...result, reclaimedPages, ms: Math.round(performance.now() - started) };
+    if (out.beats + out.minute + out.hour + out.day + out.incidents + out.purgedRows > 0) this.logger.info('monitor history: pruned', { ...out });
+    return out;
+  }
+
+  /** Writes what is buffered and closes the file. Safe to call twice. */
+  close(): void {
+    if (this.closed) return;
+    try {
+      this.writeBuffer();
+    } catch (e) {
+      this.logger.error('monitor history: beats lost on close', { count: this.buffer.length, error: (e as Error).message });
+    }
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    try {
+      this.db.exec('PRAGMA optimize');
+    } catch {
+      // Only an optimisation.
+    }
+    this.db.close();
+  }
+
+  // ── Reads (each first writes what is buffered, so it sees every recorded beat) ─────────────
+
+  /** up / (up + down) since `sinceMs` (e.g. now − 24 h, − 30 d, − 365 d); null when no data. */
+  uptime(monitorId: string, sinceMs: number): number | null {
+    return this.uptimeDetail(monitorId, sinceMs).ratio;
+  }
+
+  uptimeDetail(monitorId: string, sinceMs: number): UptimeDetail {
+    if (!Number.isFinite(sinceMs)) throw invalid('Monitor history: sinceMs must be epoch milliseconds.');
+    this.beforeRead();
+    const mid = this.ids.get(monitorId);
+    const now = this.now();
+    let li = LEVELS.findIndex((l) => this.keeps(l, sinceMs, now));
+    let s: number;
+    if (li >= 0) s = floorTo(sinceMs, LEVELS[li]!.ms);
+    else {
+      // Older than anything kept: the window starts at the oldest day bucket kept.
+      li = LEVELS.length - 1;
+      s = Math.max(floorTo(sinceMs, DAY), this.oldestKept(LEVELS[li]!, now));
+    }
+    const fromMs = s;
+    if (mid === undefined) return { ratio: null, up: 0, down: 0, fromMs };
+    let up = 0;
+    let down = 0;
+    for (let i = li; i < LEVELS.length; i++) {
+      const level = LEVELS[i]!;
+      const next = LEVELS[i + 1];
+      // Each granularity covers from s up to the next coarser boundary; days run to the present.
+      const end = next ? ceilTo(s, next.ms) : floorTo(Math.max(now, s), DAY) + 2 * DAY;
+      if (end > s) {
+        const row = (
+          level.name === 'raw'
+            ? this.st.upDown.raw.get(BigInt(Math.floor(s / MINUTE)), mid, s, end)
+            : this.st.upDown[level.name].get(BigInt(s), BigInt(level.ms), BigInt(end - level.ms), mid)
+        ) as { up: number | null; down: number | null };
+        up += row.up ?? 0;
+        down += row.down ?? 0;
+      }
+      s = end;
+    }
+    return { ratio: up + down === 0 ? null : up / (up + down), up, down, fromMs };
+  }
+
+  /**
+   * Response times between `fromMs` and `toMs` (inclusive), at most `maxPoints` points, oldest
+   * first. Raw beats (t = the beat's time) when the range is inside the raw window and holds no
+   * more than `maxPoints` of them. Otherwise regular buckets (t = bucket start), a multiple of a
+   * minute, hour or day — the coarsest granularity still fine enough, among those kept back to
+   * `fromMs` — every bucket present, avg/min/max null where no beat had a latency. The first
+   * bucket starts at or before `fromMs`. When the buckets touching the range are one more than
+   * `maxPoints`, the partial one at the start (or, if the start is aligned, at the end) is left
+   * out, so a year at 365 points is 365 days and 24 h at 288 points is 5-minute buckets, not
+   * 183 × 2 days and 241 × 6 minutes.
+   */
+  latencySeries(monitorId: string, fromMs: number, toMs: number, maxPoints: number): LatencyPoint[] {
+    if (!Number.isInteger(maxPoints) || maxPoints < 1) throw invalid('Monitor history: maxPoints must be a positive integer.');
+    if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || toMs < fromMs) throw invalid('Monitor history: the range must run from an earlier to a later time.');
+    this.beforeRead();
+    const mid = this.ids.get(monitorId);
+    if (mid === undefined) return [];
+    const now = this.now();
+
+    const rawTo = Math.min(toMs, this.horizon(now));
+    if (this.keeps(LEVELS[0]!, fromMs, now) && this.rawMightFit(mid, fromMs, rawTo, maxPoints)) {
+      const rows =
+        rawTo < fromMs
+          ? []
+          : (this.st.rawSeries.all(...this.minutes(fromMs, rawTo), mid, fromMs, toMs, maxPoints + 1) as Array<{ time: number; us: number | null }>);
+      if (rows.length <= maxPoints)
+        return rows.map((r) => {
+          const ms = r.us === null ? null : r.us / 1000;
+          return { t: r.time, avg: ms, min: ms, max: ms };
+        });
+    }
+
+    const rollups = LEVELS.slice(1);
+    const kept = rollups.filter((l) => this.keeps(l, fromMs, now));
+    const candidates = kept.length > 0 ? kept : [rollups[rollups.length - 1]!];
+    const ideal = (toMs - fromMs + 1) / maxPoints;
+    let level = candidates[0]!;
+    for (const l of candidates) if (l.ms <= ideal) level = l;
+    const plan = (k: number) => {
+      const step = k * level.ms;
+      let first = Math.floor(fromMs / step);
+      let last = Math.floor(toMs / step);
+      if (last - first + 1 > maxPoints) {
+        if (first * step < fromMs) first++;
+        else if (last * step + step - 1 > toMs) last--;
+      }
+      return { step, first, last };
+    };
+    let k = Math.max(1, Math.floor(ideal / level.ms));
+    let p = plan(k);
+    for (let tries = 0; p.last - p.first + 1 > maxPoints; tries++) p = plan((k = tries < 8 ? k + 1 : k * 2));
+    const { step, first, last } = p;
+
+    const lo = Math.max(first * step < fromMs ? floorTo(fromMs, level.ms) : first * step, this.oldestKept(level, now));
+    const hi = Math.min(floorTo(toMs, level.ms), floorTo(now, level.ms) + DAY);
+    const rows =
+      lo > hi
+        ? []
+        : (this.st.series[level.name as 'minute' | 'hour' | 'day'].all(BigInt(lo), BigInt(level.ms), BigInt(hi), mid, BigInt(step)) as Array<{
+            i: number;
+            n: number;
+            s: number;
+            mn: number | null;
+            mx: number | null;
+          }>);
+    const byIndex = new Map(rows.map((r) => [r.i, r]));
+    const out: LatencyPoint[] = [];
+    for (let i = first; i <= last; i++) {
+      const r = byIndex.get(i);
+      out.push(r && r.n > 0 ? { t: i * step, avg: r.s / r.n / 1000, min: r.mn! / 1000, max: r.mx! / 1000 } : { t: i * step, avg: null, min: null, max: null });
+    }
+    return out;
+  }
+
+  /**
+   * Whether the raw beats in [from, to] might number no more than `maxPoints`, from the hour
+   * roll-ups (~25 lookups), so that a range that clearly holds too many is not read beat by beat.
+   */
+  private rawMightFit(mid: number, from: number, to: number, maxPoints: number): boolean {
+    if (to < from) return true;
+    const hours = this.st.hourCounts.all(BigInt(floorTo(from, HOUR)), BigInt(HOUR), BigInt(floorTo(to, HOUR)), mid) as Array<{ bucket: number; n: number }>;
+    // Hours wholly inside the range: their beats are all in it.
+    let inside = 0;
+    for (const h of hours) if (h.bucket >= from && h.bucket + HOUR - 1 <= to) inside += h.n;
+    return inside <= maxPoints;
+  }
+
+  /** The newest `limit` beats, newest first (for the uptime bar of the monitor list). */
+  recentBeats(monitorId: string, limit: number): Beat[] {
+    if (!Number.isInteger(limit) || limit < 0) throw invalid('Monitor history: limit must be a non-negative integer.');
+    this.beforeRead();
+    const mid = this.ids.get(monitorId);
+    if (mid === undefined || limit === 0) return [];
+    // Minute by minute, newest first, until `limit` beats (at most the raw window: 1,440 lookups).
+    const now = this.now();
+    const out: Beat[] = [];
+    const oldest = Math.floor((now - this.retention.rawMs) / MINUTE);
+    for (let m = Math.floor(this.horizon(now) / MINUTE); m >= oldest && out.length < limit; m--) {
+      for (const r of this.st.recentInMinute.all(m, mid) as Array<{ time: number; status: number; us: number | null; message: string | null }>) {
+        out.push({ monitorId, time: r.time, status: STATUS_NAME[r.status]!, latencyMs: r.us === null ? null : r.us / 1000, message: r.message });
+        if (out.length === limit) break;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * `buckets` bars of `bucketMs` each, oldest first, the last one holding now; bars are aligned to
+   * multiples of `bucketMs` since the epoch (UTC), so they do not shift as time passes. Read from
+   * the coarsest granularity that divides `bucketMs` (a 1-hour bar reads hour roll-ups, a 90-second
+   * bar raw beats — so bars older than that granularity's retention come back empty).
+   */
+  statusBars(monitorId: string, buckets: number, bucketMs: number): StatusBar[] {
+    if (!Number.isInteger(buckets) || buckets < 1 || buckets > 100_000) throw invalid('Monitor history: buckets must be an integer from 1 to 100000.');
+    if (!Number.isInteger(bucketMs) || bucketMs < 1) throw invalid('Monitor history: bucketMs must be a positive integer.');
+    this.beforeRead();
+    const now = this.now();
+    const end = floorTo(now, bucketMs) + bucketMs;
+    const start = end - buckets * bucketMs;
+    const mid = this.ids.get(monitorId);
+    const rows = new Map<number, Counts>();
+    if (mid !== undefined) {
+      let level = LEVELS[0]!;
+      for (const l of LEVELS) if (bucketMs % l.ms === 0) level = l;
+      let found: Array<Counts & { i: number }> = [];
+      if (level.name === 'raw') {
+        const lo = Math.max(start, now - this.retention.rawMs);
+        if (lo < end) found = this.st.bars.raw.all(...this.minutes(lo, end - 1), mid, BigInt(bucketMs), lo, end) as unknown as typeof found;
+      } else {
+        const lo = Math.max(start, this.oldestKept(level, now));
+        if (lo < end) found = this.st.bars[level.name].all(BigInt(lo), BigInt(level.ms), BigInt(end - level.ms), mid, BigInt(bucketMs)) as unknown as typeof found;
+      }
+      for (const r of found) rows.set(r.i, r);
+    }
+    const out: StatusBar[] = [];
+    for (let t = start; t < end; t += bucketMs) {
+      const c = rows.get(t / bucketMs);
+      if (!c) out.push({ t, status: null, up: 0, down: 0, other: 0 });
+      else out.push({ t, status: worstStatus(c), up: c.up, down: c.down, other: c.pending + c.maintenance + c.unknown });
+    }
+    return out;
+  }
+
+  /** Incidents, newest first: of one monitor, or of all (`null`); both kinds unless `kind` is given. */
+  incidents(monitorId: string | null, limit: number, kind?: IncidentKind): Incident[] {
+    if (!Number.isInteger(limit) || limit < 0) throw invalid('Monitor history: limit must be a non-negative integer.');
+    this.beforeRead();
+    const kinds = kind ? [kind, kind] : ['observed', 'confirmed'];
+    let rows: Array<{ id: number; key: string; kind: IncidentKind; started: number; ended: number | null; message: string | null }>;
+    if (monitorId === null) rows = this.st.incidentsAll.all(...kinds, limit) as typeof rows;
+    else {
+      const mid = this.ids.get(monitorId);
+      if (mid === undefined) return [];
+      rows = this.st.incidentsOf.all(mid, ...kinds, limit) as typeof rows;
+    }
+    const now = this.now();
+    return rows.map((r) => ({
+      id: r.id,
+      monitorId: r.key,
+      kind: r.kind,
+      start: r.started,
+      end: r.ended,
+      durationMs: Math.max(0, (r.ended ?? now) - r.started),
+      message: r.message,
+    }));
+  }
+
+  /** Every monitor id with history in the file (to find histories of monitors that no longer exist). */
+  monitorIds(): string[] {
+    this.beforeRead();
+    return [...this.ids.keys()];
+  }
+
+  /** Row counts and file sizes, for diagnostics (counting scans the tables: not for a hot path). */
+  stats(): HistoryStats {
+    this.beforeRead();
+    const count = (sql: string) => (this.db.prepare(sql).get() as { n: number }).n;
+    const size = (f: string) => (existsSync(f) ? statSync(f).size : 0);
+    return {
+      file: this.file,
+      schemaVersion: this.schemaVersion,
+      monitors: count('SELECT count(*) AS n FROM monitor WHERE deleted IS NULL'),
+      beats: count('SELECT count(*) AS n FROM beat'),
+      minuteRows: count('SELECT count(*) AS n FROM rollup_minute'),
+      hourRows: count('SELECT count(*) AS n FROM rollup_hour'),
+      dayRows: count('SELECT count(*) AS n FROM rollup_day'),
+      incidents: count('SELECT count(*) AS n FROM incident'),
+      openIncidents: count('SELECT count(*) AS n FROM incident WHERE ended IS NULL'),
+      bufferedBeats: this.buffer.length,
+      droppedBeats: this.dropped,
+      fileBytes: size(this.file),
+      walBytes: size(`${this.file}-wal`),
+      pageSize: this.pragma('page_size'),
+      pageCount: this.pragma('page_count'),
+      freePages: this.pragma('freelist_count'),
+    };
+  }
+
+  // ── Internals ─────────────────────────────────────────────────────────────────────────────
+
+  private prepare(): Statements {
+    const db = this.db;
+    const p = (sql: string) => db.prepare(sql);
+    const rollupNames = ['minute', 'hour', 'day'] as const;
+    const byRollup = <T>(f: (table: string) => T) =>
+      Object.fromEntries(rollupNames.map((n) => [n, f(`rollup_${n}`)])) as Record<(typeof rollupNames)[number], T>;
+    const byLevel = <T>(f: (l: Level) => T) => Object.fromEntries(LEVELS.map((l) => [l.name, f(l)])) as Record<LevelName, T>;
+    return {
+      insMonitor: p('INSERT INTO monitor (key, created) VALUES (?, ?)'),
+      allMonitors: p('SELECT id, key FROM monitor WHERE deleted IS NULL'),
+      delIncidents: p('DELETE FROM incident WHERE monitor = ?'),
+      markDeleted: p('UPDATE monitor SET deleted = ? WHERE id = ?'),
+      purge: byLevel((l) => p(`DELETE FROM ${l.table} WHERE monitor IN (SELECT id FROM monitor WHERE deleted IS NOT NULL)`)),
+      purgeMonitors: p('DELETE FROM monitor WHERE deleted IS NOT NULL'),
+      insBeat: p('INSERT INTO beat (minute, monitor, time, status, latency_us, message) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+      upsert: byRollup((t) =>
+        p(`INSERT INTO ${t} (monitor, bucket, n_down, n_up, n_pending, n_maint, n_unknown, lat_n, lat_sum_us, lat_min_us, lat_max_us)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (bucket, monitor) DO UPDATE SET
+             n_down = n_down + excluded.n_down, n_up = n_up + excluded.n_up, n_pending = n_pending + excluded.n_pending,
+             n_maint = n_maint + excluded.n_maint, n_unknown = n_unknown + excluded.n_unknown,
+             lat_n = lat_n + excluded.lat_n, lat_sum_us = lat_sum_us + excluded.lat_sum_us,
+             lat_min_us = CASE WHEN lat_min_us IS NULL OR excluded.lat_min_us < lat_min_us THEN excluded.lat_min_us ELSE lat_min_us END,
+             lat_max_us = CASE WHEN lat_max_us IS NULL OR excluded.lat_max_us > lat_max_us THEN excluded.lat_max_us ELSE lat_max_us END`),
+      ),
+      insIncident: p('INSERT INTO incident (monitor, kind, started, message) VALUES (?, ?, ?, ?)'),
+      endIncident: p('UPDATE incident SET ended = ? WHERE id = ?'),
+      openConfirmed: p("SELECT id, started FROM incident WHERE monitor = ? AND kind = 'confirmed' AND ended IS NULL"),
+      openObserved: p("SELECT monitor, id, started FROM incident WHERE kind = 'observed' AND ended IS NULL"),
+      incidentsOf: p(`SELECT i.id, m.key, i.kind, i.started, i.ended, i.message FROM incident i JOIN monitor m ON m.id = i.monitor
+                      WHERE i.monitor = ? AND i.kind IN (?, ?) ORDER BY i.started DESC, i.id DESC LIMIT ?`),
+      incidentsAll: p(`SELECT i.id, m.key, i.kind, i.started, i.ended, i.message FROM incident i JOIN monitor m ON m.id = i.monitor
+                       WHERE i.kind IN (?, ?) ORDER BY i.started DESC, i.id DESC LIMIT ?`),
+      // Tables are clustered by time: one monitor's rows are read by walking the minutes or bucket
+      // starts (?1 first, ?2 step, ?3 last, inclusive) and looking each up by primary key.
+      upDown: byLevel((l) =>
+        l.name === 'raw'
+          ? p('SELECT sum(status = 1) AS up, sum(status = 0) AS down FROM beat WHERE minute = ?1 AND monitor = ?2 AND time >= ?3 AND time < ?4')
+          : p(`${WALK} SELECT sum(r.n_up) AS up, sum(r.n_down) AS down FROM b CROSS JOIN ${l.table} r ON r.bucket = b.x AND r.monitor = ?4`),
+      ),
+      bars: byLevel((l) =>
+        l.name === 'raw'
+          ? p(`${WALK} SELECT r.time / ?5 AS i, sum(r.status = 1) AS up, sum(r.status = 0) AS down, sum(r.status = 2) AS pending,
+                      sum(r.status = 3) AS maintenance, sum(r.status = 4) AS unknown
+               FROM b CROSS JOIN beat r ON r.minute = b.x AND r.monitor = ?4 WHERE r.time >= ?6 AND r.time < ?7 GROUP BY i`)
+          : p(`${WALK} SELECT r.bucket / ?5 AS i, sum(r.n_up) AS up, sum(r.n_down) AS down, sum(r.n_pending) AS pending,
+                      sum(r.n_maint) AS maintenance, sum(r.n_unknown) AS unknown
+               FROM b CROSS JOIN ${l.table} r ON r.bucket = b.x AND r.monitor = ?4 GROUP BY i`),
+      ),
+      hourCounts: p(`${WALK} SELECT r.bucket, r.n_up + r.n_down + r.n_pending + r.n_maint + r.n_unknown AS n
+                     FROM b CROSS JOIN rollup_hour r ON r.bucket = b.x AND r.monitor = ?4`),
+      rawSeries: p(`${WALK} SELECT r.time, r.latency_us AS us FROM b CROSS JOIN beat r ON r.minute = b.x AND r.monitor = ?4
+                    WHERE r.time >= ?5 AND r.time <= ?6 ORDER BY r.time LIMIT ?7`),
+      series: byRollup((t) =>
+        p(`${WALK} SELECT r.bucket / ?5 AS i, sum(r.lat_n) AS n, sum(r.lat_sum_us) AS s, min(r.lat_min_us) AS mn, max(r.lat_max_us) AS mx
+           FROM b CROSS JOIN ${t} r ON r.bucket = b.x AND r.monitor = ?4 GROUP BY i`),
+      ),
+      recentInMinute: p('SELECT time, status, latency_us AS us, message FROM beat WHERE minute = ? AND monitor = ? ORDER BY time DESC'),
+      pruneRaw: p('DELETE FROM beat WHERE minute <= ? AND time < ?'),
+      pruneRollup: byRollup((t) => p(`DELETE FROM ${t} WHERE bucket < ?`)),
+      pruneIncidents: p('DELETE FROM incident WHERE ended IS NOT NULL AND ended < ?'),
+    };
+  }
+
+  /** (Re)loads the in-memory mirrors of the file: after open, and after a failed transaction. */
+  private reloadCaches(): void {
+    this.ids.clear();
+    for (const r of this.st.allMonitors.all() as Array<{ id: number; key: string }>) this.ids.set(r.key, r.id);
+    this.openObserved.clear();
+    for (const r of this.st.openObserved.all() as Array<{ monitor: number; id: number; started: number }>)
+      this.openObserved.set(r.monitor, { id: r.id, start: r.started });
+  }
+
+  private monitorId(key: string): number {
+    let mid = this.ids.get(key);
+    if (mid === undefined) {
+      mid = Number(this.st.insMonitor.run(key, this.now()).lastInsertRowid);
+      this.ids.set(key, mid);
+    }
+    return mid;
+  }
+
+  private transaction<T>(body: () => T): T {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = body();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (e) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      this.reloadCaches();
+      throw e;
+    }
+  }
+
+  private writeBuffer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.buffer.length === 0) return;
+    const beats = this.buffer;
+    this.buffer = [];
+    try {
+      this.transaction(() => this.writeBeats(beats));
+      this.backoffMs = 0;
+      this.retryAt = 0;
+    } catch (e) {
+      this.buffer = beats.concat(this.buffer);
+      this.trimBuffer();
+      this.backoffMs = Math.min(60_000, Math.max(this.flushEveryMs, this.backoffMs * 2));
+      this.retryAt = Date.now() + this.backoffMs;
+      this.arm();
+      throw new HomeportError(
+        {
+          code: 'INTERNAL',
+          message: `Monitor history could not be written to ${this.file}: ${(e as Error).message}. ${this.buffer.length} checks wait in memory.`,
+          fix: `Free some disk space or check that the file is writable; Homeport keeps retrying, and keeps up to ${this.maxBuffered} checks in memory meanwhile.`,
+          details: { file: this.file, buffered: this.buffer.length, dropped: this.dropped },
+        },
+        { cause: e },
+      );
+    }
+  }
+
+  private writeBeats(beats: Pending[]): void {
+    const acc = [new Map<number, Acc>(), new Map<number, Acc>(), new Map<number, Acc>()];
+    const sizes = [LEVELS[1]!.ms, LEVELS[2]!.ms, LEVELS[3]!.ms];
+    const { insBeat, insIncident, endIncident } = this.st;
+    for (const b of beats) {
+      const mid = this.monitorId(b.key);
+      if (insBeat.run(Math.floor(b.time / MINUTE), mid, b.time, b.code, b.latencyUs, b.message).changes === 0) continue; // same monitor and time: a replay
+      if (b.time > this.newestBeat) this.newestBeat = b.time;
+      for (let i = 0; i < 3; i++) {
+        const index = Math.floor(b.time / sizes[i]!);
+        // mid · 2^32 + bucket index stays exact (< 2^53) for any realistic id and date.
+        const key = mid * 4294967296 + index;
+        let a = acc[i]!.get(key);
+        if (!a) {
+          a = { mid, bucket: index * sizes[i]!, n: [0, 0, 0, 0, 0], latN: 0, latSum: 0, latMin: null, latMax: null };
+          acc[i]!.set(key, a);
+        }
+        a.n[b.code as 0 | 1 | 2 | 3 | 4]++;
+        const us = b.latencyUs;
+        if (us !== null) {
+          a.latN++;
+          a.latSum += us;
+          if (a.latMin === null || us < a.latMin) a.latMin = us;
+          if (a.latMax === null || us > a.latMax) a.latMax = us;
+        }
+      }
+      if (b.code === STATUS_CODE.down) {
+        if (!this.openObserved.has(mid)) {
+          const id = Number(insIncident.run(mid, 'observed', b.time, b.message).lastInsertRowid);
+          this.openObserved.set(mid, { id, start: b.time });
+        }
+      } else if (b.code === STATUS_CODE.up) {
+        const open = this.openObserved.get(mid);
+        if (open && b.time >= open.start) {
+          endIncident.run(b.time, open.id);
+          this.openObserved.delete(mid);
+        }
+      }
+    }
+    const upserts = [this.st.upsert.minute, this.st.upsert.hour, this.st.upsert.day];
+    for (let i = 0; i < 3; i++) {
+      const stmt = upserts[i]!;
+      // In key order, so the B-tree sees appends and neighbouring updates.
+      const rows = [...acc[i]!.values()].sort((x, y) => x.bucket - y.bucket || x.mid - y.mid);
+      for (const a of rows) stmt.run(a.mid, a.bucket, a.n[0], a.n[1], a.n[2], a.n[3], a.n[4], a.latN, a.latSum, a.latMin, a.latMax);
+    }
+  }
+
+  /** While writes fail (disk full), the oldest buffered beats go first. */
+  private trimBuffer(): void {
+    if (this.buffer.length <= this.maxBuffered) return;
+    const drop = this.buffer.length - this.maxBuffered;
+    this.buffer.splice(0, drop);
+    this.dropped += drop;
+  }
+
+  /**
+   * For the timer, the batch threshold and reads: a failed write is logged (at most once a
+   * minute), not thrown, and after one the next attempt waits for the back-off.
+   */
+  private flushQuietly(): void {
+    if (this.buffer.length === 0 || Date.now() < this.retryAt) return;
+    try {
+      this.writeBuffer();
+    } catch (e) {
+      const now = Date.now();
+      if (now - this.lastFailureLog >= 60_000) {
+        this.lastFailureLog = now;
+        this.logger.error('monitor history: write failed', { error: (e as Error).message, buffered: this.buffer.length, dropped: this.dropped });
+      }
+    }
+  }
+
+  private arm(): void {
+    if (this.timer || this.closed || this.buffer.length === 0) return;
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        if (!this.closed) this.flushQuietly();
+      },
+      Math.max(this.flushEveryMs, this.retryAt - Date.now()),
+    );
+    this.timer.unref();
+  }
+
+  private beforeRead(): void {
+    this.assertOpen();
+    if (this.buffer.length > 0) this.flushQuietly();
+  }
+
+  /** The newest time worth looking at for raw beats: now, or a little later if beats came from a clock ahead of ours. */
+  private horizon(now: number): number {
+    return Math.max(now, Math.min(this.newestBeat, now + DAY));
+  }
+
+  /** WALK parameters (first, step, last) for the minutes holding [from, to]. */
+  private minutes(from: number, to: number): [bigint, bigint, bigint] {
+    return [BigInt(Math.floor(from / MINUTE)), 1n, BigInt(Math.floor(to / MINUTE))];
+  }
+
+  /** Whether `level` still holds the data at `t`: the bucket holding `t` is not older than the retention. */
+  private keeps(level: Level, t: number, now: number): boolean {
+    return floorTo(t, level.ms) >= now - this.retention[level.retention];
+  }
+
+  /** Start of the oldest bucket of `level` that retention keeps (older rows may linger until prune(); reads ignore them). */
+  private oldestKept(level: Level, now: number): number {
+    return ceilTo(now - this.retention[level.retention], level.ms);
+  }
+
+  private pragma(name: string): number {
+    return Object.values(this.db.prepare(`PRAGMA ${name}`).get() as Record<string, number>)[0]!;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new HomeportError({ code: 'INTERNAL', message: `Monitor history ${this.file} is already closed (a bug: it was used after close()).` });
+  }
+}
