@@ -1,0 +1,727 @@
+/**
+ * The monitors service: ties the scheduler, the checks, the history, the alert policy and the
+ * channels together behind one class the RPC layer (and later the tray) can drive.
+ *
+ * Data flow: Scheduler (polled monitors) / ContainerWatch (container monitors) → one result →
+ * AlertPolicy.result (state, retries, grouping) → history.record (the beat, with the state the
+ * policy gave it) → alerts → Dispatcher (channels) + `onAlert` listeners. The policy's
+ * `fastRecheck` switches the scheduler to the retry interval; one timer follows
+ * `policy.nextWakeAt()`. Confirmed transitions (the policy's `confirmed` field changing) open and
+ * close 'confirmed' incidents in the history, so an outage is recorded even while muted.
+ *
+ * Persistence (platform.store): `monitors` (validated configs), `alertChannels` (id, name, type,
+ * enabled in clear; the whole config sealed with platform.secrets), `alertRouting` (RoutingRules),
+ * `monitorMutes` (per-monitor mute deadlines). After a restart the policy is given each monitor's
+ * last confirmed state from the history (an open confirmed incident → down), so a known outage is
+ * not announced again.
+ *
+ * Test-only knobs: `intervalScale` multiplies every interval and retry interval given to the
+ * scheduler and the policy (validateMonitorConfig still enforces ≥ 20 s in the configs; a scale of
+ * 0.01 makes that 200 ms), and `policyOptions` shortens the policy's coalescing window.
+ */
+import net from 'node:net';
+import { HomeportError } from '../../../shared/model/errors';
+import {
+  AlertPolicy,
+  Dispatcher,
+  describeTarget,
+  muteUntil,
+  validateChannelConfig,
+  type Alert,
+  type AlertPolicyConfig,
+  type ChannelConfig,
+  type DeliveryResult,
+  type MonitorPolicySettings,
+  type MonitorPolicyStatus,
+  type MutePreset,
+  type RoutingRules,
+  type SendOptions,
+} from '../alerts';
+import type { Platform } from '../platform/platform';
+import {
+  ContainerEventHub,
+  createCheckEnv,
+  runCheck,
+  validateMonitorConfig,
+  type CheckEnv,
+  type CheckResult,
+  type ContainerWatch,
+  type DockerLike,
+  type MonitorConfig,
+  type PolledMonitorConfig,
+} from './checks';
+import { MonitorHistory, type BeatStatus, type Incident, type LatencyPoint, type StatusBar } from './history/monitor-history';
+import { Scheduler, type CheckOutcome } from './scheduler';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+export type HostExec = (hostId: string, command: string, signal: AbortSignal) => Promise<{ code: number | null; stdout: string; stderr: string }>;
+
+export interface ReferenceTarget {
+  host: string;
+  port: number;
+}
+
+export interface MonitorsManagerOptions {
+  platform: Platform;
+  historyFile: string;
+  now?: () => number;
+  /** The single-attempt channel sender (default: the real notifiers). */
+  dispatcherSend?: (alert: Alert, config: ChannelConfig, opts: SendOptions) => Promise<void>;
+  /** Runs a command over a host's SSH connection (ssh-command monitors); without it they report down. */
+  hostExec?: HostExec;
+  /** The Docker engine of a host (dockerode satisfies DockerLike); null: not connected, container monitors wait. */
+  dockerFor?: (hostId: string) => DockerLike | null;
+  /** TCP targets that tell whether this computer's own network works; none: always ok. */
+  referenceTargets?: ReferenceTarget[];
+  /** How often the reference targets are checked (default 30 s); also after a down result, at most every min(5 s, this). */
+  referenceIntervalMs?: number;
+  /** Test-only: multiplies intervals and retry intervals (see the module comment). Default 1. */
+  intervalScale?: number;
+  /** Test-only: policy options (e.g. a short coalescing window). */
+  policyOptions?: AlertPolicyConfig['options'];
+  /** Dispatcher delivery tuning (tests). */
+  dispatcherAttempts?: number;
+  dispatcherBackoffMs?: readonly number[];
+  /** Called with every monitor's info when something changed, at most 4 times a second. */
+  onChange?: (monitors: MonitorInfo[]) => void;
+}
+
+export interface LastResult {
+  time: number;
+  status: 'up' | 'down';
+  latencyMs: number | null;
+  message: string;
+  details?: Record<string, string | number | boolean>;
+}
+
+export interface MonitorInfo {
+  /** The config without its secrets (HTTP auth password/token, push token). */
+  config: MonitorConfig;
+  /** Names of the config's fields that hold a secret (left out of `config`). */
+  secretFields: string[];
+  status: MonitorPolicyStatus | null;
+  last: LastResult | null;
+  uptime: { day: number | null; month: number | null; year: number | null };
+  /** The last check's latency. */
+  latencyMs: number | null;
+  /** Average latency over the last 24 h (null: none recorded). */
+  avgLatencyMs24h: number | null;
+}
+
+/** A channel as the UI sees it: secret fields are named, never given. */
+export interface ChannelInfo {
+  id: string;
+  name: string;
+  type: ChannelConfig['type'];
+  enabled: boolean;
+  /** Where it delivers: a host name, never a URL or a token. */
+  target: string;
+  /** The channel's non-secret settings. */
+  settings: Record<string, unknown>;
+  /** Secret fields that are set (their values are kept sealed). */
+  hasSecret: Record<string, boolean>;
+}
+
+interface StoredChannel {
+  id: string;
+  name: string;
+  type: string;
+  enabled: boolean;
+  /** base64 of the sealed JSON config. */
+  sealed: string;
+}
+
+/** Channel fields treated as secrets: tokens, passwords, and URLs that embed a token. */
+const CHANNEL_SECRETS: Record<ChannelConfig['type'], string[]> = {
+  ntfy: ['token'],
+  webhook: ['url', 'headers', 'secret'],
+  discord: ['webhookUrl'],
+  slack: ['webhookUrl'],
+  telegram: ['botToken'],
+  gotify: ['appToken'],
+  email: ['password'],
+};
+
+function monitorSecretFields(c: MonitorConfig): string[] {
+  if (c.type === 'http') return c.auth.kind === 'basic' ? ['auth.password'] : c.auth.kind === 'bearer' ? ['auth.token'] : [];
+  if (c.type === 'push') return ['token'];
+  return [];
+}
+
+function redactMonitor(c: MonitorConfig): MonitorConfig {
+  if (c.type === 'http') {
+    if (c.auth.kind === 'basic') return { ...c, auth: { kind: 'basic', user: c.auth.user, password: '' } };
+    if (c.auth.kind === 'bearer') return { ...c, auth: { kind: 'bearer', token: '' } };
+  }
+  if (c.type === 'push') return { ...c, token: '' };
+  return c;
+}
+
+/** A config from an update form: secrets left empty keep their stored values. */
+function keepMonitorSecrets(next: MonitorConfig, prev: MonitorConfig): MonitorConfig {
+  if (next.type === 'http' && prev.type === 'http') {
+    if (next.auth.kind === 'basic' && prev.auth.kind === 'basic' && next.auth.password === '') return { ...next, auth: { ...next.auth, password: prev.auth.password } };
+    if (next.auth.kind === 'bearer' && prev.auth.kind === 'bearer' && next.auth.token === '') return { ...next, auth: { ...next.auth, token: prev.auth.token } };
+  }
+  if (next.type === 'push' && prev.type === 'push' && next.token === '') return { ...next, token: prev.token };
+  return next;
+}
+
+function notFound(what: string): HomeportError {
+  return new HomeportError({ code: 'NOT_FOUND', message: `There is no such ${what}.`, fix: 'Reload the list.' });
+}
+
+const isPolled = (c: MonitorConfig): c is PolledMonitorConfig => c.type !== 'container' && c.type !== 'push';
+
+export class MonitorsManager {
+  private readonly platform: Platform;
+  private readonly now: () => number;
+  private readonly scale: number;
+  private readonly history: MonitorHistory;
+  private readonly policy: AlertPolicy;
+  private readonly dispatcher: Dispatcher;
+  private readonly scheduler: Scheduler;
+  private readonly env: CheckEnv;
+  private readonly opts: MonitorsManagerOptions;
+  private monitors = new Map<string, MonitorConfig>();
+  private channels = new Map<string, ChannelConfig>();
+  private routing: RoutingRules;
+  private mutes: Record<string, number>;
+  private readonly last = new Map<string, LastResult>();
+  private readonly confirmed = new Map<string, 'up' | 'down' | null>();
+  private readonly hubs = new Map<string, ContainerEventHub>();
+  private readonly watches = new Map<string, { hostId: string; watch: ContainerWatch | null; cancelled: boolean }>();
+  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly alertListeners = new Set<(alert: Alert) => void>();
+  private wakeTimer: NodeJS.Timeout | null = null;
+  private refTimer: NodeJS.Timeout | null = null;
+  private lastRefCheck = 0;
+  private refRunning = false;
+  private changeTimer: NodeJS.Timeout | null = null;
+  private lastChangeAt = 0;
+  private started = false;
+  private stopped = false;
+
+  constructor(opts: MonitorsManagerOptions) {
+    this.opts = opts;
+    this.platform = opts.platform;
+    this.now = opts.now ?? Date.now;
+    this.scale = opts.intervalScale ?? 1;
+    this.history = MonitorHistory.open(opts.historyFile, { logger: opts.platform.logger, now: this.now });
+    this.env = createCheckEnv();
+    this.policy = new AlertPolicy({ clock: { now: this.now }, options: opts.policyOptions, onStateChange: (s) => this.onPolicyState(s) });
+    this.routing = (this.platform.store.get('alertRouting') as RoutingRules | undefined) ?? { defaultChannelIds: [] };
+    this.mutes = (this.platform.store.get('monitorMutes') as Record<string, number> | undefined) ?? {};
+    this.channels = new Map(this.loadChannels().map((c) => [c.id, c]));
+    this.dispatcher = new Dispatcher({
+      logger: this.platform.logger,
+      channels: [...this.channels.values()],
+      routing: this.routing,
+      now: this.now,
+      ...(opts.dispatcherSend ? { send: opts.dispatcherSend } : {}),
+      ...(opts.dispatcherAttempts ? { attempts: opts.dispatcherAttempts } : {}),
+      ...(opts.dispatcherBackoffMs ? { backoffMs: opts.dispatcherBackoffMs } : {}),
+    });
+    this.scheduler = new Scheduler({
+      now: this.now,
+      run: (id, signal) => this.runPolled(id, signal),
+      onResult: (id, outcome, startedAt) => this.onResult(id, outcome as CheckResult, startedAt),
+    });
+    for (const raw of (this.platform.store.get('monitors') as unknown[] | undefined) ?? []) {
+      try {
+        const c = validateMonitorConfig(raw);
+        this.monitors.set(c.id, c);
+      } catch (e) {
+        this.platform.logger.warn('monitors: a stored monitor is invalid and was skipped', { error: (e as Error).message });
+      }
+    }
+  }
+
+  // ── Lifecycle ─────────────────────────────────────────────────────────────────────────────
+
+  /** Registers every monitor with the policy (restoring its last confirmed state) and starts checking. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    for (const c of this.monitors.values()) this.activate(c, true);
+    const targets = this.opts.referenceTargets ?? [];
+    if (targets.length) {
+      void this.checkReference();
+      this.refTimer = setInterval(() => void this.checkReference(), this.opts.referenceIntervalMs ?? 30_000);
+      this.refTimer.unref?.();
+    }
+    this.rearm();
+    this.changed();
+  }
+
+  /** Stops checking, waits for alerts being delivered, closes the history. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.scheduler.stop();
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    if (this.refTimer) clearInterval(this.refTimer);
+    if (this.changeTimer) clearTimeout(this.changeTimer);
+    for (const w of this.watches.values()) w.cancelled = true;
+    for (const hub of this.hubs.values()) hub.close();
+    this.hubs.clear();
+    this.watches.clear();
+    await Promise.allSettled([...this.inflight]);
+    this.env.close();
+    this.history.close();
+  }
+
+  onAlert(listener: (alert: Alert) => void): () => void {
+    this.alertListeners.add(listener);
+    return () => this.alertListeners.delete(listener);
+  }
+
+  /** Resolves when every alert handed to the channels so far has been delivered (or given up). */
+  async idle(): Promise<void> {
+    while (this.inflight.size) await Promise.allSettled([...this.inflight]);
+  }
+
+  // ── Monitors ──────────────────────────────────────────────────────────────────────────────
+
+  list(): MonitorInfo[] {
+    this.flushHistory();
+    const now = this.now();
+    return [...this.monitors.values()].map((c) => {
+      const last = this.last.get(c.id) ?? this.lastFromHistory(c.id);
+      const series = this.history.latencySeries(c.id, now - DAY, now, 1);
+      let sum = 0;
+      let n = 0;
+      for (const p of series) {
+        if (p.avg === null) continue;
+        sum += p.avg;
+        n++;
+      }
+      return {
+        config: redactMonitor(c),
+        secretFields: monitorSecretFields(c),
+        status: this.policy.status(c.id) ?? null,
+        last,
+        uptime: { day: this.history.uptime(c.id, now - DAY), month: this.history.uptime(c.id, now - 30 * DAY), year: this.history.uptime(c.id, now - 365 * DAY) },
+        latencyMs: last?.latencyMs ?? null,
+        avgLatencyMs24h: n ? sum / n : null,
+      };
+    });
+  }
+
+  /** Validates and adds a monitor; returns the stored config (redacted). */
+  add(input: unknown): MonitorConfig {
+    const c = validateMonitorConfig(input);
+    if (this.monitors.has(c.id)) throw new HomeportError({ code: 'VALIDATION', message: `id: a monitor with the id ${c.id} exists already.`, fix: 'Choose another id.', details: { field: 'id' } });
+    this.monitors.set(c.id, c);
+    this.saveMonitors();
+    if (this.started) this.activate(c, false);
+    this.changed();
+    return redactMonitor(c);
+  }
+
+  /** Replaces a monitor's config (same id; secrets left empty keep their values). */
+  update(id: string, input: unknown): MonitorConfig {
+    const prev = this.monitors.get(id);
+    if (!prev) throw notFound('monitor');
+    const c = keepMonitorSecrets(validateMonitorConfig({ ...(input as object), id }), prev);
+    this.monitors.set(id, c);
+    this.saveMonitors();
+    if (this.started) {
+      this.deactivate(id, prev.type !== c.type || prev.type === 'container');
+      this.activate(c, false);
+    }
+    this.changed();
+    return redactMonitor(c);
+  }
+
+  remove(id: string): void {
+    if (!this.monitors.has(id)) throw notFound('monitor');
+    this.monitors.delete(id);
+    this.saveMonitors();
+    this.deactivate(id, true);
+    this.handle(this.policy.removeMonitor(id));
+    this.last.delete(id);
+    this.confirmed.delete(id);
+    delete this.mutes[id];
+    this.platform.store.set('monitorMutes', this.mutes);
+    this.history.deleteMonitor(id);
+    this.changed();
+  }
+
+  pause(id: string): void {
+    this.setPaused(id, true);
+  }
+
+  resume(id: string): void {
+    this.setPaused(id, false);
+  }
+
+  /** Mutes one monitor (or, with id null, every notification) for a preset duration; `null` preset unmutes. */
+  mute(id: string | null, preset: MutePreset | null): number | null {
+    const now = this.now();
+    const until = preset === null ? null : muteUntil(preset, now, -new Date(now).getTimezoneOffset());
+    if (id === null) {
+      this.handle(this.policy.setGlobalMute(until));
+    } else {
+      const c = this.monitors.get(id);
+      if (!c) throw notFound('monitor');
+      if (until === null) delete this.mutes[id];
+      else this.mutes[id] = until;
+      this.platform.store.set('monitorMutes', this.mutes);
+      if (this.started) this.handle(this.policy.upsertMonitor(this.policySettings(c)));
+    }
+    this.changed();
+    return until;
+  }
+
+  /** The computer woke from sleep: hold alerts, and check everything soon. */
+  systemResumed(): void {
+    this.handle(this.policy.systemResumed(this.now()));
+    for (const c of this.monitors.values()) if (isPolled(c) && !c.paused) this.scheduler.runSoon(c.id);
+    void this.checkReference(true);
+    this.changed();
+  }
+
+  // ── History reads ─────────────────────────────────────────────────────────────────────────
+
+  latencySeries(id: string, fromMs: number, toMs: number, maxPoints: number): LatencyPoint[] {
+    this.flushHistory();
+    return this.history.latencySeries(id, fromMs, toMs, maxPoints);
+  }
+
+  statusBars(id: string, buckets: number, bucketMs: number): StatusBar[] {
+    this.flushHistory();
+    return this.history.statusBars(id, buckets, bucketMs);
+  }
+
+  incidents(id: string | null, limit: number, kind?: 'observed' | 'confirmed'): Incident[] {
+    this.flushHistory();
+    return this.history.incidents(id, limit, kind);
+  }
+
+  // ── Channels and routing ──────────────────────────────────────────────────────────────────
+
+  listChannels(): ChannelInfo[] {
+    return [...this.channels.values()].map((c) => {
+      const secretNames = CHANNEL_SECRETS[c.type];
+      const settings: Record<string, unknown> = {};
+      const hasSecret: Record<string, boolean> = {};
+      for (const [k, v] of Object.entries(c)) {
+        if (secretNames.includes(k)) hasSecret[k] = v !== undefined && v !== '';
+        else if (!['id', 'name', 'type', 'enabled'].includes(k)) settings[k] = v;
+      }
+      return { id: c.id, name: c.name, type: c.type, enabled: c.enabled, target: describeTarget(c), settings, hasSecret };
+    });
+  }
+
+  /** Adds a channel; by default it also becomes one of the default channels (every monitor's alerts). */
+  addChannel(input: unknown, opts: { makeDefault?: boolean } = {}): ChannelInfo {
+    const c = validateChannelConfig(input);
+    if (this.channels.has(c.id)) throw new HomeportError({ code: 'VALIDATION', message: `id: a channel with the id ${c.id} exists already.`, fix: 'Choose another id.', details: { field: 'id' } });
+    this.channels.set(c.id, c);
+    if (opts.makeDefault !== false && !this.routing.defaultChannelIds.includes(c.id)) this.setRouting({ ...this.routing, defaultChannelIds: [...this.routing.defaultChannelIds, c.id] });
+    this.saveChannels();
+    return this.listChannels().find((x) => x.id === c.id)!;
+  }
+
+  /** Changes a channel; secret fields left out keep their sealed values. */
+  updateChannel(id: string, input: Record<string, unknown>): ChannelInfo {
+    const prev = this.channels.get(id);
+    if (!prev) throw notFound('channel');
+    const merged: Record<string, unknown> = { ...input, id };
+    if ((merged.type ?? prev.type) === prev.type) {
+      for (const k of CHANNEL_SECRETS[prev.type]) if (merged[k] === undefined || merged[k] === '') merged[k] = (prev as Record<string, unknown>)[k];
+    }
+    const c = validateChannelConfig(merged);
+    this.channels.set(id, c);
+    this.saveChannels();
+    return this.listChannels().find((x) => x.id === id)!;
+  }
+
+  removeChannel(id: string): void {
+    if (!this.channels.delete(id)) throw notFound('channel');
+    const monitors = Object.fromEntries(Object.entries(this.routing.monitors ?? {}).map(([m, r]) => [m, { ...r, channelIds: r.channelIds.filter((x) => x !== id) }]));
+    this.setRouting({ defaultChannelIds: this.routing.defaultChannelIds.filter((x) => x !== id), monitors });
+    this.saveChannels();
+  }
+
+  /** Sends a test message through a saved channel. */
+  testChannel(id: string, signal?: AbortSignal): Promise<void> {
+    return this.dispatcher.test(id, signal ? { signal } : {});
+  }
+
+  getRouting(): RoutingRules {
+    return this.routing;
+  }
+
+  setRouting(rules: RoutingRules): void {
+    this.routing = { defaultChannelIds: [...rules.defaultChannelIds], ...(rules.monitors ? { monitors: rules.monitors } : {}) };
+    this.platform.store.set('alertRouting', this.routing);
+    this.dispatcher.setRouting(this.routing);
+  }
+
+  // ── Internals ─────────────────────────────────────────────────────────────────────────────
+
+  private policySettings(c: MonitorConfig): MonitorPolicySettings {
+    const hostId = c.type === 'container' || c.type === 'ssh-command' ? c.hostId : null;
+    return {
+      id: c.id,
+      name: c.name,
+      hostId,
+      intervalMs: c.intervalSec * 1000 * this.scale,
+      timeoutMs: c.timeoutSec * 1000,
+      retries: c.retries,
+      retryIntervalMs: c.retryIntervalSec * 1000 * this.scale,
+      paused: c.paused,
+      mutedUntil: this.mutes[c.id] ?? null,
+      // Event-driven and push monitors report only on change.
+      ...(c.type === 'container' || c.type === 'push' ? { stallAfterMs: null } : {}),
+    };
+  }
+
+  private activate(c: MonitorConfig, restoring: boolean): void {
+    const restored = restoring ? this.restoredState(c.id) : undefined;
+    this.handle(this.policy.upsertMonitor(this.policySettings(c), restored));
+    if (c.paused) return;
+    if (isPolled(c)) {
+      this.scheduler.upsert({ id: c.id, intervalMs: c.intervalSec * 1000 * this.scale, retryIntervalMs: c.retryIntervalSec * 1000 * this.scale, timeoutMs: c.timeoutSec * 1000 });
+      const s = this.policy.status(c.id);
+      if (s) this.scheduler.setFast(c.id, s.fastRecheck);
+    } else if (c.type === 'container') {
+      this.watchContainer(c);
+    }
+    // Push monitors: evaluated by the push endpoint, not wired here yet.
+  }
+
+  private deactivate(id: string, dropWatch: boolean): void {
+    this.scheduler.remove(id);
+    if (dropWatch) {
+      const w = this.watches.get(id);
+      if (w) {
+        w.cancelled = true;
+        if (w.watch) this.hubs.get(w.hostId)?.unwatch(w.watch);
+        this.watches.delete(id);
+      }
+    }
+  }
+
+  private setPaused(id: string, paused: boolean): void {
+    const prev = this.monitors.get(id);
+    if (!prev) throw notFound('monitor');
+    const c = { ...prev, paused } as MonitorConfig;
+    this.monitors.set(id, c);
+    this.saveMonitors();
+    if (this.started) {
+      this.deactivate(id, true);
+      this.activate(c, false);
+    }
+    this.changed();
+  }
+
+  private restoredState(id: string): { status: 'up' | 'down'; since?: number } | undefined {
+    const [inc] = this.history.incidents(id, 1, 'confirmed');
+    if (inc && inc.end === null) return { status: 'down', since: inc.start };
+    const [beat] = this.history.recentBeats(id, 1);
+    if (beat?.status === 'up') return { status: 'up', since: inc?.end ?? beat.time };
+    return undefined;
+  }
+
+  private lastFromHistory(id: string): LastResult | null {
+    const [b] = this.history.recentBeats(id, 1);
+    if (!b) return null;
+    return { time: b.time, status: b.status === 'up' ? 'up' : 'down', latencyMs: b.latencyMs, message: b.message ?? '' };
+  }
+
+  private runPolled(id: string, signal: AbortSignal): Promise<CheckOutcome> {
+    const c = this.monitors.get(id);
+    if (!c || !isPolled(c)) return Promise.resolve({ status: 'down', latencyMs: null, message: 'The monitor was removed' });
+    const exec = c.type === 'ssh-command' && this.opts.hostExec ? (cmd: string, s: AbortSignal) => this.opts.hostExec!(c.hostId, cmd, s) : undefined;
+    return runCheck(c, { signal, env: this.env, ...(exec ? { exec } : {}) });
+  }
+
+  private onResult(id: string, raw: CheckResult, startedAt: number): void {
+    const c = this.monitors.get(id);
+    if (!c || this.stopped) return;
+    const r = c.upsideDown ? this.flip(raw) : raw;
+    this.last.set(id, { time: startedAt, status: r.status, latencyMs: r.latencyMs, message: r.message, ...(r.details ? { details: r.details } : {}) });
+    const hostId = c.type === 'container' || c.type === 'ssh-command' ? c.hostId : null;
+    this.handle(this.policy.result({ monitorId: id, hostId, time: startedAt, status: r.status, message: r.message }));
+    const state = this.policy.status(id)?.state;
+    let beat: BeatStatus;
+    if (state === 'maintenance') beat = 'maintenance';
+    else if (r.status === 'up') beat = 'up';
+    else if (state === 'down') beat = 'down';
+    else if (state === 'unknown') beat = 'unknown';
+    else beat = 'pending';
+    try {
+      this.history.record({ monitorId: id, time: startedAt, status: beat, latencyMs: r.latencyMs, message: r.message });
+    } catch (e) {
+      this.platform.logger.warn('monitors: could not record a check', { monitorId: id, error: (e as Error).message });
+    }
+    if (r.status === 'down') void this.checkReference();
+    this.changed();
+  }
+
+  private flip(r: CheckResult): CheckResult {
+    return r.status === 'up'
+      ? { ...r, status: 'down', message: `Reachable, and this monitor is upside down: ${r.message}` }
+      : { ...r, status: 'up', message: `Not reachable, as expected (upside down): ${r.message}` };
+  }
+
+  private onPolicyState(s: MonitorPolicyStatus): void {
+    this.scheduler.setFast(s.monitorId, s.fastRecheck);
+    const prev = this.confirmed.get(s.monitorId) ?? null;
+    if (s.confirmed !== prev) {
+      this.confirmed.set(s.monitorId, s.confirmed);
+      try {
+        if (s.confirmed === 'down') this.history.openIncident(s.monitorId, s.downSince ?? this.now(), s.message || null);
+        else if (prev === 'down') this.history.closeIncident(s.monitorId, this.now());
+      } catch (e) {
+        this.platform.logger.warn('monitors: could not record an incident', { monitorId: s.monitorId, error: (e as Error).message });
+      }
+    }
+    this.changed();
+  }
+
+  /** Hands the policy's alerts to the listeners and the channels, and re-arms the wake timer. */
+  private handle(alerts: Alert[]): void {
+    for (const alert of alerts) {
+      for (const l of this.alertListeners) {
+        try {
+          l(alert);
+        } catch (e) {
+          this.platform.logger.error('monitors: an alert listener failed', { error: (e as Error).message });
+        }
+      }
+      const p: Promise<DeliveryResult[]> = this.dispatcher.dispatch(alert);
+      this.inflight.add(p);
+      void p.finally(() => this.inflight.delete(p));
+    }
+    this.rearm();
+  }
+
+  private rearm(): void {
+    if (this.stopped || !this.started) return;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
+    const at = this.policy.nextWakeAt();
+    if (at === null) return;
+    this.wakeTimer = setTimeout(
+      () => {
+        this.wakeTimer = null;
+        if (!this.stopped) this.handle(this.policy.tick(this.now()));
+      },
+      Math.max(0, Math.min(at - this.now(), 2 ** 31 - 1)),
+    );
+  }
+
+  private watchContainer(c: Extract<MonitorConfig, { type: 'container' }>): void {
+    const docker = this.opts.dockerFor?.(c.hostId) ?? null;
+    if (!docker) {
+      this.platform.logger.info('monitors: container monitor waits for its host', { monitorId: c.id, hostId: c.hostId });
+      return;
+    }
+    let hub = this.hubs.get(c.hostId);
+    if (!hub) {
+      hub = new ContainerEventHub(docker, this.platform.logger);
+      this.hubs.set(c.hostId, hub);
+    }
+    const entry = { hostId: c.hostId, watch: null as ContainerWatch | null, cancelled: false };
+    this.watches.set(c.id, entry);
+    const h = hub;
+    h.watch(c.container, (r) => {
+      if (!entry.cancelled) this.onResult(c.id, r, this.now());
+    }).then(
+      (w) => {
+        if (entry.cancelled) h.unwatch(w);
+        else {
+          entry.watch = w;
+          const first = w.current();
+          if (first && !this.last.has(c.id)) this.onResult(c.id, first, this.now());
+        }
+      },
+      (e: Error) => this.platform.logger.warn('monitors: could not watch a container', { monitorId: c.id, error: e.message }),
+    );
+  }
+
+  /** Checks the reference targets (throttled, unless forced) and tells the policy; ok when any answers. */
+  private async checkReference(force = false): Promise<void> {
+    const targets = this.opts.referenceTargets ?? [];
+    if (!targets.length || this.refRunning || this.stopped) return;
+    const minGap = Math.min(5000, this.opts.referenceIntervalMs ?? 30_000);
+    if (!force && this.now() - this.lastRefCheck < minGap && this.lastRefCheck !== 0) return;
+    this.refRunning = true;
+    this.lastRefCheck = this.now();
+    try {
+      const results = await Promise.all(targets.map((t) => tcpReachable(t, 3000)));
+      if (this.stopped) return;
+      this.handle(this.policy.localNetwork(results.some(Boolean), this.now()));
+    } finally {
+      this.refRunning = false;
+    }
+  }
+
+  private flushHistory(): void {
+    try {
+      this.history.flush();
+    } catch (e) {
+      this.platform.logger.warn('monitors: could not write the history', { error: (e as Error).message });
+    }
+  }
+
+  private changed(): void {
+    const cb = this.opts.onChange;
+    if (!cb || this.stopped || this.changeTimer) return;
+    const wait = Math.max(0, this.lastChangeAt + 250 - Date.now());
+    this.changeTimer = setTimeout(() => {
+      this.changeTimer = null;
+      if (this.stopped) return;
+      this.lastChangeAt = Date.now();
+      cb(this.list());
+    }, wait);
+  }
+
+  private saveMonitors(): void {
+    this.platform.store.set('monitors', [...this.monitors.values()]);
+  }
+
+  private loadChannels(): ChannelConfig[] {
+    const out: ChannelConfig[] = [];
+    for (const s of (this.platform.store.get('alertChannels') as StoredChannel[] | undefined) ?? []) {
+      try {
+        const plain = this.platform.secrets.decrypt(Buffer.from(s.sealed, 'base64')).toString('utf8');
+        out.push(validateChannelConfig({ ...(JSON.parse(plain) as object), enabled: s.enabled, name: s.name }));
+      } catch (e) {
+        this.platform.logger.warn('monitors: a stored alert channel could not be read and was skipped', { channelId: s.id, error: (e as Error).message });
+      }
+    }
+    return out;
+  }
+
+  private saveChannels(): void {
+    const stored: StoredChannel[] = [...this.channels.values()].map((c) => ({
+      id: c.id,
+      name: c.name,
+      type: c.type,
+      enabled: c.enabled,
+      sealed: this.platform.secrets.encrypt(Buffer.from(JSON.stringify(c), 'utf8')).toString('base64'),
+    }));
+    this.platform.store.set('alertChannels', stored);
+    this.dispatcher.setChannels([...this.channels.values()]);
+  }
+}
+
+function tcpReachable(t: ReferenceTarget, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: t.host, port: t.port });
+    const done = (ok: boolean) => {
+      s.destroy();
+      resolve(ok);
+    };
+    s.setTimeout(timeoutMs, () => done(false));
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
