@@ -7,6 +7,7 @@ import { createDispatcher, type ContractImpl, type Dispatch } from './rpc/dispat
 import { EventBus, type ClientId } from './rpc/event-bus';
 import { KeyVault } from './ssh/key-vault';
 import { KnownHosts } from './ssh/known-hosts';
+import { createResourceServices } from './resources/resources-service';
 import { StreamsManager } from './streams/streams-service';
 
 export interface Services {
@@ -45,6 +46,7 @@ export async function createServices(platform: Platform): Promise<Services> {
       restart: (ref) => engines.restart(ref),
       remove: (input) => engines.remove(input),
     },
+    ...createResourceServices(engines),
     streams: {
       open: (input, ctx) => streams.open(input, ctx),
       close: (input, ctx) => streams.close(input, ctx),

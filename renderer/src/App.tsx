@@ -1,6 +1,6 @@
 import type { KeyboardEvent, ReactNode } from 'react';
 import { useAnyDialogOpen } from './components/dialog-stack';
-import { ContainersIcon, HostsIcon, KeyIcon } from './components/icons';
+import { ContainersIcon, HostsIcon, ImagesIcon, KeyIcon, NetworksIcon, VolumesIcon } from './components/icons';
 import { Spinner } from './components/Spinner';
 import { Toasts } from './components/Toasts';
 import { ContainersView } from './features/containers/ContainersView';
@@ -8,10 +8,16 @@ import { HostDialogHost } from './features/hosts/HostDialog';
 import { HostKeyPrompt } from './features/hosts/HostKeyPrompt';
 import { HostsView } from './features/hosts/HostsView';
 import { KeysView } from './features/keys/KeysView';
+import { ImagesView } from './features/resources/ImagesView';
+import { NetworksView } from './features/resources/NetworksView';
+import { VolumesView } from './features/resources/VolumesView';
 import { appStore, useApp, type View } from './store';
 
 const NAV: { view: View; label: string; icon: ReactNode }[] = [
   { view: 'containers', label: 'Containers', icon: <ContainersIcon /> },
+  { view: 'images', label: 'Images', icon: <ImagesIcon /> },
+  { view: 'volumes', label: 'Volumes', icon: <VolumesIcon /> },
+  { view: 'networks', label: 'Networks', icon: <NetworksIcon /> },
   { view: 'hosts', label: 'Hosts', icon: <HostsIcon /> },
   { view: 'keys', label: 'Keys', icon: <KeyIcon /> },
 ];
@@ -68,6 +74,9 @@ export function App() {
           </nav>
           <main className="main">
             {view === 'containers' && <ContainersView />}
+            {view === 'images' && <ImagesView />}
+            {view === 'volumes' && <VolumesView />}
+            {view === 'networks' && <NetworksView />}
             {view === 'hosts' && <HostsView />}
             {view === 'keys' && <KeysView />}
           </main>

@@ -10,3 +10,4 @@ export * from '../model/container';
 export * from '../model/errors';
 export * from '../model/host';
 export * from '../model/ids';
+export * from '../model/resources';

@@ -25,6 +25,13 @@ export const METHOD_NAMES = [
   'containers.stop',
   'containers.restart',
   'containers.remove',
+  'images.list',
+  'images.remove',
+  'images.prune',
+  'volumes.list',
+  'volumes.remove',
+  'networks.list',
+  'networks.removeUnused',
   'streams.open',
   'streams.close',
 ] as const satisfies readonly MethodName[];

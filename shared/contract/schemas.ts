@@ -11,6 +11,17 @@ const keyId = z.string().regex(/^k_[A-Za-z0-9_-]{4,40}$/, 'not a key id').transf
 const streamId = z.string().regex(/^s_[A-Za-z0-9_-]{4,40}$/, 'not a stream id').transform((s) => s as StreamId);
 /** Container ids or names as Docker accepts them; nothing else reaches the engine. */
 const containerId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'not a container id or name');
+/** An image reference as Docker spells it: [registry[:port]/]path[:tag][@sha256:digest]; a registry has a dot, a port or is localhost. */
+const IMAGE_REF_RE =
+  /^(?:(?:localhost|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|[A-Za-z0-9-]+(?=:))(?::[0-9]{1,5})?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+const IMAGE_ID_RE = /^(?:sha256:)?[a-f0-9]{12,64}$/;
+const imageRef = z.string().trim().min(1, 'give an image reference').max(512).regex(IMAGE_REF_RE, 'not an image reference (e.g. nginx:1.27 or registry:5000/team/app:tag)');
+const imageIdOrRef = z
+  .string()
+  .max(512)
+  .refine((s) => IMAGE_ID_RE.test(s) || IMAGE_REF_RE.test(s), 'not an image id or reference');
+/** Volume and network names as Docker accepts them. */
+const resourceName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/, 'not a volume or network name');
 const noControl = (s: string) => !/[\u0000-\u001f\u007f]/.test(s);
 const absPath = z
   .string()
@@ -74,6 +85,16 @@ export const inputSchemas = {
   'containers.stop': ref,
   'containers.restart': ref,
   'containers.remove': ref.extend({ removeVolumes: z.boolean(), force: z.boolean() }),
-  'streams.open': z.discriminatedUnion('kind', [z.object({ kind: z.literal(STREAM_KINDS[0]), hostId })]),
+  'images.list': none,
+  'images.remove': z.object({ hostId, id: imageIdOrRef, force: z.boolean() }),
+  'images.prune': z.object({ hostId }),
+  'volumes.list': none,
+  'volumes.remove': z.object({ hostId, name: resourceName }),
+  'networks.list': none,
+  'networks.removeUnused': z.object({ hostId }),
+  'streams.open': z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal(STREAM_KINDS[0]), hostId }),
+    z.object({ kind: z.literal(STREAM_KINDS[1]), hostId, ref: imageRef }),
+  ]),
   'streams.close': z.object({ streamId }),
 } satisfies { [M in MethodName]: z.ZodType<InputOf<M>, unknown> };

@@ -9,6 +9,15 @@ import type {
   KeyInfo,
   SshConfigScanInfo,
 } from '../model/host';
+import type {
+  HostImagesInfo,
+  HostNetworksInfo,
+  HostVolumesInfo,
+  PruneImagesResultInfo,
+  RemoveImageInput,
+  RemoveImageResultInfo,
+  RemoveNetworksResultInfo,
+} from '../model/resources';
 import type { StreamOpenInput } from './streams';
 
 /**
@@ -51,6 +60,27 @@ export interface ContainersService {
   remove(input: RemoveContainerInput): Promise<void>;
 }
 
+/** Images of every host (pulls run as `image.pull` streams). */
+export interface ImagesService {
+  list(): Promise<HostImagesInfo[]>;
+  /** Refused (CONFLICT) while containers use it; `force` never removes one under a running container. */
+  remove(input: RemoveImageInput): Promise<RemoveImageResultInfo>;
+  /** Removes untagged images no container uses. */
+  prune(input: { hostId: HostId }): Promise<PruneImagesResultInfo>;
+}
+
+export interface VolumesService {
+  list(): Promise<HostVolumesInfo[]>;
+  /** Refused (CONFLICT) while a container mounts it. */
+  remove(input: { hostId: HostId; name: string }): Promise<void>;
+}
+
+export interface NetworksService {
+  list(): Promise<HostNetworksInfo[]>;
+  /** Removes user networks no container is attached to (built-in ones are never removed). */
+  removeUnused(input: { hostId: HostId }): Promise<RemoveNetworksResultInfo>;
+}
+
 /** The one stream mechanism: open → `stream.data` / `stream.end` events keyed by id → close. */
 export interface StreamsService {
   open(input: StreamOpenInput): Promise<{ streamId: StreamId }>;
@@ -62,6 +92,9 @@ export interface Contract {
   hosts: HostsService;
   keys: KeysService;
   containers: ContainersService;
+  images: ImagesService;
+  volumes: VolumesService;
+  networks: NetworksService;
   streams: StreamsService;
 }
 

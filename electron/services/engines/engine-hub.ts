@@ -96,6 +96,21 @@ export class EngineHub {
     return [...this.engines.keys()].map((id) => this.info(id));
   }
 
+  /** Every known host, connected or not, in the order they were added. */
+  hostIds(): HostId[] {
+    return [...this.engines.keys()];
+  }
+
+  /** The host's engine, for the resource services; DISCONNECTED (NOT_FOUND for an unknown id) otherwise. */
+  dockerOf(hostId: HostId): Dockerode {
+    const e = this.engines.get(hostId);
+    if (!e) throw new HomeportError({ code: 'NOT_FOUND', message: `No host with id ${hostId}.`, fix: 'Reload the list.' });
+    if (!e.link) {
+      throw new HomeportError({ code: 'DISCONNECTED', message: 'The host is not connected.', fix: 'Wait for it to reconnect, or open Hosts to see why.' });
+    }
+    return e.link.docker;
+  }
+
   subscribe(hostId: HostId, listener: (e: EngineEventInfo) => void): () => void {
     let set = this.listeners.get(hostId);
     if (!set) this.listeners.set(hostId, (set = new Set()));

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { HomeportError, type StreamId, type StreamOpenInput } from '../../../shared/contract';
+import { HomeportError, type ErrorInfo, type StreamId, type StreamOpenInput } from '../../../shared/contract';
 import type { EngineHub } from '../engines/engine-hub';
+import { pullImage } from '../resources';
 import type { CallContext } from '../rpc/dispatcher';
 import type { ClientId, EventBus } from '../rpc/event-bus';
 
@@ -30,6 +31,20 @@ export class StreamsManager {
       case 'engine.events':
         stop = this.hub.subscribe(input.hostId, emit);
         break;
+      case 'image.pull': {
+        // Resolved now, so a disconnected host fails the open call itself.
+        const docker = this.hub.dockerOf(input.hostId);
+        const abort = new AbortController();
+        stop = () => abort.abort();
+        // The pull ends the stream by itself: stream.end carries its error, if any. Closing aborts it.
+        setImmediate(() => {
+          pullImage(docker, input.ref, emit, abort.signal).then(
+            () => this.finish(streamId, null),
+            (e: unknown) => this.finish(streamId, e instanceof HomeportError ? e.toInfo() : { code: 'INTERNAL', message: 'The pull failed unexpectedly.', fix: 'This is a bug; the log has details.' }),
+          );
+        });
+        break;
+      }
     }
     this.open_.set(streamId, { clientId: ctx.clientId, stop });
     return { streamId };
@@ -49,6 +64,14 @@ export class StreamsManager {
 
   dispose(): void {
     for (const [id, s] of this.open_) this.end(id, s);
+  }
+
+  /** A stream that ended by itself (a pull finished): nothing to stop; the error, if any, goes with stream.end. */
+  private finish(streamId: StreamId, error: ErrorInfo | null): void {
+    const s = this.open_.get(streamId);
+    if (!s) return; // closed meanwhile: stream.end was sent then
+    this.open_.delete(streamId);
+    this.bus.emit('stream.end', { streamId, error }, s.clientId);
   }
 
   private end(streamId: StreamId, s: OpenStream): void {

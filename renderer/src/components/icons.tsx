@@ -65,3 +65,23 @@ export const CopyIcon = () => (
     <path d="M10.5 3.5v-.3A.7.7 0 0 0 9.8 2.5H3.2a.7.7 0 0 0-.7.7v6.6a.7.7 0 0 0 .7.7h.3" fill="none" stroke="currentColor" strokeWidth="1.3" />
   </svg>
 );
+export const ImagesIcon = () => (
+  <svg {...base} width={18} height={18}>
+    <rect x="2.5" y="3.5" width="11" height="9" rx="1" fill="none" stroke="currentColor" strokeWidth="1.3" />
+    <path d="M2.5 7h11M6 3.5v9" fill="none" stroke="currentColor" strokeWidth="1.3" />
+  </svg>
+);
+export const VolumesIcon = () => (
+  <svg {...base} width={18} height={18}>
+    <ellipse cx="8" cy="4.5" rx="5" ry="2" fill="none" stroke="currentColor" strokeWidth="1.3" />
+    <path d="M3 4.5v7c0 1.1 2.2 2 5 2s5-.9 5-2v-7" fill="none" stroke="currentColor" strokeWidth="1.3" />
+  </svg>
+);
+export const NetworksIcon = () => (
+  <svg {...base} width={18} height={18}>
+    <circle cx="8" cy="3.5" r="1.6" fill="none" stroke="currentColor" strokeWidth="1.3" />
+    <circle cx="3.5" cy="12.5" r="1.6" fill="none" stroke="currentColor" strokeWidth="1.3" />
+    <circle cx="12.5" cy="12.5" r="1.6" fill="none" stroke="currentColor" strokeWidth="1.3" />
+    <path d="M8 5.1v3.4M8 8.5l-3.6 2.6M8 8.5l3.6 2.6" fill="none" stroke="currentColor" strokeWidth="1.3" />
+  </svg>
+);

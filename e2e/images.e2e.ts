@@ -1,0 +1,88 @@
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect as pwExpect } from './expect';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, loadLab, startHeadless, type Headless, type Lab } from './harness';
+
+// Images end to end: add the lab host, trust its key, open Images, pull an image from the lab
+// registry through the image.pull stream (progress, then complete, then the row), and remove it.
+// The registry tag is left as the lab had it.
+const REF = '127.0.0.1:5555/lab/busybox:1.1';
+let lab: Lab;
+let server: Headless;
+let browser: Browser;
+let page: Page;
+let existed = false;
+
+const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
+const hasTag = () => docker('images', '--format', '{{.Repository}}:{{.Tag}}').split('\n').includes(REF);
+
+beforeAll(async () => {
+  lab = loadLab();
+  existed = hasTag();
+  if (existed) docker('rmi', REF); // only the tag: the lab's other tags keep the image
+  server = await startHeadless({ SSH_AUTH_SOCK: lab.agentSock });
+  browser = await launchChromium();
+  page = await browser.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (!lab) return;
+  const present = hasTag();
+  if (existed && !present) docker('pull', REF);
+  if (!existed && present) docker('rmi', REF);
+});
+
+describe('images', () => {
+  it('pulls an image from the lab registry with progress, lists it, and removes it', async () => {
+    const res = await page.goto(server.loginUrl);
+    expect(res?.status()).toBe(200);
+
+    await page.getByRole('button', { name: 'Hosts', exact: true }).click();
+    await page.getByRole('button', { name: 'Add host' }).first().click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name', { exact: true }).fill('lab');
+    await dialog.getByLabel('Address', { exact: true }).fill(`root@${lab.ssh.host}:${lab.ssh.port}`);
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    const verify = page.getByRole('dialog', { name: 'Verify host key' });
+    await pwExpect(verify).toBeVisible({ timeout: 20_000 });
+    await pwExpect(verify.getByTestId('hostkey-fingerprint')).toHaveText(lab.ssh.hostKeyFingerprint);
+    await verify.getByRole('button', { name: 'Trust and connect' }).click();
+
+    await page.getByRole('button', { name: 'Images', exact: true }).click();
+    const host = page.locator('[data-testid="host-section"][data-host="lab"]');
+    await pwExpect(host.locator('[data-testid="image-row"]').first()).toBeVisible({ timeout: 20_000 });
+    const row = host.locator(`[data-testid="image-row"][data-tags~="${REF}"]`);
+    expect(await row.count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Pull image', exact: true }).click();
+    const pull = page.getByTestId('pull-dialog');
+    await pwExpect(pull).toBeVisible();
+    await pull.getByLabel('Image', { exact: true }).fill(REF);
+    await pull.getByRole('button', { name: 'Pull', exact: true }).click();
+    await pwExpect(pull.getByTestId('pull-progress')).toBeVisible({ timeout: 30_000 });
+    await pwExpect(pull.getByTestId('pull-complete')).toBeVisible({ timeout: 60_000 });
+    await pwExpect(pull.getByTestId('pull-progress')).toHaveAttribute('data-state', 'done');
+    await page.screenshot({ path: '.cache/screenshots/images-pulled.png', fullPage: true });
+    await pull.getByRole('button', { name: 'Done', exact: true }).click();
+
+    await pwExpect(row).toBeVisible({ timeout: 20_000 });
+    expect(hasTag()).toBe(true);
+
+    // The pulled tag shares its image with the lab's own tags: remove only this tag.
+    await row.getByRole('button', { name: /^Remove / }).click();
+    const confirm = page.getByRole('dialog', { name: /^Remove image/ });
+    await pwExpect(confirm).toBeVisible();
+    const target = confirm.getByTestId('remove-image-target');
+    if ((await target.count()) > 0) await target.selectOption(REF);
+    await confirm.getByRole('button', { name: 'Remove', exact: true }).click();
+    await pwExpect(confirm).toBeHidden({ timeout: 20_000 });
+    await pwExpect(host.locator('[data-testid="image-row"]').first()).toBeVisible();
+    for (let i = 0; i < 50 && (await row.count()) > 0; i++) await new Promise((r) => setTimeout(r, 200));
+    expect(await row.count()).toBe(0);
+    expect(hasTag()).toBe(false);
+    await page.screenshot({ path: '.cache/screenshots/images.png', fullPage: true });
+  });
+});

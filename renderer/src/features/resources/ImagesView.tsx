@@ -1,0 +1,198 @@
+import { useCallback, useMemo, useState } from 'react';
+import type { ErrorInfo, ImageInfo } from '../../../../shared/contract';
+import { client } from '../../api/client';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { TrashIcon } from '../../components/icons';
+import { appStore, useApp } from '../../store';
+import { PullImageDialog } from './PullImageDialog';
+import { formatAge, formatBytes, listState, matches, ResourceHostSection, ResourceView, toErrorInfo, useHostLists } from './resource-common';
+
+const COLS = 'minmax(220px, 2fr) 90px 110px minmax(140px, 1.2fr) 60px';
+const shortId = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
+
+/** Every image on every host: tags, size, age, the containers created from it; pull, remove, prune. */
+export function ImagesView() {
+  const hosts = useApp((s) => s.hosts);
+  const load = useCallback(() => client().images.list(), []);
+  const { lists, error, reload } = useHostLists(load);
+  const [filter, setFilter] = useState('');
+  const [pulling, setPulling] = useState(false);
+  const [removing, setRemoving] = useState<ImageInfo | null>(null);
+  const [pruning, setPruning] = useState<string | null>(null);
+
+  const shown = useMemo(
+    () =>
+      hosts.map((h) => ({
+        host: h,
+        info: lists?.[h.id],
+        images: (lists?.[h.id]?.images ?? []).filter((i) => matches(filter, h.name, i.id, ...i.repoTags, ...i.containers)),
+      })),
+    [hosts, lists, filter],
+  );
+  const total = shown.reduce((n, g) => n + g.images.length, 0);
+  const state = listState({ loaded: lists !== null, hostCount: hosts.length, matchCount: total, filter, setFilter, what: 'images' });
+
+  return (
+    <ResourceView
+      title="Images"
+      summary={lists ? `${total} ${total === 1 ? 'image' : 'images'}` : null}
+      toolbar={
+        <button type="button" className="button button-primary" onClick={() => setPulling(true)}>
+          Pull image
+        </button>
+      }
+      filter={filter}
+      setFilter={setFilter}
+      what="images"
+      loadError={error}
+      onRetry={() => void reload()}
+    >
+      {state ??
+        shown
+          .filter((g) => !filter.trim() || g.images.length > 0)
+          .map((g) => (
+            <ResourceHostSection
+              key={g.host.id}
+              host={g.host}
+              error={g.info?.error}
+              count={g.images.length}
+              what="images"
+              cols={COLS}
+              columns={['Tags', 'Size', 'Created', 'Used by', 'Actions']}
+              actions={
+                <button type="button" className="button button-small" onClick={() => setPruning(g.host.id)}>
+                  Prune dangling
+                </button>
+              }
+            >
+              {g.images.map((i) => (
+                <tr role="row" key={i.id} className="container-row" data-testid="image-row" data-tags={i.repoTags.join(' ')} data-id={i.id}>
+                  <td role="cell" className="cell-name" title={i.repoTags.join('\n') || i.id}>
+                    {i.repoTags.length === 0 ? (
+                      <span className="muted mono">&lt;none&gt; {shortId(i.id)}</span>
+                    ) : (
+                      <>
+                        <span className="name">{i.repoTags[0]}</span>
+                        {i.repoTags.length > 1 && <span className="muted">+{i.repoTags.length - 1}</span>}
+                      </>
+                    )}
+                  </td>
+                  <td role="cell">{formatBytes(i.sizeBytes)}</td>
+                  <td role="cell" className="cell-status">{formatAge(i.createdAt)}</td>
+                  <td role="cell" className="cell-image" title={i.containers.join('\n')}>
+                    {i.containers.length === 0 ? <span className="muted">—</span> : i.containers.join(', ')}
+                  </td>
+                  <td role="cell" className="cell-actions">
+                    <button
+                      type="button"
+                      className="icon-button icon-danger"
+                      aria-label={`Remove ${i.repoTags[0] ?? shortId(i.id)}`}
+                      title="Remove"
+                      onClick={() => setRemoving(i)}
+                    >
+                      <TrashIcon />
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </ResourceHostSection>
+          ))}
+      {pulling && <PullImageDialog onClose={() => setPulling(false)} onPulled={() => void reload()} />}
+      {removing && (
+        <RemoveImageDialog
+          image={removing}
+          onDone={() => {
+            setRemoving(null);
+            void reload();
+          }}
+          onCancel={() => setRemoving(null)}
+        />
+      )}
+      {pruning && (
+        <ConfirmDialog
+          title="Prune dangling images?"
+          confirmLabel="Prune"
+          danger
+          onCancel={() => setPruning(null)}
+          onConfirm={async () => {
+            try {
+              const r = await client().images.prune({ hostId: pruning as ImageInfo['hostId'] });
+              appStore.getState().pushToast({ tone: 'success', title: `Pruned ${r.deleted.length} image${r.deleted.length === 1 ? '' : 's'}`, message: `${formatBytes(r.spaceReclaimedBytes)} reclaimed.` });
+            } catch (e) {
+              const err = toErrorInfo(e);
+              appStore.getState().pushToast({ tone: 'error', title: 'Could not prune images', message: err.message, ...(err.fix ? { fix: err.fix } : {}) });
+            }
+            setPruning(null);
+            void reload();
+          }}
+        >
+          <p>Untagged images that no container uses will be deleted from {hosts.find((h) => h.id === pruning)?.name ?? 'the host'}.</p>
+        </ConfirmDialog>
+      )}
+    </ResourceView>
+  );
+}
+
+function RemoveImageDialog({ image, onDone, onCancel }: { image: ImageInfo; onDone(): void; onCancel(): void }) {
+  const hostName = useApp((s) => s.hosts.find((h) => h.id === image.hostId)?.name ?? 'its host');
+  // "Force" is offered only when no container using it runs (no engine removes those anyway).
+  const running = useApp((s) => (s.containers[image.hostId]?.containers ?? []).filter((c) => c.state === 'running' && image.containers.includes(c.name)).map((c) => c.name));
+  const multi = image.repoTags.length > 1;
+  // With several tags, removing one only untags it; "all" removes the image itself.
+  const [target, setTarget] = useState<string>(image.repoTags[0] ?? image.id);
+  const [force, setForce] = useState(false);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const label = image.repoTags[0] ?? shortId(image.id);
+  return (
+    <ConfirmDialog
+      title={`Remove image ${label}?`}
+      confirmLabel={force ? 'Force remove' : 'Remove'}
+      danger
+      onCancel={onCancel}
+      onConfirm={async () => {
+        try {
+          await client().images.remove({ hostId: image.hostId, id: target, force });
+          onDone();
+        } catch (e) {
+          setError(toErrorInfo(e));
+        }
+      }}
+    >
+      <p>
+        {multi && target !== image.id ? (
+          <>
+            The tag <span className="mono">{target}</span> will be removed from {hostName}; the image stays under its other tags.
+          </>
+        ) : (
+          <>
+            <span className="mono">{label}</span> will be deleted from {hostName}.
+          </>
+        )}
+      </p>
+      {multi && (
+        <label className="field">
+          What to remove
+          <select data-testid="remove-image-target" value={target} onChange={(e) => setTarget(e.target.value)}>
+            {image.repoTags.map((t) => (
+              <option key={t} value={t}>
+                The tag {t}
+              </option>
+            ))}
+            <option value={image.id}>The whole image (every tag)</option>
+          </select>
+        </label>
+      )}
+      {error && <ErrorMessage error={error} title="The engine refused" />}
+      {error?.code === 'CONFLICT' && running.length === 0 && (
+        <label className="checkbox">
+          <input type="checkbox" data-testid="force-remove" checked={force} onChange={(e) => setForce(e.target.checked)} />
+          Force: remove it even though stopped containers use it
+        </label>
+      )}
+      {error?.code === 'CONFLICT' && running.length > 0 && (
+        <p className="note-warn">Running containers use it ({running.join(', ')}): stop and remove them first.</p>
+      )}
+    </ConfirmDialog>
+  );
+}

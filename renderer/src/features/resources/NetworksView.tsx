@@ -1,0 +1,104 @@
+import { useCallback, useMemo, useState } from 'react';
+import type { HostId } from '../../../../shared/contract';
+import { client } from '../../api/client';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { appStore, useApp } from '../../store';
+import { listState, matches, ResourceHostSection, ResourceView, toErrorInfo, useHostLists } from './resource-common';
+
+const COLS = 'minmax(200px, 1.6fr) 90px minmax(140px, 1fr) minmax(160px, 1.4fr)';
+
+/** Every network on every host: driver, subnets, attached containers; remove the unused ones. */
+export function NetworksView() {
+  const hosts = useApp((s) => s.hosts);
+  const load = useCallback(() => client().networks.list(), []);
+  const { lists, error, reload } = useHostLists(load);
+  const [filter, setFilter] = useState('');
+  const [pruning, setPruning] = useState<HostId | null>(null);
+
+  const shown = useMemo(
+    () =>
+      hosts.map((h) => ({
+        host: h,
+        info: lists?.[h.id],
+        networks: (lists?.[h.id]?.networks ?? []).filter((n) => matches(filter, h.name, n.name, n.driver, n.project, ...n.subnets, ...n.containers.map((c) => c.name))),
+      })),
+    [hosts, lists, filter],
+  );
+  const total = shown.reduce((n, g) => n + g.networks.length, 0);
+  const state = listState({ loaded: lists !== null, hostCount: hosts.length, matchCount: total, filter, setFilter, what: 'networks' });
+
+  return (
+    <ResourceView
+      title="Networks"
+      summary={lists ? `${total} ${total === 1 ? 'network' : 'networks'}` : null}
+      filter={filter}
+      setFilter={setFilter}
+      what="networks"
+      loadError={error}
+      onRetry={() => void reload()}
+    >
+      {state ??
+        shown
+          .filter((g) => !filter.trim() || g.networks.length > 0)
+          .map((g) => (
+            <ResourceHostSection
+              key={g.host.id}
+              host={g.host}
+              error={g.info?.error}
+              count={g.networks.length}
+              what="networks"
+              cols={COLS}
+              columns={['Name', 'Driver', 'Subnets', 'Containers']}
+              actions={
+                <button type="button" className="button button-small" onClick={() => setPruning(g.host.id)}>
+                  Remove unused
+                </button>
+              }
+            >
+              {g.networks.map((n) => (
+                <tr role="row" key={n.id} className="container-row" data-testid="network-row" data-name={n.name} data-builtin={n.builtIn || undefined}>
+                  <td role="cell" className="cell-name" title={n.name}>
+                    <span className="name">{n.name}</span>
+                    {n.builtIn && <span className="muted">built-in</span>}
+                  </td>
+                  <td role="cell" className="cell-status">{n.driver}</td>
+                  <td role="cell" className="mono" title={n.subnets.join('\n')}>
+                    {n.subnets.length === 0 ? <span className="muted">—</span> : n.subnets.join(', ')}
+                  </td>
+                  <td role="cell" className="cell-image" title={n.containers.map((c) => `${c.name} (${c.state})`).join('\n')}>
+                    {n.containers.length === 0 ? <span className="muted">—</span> : n.containers.map((c) => c.name).join(', ')}
+                  </td>
+                </tr>
+              ))}
+            </ResourceHostSection>
+          ))}
+      {pruning && (
+        <ConfirmDialog
+          title="Remove unused networks?"
+          confirmLabel="Remove unused"
+          danger
+          onCancel={() => setPruning(null)}
+          onConfirm={async () => {
+            try {
+              const r = await client().networks.removeUnused({ hostId: pruning });
+              appStore.getState().pushToast({
+                tone: r.failed.length ? 'error' : 'success',
+                title: `Removed ${r.deleted.length} network${r.deleted.length === 1 ? '' : 's'}`,
+                ...(r.failed.length ? { message: r.failed.map((f) => `${f.name}: ${f.message}`).join('\n') } : {}),
+              });
+            } catch (e) {
+              const err = toErrorInfo(e);
+              appStore.getState().pushToast({ tone: 'error', title: 'Could not remove networks', message: err.message, ...(err.fix ? { fix: err.fix } : {}) });
+            }
+            setPruning(null);
+            void reload();
+          }}
+        >
+          <p>
+            Networks on {hosts.find((h) => h.id === pruning)?.name ?? 'the host'} with no container attached will be deleted. Built-in networks (bridge, host, none) stay.
+          </p>
+        </ConfirmDialog>
+      )}
+    </ResourceView>
+  );
+}

@@ -1,0 +1,169 @@
+import { useEffect, useRef, useState } from 'react';
+import type { ErrorInfo, HostId, PullProgressInfo, StreamId } from '../../../../shared/contract';
+import { client } from '../../api/client';
+import { Dialog } from '../../components/Dialog';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { Field } from '../../components/Field';
+import { Spinner } from '../../components/Spinner';
+import { useApp } from '../../store';
+import { formatBytes, toErrorInfo } from './resource-common';
+
+type Phase = { kind: 'idle' } | { kind: 'pulling'; streamId: StreamId | null } | { kind: 'done' } | { kind: 'failed'; error: ErrorInfo };
+
+const pct = (current: number, total: number) => (total > 0 ? Math.min(100, Math.round((current / total) * 100)) : null);
+
+/**
+ * Pull an image on a host through the `image.pull` stream: progress per layer and overall from
+ * `stream.data`, the outcome from `stream.end`. Closing the dialog while pulling aborts the pull.
+ */
+export function PullImageDialog({ onClose, onPulled }: { onClose(): void; onPulled(hostId: HostId): void }) {
+  const hosts = useApp((s) => s.hosts.filter((h) => h.state.status === 'connected'));
+  const [hostId, setHostId] = useState<HostId | ''>(hosts[0]?.id ?? '');
+  const [ref, setRef] = useState('');
+  const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
+  const [progress, setProgress] = useState<PullProgressInfo | null>(null);
+  const streamRef = useRef<StreamId | null>(null);
+  const endedRef = useRef(true);
+  const unsubRef = useRef<(() => void) | null>(null);
+
+  useEffect(() => {
+    if (!hostId && hosts[0]) setHostId(hosts[0].id);
+  }, [hostId, hosts]);
+
+  // Leaving while a pull runs aborts it (the stream's close aborts the pull on the host).
+  useEffect(
+    () => () => {
+      unsubRef.current?.();
+      if (!endedRef.current && streamRef.current) void client().streams.close({ streamId: streamRef.current }).catch(() => {});
+    },
+    [],
+  );
+
+  const pull = async () => {
+    if (!hostId || !ref.trim() || phase.kind === 'pulling') return;
+    setProgress(null);
+    setPhase({ kind: 'pulling', streamId: null });
+    endedRef.current = false;
+    unsubRef.current?.();
+    // Events may arrive before `open` answers: buffer them until the stream id is known.
+    const early: Array<{ streamId: StreamId; data?: unknown; end?: ErrorInfo | null }> = [];
+    let mine: StreamId | null = null;
+    const onData = (streamId: StreamId, data: unknown) => {
+      if (mine === null) early.push({ streamId, data });
+      else if (streamId === mine) setProgress(data as PullProgressInfo);
+    };
+    const onEnd = (streamId: StreamId, error: ErrorInfo | null) => {
+      if (mine === null) return void early.push({ streamId, end: error });
+      if (streamId !== mine) return;
+      endedRef.current = true;
+      unsubs.forEach((u) => u());
+      if (error) setPhase({ kind: 'failed', error });
+      else {
+        setPhase({ kind: 'done' });
+        onPulled(hostId);
+      }
+    };
+    const unsubs = [client().on('stream.data', (p) => onData(p.streamId, p.data)), client().on('stream.end', (p) => onEnd(p.streamId, p.error))];
+    unsubRef.current = () => unsubs.forEach((u) => u());
+    try {
+      const { streamId } = await client().streams.open({ kind: 'image.pull', hostId, ref: ref.trim() });
+      mine = streamId;
+      streamRef.current = streamId;
+      setPhase((p) => (p.kind === 'pulling' ? { kind: 'pulling', streamId } : p));
+      for (const e of early) {
+        if ('end' in e) onEnd(e.streamId, e.end ?? null);
+        else onData(e.streamId, e.data);
+      }
+    } catch (e) {
+      endedRef.current = true;
+      unsubs.forEach((u) => u());
+      setPhase({ kind: 'failed', error: toErrorInfo(e) });
+    }
+  };
+
+  const pulling = phase.kind === 'pulling';
+  const overall = progress ? pct(progress.overall.current, progress.overall.total) : null;
+  return (
+    <Dialog
+      title="Pull image"
+      size="medium"
+      testId="pull-dialog"
+      onClose={onClose}
+      onSubmit={() => void pull()}
+      footer={
+        <>
+          <button type="button" className="button" onClick={onClose}>
+            {pulling ? 'Cancel pull' : 'Done'}
+          </button>
+          <button type="submit" className="button button-primary" disabled={pulling || !hostId || !ref.trim()}>
+            {pulling && <Spinner />}
+            Pull
+          </button>
+        </>
+      }
+    >
+      <Field label="Host">
+        {({ id }) => (
+          <select id={id} value={hostId} disabled={pulling} onChange={(e) => setHostId(e.target.value as HostId)}>
+            {hosts.length === 0 && <option value="">No connected host</option>}
+            {hosts.map((h) => (
+              <option key={h.id} value={h.id}>
+                {h.name}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field label="Image" hint="As for docker pull: nginx:1.27, ghcr.io/owner/app:tag, registry:5000/team/app. Without a tag, :latest.">
+        {({ id, describedBy }) => (
+          <input
+            id={id}
+            aria-describedby={describedBy}
+            className="mono"
+            value={ref}
+            disabled={pulling}
+            spellCheck={false}
+            autoComplete="off"
+            placeholder="nginx:latest"
+            onChange={(e) => setRef(e.target.value)}
+          />
+        )}
+      </Field>
+      {(pulling || phase.kind === 'done' || progress) && (
+        <div className="pull-progress" data-testid="pull-progress" data-state={phase.kind}>
+          <div className="pull-overall">
+            <progress max={100} value={overall ?? (phase.kind === 'done' ? 100 : undefined)} aria-label="Overall progress" />
+            <span className="muted">
+              {phase.kind === 'done'
+                ? 'Pull complete'
+                : progress && progress.overall.total > 0
+                  ? `${formatBytes(progress.overall.current)} of ${formatBytes(progress.overall.total)}`
+                  : 'Starting…'}
+            </span>
+          </div>
+          {progress && progress.layers.length > 0 && (
+            <ul className="pull-layers">
+              {progress.layers.map((l) => {
+                const p = pct(l.current, l.total);
+                return (
+                  <li key={l.id} data-testid="pull-layer" data-layer={l.id}>
+                    <span className="mono">{l.id}</span>
+                    <progress max={100} value={p ?? (/complete|exists/i.test(l.status) ? 100 : undefined)} aria-label={`Layer ${l.id}`} />
+                    <span className="muted">{l.status}</span>
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+          {progress?.message && <p className="muted pull-message">{progress.message}</p>}
+          {phase.kind === 'done' && (
+            <p className="pull-done" data-testid="pull-complete" role="status">
+              Pulled {ref.trim()}.
+            </p>
+          )}
+        </div>
+      )}
+      {phase.kind === 'failed' && <ErrorMessage error={phase.error} title="The pull failed" />}
+    </Dialog>
+  );
+}

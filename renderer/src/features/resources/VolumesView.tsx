@@ -1,0 +1,113 @@
+import { useCallback, useMemo, useState } from 'react';
+import type { ErrorInfo, VolumeInfo } from '../../../../shared/contract';
+import { client } from '../../api/client';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { TrashIcon } from '../../components/icons';
+import { useApp } from '../../store';
+import { formatBytes, listState, matches, ResourceHostSection, ResourceView, toErrorInfo, useHostLists } from './resource-common';
+
+const COLS = 'minmax(220px, 2fr) 90px 90px minmax(160px, 1.4fr) 60px';
+
+/** Every volume on every host: driver, size, the containers mounting it; remove. */
+export function VolumesView() {
+  const hosts = useApp((s) => s.hosts);
+  const load = useCallback(() => client().volumes.list(), []);
+  const { lists, error, reload } = useHostLists(load);
+  const [filter, setFilter] = useState('');
+  const [removing, setRemoving] = useState<VolumeInfo | null>(null);
+
+  const shown = useMemo(
+    () =>
+      hosts.map((h) => ({
+        host: h,
+        info: lists?.[h.id],
+        volumes: (lists?.[h.id]?.volumes ?? []).filter((v) => matches(filter, h.name, v.name, v.driver, v.project, ...v.containers.map((c) => c.name))),
+      })),
+    [hosts, lists, filter],
+  );
+  const total = shown.reduce((n, g) => n + g.volumes.length, 0);
+  const state = listState({ loaded: lists !== null, hostCount: hosts.length, matchCount: total, filter, setFilter, what: 'volumes' });
+
+  return (
+    <ResourceView
+      title="Volumes"
+      summary={lists ? `${total} ${total === 1 ? 'volume' : 'volumes'}` : null}
+      filter={filter}
+      setFilter={setFilter}
+      what="volumes"
+      loadError={error}
+      onRetry={() => void reload()}
+    >
+      {state ??
+        shown
+          .filter((g) => !filter.trim() || g.volumes.length > 0)
+          .map((g) => (
+            <ResourceHostSection
+              key={g.host.id}
+              host={g.host}
+              error={g.info?.error}
+              count={g.volumes.length}
+              what="volumes"
+              cols={COLS}
+              columns={['Name', 'Driver', 'Size', 'Used by', 'Actions']}
+            >
+              {g.volumes.map((v) => (
+                <tr role="row" key={v.name} className="container-row" data-testid="volume-row" data-name={v.name}>
+                  <td role="cell" className="cell-name" title={v.name}>
+                    <span className={v.anonymous ? 'name mono muted' : 'name'}>{v.name}</span>
+                  </td>
+                  <td role="cell" className="cell-status">{v.driver}</td>
+                  <td role="cell">{formatBytes(v.sizeBytes)}</td>
+                  <td role="cell" className="cell-image" title={v.containers.map((c) => `${c.name} (${c.state})`).join('\n')}>
+                    {v.containers.length === 0 ? <span className="muted">—</span> : v.containers.map((c) => c.name).join(', ')}
+                  </td>
+                  <td role="cell" className="cell-actions">
+                    <button type="button" className="icon-button icon-danger" aria-label={`Remove ${v.name}`} title="Remove" onClick={() => setRemoving(v)}>
+                      <TrashIcon />
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </ResourceHostSection>
+          ))}
+      {removing && (
+        <RemoveVolumeDialog
+          volume={removing}
+          onCancel={() => setRemoving(null)}
+          onDone={() => {
+            setRemoving(null);
+            void reload();
+          }}
+        />
+      )}
+    </ResourceView>
+  );
+}
+
+function RemoveVolumeDialog({ volume: v, onDone, onCancel }: { volume: VolumeInfo; onDone(): void; onCancel(): void }) {
+  const hostName = useApp((s) => s.hosts.find((h) => h.id === v.hostId)?.name ?? 'its host');
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  return (
+    <ConfirmDialog
+      title={`Remove volume ${v.name}?`}
+      confirmLabel="Remove"
+      danger
+      onCancel={onCancel}
+      onConfirm={async () => {
+        try {
+          await client().volumes.remove({ hostId: v.hostId, name: v.name });
+          onDone();
+        } catch (e) {
+          setError(toErrorInfo(e));
+        }
+      }}
+    >
+      <p>
+        <span className="mono">{v.name}</span> and every file in it will be deleted from {hostName}. This cannot be undone.
+      </p>
+      {v.containers.length > 0 && <p className="note-warn">Used by {v.containers.map((c) => c.name).join(', ')}: the engine refuses while a container mounts it.</p>}
+      {error && <ErrorMessage error={error} title="The engine refused" />}
+    </ConfirmDialog>
+  );
+}
