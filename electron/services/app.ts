@@ -8,6 +8,8 @@ import { EventBus, type ClientId } from './rpc/event-bus';
 import { KeyVault } from './ssh/key-vault';
 import { KnownHosts } from './ssh/known-hosts';
 import { createResourceServices } from './resources/resources-service';
+import { MonitorsManager } from './monitors/monitors-service';
+import { createMonitorsService, toAlertInfo, toMonitorInfo } from './monitors/monitors-rpc';
 import { StreamsManager } from './streams/streams-service';
 
 export interface Services {
@@ -17,6 +19,7 @@ export interface Services {
   dispatch: Dispatch;
   hosts: HostsManager;
   engines: EngineHub;
+  monitors: MonitorsManager;
   /** A UI client went away (window closed, WebSocket dropped): close the streams it owned. */
   clientGone(clientId: ClientId): void;
   dispose(): Promise<void>;
@@ -31,6 +34,14 @@ export async function createServices(platform: Platform): Promise<Services> {
   const hosts = new HostsManager(platform, knownHosts, vault, engines, events);
   const keys = new KeysManager(vault, events, platform.homeDir, (id) => hosts.forgetKey(id));
   const streams = new StreamsManager(engines, events);
+  // hostExec and dockerFor are not wired yet: ssh-command monitors report down and container
+  // monitors wait until they are (the contract accepts HTTP, TCP, ping and DNS monitors only).
+  const monitors = new MonitorsManager({
+    platform,
+    historyFile: path.join(platform.dataDir, 'history.sqlite'),
+    onChange: (list) => events.emit('monitors.changed', list.map(toMonitorInfo)),
+  });
+  monitors.onAlert((alert) => events.emit('alerts.fired', toAlertInfo(alert)));
 
   const impl: ContractImpl = {
     app: {
@@ -47,6 +58,7 @@ export async function createServices(platform: Platform): Promise<Services> {
       remove: (input) => engines.remove(input),
     },
     ...createResourceServices(engines),
+    monitors: createMonitorsService(monitors),
     streams: {
       open: (input, ctx) => streams.open(input, ctx),
       close: (input, ctx) => streams.close(input, ctx),
@@ -54,17 +66,20 @@ export async function createServices(platform: Platform): Promise<Services> {
   };
 
   hosts.startAll();
+  monitors.start();
   return {
     impl,
     events,
     dispatch: createDispatcher(impl, platform.logger),
     hosts,
     engines,
+    monitors,
     clientGone: (clientId) => streams.clientGone(clientId),
     dispose: async () => {
       streams.dispose();
       engines.dispose();
       hosts.dispose();
+      await monitors.stop();
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { KeyboardEvent, ReactNode } from 'react';
 import { useAnyDialogOpen } from './components/dialog-stack';
-import { ContainersIcon, HostsIcon, ImagesIcon, KeyIcon, NetworksIcon, VolumesIcon } from './components/icons';
+import { ContainersIcon, HostsIcon, ImagesIcon, KeyIcon, MonitorsIcon, NetworksIcon, VolumesIcon } from './components/icons';
 import { Spinner } from './components/Spinner';
 import { Toasts } from './components/Toasts';
 import { ContainersView } from './features/containers/ContainersView';
@@ -8,6 +8,7 @@ import { HostDialogHost } from './features/hosts/HostDialog';
 import { HostKeyPrompt } from './features/hosts/HostKeyPrompt';
 import { HostsView } from './features/hosts/HostsView';
 import { KeysView } from './features/keys/KeysView';
+import { MonitorsView } from './features/monitors/MonitorsView';
 import { ImagesView } from './features/resources/ImagesView';
 import { NetworksView } from './features/resources/NetworksView';
 import { VolumesView } from './features/resources/VolumesView';
@@ -18,6 +19,7 @@ const NAV: { view: View; label: string; icon: ReactNode }[] = [
   { view: 'images', label: 'Images', icon: <ImagesIcon /> },
   { view: 'volumes', label: 'Volumes', icon: <VolumesIcon /> },
   { view: 'networks', label: 'Networks', icon: <NetworksIcon /> },
+  { view: 'monitors', label: 'Monitors', icon: <MonitorsIcon /> },
   { view: 'hosts', label: 'Hosts', icon: <HostsIcon /> },
   { view: 'keys', label: 'Keys', icon: <KeyIcon /> },
 ];
@@ -77,6 +79,7 @@ export function App() {
             {view === 'images' && <ImagesView />}
             {view === 'volumes' && <VolumesView />}
             {view === 'networks' && <NetworksView />}
+            {view === 'monitors' && <MonitorsView />}
             {view === 'hosts' && <HostsView />}
             {view === 'keys' && <KeysView />}
           </main>

@@ -2,12 +2,15 @@ import type { HostContainersInfo } from '../model/container';
 import type { ErrorInfo } from '../model/errors';
 import type { HostInfo, KeyInfo } from '../model/host';
 import type { StreamId } from '../model/ids';
+import type { AlertInfo, MonitorInfo } from '../model/monitors';
 
 /** Events main pushes to the UI. Stream events go only to the client that opened the stream. */
 export interface EventMap {
   'hosts.changed': HostInfo[];
   'keys.changed': KeyInfo[];
   'containers.changed': HostContainersInfo;
+  'monitors.changed': MonitorInfo[];
+  'alerts.fired': AlertInfo;
   'stream.data': { streamId: StreamId; data: unknown };
   'stream.end': { streamId: StreamId; error: ErrorInfo | null };
 }
@@ -17,6 +20,8 @@ export const EVENT_NAMES = [
   'hosts.changed',
   'keys.changed',
   'containers.changed',
+  'monitors.changed',
+  'alerts.fired',
   'stream.data',
   'stream.end',
 ] as const satisfies readonly EventName[];

@@ -11,3 +11,4 @@ export * from '../model/errors';
 export * from '../model/host';
 export * from '../model/ids';
 export * from '../model/resources';
+export * from '../model/monitors';

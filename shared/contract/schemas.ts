@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_DOCKER_SOCKET, parseAddress, type HostInput } from '../model/host';
 import type { HostId, KeyId, StreamId } from '../model/ids';
+import type { ChannelConfigInput, MonitorConfigInput } from '../model/monitors';
 import type { InputOf, MethodName } from './services';
 import { STREAM_KINDS } from './streams';
 
@@ -48,6 +49,23 @@ export const hostInputSchema = z
   }) satisfies z.ZodType<HostInput, unknown>;
 
 const ref = z.object({ hostId, containerId });
+
+// Monitors and channels: only the shape is checked here; the monitors service's validators are
+// the real validation (their VALIDATION errors carry details.field).
+const monitorId = z.string().regex(/^m_[A-Za-z0-9_-]{4,40}$/, 'not a monitor id');
+const channelId = z.string().regex(/^c_[A-Za-z0-9_-]{4,40}$/, 'not a channel id');
+const monitorCommon = { name: z.string().max(200) };
+const monitorConfigInput = z.discriminatedUnion('type', [
+  z.looseObject({ ...monitorCommon, type: z.literal('http'), url: z.string().max(4096) }),
+  z.looseObject({ ...monitorCommon, type: z.literal('tcp'), host: z.string().max(300), port: z.number() }),
+  z.looseObject({ ...monitorCommon, type: z.literal('ping'), host: z.string().max(300) }),
+  z.looseObject({ ...monitorCommon, type: z.literal('dns'), hostname: z.string().max(300) }),
+]) as unknown as z.ZodType<MonitorConfigInput, unknown>;
+const channelConfigInput = z.looseObject({
+  type: z.enum(['ntfy', 'webhook', 'discord', 'slack', 'telegram', 'gotify', 'email']),
+  name: z.string().max(200),
+  enabled: z.boolean().optional(),
+}) as z.ZodType<ChannelConfigInput, unknown>;
 const none = z.undefined();
 
 export const inputSchemas = {
@@ -92,6 +110,17 @@ export const inputSchemas = {
   'volumes.remove': z.object({ hostId, name: resourceName }),
   'networks.list': none,
   'networks.removeUnused': z.object({ hostId }),
+  'monitors.list': none,
+  'monitors.add': monitorConfigInput,
+  'monitors.update': z.object({ id: monitorId, config: monitorConfigInput }),
+  'monitors.remove': z.object({ id: monitorId }),
+  'monitors.pause': z.object({ id: monitorId }),
+  'monitors.resume': z.object({ id: monitorId }),
+  'monitors.history': z.object({ id: monitorId, range: z.enum(['24h', '30d', '1y']) }),
+  'monitors.listChannels': none,
+  'monitors.addChannel': channelConfigInput,
+  'monitors.removeChannel': z.object({ id: channelId }),
+  'monitors.testChannel': z.object({ id: channelId }),
   'streams.open': z.discriminatedUnion('kind', [
     z.object({ kind: z.literal(STREAM_KINDS[0]), hostId }),
     z.object({ kind: z.literal(STREAM_KINDS[1]), hostId, ref: imageRef }),

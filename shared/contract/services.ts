@@ -18,7 +18,18 @@ import type {
   RemoveImageResultInfo,
   RemoveNetworksResultInfo,
 } from '../model/resources';
+import type {
+  ChannelConfigInput,
+  ChannelId,
+  ChannelInfo,
+  HistoryRange,
+  MonitorConfigInput,
+  MonitorHistoryInfo,
+  MonitorId,
+  MonitorInfo,
+} from '../model/monitors';
 import type { StreamOpenInput } from './streams';
+
 
 /**
  * The contract: every call the UI can make, declared once. Each method takes at most one
@@ -81,6 +92,25 @@ export interface NetworksService {
   removeUnused(input: { hostId: HostId }): Promise<RemoveNetworksResultInfo>;
 }
 
+/** Monitors and alert channels (live updates: `monitors.changed`; alerts: `alerts.fired`). */
+export interface MonitorsService {
+  list(): Promise<MonitorInfo[]>;
+  add(input: MonitorConfigInput): Promise<MonitorInfo>;
+  /** Secrets left empty keep their stored values. */
+  update(input: { id: MonitorId; config: MonitorConfigInput }): Promise<MonitorInfo>;
+  remove(input: { id: MonitorId }): Promise<void>;
+  pause(input: { id: MonitorId }): Promise<void>;
+  resume(input: { id: MonitorId }): Promise<void>;
+  /** Latency series, status bars and incidents of one monitor over a range. */
+  history(input: { id: MonitorId; range: HistoryRange }): Promise<MonitorHistoryInfo>;
+  listChannels(): Promise<ChannelInfo[]>;
+  /** A new channel is one of the default channels (every monitor's alerts go to it). */
+  addChannel(input: ChannelConfigInput): Promise<ChannelInfo>;
+  removeChannel(input: { id: ChannelId }): Promise<void>;
+  /** Sends a test message through a saved channel. */
+  testChannel(input: { id: ChannelId }): Promise<void>;
+}
+
 /** The one stream mechanism: open → `stream.data` / `stream.end` events keyed by id → close. */
 export interface StreamsService {
   open(input: StreamOpenInput): Promise<{ streamId: StreamId }>;
@@ -95,6 +125,7 @@ export interface Contract {
   images: ImagesService;
   volumes: VolumesService;
   networks: NetworksService;
+  monitors: MonitorsService;
   streams: StreamsService;
 }
 

@@ -358,6 +358,16 @@ export class MonitorsManager {
     this.setPaused(id, false);
   }
 
+  has(id: string): boolean {
+    return this.monitors.has(id);
+  }
+
+  /** Checks a polled monitor soon (a monitor just added or resumed from the UI), outside its spread slot. */
+  checkSoon(id: string): void {
+    const c = this.monitors.get(id);
+    if (this.started && c && isPolled(c) && !c.paused) this.scheduler.runSoon(id);
+  }
+
   /** Mutes one monitor (or, with id null, every notification) for a preset duration; `null` preset unmutes. */
   mute(id: string | null, preset: MutePreset | null): number | null {
     const now = this.now();

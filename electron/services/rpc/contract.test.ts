@@ -33,7 +33,7 @@ describe('the contract', () => {
         ? true
         : false
       : false;
-    expectTypeOf<Check<'hosts'> & Check<'keys'> & Check<'containers'> & Check<'images'> & Check<'volumes'> & Check<'networks'> & Check<'streams'> & Check<'app'>>().toEqualTypeOf<true>();
+    expectTypeOf<Check<'hosts'> & Check<'keys'> & Check<'containers'> & Check<'images'> & Check<'volumes'> & Check<'networks'> & Check<'monitors'> & Check<'streams'> & Check<'app'>>().toEqualTypeOf<true>();
     expectTypeOf<InputOf<'hosts.list'>>().toEqualTypeOf<undefined>();
     expectTypeOf<OutputOf<'hosts.list'>>().toEqualTypeOf<HostInfo[]>();
   });
@@ -46,7 +46,8 @@ describe('the contract', () => {
   });
 
   it('lists each method as service.method, and no others', () => {
-    for (const m of METHOD_NAMES) expect(m).toMatch(/^(app|hosts|keys|containers|images|volumes|networks|streams)\.[a-zA-Z]+$/);
+    for (const m of METHOD_NAMES) expect(m).toMatch(/^(app|hosts|keys|containers|images|volumes|networks|monitors|streams)\.[a-zA-Z]+$/);
     expect(METHOD_NAMES).toContain('containers.remove');
+    expect(METHOD_NAMES).toContain('monitors.history');
   });
 });

@@ -85,3 +85,9 @@ export const NetworksIcon = () => (
     <path d="M8 5.1v3.4M8 8.5l-3.6 2.6M8 8.5l3.6 2.6" fill="none" stroke="currentColor" strokeWidth="1.3" />
   </svg>
 );
+
+export const MonitorsIcon = () => (
+  <svg {...base} width={18} height={18}>
+    <path d="M1.5 8.5h3l1.8-4 3.2 8 1.8-4h3.2" fill="none" stroke="currentColor" strokeWidth="1.3" strokeLinejoin="round" />
+  </svg>
+);

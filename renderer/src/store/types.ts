@@ -10,7 +10,7 @@ import type {
 } from '../../../shared/contract';
 import type { WsStatus } from '../api/ws-bridge';
 
-export type View = 'containers' | 'images' | 'volumes' | 'networks' | 'hosts' | 'keys';
+export type View = 'containers' | 'images' | 'volumes' | 'networks' | 'monitors' | 'hosts' | 'keys';
 export type ContainerAction = 'start' | 'stop' | 'restart' | 'remove';
 export type HostAction = 'connect' | 'disconnect' | 'remove';
 

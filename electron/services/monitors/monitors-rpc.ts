@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { HomeportError } from '../../../shared/model/errors';
+import type { MonitorsService } from '../../../shared/contract/services';
+import type { AlertInfo, ChannelInfo, HistoryRange, MonitorHistoryInfo, MonitorInfo } from '../../../shared/model/monitors';
+import type { Alert } from '../alerts';
+import type { ContractImpl } from '../rpc/dispatcher';
+import type { MonitorConfig } from './checks';
+import type { MonitorInfo as ManagerMonitorInfo, MonitorsManager } from './monitors-service';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** How each history range is read: its span, the number of status bars and of latency points. */
+const RANGES: Record<HistoryRange, { spanMs: number; bars: number; points: number }> = {
+  '24h': { spanMs: DAY, bars: 48, points: 144 },
+  '30d': { spanMs: 30 * DAY, bars: 30, points: 180 },
+  '1y': { spanMs: 365 * DAY, bars: 52, points: 365 },
+};
+
+/** Where a monitor looks, without credentials or query strings. */
+export function monitorTarget(c: MonitorConfig): string {
+  switch (c.type) {
+    case 'http':
+      try {
+        const u = new URL(c.url);
+        return `${u.protocol}//${u.host}${u.pathname}`;
+      } catch {
+        return c.url;
+      }
+    case 'tcp':
+      return `${c.host.includes(':') ? `[${c.host}]` : c.host}:${c.port}`;
+    case 'ping':
+      return c.host;
+    case 'dns':
+      return `${c.hostname} ${c.recordType}`;
+    case 'container':
+      return c.container;
+    case 'ssh-command':
+      return c.command.slice(0, 80);
+    case 'push':
+      return 'push';
+  }
+}
+
+export function toMonitorInfo(m: ManagerMonitorInfo): MonitorInfo {
+  const c = m.config;
+  const state = c.paused ? 'paused' : (m.status?.state ?? 'pending');
+  return {
+    id: c.id,
+    name: c.name,
+    type: c.type,
+    target: monitorTarget(c),
+    config: { ...c },
+    secretFields: m.secretFields,
+    intervalSec: c.intervalSec,
+    retries: c.retries,
+    paused: c.paused,
+    state,
+    muted: m.status?.muted ?? false,
+    flapping: m.status?.flapping ?? false,
+    message: m.status?.message || m.last?.message || '',
+    downSince: m.status?.downSince ?? null,
+    lastCheckAt: m.last?.time ?? null,
+    latencyMs: m.latencyMs,
+    avgLatencyMs24h: m.avgLatencyMs24h,
+    uptime: { ...m.uptime },
+  };
+}
+
+export function toAlertInfo(a: Alert): AlertInfo {
+  return { id: a.id, kind: a.kind, title: a.title, body: a.body, monitorIds: [...a.monitorIds], at: a.at, severity: a.severity };
+}
+
+const notFound = () => new HomeportError({ code: 'NOT_FOUND', message: 'There is no such monitor.', fix: 'Reload the list.' });
+const newId = (prefix: 'm_' | 'c_') => prefix + randomBytes(12).toString('base64url');
+
+/** The `monitors` service of the contract, over a MonitorsManager. */
+export function createMonitorsService(manager: MonitorsManager, now: () => number = Date.now): ContractImpl['monitors'] {
+  const info = (id: string): MonitorInfo => {
+    const m = manager.list().find((x) => x.config.id === id);
+    if (!m) throw notFound();
+    return toMonitorInfo(m);
+  };
+  const service: MonitorsService = {
+    list: async () => manager.list().map(toMonitorInfo),
+    add: async (input) => {
+      const c = manager.add({ ...input, id: newId('m_') });
+      manager.checkSoon(c.id);
+      return info(c.id);
+    },
+    update: async ({ id, config }) => info(manager.update(id, config).id),
+    remove: async ({ id }) => manager.remove(id),
+    pause: async ({ id }) => manager.pause(id),
+    resume: async ({ id }) => {
+      manager.resume(id);
+      manager.checkSoon(id);
+    },
+    history: async ({ id, range }): Promise<MonitorHistoryInfo> => {
+      const r = RANGES[range];
+      const to = now();
+      const from = to - r.spanMs;
+      if (!manager.has(id)) throw notFound();
+      return {
+        id,
+        range,
+        latency: manager.latencySeries(id, from, to, r.points).map((p) => ({ time: p.t, avg: p.avg, min: p.min, max: p.max })),
+        bars: manager.statusBars(id, r.bars, Math.ceil(r.spanMs / r.bars)).map((b) => ({ start: b.t, status: b.status, up: b.up, down: b.down, other: b.other })),
+        incidents: manager
+          .incidents(id, 100, 'confirmed')
+          .filter((i) => i.end === null || i.end >= from)
+          .map((i) => ({ id: i.id, monitorId: i.monitorId, start: i.start, end: i.end, durationMs: i.durationMs, message: i.message })),
+      };
+    },
+    listChannels: async (): Promise<ChannelInfo[]> => manager.listChannels(),
+    addChannel: async (input) => manager.addChannel({ ...input, id: newId('c_') }),
+    removeChannel: async ({ id }) => manager.removeChannel(id),
+    testChannel: async ({ id }) => manager.testChannel(id),
+  };
+  return service;
+}
