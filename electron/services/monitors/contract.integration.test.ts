@@ -70,6 +70,18 @@ describe('monitors through the contract', () => {
     expect(gone.ok ? null : gone.error.code).toBe('NOT_FOUND');
   });
 
+  it('never gives back header values or auth secrets of a monitor', async () => {
+    const base = { type: 'http', url: `http://127.0.0.1:${port}/health`, intervalSec: 20 };
+    const a = await ok<MonitorInfo>('monitors.add', { ...base, name: 'secret-header', headers: { 'X-Api-Key': 'hunter2-token' } });
+    const b = await ok<MonitorInfo>('monitors.add', { ...base, name: 'secret-auth', auth: { kind: 'basic', user: 'u', password: 'hunter2-password' } });
+    const listed = JSON.stringify(await ok<MonitorInfo[]>('monitors.list'));
+    expect(listed).toContain('secret-header');
+    expect(listed).not.toContain('hunter2');
+    expect(JSON.stringify([a, b])).not.toContain('hunter2');
+    await ok('monitors.remove', { id: a.id });
+    await ok('monitors.remove', { id: b.id });
+  });
+
   it('refuses a bad URL and an absurd interval with the field named', async () => {
     const bad = await call('monitors.add', { type: 'http', name: 'bad', url: 'not a url' });
     expect(bad.ok).toBe(false);

@@ -145,15 +145,20 @@ const CHANNEL_SECRETS: Record<ChannelConfig['type'], string[]> = {
 };
 
 function monitorSecretFields(c: MonitorConfig): string[] {
-  if (c.type === 'http') return c.auth.kind === 'basic' ? ['auth.password'] : c.auth.kind === 'bearer' ? ['auth.token'] : [];
+  if (c.type === 'http') {
+    // Header values often carry credentials (Authorization, API keys): all are treated as secret.
+    const headers = Object.keys(c.headers).map((h) => `headers.${h}`);
+    return [...(c.auth.kind === 'basic' ? ['auth.password'] : c.auth.kind === 'bearer' ? ['auth.token'] : []), ...headers];
+  }
   if (c.type === 'push') return ['token'];
   return [];
 }
 
 function redactMonitor(c: MonitorConfig): MonitorConfig {
   if (c.type === 'http') {
-    if (c.auth.kind === 'basic') return { ...c, auth: { kind: 'basic', user: c.auth.user, password: '' } };
-    if (c.auth.kind === 'bearer') return { ...c, auth: { kind: 'bearer', token: '' } };
+    const headers = Object.fromEntries(Object.keys(c.headers).map((h) => [h, '']));
+    const auth = c.auth.kind === 'basic' ? { kind: 'basic' as const, user: c.auth.user, password: '' } : c.auth.kind === 'bearer' ? { kind: 'bearer' as const, token: '' } : c.auth;
+    return { ...c, headers, auth };
   }
   if (c.type === 'push') return { ...c, token: '' };
   return c;
@@ -162,6 +167,8 @@ function redactMonitor(c: MonitorConfig): MonitorConfig {
 /** A config from an update form: secrets left empty keep their stored values. */
 function keepMonitorSecrets(next: MonitorConfig, prev: MonitorConfig): MonitorConfig {
   if (next.type === 'http' && prev.type === 'http') {
+    const headers = Object.fromEntries(Object.entries(next.headers).map(([h, v]) => [h, v === '' && prev.headers[h] !== undefined ? prev.headers[h]! : v]));
+    next = { ...next, headers };
     if (next.auth.kind === 'basic' && prev.auth.kind === 'basic' && next.auth.password === '') return { ...next, auth: { ...next.auth, password: prev.auth.password } };
     if (next.auth.kind === 'bearer' && prev.auth.kind === 'bearer' && next.auth.token === '') return { ...next, auth: { ...next.auth, token: prev.auth.token } };
   }
