@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expect as pwExpect } from './expect';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, loadLab, startHeadless, type Headless, type Lab } from './harness';
+import { addLabHostInUi, launchChromium, loadLab, startHeadless, type Headless, type Lab } from './harness';
 
 // The foundation end to end: log in to headless mode, add the lab host over SSH (agent auth),
 // accept its host key after comparing the fingerprint, see the compose project's containers
@@ -45,19 +45,7 @@ describe('headless mode', () => {
     const res = await page.goto(server.loginUrl);
     expect(res?.status()).toBe(200);
 
-    await page.getByRole('button', { name: 'Hosts', exact: true }).click();
-    await page.getByRole('button', { name: 'Add host' }).first().click();
-    const dialog = page.getByRole('dialog');
-    await dialog.getByLabel('Name', { exact: true }).fill('lab');
-    await dialog.getByLabel('Address', { exact: true }).fill(`root@${lab.ssh.host}:${lab.ssh.port}`);
-    await pwExpect(dialog.getByLabel('Use ssh-agent')).toBeChecked();
-    await dialog.getByRole('button', { name: 'Save' }).click();
-
-    // Unknown host key: the connection waits until the user compares and accepts the fingerprint.
-    const verify = page.getByRole('dialog', { name: 'Verify host key' });
-    await pwExpect(verify).toBeVisible({ timeout: 20_000 });
-    await pwExpect(verify.getByTestId('hostkey-fingerprint')).toHaveText(lab.ssh.hostKeyFingerprint);
-    await verify.getByRole('button', { name: 'Trust and connect' }).click();
+    await addLabHostInUi(page, lab);
 
     await page.getByRole('button', { name: 'Containers', exact: true }).click();
     const host = page.locator('[data-testid="host-section"][data-host="lab"]');

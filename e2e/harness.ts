@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect as pwExpect } from './expect';
 
 /** The lab's facts, written by `npm run lab` (scripts/lab.sh). */
 export interface Lab {
@@ -75,4 +76,24 @@ export function launchChromium(): Promise<Browser> {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
+}
+
+/**
+ * Adds the lab host through the UI (ssh-agent auth, the default) and trusts its host key after
+ * checking that the fingerprint shown is the lab server's own.
+ */
+export async function addLabHostInUi(page: Page, lab: Lab, name = 'lab'): Promise<void> {
+  await page.getByRole('button', { name: 'Hosts', exact: true }).click();
+  await page.getByRole('button', { name: 'Add host' }).first().click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Name', { exact: true }).fill(name);
+  await dialog.getByLabel('Address', { exact: true }).fill(`root@${lab.ssh.host}:${lab.ssh.port}`);
+  await pwExpect(dialog.getByLabel('Use ssh-agent')).toBeChecked();
+  await dialog.getByRole('button', { name: 'Save' }).click();
+
+  // Unknown host key: the connection waits until the user compares and accepts the fingerprint.
+  const verify = page.getByRole('dialog', { name: 'Verify host key' });
+  await pwExpect(verify).toBeVisible({ timeout: 20_000 });
+  await pwExpect(verify.getByTestId('hostkey-fingerprint')).toHaveText(lab.ssh.hostKeyFingerprint);
+  await verify.getByRole('button', { name: 'Trust and connect' }).click();
 }
