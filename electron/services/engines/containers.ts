@@ -44,7 +44,8 @@ export function sortContainers(list: ContainerInfo[]): ContainerInfo[] {
   return list.sort((a, b) => (a.project ?? '\uffff').localeCompare(b.project ?? '\uffff') || a.name.localeCompare(b.name));
 }
 
-interface RawEvent {
+/** One JSON line of the engine's `GET /events` stream, as far as Homeport reads it. */
+export interface RawEngineEvent {
   Type?: string;
   Action?: string;
   status?: string;
@@ -54,7 +55,7 @@ interface RawEvent {
   Actor?: { ID?: string; Attributes?: Record<string, string> };
 }
 
-export function toEngineEvent(hostId: HostId, e: RawEvent): EngineEventInfo {
+export function toEngineEvent(hostId: HostId, e: RawEngineEvent): EngineEventInfo {
   return {
     hostId,
     time: e.timeNano ? Math.floor(e.timeNano / 1e6) : (e.time ?? 0) * 1000,
@@ -75,7 +76,7 @@ export class EngineEventStream {
 
   constructor(
     private readonly docker: Dockerode,
-    private readonly onEvent: (e: RawEvent) => void,
+    private readonly onEvent: (e: RawEngineEvent) => void,
     private readonly onEnd: (error: Error | null) => void,
   ) {}
 
@@ -95,7 +96,7 @@ export class EngineEventStream {
         buf = buf.slice(nl + 1);
         if (!line) continue;
         try {
-          this.onEvent(JSON.parse(line) as RawEvent);
+          this.onEvent(JSON.parse(line) as RawEngineEvent);
         } catch {
           // a malformed line from the engine is skipped; the next event refreshes anyway
         }

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import Docker from 'dockerode';
 import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HomeportError, HostId } from '../../../shared/contract';
+import { HostId } from '../../../shared/contract';
 import { requireLab, type Lab } from '../ssh/test-lab';
 import { listImages, pruneDanglingImages, pullImage, removeImage, tagImage } from './images';
-import { cleanupByLabel, LAB_IMAGE, TEST_LABEL } from './test-support';
+import { cleanupByLabel, LAB_IMAGE, TEST_LABEL, failure } from './test-support';
 import type { PullProgressInfo } from './types';
 
 // Images against the lab's main engine and its registry (127.0.0.1:5555). The lab's own images
@@ -19,18 +19,6 @@ let lab: Lab;
 let docker: Docker;
 let pullRef: string;
 let pullRefExisted = false;
-
-async function failure(p: Promise<unknown>): Promise<HomeportError> {
-  const e = await p.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(HomeportError);
-  expect((e as HomeportError).fix).toBeTruthy();
-  return e as HomeportError;
-}
 
 const tagsNow = async () => (await docker.listImages()).flatMap((i) => i.RepoTags ?? []);
 

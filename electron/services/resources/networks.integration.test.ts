@@ -1,9 +1,9 @@
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HomeportError, HostId } from '../../../shared/contract';
+import { HostId } from '../../../shared/contract';
 import { requireLab } from '../ssh/test-lab';
 import { inspectNetwork, listNetworks, removeNetwork, removeUnusedNetworks } from './networks';
-import { cleanupByLabel, LAB_IMAGE, TEST_LABEL } from './test-support';
+import { cleanupByLabel, LAB_IMAGE, TEST_LABEL, failure } from './test-support';
 
 // Networks against the lab's main engine. Ours are hp-res-net-<pid>…, labelled homeport.test=<pid>;
 // remove-unused is run limited to that label so that it cannot take anybody else's network.
@@ -14,18 +14,6 @@ const NET = `hp-res-net-${pid}`;
 const USED = `hp-res-net-${pid}-used`;
 const hostId = HostId('lab');
 let docker: Docker;
-
-async function failure(p: Promise<unknown>): Promise<HomeportError> {
-  const e = await p.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(HomeportError);
-  expect((e as HomeportError).fix).toBeTruthy();
-  return e as HomeportError;
-}
 
 beforeAll(async () => {
   const lab = await requireLab();

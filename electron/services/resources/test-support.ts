@@ -7,6 +7,8 @@ import { createGzip } from 'node:zlib';
 import type Docker from 'dockerode';
 import type { Client } from 'ssh2';
 import tar from 'tar-stream';
+import { expect } from 'vitest';
+import { HomeportError } from '../../../shared/contract';
 import { openDockerTransport, type DockerTransport } from '../ssh/docker-transport';
 import { KnownHosts } from '../ssh/known-hosts';
 import { connectSsh } from '../ssh/ssh-connect';
@@ -130,4 +132,17 @@ export async function cleanupByLabel(docker: Docker, label: string): Promise<voi
   const vols = ((await docker.listVolumes({ filters })) as { Volumes?: Array<{ Name: string }> | null }).Volumes ?? [];
   for (const v of vols) await docker.getVolume(v.Name).remove().catch(() => {});
   for (const n of await docker.listNetworks({ filters })) await docker.getNetwork(n.Id).remove().catch(() => {});
+}
+
+/** Awaits a promise that must fail with a HomeportError carrying a fix; returns the error. */
+export async function failure(p: Promise<unknown>): Promise<HomeportError> {
+  const e = await p.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (x: unknown) => x,
+  );
+  expect(e).toBeInstanceOf(HomeportError);
+  expect((e as HomeportError).fix).toBeTruthy();
+  return e as HomeportError;
 }

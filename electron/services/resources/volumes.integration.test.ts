@@ -3,9 +3,9 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HomeportError, HostId } from '../../../shared/contract';
+import { HostId } from '../../../shared/contract';
 import { requireLab } from '../ssh/test-lab';
-import { cleanupByLabel, LAB_IMAGE, listing, makeTarGz, mountpointOf, QUOTED_NAME, sink, TEST_LABEL, writeFixture } from './test-support';
+import { cleanupByLabel, LAB_IMAGE, listing, makeTarGz, mountpointOf, QUOTED_NAME, sink, TEST_LABEL, writeFixture, failure } from './test-support';
 import type { VolumeTransferProgressInfo } from './types';
 import { backupVolume, browseVolume, listVolumes, pruneVolumes, removeVolume, restoreVolume } from './volumes';
 
@@ -20,18 +20,6 @@ const hostId = HostId('lab');
 let docker: Docker;
 let original: string;
 let backup: Buffer;
-
-async function failure(p: Promise<unknown>): Promise<HomeportError> {
-  const e = await p.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(HomeportError);
-  expect((e as HomeportError).fix).toBeTruthy();
-  return e as HomeportError;
-}
 
 /** Helpers left behind for this file's volumes (others may be running their own meanwhile). */
 const helpersLeft = async () =>

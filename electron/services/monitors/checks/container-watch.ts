@@ -1,5 +1,6 @@
 import type { Logger } from '../../platform/platform';
 import type { CheckResult } from './types';
+import type { RawEngineEvent } from '../../engines/containers';
 
 /**
  * Container monitors are driven by the engine's event stream, not by polling: one inspect when
@@ -18,15 +19,7 @@ import type { CheckResult } from './types';
  * create/start event. Given an *id*, it follows that container only.
  */
 
-export interface DockerEventLike {
-  Type?: string;
-  Action?: string;
-  status?: string;
-  id?: string;
-  time?: number;
-  timeNano?: number;
-  Actor?: { ID?: string; Attributes?: Record<string, string> };
-}
+export type DockerEventLike = RawEngineEvent;
 
 export interface ContainerInspectLike {
   Id: string;
