@@ -1,8 +1,9 @@
 import type { KeyboardEvent, ReactNode } from 'react';
 import { useAnyDialogOpen } from './components/dialog-stack';
-import { ContainersIcon, HostsIcon, ImagesIcon, KeyIcon, MonitorsIcon, NetworksIcon, VolumesIcon } from './components/icons';
+import { ContainersIcon, HostsIcon, ImagesIcon, KeyIcon, MonitorsIcon, NetworksIcon, StacksIcon, VolumesIcon } from './components/icons';
 import { Spinner } from './components/Spinner';
 import { Toasts } from './components/Toasts';
+import { ContainerDetail } from './features/container-detail/ContainerDetail';
 import { ContainersView } from './features/containers/ContainersView';
 import { HostDialogHost } from './features/hosts/HostDialog';
 import { HostKeyPrompt } from './features/hosts/HostKeyPrompt';
@@ -12,10 +13,12 @@ import { MonitorsView } from './features/monitors/MonitorsView';
 import { ImagesView } from './features/resources/ImagesView';
 import { NetworksView } from './features/resources/NetworksView';
 import { VolumesView } from './features/resources/VolumesView';
+import { StacksView } from './features/stacks/StacksView';
 import { appStore, useApp, type View } from './store';
 
 const NAV: { view: View; label: string; icon: ReactNode }[] = [
   { view: 'containers', label: 'Containers', icon: <ContainersIcon /> },
+  { view: 'stacks', label: 'Stacks', icon: <StacksIcon /> },
   { view: 'images', label: 'Images', icon: <ImagesIcon /> },
   { view: 'volumes', label: 'Volumes', icon: <VolumesIcon /> },
   { view: 'networks', label: 'Networks', icon: <NetworksIcon /> },
@@ -25,7 +28,7 @@ const NAV: { view: View; label: string; icon: ReactNode }[] = [
 ];
 
 export function App() {
-  const { view, transport } = useApp((s) => ({ view: s.view, transport: s.transport }));
+  const { view, transport, detail } = useApp((s) => ({ view: s.view, transport: s.transport, detail: s.detail }));
   const attention = useApp((s) => s.hosts.filter((h) => h.state.status === 'failed' || h.state.status === 'needs-hostkey').length);
   const anyDialog = useAnyDialogOpen();
 
@@ -75,7 +78,8 @@ export function App() {
             </ul>
           </nav>
           <main className="main">
-            {view === 'containers' && <ContainersView />}
+            {view === 'containers' && (detail ? <ContainerDetail detail={detail} /> : <ContainersView />)}
+            {view === 'stacks' && <StacksView />}
             {view === 'images' && <ImagesView />}
             {view === 'volumes' && <VolumesView />}
             {view === 'networks' && <NetworksView />}

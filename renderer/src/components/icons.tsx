@@ -91,3 +91,13 @@ export const MonitorsIcon = () => (
     <path d="M1.5 8.5h3l1.8-4 3.2 8 1.8-4h3.2" fill="none" stroke="currentColor" strokeWidth="1.3" strokeLinejoin="round" />
   </svg>
 );
+export const StacksIcon = () => (
+  <svg {...base} width={18} height={18}>
+    <path d="M8 2.5l5.5 2.7L8 7.9 2.5 5.2z M2.5 8L8 10.7 13.5 8 M2.5 10.8L8 13.5l5.5-2.7" fill="none" stroke="currentColor" strokeWidth="1.3" strokeLinejoin="round" />
+  </svg>
+);
+export const BackIcon = () => (
+  <svg {...base}>
+    <path d="M10 3.5L5.5 8l4.5 4.5" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round" />
+  </svg>
+);

@@ -10,7 +10,12 @@ import type {
 } from '../../../shared/contract';
 import type { WsStatus } from '../api/ws-bridge';
 
-export type View = 'containers' | 'images' | 'volumes' | 'networks' | 'monitors' | 'hosts' | 'keys';
+export type View = 'containers' | 'stacks' | 'images' | 'volumes' | 'networks' | 'monitors' | 'hosts' | 'keys';
+/** The tabs of a container's detail page. */
+export type DetailTab = 'logs' | 'terminal' | 'stats' | 'inspect';
+export interface DetailState extends ContainerRef {
+  tab: DetailTab;
+}
 export type ContainerAction = 'start' | 'stop' | 'restart' | 'remove';
 export type HostAction = 'connect' | 'disconnect' | 'remove';
 
@@ -65,7 +70,12 @@ export interface UiSlice {
   dismissedHostKeys: Partial<Record<HostId, string>>;
   transport: WsStatus;
   loadError: HomeportError | null;
+  /** The container whose detail page is open (over the Containers view), if any. */
+  detail: DetailState | null;
   setView(view: View): void;
+  openDetail(ref: ContainerRef, tab?: DetailTab): void;
+  closeDetail(): void;
+  setDetailTab(tab: DetailTab): void;
   setFilter(filter: string): void;
   toggleCollapsed(key: string): void;
   pushToast(t: Omit<Toast, 'id'>): number;

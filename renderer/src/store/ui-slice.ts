@@ -12,7 +12,12 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
   dismissedHostKeys: {},
   transport: 'connecting',
   loadError: null,
-  setView: (view) => set({ view }),
+  detail: null,
+  // Choosing a view from the nav leaves any open detail page.
+  setView: (view) => set({ view, detail: null }),
+  openDetail: (ref, tab = 'logs') => set({ view: 'containers', detail: { hostId: ref.hostId, containerId: ref.containerId, tab } }),
+  closeDetail: () => set({ detail: null }),
+  setDetailTab: (tab) => set((s) => (s.detail ? { detail: { ...s.detail, tab } } : {})),
   setFilter: (filter) => set({ filter }),
   toggleCollapsed: (key) =>
     set((s) => {

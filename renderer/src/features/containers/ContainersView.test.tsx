@@ -142,10 +142,10 @@ describe('ContainersView', () => {
     first!.focus();
     fireEvent.keyDown(first!, { key: 'ArrowDown' });
     expect(document.activeElement).toBe(second);
-    fireEvent.keyDown(second!, { key: 'Enter' }); // nothing happens
-    expect(screen.queryByRole('dialog')).toBeNull();
     fireEvent.keyDown(second!, { key: 'ArrowUp' });
     expect(document.activeElement).toBe(first);
+    fireEvent.keyDown(first!, { key: 'Enter' }); // opens the container
+    expect(screen.getByTestId('container-detail').querySelector('h1')?.textContent).toContain('labweb_web_1');
   });
 
   it('with no hosts, offers to add the first one', async () => {

@@ -1,5 +1,5 @@
 import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { ContainerInfo, HostContainersInfo, HostInfo } from '../../../../shared/contract';
+import type { ContainerInfo, HostContainersInfo, HostId, HostInfo } from '../../../../shared/contract';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -89,8 +89,14 @@ export function ContainersView() {
     else if (e.key === 'ArrowUp') next = rows[i - 1];
     else if (e.key === 'Home' && e.target === row) next = rows[0];
     else if (e.key === 'End' && e.target === row) next = rows[rows.length - 1];
-    else if ((e.key === ' ' || e.key === 'Enter') && e.target === row) {
-      e.preventDefault(); // a row is not a button: nothing to activate, and no page scroll
+    else if (e.key === 'Enter' && e.target === row) {
+      e.preventDefault();
+      const hostId = row.dataset.hostId as HostId | undefined;
+      const containerId = row.dataset.containerId;
+      if (hostId && containerId) appStore.getState().openDetail({ hostId, containerId });
+      return;
+    } else if (e.key === ' ' && e.target === row) {
+      e.preventDefault(); // no page scroll
       return;
     } else return;
     e.preventDefault();
@@ -394,6 +400,8 @@ const ContainerRow = memo(function ContainerRow({
       data-testid="container-row"
       data-name={c.name}
       data-state={c.state}
+      data-host-id={c.hostId}
+      data-container-id={c.id}
       data-busy={busy ?? undefined}
       aria-busy={busy ? true : undefined}
       tabIndex={tabbable ? 0 : -1}
@@ -401,9 +409,16 @@ const ContainerRow = memo(function ContainerRow({
     >
       <td role="cell" className="cell-name">
         <StateDot tone={tone} />
-        <span className="name" title={c.name}>
+        <button
+          type="button"
+          className="name link-button"
+          aria-label={`Open ${c.name}`}
+          title={`Open ${c.name}: logs, terminal, stats, inspect (Enter)`}
+          tabIndex={-1}
+          onClick={() => appStore.getState().openDetail({ hostId: c.hostId, containerId: c.id })}
+        >
           {c.name}
-        </span>
+        </button>
       </td>
       <td role="cell" className="cell-image" title={c.image}>
         {c.image}
