@@ -10,6 +10,7 @@ import { KnownHosts } from './ssh/known-hosts';
 import { createResourceServices } from './resources/resources-service';
 import { MonitorsManager } from './monitors/monitors-service';
 import { createMonitorsService, toAlertInfo, toMonitorInfo } from './monitors/monitors-rpc';
+import { engineEventsStream, imagePullStream } from './streams/engine-streams';
 import { StreamsManager } from './streams/streams-service';
 
 export interface Services {
@@ -33,7 +34,13 @@ export async function createServices(platform: Platform): Promise<Services> {
   const vault = new KeyVault(platform.store, platform.secrets);
   const hosts = new HostsManager(platform, knownHosts, vault, engines, events);
   const keys = new KeysManager(vault, events, platform.homeDir, (id) => hosts.forgetKey(id));
-  const streams = new StreamsManager(engines, events);
+  const streams = new StreamsManager(
+    {
+      'engine.events': engineEventsStream(engines),
+      'image.pull': imagePullStream(engines),
+    },
+    events,
+  );
   // hostExec and dockerFor are not wired yet: ssh-command monitors report down and container
   // monitors wait until they are (the contract accepts HTTP, TCP, ping and DNS monitors only).
   const monitors = new MonitorsManager({

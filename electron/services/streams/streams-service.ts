@@ -1,52 +1,74 @@
 import { randomBytes } from 'node:crypto';
-import { HomeportError, type ErrorInfo, type StreamId, type StreamOpenInput } from '../../../shared/contract';
-import type { EngineHub } from '../engines/engine-hub';
-import { pullImage } from '../resources';
+import { HomeportError, type ErrorInfo, type StreamId, type StreamKind, type StreamMap, type StreamOpenInput } from '../../../shared/contract';
 import type { CallContext } from '../rpc/dispatcher';
 import type { ClientId, EventBus } from '../rpc/event-bus';
+
+/** What a stream kind is given when it starts. */
+export interface StreamSink<K extends StreamKind> {
+  /** Sends one `stream.data` event to the client that opened the stream. */
+  emit(data: StreamMap[K]['data']): void;
+  /** The stream ended by itself (a pull finished, a process exited): `stream.end` carries the error, if any. */
+  end(error: ErrorInfo | null): void;
+}
+
+/**
+ * How one kind of stream starts: it returns how to stop it. It may throw (or reject) to fail the
+ * `open` call itself, e.g. for a disconnected host; it must not call `end` before it returns.
+ */
+export type StreamStarter<K extends StreamKind> = (
+  params: Omit<Extract<StreamOpenInput, { kind: K }>, 'kind'>,
+  sink: StreamSink<K>,
+) => (() => void) | Promise<() => void>;
+
+export type StreamStarters = { [K in StreamKind]: StreamStarter<K> };
 
 interface OpenStream {
   clientId: ClientId;
   stop(): void;
 }
 
+/** Turns anything thrown into the ErrorInfo a `stream.end` carries. */
+export function streamError(e: unknown, what: string): ErrorInfo {
+  return e instanceof HomeportError ? e.toInfo() : { code: 'INTERNAL', message: `${what} failed unexpectedly.`, fix: 'This is a bug; the log has details.' };
+}
+
 /**
  * The one stream mechanism (DESIGN.md): `open` returns an id, data arrives as `stream.data`
  * events sent only to the client that opened it, and `close` (or the client going away) ends it.
- * Each stream kind only has to say how to start producing and how to stop.
+ * Each stream kind (a `StreamStarter`, in its own module) only says how to start and stop.
  */
 export class StreamsManager {
   private readonly open_ = new Map<StreamId, OpenStream>();
 
   constructor(
-    private readonly hub: EngineHub,
+    private readonly starters: StreamStarters,
     private readonly bus: EventBus,
   ) {}
 
   async open(input: StreamOpenInput, ctx: CallContext): Promise<{ streamId: StreamId }> {
     const streamId = `s_${randomBytes(9).toString('base64url')}` as StreamId;
-    const emit = (data: unknown) => this.bus.emit('stream.data', { streamId, data }, ctx.clientId);
-    let stop: () => void;
-    switch (input.kind) {
-      case 'engine.events':
-        stop = this.hub.subscribe(input.hostId, emit);
-        break;
-      case 'image.pull': {
-        // Resolved now, so a disconnected host fails the open call itself.
-        const docker = this.hub.dockerOf(input.hostId);
-        const abort = new AbortController();
-        stop = () => abort.abort();
-        // The pull ends the stream by itself: stream.end carries its error, if any. Closing aborts it.
-        setImmediate(() => {
-          pullImage(docker, input.ref, emit, abort.signal).then(
-            () => this.finish(streamId, null),
-            (e: unknown) => this.finish(streamId, e instanceof HomeportError ? e.toInfo() : { code: 'INTERNAL', message: 'The pull failed unexpectedly.', fix: 'This is a bug; the log has details.' }),
-          );
-        });
-        break;
-      }
-    }
+    // Until the open call has answered, the client does not know the id: hold what comes early.
+    let early: { data: unknown[]; end: { error: ErrorInfo | null } | null } | null = { data: [], end: null };
+    const sink: StreamSink<StreamKind> = {
+      emit: (data) => {
+        if (early) early.data.push(data);
+        else if (this.open_.has(streamId)) this.bus.emit('stream.data', { streamId, data }, ctx.clientId);
+      },
+      end: (error) => {
+        if (early) early.end ??= { error };
+        else this.finish(streamId, error);
+      },
+    };
+    const { kind, ...params } = input;
+    const start = this.starters[kind] as StreamStarter<StreamKind>;
+    const stop = await start(params as never, sink);
     this.open_.set(streamId, { clientId: ctx.clientId, stop });
+    const held = early;
+    setImmediate(() => {
+      early = null;
+      for (const data of held.data) if (this.open_.has(streamId)) this.bus.emit('stream.data', { streamId, data }, ctx.clientId);
+      if (held.end) this.finish(streamId, held.end.error);
+    });
     return { streamId };
   }
 
@@ -66,7 +88,7 @@ export class StreamsManager {
     for (const [id, s] of this.open_) this.end(id, s);
   }
 
-  /** A stream that ended by itself (a pull finished): nothing to stop; the error, if any, goes with stream.end. */
+  /** A stream that ended by itself: nothing to stop; the error, if any, goes with stream.end. */
   private finish(streamId: StreamId, error: ErrorInfo | null): void {
     const s = this.open_.get(streamId);
     if (!s) return; // closed meanwhile: stream.end was sent then

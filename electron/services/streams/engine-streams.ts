@@ -1,0 +1,22 @@
+import type { EngineHub } from '../engines/engine-hub';
+import { pullImage } from '../resources';
+import { streamError, type StreamStarter } from './streams-service';
+
+/** `engine.events`: the host's engine events, live. */
+export function engineEventsStream(hub: EngineHub): StreamStarter<'engine.events'> {
+  return ({ hostId }, sink) => hub.subscribe(hostId, sink.emit);
+}
+
+/** `image.pull`: progress as data; the stream ends by itself when the pull does; close aborts it. */
+export function imagePullStream(hub: EngineHub): StreamStarter<'image.pull'> {
+  return ({ hostId, ref }, sink) => {
+    // Resolved now, so a disconnected host fails the open call itself.
+    const docker = hub.dockerOf(hostId);
+    const abort = new AbortController();
+    pullImage(docker, ref, sink.emit, abort.signal).then(
+      () => sink.end(null),
+      (e: unknown) => sink.end(streamError(e, 'The pull')),
+    );
+    return () => abort.abort();
+  };
+}
