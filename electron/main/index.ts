@@ -3,14 +3,15 @@
  * the window and the tray. Thin on purpose: everything that is not Electron lives in services/.
  */
 import { join } from 'node:path';
-import { app, dialog, session, type BrowserWindow } from 'electron';
+import { app, dialog, Notification, powerMonitor, session, type BrowserWindow } from 'electron';
+import type { DesktopNotification } from '../services/alerts/tray';
 import { createServices, type Services } from '../services/app';
 import { createConsoleLogger } from '../services/platform/logger';
 import { resolveAppLocation } from './app-url';
 import { createIpc, type IpcBridge } from './ipc';
 import { createElectronPlatform } from './platform';
 import { installAppSecurity, installSessionSecurity } from './security';
-import { createTray, destroyTray, hasTray } from './tray';
+import { createTray, destroyTray, drawTray, hasTray } from './tray';
 import { createMainWindow } from './window';
 
 const logger = createConsoleLogger('homeport');
@@ -64,6 +65,22 @@ if (!app.requestSingleInstanceLock()) {
         // Some Linux desktops have no tray; the app still works with its window.
         logger.warn('no tray icon', { error: e instanceof Error ? e.message : String(e) });
       }
+      const feed = services.tray;
+      // The tray and the notifications draw what the services decide (alerts/tray.ts).
+      void feed.start({
+        view: (view) =>
+          drawTray(view, (action) => {
+            if (action.kind === 'open') showWindow();
+            void feed.perform(action);
+          }),
+        notify: (n) => notify(n, () => {
+          showWindow();
+          void feed.perform({ kind: 'open', monitorId: n.monitorId });
+        }),
+      });
+      // Woken from sleep: hold alerts until the network is back and everything was checked again.
+      const monitorsRef = services.monitors;
+      powerMonitor.on('resume', () => monitorsRef.systemResumed());
       showWindow();
     })
     .catch((e: unknown) => {
@@ -71,6 +88,21 @@ if (!app.requestSingleInstanceLock()) {
       dialog.showErrorBox('Homeport could not start', e instanceof Error ? e.message : String(e));
       app.exit(1);
     });
+}
+
+const shown = new Set<Notification>();
+
+function notify(n: DesktopNotification, onClick: () => void): void {
+  if (!Notification.isSupported()) return;
+  const note = new Notification({ title: n.title, body: n.body, urgency: n.urgency, silent: n.urgency === 'low' });
+  // Keep a reference until it is gone, or the click handler can be garbage-collected.
+  shown.add(note);
+  note.on('click', () => {
+    shown.delete(note);
+    onClick();
+  });
+  note.on('close', () => shown.delete(note));
+  note.show();
 }
 
 function showWindow(): void {

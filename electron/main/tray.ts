@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { Menu, nativeImage, Tray } from 'electron';
+import { Menu, nativeImage, Tray, type MenuItemConstructorOptions } from 'electron';
+import type { TrayAction, TrayMenuItem, TrayView } from '../services/alerts/tray';
 
 /** What the tray shows: all monitors up, something pending, something down, nothing known yet. */
-export type TrayStatus = 'ok' | 'pending' | 'down' | 'unknown';
+export type TrayStatus = TrayView['status'];
 
 let tray: Tray | null = null;
 let iconDir = '';
@@ -14,11 +15,14 @@ export interface TrayOptions {
   onQuit: () => void;
 }
 
+let options: TrayOptions | null = null;
+
 // nativeImage picks the @2x file by itself on high-density screens.
 const iconFor = (status: TrayStatus) => nativeImage.createFromPath(join(iconDir, `tray-${status}.png`));
 
 export function createTray(opts: TrayOptions): Tray {
   iconDir = opts.iconDir;
+  options = opts;
   const icon = iconFor('unknown');
   if (icon.isEmpty()) throw new Error(`the tray icons are missing from ${iconDir}`);
   tray?.destroy();
@@ -41,6 +45,23 @@ export function setTrayStatus(status: TrayStatus, tooltip: string): void {
   if (!tray || tray.isDestroyed()) return;
   tray.setImage(iconFor(status));
   tray.setToolTip(tooltip || 'Homeport');
+}
+
+function toTemplate(items: TrayMenuItem[], onAction: (a: TrayAction) => void): MenuItemConstructorOptions[] {
+  return items.map((item): MenuItemConstructorOptions => {
+    if (item.separator) return { type: 'separator' };
+    if (item.submenu) return { label: item.label, submenu: toTemplate(item.submenu, onAction) };
+    const action = item.action;
+    return action ? { label: item.label, click: () => onAction(action) } : { label: item.label, enabled: false };
+  });
+}
+
+/** Draw what the services computed (TrayFeed): icon, tooltip, and the menu of what is down. */
+export function drawTray(view: TrayView, onAction: (a: TrayAction) => void): void {
+  if (!tray || tray.isDestroyed() || !options) return;
+  const opts = options;
+  setTrayStatus(view.status, view.tooltip);
+  tray.setContextMenu(Menu.buildFromTemplate([...toTemplate(view.menu, onAction), { type: 'separator' }, { label: 'Quit Homeport', click: () => opts.onQuit() }]));
 }
 
 export function hasTray(): boolean {

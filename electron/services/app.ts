@@ -1,4 +1,6 @@
 import path from 'node:path';
+import type { HostId } from '../../shared/contract';
+import { TrayFeed } from './alerts/tray-feed';
 import { EngineHub } from './engines/engine-hub';
 import { HostsManager } from './hosts/hosts-service';
 import { KeysManager } from './hosts/keys-service';
@@ -21,6 +23,8 @@ export interface Services {
   hosts: HostsManager;
   engines: EngineHub;
   monitors: MonitorsManager;
+  /** The tray's model and notifications (the Electron shell draws them). */
+  tray: TrayFeed;
   /** A UI client went away (window closed, WebSocket dropped): close the streams it owned. */
   clientGone(clientId: ClientId): void;
   dispose(): Promise<void>;
@@ -72,6 +76,14 @@ export async function createServices(platform: Platform): Promise<Services> {
     },
   };
 
+  const tray = new TrayFeed({
+    events,
+    listMonitors: async () => monitors.list().map(toMonitorInfo),
+    mute: (id, preset) => monitors.mute(id, preset),
+    restartContainer: ({ hostId, containerId }) => engines.restart({ hostId: hostId as HostId, containerId }),
+    logger: platform.logger,
+  });
+
   hosts.startAll();
   monitors.start();
   return {
@@ -81,8 +93,10 @@ export async function createServices(platform: Platform): Promise<Services> {
     hosts,
     engines,
     monitors,
+    tray,
     clientGone: (clientId) => streams.clientGone(clientId),
     dispose: async () => {
+      tray.stop();
       streams.dispose();
       engines.dispose();
       hosts.dispose();

@@ -14,6 +14,7 @@ import { ImagesView } from './features/resources/ImagesView';
 import { NetworksView } from './features/resources/NetworksView';
 import { VolumesView } from './features/resources/VolumesView';
 import { StacksView } from './features/stacks/StacksView';
+import { summarizeMonitors } from '../../shared/model/monitor-status';
 import { appStore, useApp, type View } from './store';
 
 const NAV: { view: View; label: string; icon: ReactNode }[] = [
@@ -31,6 +32,8 @@ export function App() {
   const { view, transport, detail } = useApp((s) => ({ view: s.view, transport: s.transport, detail: s.detail }));
   const attention = useApp((s) => s.hosts.filter((h) => h.state.status === 'failed' || h.state.status === 'needs-hostkey').length);
   const anyDialog = useAnyDialogOpen();
+  const monitors = useApp((s) => s.monitors);
+  const health = monitors.length > 0 ? summarizeMonitors(monitors) : null;
 
   if (transport === 'unauthorized') return <SessionExpired />;
 
@@ -69,6 +72,11 @@ export function App() {
                   >
                     {n.icon}
                     {n.label}
+                    {n.view === 'monitors' && health && (
+                      <span className={`nav-health nav-health-${health.status}`} data-testid="nav-health" data-status={health.status} title={health.tooltip}>
+                        <span className="sr-only">{health.label}</span>
+                      </span>
+                    )}
                     {n.view === 'hosts' && attention > 0 && (
                       <span className="nav-alert" aria-hidden="true" title={`${attention} need attention`} />
                     )}

@@ -2,7 +2,7 @@ import type { HostContainersInfo } from '../model/container';
 import type { ErrorInfo } from '../model/errors';
 import type { HostInfo, KeyInfo } from '../model/host';
 import type { StreamId } from '../model/ids';
-import type { AlertInfo, MonitorInfo } from '../model/monitors';
+import type { AlertInfo, MonitorId, MonitorInfo } from '../model/monitors';
 
 /** Events main pushes to the UI. Stream events go only to the client that opened the stream. */
 export interface EventMap {
@@ -11,6 +11,8 @@ export interface EventMap {
   'containers.changed': HostContainersInfo;
   'monitors.changed': MonitorInfo[];
   'alerts.fired': AlertInfo;
+  /** Main asks the UI to show something (a tray item or a notification was clicked). */
+  'app.navigate': { view: 'monitors'; monitorId: MonitorId | null };
   'stream.data': { streamId: StreamId; data: unknown };
   'stream.end': { streamId: StreamId; error: ErrorInfo | null };
 }
@@ -22,6 +24,7 @@ export const EVENT_NAMES = [
   'containers.changed',
   'monitors.changed',
   'alerts.fired',
+  'app.navigate',
   'stream.data',
   'stream.end',
 ] as const satisfies readonly EventName[];

@@ -12,3 +12,4 @@ export * from '../model/host';
 export * from '../model/ids';
 export * from '../model/resources';
 export * from '../model/monitors';
+export * from '../model/monitor-status';

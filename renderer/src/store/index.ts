@@ -52,6 +52,11 @@ export async function loadAll(): Promise<void> {
   const hostsSeq = seq.hosts;
   const keysSeq = seq.keys;
   const containersSeq = new Map(seq.containers);
+  // Monitors feed only the nav's status dot here; their own view reports its errors.
+  void c.monitors.list().then(
+    (monitors) => store.setState({ monitors }),
+    () => undefined,
+  );
   const [hosts, keys, containers] = await Promise.allSettled([c.hosts.list(), c.keys.list(), c.containers.list()]);
   const state = store.getState();
   const patch: Partial<AppState> = {};
@@ -102,6 +107,9 @@ export function connectStore(c: Client, transport?: TransportStatus): () => void
           : {},
       );
     }),
+    c.on('monitors.changed', (monitors) => store.setState({ monitors })),
+    // A notification or a tray item was clicked: show that monitor.
+    c.on('app.navigate', ({ monitorId }) => store.getState().showMonitor(monitorId)),
   ];
   if (transport) {
     let previous = transport.status();

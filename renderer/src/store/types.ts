@@ -7,6 +7,8 @@ import type {
   HostInput,
   KeyId,
   KeyInfo,
+  MonitorId,
+  MonitorInfo,
 } from '../../../shared/contract';
 import type { WsStatus } from '../api/ws-bridge';
 
@@ -70,6 +72,12 @@ export interface UiSlice {
   dismissedHostKeys: Partial<Record<HostId, string>>;
   transport: WsStatus;
   loadError: HomeportError | null;
+  /** Every monitor, live (the nav's status dot and the tray-like summary read it). */
+  monitors: MonitorInfo[];
+  /** A monitor to show (set when a notification or the tray asks for it; the Monitors view takes it). */
+  focusMonitorId: MonitorId | null;
+  showMonitor(id: MonitorId | null): void;
+  takeFocusMonitor(): MonitorId | null;
   /** The container whose detail page is open (over the Containers view), if any. */
   detail: DetailState | null;
   setView(view: View): void;

@@ -3,7 +3,7 @@ import type { AppState, UiSlice } from './types';
 
 let nextToastId = 1;
 
-export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => ({
+export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get) => ({
   view: 'containers',
   filter: '',
   collapsed: {},
@@ -13,6 +13,14 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
   transport: 'connecting',
   loadError: null,
   detail: null,
+  monitors: [],
+  focusMonitorId: null,
+  showMonitor: (id) => set({ view: 'monitors', detail: null, focusMonitorId: id }),
+  takeFocusMonitor() {
+    const id = get().focusMonitorId;
+    if (id !== null) set({ focusMonitorId: null });
+    return id;
+  },
   // Choosing a view from the nav leaves any open detail page.
   setView: (view) => set({ view, detail: null }),
   openDetail: (ref, tab = 'logs') => set({ view: 'containers', detail: { hostId: ref.hostId, containerId: ref.containerId, tab } }),

@@ -7,7 +7,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { Field } from '../../components/Field';
 import { StateBadge } from '../../components/StateBadge';
 import type { Tone } from '../containers/container-model';
-import { appStore } from '../../store';
+import { appStore, useApp } from '../../store';
 import { ResourceView, toErrorInfo } from '../resources/resource-common';
 import { AddMonitorDialog } from './AddMonitorDialog';
 
@@ -44,6 +44,13 @@ export function MonitorsView() {
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<MonitorInfo | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
+  // A notification or the tray asked for a monitor: open its detail.
+  const focus = useApp((st) => st.focusMonitorId);
+  useEffect(() => {
+    if (focus === null) return;
+    const id = appStore.getState().takeFocusMonitor();
+    if (id) setSelected(id);
+  }, [focus]);
   const barsAt = useRef(0);
 
   const loadBars = useCallback(async (list: MonitorInfo[], force = false) => {

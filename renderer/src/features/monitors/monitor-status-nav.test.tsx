@@ -1,0 +1,42 @@
+// @vitest-environment happy-dom
+import { act, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { HistoryRange, MonitorInfo } from '../../../../shared/contract';
+import { renderApp, teardownApp } from '../../test-support/render-app';
+
+afterEach(teardownApp);
+
+const mon = (id: string, name: string, state: MonitorInfo['state']): MonitorInfo => ({
+  id, name, type: 'http', target: `http://127.0.0.1:8080/${name}`, config: {}, secretFields: [], intervalSec: 60, retries: 0, paused: false, state,
+  muted: false, flapping: false, message: state === 'down' ? 'connection refused' : '200 OK', downSince: state === 'down' ? Date.now() - 60_000 : null,
+  lastCheckAt: Date.now(), latencyMs: 5, avgLatencyMs24h: 5, uptime: { day: 1, month: 1, year: null },
+});
+
+const handlers = (list: () => MonitorInfo[]) => ({
+  'monitors.list': list,
+  'monitors.history': ({ id, range }: { id: string; range: HistoryRange }) => ({ id, range, latency: [], bars: [], incidents: [] }),
+  'monitors.listChannels': () => [],
+});
+
+describe('the monitors’ status in the window', () => {
+  it('shows the worst state on the Monitors nav item, live', async () => {
+    const { bridge } = await renderApp(handlers(() => [mon('a', 'web', 'up')]));
+    const dot = await screen.findByTestId('nav-health');
+    expect(dot.dataset.status).toBe('ok');
+    expect(dot.title).toBe('Homeport — all 1 up');
+    act(() => bridge.emit('monitors.changed', [mon('a', 'web', 'up'), mon('b', 'nextcloud', 'down')]));
+    await waitFor(() => expect(screen.getByTestId('nav-health').dataset.status).toBe('down'));
+    expect(screen.getByTestId('nav-health').title).toBe('Homeport — 1 down: nextcloud');
+    expect(screen.getByRole('button', { name: /Monitors/ }).textContent).toContain('1 down');
+  });
+
+  it('a clicked notification (app.navigate) opens that monitor from any view', async () => {
+    const list = [mon('a', 'web', 'up'), mon('b', 'nextcloud', 'down')];
+    const { bridge } = await renderApp(handlers(() => list));
+    expect(screen.queryByTestId('monitor-detail')).toBeNull();
+    act(() => bridge.emit('app.navigate', { view: 'monitors', monitorId: 'b' }));
+    const detail = await screen.findByTestId('monitor-detail');
+    expect(detail.getAttribute('aria-label')).toBe('nextcloud details');
+    expect(screen.getByRole('button', { name: /Monitors/ }).getAttribute('aria-current')).toBe('page');
+  });
+});

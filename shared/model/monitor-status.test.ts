@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import type { MonitorInfo } from './monitors';
+import { summarizeMonitors } from './monitor-status';
+
+let n = 0;
+function mon(state: MonitorInfo['state'], extra: Partial<MonitorInfo> = {}): MonitorInfo {
+  n++;
+  return {
+    id: `m${n}`, name: `svc${n}`, type: 'http', target: `http://nas:${8000 + n}/`, config: {}, secretFields: [], intervalSec: 60, retries: 0,
+    paused: state === 'paused', state, muted: false, flapping: false, message: '', downSince: null, lastCheckAt: null, latencyMs: null,
+    avgLatencyMs24h: null, uptime: { day: null, month: null, year: null }, ...extra,
+  };
+}
+
+describe('summarizeMonitors', () => {
+  it('says "all up" when everything is up, and mentions maintenance', () => {
+    expect(summarizeMonitors([mon('up'), mon('up')])).toMatchObject({ status: 'ok', label: 'All up', tooltip: 'Homeport — all 2 up' });
+    expect(summarizeMonitors([mon('up'), mon('maintenance')]).tooltip).toBe('Homeport — all 1 up, 1 in maintenance');
+  });
+
+  it('is worst-first: down over unknown over pending', () => {
+    expect(summarizeMonitors([mon('pending'), mon('unknown'), mon('down', { name: 'immich' })])).toMatchObject({ status: 'down', label: '1 down' });
+    expect(summarizeMonitors([mon('pending'), mon('unknown'), mon('up')])).toMatchObject({ status: 'unknown', label: 'Cannot tell' });
+    expect(summarizeMonitors([mon('pending', { name: 'jellyfin' }), mon('up')])).toMatchObject({ status: 'pending', tooltip: 'Homeport — 1 pending: jellyfin' });
+  });
+
+  it('names what is down, longest outage first, and sums up the rest', () => {
+    const list = [
+      mon('down', { name: 'c', downSince: 3000 }),
+      mon('down', { name: 'a', downSince: 1000 }),
+      mon('down', { name: 'b', downSince: 2000, muted: true }),
+      mon('down', { name: 'd', downSince: 4000 }),
+    ];
+    const s = summarizeMonitors(list);
+    expect(s.down.map((m) => m.name)).toEqual(['a', 'b', 'c', 'd']);
+    expect(s.tooltip).toBe('Homeport — 4 down: a, b, c and 1 more (1 muted)');
+  });
+
+  it('paused monitors do not raise the level; none at all is said plainly', () => {
+    expect(summarizeMonitors([])).toMatchObject({ status: 'ok', label: 'No monitors' });
+    expect(summarizeMonitors([mon('paused'), mon('paused')])).toMatchObject({ status: 'ok', label: 'All paused' });
+    expect(summarizeMonitors([mon('paused'), mon('up')]).counts).toMatchObject({ paused: 1, up: 1, total: 2 });
+  });
+});
