@@ -10,6 +10,7 @@ import { EventBus, type ClientId } from './rpc/event-bus';
 import { KeyVault } from './ssh/key-vault';
 import { KnownHosts } from './ssh/known-hosts';
 import { createResourceServices } from './resources/resources-service';
+import { KumaManager } from './kuma/kuma-manager';
 import { MonitorsManager } from './monitors/monitors-service';
 import { createMonitorsService, toAlertInfo, toMonitorInfo } from './monitors/monitors-rpc';
 import { engineEventsStream, imagePullStream } from './streams/engine-streams';
@@ -53,6 +54,12 @@ export async function createServices(platform: Platform): Promise<Services> {
     onChange: (list) => events.emit('monitors.changed', list.map(toMonitorInfo)),
   });
   monitors.onAlert((alert) => events.emit('alerts.fired', toAlertInfo(alert)));
+  const kuma = new KumaManager({
+    platform,
+    onChange: (list) => events.emit('kuma.changed', list),
+    onHeartbeat: (info) => events.emit('heartbeat.changed', info),
+    onAlert: (alert) => monitors.raise(alert),
+  });
 
   const impl: ContractImpl = {
     app: {
@@ -70,6 +77,16 @@ export async function createServices(platform: Platform): Promise<Services> {
     },
     ...createResourceServices(engines),
     monitors: createMonitorsService(monitors),
+    kuma: {
+      list: async () => kuma.list(),
+      add: (input) => kuma.add(input),
+      remove: async ({ id }) => kuma.remove(id),
+      pauseMonitor: ({ id, monitorId }) => kuma.pause(id, monitorId),
+      resumeMonitor: ({ id, monitorId }) => kuma.resume(id, monitorId),
+      heartbeat: async () => kuma.heartbeatInfo(),
+      setHeartbeat: (input) => kuma.setHeartbeat(input),
+      sendHeartbeat: () => kuma.sendHeartbeat(),
+    },
     streams: {
       open: (input, ctx) => streams.open(input, ctx),
       close: (input, ctx) => streams.close(input, ctx),
@@ -86,6 +103,7 @@ export async function createServices(platform: Platform): Promise<Services> {
 
   hosts.startAll();
   monitors.start();
+  kuma.start();
   return {
     impl,
     events,
@@ -97,6 +115,7 @@ export async function createServices(platform: Platform): Promise<Services> {
     clientGone: (clientId) => streams.clientGone(clientId),
     dispose: async () => {
       tray.stop();
+      kuma.stop();
       streams.dispose();
       engines.dispose();
       hosts.dispose();

@@ -2,6 +2,7 @@ import type { HostContainersInfo } from '../model/container';
 import type { ErrorInfo } from '../model/errors';
 import type { HostInfo, KeyInfo } from '../model/host';
 import type { StreamId } from '../model/ids';
+import type { HeartbeatInfo, KumaInstanceInfo } from '../model/kuma';
 import type { AlertInfo, MonitorId, MonitorInfo } from '../model/monitors';
 
 /** Events main pushes to the UI. Stream events go only to the client that opened the stream. */
@@ -11,6 +12,8 @@ export interface EventMap {
   'containers.changed': HostContainersInfo;
   'monitors.changed': MonitorInfo[];
   'alerts.fired': AlertInfo;
+  'kuma.changed': KumaInstanceInfo[];
+  'heartbeat.changed': HeartbeatInfo;
   /** Main asks the UI to show something (a tray item or a notification was clicked). */
   'app.navigate': { view: 'monitors'; monitorId: MonitorId | null };
   'stream.data': { streamId: StreamId; data: unknown };
@@ -24,6 +27,8 @@ export const EVENT_NAMES = [
   'containers.changed',
   'monitors.changed',
   'alerts.fired',
+  'kuma.changed',
+  'heartbeat.changed',
   'app.navigate',
   'stream.data',
   'stream.end',

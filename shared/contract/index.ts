@@ -13,3 +13,4 @@ export * from '../model/ids';
 export * from '../model/resources';
 export * from '../model/monitors';
 export * from '../model/monitor-status';
+export * from '../model/kuma';

@@ -67,6 +67,19 @@ const channelConfigInput = z.looseObject({
   enabled: z.boolean().optional(),
 }) as z.ZodType<ChannelConfigInput, unknown>;
 const none = z.undefined();
+const kumaId = z.string().regex(/^ku_[A-Za-z0-9_-]{4,40}$/, 'not an Uptime Kuma instance id');
+const kumaMonitorId = z.string().min(1).max(64).refine(noControl, 'not a monitor id');
+const kumaAddInput = z.object({
+  name: z.string().trim().max(100).refine(noControl, 'no control characters'),
+  url: z.string().trim().min(1, 'enter the address of Uptime Kuma, e.g. http://nas:3001').max(2048),
+  mode: z.enum(['socket', 'metrics', 'status-page']),
+  username: z.string().max(200),
+  password: z.string().max(1000),
+  totp: z.string().trim().regex(/^(\d{6})?$/, 'a 2FA code is 6 digits'),
+  apiKey: z.string().max(1000),
+  slug: z.string().trim().max(200).regex(/^[A-Za-z0-9_-]*$/, 'a status page slug has letters, digits, - and _ only'),
+  allowSelfSigned: z.boolean(),
+});
 
 export const inputSchemas = {
   'app.info': none,
@@ -121,6 +134,17 @@ export const inputSchemas = {
   'monitors.addChannel': channelConfigInput,
   'monitors.removeChannel': z.object({ id: channelId }),
   'monitors.testChannel': z.object({ id: channelId }),
+  'kuma.list': none,
+  'kuma.add': kumaAddInput,
+  'kuma.remove': z.object({ id: kumaId }),
+  'kuma.pauseMonitor': z.object({ id: kumaId, monitorId: kumaMonitorId }),
+  'kuma.resumeMonitor': z.object({ id: kumaId, monitorId: kumaMonitorId }),
+  'kuma.heartbeat': none,
+  'kuma.setHeartbeat': z.object({
+    url: z.string().trim().min(1, 'paste the push URL').max(2048).nullable(),
+    intervalSec: z.number().int().min(20, 'at least every 20 seconds').max(86_400, 'at most once a day'),
+  }),
+  'kuma.sendHeartbeat': none,
   'streams.open': z.discriminatedUnion('kind', [
     z.object({ kind: z.literal(STREAM_KINDS[0]), hostId }),
     z.object({ kind: z.literal(STREAM_KINDS[1]), hostId, ref: imageRef }),

@@ -28,6 +28,7 @@ import type {
   MonitorId,
   MonitorInfo,
 } from '../model/monitors';
+import type { HeartbeatInfo, KumaAddInput, KumaAddResult, KumaInstanceInfo } from '../model/kuma';
 import type { StreamOpenInput } from './streams';
 
 
@@ -111,6 +112,23 @@ export interface MonitorsService {
   testChannel(input: { id: ChannelId }): Promise<void>;
 }
 
+/**
+ * The user's Uptime Kuma instances, mirrored (live updates: `kuma.changed`), and Homeport's own
+ * heartbeat to a push URL (`heartbeat.changed`). Instance ids are `k_…`.
+ */
+export interface KumaService {
+  list(): Promise<KumaInstanceInfo[]>;
+  /** Connects once before saving; answers `totp-required` when the account has 2FA. */
+  add(input: KumaAddInput): Promise<KumaAddResult>;
+  remove(input: { id: string }): Promise<void>;
+  pauseMonitor(input: { id: string; monitorId: string }): Promise<void>;
+  resumeMonitor(input: { id: string; monitorId: string }): Promise<void>;
+  heartbeat(): Promise<HeartbeatInfo>;
+  /** `url` null stops it. The first beat goes out at once; its result is in the answer. */
+  setHeartbeat(input: { url: string | null; intervalSec: number }): Promise<HeartbeatInfo>;
+  sendHeartbeat(): Promise<HeartbeatInfo>;
+}
+
 /** The one stream mechanism: open → `stream.data` / `stream.end` events keyed by id → close. */
 export interface StreamsService {
   open(input: StreamOpenInput): Promise<{ streamId: StreamId }>;
@@ -126,6 +144,7 @@ export interface Contract {
   volumes: VolumesService;
   networks: NetworksService;
   monitors: MonitorsService;
+  kuma: KumaService;
   streams: StreamsService;
 }
 

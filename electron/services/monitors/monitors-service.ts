@@ -602,6 +602,14 @@ export class MonitorsManager {
     this.changed();
   }
 
+  /**
+   * An alert from outside the policy (an Uptime Kuma instance, a mirrored Kuma monitor): to the
+   * same listeners and channels as the monitors' own alerts.
+   */
+  raise(alert: Alert): void {
+    this.handle([alert]);
+  }
+
   /** Hands the policy's alerts to the listeners and the channels, and re-arms the wake timer. */
   private handle(alerts: Alert[]): void {
     for (const alert of alerts) {

@@ -1,0 +1,212 @@
+/**
+ * KumaManager against a socket.io server that speaks Uptime Kuma's protocol (2.x with 2FA), a real
+ * HTTP server serving `/metrics`, a real push receiver, and the real conf store and secret box.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HeartbeatInfo, KumaAddInput, KumaInstanceInfo } from '../../../shared/contract';
+import { HomeportError } from '../../../shared/contract';
+import type { Alert } from '../alerts';
+import { createTestPlatform, type TestPlatform } from '../platform/test-platform';
+import { KumaManager } from './kuma-manager';
+import { FAKE_PASSWORD, FAKE_USER, FakeKuma } from './test-fake-kuma';
+
+async function waitFor<T>(fn: () => T | undefined | false | null, timeoutMs = 8000, what = 'condition'): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const input = (over: Partial<KumaAddInput>): KumaAddInput => ({
+  name: '',
+  url: '',
+  mode: 'socket',
+  username: '',
+  password: '',
+  totp: '',
+  apiKey: '',
+  slug: '',
+  allowSelfSigned: false,
+  ...over,
+});
+
+const METRICS = `# TYPE monitor_status gauge
+monitor_status{monitor_id="1",monitor_name="Immich",monitor_type="http",monitor_url="https://photos.lan/",monitor_hostname="null",monitor_port="null"} 1
+monitor_status{monitor_id="2",monitor_name="Postgres",monitor_type="port",monitor_url="https://",monitor_hostname="db.lan",monitor_port="5432"} 0
+monitor_response_time{monitor_id="1",monitor_name="Immich",monitor_type="http",monitor_url="https://photos.lan/",monitor_hostname="null",monitor_port="null"} 87
+`;
+
+describe('KumaManager', () => {
+  let tp: TestPlatform;
+  let kuma: FakeKuma;
+  let web: http.Server;
+  let webUrl = '';
+  const pushes: string[] = [];
+  const apiKeys: (string | undefined)[] = [];
+
+  beforeAll(async () => {
+    tp = createTestPlatform({ agentSocket: null });
+    kuma = new FakeKuma({ flavour: '2.x', totp: '123456' });
+    await kuma.start();
+    web = http.createServer((req, res) => {
+      if (req.url === '/metrics') {
+        apiKeys.push(req.headers.authorization);
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(METRICS);
+      } else if (req.url?.startsWith('/api/push/')) {
+        pushes.push(req.url);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      } else res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
+    webUrl = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await kuma.stop();
+    await new Promise<void>((r) => web.close(() => r()));
+    tp.cleanup();
+  });
+
+  const make = (lists: KumaInstanceInfo[][], alerts: Alert[], beats: HeartbeatInfo[] = []) =>
+    new KumaManager({
+      platform: tp.platform,
+      onChange: (l) => lists.push(l),
+      onAlert: (a) => alerts.push(a),
+      onHeartbeat: (h) => beats.push(h),
+      watchOptions: { problemGraceMs: 300, tickMs: 100, backoff: () => 200 },
+      pollIntervalMs: 500,
+      throttleMs: 20,
+    });
+
+  it('signs in with 2FA, mirrors the monitors, alerts on their transitions and on Kuma itself going away', async () => {
+    const lists: KumaInstanceInfo[][] = [];
+    const alerts: Alert[] = [];
+    const mgr = make(lists, alerts);
+    mgr.start();
+    try {
+      // A wrong password is told plainly and nothing is saved.
+      const wrong = await mgr.add(input({ url: kuma.url, username: FAKE_USER, password: 'nope' })).catch((e: unknown) => e);
+      expect(wrong).toBeInstanceOf(HomeportError);
+      expect((wrong as HomeportError).message).toMatch(/username or password|Incorrect/i);
+      expect(mgr.list()).toEqual([]);
+
+      // The account has 2FA: the first answer asks for the code.
+      expect(await mgr.add(input({ url: kuma.url, username: FAKE_USER, password: FAKE_PASSWORD }))).toEqual({ status: 'totp-required' });
+      const added = await mgr.add(input({ url: kuma.url, username: FAKE_USER, password: FAKE_PASSWORD, totp: '123456', name: 'Kuma on nas' }));
+      expect(added.status).toBe('added');
+      const id = added.status === 'added' ? added.instance.id : '';
+
+      const connected = await waitFor(() => lists.at(-1)?.find((i) => i.id === id && i.state === 'connected' && i.monitors.length === 3), 5000, 'mirrored');
+      expect(connected.monitors.map((m) => m.name)).toEqual(['Backup push', 'NAS ping', 'Nextcloud']);
+      expect(connected.version).toBe('2.0.2');
+      expect(JSON.stringify(connected)).not.toMatch(/monitor-basic-secret|hdr-secret|push-token-secret/);
+
+      // The session token is stored sealed: not in any file in clear.
+      const jwt = [...kuma.issued].at(-1)!;
+      const files = readdirSync(tp.dataDir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile());
+      expect(files.length).toBeGreaterThan(0);
+      for (const f of files) expect(readFileSync(path.join(f.parentPath, f.name)).toString('latin1')).not.toContain(jwt);
+      expect(JSON.stringify(mgr.storedRecords())).not.toContain(jwt);
+      expect(JSON.stringify(mgr.storedRecords())).not.toContain(FAKE_PASSWORD);
+
+      // Nextcloud goes down in Kuma → one alert in Homeport; back up → one more.
+      kuma.heartbeat(1, 0, 'connect ECONNREFUSED', null, Date.now(), true);
+      await waitFor(() => alerts.find((a) => a.kind === 'down'), 5000, 'down alert');
+      expect(alerts.find((a) => a.kind === 'down')).toMatchObject({ title: 'Nextcloud is down', severity: 'critical', monitorIds: [`kuma:${id}:1`] });
+      kuma.heartbeat(1, 1, '200 - OK', 40, Date.now(), true);
+      await waitFor(() => alerts.find((a) => a.kind === 'up'), 5000, 'up alert');
+      expect(alerts.filter((a) => a.kind === 'down' || a.kind === 'up').map((a) => a.kind)).toEqual(['down', 'up']);
+
+      // Pause and resume through the signed-in socket.
+      await mgr.pause(id, '2');
+      await waitFor(() => lists.at(-1)?.[0]?.monitors.find((m) => m.id === '2' && !m.active), 3000, 'paused');
+      expect(kuma.log.some((l) => l.event === 'pauseMonitor')).toBe(true);
+      await mgr.resume(id, '2');
+      await waitFor(() => lists.at(-1)?.[0]?.monitors.find((m) => m.id === '2' && m.active), 3000, 'resumed');
+
+      // Kuma goes away: after the grace period, an alert about the monitor itself.
+      const port = kuma.port;
+      await kuma.stop();
+      const problem = await waitFor(() => alerts.find((a) => a.kind === 'stalled'), 8000, 'instance alert');
+      expect(problem.title).toMatch(/^Kuma on nas (disconnected|has been unreachable)/);
+      expect(problem.severity).toBe('critical');
+      expect(mgr.list()[0]!.problem).toMatch(/Kuma on nas/);
+
+      // It comes back: the stored session signs in again, and the recovery is told.
+      await kuma.start(port);
+      await waitFor(() => alerts.find((a) => a.kind === 'stall-cleared'), 10_000, 'recovery');
+      await waitFor(() => mgr.list()[0]?.state === 'connected', 5000, 'reconnected');
+    } finally {
+      mgr.stop();
+    }
+
+    // After a restart of Homeport, the saved instance connects with its sealed session.
+    const lists2: KumaInstanceInfo[][] = [];
+    const again = make(lists2, []);
+    again.start();
+    try {
+      await waitFor(() => lists2.at(-1)?.[0]?.state === 'connected' && lists2.at(-1)?.[0]?.monitors.length === 3, 5000, 'reconnected after restart');
+      expect(kuma.log.filter((l) => l.event === 'loginByToken').length).toBeGreaterThan(0);
+      again.remove(lists2.at(-1)![0]!.id);
+      expect(again.list()).toEqual([]);
+      expect(again.storedRecords()).toEqual([]);
+    } finally {
+      again.stop();
+    }
+  });
+
+  it('reads /metrics with an API key, and refuses a bad address at the form', async () => {
+    const lists: KumaInstanceInfo[][] = [];
+    const mgr = make(lists, []);
+    mgr.start();
+    try {
+      const bad = await mgr.add(input({ url: 'ftp://nas', mode: 'metrics' })).catch((e: unknown) => e);
+      expect((bad as HomeportError).code).toBe('VALIDATION');
+      const r = await mgr.add(input({ url: webUrl, mode: 'metrics', apiKey: 'uk1_secretkey' }));
+      expect(r.status).toBe('added');
+      const inst = await waitFor(() => lists.at(-1)?.[0]?.monitors.length === 2 && lists.at(-1)![0]!, 5000, 'metrics');
+      expect(inst.mode).toBe('metrics');
+      expect(inst.canPause).toBe(false);
+      expect(inst.monitors.map((m) => [m.name, m.status, m.latencyMs])).toEqual([
+        ['Immich', 'up', 87],
+        ['Postgres', 'down', null],
+      ]);
+      expect(apiKeys.at(-1)).toMatch(/^Basic /);
+      expect(JSON.stringify(mgr.storedRecords())).not.toContain('uk1_secretkey');
+      const cannot = await mgr.pause(inst.id, '1').catch((e: unknown) => e);
+      expect((cannot as HomeportError).message).toMatch(/cannot pause/);
+    } finally {
+      mgr.stop();
+    }
+  });
+
+  it('sends Homeport’s own heartbeat to a push URL, keeps the URL sealed, and stops it', async () => {
+    const beats: HeartbeatInfo[] = [];
+    const mgr = make([], [], beats);
+    mgr.start();
+    try {
+      expect(mgr.heartbeatInfo().configured).toBe(false);
+      const url = `${webUrl}/api/push/Tok3nS3cret?status=up&msg=OK`;
+      const info = await mgr.setHeartbeat({ url, intervalSec: 60 });
+      expect(pushes.length).toBe(1);
+      expect(info).toMatchObject({ configured: true, intervalSec: 60, sent: 1, failed: 0, lastError: null });
+      expect(info.target).not.toContain('Tok3nS3cret');
+      expect(JSON.stringify(tp.platform.store.get('pushHeartbeat'))).not.toContain('Tok3nS3cret');
+      await mgr.sendHeartbeat();
+      expect(pushes.length).toBe(2);
+      const off = await mgr.setHeartbeat({ url: null, intervalSec: 60 });
+      expect(off.configured).toBe(false);
+      const none = await mgr.sendHeartbeat().catch((e: unknown) => e);
+      expect((none as HomeportError).code).toBe('VALIDATION');
+    } finally {
+      mgr.stop();
+    }
+  });
+});

@@ -1,0 +1,79 @@
+import type { ErrorInfo } from './errors';
+
+/** How Homeport reads an Uptime Kuma instance. */
+export type KumaMode = 'socket' | 'metrics' | 'status-page';
+
+export type KumaMonitorStatus = 'up' | 'down' | 'pending' | 'maintenance' | 'unknown';
+
+/** One of Kuma's monitors as Homeport mirrors it (no secrets: URLs without credentials). */
+export interface KumaMonitorView {
+  id: string;
+  name: string;
+  type: string;
+  /** URL or host it checks, for display. */
+  target: string | null;
+  active: boolean;
+  status: KumaMonitorStatus;
+  lastBeatAt: number | null;
+  latencyMs: number | null;
+  avgLatencyMs: number | null;
+  uptime: { day: number | null; month: number | null; year: number | null };
+  message: string;
+}
+
+export type KumaConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'polling' | 'stopped';
+
+export interface KumaInstanceInfo {
+  id: string;
+  name: string;
+  /** Kuma's address (origin only). */
+  url: string;
+  mode: KumaMode;
+  /** Status pages only. */
+  slug: string | null;
+  state: KumaConnectionState;
+  /** Why it is not connected / the last poll failed. */
+  error: ErrorInfo | null;
+  /** "Uptime Kuma on nas stopped reporting 4 min ago": the instance itself is a problem. */
+  problem: string | null;
+  version: string | null;
+  /** Pause/resume works only through the signed-in socket. */
+  canPause: boolean;
+  monitors: KumaMonitorView[];
+}
+
+export interface KumaAddInput {
+  /** Shown in alerts; "Uptime Kuma on <host>" when empty. */
+  name: string;
+  url: string;
+  mode: KumaMode;
+  /** socket: the account (both empty when Kuma runs without authentication). metrics: basic auth, optional. */
+  username: string;
+  password: string;
+  /** socket: the current 2FA code, when Kuma asked for one. */
+  totp: string;
+  /** metrics: an API key (Kuma 1.21+), instead of username/password. */
+  apiKey: string;
+  /** status-page: the page's slug. */
+  slug: string;
+  /** https with a self-signed certificate. */
+  allowSelfSigned: boolean;
+}
+
+/** Adding asks for a 2FA code when the account has one; call again with `totp` set. */
+export type KumaAddResult = { status: 'added'; instance: KumaInstanceInfo } | { status: 'totp-required' };
+
+/** Homeport's own heartbeat to a push URL (an Uptime Kuma push monitor, Healthchecks, Better Stack). */
+export interface HeartbeatInfo {
+  configured: boolean;
+  /** The URL with its token redacted. */
+  target: string | null;
+  kind: string | null;
+  intervalSec: number;
+  lastOkAt: number | null;
+  lastAttemptAt: number | null;
+  lastError: ErrorInfo | null;
+  nextAt: number | null;
+  sent: number;
+  failed: number;
+}
