@@ -10,6 +10,7 @@ import type { Tone } from '../containers/container-model';
 import { appStore, useApp } from '../../store';
 import { ResourceView, toErrorInfo } from '../resources/resource-common';
 import { AddMonitorDialog } from './AddMonitorDialog';
+import { HeartbeatSection, KumaSection } from './KumaSection';
 
 const COLS = '110px minmax(140px, 1.2fr) minmax(160px, 1.5fr) 70px 70px 80px 150px 150px';
 
@@ -167,6 +168,8 @@ export function MonitorsView() {
       )}
       {current && <MonitorDetail monitor={current} onClose={() => setSelected(null)} />}
       <ChannelsSection />
+      <KumaSection />
+      <HeartbeatSection />
       {adding && <AddMonitorDialog onClose={() => setAdding(false)} onAdded={() => void reload()} />}
       {removing && (
         <ConfirmDialog

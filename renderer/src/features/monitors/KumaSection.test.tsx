@@ -1,0 +1,108 @@
+// @vitest-environment happy-dom
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { HeartbeatInfo, HistoryRange, KumaAddInput, KumaInstanceInfo } from '../../../../shared/contract';
+import { EnvelopeError } from '../../test-support/memory-bridge';
+import { renderApp, teardownApp } from '../../test-support/render-app';
+
+afterEach(teardownApp);
+
+const instance = (over: Partial<KumaInstanceInfo> = {}): KumaInstanceInfo => ({
+  id: 'ku_abcdef',
+  name: 'Uptime Kuma on nas',
+  url: 'http://nas:3001',
+  mode: 'socket',
+  slug: null,
+  state: 'connected',
+  error: null,
+  problem: null,
+  version: '2.0.2',
+  canPause: true,
+  monitors: [
+    { id: '1', name: 'Nextcloud', type: 'http', target: 'https://cloud.lan/', active: true, status: 'up', lastBeatAt: Date.now() - 20_000, latencyMs: 41, avgLatencyMs: 40, uptime: { day: 1, month: 0.9991, year: null }, message: '200 - OK' },
+    { id: '2', name: 'NAS ping', type: 'ping', target: 'nas.lan', active: true, status: 'down', lastBeatAt: Date.now() - 5000, latencyMs: null, avgLatencyMs: null, uptime: { day: 0.5, month: 0.98, year: null }, message: 'timeout' },
+  ],
+  ...over,
+});
+
+const off: HeartbeatInfo = { configured: false, target: null, kind: null, intervalSec: 60, lastOkAt: null, lastAttemptAt: null, lastError: null, nextAt: null, sent: 0, failed: 0 };
+
+async function openMonitors(extra: Record<string, unknown> = {}) {
+  const r = await renderApp({
+    'monitors.list': () => [],
+    'monitors.history': ({ id, range }: { id: string; range: HistoryRange }) => ({ id, range, latency: [], bars: [], incidents: [] }),
+    'monitors.listChannels': () => [],
+    'kuma.list': () => [],
+    'kuma.heartbeat': () => off,
+    ...extra,
+  });
+  fireEvent.click(screen.getByRole('button', { name: /Monitors/ }));
+  await screen.findByTestId('kuma-section');
+  return r;
+}
+
+describe('Uptime Kuma in the Monitors view', () => {
+  it('connects with a 2FA code when the account asks for one, then lists its monitors live', async () => {
+    const calls: KumaAddInput[] = [];
+    const { bridge } = await openMonitors({
+      'kuma.add': (input: KumaAddInput) => {
+        calls.push(input);
+        if (input.password !== 'right') throw new EnvelopeError({ code: 'AUTH_FAILED', message: 'Uptime Kuma on nas refused the username or password.', fix: 'Check them.' });
+        return input.totp ? { status: 'added', instance: instance() } : { status: 'totp-required' };
+      },
+    });
+    expect(screen.getByTestId('kuma-empty')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Connect Uptime Kuma' }));
+    const dialog = within(await screen.findByTestId('connect-kuma-dialog'));
+    // A bad address is caught at the form.
+    fireEvent.change(dialog.getByLabelText('Address'), { target: { value: 'nas:3001' } });
+    fireEvent.click(dialog.getByRole('button', { name: 'Connect' }));
+    expect(await dialog.findByText(/starting with http:\/\/ or https:\/\//)).toBeTruthy();
+    expect(calls).toHaveLength(0);
+
+    fireEvent.change(dialog.getByLabelText('Address'), { target: { value: 'http://nas:3001' } });
+    fireEvent.change(dialog.getByLabelText('Username'), { target: { value: 'admin' } });
+    fireEvent.change(dialog.getByLabelText('Password'), { target: { value: 'wrong' } });
+    fireEvent.click(dialog.getByRole('button', { name: 'Connect' }));
+    expect(await dialog.findByText('Uptime Kuma on nas refused the username or password.')).toBeTruthy();
+
+    fireEvent.change(dialog.getByLabelText('Password'), { target: { value: 'right' } });
+    fireEvent.click(dialog.getByRole('button', { name: 'Connect' }));
+    const code = await dialog.findByLabelText('2FA code');
+    fireEvent.change(code, { target: { value: '12a3456' } });
+    expect((code as HTMLInputElement).value).toBe('123456');
+    fireEvent.click(dialog.getByRole('button', { name: 'Verify and connect' }));
+    await waitFor(() => expect(screen.queryByTestId('connect-kuma-dialog')).toBeNull());
+    expect(calls.at(-1)).toMatchObject({ url: 'http://nas:3001', mode: 'socket', username: 'admin', totp: '123456' });
+
+    act(() => bridge.emit('kuma.changed', [instance()]));
+    const rows = await screen.findAllByTestId('kuma-monitor');
+    expect(rows.map((r) => [r.dataset.name, r.dataset.status])).toEqual([
+      ['Nextcloud', 'up'],
+      ['NAS ping', 'down'],
+    ]);
+    expect(within(rows[0]!).getByText('99.91 %')).toBeTruthy();
+
+    // Kuma itself went quiet: said at the instance.
+    act(() => bridge.emit('kuma.changed', [instance({ state: 'reconnecting', problem: 'Uptime Kuma on nas stopped reporting 4 min ago' })]));
+    expect((await screen.findByTestId('kuma-problem')).textContent).toBe('Uptime Kuma on nas stopped reporting 4 min ago');
+  });
+
+  it('pauses a Kuma monitor through the signed-in session', async () => {
+    const { bridge } = await openMonitors({ 'kuma.list': () => [instance()], 'kuma.pauseMonitor': () => undefined });
+    fireEvent.click(await screen.findByRole('button', { name: 'Pause Nextcloud' }));
+    await waitFor(() => expect(bridge.callsOf('kuma.pauseMonitor')).toEqual([{ id: 'ku_abcdef', monitorId: '1' }]));
+  });
+
+  it('sets Homeport’s own heartbeat and shows where it goes, without the token', async () => {
+    const on: HeartbeatInfo = { ...off, configured: true, target: 'https://hc-ping.com/[redacted]', kind: 'healthchecks', intervalSec: 120, lastOkAt: Date.now(), sent: 1 };
+    const { bridge } = await openMonitors({ 'kuma.setHeartbeat': () => on });
+    const section = within(screen.getByTestId('heartbeat-section'));
+    fireEvent.change(section.getByLabelText('Push URL'), { target: { value: 'https://hc-ping.com/abc-secret' } });
+    fireEvent.change(section.getByLabelText('Every (seconds)'), { target: { value: '120' } });
+    fireEvent.click(section.getByRole('button', { name: 'Start sending' }));
+    expect((await section.findByTestId('heartbeat-status')).textContent).toContain('https://hc-ping.com/[redacted] every 120 s');
+    expect(bridge.callsOf('kuma.setHeartbeat')).toEqual([{ url: 'https://hc-ping.com/abc-secret', intervalSec: 120 }]);
+    expect((section.getByLabelText('Push URL') as HTMLInputElement).value).toBe('');
+  });
+});

@@ -1,0 +1,383 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { ErrorInfo, HeartbeatInfo, KumaAddInput, KumaInstanceInfo, KumaMode, KumaMonitorView } from '../../../../shared/contract';
+import { client } from '../../api/client';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { Dialog } from '../../components/Dialog';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { Field } from '../../components/Field';
+import { Spinner } from '../../components/Spinner';
+import { StateDot } from '../../components/StateBadge';
+import type { Tone } from '../containers/container-model';
+import { appStore } from '../../store';
+import { formatAge, toErrorInfo } from '../resources/resource-common';
+
+const STATUS_TONE: Record<KumaMonitorView['status'], Tone> = { up: 'ok', down: 'error', pending: 'warn', maintenance: 'busy', unknown: 'idle' };
+const STATE_LABEL: Record<KumaInstanceInfo['state'], string> = {
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  reconnecting: 'Reconnecting',
+  failed: 'Cannot sign in',
+  polling: 'Reading',
+  stopped: 'Stopped',
+};
+const MODE_LABEL: Record<KumaMode, string> = { socket: 'signed in', metrics: '/metrics', 'status-page': 'status page' };
+
+const pct = (v: number | null) => (v === null ? '—' : `${(Math.floor(v * 10000) / 100).toFixed(2)} %`);
+
+function toastError(title: string, e: unknown) {
+  const info = toErrorInfo(e);
+  appStore.getState().pushToast({ tone: 'error', title, message: info.message, ...(info.fix ? { fix: info.fix } : {}) });
+}
+
+/** Uptime Kuma instances, mirrored live: their state, the problem with them, and every monitor. */
+export function KumaSection() {
+  const [instances, setInstances] = useState<KumaInstanceInfo[] | null>(null);
+  const [adding, setAdding] = useState(false);
+  const [removing, setRemoving] = useState<KumaInstanceInfo | null>(null);
+  const [busy, setBusy] = useState<Record<string, boolean>>({});
+
+  const reload = useCallback(async () => {
+    try {
+      setInstances(await client().kuma.list());
+    } catch (e) {
+      toastError('Could not load the Uptime Kuma instances', e);
+    }
+  }, []);
+  useEffect(() => {
+    void reload();
+    return client().on('kuma.changed', (list) => setInstances(list));
+  }, [reload]);
+
+  const toggle = async (inst: KumaInstanceInfo, m: KumaMonitorView) => {
+    const key = `${inst.id}/${m.id}`;
+    setBusy((b) => ({ ...b, [key]: true }));
+    try {
+      if (m.active) await client().kuma.pauseMonitor({ id: inst.id, monitorId: m.id });
+      else await client().kuma.resumeMonitor({ id: inst.id, monitorId: m.id });
+    } catch (e) {
+      toastError(m.active ? `Could not pause ${m.name}` : `Could not resume ${m.name}`, e);
+    } finally {
+      setBusy((b) => ({ ...b, [key]: false }));
+    }
+  };
+
+  return (
+    <section className="kuma" aria-labelledby="kuma-title" data-testid="kuma-section">
+      <header className="section-header">
+        <h2 id="kuma-title">Uptime Kuma</h2>
+        <button type="button" className="button button-small" onClick={() => setAdding(true)}>
+          Connect Uptime Kuma
+        </button>
+      </header>
+      {instances === null ? (
+        <p className="muted">
+          <Spinner /> Loading…
+        </p>
+      ) : instances.length === 0 ? (
+        <p className="muted" data-testid="kuma-empty">
+          Already run Uptime Kuma? Connect it: its monitors show up here, their outages reach you through Homeport’s alerts, and Homeport tells you
+          when Kuma itself stops reporting.
+        </p>
+      ) : (
+        instances.map((inst) => (
+          <div key={inst.id} className="kuma-instance" data-testid="kuma-instance" data-name={inst.name} data-state={inst.state}>
+            <div className="kuma-instance-header">
+              <StateDot tone={inst.problem ? 'error' : inst.state === 'connected' || inst.state === 'polling' ? 'ok' : inst.state === 'failed' ? 'error' : 'warn'} />
+              <strong>{inst.name}</strong>
+              <span className="muted mono small">{inst.url}</span>
+              <span className="badge">{MODE_LABEL[inst.mode]}</span>
+              <span className="muted small">
+                {STATE_LABEL[inst.state]}
+                {inst.version ? ` · ${inst.version}` : ''}
+              </span>
+              <span className="spacer" />
+              <button type="button" className="button button-small" onClick={() => setRemoving(inst)}>
+                Remove
+              </button>
+            </div>
+            {inst.problem && (
+              <p className="note-warn" role="status" data-testid="kuma-problem">
+                {inst.problem}
+              </p>
+            )}
+            {inst.error && !inst.problem && <ErrorMessage compact error={inst.error} />}
+            {inst.monitors.length === 0 ? (
+              <p className="muted small">No monitors reported yet.</p>
+            ) : (
+              <table className="data-table kuma-monitors" aria-label={`Monitors of ${inst.name}`}>
+                <thead>
+                  <tr>
+                    <th scope="col">Monitor</th>
+                    <th scope="col">Target</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">24 h</th>
+                    <th scope="col">30 d</th>
+                    <th scope="col">Latency</th>
+                    <th scope="col">Last beat</th>
+                    {inst.canPause && <th scope="col">Actions</th>}
+                  </tr>
+                </thead>
+                <tbody>
+                  {inst.monitors.map((m) => (
+                    <tr key={m.id} data-testid="kuma-monitor" data-name={m.name} data-status={m.active ? m.status : 'paused'}>
+                      <td>
+                        <StateDot tone={m.active ? STATUS_TONE[m.status] : 'idle'} /> {m.name} <span className="muted small">{m.type}</span>
+                      </td>
+                      <td className="mono small muted" title={m.target ?? ''}>
+                        {m.target ?? '—'}
+                      </td>
+                      <td className={`text-${m.active ? STATUS_TONE[m.status] : 'idle'}`} title={m.message}>
+                        {m.active ? m.status : 'paused'}
+                      </td>
+                      <td>{pct(m.uptime.day)}</td>
+                      <td>{pct(m.uptime.month)}</td>
+                      <td>{m.latencyMs === null ? '—' : `${Math.round(m.latencyMs)} ms`}</td>
+                      <td className="muted small">{m.lastBeatAt ? formatAge(m.lastBeatAt) : '—'}</td>
+                      {inst.canPause && (
+                        <td>
+                          <button
+                            type="button"
+                            className="button button-small"
+                            disabled={busy[`${inst.id}/${m.id}`] || inst.state !== 'connected'}
+                            onClick={() => void toggle(inst, m)}
+                          >
+                            {m.active ? 'Pause' : 'Resume'}
+                            <span className="sr-only"> {m.name}</span>
+                          </button>
+                        </td>
+                      )}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </div>
+        ))
+      )}
+      {adding && <ConnectKumaDialog onClose={() => setAdding(false)} />}
+      {removing && (
+        <ConfirmDialog
+          title={`Remove ${removing.name}?`}
+          confirmLabel="Remove"
+          danger
+          onCancel={() => setRemoving(null)}
+          onConfirm={async () => {
+            const inst = removing;
+            setRemoving(null);
+            try {
+              await client().kuma.remove({ id: inst.id });
+            } catch (e) {
+              toastError('Could not remove the instance', e);
+            }
+          }}
+        >
+          Homeport stops watching it and forgets its saved session. Uptime Kuma itself is not changed.
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}
+
+const EMPTY: KumaAddInput = { name: '', url: '', mode: 'socket', username: '', password: '', totp: '', apiKey: '', slug: '', allowSelfSigned: false };
+
+/** Connect an instance: sign in (with a 2FA code when asked), or read /metrics or a status page. */
+export function ConnectKumaDialog({ onClose }: { onClose(): void }) {
+  const [form, setForm] = useState<KumaAddInput>(EMPTY);
+  const [needTotp, setNeedTotp] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const [urlError, setUrlError] = useState<string | null>(null);
+  const set = <K extends keyof KumaAddInput>(k: K, v: KumaAddInput[K]) => setForm((f) => ({ ...f, [k]: v }));
+
+  const submit = async () => {
+    if (!/^https?:\/\/\S+$/i.test(form.url.trim())) {
+      setUrlError('Enter the address of Uptime Kuma, starting with http:// or https:// (e.g. http://nas:3001).');
+      return;
+    }
+    setUrlError(null);
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await client().kuma.add({ ...form, url: form.url.trim() });
+      if (r.status === 'totp-required') {
+        setNeedTotp(true);
+        return;
+      }
+      appStore.getState().pushToast({ tone: 'success', title: `Connected ${r.instance.name}` });
+      onClose();
+    } catch (e) {
+      setError(toErrorInfo(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog
+      title="Connect Uptime Kuma"
+      size="medium"
+      testId="connect-kuma-dialog"
+      onClose={onClose}
+      onSubmit={() => void submit()}
+      footer={
+        <>
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {busy && <Spinner />}
+            {needTotp ? 'Verify and connect' : 'Connect'}
+          </button>
+        </>
+      }
+    >
+      <Field label="Address" error={urlError} hint="Where you open Uptime Kuma in a browser.">
+        {({ id, describedBy, invalid }) => (
+          <input
+            id={id}
+            className="mono"
+            value={form.url}
+            placeholder="http://nas:3001"
+            spellCheck={false}
+            aria-describedby={describedBy}
+            aria-invalid={invalid}
+            onChange={(e) => set('url', e.target.value)}
+          />
+        )}
+      </Field>
+      <Field label="Name (optional)">
+        {({ id }) => <input id={id} value={form.name} placeholder="Uptime Kuma on nas" onChange={(e) => set('name', e.target.value)} />}
+      </Field>
+      <Field label="How to read it">
+        {({ id }) => (
+          <select id={id} value={form.mode} onChange={(e) => set('mode', e.target.value as KumaMode)}>
+            <option value="socket">Sign in (live; pause and resume monitors)</option>
+            <option value="metrics">/metrics with an API key (read-only)</option>
+            <option value="status-page">A public status page (read-only)</option>
+          </select>
+        )}
+      </Field>
+      {form.mode === 'socket' && (
+        <>
+          <Field label="Username">{({ id }) => <input id={id} autoComplete="username" value={form.username} onChange={(e) => set('username', e.target.value)} />}</Field>
+          <Field label="Password">
+            {({ id }) => <input id={id} type="password" autoComplete="current-password" value={form.password} onChange={(e) => set('password', e.target.value)} />}
+          </Field>
+          {needTotp && (
+            <Field label="2FA code" hint="This account has two-factor authentication: enter the current code from your authenticator app.">
+              {({ id, describedBy }) => (
+                <input
+                  id={id}
+                  inputMode="numeric"
+                  autoComplete="one-time-code"
+                  maxLength={6}
+                  autoFocus
+                  value={form.totp}
+                  aria-describedby={describedBy}
+                  onChange={(e) => set('totp', e.target.value.replace(/\D/g, ''))}
+                />
+              )}
+            </Field>
+          )}
+          <p className="muted small">Homeport keeps only the session Uptime Kuma gives back, encrypted like your keys; the password is not stored.</p>
+        </>
+      )}
+      {form.mode === 'metrics' && (
+        <Field label="API key" hint="Settings → API Keys in Uptime Kuma (1.21 or later).">
+          {({ id, describedBy }) => <input id={id} type="password" className="mono" value={form.apiKey} aria-describedby={describedBy} onChange={(e) => set('apiKey', e.target.value)} />}
+        </Field>
+      )}
+      {form.mode === 'status-page' && (
+        <Field label="Status page slug" hint="The last part of the page’s address: http://nas:3001/status/<slug>.">
+          {({ id, describedBy }) => <input id={id} className="mono" value={form.slug} aria-describedby={describedBy} onChange={(e) => set('slug', e.target.value)} />}
+        </Field>
+      )}
+      {form.url.trim().toLowerCase().startsWith('https://') && (
+        <label className="checkbox">
+          <input type="checkbox" checked={form.allowSelfSigned} onChange={(e) => set('allowSelfSigned', e.target.checked)} /> Accept a self-signed certificate
+        </label>
+      )}
+      {error && <ErrorMessage error={error} title="Not connected" />}
+    </Dialog>
+  );
+}
+
+/** Homeport's own heartbeat: something outside notices when Homeport itself stops. */
+export function HeartbeatSection() {
+  const [info, setInfo] = useState<HeartbeatInfo | null>(null);
+  const [url, setUrl] = useState('');
+  const [interval, setIntervalSec] = useState('60');
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    client().kuma.heartbeat().then(setInfo, (e: unknown) => setError(toErrorInfo(e)));
+    return client().on('heartbeat.changed', setInfo);
+  }, []);
+
+  const run = async (f: () => Promise<HeartbeatInfo>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      setInfo(await f());
+      setUrl('');
+    } catch (e) {
+      setError(toErrorInfo(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const seconds = Number(interval);
+
+  return (
+    <section className="heartbeat" aria-labelledby="heartbeat-title" data-testid="heartbeat-section">
+      <header className="section-header">
+        <h2 id="heartbeat-title">Homeport’s own heartbeat</h2>
+      </header>
+      <p className="muted small">
+        Paste the push URL of an Uptime Kuma push monitor, a Healthchecks check or a Better Stack heartbeat: Homeport calls it every interval, so
+        that service alerts you when Homeport (or this computer) stops.
+      </p>
+      {info?.configured && (
+        <p data-testid="heartbeat-status" className={info.lastError ? 'text-error' : 'text-ok'}>
+          Sending to <span className="mono">{info.target}</span> every {info.intervalSec} s ·{' '}
+          {info.lastError ? `last attempt failed: ${info.lastError.message}` : info.lastOkAt ? `last sent ${formatAge(info.lastOkAt)}` : 'not sent yet'} · {info.sent} sent
+        </p>
+      )}
+      <form
+        className="heartbeat-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run(() => client().kuma.setHeartbeat({ url: url.trim(), intervalSec: seconds }));
+        }}
+      >
+        <Field label="Push URL">
+          {({ id }) => (
+            <input id={id} type="password" className="mono" value={url} placeholder={info?.configured ? 'Paste a new URL to replace it' : 'https://…/api/push/…'} onChange={(e) => setUrl(e.target.value)} />
+          )}
+        </Field>
+        <Field label="Every (seconds)" error={Number.isInteger(seconds) && seconds >= 20 ? null : 'At least 20 seconds.'}>
+          {({ id, describedBy, invalid }) => (
+            <input id={id} type="number" min={20} value={interval} aria-describedby={describedBy} aria-invalid={invalid} onChange={(e) => setIntervalSec(e.target.value)} />
+          )}
+        </Field>
+        <div className="heartbeat-actions">
+          <button type="submit" className="button button-small" disabled={busy || !url.trim() || !(seconds >= 20)}>
+            {info?.configured ? 'Replace' : 'Start sending'}
+          </button>
+          {info?.configured && (
+            <>
+              <button type="button" className="button button-small" disabled={busy} onClick={() => void run(() => client().kuma.sendHeartbeat())}>
+                Send one now
+              </button>
+              <button type="button" className="button button-small" disabled={busy} onClick={() => void run(() => client().kuma.setHeartbeat({ url: null, intervalSec: seconds || 60 }))}>
+                Stop
+              </button>
+            </>
+          )}
+        </div>
+      </form>
+      {error && <ErrorMessage error={error} title="The heartbeat was not changed" />}
+    </section>
+  );
+}
