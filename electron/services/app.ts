@@ -15,6 +15,8 @@ import { MonitorsManager } from './monitors/monitors-service';
 import { createMonitorsService, toAlertInfo, toMonitorInfo } from './monitors/monitors-rpc';
 import { engineEventsStream, imagePullStream } from './streams/engine-streams';
 import { StreamsManager } from './streams/streams-service';
+import { stackRunStream } from './stacks/stack-run-stream';
+import { StacksManager } from './stacks/stacks-service';
 
 export interface Services {
   impl: ContractImpl;
@@ -39,10 +41,12 @@ export async function createServices(platform: Platform): Promise<Services> {
   const vault = new KeyVault(platform.store, platform.secrets);
   const hosts = new HostsManager(platform, knownHosts, vault, engines, events);
   const keys = new KeysManager(vault, events, platform.homeDir, (id) => hosts.forgetKey(id));
+  const stacks = new StacksManager(hosts, engines, platform.store, platform.logger);
   const streams = new StreamsManager(
     {
       'engine.events': engineEventsStream(engines),
       'image.pull': imagePullStream(engines),
+      'stack.run': stackRunStream(stacks),
     },
     events,
   );
@@ -87,6 +91,7 @@ export async function createServices(platform: Platform): Promise<Services> {
       setHeartbeat: (input) => kuma.setHeartbeat(input),
       sendHeartbeat: () => kuma.sendHeartbeat(),
     },
+    stacks,
     streams: {
       open: (input, ctx) => streams.open(input, ctx),
       close: (input, ctx) => streams.close(input, ctx),

@@ -14,3 +14,4 @@ export * from '../model/resources';
 export * from '../model/monitors';
 export * from '../model/monitor-status';
 export * from '../model/kuma';
+export * from '../model/stacks';

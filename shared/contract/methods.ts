@@ -51,6 +51,12 @@ export const METHOD_NAMES = [
   'kuma.heartbeat',
   'kuma.setHeartbeat',
   'kuma.sendHeartbeat',
+  'stacks.list',
+  'stacks.file',
+  'stacks.validateFile',
+  'stacks.saveFile',
+  'stacks.rollbackFile',
+  'stacks.setServiceImage',
   'streams.open',
   'streams.close',
 ] as const satisfies readonly MethodName[];

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_DOCKER_SOCKET, parseAddress, type HostInput } from '../model/host';
 import type { HostId, KeyId, StreamId } from '../model/ids';
 import type { ChannelConfigInput, MonitorConfigInput } from '../model/monitors';
+import { STACK_ACTIONS } from '../model/stacks';
 import type { InputOf, MethodName } from './services';
 import { STREAM_KINDS } from './streams';
 
@@ -80,6 +81,15 @@ const kumaAddInput = z.object({
   slug: z.string().trim().max(200).regex(/^[A-Za-z0-9_-]*$/, 'a status page slug has letters, digits, - and _ only'),
   allowSelfSigned: z.boolean(),
 });
+/**
+ * Stacks: the project names a host's labels carry (looked up among them, never run as given); a
+ * path must be one of the project's own config files (checked by the service); file text is data.
+ */
+const project = z.string().min(1, 'give a project name').max(255).refine(noControl, 'no control characters');
+const stackRef = { hostId, project };
+const stackPath = z.string().min(1).max(4096).refine(noControl, 'no control characters').optional();
+const composeText = z.string().max(1024 * 1024, 'a compose file of more than 1 MiB is not supported');
+
 
 export const inputSchemas = {
   'app.info': none,
@@ -145,9 +155,16 @@ export const inputSchemas = {
     intervalSec: z.number().int().min(20, 'at least every 20 seconds').max(86_400, 'at most once a day'),
   }),
   'kuma.sendHeartbeat': none,
+  'stacks.list': none,
+  'stacks.file': z.object({ ...stackRef, path: stackPath }),
+  'stacks.validateFile': z.object({ ...stackRef, path: stackPath, content: composeText }),
+  'stacks.saveFile': z.object({ ...stackRef, path: stackPath, content: composeText }),
+  'stacks.rollbackFile': z.object({ ...stackRef, path: stackPath }),
+  'stacks.setServiceImage': z.object({ ...stackRef, service: z.string().min(1).max(255).refine(noControl, 'no control characters'), image: imageRef }),
   'streams.open': z.discriminatedUnion('kind', [
     z.object({ kind: z.literal(STREAM_KINDS[0]), hostId }),
     z.object({ kind: z.literal(STREAM_KINDS[1]), hostId, ref: imageRef }),
+    z.object({ kind: z.literal(STREAM_KINDS[2]), hostId, project, action: z.enum(STACK_ACTIONS) }),
   ]),
   'streams.close': z.object({ streamId }),
 } satisfies { [M in MethodName]: z.ZodType<InputOf<M>, unknown> };

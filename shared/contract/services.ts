@@ -29,6 +29,7 @@ import type {
   MonitorInfo,
 } from '../model/monitors';
 import type { HeartbeatInfo, KumaAddInput, KumaAddResult, KumaInstanceInfo } from '../model/kuma';
+import type { HostStacksInfo, StackFileInfo, StackRef } from '../model/stacks';
 import type { StreamOpenInput } from './streams';
 
 
@@ -129,6 +130,26 @@ export interface KumaService {
   sendHeartbeat(): Promise<HeartbeatInfo>;
 }
 
+/**
+ * Compose projects of every host (actions run as `stack.run` streams). Every change of a file is
+ * validated with compose first (an invalid file changes nothing: VALIDATION with compose's
+ * message) and keeps the file it replaced, for `rollbackFile`. None of these redeploys: the UI
+ * runs `stack.run` with `up` afterwards, so the output streams to it.
+ */
+export interface StacksService {
+  list(): Promise<HostStacksInfo[]>;
+  /** A compose file of the stack (`path` one of its config files; default the first). */
+  file(input: StackRef & { path?: string | undefined }): Promise<StackFileInfo>;
+  /** Checks text with `compose config -q` without changing anything; VALIDATION with compose's message. */
+  validateFile(input: StackRef & { path?: string | undefined; content: string }): Promise<void>;
+  /** Validates, keeps the current file as the previous one, and atomically puts the new text in place. */
+  saveFile(input: StackRef & { path?: string | undefined; content: string }): Promise<StackFileInfo>;
+  /** Puts the previous file back (the current one becomes the previous). */
+  rollbackFile(input: StackRef & { path?: string | undefined }): Promise<StackFileInfo>;
+  /** Changes only `image:` of one service (comments and layout kept), then as saveFile. */
+  setServiceImage(input: StackRef & { service: string; image: string }): Promise<StackFileInfo>;
+}
+
 /** The one stream mechanism: open → `stream.data` / `stream.end` events keyed by id → close. */
 export interface StreamsService {
   open(input: StreamOpenInput): Promise<{ streamId: StreamId }>;
@@ -145,6 +166,7 @@ export interface Contract {
   networks: NetworksService;
   monitors: MonitorsService;
   kuma: KumaService;
+  stacks: StacksService;
   streams: StreamsService;
 }
 

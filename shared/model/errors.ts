@@ -22,6 +22,9 @@ export const ERROR_CODES = [
   'DISCONNECTED', // the host is not connected right now
   'UNAUTHORIZED', // headless mode: missing or wrong token
   'FORBIDDEN', // IPC sender or WebSocket origin not trusted
+  'COMPOSE_MISSING', // neither `docker compose` (v2) nor `docker-compose` (v1) runs on the host
+  'COMMAND_FAILED', // a command on the host exited with a non-zero status (its output is kept)
+  'FILE_ACCESS', // a file on the host could not be read or written (permission, disk…)
   'INTERNAL', // a bug: the message says so
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,4 +1,5 @@
 import type Dockerode from 'dockerode';
+import type { Client } from 'ssh2';
 import {
   ConnectionState,
   HomeportError,
@@ -15,6 +16,8 @@ import type { Logger } from '../platform/platform';
 export interface Link {
   docker: Dockerode;
   transport: Transport;
+  /** The SSH connection under it (null for a local socket), for exec and SFTP on the host. */
+  ssh?: Client | null;
   /** Fires once when the underlying connection is gone. */
   onClose(listener: (error: ErrorInfo | null) => void): void;
   /** Declares the link dead (e.g. the engine's event stream ended): closes it and fires onClose. */
@@ -84,6 +87,12 @@ export class HostConnection {
       message: this.describeNotConnected(),
       fix: 'Wait for the host to reconnect, or open Hosts to see why it is not connected.',
     });
+  }
+
+  /** The connected link's SSH client (null for a local host); DISCONNECTED otherwise. */
+  get ssh(): Client | null {
+    if (this.link && this.current.status === 'connected') return this.link.ssh ?? null;
+    throw new HomeportError({ code: 'DISCONNECTED', message: this.describeNotConnected(), fix: 'Wait for the host to reconnect, or open Hosts to see why it is not connected.' });
   }
 
   /** Connect now (also from failed / waiting states); a no-op while connected or connecting. */

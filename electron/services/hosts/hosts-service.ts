@@ -23,6 +23,7 @@ import { connectSsh, type SshTarget } from '../ssh/ssh-connect';
 import { readSshConfig } from '../ssh/ssh-config';
 import { HostConnection, type Link } from './host-connection';
 import { addressOf, HostStore, newHostId, type HostRecord } from './host-store';
+import { localAccess, sshAccess, type HostAccess } from './host-access';
 import { createLink } from './link';
 
 /**
@@ -175,6 +176,23 @@ export class HostsManager implements HostsService {
   /** The live connection of a host, for the engine hub and future services. */
   connection(id: HostId): HostConnection | undefined {
     return this.connections.get(id);
+  }
+
+  /**
+   * Exec and files on a connected host (over its one SSH connection, or locally for a local
+   * host); DISCONNECTED when it is not connected, NOT_FOUND for an unknown id.
+   */
+  access(id: HostId): HostAccess {
+    const record = this.store.get(id);
+    const c = this.connections.get(id);
+    if (!c) throw new HomeportError({ code: 'DISCONNECTED', message: `${record.name} is not connected.`, fix: 'Connect it from Hosts.' });
+    const ssh = c.ssh;
+    return ssh ? sshAccess(ssh, record.socketPath) : localAccess(record.socketPath);
+  }
+
+  /** The host's name as the user gave it (for messages). */
+  nameOf(id: HostId): string {
+    return this.store.get(id).name;
   }
 
   dispose(): void {

@@ -30,6 +30,7 @@ export function createLink(opts: { docker: Dockerode; transport: Transport; agen
   return {
     docker: opts.docker,
     transport: opts.transport,
+    ssh: opts.ssh,
     onClose: (l) => void listeners.push(l),
     fail: (error) => end(error),
     close: () => {
