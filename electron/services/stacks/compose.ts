@@ -81,7 +81,6 @@ export function displayCommand(argv: readonly string[]): string {
 
 /** Colours and cursor movement (compose v2 progress) removed, so the output reads as text. */
 export function plainText(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\u001b\][^\u0007]*\u0007/g, '');
 }
 

@@ -1,19 +1,242 @@
-import { EmptyState } from '../../components/EmptyState';
+import { useCallback, useEffect, useId, useMemo, useState } from 'react';
+import type { HostInfo, HostStacksInfo, StackAction, StackInfo, StackServiceInfo } from '../../../../shared/contract';
+import { client } from '../../api/client';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { HostStateBadge } from '../../components/HostStateBadge';
+import { Spinner } from '../../components/Spinner';
+import { StateBadge } from '../../components/StateBadge';
+import { useApp } from '../../store';
+import { containerStateLabel, containerStateTone } from '../containers/container-model';
+import { listState, matches, ResourceView, useHostLists } from '../resources/resource-common';
+import { ChangeImageDialog } from './ChangeImageDialog';
+import { ComposeFileDialog } from './ComposeFileDialog';
+import { StackOutput } from './StackOutput';
+import { stackKey, useStackRuns } from './stack-runs';
 
-/** Every compose project on every host (placeholder until stacks land). */
+const ACTIONS: Array<{ action: StackAction; label: string; confirm?: { title: (p: string) => string; body: string; label: string; danger?: boolean } }> = [
+  { action: 'up', label: 'Up' },
+  {
+    action: 'down',
+    label: 'Down',
+    confirm: {
+      title: (p) => `Bring ${p} down?`,
+      body: 'docker compose down stops and removes the stack’s containers and networks. Named volumes are kept. “Up” brings it back.',
+      label: 'Bring down',
+      danger: true,
+    },
+  },
+  { action: 'restart', label: 'Restart' },
+  { action: 'pull', label: 'Pull' },
+  {
+    action: 'recreate',
+    label: 'Recreate',
+    confirm: {
+      title: (p) => `Recreate ${p}?`,
+      body: 'Every container of the stack is removed and created again from the compose file (up -d --force-recreate). Data not in volumes is lost.',
+      label: 'Recreate',
+      danger: true,
+    },
+  },
+];
+
+const STATUS_TONE = { running: 'ok', partial: 'warn', stopped: 'idle' } as const;
+
+function statusText(s: StackInfo): string {
+  if (s.total === 0) return 'Down — no containers';
+  if (s.status === 'running') return `Running ${s.running}/${s.total}`;
+  if (s.status === 'partial') return `Partly running ${s.running}/${s.total}`;
+  return `Stopped 0/${s.total}`;
+}
+
+/**
+ * Every compose project on every host, whoever deployed it (by hand, Ansible or Homeport): its
+ * status, services, the compose actions with their output, the compose file editor and image
+ * changes with rollback.
+ */
 export function StacksView() {
+  const hosts = useApp((s) => s.hosts);
+  const load = useCallback(() => client().stacks.list(), []);
+  const { lists, error, reload } = useHostLists<HostStacksInfo>(load);
+  const [filter, setFilter] = useState('');
+
+  // Containers changing (ours or anyone's compose run) changes stacks: reload, coalesced.
+  useEffect(() => {
+    let t: ReturnType<typeof setTimeout> | null = null;
+    const off = client().on('containers.changed', () => {
+      if (t) clearTimeout(t);
+      t = setTimeout(() => void reload(), 400);
+    });
+    return () => {
+      off();
+      if (t) clearTimeout(t);
+    };
+  }, [reload]);
+  // A compose run ending (e.g. down removed every container) reloads too.
+  const finished = useStackRuns((s) => Object.values(s.runs).filter((r) => r.state !== 'running').length);
+  useEffect(() => {
+    if (finished > 0) void reload();
+  }, [finished, reload]);
+
+  const shown = useMemo(
+    () =>
+      hosts.map((h) => ({
+        host: h,
+        info: lists?.[h.id],
+        stacks: (lists?.[h.id]?.stacks ?? []).filter((s) => matches(filter, h.name, s.project, s.workingDir, ...s.services.map((x) => x.name))),
+      })),
+    [hosts, lists, filter],
+  );
+  const total = shown.reduce((n, g) => n + g.stacks.length, 0);
+  const state = listState({ loaded: lists !== null, hostCount: hosts.length, matchCount: total, filter, setFilter, what: 'stacks' });
+
   return (
-    <section className="view" aria-labelledby="stacks-title">
-      <header className="view-header">
-        <h1 className="view-title" id="stacks-title">
-          Stacks
-        </h1>
+    <ResourceView
+      title="Stacks"
+      summary={lists ? `${total} ${total === 1 ? 'stack' : 'stacks'}` : null}
+      filter={filter}
+      setFilter={setFilter}
+      what="stacks"
+      loadError={error}
+      onRetry={() => void reload()}
+    >
+      {state ??
+        shown
+          .filter((g) => !filter.trim() || g.stacks.length > 0)
+          .map((g) => <HostStacks key={g.host.id} host={g.host} info={g.info} stacks={g.stacks} />)}
+    </ResourceView>
+  );
+}
+
+function HostStacks({ host, info, stacks }: { host: HostInfo; info: HostStacksInfo | undefined; stacks: StackInfo[] }) {
+  const headingId = useId();
+  const connected = host.state.status === 'connected';
+  let note = null;
+  if (!connected) note = <p className="host-note muted">Not connected. Connect it on the Hosts screen to see its stacks.</p>;
+  else if (info?.error) note = <div className="host-note"><ErrorMessage error={info.error} title="Could not list stacks" /></div>;
+  else if (stacks.length === 0)
+    note = <p className="host-note muted" data-testid="stacks-none">No compose projects on this host. Stacks appear here as soon as a project is deployed with docker compose — by hand, by Ansible or any other way.</p>;
+  return (
+    <section className="host-section" data-testid="host-section" data-host={host.name} aria-labelledby={headingId}>
+      <header className="host-header">
+        <h2 id={headingId}>{host.name}</h2>
+        <span className="host-address mono">{host.kind === 'local' ? host.socketPath : host.address}</span>
+        <HostStateBadge state={host.state} />
+        <span className="spacer" />
+        {stacks.length > 0 && <span className="count-summary">{stacks.length}</span>}
       </header>
-      <div className="view-body">
-        <EmptyState testId="stacks-empty" title="Stacks are coming">
-          Compose projects will be listed here.
-        </EmptyState>
-      </div>
+      {note}
+      {connected && stacks.length > 0 && (
+        <ul className="stack-list" aria-label={`Stacks on ${host.name}`}>
+          {stacks.map((s) => (
+            <StackCard key={s.project} stack={s} />
+          ))}
+        </ul>
+      )}
     </section>
+  );
+}
+
+function StackCard({ stack }: { stack: StackInfo }) {
+  const key = stackKey(stack.hostId, stack.project);
+  const run = useStackRuns((s) => s.runs[key]);
+  const busy = run?.state === 'running';
+  const [confirm, setConfirm] = useState<(typeof ACTIONS)[number] | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [changing, setChanging] = useState<StackServiceInfo | null>(null);
+  const titleId = useId();
+  const canAct = stack.configFiles.length > 0 && !!stack.workingDir;
+
+  const start = (action: StackAction, label: string) => void useStackRuns.getState().start(stack.hostId, stack.project, action, { title: label });
+
+  return (
+    <li className="stack-card" data-testid="stack-card" data-project={stack.project} data-status={stack.status} aria-labelledby={titleId}>
+      <div className="stack-head">
+        <div className="stack-title">
+          <h3 id={titleId}>{stack.project}</h3>
+          <StateBadge tone={STATUS_TONE[stack.status]}>
+            <span data-testid="stack-status">{statusText(stack)}</span>
+          </StateBadge>
+          {stack.workingDir && (
+            <span className="mono muted stack-dir" title={stack.configFiles.join('\n')}>
+              {stack.workingDir}
+            </span>
+          )}
+        </div>
+        <div className="stack-actions" role="group" aria-label={`Actions for ${stack.project}`}>
+          {ACTIONS.map((a) => (
+            <button
+              key={a.action}
+              type="button"
+              className={`button button-small${a.action === 'up' && stack.status !== 'running' ? ' button-primary' : ''}`}
+              disabled={busy || !canAct}
+              aria-label={`${a.label} ${stack.project}`}
+              onClick={() => (a.confirm ? setConfirm(a) : start(a.action, `${a.label} ${stack.project}`))}
+            >
+              {busy && run?.action === a.action && <Spinner />}
+              {a.label}
+            </button>
+          ))}
+          <button type="button" className="button button-small" disabled={busy || !canAct} onClick={() => setEditing(true)} aria-label={`Compose file of ${stack.project}`}>
+            Compose file
+          </button>
+        </div>
+      </div>
+      {!canAct && <p className="muted stack-note">Its containers do not say where the compose file is (no working_dir / config_files labels), so Homeport cannot run compose for it.</p>}
+      <table className="stack-services" aria-label={`Services of ${stack.project}`}>
+        <thead className="sr-only">
+          <tr>
+            <th scope="col">Service</th>
+            <th scope="col">Image</th>
+            <th scope="col">Containers</th>
+            <th scope="col">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {stack.services.map((svc) => (
+            <tr key={svc.name} data-testid="stack-service" data-service={svc.name}>
+              <td className="svc-name">{svc.name}</td>
+              <td className="svc-image mono" title={svc.image}>
+                {svc.image || <span className="muted">—</span>}
+              </td>
+              <td className="svc-states">
+                {svc.containers.length === 0 ? (
+                  <span className="muted">no container</span>
+                ) : (
+                  svc.containers.map((c) => (
+                    <StateBadge key={c.id} tone={containerStateTone(c.state)} title={`${c.name}: ${c.status}`}>
+                      <span data-testid="service-state">{containerStateLabel(c.state)}</span>
+                    </StateBadge>
+                  ))
+                )}
+              </td>
+              <td className="svc-actions">
+                <button type="button" className="button button-small" disabled={busy || !canAct} onClick={() => setChanging(svc)} aria-label={`Change image of ${svc.name}`}>
+                  Change image…
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {run && <StackOutput run={run} />}
+      {confirm?.confirm && (
+        <ConfirmDialog
+          title={confirm.confirm.title(stack.project)}
+          confirmLabel={confirm.confirm.label}
+          danger={!!confirm.confirm.danger}
+          onCancel={() => setConfirm(null)}
+          onConfirm={() => {
+            const a = confirm;
+            setConfirm(null);
+            start(a.action, `${a.label} ${stack.project}`);
+          }}
+        >
+          <p>{confirm.confirm.body}</p>
+        </ConfirmDialog>
+      )}
+      {editing && <ComposeFileDialog stack={stack} onClose={() => setEditing(false)} />}
+      {changing && <ChangeImageDialog stack={stack} service={changing} onClose={() => setChanging(null)} />}
+    </li>
   );
 }

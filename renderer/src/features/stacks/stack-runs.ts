@@ -1,0 +1,112 @@
+import { create } from 'zustand';
+import type { ErrorInfo, HostId, StackAction, StackRunOutputInfo, StreamId } from '../../../../shared/contract';
+import { client } from '../../api/client';
+import { toErrorInfo } from '../resources/resource-common';
+
+/** Most lines an output panel keeps (the oldest go first). */
+const MAX_LINES = 3000;
+
+export interface StackRun {
+  key: string;
+  hostId: HostId;
+  project: string;
+  action: StackAction;
+  /** What the user did first, for the panel's title ("Save & redeploy" runs `up`). */
+  title: string;
+  streamId: StreamId | null;
+  lines: StackRunOutputInfo[];
+  /** Lines dropped from the start to keep the panel bounded. */
+  dropped: number;
+  state: 'running' | 'done' | 'failed';
+  error: ErrorInfo | null;
+  /** The user stopped it. */
+  stopped: boolean;
+  /** The run follows a change of the compose file: the panel offers rolling it back. */
+  fileChanged: boolean;
+}
+
+export const stackKey = (hostId: HostId, project: string) => `${hostId}\u0000${project}`;
+
+interface StackRunsState {
+  runs: Record<string, StackRun>;
+  /** Starts a compose action on the stack (one at a time per stack); resolves when it has ended. */
+  start(hostId: HostId, project: string, action: StackAction, opts?: { title?: string; fileChanged?: boolean }): Promise<StackRun>;
+  /** Stops a running action (closing the stream stops the command on the host). */
+  stop(key: string): void;
+  dismiss(key: string): void;
+}
+
+/**
+ * Compose runs live outside the view: leaving the Stacks screen does not stop a deploy, and its
+ * output is still there on return.
+ */
+export const useStackRuns = create<StackRunsState>((set, get) => {
+  const patch = (key: string, f: (r: StackRun) => Partial<StackRun>) =>
+    set((s) => (s.runs[key] ? { runs: { ...s.runs, [key]: { ...s.runs[key]!, ...f(s.runs[key]!) } } } : s));
+
+  return {
+    runs: {},
+    start: (hostId, project, action, opts = {}) => {
+      const key = stackKey(hostId, project);
+      const existing = get().runs[key];
+      if (existing?.state === 'running') return Promise.resolve(existing);
+      set((s) => ({
+        runs: {
+          ...s.runs,
+          [key]: { key, hostId, project, action, title: opts.title ?? action, streamId: null, lines: [], dropped: 0, state: 'running', error: null, stopped: false, fileChanged: !!opts.fileChanged },
+        },
+      }));
+      return new Promise<StackRun>((resolve) => {
+        // Events may arrive before `open` answers: held until the stream id is known.
+        const early: Array<{ streamId: StreamId; data?: unknown; end?: ErrorInfo | null }> = [];
+        let mine: StreamId | null = null;
+        const onData = (streamId: StreamId, data: unknown) => {
+          if (mine === null) return void early.push({ streamId, data });
+          if (streamId !== mine) return;
+          patch(key, (r) => {
+            const lines = [...r.lines, data as StackRunOutputInfo];
+            const over = Math.max(0, lines.length - MAX_LINES);
+            return { lines: over ? lines.slice(over) : lines, dropped: r.dropped + over };
+          });
+        };
+        const finish = (error: ErrorInfo | null) => {
+          unsubs.forEach((u) => u());
+          patch(key, () => ({ state: error ? 'failed' : 'done', error }));
+          resolve(get().runs[key]!);
+        };
+        const onEnd = (streamId: StreamId, error: ErrorInfo | null) => {
+          if (mine === null) return void early.push({ streamId, end: error });
+          if (streamId === mine) finish(error);
+        };
+        const unsubs = [client().on('stream.data', (p) => onData(p.streamId, p.data)), client().on('stream.end', (p) => onEnd(p.streamId, p.error))];
+        client()
+          .streams.open({ kind: 'stack.run', hostId, project, action })
+          .then(({ streamId }) => {
+            mine = streamId;
+            patch(key, () => ({ streamId }));
+            for (const e of early) {
+              if ('end' in e) onEnd(e.streamId, e.end ?? null);
+              else onData(e.streamId, e.data);
+            }
+          })
+          .catch((e: unknown) => finish(toErrorInfo(e)));
+      });
+    },
+    stop: (key) => {
+      const r = get().runs[key];
+      if (r?.state !== 'running' || !r.streamId) return;
+      patch(key, () => ({ stopped: true }));
+      void client().streams.close({ streamId: r.streamId }).catch(() => {});
+    },
+    dismiss: (key) =>
+      set((s) => {
+        if (s.runs[key]?.state === 'running') return s;
+        const { [key]: _, ...rest } = s.runs;
+        return { runs: rest };
+      }),
+  };
+});
+
+export function resetStackRuns(): void {
+  useStackRuns.setState({ runs: {} });
+}
