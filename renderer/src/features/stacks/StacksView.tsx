@@ -199,16 +199,18 @@ function StackCard({ stack }: { stack: StackInfo }) {
               <td className="svc-image mono" title={svc.image}>
                 {svc.image || <span className="muted">—</span>}
               </td>
-              <td className="svc-states">
-                {svc.containers.length === 0 ? (
-                  <span className="muted">no container</span>
-                ) : (
-                  svc.containers.map((c) => (
-                    <StateBadge key={c.id} tone={containerStateTone(c.state)} title={`${c.name}: ${c.status}`}>
-                      <span data-testid="service-state">{containerStateLabel(c.state)}</span>
-                    </StateBadge>
-                  ))
-                )}
+              <td>
+                <div className="svc-states">
+                  {svc.containers.length === 0 ? (
+                    <span className="muted">no container</span>
+                  ) : (
+                    svc.containers.map((c) => (
+                      <StateBadge key={c.id} tone={containerStateTone(c.state)} title={`${c.name}: ${c.status}`}>
+                        <span data-testid="service-state">{containerStateLabel(c.state)}</span>
+                      </StateBadge>
+                    ))
+                  )}
+                </div>
               </td>
               <td className="svc-actions">
                 <button type="button" className="button button-small" disabled={busy || !canAct} onClick={() => setChanging(svc)} aria-label={`Change image of ${svc.name}`}>
