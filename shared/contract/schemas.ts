@@ -164,7 +164,7 @@ export const inputSchemas = {
   'streams.open': z.discriminatedUnion('kind', [
     z.object({ kind: z.literal(STREAM_KINDS[0]), hostId }),
     z.object({ kind: z.literal(STREAM_KINDS[1]), hostId, ref: imageRef }),
-    z.object({ kind: z.literal(STREAM_KINDS[2]), hostId, project, action: z.enum(STACK_ACTIONS) }),
+    z.object({ kind: z.literal('stack.run'), hostId, project, action: z.enum(STACK_ACTIONS) }),
   ]),
   'streams.close': z.object({ streamId }),
 } satisfies { [M in MethodName]: z.ZodType<InputOf<M>, unknown> };
