@@ -69,9 +69,9 @@ const stackOf = async (project = PROJECT): Promise<StackInfo | undefined> =>
   (await ok<HostStacksInfo[]>('stacks.list')).find((h) => h.hostId === hostId)?.stacks.find((s) => s.project === project);
 
 /** Runs a compose action through the stream as the UI does; resolves with its lines and end error. */
-async function run(action: string, project = PROJECT): Promise<{ lines: StackRunOutputInfo[]; error: ErrorInfo | null }> {
+async function run(action: string, project = PROJECT, on: string = hostId): Promise<{ lines: StackRunOutputInfo[]; error: ErrorInfo | null }> {
   const from = events.length;
-  const { streamId } = await ok<{ streamId: string }>('streams.open', { kind: 'stack.run', hostId, project, action });
+  const { streamId } = await ok<{ streamId: string }>('streams.open', { kind: 'stack.run', hostId: on, project, action });
   const end = await until(
     `${action} to end`,
     async () => events.slice(from).find((e) => e.event === 'stream.end' && (e.payload as { streamId: string }).streamId === streamId),
@@ -274,4 +274,23 @@ describe('stacks over SSH', () => {
     const f = await detectCompose((argv, o) => access.exec(argv, o), 'lab');
     expect(f).toMatchObject({ version: 'v1', argv: ['docker-compose'] });
   }, 60_000);
+
+  it('works the same for a local host (no SSH: child processes without a shell, local files)', async () => {
+    const local = await ok<HostInfo>('hosts.add', { name: 'here', kind: 'local', address: '', socketPath: '/var/run/docker.sock', useAgent: false, keyId: null, identityFile: null });
+    await until('local connected', async () => (await ok<HostInfo[]>('hosts.list')).find((h) => h.id === local.id)?.state.status === 'connected');
+    const s = (await ok<HostStacksInfo[]>('stacks.list')).find((h) => h.hostId === local.id)!.stacks.find((x) => x.project === PROJECT)!;
+    expect(s.configFiles).toEqual([file]);
+    expect((await ok<StackFileInfo>('stacks.file', { hostId: local.id, project: PROJECT })).content).toBe(COMPOSE);
+    const e = await err('stacks.saveFile', { hostId: local.id, project: PROJECT, content: 'services: {web: {image: 1, bogus: 2}}' });
+    expect(e.code).toBe('VALIDATION');
+    expect(readFileSync(file, 'utf8')).toBe(COMPOSE);
+    expect(readdirSync(dir).filter((f) => f.includes('homeport-new'))).toEqual([]);
+    const before = ids();
+    const r = await run('restart', PROJECT, local.id);
+    expect(r.error).toBeNull();
+    expect(r.lines.map((l) => l.line).join('\n')).toMatch(/Restarting hp-stacks-int_app_1/);
+    expect(ids().map((l) => l.split(' ')[1])).toEqual(before.map((l) => l.split(' ')[1]));
+    await ok('hosts.remove', { id: local.id });
+  }, 120_000);
 });
+
