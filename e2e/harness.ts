@@ -12,6 +12,8 @@ export interface Lab {
   ssh: { host: string; port: number; noForwardPort: number; hostKeyFingerprint: string };
   keys: { plain: string; passphrase: string; passphraseText: string };
   agentSock: string;
+  /** A local image every engine of the lab has. */
+  image: string;
   compose: { project: string; services: string[] };
 }
 

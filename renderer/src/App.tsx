@@ -5,6 +5,7 @@ import { Spinner } from './components/Spinner';
 import { Toasts } from './components/Toasts';
 import { ContainerDetail } from './features/container-detail/ContainerDetail';
 import { ContainersView } from './features/containers/ContainersView';
+import { CommandPalette } from './features/palette/CommandPalette';
 import { HostDialogHost } from './features/hosts/HostDialog';
 import { HostKeyPrompt } from './features/hosts/HostKeyPrompt';
 import { HostsView } from './features/hosts/HostsView';
@@ -67,14 +68,19 @@ export function App() {
                   <button
                     type="button"
                     className={`nav-item${view === n.view ? ' active' : ''}`}
+                    aria-label={n.label}
                     aria-current={view === n.view ? 'page' : undefined}
+                    aria-describedby={n.view === 'monitors' && health ? 'nav-health-text' : undefined}
                     onClick={() => appStore.getState().setView(n.view)}
                   >
                     {n.icon}
                     {n.label}
                     {n.view === 'monitors' && health && (
+                      // A description (aria-describedby), not part of the name: the button stays "Monitors".
                       <span className={`nav-health nav-health-${health.status}`} data-testid="nav-health" data-status={health.status} title={health.tooltip}>
-                        <span className="sr-only">{health.label}</span>
+                        <span className="sr-only" id="nav-health-text">
+                          {health.label}
+                        </span>
                       </span>
                     )}
                     {n.view === 'hosts' && attention > 0 && (
@@ -84,6 +90,9 @@ export function App() {
                 </li>
               ))}
             </ul>
+            <p className="sidebar-keys muted small" aria-label="Keyboard: Control or Command K for the command palette, question mark for all shortcuts">
+              <kbd>Ctrl</kbd>+<kbd>K</kbd> commands · <kbd>?</kbd> shortcuts
+            </p>
           </nav>
           <main className="main">
             {view === 'containers' && (detail ? <ContainerDetail detail={detail} /> : <ContainersView />)}
@@ -100,6 +109,7 @@ export function App() {
       <HostDialogHost />
       <HostKeyPrompt />
       <Toasts />
+      <CommandPalette />
     </>
   );
 }
