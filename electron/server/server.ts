@@ -56,6 +56,9 @@ const BASE_HEADERS: OutgoingHttpHeaders = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
+/** Push URL calls allowed per client address per minute (a service pushes every 20 s or more). */
+export const PUSH_RATE_PER_MINUTE = 120;
+
 const LOGIN_HINT = 'Open the login URL printed by <code>npm run serve</code> (it contains the token).';
 
 /**
@@ -94,6 +97,9 @@ export async function createHeadlessServer(opts: HeadlessServerOptions): Promise
     const { pathname, query } = splitUrl(req.url);
     const method = req.method ?? 'GET';
 
+    // Push monitors: unauthenticated by design — the long random token in the path is the secret.
+    if (pathname === '/push' || pathname.startsWith('/push/')) return handlePush(req, res, pathname, query);
+
     if (pathname === '/login') {
       const given = query.get('token') ?? '';
       if (method !== 'GET' && method !== 'HEAD') return sendMethodNotAllowed(res);
@@ -130,6 +136,43 @@ export async function createHeadlessServer(opts: HeadlessServerOptions): Promise
           'Cache-Control': pathname.startsWith('/assets/') ? 'private, max-age=31536000, immutable' : 'no-cache',
         });
     }
+  }
+
+  const pushWindows = new Map<string, { start: number; count: number }>();
+
+  /** `GET|POST /push/<token>?status=up|down&msg=…&ping=<ms>` (as Uptime Kuma's push URL). */
+  function handlePush(req: IncomingMessage, res: ServerResponse, pathname: string, query: URLSearchParams): void {
+    const method = req.method ?? 'GET';
+    req.resume(); // a POST body is not used
+    if (method !== 'GET' && method !== 'POST' && method !== 'HEAD') return sendJson(res, 405, { ok: false, msg: 'Use GET or POST.' }, { Allow: 'GET, POST, HEAD' });
+    const remote = req.socket.remoteAddress ?? '?';
+    const now = Date.now();
+    let w = pushWindows.get(remote);
+    if (!w || now - w.start >= 60_000) {
+      if (pushWindows.size > 10_000) pushWindows.clear();
+      w = { start: now, count: 0 };
+      pushWindows.set(remote, w);
+    }
+    if (++w.count > PUSH_RATE_PER_MINUTE) {
+      const retry = Math.max(1, Math.ceil((w.start + 60_000 - now) / 1000));
+      return sendJson(res, 429, { ok: false, msg: `Too many pushes; try again in ${retry} s.` }, { 'Retry-After': String(retry) });
+    }
+    const m = /^\/push\/([A-Za-z0-9_-]{16,128})\/?$/.exec(pathname);
+    const ping = query.get('ping');
+    if (ping !== null && ping !== '' && !(Number(ping) >= 0 && Number(ping) <= 86_400_000)) {
+      return sendJson(res, 400, { ok: false, msg: 'ping must be a number of milliseconds (0 to 86400000).' });
+    }
+    // Unknown, malformed and paused tokens get the same answer: nothing tells which tokens exist.
+    if (!m || !services.monitors.push(m[1]!, { status: query.get('status'), msg: query.get('msg'), ping })) {
+      return sendJson(res, 404, { ok: false, msg: 'Monitor not found or not active.' });
+    }
+    sendJson(res, 200, { ok: true });
+  }
+
+  function sendJson(res: ServerResponse, status: number, body: unknown, extra: OutgoingHttpHeaders = {}): void {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { ...BASE_HEADERS, ...extra, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+    res.end(res.req.method === 'HEAD' ? undefined : text);
   }
 
   function isIndex(path: string): boolean {

@@ -13,6 +13,7 @@ import { createResourceServices } from './resources/resources-service';
 import { KumaManager } from './kuma/kuma-manager';
 import { MonitorsManager } from './monitors/monitors-service';
 import { createMonitorsService, toAlertInfo, toMonitorInfo } from './monitors/monitors-rpc';
+import { dockerVia, hostExecVia, monitorSuggestions, referenceTargetsFromEnv, wireMonitors } from './monitors/monitors-wiring';
 import { engineEventsStream, imagePullStream } from './streams/engine-streams';
 import { StreamsManager } from './streams/streams-service';
 import { stackRunStream } from './stacks/stack-run-stream';
@@ -50,11 +51,14 @@ export async function createServices(platform: Platform): Promise<Services> {
     },
     events,
   );
-  // hostExec and dockerFor are not wired yet: ssh-command monitors report down and container
-  // monitors wait until they are (the contract accepts HTTP, TCP, ping and DNS monitors only).
   const monitors = new MonitorsManager({
     platform,
     historyFile: path.join(platform.dataDir, 'history.sqlite'),
+    // ssh-command monitors borrow the host's SSH connection; container monitors its engine (events).
+    hostExec: hostExecVia(hosts),
+    dockerFor: dockerVia(engines),
+    // This computer's own network (default gateway, DNS servers): while it is down, alerts are held.
+    referenceTargets: referenceTargetsFromEnv(),
     onChange: (list) => events.emit('monitors.changed', list.map(toMonitorInfo)),
   });
   monitors.onAlert((alert) => events.emit('alerts.fired', toAlertInfo(alert)));
@@ -64,6 +68,9 @@ export async function createServices(platform: Platform): Promise<Services> {
     onHeartbeat: (info) => events.emit('heartbeat.changed', info),
     onAlert: (alert) => monitors.raise(alert),
   });
+  // Host reachability (one grouped alert per unreachable host), engine up/down for container
+  // monitors, label-declared monitors, and an hourly history prune.
+  const unwireMonitors = wireMonitors({ monitors, hosts, engines, events, logger: platform.logger });
 
   const impl: ContractImpl = {
     app: {
@@ -80,7 +87,9 @@ export async function createServices(platform: Platform): Promise<Services> {
       remove: (input) => engines.remove(input),
     },
     ...createResourceServices(engines),
-    monitors: createMonitorsService(monitors),
+    monitors: createMonitorsService(monitors, Date.now, {
+      suggestions: async () => monitorSuggestions(engines.list(), await hosts.list(), monitors.list()),
+    }),
     kuma: {
       list: async () => kuma.list(),
       add: (input) => kuma.add(input),
@@ -123,6 +132,7 @@ export async function createServices(platform: Platform): Promise<Services> {
       kuma.stop();
       streams.dispose();
       engines.dispose();
+      unwireMonitors();
       hosts.dispose();
       await monitors.stop();
     },

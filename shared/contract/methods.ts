@@ -39,6 +39,8 @@ export const METHOD_NAMES = [
   'monitors.pause',
   'monitors.resume',
   'monitors.history',
+  'monitors.suggestions',
+  'monitors.pushUrl',
   'monitors.listChannels',
   'monitors.addChannel',
   'monitors.removeChannel',

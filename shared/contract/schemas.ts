@@ -61,6 +61,9 @@ const monitorConfigInput = z.discriminatedUnion('type', [
   z.looseObject({ ...monitorCommon, type: z.literal('tcp'), host: z.string().max(300), port: z.number() }),
   z.looseObject({ ...monitorCommon, type: z.literal('ping'), host: z.string().max(300) }),
   z.looseObject({ ...monitorCommon, type: z.literal('dns'), hostname: z.string().max(300) }),
+  z.looseObject({ ...monitorCommon, type: z.literal('container'), hostId: z.string().max(200), container: z.string().max(300) }),
+  z.looseObject({ ...monitorCommon, type: z.literal('ssh-command'), hostId: z.string().max(200), command: z.string().max(8192) }),
+  z.looseObject({ ...monitorCommon, type: z.literal('push'), token: z.string().max(200).optional() }),
 ]) as unknown as z.ZodType<MonitorConfigInput, unknown>;
 const channelConfigInput = z.looseObject({
   type: z.enum(['ntfy', 'webhook', 'discord', 'slack', 'telegram', 'gotify', 'email']),
@@ -139,6 +142,8 @@ export const inputSchemas = {
   'monitors.remove': z.object({ id: monitorId }),
   'monitors.pause': z.object({ id: monitorId }),
   'monitors.resume': z.object({ id: monitorId }),
+  'monitors.suggestions': none,
+  'monitors.pushUrl': z.object({ id: monitorId }),
   'monitors.history': z.object({ id: monitorId, range: z.enum(['24h', '30d', '1y']) }),
   'monitors.listChannels': none,
   'monitors.addChannel': channelConfigInput,

@@ -27,6 +27,7 @@ import type {
   MonitorHistoryInfo,
   MonitorId,
   MonitorInfo,
+  MonitorSuggestion,
 } from '../model/monitors';
 import type { HeartbeatInfo, KumaAddInput, KumaAddResult, KumaInstanceInfo } from '../model/kuma';
 import type { HostStacksInfo, StackFileInfo, StackRef } from '../model/stacks';
@@ -103,6 +104,10 @@ export interface MonitorsService {
   remove(input: { id: MonitorId }): Promise<void>;
   pause(input: { id: MonitorId }): Promise<void>;
   resume(input: { id: MonitorId }): Promise<void>;
+  /** A container monitor for every running container without one, an HTTP monitor for every published port. */
+  suggestions(): Promise<MonitorSuggestion[]>;
+  /** A push monitor's push path (`/push/<token>`), asked for explicitly: tokens are never in lists. */
+  pushUrl(input: { id: MonitorId }): Promise<{ path: string }>;
   /** Latency series, status bars and incidents of one monitor over a range. */
   history(input: { id: MonitorId; range: HistoryRange }): Promise<MonitorHistoryInfo>;
   listChannels(): Promise<ChannelInfo[]>;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { HomeportError } from '../../../shared/model/errors';
 import type { MonitorsService } from '../../../shared/contract/services';
-import type { AlertInfo, ChannelInfo, HistoryRange, MonitorHistoryInfo, MonitorInfo } from '../../../shared/model/monitors';
+import type { AlertInfo, ChannelInfo, HistoryRange, MonitorHistoryInfo, MonitorInfo, MonitorSuggestion } from '../../../shared/model/monitors';
 import type { Alert } from '../alerts';
 import type { ContractImpl } from '../rpc/dispatcher';
 import type { MonitorConfig } from './checks';
@@ -52,6 +52,7 @@ export function toMonitorInfo(m: ManagerMonitorInfo): MonitorInfo {
     target: monitorTarget(c),
     config: { ...c },
     secretFields: m.secretFields,
+    source: m.label ? { kind: 'label', hostId: m.label.hostId, container: m.label.container } : { kind: 'user' },
     intervalSec: c.intervalSec,
     retries: c.retries,
     paused: c.paused,
@@ -75,7 +76,11 @@ const notFound = () => new HomeportError({ code: 'NOT_FOUND', message: 'There is
 const newId = (prefix: 'm_' | 'c_') => prefix + randomBytes(12).toString('base64url');
 
 /** The `monitors` service of the contract, over a MonitorsManager. */
-export function createMonitorsService(manager: MonitorsManager, now: () => number = Date.now): ContractImpl['monitors'] {
+export function createMonitorsService(
+  manager: MonitorsManager,
+  now: () => number = Date.now,
+  extras: { suggestions?: () => Promise<MonitorSuggestion[]> } = {},
+): ContractImpl['monitors'] {
   const info = (id: string): MonitorInfo => {
     const m = manager.list().find((x) => x.config.id === id);
     if (!m) throw notFound();
@@ -95,6 +100,8 @@ export function createMonitorsService(manager: MonitorsManager, now: () => numbe
       manager.resume(id);
       manager.checkSoon(id);
     },
+    suggestions: async () => (extras.suggestions ? extras.suggestions() : []),
+    pushUrl: async ({ id }) => ({ path: `/push/${manager.pushToken(id)}` }),
     history: async ({ id, range }): Promise<MonitorHistoryInfo> => {
       const r = RANGES[range];
       const to = now();

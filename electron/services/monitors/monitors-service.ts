@@ -19,6 +19,7 @@
  * scheduler and the policy (validateMonitorConfig still enforces ≥ 20 s in the configs; a scale of
  * 0.01 makes that 200 ms), and `policyOptions` shortens the policy's coalescing window.
  */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import net from 'node:net';
 import { HomeportError } from '../../../shared/model/errors';
 import {
@@ -41,6 +42,7 @@ import type { Platform } from '../platform/platform';
 import {
   ContainerEventHub,
   createCheckEnv,
+  evaluatePush,
   runCheck,
   validateMonitorConfig,
   type CheckEnv,
@@ -50,7 +52,7 @@ import {
   type MonitorConfig,
   type PolledMonitorConfig,
 } from './checks';
-import { MonitorHistory, type BeatStatus, type Incident, type LatencyPoint, type StatusBar } from './history/monitor-history';
+import { MonitorHistory, type BeatStatus, type Incident, type LatencyPoint, type PruneResult, type StatusBar } from './history/monitor-history';
 import { Scheduler, type CheckOutcome } from './scheduler';
 
 const HOUR = 3_600_000;
@@ -96,9 +98,24 @@ export interface LastResult {
   details?: Record<string, string | number | boolean>;
 }
 
+/** Where a monitor came from: the user (null), or a container's `homeport.monitor.*` labels. */
+export interface LabelSource {
+  hostId: string;
+  container: string;
+}
+
+/** A push as the push endpoint received it (query `status`, `msg`, `ping`). */
+export interface PushInput {
+  status?: string | null;
+  msg?: string | null;
+  ping?: string | null;
+}
+
 export interface MonitorInfo {
   /** The config without its secrets (HTTP auth password/token, push token). */
   config: MonitorConfig;
+  /** Set for monitors declared by container labels (kept in step with the container; not editable). */
+  label: LabelSource | null;
   /** Names of the config's fields that hold a secret (left out of `config`). */
   secretFields: string[];
   status: MonitorPolicyStatus | null;
@@ -176,6 +193,56 @@ function keepMonitorSecrets(next: MonitorConfig, prev: MonitorConfig): MonitorCo
   return next;
 }
 
+/** The values of a config's secret fields, by field path (auth.password, headers.X-Key, token). */
+function secretValues(c: MonitorConfig): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (c.type === 'http') {
+    for (const [h, v] of Object.entries(c.headers)) out[`headers.${h}`] = v;
+    if (c.auth.kind === 'basic') out['auth.password'] = c.auth.password;
+    if (c.auth.kind === 'bearer') out['auth.token'] = c.auth.token;
+  }
+  if (c.type === 'push') out.token = c.token;
+  return out;
+}
+
+/** Puts secret values back into a raw (redacted) config, before it is validated. */
+function withSecretValues(raw: Record<string, unknown>, values: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...raw };
+  for (const [path, v] of Object.entries(values)) {
+    if (path === 'token') out.token = v;
+    else if (path.startsWith('headers.') && typeof out.headers === 'object' && out.headers !== null) out.headers = { ...(out.headers as object), [path.slice(8)]: v };
+    else if ((path === 'auth.password' || path === 'auth.token') && typeof out.auth === 'object' && out.auth !== null) out.auth = { ...(out.auth as object), [path.slice(5)]: v };
+  }
+  return out;
+}
+
+/** A form's raw config before validation: secrets left empty (or out) take the stored values. */
+function fillBlankSecrets(input: Record<string, unknown>, prev: MonitorConfig): Record<string, unknown> {
+  if (input.type !== prev.type) return input;
+  const out: Record<string, unknown> = { ...input };
+  if (prev.type === 'push' && (out.token === undefined || out.token === '')) out.token = prev.token;
+  if (prev.type === 'http') {
+    if (typeof out.headers === 'object' && out.headers !== null) {
+      out.headers = Object.fromEntries(Object.entries(out.headers as Record<string, unknown>).map(([h, v]) => [h, v === '' && prev.headers[h] !== undefined ? prev.headers[h] : v]));
+    }
+    const a = out.auth as { kind?: string; password?: string; token?: string } | undefined;
+    if (a && a.kind === 'basic' && prev.auth.kind === 'basic' && (a.password === undefined || a.password === '')) out.auth = { ...a, password: prev.auth.password };
+    if (a && a.kind === 'bearer' && prev.auth.kind === 'bearer' && (a.token === undefined || a.token === '')) out.auth = { ...a, token: prev.auth.token };
+  }
+  return out;
+}
+
+/** A push token: 32 random bytes, URL-safe (43 characters). */
+export function newPushToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** What a push's `msg` may show: one line, no control characters, at most 200 characters. */
+function pushMessage(msg: string | null | undefined, fallback: string): string {
+  const m = (msg ?? '').replace(/\p{Cc}/gu, ' ').trim();
+  return m ? (m.length > 200 ? `${m.slice(0, 200)}…` : m) : fallback;
+}
+
 function notFound(what: string): HomeportError {
   return new HomeportError({ code: 'NOT_FOUND', message: `There is no such ${what}.`, fix: 'Reload the list.' });
 }
@@ -202,6 +269,12 @@ export class MonitorsManager {
   private readonly watches = new Map<string, { hostId: string; watch: ContainerWatch | null; cancelled: boolean }>();
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly alertListeners = new Set<(alert: Alert) => void>();
+  /** Monitors declared by container labels (persisted as `monitorLabels`). */
+  private labels: Record<string, LabelSource>;
+  /** Push monitors: the last push (or the start of the first window), and the timer closing the window. */
+  private readonly pushes = new Map<string, { lastAt: number; timer: NodeJS.Timeout | null }>();
+  /** Hosts whose engine is connected (container monitors on other hosts wait). */
+  private readonly enginesUp = new Set<string>();
   private wakeTimer: NodeJS.Timeout | null = null;
   private refTimer: NodeJS.Timeout | null = null;
   private lastRefCheck = 0;
@@ -221,6 +294,7 @@ export class MonitorsManager {
     this.policy = new AlertPolicy({ clock: { now: this.now }, options: opts.policyOptions, onStateChange: (s) => this.onPolicyState(s) });
     this.routing = (this.platform.store.get('alertRouting') as RoutingRules | undefined) ?? { defaultChannelIds: [] };
     this.mutes = (this.platform.store.get('monitorMutes') as Record<string, number> | undefined) ?? {};
+    this.labels = (this.platform.store.get('monitorLabels') as Record<string, LabelSource> | undefined) ?? {};
     this.channels = new Map(this.loadChannels().map((c) => [c.id, c]));
     this.dispatcher = new Dispatcher({
       logger: this.platform.logger,
@@ -236,14 +310,26 @@ export class MonitorsManager {
       run: (id, signal) => this.runPolled(id, signal),
       onResult: (id, outcome, startedAt) => this.onResult(id, outcome as CheckResult, startedAt),
     });
+    const sealed = (this.platform.store.get('monitorSecrets') as Record<string, string> | undefined) ?? {};
+    let clearSecrets = false;
     for (const raw of (this.platform.store.get('monitors') as unknown[] | undefined) ?? []) {
       try {
-        const c = validateMonitorConfig(raw);
+        const id = (raw as { id?: unknown }).id;
+        let full = raw;
+        if (typeof id === 'string' && sealed[id]) {
+          const values = JSON.parse(this.platform.secrets.decrypt(Buffer.from(sealed[id], 'base64')).toString('utf8')) as Record<string, string>;
+          full = withSecretValues(raw as Record<string, unknown>, values);
+        }
+        const c = validateMonitorConfig(full);
+        if (!sealed[c.id] && Object.values(secretValues(c)).some((v) => v !== '')) clearSecrets = true;
         this.monitors.set(c.id, c);
       } catch (e) {
         this.platform.logger.warn('monitors: a stored monitor is invalid and was skipped', { error: (e as Error).message });
       }
     }
+    // Monitors stored before secrets were sealed: seal them now.
+    if (clearSecrets) this.saveMonitors();
+    for (const id of Object.keys(this.labels)) if (!this.monitors.has(id)) delete this.labels[id];
   }
 
   // ── Lifecycle ─────────────────────────────────────────────────────────────────────────────
@@ -272,6 +358,8 @@ export class MonitorsManager {
     if (this.refTimer) clearInterval(this.refTimer);
     if (this.changeTimer) clearTimeout(this.changeTimer);
     for (const w of this.watches.values()) w.cancelled = true;
+    for (const p of this.pushes.values()) if (p.timer) clearTimeout(p.timer);
+    this.pushes.clear();
     for (const hub of this.hubs.values()) hub.close();
     this.hubs.clear();
     this.watches.clear();
@@ -307,6 +395,7 @@ export class MonitorsManager {
       }
       return {
         config: redactMonitor(c),
+        label: this.labels[c.id] ?? null,
         secretFields: monitorSecretFields(c),
         status: this.policy.status(c.id) ?? null,
         last,
@@ -318,10 +407,12 @@ export class MonitorsManager {
   }
 
   /** Validates and adds a monitor; returns the stored config (redacted). */
-  add(input: unknown): MonitorConfig {
-    const c = validateMonitorConfig(input);
+  add(input: unknown, label?: LabelSource): MonitorConfig {
+    const raw = input as Record<string, unknown> | null;
+    const c = validateMonitorConfig(raw && typeof raw === 'object' && raw.type === 'push' && !raw.token ? { ...raw, token: newPushToken() } : input);
     if (this.monitors.has(c.id)) throw new HomeportError({ code: 'VALIDATION', message: `id: a monitor with the id ${c.id} exists already.`, fix: 'Choose another id.', details: { field: 'id' } });
     this.monitors.set(c.id, c);
+    if (label) this.setLabel(c.id, label);
     this.saveMonitors();
     if (this.started) this.activate(c, false);
     this.changed();
@@ -329,10 +420,11 @@ export class MonitorsManager {
   }
 
   /** Replaces a monitor's config (same id; secrets left empty keep their values). */
-  update(id: string, input: unknown): MonitorConfig {
+  update(id: string, input: unknown, opts: { fromLabels?: boolean } = {}): MonitorConfig {
     const prev = this.monitors.get(id);
     if (!prev) throw notFound('monitor');
-    const c = keepMonitorSecrets(validateMonitorConfig({ ...(input as object), id }), prev);
+    if (this.labels[id] && !opts.fromLabels) throw labelOwned(this.labels[id]);
+    const c = keepMonitorSecrets(validateMonitorConfig(fillBlankSecrets({ ...(input as object), id }, prev)), prev);
     this.monitors.set(id, c);
     this.saveMonitors();
     if (this.started) {
@@ -343,9 +435,11 @@ export class MonitorsManager {
     return redactMonitor(c);
   }
 
-  remove(id: string): void {
+  remove(id: string, opts: { fromLabels?: boolean } = {}): void {
     if (!this.monitors.has(id)) throw notFound('monitor');
+    if (this.labels[id] && !opts.fromLabels) throw labelOwned(this.labels[id]);
     this.monitors.delete(id);
+    if (this.labels[id]) this.setLabel(id, null);
     this.saveMonitors();
     this.deactivate(id, true);
     this.handle(this.policy.removeMonitor(id));
@@ -399,6 +493,88 @@ export class MonitorsManager {
     for (const c of this.monitors.values()) if (isPolled(c) && !c.paused) this.scheduler.runSoon(c.id);
     void this.checkReference(true);
     this.changed();
+  }
+
+  // ── Hosts, labels, push ───────────────────────────────────────────────────────────────────
+
+  /** A host's SSH connection state: reachable false groups its monitors into one "host unreachable" alert. */
+  hostReachability(hostId: string, name: string, reachable: boolean): void {
+    this.policy.upsertHost(hostId, name);
+    this.handle(this.policy.hostReachability(hostId, reachable, this.now()));
+    this.changed();
+  }
+
+  /** A host's engine connected: its container monitors start watching (again, on the new connection). */
+  hostEngineUp(hostId: string): void {
+    this.enginesUp.add(hostId);
+    this.dropHub(hostId);
+    if (!this.started || this.stopped) return;
+    for (const c of this.monitors.values()) if (c.type === 'container' && c.hostId === hostId && !c.paused) this.watchContainer(c);
+  }
+
+  /** A host's engine went away: its container watches end until it is back. */
+  hostEngineDown(hostId: string): void {
+    this.enginesUp.delete(hostId);
+    this.dropHub(hostId);
+  }
+
+  /** The label-declared monitors of one host, as they should be: creates, updates and removes to match. */
+  syncLabelMonitors(hostId: string, desired: Array<{ id: string; container: string; input: Record<string, unknown> }>): { added: number; updated: number; removed: number; errors: string[] } {
+    const out = { added: 0, updated: 0, removed: 0, errors: [] as string[] };
+    const want = new Map(desired.map((d) => [d.id, d]));
+    for (const [id, l] of Object.entries(this.labels)) {
+      if (l.hostId !== hostId || want.has(id)) continue;
+      this.remove(id, { fromLabels: true });
+      out.removed++;
+    }
+    for (const d of desired) {
+      try {
+        const prev = this.monitors.get(d.id);
+        if (!prev) {
+          this.add({ ...d.input, id: d.id }, { hostId, container: d.container });
+          out.added++;
+          continue;
+        }
+        if (!this.labels[d.id]) continue; // an id taken by a user's monitor: leave it alone
+        // Pausing is the one thing the user may change on a label monitor.
+        const next = validateMonitorConfig(fillBlankSecrets({ ...d.input, id: d.id, paused: prev.paused }, prev));
+        if (JSON.stringify(next) !== JSON.stringify(prev)) {
+          this.update(d.id, { ...d.input, paused: prev.paused }, { fromLabels: true });
+          out.updated++;
+        }
+      } catch (e) {
+        out.errors.push(`${d.container}: ${(e as Error).message}`);
+      }
+    }
+    return out;
+  }
+
+  /** A push arrived for a token: false when no active push monitor has it (the endpoint answers 404). */
+  push(token: string, input: PushInput = {}): boolean {
+    if (!this.started || this.stopped || !/^[A-Za-z0-9_-]{16,128}$/.test(token)) return false;
+    let found: Extract<MonitorConfig, { type: 'push' }> | null = null;
+    for (const c of this.monitors.values()) if (c.type === 'push' && !c.paused && safeTokenEqual(c.token, token)) found = c;
+    if (!found) return false;
+    const now = this.now();
+    const ping = input.ping !== undefined && input.ping !== null && input.ping !== '' ? Number(input.ping) : NaN;
+    const latencyMs = Number.isFinite(ping) && ping >= 0 && ping <= 86_400_000 ? ping : null;
+    const down = typeof input.status === 'string' && input.status !== '' && input.status.toLowerCase() !== 'up';
+    this.armPush(found, now);
+    this.onResult(found.id, { status: down ? 'down' : 'up', latencyMs, message: pushMessage(input.msg, down ? 'The service pushed "down"' : 'Push received') }, now);
+    return true;
+  }
+
+  /** The push token of a push monitor, for the UI's push URL (asked for explicitly; never in lists). */
+  pushToken(id: string): string {
+    const c = this.monitors.get(id);
+    if (!c) throw notFound('monitor');
+    if (c.type !== 'push') throw new HomeportError({ code: 'VALIDATION', message: `${c.name} is not a push monitor.`, fix: 'Choose a push monitor.' });
+    return c.token;
+  }
+
+  /** Deletes history that has aged out (call it on a timer). */
+  pruneHistory(): PruneResult {
+    return this.history.prune();
   }
 
   // ── History reads ─────────────────────────────────────────────────────────────────────────
@@ -509,11 +685,55 @@ export class MonitorsManager {
     } else if (c.type === 'container') {
       this.watchContainer(c);
     }
-    // Push monitors: evaluated by the push endpoint, not wired here yet.
+    else if (c.type === 'push') {
+      // A new or resumed push monitor gets one full window for its first push.
+      this.armPush(c, this.pushes.get(c.id)?.lastAt ?? this.now());
+    }
+  }
+
+  /** Records a push (or the start of a window) and arms the timer that closes the window. */
+  private armPush(c: Extract<MonitorConfig, { type: 'push' }>, lastAt: number): void {
+    const prev = this.pushes.get(c.id);
+    if (prev?.timer) clearTimeout(prev.timer);
+    const entry = { lastAt, timer: null as NodeJS.Timeout | null };
+    this.pushes.set(c.id, entry);
+    const windowMs = (c.intervalSec + c.graceSec) * 1000 * this.scale;
+    entry.timer = setTimeout(
+      () => {
+        entry.timer = null;
+        const cur = this.monitors.get(c.id);
+        if (this.stopped || !cur || cur.type !== 'push' || cur.paused || this.pushes.get(c.id) !== entry) return;
+        const r = evaluatePush(entry.lastAt, cur.graceSec * this.scale, cur.intervalSec * this.scale, this.now());
+        if (r.status === 'down') this.onResult(c.id, { status: r.status, latencyMs: null, message: r.message }, this.now());
+      },
+      Math.min(Math.max(0, lastAt + windowMs - this.now()) + 5, 2 ** 31 - 1),
+    );
+    entry.timer.unref?.();
+  }
+
+  private dropHub(hostId: string): void {
+    const hub = this.hubs.get(hostId);
+    if (hub) hub.close();
+    this.hubs.delete(hostId);
+    for (const [id, w] of this.watches) {
+      if (w.hostId !== hostId) continue;
+      w.cancelled = true;
+      this.watches.delete(id);
+    }
+  }
+
+  private setLabel(id: string, label: LabelSource | null): void {
+    if (label) this.labels[id] = label;
+    else delete this.labels[id];
+    this.platform.store.set('monitorLabels', this.labels);
   }
 
   private deactivate(id: string, dropWatch: boolean): void {
     this.scheduler.remove(id);
+    const p = this.pushes.get(id);
+    if (p?.timer) clearTimeout(p.timer);
+    if (p) p.timer = null;
+    if (dropWatch && p) this.pushes.delete(id);
     if (dropWatch) {
       const w = this.watches.get(id);
       if (w) {
@@ -708,8 +928,15 @@ export class MonitorsManager {
     }, wait);
   }
 
+  /** Configs in clear without their secrets; the secrets of each, sealed with the platform's secret box. */
   private saveMonitors(): void {
-    this.platform.store.set('monitors', [...this.monitors.values()]);
+    const sealed: Record<string, string> = {};
+    for (const c of this.monitors.values()) {
+      const values = secretValues(c);
+      if (Object.keys(values).length) sealed[c.id] = this.platform.secrets.encrypt(Buffer.from(JSON.stringify(values), 'utf8')).toString('base64');
+    }
+    this.platform.store.set('monitorSecrets', sealed);
+    this.platform.store.set('monitors', [...this.monitors.values()].map(redactMonitor));
   }
 
   private loadChannels(): ChannelConfig[] {
@@ -736,6 +963,20 @@ export class MonitorsManager {
     this.platform.store.set('alertChannels', stored);
     this.dispatcher.setChannels([...this.channels.values()]);
   }
+}
+
+function labelOwned(l: LabelSource): HomeportError {
+  return new HomeportError({
+    code: 'CONFLICT',
+    message: `This monitor is declared by the labels of the container ${l.container}.`,
+    fix: 'Change or remove its homeport.monitor.* labels and re-create the container (you can still pause it here).',
+  });
+}
+
+function safeTokenEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 function tcpReachable(t: ReferenceTarget, timeoutMs: number): Promise<boolean> {

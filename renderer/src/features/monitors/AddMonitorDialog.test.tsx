@@ -14,6 +14,7 @@ const web: MonitorInfo = {
   target: 'http://127.0.0.1:8080/',
   config: {},
   secretFields: [],
+  source: { kind: 'user' },
   intervalSec: 60,
   retries: 1,
   paused: false,

@@ -1,0 +1,367 @@
+/**
+ * What connects the monitors to the rest of Homeport (used by app.ts; kept here so it can be
+ * tested on its own):
+ *
+ * - `hostExecVia(hosts)`: ssh-command monitors run `sh -c <the command, one single-quoted word>`
+ *   on the host's existing ssh2 connection (never a second login, never text spliced raw).
+ * - `dockerVia(engines)`: container monitors borrow the engine hub's dockerode for the host.
+ * - `referenceTargetsFromEnv()`: the local-network check's targets (see below).
+ * - `wireMonitors(...)`: follows `hosts.changed` (host reachability → the policy's one grouped
+ *   "host unreachable, N affected" alert; engine up/down → container watches), follows
+ *   `containers.changed` (label-declared monitors, debounced), and prunes the history hourly.
+ * - `monitorSuggestions(...)` and `labelMonitors(...)`: see their comments; the label scheme is
+ *   documented in README.md ("Monitors declared by container labels").
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import type Dockerode from 'dockerode';
+import { HomeportError, HostId, type HostContainersInfo, type HostInfo, type MonitorConfigInput, type MonitorSuggestion } from '../../../shared/contract';
+import type { EngineHub } from '../engines/engine-hub';
+import type { HostsManager } from '../hosts/hosts-service';
+import type { Logger } from '../platform/platform';
+import type { EventBus } from '../rpc/event-bus';
+import { sshExecShell } from '../ssh/ssh-exec';
+import type { DockerLike } from './checks';
+import type { HostExec, MonitorInfo, MonitorsManager, ReferenceTarget } from './monitors-service';
+
+/** ssh-command monitors: the host's own SSH connection (a local engine has none). */
+export function hostExecVia(hosts: Pick<HostsManager, 'connection'>): HostExec {
+  return (hostId, command, signal) => {
+    const conn = hosts.connection(HostId(hostId));
+    if (!conn) return Promise.reject(new HomeportError({ code: 'NOT_FOUND', message: 'The host of this monitor was removed.', fix: 'Edit the monitor and choose another host.' }));
+    let ssh: typeof conn.ssh;
+    try {
+      ssh = conn.ssh; // throws DISCONNECTED (naming why) while the host is not connected
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+    if (!ssh) return Promise.reject(new HomeportError({ code: 'VALIDATION', message: 'This host is a local engine, reached without SSH.', fix: 'Use an SSH host for command monitors.' }));
+    return sshExecShell(ssh, command, signal);
+  };
+}
+
+/** Container monitors: the engine hub's Docker client for a connected host, else null (they wait). */
+export function dockerVia(engines: Pick<EngineHub, 'dockerOf'>): (hostId: string) => DockerLike | null {
+  return (hostId) => {
+    try {
+      return engines.dockerOf(HostId(hostId)) as unknown as DockerLike;
+    } catch {
+      return null;
+    }
+  };
+}
+
+/**
+ * The reference targets that tell whether this computer's own network works. Default: the default
+ * gateway (TCP 53, 80 and 443: a home router answers on one of them) and the system's DNS
+ * servers (TCP 53), loopback ones left out (a local stub resolver proves nothing). Any one
+ * answering means the network works. `HOMEPORT_REFERENCE_TARGETS` overrides: `none`, or
+ * `host:port,host:port`.
+ */
+export function referenceTargetsFromEnv(env: NodeJS.ProcessEnv = process.env, read: (file: string) => string = (f) => readFileSync(f, 'utf8')): ReferenceTarget[] {
+  const given = env.HOMEPORT_REFERENCE_TARGETS?.trim();
+  if (given !== undefined && given !== '') {
+    if (given === 'none') return [];
+    return given
+      .split(',')
+      .map((t) => t.trim())
+      .map((t) => /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(t))
+      .filter((m): m is RegExpExecArray => m !== null && Number(m[2]) >= 1 && Number(m[2]) <= 65_535)
+      .map((m) => ({ host: m[1]!, port: Number(m[2]) }));
+  }
+  const out: ReferenceTarget[] = [];
+  const gateway = defaultGateway(read);
+  if (gateway) for (const port of [53, 80, 443]) out.push({ host: gateway, port });
+  for (const ns of nameservers(read)) if (!out.some((t) => t.host === ns && t.port === 53)) out.push({ host: ns, port: 53 });
+  return out.slice(0, 6);
+}
+
+/** The IPv4 default gateway from /proc/net/route (Linux); null elsewhere or when there is none. */
+export function defaultGateway(read: (file: string) => string): string | null {
+  let text: string;
+  try {
+    text = read('/proc/net/route');
+  } catch {
+    return null;
+  }
+  for (const line of text.split('\n').slice(1)) {
+    const [, dest, gw, flags] = line.trim().split(/\s+/);
+    if (dest !== '00000000' || !gw || gw === '00000000' || !flags || (parseInt(flags, 16) & 0x2) === 0) continue;
+    const n = parseInt(gw, 16);
+    // Little-endian hex.
+    const ip = [n & 255, (n >>> 8) & 255, (n >>> 16) & 255, (n >>> 24) & 255].join('.');
+    return isIP(ip) ? ip : null;
+  }
+  return null;
+}
+
+function nameservers(read: (file: string) => string): string[] {
+  let text: string;
+  try {
+    text = read('/etc/resolv.conf');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .map((l) => /^\s*nameserver\s+(\S+)/.exec(l)?.[1])
+    .filter((ip): ip is string => !!ip && isIP(ip) !== 0 && !ip.startsWith('127.') && ip !== '::1');
+}
+
+/** Where a host's published ports are reached from this computer. */
+function hostAddress(h: HostInfo): string {
+  if (h.kind === 'local' || !h.hostname) return '127.0.0.1';
+  return h.hostname.includes(':') && !h.hostname.startsWith('[') ? `[${h.hostname}]` : h.hostname;
+}
+
+/**
+ * A container monitor for every running container that has none, and an HTTP monitor for every
+ * published TCP port that no HTTP monitor targets yet (`http://<host's address>:<port>/`).
+ */
+export function monitorSuggestions(engines: HostContainersInfo[], hosts: HostInfo[], monitors: MonitorInfo[]): MonitorSuggestion[] {
+  const out: MonitorSuggestion[] = [];
+  const watched = new Set(monitors.filter((m) => m.config.type === 'container').map((m) => `${(m.config as { hostId: string }).hostId}\0${(m.config as { container: string }).container}`));
+  const urls = new Set(
+    monitors
+      .filter((m) => m.config.type === 'http')
+      .map((m) => {
+        try {
+          const u = new URL((m.config as { url: string }).url);
+          return `${u.hostname.replace(/^\[|\]$/g, '')}:${u.port || (u.protocol === 'https:' ? '443' : '80')}`;
+        } catch {
+          return '';
+        }
+      }),
+  );
+  for (const e of engines) {
+    const host = hosts.find((h) => h.id === e.hostId);
+    if (!host) continue;
+    const address = hostAddress(host);
+    for (const c of e.containers) {
+      if (c.state !== 'running') continue;
+      if (!watched.has(`${e.hostId}\0${c.name}`)) {
+        out.push({
+          key: `${e.hostId}/${c.name}/container`,
+          kind: 'container',
+          hostId: e.hostId,
+          hostName: host.name,
+          container: c.name,
+          reason: `${c.name} is running on ${host.name} without a monitor`,
+          input: { type: 'container', name: `${c.name} (${host.name})`, hostId: e.hostId, container: c.name },
+        });
+      }
+      const seen = new Set<number>();
+      for (const p of c.ports) {
+        if (p.protocol !== 'tcp' || p.publicPort === null || seen.has(p.publicPort)) continue;
+        seen.add(p.publicPort);
+        if (urls.has(`${address.replace(/^\[|\]$/g, '')}:${p.publicPort}`)) continue;
+        const url = `http://${address}:${p.publicPort}/`;
+        out.push({
+          key: `${e.hostId}/${c.name}/${p.publicPort}`,
+          kind: 'port',
+          hostId: e.hostId,
+          hostName: host.name,
+          container: c.name,
+          reason: `${c.name} publishes port ${p.publicPort} on ${host.name}`,
+          input: { type: 'http', name: `${c.name} :${p.publicPort}`, url },
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** The label prefix of monitors declared by containers. */
+export const LABEL_PREFIX = 'homeport.monitor.';
+
+/** The id a label monitor gets: stable for (host, container), so it is updated in place. */
+export function labelMonitorId(hostId: string, container: string): string {
+  return `m_lbl${createHash('sha256').update(`${hostId}\0${container}`).digest('base64url').slice(0, 24)}`;
+}
+
+interface LabelledContainer {
+  name: string;
+  labels: Record<string, string>;
+  /** Published TCP ports, for defaults. */
+  ports: number[];
+}
+
+/**
+ * The monitor a container declares with `homeport.monitor.*` labels, as monitors.add input, or an
+ * error message naming the label. Scheme:
+ * - `homeport.monitor.type`: `container` (the default when any homeport.monitor.* label is set),
+ *   `http` or `tcp`;
+ * - `homeport.monitor.name`: the monitor's name (default: the container's name);
+ * - `homeport.monitor.url` (http): the URL; default `http://<host's address>:<first published port>/`;
+ * - `homeport.monitor.port` (tcp, or http without url): the port; default the first published port;
+ * - `homeport.monitor.keyword` (http): text the page must contain;
+ * - `homeport.monitor.status` (http): accepted status codes, comma-separated (`200-299,301`);
+ * - `homeport.monitor.interval`, `.timeout`, `.retries`, `.retry_interval` (seconds / a count);
+ * - `homeport.monitor.upside_down`: `true` flips up and down.
+ */
+export function labelMonitorInput(c: LabelledContainer, hostId: string, address: string): { input: MonitorConfigInput } | { error: string } {
+  const l = (k: string) => c.labels[LABEL_PREFIX + k]?.trim();
+  const type = (l('type') || 'container').toLowerCase();
+  const num = (k: string): number | undefined | string => {
+    const v = l(k);
+    if (v === undefined || v === '') return undefined;
+    return /^\d{1,6}$/.test(v) ? Number(v) : `${LABEL_PREFIX}${k} must be a whole number, not ${JSON.stringify(v.slice(0, 40))}`;
+  };
+  const common: Record<string, unknown> = { name: l('name') || c.name };
+  for (const [k, field] of [
+    ['interval', 'intervalSec'],
+    ['timeout', 'timeoutSec'],
+    ['retries', 'retries'],
+    ['retry_interval', 'retryIntervalSec'],
+  ] as const) {
+    const v = num(k);
+    if (typeof v === 'string') return { error: v };
+    if (v !== undefined) common[field] = v;
+  }
+  const ud = l('upside_down');
+  if (ud !== undefined && ud !== '') common.upsideDown = ud === 'true' || ud === '1';
+  const port = num('port');
+  if (typeof port === 'string') return { error: port };
+  const firstPort = port ?? c.ports[0];
+  switch (type) {
+    case 'container':
+      return { input: { ...common, type: 'container', hostId, container: c.name } as MonitorConfigInput };
+    case 'http': {
+      const url = l('url') || (firstPort ? `http://${address}:${firstPort}/` : '');
+      if (!url) return { error: `${LABEL_PREFIX}url is missing and the container publishes no port` };
+      const input: Record<string, unknown> = { ...common, type: 'http', url };
+      const kw = l('keyword');
+      if (kw) input.keyword = { text: kw };
+      const st = l('status');
+      if (st) input.acceptedStatus = st.split(',').map((x) => x.trim()).filter(Boolean);
+      return { input: input as unknown as MonitorConfigInput };
+    }
+    case 'tcp':
+      if (!firstPort) return { error: `${LABEL_PREFIX}port is missing and the container publishes no port` };
+      return { input: { ...common, type: 'tcp', host: l('host') || address.replace(/^\[|\]$/g, ''), port: firstPort } as MonitorConfigInput };
+    default:
+      return { error: `${LABEL_PREFIX}type ${JSON.stringify(type.slice(0, 40))} is not container, http or tcp` };
+  }
+}
+
+/** Lists a host's containers that carry homeport.monitor.* labels, and syncs their monitors. */
+export async function syncLabelsOf(hostId: string, host: HostInfo, docker: Dockerode, monitors: MonitorsManager, logger: Logger): Promise<void> {
+  const raw = await docker.listContainers({ all: true });
+  const desired: Array<{ id: string; container: string; input: Record<string, unknown> }> = [];
+  for (const r of raw) {
+    const labels = r.Labels ?? {};
+    if (!Object.keys(labels).some((k) => k.startsWith(LABEL_PREFIX))) continue;
+    const name = (r.Names?.[0] ?? r.Id.slice(0, 12)).replace(/^\//, '');
+    const ports = [...new Set((r.Ports ?? []).filter((p) => p.Type === 'tcp' && p.PublicPort).map((p) => p.PublicPort))];
+    const made = labelMonitorInput({ name, labels, ports }, hostId, hostAddress(host));
+    if ('error' in made) {
+      logger.warn('monitors: a container declares a monitor that is not valid', { hostId, container: name, error: made.error });
+      continue;
+    }
+    desired.push({ id: labelMonitorId(hostId, name), container: name, input: made.input as unknown as Record<string, unknown> });
+  }
+  const r = monitors.syncLabelMonitors(hostId, desired);
+  if (r.errors.length) logger.warn('monitors: some label monitors are not valid', { hostId, errors: r.errors.slice(0, 5) });
+}
+
+export interface WireOptions {
+  monitors: MonitorsManager;
+  hosts: Pick<HostsManager, 'list'>;
+  engines: Pick<EngineHub, 'dockerOf'>;
+  events: EventBus;
+  logger: Logger;
+  /** How often the history is pruned (default hourly). */
+  pruneEveryMs?: number;
+  /** Label sync debounce after a containers.changed (default 500 ms). */
+  labelDebounceMs?: number;
+}
+
+/** Follows hosts and containers for the monitors; returns the function that stops it. */
+export function wireMonitors(o: WireOptions): () => void {
+  const connected = new Set<string>();
+  const reachable = new Map<string, boolean>();
+  const known = new Map<string, HostInfo>();
+  const labelTimers = new Map<string, NodeJS.Timeout>();
+  let stopped = false;
+
+  const syncLabels = (hostId: string) => {
+    const host = known.get(hostId);
+    if (stopped || !host || !connected.has(hostId)) return;
+    let docker: Dockerode;
+    try {
+      docker = o.engines.dockerOf(HostId(hostId));
+    } catch {
+      return;
+    }
+    syncLabelsOf(hostId, host, docker, o.monitors, o.logger).catch((e: unknown) =>
+      o.logger.warn('monitors: could not read container labels', { hostId, error: e instanceof Error ? e.message : String(e) }),
+    );
+  };
+  const scheduleLabels = (hostId: string) => {
+    const t = labelTimers.get(hostId);
+    if (t) clearTimeout(t);
+    labelTimers.set(
+      hostId,
+      setTimeout(() => {
+        labelTimers.delete(hostId);
+        syncLabels(hostId);
+      }, o.labelDebounceMs ?? 500),
+    );
+  };
+
+  const onHosts = (list: HostInfo[]) => {
+    const ids = new Set<string>(list.map((h) => h.id));
+    for (const id of [...known.keys()]) {
+      if (ids.has(id)) continue;
+      known.delete(id);
+      reachable.delete(id);
+      if (connected.delete(id)) o.monitors.hostEngineDown(id);
+    }
+    for (const h of list) {
+      known.set(h.id, h);
+      const status = h.state.status;
+      const isUp = status === 'connected';
+      if (isUp && !connected.has(h.id)) {
+        connected.add(h.id);
+        o.monitors.hostEngineUp(h.id);
+        scheduleLabels(h.id);
+      } else if (!isUp && connected.has(h.id)) {
+        connected.delete(h.id);
+        o.monitors.hostEngineDown(h.id);
+      }
+      // A first connection attempt says nothing yet; every other state means the host cannot be reached.
+      if (status === 'connecting') continue;
+      if (reachable.get(h.id) !== isUp) {
+        reachable.set(h.id, isUp);
+        o.monitors.hostReachability(h.id, h.name, isUp);
+      }
+    }
+  };
+
+  const off = o.events.subscribe((event, payload) => {
+    if (event === 'hosts.changed') onHosts(payload as HostInfo[]);
+    else if (event === 'containers.changed') {
+      const p = payload as HostContainersInfo;
+      if (!p.loading && !p.error) scheduleLabels(p.hostId);
+    }
+  });
+  void o.hosts.list().then(onHosts, () => {});
+
+  const prune = setInterval(() => {
+    try {
+      o.monitors.pruneHistory();
+    } catch (e) {
+      o.logger.warn('monitors: could not prune the history', { error: (e as Error).message });
+    }
+  }, o.pruneEveryMs ?? 3_600_000);
+  prune.unref?.();
+
+  return () => {
+    stopped = true;
+    off();
+    clearInterval(prune);
+    for (const t of labelTimers.values()) clearTimeout(t);
+    labelTimers.clear();
+  };
+}

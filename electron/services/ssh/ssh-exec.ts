@@ -1,0 +1,82 @@
+import type { Client, ClientChannel } from 'ssh2';
+
+/**
+ * Running commands over a host's existing SSH connection (ssh2 Client.exec).
+ *
+ * The remote side hands the command string to the user's login shell, so every piece of text that
+ * is not a fixed part of Homeport's own command is passed through `shQuote`: one POSIX
+ * single-quoted word, in which the shell interprets nothing. A user's monitor command (which *is*
+ * shell text by design) is run as `sh -c <one quoted word>`, so it reaches `sh` exactly as typed
+ * and the login shell never parses it.
+ */
+
+/** One POSIX shell word that stands for `arg` exactly: `'…'`, with each `'` written as `'\''`. */
+export function shQuote(arg: string): string {
+  if (arg.includes('\0')) throw new Error('A shell argument cannot contain a NUL character.');
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** An argv as one command line of quoted words. */
+export function shJoin(argv: readonly string[]): string {
+  if (argv.length === 0) throw new Error('An empty command.');
+  return argv.map(shQuote).join(' ');
+}
+
+export interface ExecResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Output kept per stream; the rest is read and dropped (a chatty command cannot exhaust memory). */
+export const EXEC_OUTPUT_CAP = 1024 * 1024;
+
+/** Runs argv on the connection; resolves when the channel closes; the signal closes the channel. */
+export function sshExecArgv(client: Client, argv: readonly string[], signal: AbortSignal): Promise<ExecResult> {
+  const command = shJoin(argv);
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new Error('aborted'));
+    let channel: ClientChannel | null = null;
+    const onAbort = () => {
+      channel?.close();
+      reject(new Error('aborted'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      client.exec(command, (err: Error | undefined, ch: ClientChannel) => {
+        if (err) {
+          signal.removeEventListener('abort', onAbort);
+          return reject(err);
+        }
+        channel = ch;
+        if (signal.aborted) return void ch.close();
+        const out: Buffer[] = [];
+        const errs: Buffer[] = [];
+        let outLen = 0;
+        let errLen = 0;
+        let code: number | null = null;
+        ch.on('data', (d: Buffer) => {
+          if (outLen < EXEC_OUTPUT_CAP) out.push(d.subarray(0, EXEC_OUTPUT_CAP - outLen));
+          outLen += d.length;
+        });
+        ch.stderr.on('data', (d: Buffer) => {
+          if (errLen < EXEC_OUTPUT_CAP) errs.push(d.subarray(0, EXEC_OUTPUT_CAP - errLen));
+          errLen += d.length;
+        });
+        ch.on('exit', (c: number | null) => (code = typeof c === 'number' ? c : null));
+        ch.on('close', () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errs).toString('utf8') });
+        });
+      });
+    } catch (e) {
+      signal.removeEventListener('abort', onAbort);
+      reject(e instanceof Error ? e : new Error(String(e)));
+    }
+  });
+}
+
+/** A user's shell command (an ssh-command monitor), run by `sh -c` as one quoted word. */
+export function sshExecShell(client: Client, command: string, signal: AbortSignal): Promise<ExecResult> {
+  return sshExecArgv(client, ['sh', '-c', command], signal);
+}
