@@ -1,76 +1,105 @@
-import { useState } from 'react';
-import type { ErrorInfo, MonitorConfigInput, MonitorInfo } from '../../../../shared/contract';
+import { useMemo, useState, type ReactNode } from 'react';
+import type { ErrorInfo, MonitorInfo, MonitorType } from '../../../../shared/contract';
 import { client } from '../../api/client';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Field } from '../../components/Field';
 import { Spinner } from '../../components/Spinner';
+import { useApp } from '../../store';
 import { toErrorInfo } from '../resources/resource-common';
+import {
+  buildInput,
+  DNS_TYPES,
+  emptyForm,
+  formFieldOf,
+  formFromMonitor,
+  HTTP_METHODS,
+  MIN_INTERVAL_SEC,
+  TYPE_LABELS,
+  type FieldErrors,
+  type FormField,
+  type FormState,
+} from './monitor-form';
 
-export const MIN_INTERVAL_SEC = 20;
+export { MIN_INTERVAL_SEC, formFieldOf };
 
-type FormField = 'name' | 'url' | 'host' | 'port' | 'intervalSec' | 'retries' | 'keyword';
+const STORED = 'Stored — leave blank to keep';
 
-/** Which form field a service error names (details.field, e.g. `url`, `keyword.text`). */
-export function formFieldOf(error: ErrorInfo): FormField | null {
-  const f = error.details?.field;
-  if (typeof f !== 'string') return null;
-  const head = f.split('.')[0];
-  return (['name', 'url', 'host', 'port', 'intervalSec', 'retries', 'keyword'] as const).find((x) => x === head) ?? null;
-}
-
-/** Add an HTTP or TCP monitor; the services validate, and their errors show at the field they name. */
-export function AddMonitorDialog({ onClose, onAdded }: { onClose(): void; onAdded(m: MonitorInfo): void }) {
-  const [type, setType] = useState<'http' | 'tcp'>('http');
-  const [name, setName] = useState('');
-  const [url, setUrl] = useState('');
-  const [host, setHost] = useState('');
-  const [port, setPort] = useState('');
-  const [interval, setInterval_] = useState('60');
-  const [retries, setRetries] = useState('1');
-  const [keyword, setKeyword] = useState('');
+/**
+ * Add a monitor of any type, or edit one (`monitor` given: the same form, prefilled; secrets are
+ * blank and blank keeps the stored values). The form checks what it can; the services validate
+ * again and their errors show at the field they name.
+ */
+export function AddMonitorDialog({ onClose, onAdded, monitor }: { onClose(): void; onAdded(m: MonitorInfo): void; monitor?: MonitorInfo }) {
+  const editing = monitor ?? null;
+  const [form, setForm] = useState<FormState>(() => (editing ? formFromMonitor(editing) : emptyForm()));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorInfo | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Partial<Record<FormField, string>>>({});
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const hosts = useApp((s) => s.hosts);
+  const containers = useApp((s) => s.containers);
+  const stored = new Set(editing?.secretFields ?? []);
+
+  const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setForm((f) => ({ ...f, [k]: v }));
+  const hostChoices = useMemo(() => (form.type === 'ssh-command' ? hosts.filter((h) => h.kind !== 'local') : hosts), [hosts, form.type]);
+  const containerChoices = useMemo(() => {
+    const list = form.hostId ? (containers[form.hostId as keyof typeof containers]?.containers ?? []) : [];
+    return [...list].sort((a, b) => a.name.localeCompare(b.name));
+  }, [containers, form.hostId]);
 
   const submit = async () => {
     if (busy) return;
-    const local: Partial<Record<FormField, string>> = {};
-    const intervalSec = Number(interval);
-    if (!Number.isFinite(intervalSec) || intervalSec < MIN_INTERVAL_SEC) local.intervalSec = `The interval is at least ${MIN_INTERVAL_SEC} seconds.`;
-    const retriesN = Number(retries);
-    if (!Number.isInteger(retriesN) || retriesN < 0) local.retries = 'Retries is a whole number, 0 or more.';
-    if (!name.trim()) local.name = 'Give the monitor a name.';
-    if (Object.keys(local).length) {
-      setFieldErrors(local);
+    const built = buildInput(form, editing);
+    if ('errors' in built) {
+      setErrors(built.errors);
       return;
     }
-    const common = { name: name.trim(), intervalSec, retries: retriesN };
-    const input: MonitorConfigInput =
-      type === 'http'
-        ? { ...common, type: 'http', url: url.trim(), keyword: keyword.trim() ? { text: keyword.trim() } : null }
-        : { ...common, type: 'tcp', host: host.trim(), port: Number(port) };
     setBusy(true);
     setError(null);
-    setFieldErrors({});
+    setErrors({});
     try {
-      const m = await client().monitors.add(input);
+      const m = editing ? await client().monitors.update({ id: editing.id, config: built.input }) : await client().monitors.add(built.input);
       onAdded(m);
       onClose();
     } catch (e) {
       const info = toErrorInfo(e);
       const field = formFieldOf(info);
-      if (field) setFieldErrors({ [field]: info.message });
+      if (field) setErrors({ [field]: info.fix ? `${info.message}. ${info.fix}.`.replace(/\.\./g, '.') : info.message });
       else setError(info);
     } finally {
       setBusy(false);
     }
   };
 
+  const text = (label: string, field: FormField & keyof FormState, opts: { hint?: ReactNode; placeholder?: string; mono?: boolean; type?: string; span?: boolean; autoFocus?: boolean } = {}) => (
+    <Field label={label} error={errors[field]} hint={opts.hint} className={opts.span ? 'span-2' : undefined}>
+      {({ id, describedBy, invalid }) => (
+        <input
+          id={id}
+          type={opts.type ?? 'text'}
+          className={opts.mono ? 'mono' : undefined}
+          aria-describedby={describedBy}
+          aria-invalid={invalid}
+          value={form[field] as string}
+          spellCheck={false}
+          autoComplete="off"
+          placeholder={opts.placeholder}
+          onChange={(e) => set(field, e.target.value as never)}
+        />
+      )}
+    </Field>
+  );
+  const check = (label: string, field: 'upsideDown' | 'ignoreTls' | 'followRedirects', hint?: string) => (
+    <label className="checkbox" title={hint}>
+      <input type="checkbox" checked={form[field]} onChange={(e) => set(field, e.target.checked)} />
+      {label}
+    </label>
+  );
+
   return (
     <Dialog
-      title="Add monitor"
-      size="medium"
+      title={editing ? `Edit ${editing.name}` : 'Add monitor'}
+      size="large"
       testId="add-monitor-dialog"
       onClose={onClose}
       onSubmit={() => void submit()}
@@ -81,72 +110,176 @@ export function AddMonitorDialog({ onClose, onAdded }: { onClose(): void; onAdde
           </button>
           <button type="submit" className="button button-primary" disabled={busy}>
             {busy && <Spinner />}
-            Add
+            {editing ? 'Save' : 'Add'}
           </button>
         </>
       }
     >
-      <Field label="Type">
-        {({ id }) => (
-          <select id={id} value={type} onChange={(e) => setType(e.target.value as 'http' | 'tcp')}>
-            <option value="http">HTTP(S)</option>
-            <option value="tcp">TCP port</option>
-          </select>
-        )}
-      </Field>
-      <Field label="Name" error={fieldErrors.name}>
-        {({ id, describedBy, invalid }) => (
-          <input id={id} aria-describedby={describedBy} aria-invalid={invalid} value={name} autoComplete="off" onChange={(e) => setName(e.target.value)} />
-        )}
-      </Field>
-      {type === 'http' ? (
-        <Field label="URL" error={fieldErrors.url}>
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              className="mono"
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-              value={url}
-              spellCheck={false}
-              autoComplete="off"
-              placeholder="https://example.com/health"
-              onChange={(e) => setUrl(e.target.value)}
-            />
+      <div className="form-grid">
+        <Field label="Type" hint={editing ? 'The type of a monitor cannot change; add a new one instead.' : undefined}>
+          {({ id, describedBy }) => (
+            <select id={id} aria-describedby={describedBy} value={form.type} disabled={!!editing} onChange={(e) => setForm((f) => ({ ...f, type: e.target.value as MonitorType }))}>
+              {(Object.keys(TYPE_LABELS) as MonitorType[]).map((t) => (
+                <option key={t} value={t}>
+                  {TYPE_LABELS[t]}
+                </option>
+              ))}
+            </select>
           )}
         </Field>
-      ) : (
-        <>
-          <Field label="Host" error={fieldErrors.host}>
+        {text('Name', 'name', { placeholder: 'e.g. Nextcloud' })}
+
+        {form.type === 'http' && (
+          <>
+            {text('URL', 'url', { mono: true, span: true, placeholder: 'https://nas.lan:8443/health' })}
+            <Field label="Method">
+              {({ id }) => (
+                <select id={id} value={form.method} onChange={(e) => set('method', e.target.value as FormState['method'])}>
+                  {HTTP_METHODS.map((m) => (
+                    <option key={m}>{m}</option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            {text('Accepted status codes', 'acceptedStatus', { mono: true, hint: 'Codes, ranges or classes, comma-separated: 200-299, 301, 4xx.' })}
+            {text('Keyword (optional)', 'keyword', { hint: 'Text to look for in the response body.' })}
+            <Field label="The keyword must be">
+              {({ id }) => (
+                <select id={id} value={form.keywordMode} onChange={(e) => set('keywordMode', e.target.value as 'present' | 'absent')}>
+                  <option value="present">present (up when found)</option>
+                  <option value="absent">absent (down when found)</option>
+                </select>
+              )}
+            </Field>
+            {text('JSON path (optional)', 'jsonPath', { mono: true, placeholder: '$.status' })}
+            {text('JSON value equals', 'jsonEquals', { mono: true, placeholder: 'ok' })}
+            <Field
+              label="Headers (optional)"
+              error={errors.headers}
+              className="span-2"
+              hint={stored.size && editing?.secretFields.some((f) => f.startsWith('headers.')) ? `One "Name: value" per line. Values are kept secret; a blank value keeps the stored one.` : 'One "Name: value" per line. Values are kept secret.'}
+            >
+              {({ id, describedBy, invalid }) => (
+                <textarea id={id} className="mono" rows={2} aria-describedby={describedBy} aria-invalid={invalid} value={form.headers} spellCheck={false} placeholder="X-Api-Key: …" onChange={(e) => set('headers', e.target.value)} />
+              )}
+            </Field>
+            <Field label="Authentication">
+              {({ id }) => (
+                <select id={id} value={form.authKind} onChange={(e) => set('authKind', e.target.value as FormState['authKind'])}>
+                  <option value="none">None</option>
+                  <option value="basic">Basic (user and password)</option>
+                  <option value="bearer">Bearer token</option>
+                </select>
+              )}
+            </Field>
+            {form.authKind === 'basic' ? (
+              <>
+                {text('User', 'authUser')}
+                {text('Password', 'authPassword', { type: 'password', placeholder: stored.has('auth.password') ? STORED : '' })}
+              </>
+            ) : form.authKind === 'bearer' ? (
+              text('Token', 'authToken', { type: 'password', mono: true, placeholder: stored.has('auth.token') ? STORED : '' })
+            ) : (
+              <div />
+            )}
+            {text('Warn when the TLS certificate expires within (days)', 'certDays', { hint: 'Blank: never warn.' })}
+            <div className="span-2 inline-row" style={{ flexWrap: 'wrap', gap: 16 }}>
+              {check('Follow redirects', 'followRedirects')}
+              {check('Ignore TLS errors', 'ignoreTls', 'Accept self-signed or expired certificates')}
+            </div>
+          </>
+        )}
+
+        {(form.type === 'tcp' || form.type === 'ping') && (
+          <>
+            {text('Host', 'host', { mono: true, placeholder: 'nas.lan' })}
+            {form.type === 'tcp' ? text('Port', 'port', { placeholder: '5432' }) : <div />}
+          </>
+        )}
+
+        {form.type === 'dns' && (
+          <>
+            {text('Host name', 'hostname', { mono: true, placeholder: 'nas.lan' })}
+            <Field label="Record type">
+              {({ id }) => (
+                <select id={id} value={form.recordType} onChange={(e) => set('recordType', e.target.value as FormState['recordType'])}>
+                  {DNS_TYPES.map((t) => (
+                    <option key={t}>{t}</option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            {text('Resolver (optional)', 'resolver', { mono: true, placeholder: '192.168.1.1', hint: 'Blank: the system’s DNS servers.' })}
+            {text('Expected value (optional)', 'expected', { mono: true, hint: 'Blank: any answer is up.' })}
+          </>
+        )}
+
+        {(form.type === 'container' || form.type === 'ssh-command') && (
+          <Field label="Host" error={errors.hostId} hint={hostChoices.length === 0 ? (form.type === 'ssh-command' ? 'Add an SSH host first (Hosts).' : 'Add a host first (Hosts).') : undefined}>
             {({ id, describedBy, invalid }) => (
-              <input id={id} className="mono" aria-describedby={describedBy} aria-invalid={invalid} value={host} spellCheck={false} onChange={(e) => setHost(e.target.value)} />
+              <select id={id} aria-describedby={describedBy} aria-invalid={invalid} value={form.hostId} onChange={(e) => setForm((f) => ({ ...f, hostId: e.target.value, container: f.type === 'container' ? '' : f.container }))}>
+                <option value="">Choose a host…</option>
+                {hostChoices.map((h) => (
+                  <option key={h.id} value={h.id}>
+                    {h.name} ({h.address})
+                  </option>
+                ))}
+              </select>
             )}
           </Field>
-          <Field label="Port" error={fieldErrors.port}>
-            {({ id, describedBy, invalid }) => (
-              <input id={id} type="number" min={1} max={65535} aria-describedby={describedBy} aria-invalid={invalid} value={port} onChange={(e) => setPort(e.target.value)} />
-            )}
+        )}
+        {form.type === 'container' && (
+          <Field label="Container" error={errors.container} hint="Followed by name: a re-created container (compose up) keeps its monitor. Up while running, and healthy when it has a health check.">
+            {({ id, describedBy, invalid }) =>
+              containerChoices.length > 0 ? (
+                <select id={id} aria-describedby={describedBy} aria-invalid={invalid} value={form.container} onChange={(e) => set('container', e.target.value)}>
+                  <option value="">Choose a container…</option>
+                  {form.container && !containerChoices.some((c) => c.name === form.container) && <option value={form.container}>{form.container} (not found now)</option>}
+                  {containerChoices.map((c) => (
+                    <option key={c.id} value={c.name}>
+                      {c.name} — {c.state}
+                    </option>
+                  ))}
+                </select>
+              ) : (
+                <input id={id} className="mono" aria-describedby={describedBy} aria-invalid={invalid} value={form.container} spellCheck={false} placeholder={form.hostId ? 'container name' : 'choose a host first'} onChange={(e) => set('container', e.target.value)} />
+              )
+            }
           </Field>
-        </>
-      )}
-      <Field label="Interval (seconds)" error={fieldErrors.intervalSec} hint={`At least ${MIN_INTERVAL_SEC} seconds.`}>
-        {({ id, describedBy, invalid }) => (
-          <input id={id} type="number" min={MIN_INTERVAL_SEC} aria-describedby={describedBy} aria-invalid={invalid} value={interval} onChange={(e) => setInterval_(e.target.value)} />
         )}
-      </Field>
-      <Field label="Retries" error={fieldErrors.retries} hint="Failed checks in a row before the monitor is down.">
-        {({ id, describedBy, invalid }) => (
-          <input id={id} type="number" min={0} aria-describedby={describedBy} aria-invalid={invalid} value={retries} onChange={(e) => setRetries(e.target.value)} />
+        {form.type === 'ssh-command' && (
+          <>
+            <Field label="Command" error={errors.command} className="span-2" hint="Run by sh on the host over its SSH connection, e.g. systemctl is-active nginx.">
+              {({ id, describedBy, invalid }) => (
+                <textarea id={id} className="mono" rows={2} aria-describedby={describedBy} aria-invalid={invalid} value={form.command} spellCheck={false} onChange={(e) => set('command', e.target.value)} />
+              )}
+            </Field>
+            {text('Expected exit status', 'expectExit')}
+            {text('Output must match (optional)', 'outputMatch', { mono: true, placeholder: '^active$', hint: 'A regular expression tested against the output.' })}
+          </>
         )}
-      </Field>
-      {type === 'http' && (
-        <Field label="Keyword (optional)" error={fieldErrors.keyword} hint="Up only when the response contains this text.">
-          {({ id, describedBy, invalid }) => (
-            <input id={id} aria-describedby={describedBy} aria-invalid={invalid} value={keyword} onChange={(e) => setKeyword(e.target.value)} />
-          )}
-        </Field>
-      )}
-      {error && <ErrorMessage error={error} title="The monitor was not added" />}
+        {form.type === 'push' && (
+          <>
+            {text('Grace period (seconds)', 'graceSec', { hint: 'Down when no push arrived within the interval plus this.' })}
+            <p className="muted small span-2" data-testid="push-note">
+              The service calls the push URL (shown with the monitor once it is added) every interval: <code>/push/&lt;token&gt;?status=up&amp;msg=OK&amp;ping=12</code>. Push
+              monitors need headless mode (<code>npm run serve</code>), where Homeport listens for HTTP.
+            </p>
+          </>
+        )}
+
+        <fieldset className="auth-fieldset span-2">
+          <legend>Checking</legend>
+          <div className="form-grid">
+            {text(form.type === 'push' ? 'Expected every (seconds)' : 'Interval (seconds)', 'intervalSec', { hint: `At least ${MIN_INTERVAL_SEC} seconds.` })}
+            {text('Timeout (seconds)', 'timeoutSec', { placeholder: 'default', hint: 'Blank: 80 % of the interval, at most 30 s.' })}
+            {text('Retries', 'retries', { hint: 'Failed checks in a row before the monitor is down.' })}
+            {text('Retry interval (seconds)', 'retryIntervalSec', { placeholder: 'the interval', hint: 'How often to check while a failure is not yet confirmed.' })}
+            <div className="span-2">{check('Upside down (up when the check fails)', 'upsideDown')}</div>
+          </div>
+        </fieldset>
+      </div>
+      {error && <ErrorMessage error={error} title={editing ? 'The monitor was not saved' : 'The monitor was not added'} />}
     </Dialog>
   );
 }

@@ -11,6 +11,8 @@ import { appStore, useApp } from '../../store';
 import { ResourceView, toErrorInfo } from '../resources/resource-common';
 import { AddMonitorDialog } from './AddMonitorDialog';
 import { HeartbeatSection, KumaSection } from './KumaSection';
+import { PushUrl } from './PushUrl';
+import { SuggestionsPanel } from './SuggestionsPanel';
 
 const COLS = '110px minmax(140px, 1.2fr) minmax(160px, 1.5fr) 70px 70px 80px 150px 150px';
 
@@ -44,6 +46,7 @@ export function MonitorsView() {
   const [filter, setFilter] = useState('');
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<MonitorInfo | null>(null);
+  const [editing, setEditing] = useState<MonitorInfo | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   // A notification or the tray asked for a monitor: open its detail.
   const focus = useApp((st) => st.focusMonitorId);
@@ -137,6 +140,11 @@ export function MonitorsView() {
                   <button type="button" className="link-button name" onClick={() => setSelected(m.id)}>
                     {m.name}
                   </button>
+                  {m.source.kind === 'label' && (
+                    <span className="badge" data-testid="label-badge" title={`Declared by the homeport.monitor.* labels of ${m.source.container}`}>
+                      label
+                    </span>
+                  )}
                 </td>
                 <td role="cell" className="mono muted" title={m.target}>
                   {m.target}
@@ -157,20 +165,29 @@ export function MonitorsView() {
                       Pause
                     </button>
                   )}{' '}
-                  <button type="button" className="button button-small" onClick={() => setRemoving(m)}>
-                    Remove
-                  </button>
+                  {m.source.kind === 'user' && (
+                    <>
+                      <button type="button" className="button button-small" onClick={() => setEditing(m)} aria-label={`Edit ${m.name}`}>
+                        Edit
+                      </button>{' '}
+                      <button type="button" className="button button-small" onClick={() => setRemoving(m)}>
+                        Remove
+                      </button>
+                    </>
+                  )}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {current && <MonitorDetail monitor={current} onClose={() => setSelected(null)} />}
+      <SuggestionsPanel monitorsVersion={monitors?.length} onAdded={() => void reload()} />
+      {current && <MonitorDetail monitor={current} onClose={() => setSelected(null)} onEdit={current.source.kind === 'user' ? () => setEditing(current) : undefined} />}
       <ChannelsSection />
       <KumaSection />
       <HeartbeatSection />
       {adding && <AddMonitorDialog onClose={() => setAdding(false)} onAdded={() => void reload()} />}
+      {editing && <AddMonitorDialog monitor={editing} onClose={() => setEditing(null)} onAdded={() => void reload()} />}
       {removing && (
         <ConfirmDialog
           title={`Remove ${removing.name}?`}
@@ -190,7 +207,7 @@ export function MonitorsView() {
 }
 
 /** Uptime over 24 h / 30 d / 1 y and the incidents of one monitor. */
-function MonitorDetail({ monitor, onClose }: { monitor: MonitorInfo; onClose(): void }) {
+function MonitorDetail({ monitor, onClose, onEdit }: { monitor: MonitorInfo; onClose(): void; onEdit?: (() => void) | undefined }) {
   const [range, setRange] = useState<HistoryRange>('24h');
   const [history, setHistory] = useState<MonitorHistoryInfo | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
@@ -212,10 +229,21 @@ function MonitorDetail({ monitor, onClose }: { monitor: MonitorInfo; onClose(): 
         <h2 style={{ margin: 0 }}>{monitor.name}</h2>
         <StateBadge tone={TONE[monitor.state]}>{monitor.state}</StateBadge>
         <span className="muted">{monitor.message}</span>
-        <button type="button" className="button button-small" onClick={onClose} style={{ marginLeft: 'auto' }}>
+        {onEdit && (
+          <button type="button" className="button button-small" onClick={onEdit} style={{ marginLeft: 'auto' }}>
+            Edit
+          </button>
+        )}
+        <button type="button" className="button button-small" onClick={onClose} style={onEdit ? undefined : { marginLeft: 'auto' }}>
           Close
         </button>
       </header>
+      {monitor.source.kind === 'label' && (
+        <p className="muted" data-testid="label-source">
+          Declared by the <code>homeport.monitor.*</code> labels of the container {monitor.source.container}: change the labels to change it (you can pause it here).
+        </p>
+      )}
+      {monitor.type === 'push' && <PushUrl monitorId={monitor.id} />}
       <dl className="monitor-uptime" style={{ display: 'flex', gap: 24 }}>
         <div>
           <dt className="muted">Uptime 24 h</dt>

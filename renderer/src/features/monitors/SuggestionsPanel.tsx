@@ -1,0 +1,72 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { ErrorInfo, MonitorSuggestion } from '../../../../shared/contract';
+import { client } from '../../api/client';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { Spinner } from '../../components/Spinner';
+import { appStore } from '../../store';
+import { toErrorInfo } from '../resources/resource-common';
+
+/**
+ * Monitors Homeport proposes: a container monitor for every running container without one, an
+ * HTTP monitor for every published port. One click adds one; the list refreshes with the monitors.
+ */
+export function SuggestionsPanel({ monitorsVersion, onAdded }: { monitorsVersion: unknown; onAdded(): void }) {
+  const [list, setList] = useState<MonitorSuggestion[] | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const [busy, setBusy] = useState<Record<string, boolean>>({});
+  const [open, setOpen] = useState(true);
+
+  const reload = useCallback(async () => {
+    try {
+      setList(await client().monitors.suggestions());
+      setError(null);
+    } catch (e) {
+      setError(toErrorInfo(e));
+    }
+  }, []);
+  useEffect(() => void reload(), [reload, monitorsVersion]);
+
+  const add = async (s: MonitorSuggestion) => {
+    setBusy((b) => ({ ...b, [s.key]: true }));
+    try {
+      const m = await client().monitors.add(s.input);
+      appStore.getState().pushToast({ tone: 'success', title: `Added ${m.name}` });
+      onAdded();
+      await reload();
+    } catch (e) {
+      const info = toErrorInfo(e);
+      appStore.getState().pushToast({ tone: 'error', title: 'Could not add the monitor', message: info.message, ...(info.fix ? { fix: info.fix } : {}) });
+    } finally {
+      setBusy((b) => ({ ...b, [s.key]: false }));
+    }
+  };
+
+  if (!error && (list === null || list.length === 0)) return null;
+  return (
+    <section aria-label="Suggestions" data-testid="monitor-suggestions" style={{ marginTop: 16 }}>
+      <header style={{ display: 'flex', gap: 12, alignItems: 'center' }}>
+        <h2 style={{ margin: 0 }}>Suggestions</h2>
+        {list && <span className="muted">{list.length} {list.length === 1 ? 'service' : 'services'} without a monitor</span>}
+        <button type="button" className="button button-small" aria-expanded={open} onClick={() => setOpen((o) => !o)} style={{ marginLeft: 'auto' }}>
+          {open ? 'Hide' : 'Show'}
+        </button>
+      </header>
+      {error && <ErrorMessage error={error} title="Could not load the suggestions" />}
+      {open && list && (
+        <ul className="suggestions" style={{ listStyle: 'none', padding: 0, margin: '8px 0', display: 'grid', gap: 6 }}>
+          {list.map((s) => (
+            <li key={s.key} data-testid="suggestion" data-key={s.key} data-kind={s.kind} style={{ display: 'flex', gap: 12, alignItems: 'center' }}>
+              <span className="badge">{s.kind === 'container' ? 'Container' : 'HTTP'}</span>
+              <span>{s.reason}</span>
+              {s.input.type === 'http' && <span className="mono muted">{s.input.url}</span>}
+              <button type="button" className="button button-small" style={{ marginLeft: 'auto' }} disabled={busy[s.key]} onClick={() => void add(s)} aria-label={`Add monitor: ${s.input.name}`}>
+                {busy[s.key] && <Spinner />}
+                Add
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
