@@ -222,7 +222,7 @@ export function buildInput(f: FormState, editing: { secretFields: string[] } | n
   else if (name.length > 200) e.name = 'The name is at most 200 characters.';
 
   const interval = wholeNumber(f.intervalSec);
-  if (interval === null || interval < MIN_INTERVAL_SEC || interval > 86_400) e.intervalSec = `The interval is a whole number of seconds, at least ${MIN_INTERVAL_SEC} (and at most 86400).`;
+  if (interval === null || interval < MIN_INTERVAL_SEC || interval > 86_400) e.intervalSec = `The interval is at least ${MIN_INTERVAL_SEC} seconds (a whole number, at most 86400).`;
   const retries = wholeNumber(f.retries);
   if (retries === null || retries > 20) e.retries = 'Retries is a whole number from 0 to 20.';
   let timeout: number | undefined;
@@ -259,6 +259,7 @@ export function buildInput(f: FormState, editing: { secretFields: string[] } | n
         // reported below
       }
       if (!url) e.url = 'Give the address to check, e.g. https://nas.lan:8443/health.';
+      else if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && /^[\w.-]+(:\d+)?(\/.*)?$/.test(url)) e.url = `Write the full address with its scheme: http://${url}`;
       else if (!parsed) e.url = /^[\w.-]+(:\d+)?(\/.*)?$/.test(url) ? `Write the full address with its scheme: http://${url}` : 'This is not a valid URL; write e.g. https://nas.lan/health.';
       else if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') e.url = 'The address starts with http:// or https:// (a TCP or ping monitor checks other services).';
       else if (parsed.username || parsed.password) e.url = 'Remove the user name and password from the URL and use basic authentication below.';
