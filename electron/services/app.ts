@@ -11,7 +11,7 @@ import { KeyVault } from './ssh/key-vault';
 import { KnownHosts } from './ssh/known-hosts';
 import { createResourceServices } from './resources/resources-service';
 import { KumaManager } from './kuma/kuma-manager';
-import { MonitorsManager } from './monitors/monitors-service';
+import { MonitorsManager, type MonitorsManagerOptions } from './monitors/monitors-service';
 import { createMonitorsService, toAlertInfo, toMonitorInfo } from './monitors/monitors-rpc';
 import { dockerVia, hostExecVia, monitorSuggestions, referenceTargetsFromEnv, wireMonitors } from './monitors/monitors-wiring';
 import { engineEventsStream, imagePullStream } from './streams/engine-streams';
@@ -35,7 +35,11 @@ export interface Services {
 }
 
 /** Builds every service from what the host process provides, and connects the saved hosts. */
-export async function createServices(platform: Platform): Promise<Services> {
+export async function createServices(
+  platform: Platform,
+  /** Test-only knobs for the monitors (short intervals and policy windows). */
+  testing: { monitors?: Pick<MonitorsManagerOptions, 'intervalScale' | 'policyOptions' | 'referenceTargets'>; labelDebounceMs?: number } = {},
+): Promise<Services> {
   const events = new EventBus();
   const engines = new EngineHub(events, platform.logger);
   const knownHosts = new KnownHosts({ store: platform.store, userKnownHostsFile: path.join(platform.homeDir, '.ssh', 'known_hosts') });
@@ -60,6 +64,7 @@ export async function createServices(platform: Platform): Promise<Services> {
     // This computer's own network (default gateway, DNS servers): while it is down, alerts are held.
     referenceTargets: referenceTargetsFromEnv(),
     onChange: (list) => events.emit('monitors.changed', list.map(toMonitorInfo)),
+    ...testing.monitors,
   });
   monitors.onAlert((alert) => events.emit('alerts.fired', toAlertInfo(alert)));
   const kuma = new KumaManager({
@@ -70,7 +75,7 @@ export async function createServices(platform: Platform): Promise<Services> {
   });
   // Host reachability (one grouped alert per unreachable host), engine up/down for container
   // monitors, label-declared monitors, and an hourly history prune.
-  const unwireMonitors = wireMonitors({ monitors, hosts, engines, events, logger: platform.logger });
+  const unwireMonitors = wireMonitors({ monitors, hosts, engines, events, logger: platform.logger, ...(testing.labelDebounceMs !== undefined ? { labelDebounceMs: testing.labelDebounceMs } : {}) });
 
   const impl: ContractImpl = {
     app: {

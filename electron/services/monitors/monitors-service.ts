@@ -272,7 +272,9 @@ export class MonitorsManager {
   /** Monitors declared by container labels (persisted as `monitorLabels`). */
   private labels: Record<string, LabelSource>;
   /** Push monitors: the last push (or the start of the first window), and the timer closing the window. */
-  private readonly pushes = new Map<string, { lastAt: number; timer: NodeJS.Timeout | null }>();
+  private readonly pushes = new Map<string, { lastAt: number; timer: NodeJS.Timeout | null; down: string | null }>();
+  /** Event-driven monitors (container, push) whose failure or recovery is unconfirmed: their state is read again after the retry interval. */
+  private readonly rechecks = new Map<string, NodeJS.Timeout>();
   /** Hosts whose engine is connected (container monitors on other hosts wait). */
   private readonly enginesUp = new Set<string>();
   private wakeTimer: NodeJS.Timeout | null = null;
@@ -359,6 +361,8 @@ export class MonitorsManager {
     if (this.changeTimer) clearTimeout(this.changeTimer);
     for (const w of this.watches.values()) w.cancelled = true;
     for (const p of this.pushes.values()) if (p.timer) clearTimeout(p.timer);
+    for (const t of this.rechecks.values()) clearTimeout(t);
+    this.rechecks.clear();
     this.pushes.clear();
     for (const hub of this.hubs.values()) hub.close();
     this.hubs.clear();
@@ -559,7 +563,7 @@ export class MonitorsManager {
     const ping = input.ping !== undefined && input.ping !== null && input.ping !== '' ? Number(input.ping) : NaN;
     const latencyMs = Number.isFinite(ping) && ping >= 0 && ping <= 86_400_000 ? ping : null;
     const down = typeof input.status === 'string' && input.status !== '' && input.status.toLowerCase() !== 'up';
-    this.armPush(found, now);
+    this.armPush(found, now, down ? pushMessage(input.msg, 'The service pushed "down"') : null);
     this.onResult(found.id, { status: down ? 'down' : 'up', latencyMs, message: pushMessage(input.msg, down ? 'The service pushed "down"' : 'Push received') }, now);
     return true;
   }
@@ -692,10 +696,10 @@ export class MonitorsManager {
   }
 
   /** Records a push (or the start of a window) and arms the timer that closes the window. */
-  private armPush(c: Extract<MonitorConfig, { type: 'push' }>, lastAt: number): void {
+  private armPush(c: Extract<MonitorConfig, { type: 'push' }>, lastAt: number, down: string | null = null): void {
     const prev = this.pushes.get(c.id);
     if (prev?.timer) clearTimeout(prev.timer);
-    const entry = { lastAt, timer: null as NodeJS.Timeout | null };
+    const entry = { lastAt, timer: null as NodeJS.Timeout | null, down };
     this.pushes.set(c.id, entry);
     const windowMs = (c.intervalSec + c.graceSec) * 1000 * this.scale;
     entry.timer = setTimeout(
@@ -709,6 +713,34 @@ export class MonitorsManager {
       Math.min(Math.max(0, lastAt + windowMs - this.now()) + 5, 2 ** 31 - 1),
     );
     entry.timer.unref?.();
+  }
+
+  /** What an event-driven monitor reports right now (its retries and recovery checks read this again). */
+  private currentEventResult(c: MonitorConfig): CheckResult | null {
+    if (c.type === 'container') return this.watches.get(c.id)?.watch?.current() ?? null;
+    if (c.type === 'push') {
+      const p = this.pushes.get(c.id);
+      if (!p) return null;
+      if (p.down !== null) return { status: 'down', latencyMs: null, message: p.down };
+      const r = evaluatePush(p.lastAt, c.graceSec * this.scale, c.intervalSec * this.scale, this.now());
+      return { status: r.status, latencyMs: null, message: r.message };
+    }
+    return null;
+  }
+
+  /** While the policy wants a fast re-check of an event-driven monitor, its current state is fed again every retry interval. */
+  private scheduleEventRecheck(c: MonitorConfig): void {
+    if (c.type !== 'container' && c.type !== 'push') return;
+    if (this.rechecks.has(c.id) || this.stopped || !this.policy.status(c.id)?.fastRecheck) return;
+    const t = setTimeout(() => {
+      this.rechecks.delete(c.id);
+      const cur = this.monitors.get(c.id);
+      if (!cur || cur.paused || this.stopped) return;
+      const r = this.currentEventResult(cur);
+      if (r) this.onResult(c.id, r, this.now());
+    }, c.retryIntervalSec * 1000 * this.scale);
+    t.unref?.();
+    this.rechecks.set(c.id, t);
   }
 
   private dropHub(hostId: string): void {
@@ -730,6 +762,9 @@ export class MonitorsManager {
 
   private deactivate(id: string, dropWatch: boolean): void {
     this.scheduler.remove(id);
+    const rc = this.rechecks.get(id);
+    if (rc) clearTimeout(rc);
+    this.rechecks.delete(id);
     const p = this.pushes.get(id);
     if (p?.timer) clearTimeout(p.timer);
     if (p) p.timer = null;
@@ -798,6 +833,7 @@ export class MonitorsManager {
       this.platform.logger.warn('monitors: could not record a check', { monitorId: id, error: (e as Error).message });
     }
     if (r.status === 'down') void this.checkReference();
+    this.scheduleEventRecheck(c);
     this.changed();
   }
 
