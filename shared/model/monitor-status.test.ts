@@ -6,7 +6,7 @@ let n = 0;
 function mon(state: MonitorInfo['state'], extra: Partial<MonitorInfo> = {}): MonitorInfo {
   n++;
   return {
-    id: `m${n}`, name: `svc${n}`, type: 'http', target: `http://nas:${8000 + n}/`, config: {}, secretFields: [], intervalSec: 60, retries: 0,
+    id: `m${n}`, name: `svc${n}`, type: 'http', target: `http://nas:${8000 + n}/`, config: {}, secretFields: [], source: { kind: 'user' }, intervalSec: 60, retries: 0,
     paused: state === 'paused', state, muted: false, flapping: false, message: '', downSince: null, lastCheckAt: null, latencyMs: null,
     avgLatencyMs24h: null, uptime: { day: null, month: null, year: null }, ...extra,
   };

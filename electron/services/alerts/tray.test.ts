@@ -7,7 +7,7 @@ let n = 0;
 function mon(state: MonitorInfo['state'], extra: Partial<MonitorInfo> = {}): MonitorInfo {
   n++;
   return {
-    id: `m${n}`, name: `svc${n}`, type: 'http', target: '', config: {}, secretFields: [], intervalSec: 60, retries: 0, paused: false, state,
+    id: `m${n}`, name: `svc${n}`, type: 'http', target: '', config: {}, secretFields: [], source: { kind: 'user' }, intervalSec: 60, retries: 0, paused: false, state,
     muted: false, flapping: false, message: '', downSince: null, lastCheckAt: null, latencyMs: null, avgLatencyMs24h: null,
     uptime: { day: null, month: null, year: null }, ...extra,
   };

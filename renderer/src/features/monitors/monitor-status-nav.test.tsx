@@ -7,7 +7,7 @@ import { renderApp, teardownApp } from '../../test-support/render-app';
 afterEach(teardownApp);
 
 const mon = (id: string, name: string, state: MonitorInfo['state']): MonitorInfo => ({
-  id, name, type: 'http', target: `http://127.0.0.1:8080/${name}`, config: {}, secretFields: [], intervalSec: 60, retries: 0, paused: false, state,
+  id, name, type: 'http', target: `http://127.0.0.1:8080/${name}`, config: {}, secretFields: [], source: { kind: 'user' }, intervalSec: 60, retries: 0, paused: false, state,
   muted: false, flapping: false, message: state === 'down' ? 'connection refused' : '200 OK', downSince: state === 'down' ? Date.now() - 60_000 : null,
   lastCheckAt: Date.now(), latencyMs: 5, avgLatencyMs24h: 5, uptime: { day: 1, month: 1, year: null },
 });
