@@ -340,7 +340,7 @@ describe('the monitor form', () => {
     await openMonitors({ monitors: [push] });
     fireEvent.click(screen.getByRole('button', { name: 'job' }));
     fireEvent.click(await screen.findByRole('button', { name: 'Show push URL' }));
-    const url = (await screen.findByLabelText('Push URL')) as HTMLInputElement;
+    const url = (await screen.findByTestId('push-url-value')) as HTMLInputElement;
     expect(url.value).toBe(`${window.location.origin}/push/abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG?status=up&msg=OK&ping=`);
   });
 });

@@ -46,7 +46,7 @@ export function PushUrl({ monitorId }: { monitorId: string }) {
       <strong>Push URL</strong>
       {url ? (
         <>
-          <input ref={input} readOnly className="mono" aria-label="Push URL" value={`${url}?status=up&msg=OK&ping=`} style={{ flex: 1 }} onFocus={(e) => e.target.select()} />
+          <input ref={input} readOnly className="mono" aria-label="Push URL of this monitor" data-testid="push-url-value" value={`${url}?status=up&msg=OK&ping=`} style={{ flex: 1 }} onFocus={(e) => e.target.select()} />
           <button
             type="button"
             className="button button-small"
