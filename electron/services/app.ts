@@ -18,6 +18,8 @@ import { engineEventsStream, imagePullStream } from './streams/engine-streams';
 import { StreamsManager } from './streams/streams-service';
 import { stackRunStream } from './stacks/stack-run-stream';
 import { StacksManager } from './stacks/stacks-service';
+import { ContainerUpgrader } from './engines/upgrade';
+import { containerUpgradeStream } from './streams/upgrade-stream';
 
 export interface Services {
   impl: ContractImpl;
@@ -47,11 +49,13 @@ export async function createServices(
   const hosts = new HostsManager(platform, knownHosts, vault, engines, events);
   const keys = new KeysManager(vault, events, platform.homeDir, (id) => hosts.forgetKey(id));
   const stacks = new StacksManager(hosts, engines, platform.store, platform.logger);
+  const upgrader = new ContainerUpgrader({ dockerOf: (id) => engines.dockerOf(id), changed: (id) => void engines.refresh(id) });
   const streams = new StreamsManager(
     {
       'engine.events': engineEventsStream(engines),
       'image.pull': imagePullStream(engines),
       'stack.run': stackRunStream(stacks),
+      'container.upgrade': containerUpgradeStream(upgrader, (id) => engines.dockerOf(id)),
     },
     events,
   );
@@ -90,6 +94,9 @@ export async function createServices(
       stop: (ref) => engines.stop(ref),
       restart: (ref) => engines.restart(ref),
       remove: (input) => engines.remove(input),
+      upgradeOptions: (ref) => upgrader.options(ref),
+      rollback: (ref) => upgrader.rollback(ref),
+      discardPrevious: (ref) => upgrader.discardPrevious(ref),
     },
     ...createResourceServices(engines),
     monitors: createMonitorsService(monitors, Date.now, {

@@ -15,3 +15,4 @@ export * from '../model/monitors';
 export * from '../model/monitor-status';
 export * from '../model/kuma';
 export * from '../model/stacks';
+export * from '../model/upgrade';

@@ -129,6 +129,9 @@ export const inputSchemas = {
   'containers.stop': ref,
   'containers.restart': ref,
   'containers.remove': ref.extend({ removeVolumes: z.boolean(), force: z.boolean() }),
+  'containers.upgradeOptions': ref,
+  'containers.rollback': ref,
+  'containers.discardPrevious': ref,
   'images.list': none,
   'images.remove': z.object({ hostId, id: imageIdOrRef, force: z.boolean() }),
   'images.prune': z.object({ hostId }),
@@ -170,6 +173,7 @@ export const inputSchemas = {
     z.object({ kind: z.literal(STREAM_KINDS[0]), hostId }),
     z.object({ kind: z.literal(STREAM_KINDS[1]), hostId, ref: imageRef }),
     z.object({ kind: z.literal('stack.run'), hostId, project, action: z.enum(STACK_ACTIONS) }),
+    z.object({ kind: z.literal('container.upgrade'), hostId, containerId, image: imageRef, pull: z.boolean() }),
   ]),
   'streams.close': z.object({ streamId }),
 } satisfies { [M in MethodName]: z.ZodType<InputOf<M>, unknown> };

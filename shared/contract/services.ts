@@ -31,6 +31,7 @@ import type {
 } from '../model/monitors';
 import type { HeartbeatInfo, KumaAddInput, KumaAddResult, KumaInstanceInfo } from '../model/kuma';
 import type { HostStacksInfo, StackFileInfo, StackRef } from '../model/stacks';
+import type { RollbackResultInfo, UpgradeOptionsInfo } from '../model/upgrade';
 import type { StreamOpenInput } from './streams';
 
 
@@ -72,6 +73,12 @@ export interface ContainersService {
   stop(input: ContainerRef): Promise<void>;
   restart(input: ContainerRef): Promise<void>;
   remove(input: RemoveContainerInput): Promise<void>;
+  /** What an upgrade of this container can pick from (upgrades run as `container.upgrade` streams). */
+  upgradeOptions(input: ContainerRef): Promise<UpgradeOptionsInfo>;
+  /** Puts back the container an upgrade kept; the upgraded one is removed once the old one runs. */
+  rollback(input: ContainerRef): Promise<RollbackResultInfo>;
+  /** Removes the container an upgrade kept (the upgrade is then final). */
+  discardPrevious(input: ContainerRef): Promise<void>;
 }
 
 /** Images of every host (pulls run as `image.pull` streams). */

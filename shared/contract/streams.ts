@@ -2,6 +2,7 @@ import type { EngineEventInfo } from '../model/container';
 import type { HostId } from '../model/ids';
 import type { PullProgressInfo } from '../model/resources';
 import type { StackAction, StackRunOutputInfo } from '../model/stacks';
+import type { UpgradeProgressInfo } from '../model/upgrade';
 
 /** Every kind of stream, its open parameters and the data each `stream.data` event carries. */
 export interface StreamMap {
@@ -13,7 +14,13 @@ export interface StreamMap {
    * COMMAND_FAILED naming the exit status if it failed; close stops the command.
    */
   'stack.run': { params: { hostId: HostId; project: string; action: StackAction }; data: StackRunOutputInfo };
+  /**
+   * Recreate a container from another image with the same configuration, keeping the old one for a
+   * rollback. `pull`: pull even when the image is on the host (else only when missing). Steps and
+   * pull progress as data; `stream.end` carries the error (after the old container was put back).
+   */
+  'container.upgrade': { params: { hostId: HostId; containerId: string; image: string; pull: boolean }; data: UpgradeProgressInfo };
 }
 export type StreamKind = keyof StreamMap;
 export type StreamOpenInput = { [K in StreamKind]: { kind: K } & StreamMap[K]['params'] }[StreamKind];
-export const STREAM_KINDS = ['engine.events', 'image.pull', 'stack.run'] as const satisfies readonly StreamKind[];
+export const STREAM_KINDS = ['engine.events', 'image.pull', 'stack.run', 'container.upgrade'] as const satisfies readonly StreamKind[];
