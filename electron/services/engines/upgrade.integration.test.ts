@@ -100,6 +100,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!local) return;
+  // `v`: the anonymous volumes of our containers go with them.
+  for (const c of await local.listContainers({ all: true, filters: { label: [LABEL] } })) await local.getContainer(c.Id).remove({ force: true, v: true }).catch(() => {});
   await cleanupByLabel(local, LABEL);
   for (const t of (await tagsNow()).filter((x) => x.startsWith(`${APP}:`))) await local.getImage(t).remove({ force: true }).catch(() => {});
   // Leave the registry tags as the lab had them.
@@ -178,7 +180,7 @@ describe('container upgrade and rollback', { timeout: 120_000 }, () => {
     await expect(local.getContainer(newId).inspect()).rejects.toMatchObject({ statusCode: 404 });
     expect((await upgrader.options({ hostId, containerId: before.Id })).previous).toBeNull();
     expect(await namesOnEngine()).toEqual([`${P}-main`]);
-    await c.remove({ force: true });
+    await c.remove({ force: true, v: true }); // with its anonymous volume (the upgraded one shared it)
   });
 
   it('follows the new image\'s defaults where the container inherited them, keeps what the user set, and keeps one way back', async () => {
