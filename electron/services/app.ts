@@ -49,7 +49,7 @@ export async function createServices(
   const hosts = new HostsManager(platform, knownHosts, vault, engines, events);
   const keys = new KeysManager(vault, events, platform.homeDir, (id) => hosts.forgetKey(id));
   const stacks = new StacksManager(hosts, engines, platform.store, platform.logger);
-  const upgrader = new ContainerUpgrader({ dockerOf: (id) => engines.dockerOf(id), changed: (id) => void engines.refresh(id) });
+  const upgrader = new ContainerUpgrader({ dockerOf: (id) => engines.dockerOf(id), changed: (id) => engines.refresh(id) });
   const streams = new StreamsManager(
     {
       'engine.events': engineEventsStream(engines),

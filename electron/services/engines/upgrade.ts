@@ -25,7 +25,7 @@ const COMPOSE_SERVICE = 'com.docker.compose.service';
 export interface UpgradeDeps {
   dockerOf(hostId: HostId): Dockerode;
   /** Called after the containers changed, so the list follows at once (events also do it). */
-  changed?(hostId: HostId): void;
+  changed?(hostId: HostId): Promise<void> | void;
   /** Timing knobs for tests. */
   settleMs?: number;
 }
@@ -60,6 +60,15 @@ export class ContainerUpgrader {
   private readonly busy = new Set<string>();
 
   constructor(private readonly deps: UpgradeDeps) {}
+
+  /** The list is current before the caller hears the outcome (the UI then finds the new id). */
+  private async changed(hostId: HostId): Promise<void> {
+    try {
+      await this.deps.changed?.(hostId);
+    } catch {
+      // the list follows engine events anyway
+    }
+  }
 
   async options(ref: ContainerRef): Promise<UpgradeOptionsInfo> {
     const docker = this.deps.dockerOf(ref.hostId);
@@ -127,7 +136,7 @@ export class ContainerUpgrader {
       return await this.run(docker, req, old, name, ref.tag || ref.digest ? req.image : `${req.image}:latest`, step, emit, signal);
     } finally {
       this.busy.delete(key);
-      this.deps.changed?.(req.hostId);
+      await this.changed(req.hostId);
     }
   }
 
@@ -294,6 +303,8 @@ export class ContainerUpgrader {
         );
     }
     const info = await created.inspect();
+    // The list has the new container before the UI hears of it (it follows the new id at once).
+    await this.changed(req.hostId);
     const done: UpgradeProgressInfo & { type: 'done' } = {
       type: 'done',
       result: {
@@ -397,7 +408,7 @@ export class ContainerUpgrader {
       return { containerId: prev.containerId, name, image: prev.image, imageId: prev.imageId };
     } finally {
       this.busy.delete(key);
-      this.deps.changed?.(ref.hostId);
+      await this.changed(ref.hostId);
     }
   }
 
@@ -412,7 +423,7 @@ export class ContainerUpgrader {
     } catch (e) {
       throw engineError(e);
     } finally {
-      this.deps.changed?.(ref.hostId);
+      await this.changed(ref.hostId);
     }
   }
 

@@ -9,6 +9,7 @@ import { InspectTab } from './InspectTab';
 import { LogsTab } from './LogsTab';
 import { StatsTab } from './StatsTab';
 import { TerminalTab } from './TerminalTab';
+import { UpgradeBanner, UpgradeButton } from '../upgrade/UpgradeButton';
 
 const TABS: { tab: DetailTab; label: string }[] = [
   { tab: 'logs', label: 'Logs' },
@@ -64,7 +65,9 @@ export function ContainerDetail({ detail }: { detail: DetailState }) {
             {containerStateLabel(container.state)} · {container.image} · {hostName}
           </span>
         )}
+        {container && <UpgradeButton container={container} />}
       </header>
+      {container && <UpgradeBanner container={container} />}
       {container ? (
         <>
           <div className="detail-tabs" role="tablist" aria-label="Container detail" ref={tabsRef} onKeyDown={onTabsKey}>
