@@ -32,7 +32,8 @@ const pct = (c: number, t: number) => (t > 0 ? Math.min(100, Math.round((c / t) 
  * compose service is not recreated here: the dialog explains why and leads to the Stacks view.
  */
 export function UpgradeDialog({ container, options, onClose }: { container: ContainerInfo; options: UpgradeOptionsInfo; onClose(): void }) {
-  const others = options.tags.filter((t) => !t.current);
+  // Other tags by name: two tags of one image (a re-tag) are still a choice.
+  const others = options.tags.filter((t) => t.ref !== options.image && t.ref !== `${options.image}:latest`);
   const [input, setInput] = useState(others[0]?.ref ?? '');
   const [pull, setPull] = useState(false);
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
@@ -55,7 +56,7 @@ export function UpgradeDialog({ container, options, onClose }: { container: Cont
 
   const onData = (d: UpgradeProgressInfo) => {
     if (d.type === 'pull') setProgress(d.progress);
-    else if (d.type === 'step') setSteps((list) => [...list.filter((s) => s.step !== d.step), d]);
+    else if (d.type === 'step') setSteps((list) => (list.some((s) => s.step === d.step) ? list.map((s) => (s.step === d.step ? d : s)) : [...list, d]));
     else setPhase({ kind: 'done', result: d.result });
   };
 
@@ -68,7 +69,6 @@ export function UpgradeDialog({ container, options, onClose }: { container: Cont
     unsubRef.current?.();
     const early: Array<{ streamId: StreamId; data?: unknown; end?: ErrorInfo | null }> = [];
     let mine: StreamId | null = null;
-    let result: UpgradeResultInfo | null = null;
     const data = (streamId: StreamId, d: unknown) => {
       if (mine === null) return void early.push({ streamId, data: d });
       if (streamId !== mine) return;
@@ -76,7 +76,6 @@ export function UpgradeDialog({ container, options, onClose }: { container: Cont
       onData(p);
       if (p.type === 'done') {
         // The upgraded container has a new id (the list already has it): the detail page follows it.
-        result = p.result;
         const detail = appStore.getState().detail;
         appStore.getState().openDetail({ hostId: container.hostId, containerId: p.result.containerId }, detail?.tab ?? 'logs');
       }
@@ -90,10 +89,8 @@ export function UpgradeDialog({ container, options, onClose }: { container: Cont
         setPhase({ kind: 'failed', error });
         // The old container is back (or says where it is): its options, kept container included, changed.
         void useUpgradeStore.getState().load(container, true);
-      } else if (result) {
-        const r: UpgradeResultInfo = result;
-        appStore.getState().pushToast({ tone: 'success', title: `Upgraded ${r.name}`, message: `Now on ${r.image}; the old container is kept for a rollback.` });
       }
+      // Success is shown in the dialog itself (and by the banner once it closes).
     };
     const unsubs = [client().on('stream.data', (p) => data(p.streamId, p.data)), client().on('stream.end', (p) => end(p.streamId, p.error))];
     unsubRef.current = () => unsubs.forEach((u) => u());
