@@ -34,7 +34,7 @@ const tags = () => docker('images', '--format', '{{.Repository}}:{{.Tag}}').spli
 const removeMine = () => {
   for (const n of [NAME, `${NAME}-homeport-previous`]) {
     try {
-      docker('rm', '-f', '-v', n);
+      execFileSync('docker', ['rm', '-f', '-v', n], { stdio: 'ignore' });
     } catch {
       // not there
     }
