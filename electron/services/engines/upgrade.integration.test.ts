@@ -237,7 +237,8 @@ describe('container upgrade and rollback', { timeout: 120_000 }, () => {
   });
 
   it('an unhealthy upgrade is undone; a healthy one waits for the health check', async () => {
-    const hc = { Interval: 300e6, Timeout: 1e9, Retries: 1 };
+    // Generous timeout and retries: a loaded machine must not turn the good case unhealthy.
+    const hc = { Interval: 300e6, Timeout: 10e9, Retries: 3 };
     const ok = await run('healthy', { Image: `${APP}:1`, Cmd: ['sh', '-c', 'touch /tmp/ok; exec sleep 3600'], Healthcheck: { Test: ['CMD-SHELL', 'test -e /tmp/ok'], ...hc } });
     const good = await upgrade(ok.id, `${APP}:2`);
     expect(good.error).toBeNull();
