@@ -122,6 +122,7 @@ export async function createServices(
   const tray = new TrayFeed({
     events,
     listMonitors: async () => monitors.list().map(toMonitorInfo),
+    listKuma: () => kuma.list(),
     mute: (id, preset) => monitors.mute(id, preset),
     restartContainer: ({ hostId, containerId }) => engines.restart({ hostId: hostId as HostId, containerId }),
     logger: platform.logger,

@@ -1,4 +1,4 @@
-import type { KeyboardEvent, ReactNode } from 'react';
+import { useMemo, type KeyboardEvent, type ReactNode } from 'react';
 import { useAnyDialogOpen } from './components/dialog-stack';
 import { ContainersIcon, HostsIcon, ImagesIcon, KeyIcon, MonitorsIcon, NetworksIcon, StacksIcon, VolumesIcon } from './components/icons';
 import { Spinner } from './components/Spinner';
@@ -15,7 +15,7 @@ import { ImagesView } from './features/resources/ImagesView';
 import { NetworksView } from './features/resources/NetworksView';
 import { VolumesView } from './features/resources/VolumesView';
 import { StacksView } from './features/stacks/StacksView';
-import { summarizeMonitors } from '../../shared/model/monitor-status';
+import { kumaStatusItems, summarizeMonitors } from '../../shared/model/monitor-status';
 import { appStore, useApp, type View } from './store';
 
 const NAV: { view: View; label: string; icon: ReactNode }[] = [
@@ -33,8 +33,9 @@ export function App() {
   const { view, transport, detail } = useApp((s) => ({ view: s.view, transport: s.transport, detail: s.detail }));
   const attention = useApp((s) => s.hosts.filter((h) => h.state.status === 'failed' || h.state.status === 'needs-hostkey').length);
   const anyDialog = useAnyDialogOpen();
-  const monitors = useApp((s) => s.monitors);
-  const health = monitors.length > 0 ? summarizeMonitors(monitors) : null;
+  const { monitors, kuma } = useApp((s) => ({ monitors: s.monitors, kuma: s.kuma }));
+  const items = useMemo(() => [...monitors, ...kumaStatusItems(kuma)], [monitors, kuma]);
+  const health = items.length > 0 ? summarizeMonitors(items) : null;
 
   if (transport === 'unauthorized') return <SessionExpired />;
 

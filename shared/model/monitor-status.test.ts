@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { KumaInstanceInfo } from './kuma';
 import type { MonitorInfo } from './monitors';
-import { summarizeMonitors } from './monitor-status';
+import { kumaStatusItems, summarizeMonitors } from './monitor-status';
 
 let n = 0;
 function mon(state: MonitorInfo['state'], extra: Partial<MonitorInfo> = {}): MonitorInfo {
@@ -40,5 +41,31 @@ describe('summarizeMonitors', () => {
     expect(summarizeMonitors([])).toMatchObject({ status: 'ok', label: 'No monitors' });
     expect(summarizeMonitors([mon('paused'), mon('paused')])).toMatchObject({ status: 'ok', label: 'All paused' });
     expect(summarizeMonitors([mon('paused'), mon('up')]).counts).toMatchObject({ paused: 1, up: 1, total: 2 });
+  });
+});
+
+describe('kumaStatusItems', () => {
+  const inst = (over: Partial<KumaInstanceInfo> = {}): KumaInstanceInfo => ({
+    id: 'ku_1', name: 'Kuma on nas', url: 'http://nas:3001', mode: 'socket', slug: null, state: 'connected', error: null, problem: null, version: null, canPause: true,
+    monitors: [
+      { id: '1', name: 'Immich', type: 'http', target: null, active: true, status: 'down', lastBeatAt: 5, latencyMs: null, avgLatencyMs: null, uptime: { day: null, month: null, year: null }, message: '' },
+      { id: '2', name: 'Old', type: 'http', target: null, active: false, status: 'down', lastBeatAt: 5, latencyMs: null, avgLatencyMs: null, uptime: { day: null, month: null, year: null }, message: '' },
+    ],
+    ...over,
+  });
+
+  it('counts Kuma’s monitors in the summary, paused ones not at all', () => {
+    const items = kumaStatusItems([inst()]);
+    expect(items.map((i) => [i.id, i.name, i.state])).toEqual([
+      ['kuma:ku_1:1', 'Immich (Kuma on nas)', 'down'],
+      ['kuma:ku_1:2', 'Old (Kuma on nas)', 'paused'],
+    ]);
+    expect(summarizeMonitors([mon('up'), ...items]).tooltip).toBe('Homeport — 1 down: Immich (Kuma on nas)');
+  });
+
+  it('while Kuma itself cannot be heard, its monitors are unknown, not down', () => {
+    const items = kumaStatusItems([inst({ state: 'reconnecting', problem: 'Kuma on nas stopped reporting 4 min ago' })]);
+    expect(items[0]!.state).toBe('unknown');
+    expect(summarizeMonitors([mon('up'), ...items]).status).toBe('unknown');
   });
 });

@@ -1,4 +1,8 @@
+import type { KumaInstanceInfo } from './kuma';
 import type { MonitorInfo } from './monitors';
+
+/** What the summary needs of a monitor; Homeport's monitors and mirrored Uptime Kuma monitors both give it. */
+export type StatusItem = Pick<MonitorInfo, 'id' | 'name' | 'state' | 'muted' | 'downSince'> & Partial<Pick<MonitorInfo, 'type' | 'config'>>;
 
 /** The worst state at a glance (the tray icon, the Monitors nav item). */
 export type OverallStatus = 'ok' | 'pending' | 'down' | 'unknown';
@@ -10,13 +14,13 @@ export interface StatusSummary {
   /** One line for a tooltip: "Homeport — 2 down: nextcloud, immich". */
   tooltip: string;
   /** Monitors that are down, the longest outage first. */
-  down: MonitorInfo[];
+  down: StatusItem[];
   counts: { total: number; up: number; down: number; pending: number; unknown: number; paused: number; maintenance: number; muted: number };
 }
 
 const NAMES_SHOWN = 3;
 
-function names(list: MonitorInfo[]): string {
+function names(list: StatusItem[]): string {
   const shown = list.slice(0, NAMES_SHOWN).map((m) => m.name);
   const more = list.length - shown.length;
   return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
@@ -27,9 +31,9 @@ function names(list: MonitorInfo[]): string {
  * or lost its own network, or nothing checked yet), then pending, then all up. Paused monitors and
  * monitors in maintenance never raise the level.
  */
-export function summarizeMonitors(monitors: readonly MonitorInfo[]): StatusSummary {
+export function summarizeMonitors(monitors: readonly StatusItem[]): StatusSummary {
   const counts = { total: monitors.length, up: 0, down: 0, pending: 0, unknown: 0, paused: 0, maintenance: 0, muted: 0 };
-  const down: MonitorInfo[] = [];
+  const down: StatusItem[] = [];
   for (const m of monitors) {
     if (m.muted) counts.muted++;
     switch (m.state) {
@@ -72,4 +76,20 @@ export function summarizeMonitors(monitors: readonly MonitorInfo[]): StatusSumma
   }
   const maint = counts.maintenance > 0 ? `, ${counts.maintenance} in maintenance` : '';
   return { status: 'ok', label: 'All up', tooltip: `Homeport — all ${counts.up} up${maint}`, down, counts };
+}
+
+/**
+ * Uptime Kuma's monitors as status items: named after their instance; paused in Kuma → paused; and
+ * "unknown" while the instance itself cannot be heard (Homeport cannot tell what they are doing).
+ */
+export function kumaStatusItems(instances: readonly KumaInstanceInfo[]): StatusItem[] {
+  const out: StatusItem[] = [];
+  for (const inst of instances) {
+    const blind = inst.problem !== null || !(inst.state === 'connected' || inst.state === 'polling');
+    for (const m of inst.monitors) {
+      const state: MonitorInfo['state'] = !m.active ? 'paused' : blind ? 'unknown' : m.status;
+      out.push({ id: `kuma:${inst.id}:${m.id}`, name: `${m.name} (${inst.name})`, state, muted: false, downSince: state === 'down' ? m.lastBeatAt : null });
+    }
+  }
+  return out;
 }

@@ -1,4 +1,5 @@
-import type { MonitorInfo } from '../../../shared/contract';
+import type { KumaInstanceInfo, MonitorInfo } from '../../../shared/contract';
+import { kumaStatusItems } from '../../../shared/model/monitor-status';
 import type { Logger } from '../platform/platform';
 import type { EventBus } from '../rpc/event-bus';
 import type { MutePreset } from './policy/maintenance';
@@ -7,6 +8,8 @@ import { notificationFor, trayView, type DesktopNotification, type TrayAction, t
 export interface TrayFeedDeps {
   events: EventBus;
   listMonitors(): Promise<MonitorInfo[]>;
+  /** Uptime Kuma instances, whose mirrored monitors count too. */
+  listKuma?(): KumaInstanceInfo[];
   mute(monitorId: string | null, preset: MutePreset | null): void;
   restartContainer(ref: { hostId: string; containerId: string }): Promise<void>;
   logger: Logger;
@@ -26,6 +29,7 @@ export interface TraySink {
  */
 export class TrayFeed {
   private last: MonitorInfo[] = [];
+  private kuma: KumaInstanceInfo[] = [];
   private sink: TraySink | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
   private off: (() => void) | null = null;
@@ -38,6 +42,9 @@ export class TrayFeed {
       if (event === 'monitors.changed') {
         this.last = payload as MonitorInfo[];
         this.draw();
+      } else if (event === 'kuma.changed') {
+        this.kuma = payload as KumaInstanceInfo[];
+        this.draw();
       } else if (event === 'alerts.fired') {
         this.sink?.notify(notificationFor(payload as Parameters<typeof notificationFor>[0]));
       }
@@ -46,6 +53,7 @@ export class TrayFeed {
     this.timer.unref?.();
     try {
       this.last = await this.deps.listMonitors();
+      this.kuma = this.deps.listKuma?.() ?? [];
     } catch (e) {
       this.deps.logger.warn('tray: could not list monitors', { error: e instanceof Error ? e.message : String(e) });
     }
@@ -85,6 +93,6 @@ export class TrayFeed {
   }
 
   private draw(): void {
-    this.sink?.view(trayView(this.last));
+    this.sink?.view(trayView([...this.last, ...kumaStatusItems(this.kuma)]));
   }
 }

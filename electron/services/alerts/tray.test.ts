@@ -29,6 +29,13 @@ describe('trayView', () => {
     expect(view.menu.at(-1)).toEqual({ label: 'Mute all for 1 hour', action: { kind: 'mute', monitorId: null, preset: '1h' } });
   });
 
+  it('a mirrored Uptime Kuma monitor opens the Monitors view and offers no mute', () => {
+    const view = trayView([{ id: 'kuma:ku_1:7', name: 'Immich (Kuma on nas)', state: 'down', muted: false, downSince: NOW - 60_000 }], NOW);
+    const entry = view.menu.find((i) => i.submenu)!;
+    expect(entry.label).toBe('Immich (Kuma on nas) — 1 min');
+    expect(entry.submenu).toEqual([{ label: 'Open Immich (Kuma on nas)', action: { kind: 'open', monitorId: null } }]);
+  });
+
   it('keeps the menu short in a mass outage', () => {
     const many = Array.from({ length: TRAY_DOWN_SHOWN + 6 }, (_, i) => mon('down', { downSince: NOW - i * 1000 }));
     const view = trayView(many, NOW);

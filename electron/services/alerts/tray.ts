@@ -1,5 +1,5 @@
-import type { AlertInfo, MonitorInfo } from '../../../shared/contract';
-import { summarizeMonitors, type OverallStatus } from '../../../shared/model/monitor-status';
+import type { AlertInfo } from '../../../shared/contract';
+import { summarizeMonitors, type OverallStatus, type StatusItem } from '../../../shared/model/monitor-status';
 import type { MutePreset } from './policy/maintenance';
 
 /** What a tray menu item does; the Electron shell hands it back to `TrayFeed.perform`. */
@@ -26,8 +26,8 @@ export interface TrayView {
 /** Down monitors listed by name in the menu; the rest are summed up in one line. */
 export const TRAY_DOWN_SHOWN = 8;
 
-function containerOf(m: MonitorInfo): { hostId: string; container: string } | null {
-  if (m.type !== 'container') return null;
+function containerOf(m: StatusItem): { hostId: string; container: string } | null {
+  if (m.type !== 'container' || !m.config) return null;
   const { hostId, container } = m.config;
   return typeof hostId === 'string' && typeof container === 'string' ? { hostId, container } : null;
 }
@@ -42,16 +42,20 @@ function ago(since: number | null, now: number): string {
 }
 
 /** The tray's icon level, tooltip and menu for a list of monitors (the shell only draws it). */
-export function trayView(monitors: readonly MonitorInfo[], now = Date.now()): TrayView {
+export function trayView(monitors: readonly StatusItem[], now = Date.now()): TrayView {
   const summary = summarizeMonitors(monitors);
   const menu: TrayMenuItem[] = [{ label: summary.counts.total === 0 ? 'No monitors yet' : summary.tooltip.replace(/^Homeport — /, '') }];
   if (summary.down.length > 0) {
     menu.push({ label: '', separator: true });
     for (const m of summary.down.slice(0, TRAY_DOWN_SHOWN)) {
       const target = containerOf(m);
-      const submenu: TrayMenuItem[] = [{ label: `Open ${m.name}`, action: { kind: 'open', monitorId: m.id } }];
+      // Mirrored Uptime Kuma monitors open the Monitors view; muting them is Kuma's business.
+      const mirrored = m.id.startsWith('kuma:');
+      const submenu: TrayMenuItem[] = [{ label: `Open ${m.name}`, action: { kind: 'open', monitorId: mirrored ? null : m.id } }];
       if (target) submenu.push({ label: `Restart container ${target.container}`, action: { kind: 'restart', monitorId: m.id, ...target } });
-      if (m.muted) submenu.push({ label: 'Unmute', action: { kind: 'unmute', monitorId: m.id } });
+      if (mirrored) {
+        // nothing more
+      } else if (m.muted) submenu.push({ label: 'Unmute', action: { kind: 'unmute', monitorId: m.id } });
       else
         submenu.push(
           { label: 'Mute for 1 hour', action: { kind: 'mute', monitorId: m.id, preset: '1h' } },

@@ -57,6 +57,10 @@ export async function loadAll(): Promise<void> {
     (monitors) => store.setState({ monitors }),
     () => undefined,
   );
+  void c.kuma.list().then(
+    (kuma) => store.setState({ kuma }),
+    () => undefined,
+  );
   const [hosts, keys, containers] = await Promise.allSettled([c.hosts.list(), c.keys.list(), c.containers.list()]);
   const state = store.getState();
   const patch: Partial<AppState> = {};
@@ -108,6 +112,7 @@ export function connectStore(c: Client, transport?: TransportStatus): () => void
       );
     }),
     c.on('monitors.changed', (monitors) => store.setState({ monitors })),
+    c.on('kuma.changed', (kuma) => store.setState({ kuma })),
     // A notification or a tray item was clicked: show that monitor.
     c.on('app.navigate', ({ monitorId }) => store.getState().showMonitor(monitorId)),
   ];

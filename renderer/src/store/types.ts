@@ -7,6 +7,7 @@ import type {
   HostInput,
   KeyId,
   KeyInfo,
+  KumaInstanceInfo,
   MonitorId,
   MonitorInfo,
 } from '../../../shared/contract';
@@ -74,6 +75,8 @@ export interface UiSlice {
   loadError: HomeportError | null;
   /** Every monitor, live (the nav's status dot and the tray-like summary read it). */
   monitors: MonitorInfo[];
+  /** Uptime Kuma instances with their mirrored monitors (they count in the status too). */
+  kuma: KumaInstanceInfo[];
   /** A monitor to show (set when a notification or the tray asks for it; the Monitors view takes it). */
   focusMonitorId: MonitorId | null;
   showMonitor(id: MonitorId | null): void;

@@ -14,6 +14,7 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   loadError: null,
   detail: null,
   monitors: [],
+  kuma: [],
   focusMonitorId: null,
   showMonitor: (id) => set({ view: 'monitors', detail: null, focusMonitorId: id }),
   takeFocusMonitor() {

@@ -31,6 +31,21 @@ describe('the monitors’ status in the window', () => {
     expect(document.getElementById(nav.getAttribute('aria-describedby')!)!.textContent).toBe('1 down');
   });
 
+  it('counts Uptime Kuma’s mirrored monitors too', async () => {
+    const { bridge } = await renderApp(handlers(() => [mon('a', 'web', 'up')]));
+    await waitFor(() => expect(screen.getByTestId('nav-health').dataset.status).toBe('ok'));
+    act(() =>
+      bridge.emit('kuma.changed', [
+        {
+          id: 'ku_abcdef', name: 'Kuma on nas', url: 'http://nas:3001', mode: 'socket', slug: null, state: 'connected', error: null, problem: null, version: '2.0.2', canPause: true,
+          monitors: [{ id: '3', name: 'Immich', type: 'http', target: null, active: true, status: 'down', lastBeatAt: Date.now(), latencyMs: null, avgLatencyMs: null, uptime: { day: null, month: null, year: null }, message: 'timeout' }],
+        },
+      ]),
+    );
+    await waitFor(() => expect(screen.getByTestId('nav-health').dataset.status).toBe('down'));
+    expect(screen.getByTestId('nav-health').title).toBe('Homeport — 1 down: Immich (Kuma on nas)');
+  });
+
   it('a clicked notification (app.navigate) opens that monitor from any view', async () => {
     const list = [mon('a', 'web', 'up'), mon('b', 'nextcloud', 'down')];
     const { bridge } = await renderApp(handlers(() => list));
