@@ -122,7 +122,7 @@ describe('the monitor form', () => {
     type(dialog, 'Interval (seconds)', '20');
     type(dialog, 'Timeout (seconds)', '5');
     type(dialog, 'Retries', '0');
-    type(dialog, 'Retry interval (seconds)', '30');
+    type(dialog, 'Retry every (seconds)', '30');
     fireEvent.click(dialog.getByLabelText(/Upside down/));
     submit(dialog);
     const row = await screen.findByTestId('monitor-row');

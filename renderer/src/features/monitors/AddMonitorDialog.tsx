@@ -274,7 +274,7 @@ export function AddMonitorDialog({ onClose, onAdded, monitor }: { onClose(): voi
             {text(form.type === 'push' ? 'Expected every (seconds)' : 'Interval (seconds)', 'intervalSec', { hint: `At least ${MIN_INTERVAL_SEC} seconds.` })}
             {text('Timeout (seconds)', 'timeoutSec', { placeholder: 'default', hint: 'Blank: 80 % of the interval, at most 30 s.' })}
             {text('Retries', 'retries', { hint: 'Failed checks in a row before the monitor is down.' })}
-            {text('Retry interval (seconds)', 'retryIntervalSec', { placeholder: 'the interval', hint: 'How often to check while a failure is not yet confirmed.' })}
+            {text('Retry every (seconds)', 'retryIntervalSec', { placeholder: 'the interval', hint: 'How often to check while a failure is not yet confirmed.' })}
             <div className="span-2">{check('Upside down (up when the check fails)', 'upsideDown')}</div>
           </div>
         </fieldset>

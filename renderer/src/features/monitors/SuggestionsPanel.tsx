@@ -3,7 +3,7 @@ import type { ErrorInfo, MonitorSuggestion } from '../../../../shared/contract';
 import { client } from '../../api/client';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Spinner } from '../../components/Spinner';
-import { appStore } from '../../store';
+import { appStore, useApp } from '../../store';
 import { toErrorInfo } from '../resources/resource-common';
 
 /**
@@ -15,6 +15,8 @@ export function SuggestionsPanel({ monitorsVersion, onAdded }: { monitorsVersion
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [busy, setBusy] = useState<Record<string, boolean>>({});
   const [open, setOpen] = useState(true);
+  // Containers come and go (and hosts connect): the suggestions follow the store's lists.
+  const containers = useApp((s) => s.containers);
 
   const reload = useCallback(async () => {
     try {
@@ -24,7 +26,10 @@ export function SuggestionsPanel({ monitorsVersion, onAdded }: { monitorsVersion
       setError(toErrorInfo(e));
     }
   }, []);
-  useEffect(() => void reload(), [reload, monitorsVersion]);
+  useEffect(() => {
+    const t = setTimeout(() => void reload(), 300);
+    return () => clearTimeout(t);
+  }, [reload, monitorsVersion, containers]);
 
   const add = async (s: MonitorSuggestion) => {
     setBusy((b) => ({ ...b, [s.key]: true }));
