@@ -20,6 +20,7 @@ import { stackRunStream } from './stacks/stack-run-stream';
 import { StacksManager } from './stacks/stacks-service';
 import { ContainerUpgrader } from './engines/upgrade';
 import { containerUpgradeStream } from './streams/upgrade-stream';
+import { containerExecStream, hostShellStream } from './streams/terminal-streams';
 
 export interface Services {
   impl: ContractImpl;
@@ -56,6 +57,8 @@ export async function createServices(
       'image.pull': imagePullStream(engines),
       'stack.run': stackRunStream(stacks),
       'container.upgrade': containerUpgradeStream(upgrader, (id) => engines.dockerOf(id)),
+      'container.exec': containerExecStream(engines, platform.logger),
+      'host.shell': hostShellStream((hostId, size) => hosts.openShell(hostId, size)),
     },
     events,
   );
@@ -116,6 +119,7 @@ export async function createServices(
     streams: {
       open: (input, ctx) => streams.open(input, ctx),
       close: (input, ctx) => streams.close(input, ctx),
+      send: (input, ctx) => streams.send(input, ctx),
     },
   };
 

@@ -64,6 +64,7 @@ export const METHOD_NAMES = [
   'stacks.setServiceImage',
   'streams.open',
   'streams.close',
+  'streams.send',
 ] as const satisfies readonly MethodName[];
 
 // A declared method missing from the list fails to compile here.

@@ -4,7 +4,7 @@ import type { HostId, KeyId, StreamId } from '../model/ids';
 import type { ChannelConfigInput, MonitorConfigInput } from '../model/monitors';
 import { STACK_ACTIONS } from '../model/stacks';
 import type { InputOf, MethodName } from './services';
-import { STREAM_KINDS } from './streams';
+import { STREAM_KINDS, terminalCols, terminalRows } from './streams';
 
 // Input validation for every method, run in main before a service sees the input.
 
@@ -174,6 +174,10 @@ export const inputSchemas = {
     z.object({ kind: z.literal(STREAM_KINDS[1]), hostId, ref: imageRef }),
     z.object({ kind: z.literal('stack.run'), hostId, project, action: z.enum(STACK_ACTIONS) }),
     z.object({ kind: z.literal('container.upgrade'), hostId, containerId, image: imageRef, pull: z.boolean() }),
+    z.object({ kind: z.literal('container.exec'), hostId, containerId, cols: terminalCols, rows: terminalRows }),
+    z.object({ kind: z.literal('host.shell'), hostId, cols: terminalCols, rows: terminalRows }),
   ]),
   'streams.close': z.object({ streamId }),
+  // The data's shape depends on the stream's kind: the streams manager validates it against STREAM_INPUT_SCHEMAS.
+  'streams.send': z.object({ streamId, data: z.unknown() }),
 } satisfies { [M in MethodName]: z.ZodType<InputOf<M>, unknown> };

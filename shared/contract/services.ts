@@ -166,6 +166,8 @@ export interface StacksService {
 export interface StreamsService {
   open(input: StreamOpenInput): Promise<{ streamId: StreamId }>;
   close(input: { streamId: StreamId }): Promise<void>;
+  /** Input for a stream that takes it (a terminal's keystrokes and size); only its opener may send. */
+  send(input: { streamId: StreamId; data: unknown }): Promise<void>;
 }
 
 export interface Contract {

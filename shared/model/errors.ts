@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'SSH_CONFIG', // ~/.ssh/config could not be read or parsed
   'ENGINE', // the Docker engine answered with an error (its own message is kept)
   'DISCONNECTED', // the host is not connected right now
+  'SHELL_FAILED', // a terminal's shell could not start (session refused by sshd, no shell in the container)
   'UNAUTHORIZED', // headless mode: missing or wrong token
   'FORBIDDEN', // IPC sender or WebSocket origin not trusted
   'COMPOSE_MISSING', // neither `docker compose` (v2) nor `docker-compose` (v1) runs on the host

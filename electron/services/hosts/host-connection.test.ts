@@ -15,6 +15,7 @@ function fakeLink(): Link & { drop(e?: ErrorInfo): void } {
     onClose: (l) => void listeners.push(l),
     fail: (e) => listeners.forEach((l) => l(e)),
     close: () => {},
+    shell: () => Promise.reject(new Error('no shell in this test')),
     drop: (e) => listeners.forEach((l) => l(e ?? null)),
   };
 }

@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import type { Client } from 'ssh2';
+import type { Client, ClientChannel } from 'ssh2';
 import {
   ConnectionState,
   HomeportError,
@@ -7,6 +7,7 @@ import {
   type ErrorCode,
   type ErrorInfo,
   type HostId,
+  type TerminalSize,
   type Transport,
 } from '../../../shared/contract';
 import { engineMessage } from '../engines/engine-message';
@@ -23,6 +24,8 @@ export interface Link {
   /** Declares the link dead (e.g. the engine's event stream ended): closes it and fires onClose. */
   fail(error: ErrorInfo): void;
   close(): void;
+  /** An interactive shell on a PTY over the same SSH connection (fails for a local engine, which has none). */
+  shell(size: TerminalSize): Promise<ClientChannel>;
 }
 
 export type Connector = () => Promise<Link>;
@@ -93,6 +96,20 @@ export class HostConnection {
   get ssh(): Client | null {
     if (this.link && this.current.status === 'connected') return this.link.ssh ?? null;
     throw new HomeportError({ code: 'DISCONNECTED', message: this.describeNotConnected(), fix: 'Wait for the host to reconnect, or open Hosts to see why it is not connected.' });
+  }
+
+  /** An interactive shell on the host, over this connection's SSH session (DISCONNECTED unless connected). */
+  shell(size: TerminalSize): Promise<ClientChannel> {
+    if (!this.link || this.current.status !== 'connected') {
+      return Promise.reject(
+        new HomeportError({
+          code: 'DISCONNECTED',
+          message: this.describeNotConnected(),
+          fix: 'Wait for the host to reconnect, or open Hosts to see why it is not connected.',
+        }),
+      );
+    }
+    return this.link.shell(size);
   }
 
   /** Connect now (also from failed / waiting states); a no-op while connected or connecting. */

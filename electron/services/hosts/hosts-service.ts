@@ -12,7 +12,9 @@ import {
   type HostsService,
   type HostTestResult,
   type SshConfigScanInfo,
+  type TerminalSize,
 } from '../../../shared/contract';
+import type { ClientChannel } from 'ssh2';
 import type { EngineHub } from '../engines/engine-hub';
 import type { Platform } from '../platform/platform';
 import type { EventBus } from '../rpc/event-bus';
@@ -193,6 +195,14 @@ export class HostsManager implements HostsService {
   /** The host's name as the user gave it (for messages). */
   nameOf(id: HostId): string {
     return this.store.get(id).name;
+  }
+
+  /** An interactive shell on the host over its one SSH connection (for the `host.shell` stream). */
+  async openShell(id: HostId, size: TerminalSize): Promise<ClientChannel> {
+    this.store.get(id); // NOT_FOUND for an unknown host
+    const c = this.connections.get(id);
+    if (!c) throw new HomeportError({ code: 'DISCONNECTED', message: 'The host is not connected.', fix: 'Connect it from Hosts first.' });
+    return c.shell(size);
   }
 
   dispose(): void {

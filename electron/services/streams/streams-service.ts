@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { HomeportError, type ErrorInfo, type StreamId, type StreamKind, type StreamMap, type StreamOpenInput } from '../../../shared/contract';
+import type { ZodType } from 'zod';
+import {
+  HomeportError,
+  STREAM_INPUT_SCHEMAS,
+  type ErrorInfo,
+  type StreamId,
+  type StreamInputOf,
+  type StreamKind,
+  type StreamMap,
+  type StreamOpenInput,
+} from '../../../shared/contract';
 import type { CallContext } from '../rpc/dispatcher';
 import type { ClientId, EventBus } from '../rpc/event-bus';
 
@@ -11,20 +21,29 @@ export interface StreamSink<K extends StreamKind> {
   end(error: ErrorInfo | null): void;
 }
 
+/** A started stream that takes input: `receive` gets input already validated against the kind's schema. */
+export interface StreamHandle<K extends StreamKind> {
+  stop(): void;
+  receive(input: StreamInputOf<K>): void;
+}
+
 /**
- * How one kind of stream starts: it returns how to stop it. It may throw (or reject) to fail the
- * `open` call itself, e.g. for a disconnected host; it must not call `end` before it returns.
+ * How one kind of stream starts: it returns how to stop it (a function, or a handle that also
+ * receives input for kinds that take it). It may throw (or reject) to fail the `open` call
+ * itself, e.g. for a disconnected host; it must not call `end` before it returns.
  */
 export type StreamStarter<K extends StreamKind> = (
   params: Omit<Extract<StreamOpenInput, { kind: K }>, 'kind'>,
   sink: StreamSink<K>,
-) => (() => void) | Promise<() => void>;
+) => (() => void) | StreamHandle<K> | Promise<(() => void) | StreamHandle<K>>;
 
 export type StreamStarters = { [K in StreamKind]: StreamStarter<K> };
 
 interface OpenStream {
   clientId: ClientId;
+  kind: StreamKind;
   stop(): void;
+  receive: ((input: unknown) => void) | null;
 }
 
 /** Turns anything thrown into the ErrorInfo a `stream.end` carries. */
@@ -61,8 +80,9 @@ export class StreamsManager {
     };
     const { kind, ...params } = input;
     const start = this.starters[kind] as StreamStarter<StreamKind>;
-    const stop = await start(params as never, sink);
-    this.open_.set(streamId, { clientId: ctx.clientId, stop });
+    const started = await start(params as never, sink);
+    const handle = typeof started === 'function' ? { stop: started, receive: null } : { stop: () => started.stop(), receive: (i: unknown) => started.receive(i as never) };
+    this.open_.set(streamId, { clientId: ctx.clientId, kind, ...handle });
     const held = early;
     setImmediate(() => {
       early = null;
@@ -73,11 +93,31 @@ export class StreamsManager {
   }
 
   async close({ streamId }: { streamId: StreamId }, ctx: CallContext): Promise<void> {
-    const s = this.open_.get(streamId);
-    if (!s || s.clientId !== ctx.clientId) {
-      throw new HomeportError({ code: 'NOT_FOUND', message: `No open stream ${streamId}.`, fix: 'It may have ended already.' });
+    this.end(streamId, this.owned(streamId, ctx));
+  }
+
+  /** Input for a stream (keystrokes, a resize): only from the client that opened it, validated per kind. */
+  async send({ streamId, data }: { streamId: StreamId; data: unknown }, ctx: CallContext): Promise<void> {
+    const s = this.owned(streamId, ctx);
+    const schema = (STREAM_INPUT_SCHEMAS as Partial<Record<StreamKind, ZodType>>)[s.kind];
+    if (!schema || !s.receive) {
+      throw new HomeportError({
+        code: 'VALIDATION',
+        message: `A ${s.kind} stream takes no input.`,
+        fix: 'Only terminal streams (container.exec, host.shell) accept input.',
+      });
     }
-    this.end(streamId, s);
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue && issue.path.length ? `${issue.path.map(String).join('.')}: ` : '';
+      throw new HomeportError({
+        code: 'VALIDATION',
+        message: `Invalid input for the ${s.kind} stream: ${where}${issue?.message ?? 'rejected'}.`,
+        fix: 'Send { type: "data", data } with the typed text, or { type: "resize", cols, rows }.',
+      });
+    }
+    s.receive(parsed.data);
   }
 
   clientGone(clientId: ClientId): void {
@@ -86,6 +126,15 @@ export class StreamsManager {
 
   dispose(): void {
     for (const [id, s] of this.open_) this.end(id, s);
+  }
+
+  /** The open stream with this id, if the caller opened it; NOT_FOUND otherwise (another client's id is not revealed). */
+  private owned(streamId: StreamId, ctx: CallContext): OpenStream {
+    const s = this.open_.get(streamId);
+    if (!s || s.clientId !== ctx.clientId) {
+      throw new HomeportError({ code: 'NOT_FOUND', message: `No open stream ${streamId}.`, fix: 'It may have ended already; open it again.' });
+    }
+    return s;
   }
 
   /** A stream that ended by itself: nothing to stop; the error, if any, goes with stream.end. */

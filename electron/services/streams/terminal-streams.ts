@@ -1,0 +1,224 @@
+import type Dockerode from 'dockerode';
+import type { Duplex } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import type { ClientChannel } from 'ssh2';
+import { HomeportError, type HostId, type TerminalInput } from '../../../shared/contract';
+import type { EngineHub } from '../engines/engine-hub';
+import { engineErrorInfo } from '../hosts/host-connection';
+import { engineMessage } from '../engines/engine-message';
+import type { Logger } from '../platform/platform';
+import type { StreamHandle, StreamSink, StreamStarter } from './streams-service';
+
+/**
+ * The one command a container terminal runs: bash where the image has it, else sh. Fixed text —
+ * nothing the user or the host supplies is ever spliced into it (the container is named by id
+ * in the API path, not in a command). It first prints the shell's PID (the `exec`s keep it)
+ * between two RS characters, which the stream takes off the output: Docker has no API to end an
+ * exec, and closing its connection leaves the shell running (moby#9098), so closing the terminal
+ * sends that PID a SIGHUP — as a hung-up terminal would.
+ */
+export const CONTAINER_SHELL_CMD = [
+  '/bin/sh',
+  '-c',
+  String.raw`printf '\036homeport-pid:%s\036' "$$"; command -v bash >/dev/null 2>&1 && exec bash || exec sh`,
+] as const;
+/** How long the shell may take to start before `open` gives up. */
+const START_TIMEOUT_MS = 15_000;
+/** Hangs up the terminal's shell: its PID is an argument of a fixed script, never spliced into it. */
+const HANGUP_CMD = (pid: number) => ['/bin/sh', '-c', 'kill -HUP "$1"', 'homeport-hangup', String(pid)];
+
+/** Output is batched this long, so a burst (`ls -R`, a progress bar) is a few events, not thousands. */
+const BATCH_MS = 8;
+/** …but never more than this many characters per event. */
+const BATCH_MAX_CHARS = 32 * 1024;
+
+/**
+ * Text for `stream.data` from a terminal's bytes: UTF-8 decoded safely across chunk boundaries
+ * (a character split between two reads is held until its last byte arrives), batched briefly.
+ */
+export class TerminalOutput {
+  private readonly decoder = new StringDecoder('utf8');
+  private pending = '';
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly emit: (text: string) => void) {}
+
+  write(chunk: Buffer | string): void {
+    this.pending += typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+    if (this.pending.length >= BATCH_MAX_CHARS) this.flush();
+    else if (!this.timer && this.pending) this.timer = setTimeout(() => this.flush(), BATCH_MS);
+  }
+
+  /** Sends what is held now (and, at the end, whatever partial character is left, as U+FFFD). */
+  flush(final = false): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (final) this.pending += this.decoder.end();
+    while (this.pending) {
+      const piece = this.pending.slice(0, BATCH_MAX_CHARS);
+      this.pending = this.pending.slice(piece.length);
+      this.emit(piece);
+    }
+  }
+
+  /** Drops anything held (the stream was closed by its client: nobody is listening). */
+  discard(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.pending = '';
+  }
+}
+
+/**
+ * `container.exec`: an interactive shell in a running container on a TTY, through the Docker API
+ * (exec create + a hijacked, bidirectional exec start). Input is keystrokes and resizes; the
+ * stream ends by itself when the shell exits.
+ */
+export function containerExecStream(hub: EngineHub, logger: Logger): StreamStarter<'container.exec'> {
+  return async ({ hostId, containerId, cols, rows }, sink) => {
+    const docker = hub.dockerOf(hostId);
+    let exec;
+    try {
+      exec = await docker.getContainer(containerId).exec({
+        Cmd: [...CONTAINER_SHELL_CMD],
+        AttachStdin: true,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: true,
+        Env: ['TERM=xterm-256color'],
+      });
+    } catch (e) {
+      throw execError(e, containerId);
+    }
+    let socket: Duplex;
+    try {
+      socket = (await exec.start({ hijack: true, stdin: true, Tty: true })) as Duplex;
+    } catch (e) {
+      throw execError(e, containerId);
+    }
+    const output = new TerminalOutput((text) => sink.emit(text));
+    let stopped = false;
+    let ended = false;
+    // A resize that races the shell's exit fails harmlessly: nothing to report.
+    const resize = (c: number, r: number) => exec.resize({ w: c, h: r }).catch(() => {});
+
+    // The first bytes carry the shell's PID (see CONTAINER_SHELL_CMD). `open` answers only once
+    // they have come — the shell is running, at the terminal's size — so nothing typed can reach
+    // the TTY before the shell does. If the stream ends first, no shell could start at all.
+    let pid: number | null = null;
+    let head: Buffer | null = Buffer.alloc(0);
+    let started!: (ok: boolean) => void;
+    const ready = new Promise<boolean>((r) => (started = r));
+    socket.on('data', (chunk: Buffer) => {
+      if (!head) return output.write(chunk);
+      head = Buffer.concat([head, chunk]);
+      const m = /^\x1ehomeport-pid:(\d{1,10})\x1e/.exec(head.toString('latin1'));
+      if (m) {
+        pid = Number(m[1]);
+        const rest = head.subarray(m[0].length);
+        head = null;
+        if (rest.length) output.write(rest);
+        started(true);
+      } else if (head.length > 4096) {
+        started(false);
+      }
+    });
+    socket.on('error', (e: Error) => logger.warn('container terminal stream failed', { hostId, error: e.message }));
+    const onEnd = () => {
+      if (ended) return;
+      ended = true;
+      started(false);
+      if (stopped || pid === null) return;
+      // The user's own `exit`, or the container stopped under the shell.
+      output.flush(true);
+      sink.end(null);
+    };
+    socket.on('end', onEnd);
+    socket.on('close', onEnd);
+
+    await resize(cols, rows);
+    const timer = setTimeout(() => started(false), START_TIMEOUT_MS);
+    const ok = await ready;
+    clearTimeout(timer);
+    if (!ok) {
+      stopped = true;
+      socket.destroy();
+      const said = head ? head.toString('utf8').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '').trim().slice(0, 300) : '';
+      const code = await exec.inspect().then((i: { ExitCode?: number | null }) => i.ExitCode ?? null, () => null);
+      throw new HomeportError({
+        code: 'SHELL_FAILED',
+        message: `No shell could start in ${containerId}${code !== null ? ` (exit code ${code})` : ''}${said ? `: ${said}` : ': the image may have no /bin/sh.'}`,
+        fix: 'Minimal images (distroless, scratch) ship without a shell; use the Logs and Inspect tabs instead.',
+      });
+    }
+
+    const handle: StreamHandle<'container.exec'> = {
+      stop: () => {
+        stopped = true;
+        output.discard();
+        socket.destroy();
+        if (pid !== null && !ended) hangUp(docker.getContainer(containerId), pid, (e) => logger.warn('could not end a container shell', { hostId, error: engineMessage(e) }));
+      },
+      receive: (input: TerminalInput) => {
+        if (input.type === 'resize') void resize(input.cols, input.rows);
+        else socket.write(input.data);
+      },
+    };
+    return handle;
+  };
+}
+
+/** `host.shell`: an interactive login shell on the host, a session channel on its one SSH connection. */
+export function hostShellStream(openShell: (hostId: HostId, size: { cols: number; rows: number }) => Promise<ClientChannel>): StreamStarter<'host.shell'> {
+  return async ({ hostId, cols, rows }, sink: StreamSink<'host.shell'>) => {
+    const channel = await openShell(hostId, { cols, rows });
+    const output = new TerminalOutput((text) => sink.emit(text));
+    let stopped = false;
+    channel.on('data', (chunk: Buffer) => output.write(chunk));
+    // With a PTY the shell's stderr arrives on the same stream; this catches anything sent apart.
+    channel.stderr.on('data', (chunk: Buffer) => output.write(chunk));
+    channel.on('close', () => {
+      if (stopped) return;
+      output.flush(true);
+      sink.end(null);
+    });
+    return {
+      stop: () => {
+        stopped = true;
+        output.discard();
+        channel.close();
+      },
+      receive: (input: TerminalInput) => {
+        if (input.type === 'resize') channel.setWindow(input.rows, input.cols, 0, 0);
+        else channel.write(input.data);
+      },
+    };
+  };
+}
+
+/** Sends the container shell SIGHUP through a second, detached exec (the kernel passes it on to the foreground job). */
+function hangUp(container: Dockerode.Container, pid: number, onError: (e: unknown) => void): void {
+  container
+    .exec({ Cmd: HANGUP_CMD(pid), AttachStdout: false, AttachStderr: false })
+    .then((e) => e.start({ Detach: true }))
+    .catch(onError);
+}
+
+/** A clear error for an exec that could not start: a stopped or paused container, an unknown one, or the engine's own words. */
+function execError(e: unknown, containerId: string): HomeportError {
+  if (e instanceof HomeportError) return e;
+  const status = (e as { statusCode?: number }).statusCode;
+  const raw = engineMessage(e);
+  if (status === 409) {
+    const paused = /paused/i.test(raw);
+    return new HomeportError({
+      code: 'CONFLICT',
+      message: `${containerId} is ${paused ? 'paused' : 'not running'}: a terminal needs a running container (Docker engine: ${raw}).`,
+      fix: paused ? 'Unpause the container, then open the terminal again.' : 'Start the container, then open the terminal again.',
+    });
+  }
+  if (status === 404) {
+    return new HomeportError({ code: 'NOT_FOUND', message: `No container ${containerId} on this host (Docker engine: ${raw}).`, fix: 'It may have been removed; reload the list.' });
+  }
+  return new HomeportError(engineErrorInfo(e));
+}
