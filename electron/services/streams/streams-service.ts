@@ -103,7 +103,7 @@ export class StreamsManager {
     if (!schema || !s.receive) {
       throw new HomeportError({
         code: 'VALIDATION',
-        message: `A ${s.kind} stream takes no input.`,
+        message: `Streams of kind ${s.kind} take no input.`,
         fix: 'Only terminal streams (container.exec, host.shell) accept input.',
       });
     }

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { HomeportError, type HostId, type StreamId, type TerminalInput } from '../../../shared/contract';
+import { EventBus } from '../rpc/event-bus';
+import { StreamsManager, type StreamStarters } from './streams-service';
+import { TerminalOutput } from './terminal-streams';
+
+// The stream manager on its own: starters the test controls stand in for the real kinds (which
+// are proven against the lab in terminal-streams.integration.test.ts).
+
+function harness() {
+  const bus = new EventBus();
+  const sent: Array<{ event: string; payload: unknown; target: string | null }> = [];
+  bus.subscribe((event, payload, target) => sent.push({ event, payload, target }));
+  const received: TerminalInput[] = [];
+  let stops = 0;
+  const refuse = () => {
+    throw new HomeportError({ code: 'DISCONNECTED', message: 'not in this test' });
+  };
+  const starters: StreamStarters = {
+    'engine.events': () => () => void stops++,
+    'image.pull': refuse,
+    'container.exec': async () => ({ stop: () => void stops++, receive: (i) => void received.push(i) }),
+    'host.shell': refuse,
+  };
+  const m = new StreamsManager(starters, bus);
+  return { m, sent, received, stops: () => stops };
+}
+
+const c1 = { clientId: 'c1' };
+const c2 = { clientId: 'c2' };
+const hostId = 'h_test1' as HostId;
+const errorOf = async (p: Promise<unknown>) => {
+  try {
+    await p;
+  } catch (e) {
+    return e as HomeportError;
+  }
+  throw new Error('expected a rejection');
+};
+
+describe('StreamsManager.send', () => {
+  it('passes valid input to the stream that takes it', async () => {
+    const h = harness();
+    const { streamId } = await h.m.open({ kind: 'container.exec', hostId, containerId: 'web', cols: 80, rows: 24 }, c1);
+    await h.m.send({ streamId, data: { type: 'data', data: 'ls\r' } }, c1);
+    await h.m.send({ streamId, data: { type: 'resize', cols: 132, rows: 43 } }, c1);
+    expect(h.received).toEqual([
+      { type: 'data', data: 'ls\r' },
+      { type: 'resize', cols: 132, rows: 43 },
+    ]);
+  });
+
+  it('refuses another client, as if the stream did not exist', async () => {
+    const h = harness();
+    const { streamId } = await h.m.open({ kind: 'container.exec', hostId, containerId: 'web', cols: 80, rows: 24 }, c1);
+    const e = await errorOf(h.m.send({ streamId, data: { type: 'data', data: 'rm -rf /\r' } }, c2));
+    expect(e).toMatchObject({ code: 'NOT_FOUND', message: `No open stream ${streamId}.` });
+    expect(h.received).toEqual([]);
+    // …and may not close it either.
+    expect(await errorOf(h.m.close({ streamId }, c2))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(h.stops()).toBe(0);
+  });
+
+  it('refuses an unknown or closed stream', async () => {
+    const h = harness();
+    expect(await errorOf(h.m.send({ streamId: 's_nosuchstream' as StreamId, data: { type: 'data', data: 'x' } }, c1))).toMatchObject({ code: 'NOT_FOUND' });
+    const { streamId } = await h.m.open({ kind: 'container.exec', hostId, containerId: 'web', cols: 80, rows: 24 }, c1);
+    await h.m.close({ streamId }, c1);
+    expect(h.stops()).toBe(1);
+    expect(await errorOf(h.m.send({ streamId, data: { type: 'data', data: 'x' } }, c1))).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('refuses input a kind does not take, naming the kind', async () => {
+    const h = harness();
+    const { streamId } = await h.m.open({ kind: 'engine.events', hostId }, c1);
+    const e = await errorOf(h.m.send({ streamId, data: { type: 'data', data: 'x' } }, c1));
+    expect(e).toMatchObject({ code: 'VALIDATION', message: 'Streams of kind engine.events take no input.' });
+  });
+
+  it.each([
+    [{ type: 'data', data: '' }, /data/],
+    [{ type: 'data', data: 'x'.repeat(64 * 1024 + 1) }, /data/],
+    [{ type: 'data', data: 42 }, /data/],
+    [{ type: 'resize', cols: 0, rows: 24 }, /cols/],
+    [{ type: 'resize', cols: 80, rows: 1.5 }, /rows/],
+    [{ type: 'paste', data: 'x' }, /type/],
+    ['ls', /rejected|expected/i],
+    [null, /rejected|expected/i],
+  ])('refuses invalid terminal input %j with a clear error', async (data, field) => {
+    const h = harness();
+    const { streamId } = await h.m.open({ kind: 'container.exec', hostId, containerId: 'web', cols: 80, rows: 24 }, c1);
+    const e = await errorOf(h.m.send({ streamId, data }, c1));
+    expect(e.code).toBe('VALIDATION');
+    expect(e.message).toMatch(/^Invalid input for the container\.exec stream: /);
+    expect(e.message).toMatch(field);
+    expect(e.fix).toMatch(/resize/);
+    expect(h.received).toEqual([]);
+  });
+
+  it('closes the streams of a client that went away, and only those', async () => {
+    const h = harness();
+    await h.m.open({ kind: 'container.exec', hostId, containerId: 'a', cols: 80, rows: 24 }, c1);
+    const other = await h.m.open({ kind: 'container.exec', hostId, containerId: 'b', cols: 80, rows: 24 }, c2);
+    h.m.clientGone('c1');
+    expect(h.stops()).toBe(1);
+    await h.m.send({ streamId: other.streamId, data: { type: 'data', data: 'still here' } }, c2);
+    expect(h.received).toEqual([{ type: 'data', data: 'still here' }]);
+  });
+});
+
+describe('TerminalOutput', () => {
+  it('decodes UTF-8 split across chunks and batches a burst into one event', async () => {
+    const out: string[] = [];
+    const t = new TerminalOutput((s) => out.push(s));
+    const bytes = Buffer.from('héllo ✓ 🐳\r\n', 'utf8');
+    // One byte at a time: every multi-byte character is split.
+    for (const b of bytes) t.write(Buffer.from([b]));
+    expect(out).toEqual([]);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(out).toEqual(['héllo ✓ 🐳\r\n']);
+  });
+
+  it('sends big bursts at once, in bounded pieces, and a dangling partial character at the end', () => {
+    const out: string[] = [];
+    const t = new TerminalOutput((s) => out.push(s));
+    t.write(Buffer.from('x'.repeat(70_000)));
+    expect(out.join('').length).toBe(70_000);
+    expect(Math.max(...out.map((s) => s.length))).toBeLessThanOrEqual(32 * 1024);
+    t.write(Buffer.from([0xe2, 0x9c])); // the first two bytes of ✓
+    t.flush(true);
+    expect(out.at(-1)).toBe('\ufffd');
+  });
+
+  it('drops what it holds when discarded', async () => {
+    const out: string[] = [];
+    const t = new TerminalOutput((s) => out.push(s));
+    t.write(Buffer.from('late'));
+    t.discard();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(out).toEqual([]);
+  });
+});
