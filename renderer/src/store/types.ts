@@ -83,10 +83,14 @@ export interface UiSlice {
   takeFocusMonitor(): MonitorId | null;
   /** The container whose detail page is open (over the Containers view), if any. */
   detail: DetailState | null;
+  /** The host whose shell page is open (over the Hosts view), if any. */
+  hostShell: HostId | null;
   setView(view: View): void;
   openDetail(ref: ContainerRef, tab?: DetailTab): void;
   closeDetail(): void;
   setDetailTab(tab: DetailTab): void;
+  openHostShell(id: HostId): void;
+  closeHostShell(): void;
   setFilter(filter: string): void;
   toggleCollapsed(key: string): void;
   pushToast(t: Omit<Toast, 'id'>): number;

@@ -16,17 +16,20 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   monitors: [],
   kuma: [],
   focusMonitorId: null,
-  showMonitor: (id) => set({ view: 'monitors', detail: null, focusMonitorId: id }),
+  showMonitor: (id) => set({ view: 'monitors', detail: null, hostShell: null, focusMonitorId: id }),
   takeFocusMonitor() {
     const id = get().focusMonitorId;
     if (id !== null) set({ focusMonitorId: null });
     return id;
   },
-  // Choosing a view from the nav leaves any open detail page.
-  setView: (view) => set({ view, detail: null }),
+  hostShell: null,
+  // Choosing a view from the nav leaves any open detail page or host shell.
+  setView: (view) => set({ view, detail: null, hostShell: null }),
   openDetail: (ref, tab = 'logs') => set({ view: 'containers', detail: { hostId: ref.hostId, containerId: ref.containerId, tab } }),
   closeDetail: () => set({ detail: null }),
   setDetailTab: (tab) => set((s) => (s.detail ? { detail: { ...s.detail, tab } } : {})),
+  openHostShell: (id) => set({ view: 'hosts', hostShell: id }),
+  closeHostShell: () => set({ hostShell: null }),
   setFilter: (filter) => set({ filter }),
   toggleCollapsed: (key) =>
     set((s) => {

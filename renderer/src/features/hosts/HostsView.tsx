@@ -151,6 +151,17 @@ function HostRow({ host: h, auth, onRemove }: { host: HostInfo; auth: string[]; 
               Disconnect
             </button>
           )}
+          {s.status === 'connected' && h.kind === 'ssh' && (
+            <button
+              type="button"
+              className="button button-small"
+              aria-label={`Open shell on ${h.name}`}
+              title="A terminal on the host, over its SSH connection"
+              onClick={() => appStore.getState().openHostShell(h.id)}
+            >
+              Open shell
+            </button>
+          )}
           <button
             type="button"
             className="button button-small"

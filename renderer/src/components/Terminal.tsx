@@ -1,0 +1,228 @@
+import { FitAddon } from '@xterm/addon-fit';
+import { Terminal as XTerm, type ITheme } from '@xterm/xterm';
+import '@xterm/xterm/css/xterm.css';
+import { useEffect, useRef, useState } from 'react';
+import { MAX_TERMINAL_INPUT_CHARS, type ErrorInfo, type HostId, type StreamId } from '../../../shared/contract';
+import { client } from '../api/client';
+import { asHomeportError } from '../store/errors';
+import { copyText } from './clipboard';
+import { ErrorMessage } from './ErrorMessage';
+import { Spinner } from './Spinner';
+
+/** What a terminal connects to: a shell in a container, or a shell on the host itself. */
+export type TerminalTarget = { kind: 'container.exec'; hostId: HostId; containerId: string } | { kind: 'host.shell'; hostId: HostId };
+
+type Phase = { kind: 'connecting' } | { kind: 'open' } | { kind: 'ended' } | { kind: 'failed'; error: ErrorInfo };
+
+const IS_MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+export const COPY_KEYS = IS_MAC ? '⌘C' : 'Ctrl+Shift+C';
+export const PASTE_KEYS = IS_MAC ? '⌘V' : 'Ctrl+Shift+V';
+
+/** The terminal's colours, from the app's own palette (xterm needs concrete values, not CSS variables). */
+function theme(): ITheme {
+  const css = getComputedStyle(document.documentElement);
+  const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
+  return {
+    background: '#101216',
+    foreground: v('--text', '#e2e5e9'),
+    cursor: v('--accent-strong', '#5aa3ea'),
+    cursorAccent: '#101216',
+    selectionBackground: 'rgba(90, 163, 234, 0.35)',
+    black: '#1f2228',
+    red: '#ee5d52',
+    green: '#3fb26b',
+    yellow: '#d6a338',
+    blue: '#3d8fe0',
+    magenta: '#c678dd',
+    cyan: '#56b6c2',
+    white: '#d0d4da',
+    brightBlack: '#6b737d',
+    brightRed: '#ff7b72',
+    brightGreen: '#56d364',
+    brightYellow: '#e3b341',
+    brightBlue: '#79c0ff',
+    brightMagenta: '#d2a8ff',
+    brightCyan: '#76e3ea',
+    brightWhite: '#ffffff',
+  };
+}
+
+/** Typed or pasted text in pieces the contract accepts, never splitting a surrogate pair. */
+export function splitInput(data: string, max = MAX_TERMINAL_INPUT_CHARS): string[] {
+  const pieces: string[] = [];
+  let i = 0;
+  while (i < data.length) {
+    let end = Math.min(data.length, i + max);
+    const last = data.charCodeAt(end - 1);
+    if (end < data.length && last >= 0xd800 && last <= 0xdbff) end--;
+    pieces.push(data.slice(i, end));
+    i = end;
+  }
+  return pieces;
+}
+
+/**
+ * An interactive terminal (xterm.js) on a `container.exec` or `host.shell` stream: keystrokes go
+ * out through `streams.send`, output comes in as `stream.data`, the terminal follows the size of
+ * its box (FitAddon on a ResizeObserver) and tells the shell. Copy and paste are
+ * Ctrl+Shift+C / Ctrl+Shift+V (⌘C / ⌘V on macOS), since Ctrl+C belongs to the shell. Paste uses
+ * the browser's own paste event, so it needs no clipboard-read permission (Electron denies it).
+ */
+export function Terminal({ target, label }: { target: TerminalTarget; label: string }) {
+  const boxRef = useRef<HTMLDivElement>(null);
+  const termRef = useRef<{ term: XTerm; fit: FitAddon } | null>(null);
+  const [phase, setPhase] = useState<Phase>({ kind: 'connecting' });
+  const [session, setSession] = useState(0);
+  const targetKey = target.kind === 'container.exec' ? `${target.kind}/${target.hostId}/${target.containerId}` : `${target.kind}/${target.hostId}`;
+
+  // The xterm instance lives as long as the component; each session (Reconnect) reuses it.
+  useEffect(() => {
+    const box = boxRef.current;
+    if (!box) return;
+    const term = new XTerm({
+      cursorBlink: true,
+      fontFamily: getComputedStyle(document.documentElement).getPropertyValue('--mono').trim() || 'monospace',
+      fontSize: 13,
+      lineHeight: 1.15,
+      scrollback: 5000,
+      theme: theme(),
+    });
+    const fit = new FitAddon();
+    term.loadAddon(fit);
+    term.open(box);
+    const refit = () => {
+      try {
+        fit.fit();
+      } catch {
+        // not laid out yet (hidden, or a test DOM without layout): the next resize fits it
+      }
+    };
+    refit();
+    let frame = 0;
+    const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(refit);
+    });
+    observer?.observe(box);
+    term.attachCustomKeyEventHandler((e) => {
+      if (e.type !== 'keydown') return true;
+      const key = e.key.toLowerCase();
+      const copy = IS_MAC ? e.metaKey && !e.ctrlKey && key === 'c' : e.ctrlKey && e.shiftKey && !e.altKey && e.code === 'KeyC';
+      const paste = IS_MAC ? e.metaKey && !e.ctrlKey && key === 'v' : e.ctrlKey && e.shiftKey && !e.altKey && e.code === 'KeyV';
+      if (copy) {
+        e.preventDefault();
+        if (term.hasSelection()) void copyText(term.getSelection());
+        return false;
+      }
+      // Not sent to the shell as ^V: the browser's paste command fires a paste event, which xterm
+      // turns into input (bracketed if the shell asked for it).
+      if (paste) return false;
+      return true;
+    });
+    termRef.current = { term, fit };
+    return () => {
+      cancelAnimationFrame(frame);
+      observer?.disconnect();
+      termRef.current = null;
+      term.dispose();
+    };
+  }, []);
+
+  // One session: open the stream at the terminal's size, pipe both ways, close it on the way out.
+  useEffect(() => {
+    const t = termRef.current;
+    if (!t) return;
+    const { term } = t;
+    let disposed = false;
+    let streamId: StreamId | null = null;
+    let ended = false;
+    // Events may arrive before `open` answers: held until the stream id is known.
+    const early: Array<{ streamId: StreamId; data?: string; end?: ErrorInfo | null }> = [];
+    setPhase({ kind: 'connecting' });
+    if (session > 0) term.reset();
+
+    const onData = (id: StreamId, data: string) => {
+      if (streamId === null) early.push({ streamId: id, data });
+      else if (id === streamId) term.write(data);
+    };
+    const onEnd = (id: StreamId, error: ErrorInfo | null) => {
+      if (streamId === null) return void early.push({ streamId: id, end: error });
+      if (id !== streamId) return;
+      ended = true;
+      setPhase(error ? { kind: 'failed', error } : { kind: 'ended' });
+    };
+    const unsubs = [
+      client().on('stream.data', (p) => onData(p.streamId, p.data as string)),
+      client().on('stream.end', (p) => onEnd(p.streamId, p.error)),
+    ];
+    const send = (data: { type: 'data'; data: string } | { type: 'resize'; cols: number; rows: number }) => {
+      if (streamId === null || ended) return;
+      // A send that races the end of the session fails with NOT_FOUND: the banner says it ended.
+      client().streams.send({ streamId, data }).catch(() => {});
+    };
+    const typing = term.onData((d) => splitInput(d).forEach((piece) => send({ type: 'data', data: piece })));
+    const resizing = term.onResize(({ cols, rows }) => send({ type: 'resize', cols, rows }));
+
+    const size = { cols: term.cols, rows: term.rows };
+    const open =
+      target.kind === 'container.exec'
+        ? client().streams.open({ kind: 'container.exec', hostId: target.hostId, containerId: target.containerId, ...size })
+        : client().streams.open({ kind: 'host.shell', hostId: target.hostId, ...size });
+    open.then(
+      (r) => {
+        if (disposed) return void client().streams.close({ streamId: r.streamId }).catch(() => {});
+        streamId = r.streamId;
+        setPhase({ kind: 'open' });
+        term.focus();
+        for (const e of early) {
+          if ('end' in e) onEnd(e.streamId, e.end ?? null);
+          else onData(e.streamId, e.data ?? '');
+        }
+        // The box may have changed size while the session was opening.
+        if (term.cols !== size.cols || term.rows !== size.rows) send({ type: 'resize', cols: term.cols, rows: term.rows });
+      },
+      (e: unknown) => {
+        if (!disposed) setPhase({ kind: 'failed', error: asHomeportError(e).toInfo() });
+      },
+    );
+    return () => {
+      disposed = true;
+      typing.dispose();
+      resizing.dispose();
+      unsubs.forEach((u) => u());
+      if (streamId !== null && !ended) void client().streams.close({ streamId }).catch(() => {});
+    };
+  }, [session, targetKey]); // targetKey names the target
+
+  const reconnect = () => setSession((n) => n + 1);
+  return (
+    <div className="terminal" data-testid="terminal" data-phase={phase.kind}>
+      <div className="terminal-bar">
+        <span className="terminal-status" role="status">
+          {phase.kind === 'connecting' && (
+            <>
+              <Spinner /> Connecting…
+            </>
+          )}
+          {phase.kind === 'open' && (
+            <>
+              <span className="terminal-dot" aria-hidden="true" /> {label}
+            </>
+          )}
+          {phase.kind === 'ended' && <>Session ended</>}
+          {phase.kind === 'failed' && <>Not connected</>}
+        </span>
+        <span className="terminal-hint muted">
+          Copy {COPY_KEYS} · Paste {PASTE_KEYS}
+        </span>
+        {(phase.kind === 'ended' || phase.kind === 'failed') && (
+          <button type="button" className="button button-small" onClick={reconnect}>
+            Reconnect
+          </button>
+        )}
+      </div>
+      {phase.kind === 'failed' && <ErrorMessage error={phase.error} title="The terminal could not connect" />}
+      <div className="terminal-box" ref={boxRef} onClick={() => termRef.current?.term.focus()} />
+    </div>
+  );
+}
