@@ -20,7 +20,7 @@ const docker = (...args: string[]) => execFileSync('docker', args, { encoding: '
 
 /** The terminal's screen as the user sees it: xterm's DOM rows, one line each. */
 const screenText = (p: Page) =>
-  p.locator('[data-testid="terminal"] .xterm-rows').evaluate((el) => [...el.children].map((row) => (row.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()).join('\n'));
+  p.locator('[data-testid="terminal"] .xterm-rows').evaluate((el) => Array.from(el.children, (row) => row).map((row) => (row.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()).join('\n'));
 
 async function waitForLine(p: Page, re: RegExp, timeout = 20_000): Promise<string> {
   const end = Date.now() + timeout;
@@ -37,7 +37,7 @@ async function waitForLine(p: Page, re: RegExp, timeout = 20_000): Promise<strin
 beforeAll(async () => {
   lab = loadLab();
   execFileSync('docker', ['rm', '-f', NAME], { stdio: 'ignore' });
-  docker('run', '-d', '--network', 'none', '--hostname', 'web-01', '--name', NAME, `${lab.image}:latest`, 'sleep', '3600');
+  docker('run', '-d', '--network', 'none', '--hostname', 'web-01', '--name', NAME, 'homeport-lab/busybox:latest', 'sleep', '3600');
   server = await startHeadless({ SSH_AUTH_SOCK: lab.agentSock });
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
