@@ -34,6 +34,19 @@ async function waitForLine(p: Page, re: RegExp, timeout = 20_000): Promise<strin
   }
 }
 
+/** After Escape (which the shell takes as the start of a key sequence): Ctrl+C until the shell shows a fresh prompt. */
+async function freshPrompt(p: Page, prompt: RegExp): Promise<void> {
+  for (let i = 0; ; i++) {
+    await p.keyboard.press('Control+C');
+    try {
+      await waitForLine(p, prompt, 1500);
+      return;
+    } catch (e) {
+      if (i === 4) throw e;
+    }
+  }
+}
+
 beforeAll(async () => {
   lab = loadLab();
   execFileSync('docker', ['rm', '-f', NAME], { stdio: 'ignore' });
@@ -84,7 +97,7 @@ describe('terminal', () => {
     // Escape belongs to the shell here: the detail page stays.
     await page.keyboard.press('Escape');
     await pwExpect(page.getByTestId('container-detail')).toBeVisible();
-    await page.keyboard.press('Control+C'); // the shell took Escape as a key prefix: start a fresh line
+    await freshPrompt(page, /^\/ # \^C$/); // the shell took Escape as a key prefix: start a fresh line
     expect(cspViolations).toEqual([]);
   });
 
@@ -138,7 +151,7 @@ describe('terminal', () => {
     await page.screenshot({ path: '.cache/screenshots/host-shell.png' });
     await page.keyboard.press('Escape');
     await pwExpect(page.getByTestId('host-shell')).toBeVisible();
-    await page.keyboard.press('Control+C'); // readline took Escape as a meta prefix: start a fresh line
+    await freshPrompt(page, /^root@.*# \^C$/); // readline took Escape as a meta prefix: start a fresh line
 
     // `exit` ends the session; the page offers to reconnect, and Back returns to the hosts.
     await page.keyboard.type('exit');
