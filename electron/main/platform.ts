@@ -4,6 +4,7 @@ import Store from 'electron-store';
 import { HomeportError } from '../../shared/contract';
 import { confDocumentStore, STORE_FILE_NAME, STORE_OPTIONS } from '../services/platform/conf-store';
 import type { Logger, Platform, SecretBox } from '../services/platform/platform';
+import { createFileDialogs } from './file-dialogs';
 
 /** The Electron shell's Platform: the OS keychain through safeStorage, electron-store in userData. */
 export function createElectronPlatform(logger: Logger): Platform {
@@ -18,6 +19,7 @@ export function createElectronPlatform(logger: Logger): Platform {
     secrets: createSafeStorageSecretBox(logger),
     store: confDocumentStore(store),
     logger,
+    files: createFileDialogs(),
   };
 }
 

@@ -107,3 +107,37 @@ export function displayHost(host: string): string {
   if (!isWildcardHost(host)) return host;
   return host.includes(':') ? '::1' : '127.0.0.1';
 }
+
+/** True when the request carries the session cookie (not only a Bearer token). */
+export function hasSessionCookie(headers: Credentials, session: string): boolean {
+  const cookie = parseCookies(headers.cookie).get(SESSION_COOKIE);
+  return cookie !== undefined && safeEqual(cookie, session);
+}
+
+export interface RequestOriginHeaders {
+  origin?: string | undefined;
+  host?: string | undefined;
+  'sec-fetch-site'?: string | undefined;
+}
+
+/**
+ * Cross-site request forgery defence for the endpoints that act (volume transfers), on top of the
+ * SameSite=Strict cookie: a request authenticated by the cookie must come from our own pages.
+ * - An `Origin` header, whenever the browser sends one, must be ours (the WebSocket's check).
+ * - A PUT/POST must carry one: browsers send it on every such request, so its absence means a
+ *   client we do not know.
+ * - A GET without Origin (a download link): `Sec-Fetch-Site`, when sent, must be same-origin or
+ *   none (typed into the address bar).
+ * Scripts using `Authorization: Bearer` are not subject to it: a browser never adds that header
+ * to a forged request.
+ */
+export function isSameOriginRequest(
+  method: string,
+  headers: RequestOriginHeaders,
+  checkOrigin: (origin: string | undefined, hostHeader: string | undefined) => boolean,
+): boolean {
+  if (headers.origin !== undefined) return checkOrigin(headers.origin, headers.host);
+  if (method !== 'GET' && method !== 'HEAD') return false;
+  const site = headers['sec-fetch-site'];
+  return site === undefined || site === 'same-origin' || site === 'none';
+}

@@ -11,7 +11,9 @@ import type { ClientId } from '../services/rpc/event-bus';
 import {
   createOriginCheck,
   displayHost,
+  hasSessionCookie,
   isAuthenticated,
+  isSameOriginRequest,
   safeEqual,
   sessionCookieHeader,
   sessionValue,
@@ -19,6 +21,8 @@ import {
 } from './auth';
 import { CONTENT_SECURITY_POLICY } from './csp';
 import { contentTypeOf, lookupStatic } from './static-files';
+import { handleTransfer } from './transfers';
+import { TRANSFER_PATH } from '../services/resources/transfers';
 
 export interface HeadlessServerOptions {
   services: Services;
@@ -114,6 +118,14 @@ export async function createHeadlessServer(opts: HeadlessServerOptions): Promise
 
     if (!isAuthenticated(req.headers, token, session)) {
       return sendPage(res, 401, 'Not logged in', LOGIN_HINT);
+    }
+    if (pathname.startsWith(TRANSFER_PATH)) {
+      // Cookie-authenticated requests that act must come from our own pages (CSRF).
+      if (hasSessionCookie(req.headers, session) && !isSameOriginRequest(method, req.headers, checkOrigin)) {
+        logger.warn('transfer refused: foreign origin', { origin: String(req.headers.origin ?? '(none)').slice(0, 200), site: String(req.headers['sec-fetch-site'] ?? '') });
+        return sendPage(res, 403, 'Forbidden', 'Transfers are only accepted from Homeport\u2019s own pages.');
+      }
+      return handleTransfer(req, res, pathname.slice(TRANSFER_PATH.length), { transfers: services.transfers, logger, baseHeaders: BASE_HEADERS, sendPage });
     }
     if (pathname === '/ws') {
       return sendPage(res, 426, 'Upgrade required', 'This address is Homeport\u2019s WebSocket endpoint.', { Upgrade: 'websocket' });

@@ -14,6 +14,8 @@ import { KumaManager } from './kuma/kuma-manager';
 import { MonitorsManager, type MonitorsManagerOptions } from './monitors/monitors-service';
 import { createMonitorsService, toAlertInfo, toMonitorInfo } from './monitors/monitors-rpc';
 import { dockerVia, hostExecVia, monitorSuggestions, referenceTargetsFromEnv, wireMonitors } from './monitors/monitors-wiring';
+import { diskUsage, hostOverview } from './engines/overview';
+import { VolumeTransfers } from './resources/transfers';
 import { engineEventsStream, imagePullStream } from './streams/engine-streams';
 import { StreamsManager } from './streams/streams-service';
 import { stackRunStream } from './stacks/stack-run-stream';
@@ -32,6 +34,8 @@ export interface Services {
   monitors: MonitorsManager;
   /** The tray's model and notifications (the Electron shell draws them). */
   tray: TrayFeed;
+  /** Volume backups and restores to and from the user's computer (headless: served over HTTP). */
+  transfers: VolumeTransfers;
   /** A UI client went away (window closed, WebSocket dropped): close the streams it owned. */
   clientGone(clientId: ClientId): void;
   dispose(): Promise<void>;
@@ -51,6 +55,7 @@ export async function createServices(
   const keys = new KeysManager(vault, events, platform.homeDir, (id) => hosts.forgetKey(id));
   const stacks = new StacksManager(hosts, engines, platform.store, platform.logger);
   const upgrader = new ContainerUpgrader({ dockerOf: (id) => engines.dockerOf(id), changed: (id) => engines.refresh(id) });
+  const transfers = new VolumeTransfers(engines, platform.files ?? null);
   const streams = new StreamsManager(
     {
       'engine.events': engineEventsStream(engines),
@@ -59,6 +64,7 @@ export async function createServices(
       'container.upgrade': containerUpgradeStream(upgrader, (id) => engines.dockerOf(id)),
       'container.exec': containerExecStream(engines, platform.logger),
       'host.shell': hostShellStream((hostId, size) => hosts.openShell(hostId, size)),
+      'volume.transfer': transfers.stream(),
     },
     events,
   );
@@ -86,7 +92,7 @@ export async function createServices(
 
   const impl: ContractImpl = {
     app: {
-      info: async () => ({ version: platform.version, mode: platform.mode, platform: process.platform, dataDir: platform.dataDir }),
+      info: async () => ({ version: platform.version, mode: platform.mode, platform: process.platform, dataDir: platform.dataDir, files: transfers.mode }),
     },
     // Class instances serve as they are: the dispatcher binds each method to its service.
     hosts,
@@ -101,7 +107,11 @@ export async function createServices(
       rollback: (ref) => upgrader.rollback(ref),
       discardPrevious: (ref) => upgrader.discardPrevious(ref),
     },
-    ...createResourceServices(engines),
+    ...createResourceServices(engines, transfers),
+    engines: {
+      overview: async ({ hostId }) => hostOverview(engines.dockerOf(hostId), hostId),
+      diskUsage: async ({ hostId, refresh }) => diskUsage(engines.dockerOf(hostId), hostId, refresh),
+    },
     monitors: createMonitorsService(monitors, Date.now, {
       suggestions: async () => monitorSuggestions(engines.list(), await hosts.list(), monitors.list()),
     }),
@@ -143,11 +153,13 @@ export async function createServices(
     engines,
     monitors,
     tray,
+    transfers,
     clientGone: (clientId) => streams.clientGone(clientId),
     dispose: async () => {
       tray.stop();
       kuma.stop();
       streams.dispose();
+      transfers.dispose();
       engines.dispose();
       unwireMonitors();
       hosts.dispose();

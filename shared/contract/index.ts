@@ -16,3 +16,4 @@ export * from '../model/monitor-status';
 export * from '../model/kuma';
 export * from '../model/stacks';
 export * from '../model/upgrade';
+export * from '../model/overview';

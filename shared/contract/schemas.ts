@@ -10,6 +10,8 @@ import { STREAM_KINDS, terminalCols, terminalRows } from './streams';
 
 const hostId = z.string().regex(/^h_[A-Za-z0-9_-]{4,40}$/, 'not a host id').transform((s) => s as HostId);
 const keyId = z.string().regex(/^k_[A-Za-z0-9_-]{4,40}$/, 'not a key id').transform((s) => s as KeyId);
+/** One-time transfer ids (see VolumeTransferInfo). */
+const transferId = z.string().regex(/^t_[A-Za-z0-9_-]{16,64}$/, 'not a transfer id');
 const streamId = z.string().regex(/^s_[A-Za-z0-9_-]{4,40}$/, 'not a stream id').transform((s) => s as StreamId);
 /** Container ids or names as Docker accepts them; nothing else reaches the engine. */
 const containerId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'not a container id or name');
@@ -137,8 +139,21 @@ export const inputSchemas = {
   'images.prune': z.object({ hostId }),
   'volumes.list': none,
   'volumes.remove': z.object({ hostId, name: resourceName }),
+  'volumes.browse': z.object({ hostId, name: resourceName, path: z.string().max(4096).refine(noControl, 'no control characters') }),
+  'volumes.prune': z.object({ hostId, all: z.boolean() }),
+  'volumes.prepareBackup': z.object({ hostId, name: resourceName }),
+  'volumes.prepareRestore': z.object({
+    hostId,
+    name: resourceName,
+    mode: z.enum(['new', 'overwrite']),
+    fileName: z.string().max(255).refine(noControl, 'no control characters').nullable(),
+    sizeBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
+  }),
   'networks.list': none,
   'networks.removeUnused': z.object({ hostId }),
+  'networks.inspect': z.object({ hostId, id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/, 'not a network id or name') }),
+  'engines.overview': z.object({ hostId }),
+  'engines.diskUsage': z.object({ hostId, refresh: z.boolean() }),
   'monitors.list': none,
   'monitors.add': monitorConfigInput,
   'monitors.update': z.object({ id: monitorId, config: monitorConfigInput }),
@@ -176,6 +191,7 @@ export const inputSchemas = {
     z.object({ kind: z.literal('container.upgrade'), hostId, containerId, image: imageRef, pull: z.boolean() }),
     z.object({ kind: z.literal('container.exec'), hostId, containerId, cols: terminalCols, rows: terminalRows }),
     z.object({ kind: z.literal('host.shell'), hostId, cols: terminalCols, rows: terminalRows }),
+    z.object({ kind: z.literal('volume.transfer'), transferId }),
   ]),
   'streams.close': z.object({ streamId }),
   // The data's shape depends on the stream's kind: the streams manager validates it against STREAM_INPUT_SCHEMAS.

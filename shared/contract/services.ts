@@ -13,7 +13,12 @@ import type {
   HostImagesInfo,
   HostNetworksInfo,
   HostVolumesInfo,
+  NetworkDetailInfo,
+  PrepareRestoreInput,
   PruneImagesResultInfo,
+  PruneVolumesResultInfo,
+  VolumeDirInfo,
+  VolumeTransferInfo,
   RemoveImageInput,
   RemoveImageResultInfo,
   RemoveNetworksResultInfo,
@@ -32,6 +37,7 @@ import type {
 import type { HeartbeatInfo, KumaAddInput, KumaAddResult, KumaInstanceInfo } from '../model/kuma';
 import type { HostStacksInfo, StackFileInfo, StackRef } from '../model/stacks';
 import type { RollbackResultInfo, UpgradeOptionsInfo } from '../model/upgrade';
+import type { DiskUsageInfo, HostOverviewInfo } from '../model/overview';
 import type { StreamOpenInput } from './streams';
 
 
@@ -94,12 +100,33 @@ export interface VolumesService {
   list(): Promise<HostVolumesInfo[]>;
   /** Refused (CONFLICT) while a container mounts it. */
   remove(input: { hostId: HostId; name: string }): Promise<void>;
+  /** One directory of a volume, read-only (`path` is `/`-rooted inside the volume). */
+  browse(input: { hostId: HostId; name: string; path: string }): Promise<VolumeDirInfo>;
+  /** Removes volumes no container mounts: anonymous ones only, or (`all`) named ones too. */
+  prune(input: { hostId: HostId; all: boolean }): Promise<PruneVolumesResultInfo>;
+  /**
+   * Prepares a backup to the user's computer; progress on a `volume.transfer` stream. Null when
+   * the user cancelled the desktop app's save dialog.
+   */
+  prepareBackup(input: { hostId: HostId; name: string }): Promise<VolumeTransferInfo | null>;
+  /** Prepares a restore from the user's computer (see VolumeTransferInfo); null when the open dialog was cancelled. */
+  prepareRestore(input: PrepareRestoreInput): Promise<VolumeTransferInfo | null>;
 }
 
 export interface NetworksService {
   list(): Promise<HostNetworksInfo[]>;
   /** Removes user networks no container is attached to (built-in ones are never removed). */
   removeUnused(input: { hostId: HostId }): Promise<RemoveNetworksResultInfo>;
+  /** Subnets, gateways, options and the attached containers with their addresses. */
+  inspect(input: { hostId: HostId; id: string }): Promise<NetworkDetailInfo>;
+}
+
+/** What a host's engine says about itself (engine events are the `engine.events` stream). */
+export interface EnginesService {
+  /** Engine version, OS, CPUs, memory, container counts (`/version` + `/info`). */
+  overview(input: { hostId: HostId }): Promise<HostOverviewInfo>;
+  /** Disk use per category (`/system/df`: costly, so cached 30 s unless `refresh`). */
+  diskUsage(input: { hostId: HostId; refresh: boolean }): Promise<DiskUsageInfo>;
 }
 
 /** Monitors and alert channels (live updates: `monitors.changed`; alerts: `alerts.fired`). */
@@ -178,6 +205,7 @@ export interface Contract {
   images: ImagesService;
   volumes: VolumesService;
   networks: NetworksService;
+  engines: EnginesService;
   monitors: MonitorsService;
   kuma: KumaService;
   stacks: StacksService;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { EngineEventInfo } from '../model/container';
 import type { HostId } from '../model/ids';
-import type { PullProgressInfo } from '../model/resources';
+import type { PullProgressInfo, VolumeTransferEventInfo } from '../model/resources';
 import type { StackAction, StackRunOutputInfo } from '../model/stacks';
 import type { UpgradeProgressInfo } from '../model/upgrade';
 
@@ -36,6 +36,11 @@ export interface StreamMap {
   'container.exec': { params: { hostId: HostId; containerId: string } & TerminalSize; data: string; input: TerminalInput };
   /** An interactive login shell on the host itself, over the host's one SSH connection. */
   'host.shell': { params: { hostId: HostId } & TerminalSize; data: string; input: TerminalInput };
+  /**
+   * A prepared volume backup or restore (`volumes.prepareBackup` / `prepareRestore`): progress, then
+   * a `*-done` event; `stream.end` carries the error if it failed; close cancels it.
+   */
+  'volume.transfer': { params: { transferId: string }; data: VolumeTransferEventInfo };
 }
 export type StreamKind = keyof StreamMap;
 export type StreamOpenInput = { [K in StreamKind]: { kind: K } & StreamMap[K]['params'] }[StreamKind];
@@ -43,7 +48,7 @@ export type StreamOpenInput = { [K in StreamKind]: { kind: K } & StreamMap[K]['p
 export type StreamInputOf<K extends StreamKind> = StreamMap[K] extends { input: infer I } ? I : never;
 /** Kinds that accept input through `streams.send`. */
 export type InputStreamKind = { [K in StreamKind]: StreamMap[K] extends { input: unknown } ? K : never }[StreamKind];
-export const STREAM_KINDS = ['engine.events', 'image.pull', 'stack.run', 'container.upgrade', 'container.exec', 'host.shell'] as const satisfies readonly StreamKind[];
+export const STREAM_KINDS = ['engine.events', 'image.pull', 'stack.run', 'container.upgrade', 'container.exec', 'host.shell', 'volume.transfer'] as const satisfies readonly StreamKind[];
 
 /** Terminal sizes a real screen can have; anything else is refused. */
 export const terminalCols = z.number().int().min(2).max(1000);

@@ -224,3 +224,36 @@ export interface RemoveImageInput {
   /** Remove even when stopped containers use it (never under a running one). */
   force: boolean;
 }
+
+// ── volume transfers (backup download / restore upload) ─────────────────────────────────────
+
+/**
+ * A backup or restore prepared by `volumes.prepareBackup` / `volumes.prepareRestore`. Its progress
+ * arrives on a `volume.transfer` stream opened with the id. `url` (headless mode) is where the
+ * browser downloads the backup or uploads the archive, once; it carries no secret (the session
+ * cookie is still required). `url` is null in the desktop app: the file was chosen in a native
+ * dialog and the services read or write it when the stream opens.
+ */
+export interface VolumeTransferInfo {
+  transferId: string;
+  url: string | null;
+  /** The file's name (the suggested download name, or the chosen file's name). */
+  fileName: string;
+  /** Restore: the archive's size, when known. */
+  sizeBytes: number | null;
+}
+
+export type VolumeTransferEventInfo =
+  | { type: 'progress'; progress: VolumeTransferProgressInfo }
+  | { type: 'backup-done'; result: BackupResultInfo; fileName: string }
+  | { type: 'restore-done'; result: RestoreResultInfo };
+
+export interface PrepareRestoreInput {
+  hostId: HostId;
+  /** The volume to create, or (overwrite) the existing one to replace. */
+  name: string;
+  mode: 'new' | 'overwrite';
+  /** Browser mode: the chosen file's name and size (the upload may not be bigger). Ignored by the desktop app. */
+  fileName: string | null;
+  sizeBytes: number | null;
+}

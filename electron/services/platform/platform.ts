@@ -25,6 +25,17 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
+/**
+ * Native file dialogs (the desktop app's save / open dialogs, shown by main). Headless mode has
+ * none: the browser downloads and uploads instead (see electron/server and VolumeTransferInfo).
+ */
+export interface FileDialogs {
+  /** The path the user chose to save to, or null when they cancelled. */
+  chooseSaveFile(opts: { title: string; defaultName: string }): Promise<string | null>;
+  /** The file the user chose to open, or null when they cancelled. */
+  chooseOpenFile(opts: { title: string }): Promise<string | null>;
+}
+
 export interface Platform {
   mode: 'electron' | 'headless';
   version: string;
@@ -37,4 +48,6 @@ export interface Platform {
   secrets: SecretBox;
   store: DocumentStore;
   logger: Logger;
+  /** Present in the desktop app only. */
+  files?: FileDialogs;
 }

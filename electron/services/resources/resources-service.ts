@@ -1,6 +1,7 @@
 import { HomeportError, type Contract, type ErrorInfo, type HostId } from '../../../shared/contract';
 import type { EngineHub } from '../engines/engine-hub';
-import { listImages, listNetworks, listVolumes, pruneDanglingImages, removeImage, removeUnusedNetworks, removeVolume } from './index';
+import { browseVolume, inspectNetwork, listImages, listNetworks, listVolumes, pruneDanglingImages, pruneVolumes, removeImage, removeUnusedNetworks, removeVolume } from './index';
+import type { VolumeTransfers } from './transfers';
 
 function errorInfo(e: unknown): ErrorInfo {
   if (e instanceof HomeportError) return e.toInfo();
@@ -21,7 +22,7 @@ async function perHost<T>(hub: EngineHub, list: (hostId: HostId) => Promise<T[]>
 }
 
 /** The contract's images, volumes and networks services over the resource functions (issue #3). */
-export function createResourceServices(hub: EngineHub): Pick<Contract, 'images' | 'volumes' | 'networks'> {
+export function createResourceServices(hub: EngineHub, transfers: VolumeTransfers): Pick<Contract, 'images' | 'volumes' | 'networks'> {
   const docker = (hostId: HostId) => hub.dockerOf(hostId);
   return {
     images: {
@@ -32,10 +33,15 @@ export function createResourceServices(hub: EngineHub): Pick<Contract, 'images' 
     volumes: {
       list: async () => (await perHost(hub, (h) => listVolumes(docker(h), h))).map(({ hostId, items, error }) => ({ hostId, volumes: items, error })),
       remove: async ({ hostId, name }) => removeVolume(docker(hostId), name),
+      browse: async ({ hostId, name, path }) => browseVolume(docker(hostId), name, path),
+      prune: async ({ hostId, all }) => pruneVolumes(docker(hostId), { all }),
+      prepareBackup: (input) => transfers.prepareBackup(input),
+      prepareRestore: (input) => transfers.prepareRestore(input),
     },
     networks: {
       list: async () => (await perHost(hub, (h) => listNetworks(docker(h), h))).map(({ hostId, items, error }) => ({ hostId, networks: items, error })),
       removeUnused: async ({ hostId }) => removeUnusedNetworks(docker(hostId)),
+      inspect: async ({ hostId, id }) => inspectNetwork(docker(hostId), hostId, id),
     },
   };
 }
