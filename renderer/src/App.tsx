@@ -9,6 +9,7 @@ import { CommandPalette } from './features/palette/CommandPalette';
 import { HostDialogHost } from './features/hosts/HostDialog';
 import { HostKeyPrompt } from './features/hosts/HostKeyPrompt';
 import { HostShellPage } from './features/hosts/HostShellPage';
+import { HostOverview } from './features/hosts/HostOverview';
 import { HostsView } from './features/hosts/HostsView';
 import { KeysView } from './features/keys/KeysView';
 import { MonitorsView } from './features/monitors/MonitorsView';
@@ -31,7 +32,7 @@ const NAV: { view: View; label: string; icon: ReactNode }[] = [
 ];
 
 export function App() {
-  const { view, transport, detail, hostShell } = useApp((s) => ({ view: s.view, transport: s.transport, detail: s.detail, hostShell: s.hostShell }));
+  const { view, transport, detail, hostShell, hostOverview } = useApp((s) => ({ view: s.view, transport: s.transport, detail: s.detail, hostShell: s.hostShell, hostOverview: s.hostOverview }));
   const attention = useApp((s) => s.hosts.filter((h) => h.state.status === 'failed' || h.state.status === 'needs-hostkey').length);
   const anyDialog = useAnyDialogOpen();
   const { monitors, kuma } = useApp((s) => ({ monitors: s.monitors, kuma: s.kuma }));
@@ -103,7 +104,7 @@ export function App() {
             {view === 'volumes' && <VolumesView />}
             {view === 'networks' && <NetworksView />}
             {view === 'monitors' && <MonitorsView />}
-            {view === 'hosts' && (hostShell ? <HostShellPage hostId={hostShell} /> : <HostsView />)}
+            {view === 'hosts' && (hostShell ? <HostShellPage hostId={hostShell} /> : hostOverview ? <HostOverview hostId={hostOverview} /> : <HostsView />)}
             {view === 'keys' && <KeysView />}
           </main>
         </div>

@@ -85,7 +85,11 @@ export interface UiSlice {
   detail: DetailState | null;
   /** The host whose shell page is open (over the Hosts view), if any. */
   hostShell: HostId | null;
+  /** The host whose overview page is open (over the Hosts view), if any. */
+  hostOverview: HostId | null;
   setView(view: View): void;
+  openHostOverview(hostId: HostId): void;
+  closeHostOverview(): void;
   openDetail(ref: ContainerRef, tab?: DetailTab): void;
   closeDetail(): void;
   setDetailTab(tab: DetailTab): void;

@@ -23,8 +23,11 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
     return id;
   },
   hostShell: null,
-  // Choosing a view from the nav leaves any open detail page or host shell.
-  setView: (view) => set({ view, detail: null, hostShell: null }),
+  hostOverview: null,
+  // Choosing a view from the nav leaves any open detail page, host shell or host overview.
+  setView: (view) => set({ view, detail: null, hostShell: null, hostOverview: null }),
+  openHostOverview: (hostId) => set({ view: 'hosts', hostOverview: hostId, hostShell: null }),
+  closeHostOverview: () => set({ hostOverview: null }),
   openDetail: (ref, tab = 'logs') => set({ view: 'containers', detail: { hostId: ref.hostId, containerId: ref.containerId, tab } }),
   closeDetail: () => set({ detail: null }),
   setDetailTab: (tab) => set((s) => (s.detail ? { detail: { ...s.detail, tab } } : {})),

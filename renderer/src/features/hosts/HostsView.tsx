@@ -98,7 +98,9 @@ function HostRow({ host: h, auth, onRemove }: { host: HostInfo; auth: string[]; 
     <>
       <tr data-testid="host-row" data-host={h.name} data-status={s.status} aria-busy={busy ? true : undefined}>
         <td>
-          <strong>{h.name}</strong>
+          <button type="button" className="link-button host-name-link" title="Open the host overview" aria-label={`Overview of ${h.name}`} onClick={() => appStore.getState().openHostOverview(h.id)}>
+            <strong>{h.name}</strong>
+          </button>
         </td>
         <td className="mono">{h.kind === 'local' ? <span className="muted">this computer</span> : h.address}</td>
         <td className="mono cell-socket">
