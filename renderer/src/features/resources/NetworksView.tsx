@@ -1,11 +1,12 @@
 import { useCallback, useMemo, useState } from 'react';
-import type { HostId } from '../../../../shared/contract';
+import type { HostId, NetworkInfo } from '../../../../shared/contract';
 import { client } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { appStore, useApp } from '../../store';
+import { NetworkInspectDialog } from './NetworkInspectDialog';
 import { listState, matches, ResourceHostSection, ResourceView, toErrorInfo, useHostLists } from './resource-common';
 
-const COLS = 'minmax(200px, 1.6fr) 90px minmax(140px, 1fr) minmax(160px, 1.4fr)';
+const COLS = 'minmax(200px, 1.6fr) 90px minmax(140px, 1fr) minmax(160px, 1.4fr) 90px';
 
 /** Every network on every host: driver, subnets, attached containers; remove the unused ones. */
 export function NetworksView() {
@@ -14,6 +15,7 @@ export function NetworksView() {
   const { lists, error, reload } = useHostLists(load);
   const [filter, setFilter] = useState('');
   const [pruning, setPruning] = useState<HostId | null>(null);
+  const [inspecting, setInspecting] = useState<NetworkInfo | null>(null);
 
   const shown = useMemo(
     () =>
@@ -48,7 +50,7 @@ export function NetworksView() {
               count={g.networks.length}
               what="networks"
               cols={COLS}
-              columns={['Name', 'Driver', 'Subnets', 'Containers']}
+              columns={['Name', 'Driver', 'Subnets', 'Containers', 'Actions']}
               actions={
                 <button type="button" className="button button-small" onClick={() => setPruning(g.host.id)}>
                   Remove unused
@@ -68,10 +70,16 @@ export function NetworksView() {
                   <td role="cell" className="cell-image" title={n.containers.map((c) => `${c.name} (${c.state})`).join('\n')}>
                     {n.containers.length === 0 ? <span className="muted">—</span> : n.containers.map((c) => c.name).join(', ')}
                   </td>
+                  <td role="cell" className="cell-actions">
+                    <button type="button" className="button button-small" aria-label={`Inspect ${n.name}`} onClick={() => setInspecting(n)}>
+                      Inspect
+                    </button>
+                  </td>
                 </tr>
               ))}
             </ResourceHostSection>
           ))}
+      {inspecting && <NetworkInspectDialog network={inspecting} onClose={() => setInspecting(null)} />}
       {pruning && (
         <ConfirmDialog
           title="Remove unused networks?"

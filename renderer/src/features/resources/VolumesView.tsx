@@ -1,13 +1,21 @@
 import { useCallback, useMemo, useState } from 'react';
-import type { ErrorInfo, VolumeInfo } from '../../../../shared/contract';
+import type { ErrorInfo, HostId, VolumeInfo } from '../../../../shared/contract';
 import { client } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { TrashIcon } from '../../components/icons';
 import { useApp } from '../../store';
 import { formatBytes, listState, matches, ResourceHostSection, ResourceView, toErrorInfo, useHostLists } from './resource-common';
+import { VolumeBrowser } from './VolumeBrowser';
+import { BackupVolumeDialog, PruneVolumesDialog, RestoreVolumeDialog } from './VolumeDialogs';
 
-const COLS = 'minmax(220px, 2fr) 90px 90px minmax(160px, 1.4fr) 60px';
+const COLS = 'minmax(200px, 2fr) 70px 80px minmax(140px, 1.2fr) 280px';
+
+type Open =
+  | { kind: 'browse'; volume: VolumeInfo }
+  | { kind: 'backup'; volume: VolumeInfo }
+  | { kind: 'restore'; hostId: HostId; volume: VolumeInfo | null }
+  | { kind: 'prune'; hostId: HostId };
 
 /** Every volume on every host: driver, size, the containers mounting it; remove. */
 export function VolumesView() {
@@ -16,6 +24,9 @@ export function VolumesView() {
   const { lists, error, reload } = useHostLists(load);
   const [filter, setFilter] = useState('');
   const [removing, setRemoving] = useState<VolumeInfo | null>(null);
+  const [open, setOpen] = useState<Open | null>(null);
+  const close = useCallback(() => setOpen(null), []);
+  const onRestored = useCallback(() => void reload(), [reload]);
 
   const shown = useMemo(
     () =>
@@ -51,6 +62,16 @@ export function VolumesView() {
               what="volumes"
               cols={COLS}
               columns={['Name', 'Driver', 'Size', 'Used by', 'Actions']}
+              actions={
+                <>
+                  <button type="button" className="button button-small" onClick={() => setOpen({ kind: 'restore', hostId: g.host.id, volume: null })}>
+                    Restore…
+                  </button>
+                  <button type="button" className="button button-small" onClick={() => setOpen({ kind: 'prune', hostId: g.host.id })}>
+                    Prune unused…
+                  </button>
+                </>
+              }
             >
               {g.volumes.map((v) => (
                 <tr role="row" key={v.name} className="container-row" data-testid="volume-row" data-name={v.name}>
@@ -62,7 +83,16 @@ export function VolumesView() {
                   <td role="cell" className="cell-image" title={v.containers.map((c) => `${c.name} (${c.state})`).join('\n')}>
                     {v.containers.length === 0 ? <span className="muted">—</span> : v.containers.map((c) => c.name).join(', ')}
                   </td>
-                  <td role="cell" className="cell-actions">
+                  <td role="cell" className="cell-actions volume-actions">
+                    <button type="button" className="button button-small" aria-label={`Browse ${v.name}`} onClick={() => setOpen({ kind: 'browse', volume: v })}>
+                      Browse
+                    </button>
+                    <button type="button" className="button button-small" aria-label={`Back up ${v.name}`} onClick={() => setOpen({ kind: 'backup', volume: v })}>
+                      Back up
+                    </button>
+                    <button type="button" className="button button-small" aria-label={`Restore into ${v.name}`} onClick={() => setOpen({ kind: 'restore', hostId: v.hostId, volume: v })}>
+                      Restore…
+                    </button>
                     <button type="button" className="icon-button icon-danger" aria-label={`Remove ${v.name}`} title="Remove" onClick={() => setRemoving(v)}>
                       <TrashIcon />
                     </button>
@@ -71,6 +101,23 @@ export function VolumesView() {
               ))}
             </ResourceHostSection>
           ))}
+      {open?.kind === 'browse' && <VolumeBrowser volume={open.volume} onClose={close} />}
+      {open?.kind === 'backup' && <BackupVolumeDialog volume={open.volume} onClose={close} />}
+      {open?.kind === 'restore' && (
+        <RestoreVolumeDialog hostId={open.hostId} volumes={lists?.[open.hostId]?.volumes ?? []} initial={open.volume} onClose={close} onRestored={onRestored} />
+      )}
+      {open?.kind === 'prune' && (
+        <PruneVolumesDialog
+          hostId={open.hostId}
+          hostName={hosts.find((h) => h.id === open.hostId)?.name ?? 'the host'}
+          volumes={lists?.[open.hostId]?.volumes ?? []}
+          onCancel={close}
+          onDone={() => {
+            close();
+            void reload();
+          }}
+        />
+      )}
       {removing && (
         <RemoveVolumeDialog
           volume={removing}
