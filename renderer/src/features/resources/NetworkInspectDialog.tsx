@@ -31,7 +31,7 @@ export function NetworkInspectDialog({ network: n, onClose }: { network: Network
       onClose={onClose}
       footer={
         <button type="button" className="button" onClick={onClose} data-autofocus>
-          Close
+          Done
         </button>
       }
     >

@@ -102,7 +102,7 @@ export function VolumeBrowser({ volume, onClose }: { volume: VolumeInfo; onClose
       onClose={onClose}
       footer={
         <button type="button" className="button" onClick={onClose}>
-          Close
+          Done
         </button>
       }
     >

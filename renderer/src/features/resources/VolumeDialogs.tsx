@@ -88,7 +88,7 @@ export function BackupVolumeDialog({ volume: v, onClose }: { volume: VolumeInfo;
       onClose={onClose}
       footer={
         <button type="button" className="button" onClick={onClose} data-autofocus>
-          {running ? 'Cancel backup' : 'Close'}
+          {running ? 'Cancel backup' : 'Done'}
         </button>
       }
     >
@@ -183,7 +183,7 @@ export function RestoreVolumeDialog({
         footer={
           <>
             <button type="button" className="button" onClick={onClose}>
-              {running ? 'Cancel restore' : done ? 'Close' : 'Cancel'}
+              {running ? 'Cancel restore' : done ? 'Done' : 'Cancel'}
             </button>
             {!done && (
               <button type="submit" className={`button ${mode === 'overwrite' ? 'button-danger' : 'button-primary'}`} disabled={!ready}>

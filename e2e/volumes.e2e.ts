@@ -1,0 +1,152 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { expect as pwExpect } from './expect';
+import { addLabHostInUi, launchChromium, loadLab, startHeadless, type Headless, type Lab } from './harness';
+
+// Volumes end to end in Chromium against headless mode: back up our own volume (a browser
+// download of the transfer URL), restore the downloaded file into a new volume through the file
+// chooser (an upload), browse the new volume and find the files; then the host overview shows the
+// engine's version and its live events. Every volume is our own (hp-overview-*), removed in afterAll.
+const VOL = 'hp-overview-vol';
+const RESTORED = 'hp-overview-vol-restored';
+const EVENT_VOL = 'hp-overview-evt';
+let lab: Lab;
+let server: Headless;
+let browser: Browser;
+let page: Page;
+let tmp: string;
+
+const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
+const rmVolume = (name: string) => {
+  try {
+    docker('volume', 'rm', '-f', name);
+  } catch {
+    // not there
+  }
+};
+
+beforeAll(async () => {
+  lab = loadLab();
+  for (const v of [VOL, RESTORED, EVENT_VOL]) rmVolume(v);
+  docker('volume', 'create', '--label', 'com.example.role=app-data', VOL);
+  // The lab engine runs on this machine: write the fixture straight into the volume's folder.
+  const dir = docker('volume', 'inspect', '--format', '{{.Mountpoint}}', VOL);
+  mkdirSync(path.join(dir, 'config'), { recursive: true });
+  mkdirSync(path.join(dir, 'data', 'uploads'), { recursive: true });
+  writeFileSync(path.join(dir, 'README.txt'), 'Homeport test volume\n');
+  writeFileSync(path.join(dir, 'config', 'app.yaml'), 'listen: 8080\nlog_level: info\n');
+  writeFileSync(path.join(dir, 'data', 'app.db'), Buffer.alloc(150_000, 1));
+  writeFileSync(path.join(dir, 'data', 'uploads', 'photo.jpg'), Buffer.alloc(40_000, 2));
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'homeport-e2e-volumes-'));
+  server = await startHeadless({ SSH_AUTH_SOCK: lab.agentSock });
+  browser = await launchChromium();
+  page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1360, height: 860 } });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  for (const v of [VOL, RESTORED, EVENT_VOL]) rmVolume(v);
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('volumes', () => {
+  it('backs a volume up as a download, restores the file into a new volume, and browses it', async () => {
+    expect((await page.goto(server.loginUrl))?.status()).toBe(200);
+    await addLabHostInUi(page, lab);
+
+    await page.getByRole('button', { name: 'Volumes', exact: true }).click();
+    const host = page.locator('[data-testid="host-section"][data-host="lab"]');
+    const row = host.locator(`[data-testid="volume-row"][data-name="${VOL}"]`);
+    await pwExpect(row).toBeVisible({ timeout: 30_000 });
+
+    // Back up: the browser downloads the .tar.gz; the dialog shows progress, then the file name.
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), row.getByRole('button', { name: `Back up ${VOL}` }).click()]);
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^${VOL}-\\d{8}-\\d{6}\\.tar\\.gz$`));
+    const file = path.join(tmp, download.suggestedFilename());
+    await download.saveAs(file);
+    const backup = page.getByTestId('backup-dialog');
+    await pwExpect(backup.getByTestId('backup-done')).toBeVisible({ timeout: 60_000 });
+    await pwExpect(backup.getByTestId('backup-file')).toHaveText(download.suggestedFilename());
+    await backup.getByRole('button', { name: 'Done', exact: true }).click();
+
+    // Restore the downloaded file into a new volume, chosen through the file chooser.
+    await row.getByRole('button', { name: `Restore into ${VOL}` }).click();
+    const restore = page.getByTestId('restore-dialog');
+    await pwExpect(restore).toBeVisible();
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), restore.getByTestId('restore-file').click()]);
+    await chooser.setFiles(file);
+    await restore.getByLabel('New volume name').fill(RESTORED);
+    await restore.getByRole('button', { name: 'Restore', exact: true }).click();
+    await pwExpect(restore.getByTestId('restore-done')).toBeVisible({ timeout: 60_000 });
+    await pwExpect(restore.getByTestId('restore-done')).toHaveText(new RegExp(`into ${RESTORED}`));
+    await restore.getByRole('button', { name: 'Done', exact: true }).click();
+
+    // The new volume is listed and holds the files.
+    const restored = host.locator(`[data-testid="volume-row"][data-name="${RESTORED}"]`);
+    await pwExpect(restored).toBeVisible({ timeout: 20_000 });
+    await restored.getByRole('button', { name: `Browse ${RESTORED}` }).click();
+    const browserDialog = page.getByTestId('volume-browser');
+    const entries = browserDialog.getByTestId('browser-entry');
+    await pwExpect(entries.first()).toBeVisible({ timeout: 30_000 });
+    expect(await entries.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-type')}:${e.getAttribute('data-name')}`))).toEqual([
+      'directory:config',
+      'directory:data',
+      'file:README.txt',
+    ]);
+    // Keyboard: the first row has focus; Down to data, Enter opens it.
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await pwExpect(browserDialog.locator('table[data-path="/data"]')).toBeVisible({ timeout: 20_000 });
+    expect(await entries.evaluateAll((els) => els.map((e) => e.getAttribute('data-name')))).toEqual(['uploads', 'app.db']);
+    await pwExpect(browserDialog.locator('[data-name="app.db"]')).toHaveText(/\t146 KB\t/);
+    await page.screenshot({ path: '.cache/screenshots/volumes.png' });
+    // Backspace goes up again.
+    await page.keyboard.press('Backspace');
+    await pwExpect(browserDialog.locator('table[data-path="/"]')).toBeVisible({ timeout: 20_000 });
+    await browserDialog.getByRole('button', { name: 'Done', exact: true }).click();
+
+    // Same bytes on disk as the original.
+    const sums = (v: string) => docker('run', '--rm', '-v', `${v}:/v:ro`, 'homeport-lab/busybox', 'sh', '-c', 'cd /v && find . -type f | sort | xargs md5sum');
+    expect(sums(RESTORED)).toBe(sums(VOL));
+  });
+
+  it('opens the host overview: engine version, disk use and live events', async () => {
+    await page.getByRole('button', { name: 'Hosts', exact: true }).click();
+    await page.getByRole('button', { name: 'Overview of lab' }).click();
+    const overview = page.getByTestId('host-overview');
+    await pwExpect(overview).toBeVisible();
+    const version = docker('version', '--format', '{{.Server.Version}}');
+    await pwExpect(overview.getByTestId('engine-version')).toHaveText(`Docker ${version}`, { timeout: 20_000 });
+    await pwExpect(overview.locator('[data-testid="disk-row"][data-category="volumes"]')).toBeVisible({ timeout: 60_000 });
+
+    // An event on the host shows up in the feed, newest first (other tests share the lab engine,
+    // so other events may come between).
+    docker('volume', 'create', EVENT_VOL);
+    const created = overview.locator('[data-testid="event-row"][data-type="volume"][data-action="create"]');
+    await pwExpect(created).toBeVisible({ timeout: 20_000 });
+    docker('run', '--rm', '--name', 'hp-overview-evt-run', '-v', `${EVENT_VOL}:/v`, 'homeport-lab/busybox', 'true');
+    await pwExpect(overview.locator('[data-testid="event-row"][data-type="container"][data-action="die"]')).toBeVisible({ timeout: 20_000 });
+    const order = await overview.getByTestId('event-row').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-type')}:${e.getAttribute('data-action')}`));
+    expect(order.indexOf('container:die')).toBeLessThan(order.indexOf('volume:create'));
+
+    // Pause holds new events back.
+    await overview.getByRole('button', { name: 'Pause' }).click();
+    const before = await overview.getByTestId('event-row').count();
+    docker('volume', 'rm', EVENT_VOL);
+    await pwExpect(overview.getByText(/Paused · \d+ new/)).toBeVisible({ timeout: 20_000 });
+    expect(await overview.getByTestId('event-row').count()).toBe(before);
+    expect(await overview.locator('[data-testid="event-row"][data-type="volume"][data-action="destroy"]').count()).toBe(0);
+    await overview.getByRole('button', { name: 'Resume' }).click();
+    await pwExpect(overview.locator('[data-testid="event-row"][data-type="volume"][data-action="destroy"]')).toBeVisible();
+    await page.screenshot({ path: '.cache/screenshots/host-overview.png', fullPage: true });
+
+    // Escape goes back to the hosts list.
+    await page.keyboard.press('Escape');
+    await pwExpect(page.locator('[data-testid="host-row"][data-host="lab"]')).toBeVisible();
+  });
+});
