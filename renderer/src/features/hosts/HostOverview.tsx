@@ -384,7 +384,7 @@ function EventsCard({ hostId }: { hostId: HostId }) {
                     <span className={`event-action event-${e.action.split(':')[0]}`}>{e.action}</span>
                   </td>
                   <td className="mono" title={e.actorId}>
-                    {e.name ?? e.actorId.slice(0, 12)}
+                    {e.name ?? (/^[0-9a-f]{64}$/.test(e.actorId) ? e.actorId.slice(0, 12) : e.actorId)}
                   </td>
                 </tr>
               ))}
