@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createOriginCheck, displayHost, isAuthenticated, isLoopbackHost, parseCookies, safeEqual, SESSION_COOKIE, sessionValue, urlHost } from './auth';
+import { createOriginCheck, displayHost, isAuthenticated, isLoopbackHost, isSameOriginRequest, parseCookies, safeEqual, SESSION_COOKIE, sessionValue, urlHost } from './auth';
 
 const TOKEN = 'a-token-that-is-long-enough';
 
@@ -62,5 +62,20 @@ describe('createOriginCheck', () => {
     expect(isLoopbackHost('127.1.2.3')).toBe(true);
     expect(isLoopbackHost('[::1]')).toBe(true);
     expect(isLoopbackHost('10.0.0.1')).toBe(false);
+  });
+});
+
+describe('transfer requests: same origin only', () => {
+  const check = createOriginCheck('127.0.0.1', 8080);
+  it('accepts our own pages and refuses foreign ones', () => {
+    expect(isSameOriginRequest('PUT', { origin: 'http://127.0.0.1:8080' }, check)).toBe(true);
+    expect(isSameOriginRequest('PUT', { origin: 'http://localhost:8080' }, check)).toBe(true);
+    expect(isSameOriginRequest('PUT', { origin: 'http://evil.example' }, check)).toBe(false);
+    expect(isSameOriginRequest('PUT', {}, check)).toBe(false); // browsers always send Origin on PUT
+    expect(isSameOriginRequest('GET', { origin: 'http://127.0.0.1:9999' }, check)).toBe(false);
+    expect(isSameOriginRequest('GET', { 'sec-fetch-site': 'same-origin' }, check)).toBe(true);
+    expect(isSameOriginRequest('GET', { 'sec-fetch-site': 'none' }, check)).toBe(true);
+    expect(isSameOriginRequest('GET', { 'sec-fetch-site': 'cross-site' }, check)).toBe(false);
+    expect(isSameOriginRequest('GET', { 'sec-fetch-site': 'same-site' }, check)).toBe(false);
   });
 });
