@@ -46,7 +46,7 @@ describe('the contract', () => {
   });
 
   it('lists each method as service.method, and no others', () => {
-    for (const m of METHOD_NAMES) expect(m).toMatch(/^(app|hosts|keys|containers|images|volumes|networks|engines|monitors|streams)\.[a-zA-Z]+$/);
+    for (const m of METHOD_NAMES) expect(m).toMatch(/^(app|hosts|keys|containers|images|volumes|networks|engines|monitors|kuma|stacks|streams)\.[a-zA-Z]+$/);
     expect(METHOD_NAMES).toContain('containers.remove');
     expect(METHOD_NAMES).toContain('monitors.history');
   });
