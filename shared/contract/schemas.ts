@@ -95,6 +95,11 @@ const stackRef = { hostId, project };
 const stackPath = z.string().min(1).max(4096).refine(noControl, 'no control characters').optional();
 const composeText = z.string().max(1024 * 1024, 'a compose file of more than 1 MiB is not supported');
 
+const clock = z.string().regex(/^([01]?\d|2[0-3]):[0-5]\d$/, 'a time as HH:MM (24 h)');
+const maintenanceWindow = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('once'), from: z.number().finite(), to: z.number().finite() }),
+  z.object({ kind: z.literal('weekly'), days: z.array(z.number().int().min(0).max(6)).max(7), start: clock, end: clock, utcOffsetMinutes: z.number().int().min(-840).max(840) }),
+]);
 
 export const inputSchemas = {
   'app.info': none,
@@ -184,6 +189,16 @@ export const inputSchemas = {
   'stacks.saveFile': z.object({ ...stackRef, path: stackPath, content: composeText }),
   'stacks.rollbackFile': z.object({ ...stackRef, path: stackPath }),
   'stacks.setServiceImage': z.object({ ...stackRef, service: z.string().min(1).max(255).refine(noControl, 'no control characters'), image: imageRef }),
+  'monitors.updateChannel': z.object({ id: channelId, config: channelConfigInput }),
+  'monitors.mute': z.object({ id: monitorId.nullable(), preset: z.enum(['1h', '4h', '8h', 'tomorrow']), utcOffsetMinutes: z.number().int().min(-840).max(840) }),
+  'monitors.unmute': z.object({ id: monitorId.nullable() }),
+  'monitors.setMaintenance': z.object({ id: monitorId.nullable(), windows: z.array(maintenanceWindow).max(50) }),
+  'monitors.setRouting': z.object({ id: monitorId, routing: z.object({ channelIds: z.array(channelId).max(50), includeDefaults: z.boolean() }).nullable() }),
+  'monitors.setDefaultChannels': z.object({ channelIds: z.array(channelId).max(50) }),
+  'monitors.alertSettings': none,
+  'monitors.recentAlerts': none,
+  'monitors.exportYaml': none,
+  'monitors.importYaml': z.object({ yaml: z.string().max(1024 * 1024), dryRun: z.boolean() }),
   'streams.open': z.discriminatedUnion('kind', [
     z.object({ kind: z.literal(STREAM_KINDS[0]), hostId }),
     z.object({ kind: z.literal(STREAM_KINDS[1]), hostId, ref: imageRef }),

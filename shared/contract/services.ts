@@ -33,6 +33,12 @@ import type {
   MonitorId,
   MonitorInfo,
   MonitorSuggestion,
+  AlertInfo,
+  AlertSettingsInfo,
+  MaintenanceWindowInfo,
+  MonitorImportResultInfo,
+  MonitorRoutingInfo,
+  MutePreset,
 } from '../model/monitors';
 import type { HeartbeatInfo, KumaAddInput, KumaAddResult, KumaInstanceInfo } from '../model/kuma';
 import type { HostStacksInfo, StackFileInfo, StackRef } from '../model/stacks';
@@ -150,6 +156,25 @@ export interface MonitorsService {
   removeChannel(input: { id: ChannelId }): Promise<void>;
   /** Sends a test message through a saved channel. */
   testChannel(input: { id: ChannelId }): Promise<void>;
+  /** Changes a channel; secret fields left empty keep their stored values. */
+  updateChannel(input: { id: ChannelId; config: ChannelConfigInput }): Promise<ChannelInfo>;
+  /** Mutes one monitor (or, id null, every notification); "tomorrow" is the next 08:00 at the given offset. Returns the end. */
+  mute(input: { id: MonitorId | null; preset: MutePreset; utcOffsetMinutes: number }): Promise<{ until: number }>;
+  unmute(input: { id: MonitorId | null }): Promise<void>;
+  /** Replaces the maintenance windows of one monitor (or, id null, the windows of every monitor). */
+  setMaintenance(input: { id: MonitorId | null; windows: MaintenanceWindowInfo[] }): Promise<void>;
+  /** Where one monitor's alerts go (null: the default channels). */
+  setRouting(input: { id: MonitorId; routing: MonitorRoutingInfo | null }): Promise<void>;
+  /** The channels for monitors without their own routing. */
+  setDefaultChannels(input: { channelIds: ChannelId[] }): Promise<void>;
+  /** Mutes, maintenance windows and routing. */
+  alertSettings(): Promise<AlertSettingsInfo>;
+  /** The last 50 alerts, newest first (kept across restarts). */
+  recentAlerts(): Promise<AlertInfo[]>;
+  /** Every monitor as YAML (secrets replaced by a placeholder). */
+  exportYaml(): Promise<{ yaml: string }>;
+  /** Reads a YAML export: a dry run says what each entry would do; otherwise entries without errors are applied. */
+  importYaml(input: { yaml: string; dryRun: boolean }): Promise<MonitorImportResultInfo>;
 }
 
 /**

@@ -208,3 +208,54 @@ export interface AlertInfo {
   at: number;
   severity: 'critical' | 'warning' | 'info';
 }
+
+/**
+ * A maintenance window (alerts are held and the monitor shows "maintenance"). `once`: an absolute
+ * range (epoch ms). `weekly`: on the given weekdays (0 = Sunday … 6 = Saturday, local to
+ * `utcOffsetMinutes`), from `start` to `end` ("HH:MM", 24 h); an end at or before the start runs
+ * past midnight.
+ */
+export type MaintenanceWindowInfo =
+  | { kind: 'once'; from: number; to: number }
+  | { kind: 'weekly'; days: number[]; start: string; end: string; utcOffsetMinutes: number };
+
+export type MutePreset = '1h' | '4h' | '8h' | 'tomorrow';
+
+/** Where one monitor's alerts go: `null` = the default channels. */
+export interface MonitorRoutingInfo {
+  channelIds: ChannelId[];
+  /** Also send to the default channels. */
+  includeDefaults: boolean;
+}
+
+/** Mutes, maintenance windows and routing, for the whole app and per monitor. */
+export interface AlertSettingsInfo {
+  /** Every notification is muted until then (null: not muted). */
+  globalMuteUntil: number | null;
+  globalMaintenance: MaintenanceWindowInfo[];
+  defaultChannelIds: ChannelId[];
+  monitors: Record<MonitorId, { mutedUntil: number | null; maintenance: MaintenanceWindowInfo[]; routing: MonitorRoutingInfo | null }>;
+}
+
+/** What one YAML entry does (or would do, in a dry run). */
+export interface MonitorImportEntryInfo {
+  /** 0-based position in the file's monitors list. */
+  index: number;
+  /** 1-based line of the entry in the file. */
+  line: number | null;
+  name: string;
+  /** The monitor it adds or updates (null: an error before an id was known). */
+  id: MonitorId | null;
+  action: 'add' | 'update' | 'unchanged' | 'error';
+  error?: { message: string; fix: string };
+}
+
+export interface MonitorImportResultInfo {
+  /** False for a dry run. Entries with errors are skipped; the others are applied. */
+  applied: boolean;
+  added: number;
+  updated: number;
+  unchanged: number;
+  errors: number;
+  entries: MonitorImportEntryInfo[];
+}

@@ -122,6 +122,22 @@ export function createMonitorsService(
     addChannel: async (input) => manager.addChannel({ ...input, id: newId('c_') }),
     removeChannel: async ({ id }) => manager.removeChannel(id),
     testChannel: async ({ id }) => manager.testChannel(id),
+    updateChannel: async ({ id, config }) => manager.updateChannel(id, config),
+    mute: async ({ id, preset, utcOffsetMinutes }) => {
+      if (id !== null && !manager.has(id)) throw notFound();
+      return { until: manager.mute(id, preset, utcOffsetMinutes)! };
+    },
+    unmute: async ({ id }) => {
+      if (id !== null && !manager.has(id)) throw notFound();
+      manager.mute(id, null);
+    },
+    setMaintenance: async ({ id, windows }) => manager.setMaintenance(id, windows),
+    setRouting: async ({ id, routing }) => manager.setMonitorRouting(id, routing),
+    setDefaultChannels: async ({ channelIds }) => manager.setDefaultChannels(channelIds),
+    alertSettings: async () => manager.alertSettings(),
+    recentAlerts: async (): Promise<AlertInfo[]> => manager.recentAlerts(),
+    exportYaml: async () => ({ yaml: manager.exportYaml() }),
+    importYaml: async ({ yaml, dryRun }) => manager.importYaml(yaml, dryRun),
   };
   return service;
 }

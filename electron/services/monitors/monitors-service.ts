@@ -26,12 +26,14 @@ import {
   AlertPolicy,
   Dispatcher,
   describeTarget,
+  maintenanceWindowProblem,
   muteUntil,
   validateChannelConfig,
   type Alert,
   type AlertPolicyConfig,
   type ChannelConfig,
   type DeliveryResult,
+  type MaintenanceWindow,
   type MonitorPolicySettings,
   type MonitorPolicyStatus,
   type MutePreset,
@@ -54,6 +56,8 @@ import {
 } from './checks';
 import { MonitorHistory, type BeatStatus, type Incident, type LatencyPoint, type PruneResult, type StatusBar } from './history/monitor-history';
 import { Scheduler, type CheckOutcome } from './scheduler';
+import { exportMonitorsYaml, planMonitorsImport, summarizeImport } from './monitors-yaml';
+import type { AlertSettingsInfo, MonitorImportResultInfo } from '../../../shared/model/monitors';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -141,6 +145,24 @@ export interface ChannelInfo {
   hasSecret: Record<string, boolean>;
 }
 
+const RECENT_ALERTS = 50;
+
+interface StoredMaintenance {
+  global: MaintenanceWindow[];
+  monitors: Record<string, MaintenanceWindow[]>;
+}
+
+/** An alert as kept in the recent list (what the UI shows). */
+export interface StoredAlert {
+  id: string;
+  kind: string;
+  title: string;
+  body: string;
+  monitorIds: string[];
+  at: number;
+  severity: Alert['severity'];
+}
+
 interface StoredChannel {
   id: string;
   name: string;
@@ -161,7 +183,7 @@ const CHANNEL_SECRETS: Record<ChannelConfig['type'], string[]> = {
   email: ['password'],
 };
 
-function monitorSecretFields(c: MonitorConfig): string[] {
+export function monitorSecretFields(c: MonitorConfig): string[] {
   if (c.type === 'http') {
     // Header values often carry credentials (Authorization, API keys): all are treated as secret.
     const headers = Object.keys(c.headers).map((h) => `headers.${h}`);
@@ -263,6 +285,9 @@ export class MonitorsManager {
   private channels = new Map<string, ChannelConfig>();
   private routing: RoutingRules;
   private mutes: Record<string, number>;
+  private globalMute: number | null;
+  private maintenance: StoredMaintenance;
+  private recent: StoredAlert[];
   private readonly last = new Map<string, LastResult>();
   private readonly confirmed = new Map<string, 'up' | 'down' | null>();
   private readonly hubs = new Map<string, ContainerEventHub>();
@@ -297,6 +322,10 @@ export class MonitorsManager {
     this.routing = (this.platform.store.get('alertRouting') as RoutingRules | undefined) ?? { defaultChannelIds: [] };
     this.mutes = (this.platform.store.get('monitorMutes') as Record<string, number> | undefined) ?? {};
     this.labels = (this.platform.store.get('monitorLabels') as Record<string, LabelSource> | undefined) ?? {};
+    this.globalMute = (this.platform.store.get('globalMute') as number | null | undefined) ?? null;
+    const maint = this.platform.store.get('monitorMaintenance') as StoredMaintenance | undefined;
+    this.maintenance = { global: maint?.global ?? [], monitors: maint?.monitors ?? {} };
+    this.recent = ((this.platform.store.get('recentAlerts') as StoredAlert[] | undefined) ?? []).slice(0, RECENT_ALERTS);
     this.channels = new Map(this.loadChannels().map((c) => [c.id, c]));
     this.dispatcher = new Dispatcher({
       logger: this.platform.logger,
@@ -340,6 +369,7 @@ export class MonitorsManager {
   start(): void {
     if (this.started) return;
     this.started = true;
+    if (this.globalMute !== null && this.globalMute > this.now()) this.handle(this.policy.setGlobalMute(this.globalMute));
     for (const c of this.monitors.values()) this.activate(c, true);
     const targets = this.opts.referenceTargets ?? [];
     if (targets.length) {
@@ -451,6 +481,15 @@ export class MonitorsManager {
     this.confirmed.delete(id);
     delete this.mutes[id];
     this.platform.store.set('monitorMutes', this.mutes);
+    if (this.maintenance.monitors[id]) {
+      delete this.maintenance.monitors[id];
+      this.platform.store.set('monitorMaintenance', this.maintenance);
+    }
+    if (this.routing.monitors?.[id]) {
+      const monitors = { ...this.routing.monitors };
+      delete monitors[id];
+      this.setRouting({ ...this.routing, monitors });
+    }
     this.history.deleteMonitor(id);
     this.changed();
   }
@@ -474,10 +513,16 @@ export class MonitorsManager {
   }
 
   /** Mutes one monitor (or, with id null, every notification) for a preset duration; `null` preset unmutes. */
-  mute(id: string | null, preset: MutePreset | null): number | null {
+  mute(id: string | null, preset: MutePreset | null, utcOffsetMinutes?: number): number | null {
     const now = this.now();
-    const until = preset === null ? null : muteUntil(preset, now, -new Date(now).getTimezoneOffset());
+    const offset = utcOffsetMinutes ?? -new Date(now).getTimezoneOffset();
+    if (!Number.isInteger(offset) || Math.abs(offset) > 14 * 60) {
+      throw new HomeportError({ code: 'VALIDATION', message: 'utcOffsetMinutes: the time-zone offset must be between −14 h and +14 h.', fix: 'Send the offset in minutes (−getTimezoneOffset()).', details: { field: 'utcOffsetMinutes' } });
+    }
+    const until = preset === null ? null : muteUntil(preset, now, offset);
     if (id === null) {
+      this.globalMute = until;
+      this.platform.store.set('globalMute', until);
       this.handle(this.policy.setGlobalMute(until));
     } else {
       const c = this.monitors.get(id);
@@ -659,6 +704,99 @@ export class MonitorsManager {
     this.dispatcher.setRouting(this.routing);
   }
 
+  // ── Mute, maintenance, routing, recent alerts ────────────────────────────────────────────────
+
+  /**
+   * Sets the maintenance windows of one monitor, or (id null) the windows that apply to every
+   * monitor. Each window is checked; the error names the window (1-based) and the problem.
+   */
+  setMaintenance(id: string | null, windows: readonly MaintenanceWindow[]): void {
+    if (id !== null && !this.monitors.has(id)) throw notFound('monitor');
+    if (windows.length > 50) throw new HomeportError({ code: 'VALIDATION', message: 'windows: at most 50 maintenance windows.', fix: 'Remove windows that are over.', details: { field: 'windows' } });
+    windows.forEach((w, i) => {
+      const problem = maintenanceWindowProblem(w);
+      if (problem) throw new HomeportError({ code: 'VALIDATION', message: `windows.${i}: window ${i + 1}: ${problem}`, fix: 'Correct the window and save again.', details: { field: `windows.${i}` } });
+    });
+    const copy = windows.map((w) => (w.kind === 'once' ? { kind: 'once' as const, from: w.from, to: w.to } : { kind: 'weekly' as const, days: [...new Set(w.days)].sort(), start: w.start, end: w.end, utcOffsetMinutes: w.utcOffsetMinutes }));
+    if (id === null) this.maintenance.global = copy;
+    else if (copy.length) this.maintenance.monitors[id] = copy;
+    else delete this.maintenance.monitors[id];
+    this.platform.store.set('monitorMaintenance', this.maintenance);
+    if (this.started) for (const c of this.monitors.values()) if (id === null || c.id === id) this.handle(this.policy.upsertMonitor(this.policySettings(c)));
+    this.changed();
+  }
+
+  /** Where one monitor's alerts go: a chosen set of channels (optionally plus the defaults), or (null) the defaults. */
+  setMonitorRouting(id: string, route: { channelIds: string[]; includeDefaults?: boolean } | null): void {
+    if (!this.monitors.has(id)) throw notFound('monitor');
+    if (route) {
+      const unknown = route.channelIds.find((c) => !this.channels.has(c));
+      if (unknown) throw new HomeportError({ code: 'VALIDATION', message: 'channelIds: one of the channels does not exist (any more).', fix: 'Reload the channels and choose again.', details: { field: 'channelIds' } });
+    }
+    const monitors = { ...(this.routing.monitors ?? {}) };
+    if (route) monitors[id] = { channelIds: [...new Set(route.channelIds)], ...(route.includeDefaults ? { includeDefaults: true } : {}) };
+    else delete monitors[id];
+    this.setRouting({ ...this.routing, monitors });
+  }
+
+  /** Sets which channels get the alerts of monitors without their own routing. */
+  setDefaultChannels(channelIds: string[]): void {
+    const unknown = channelIds.find((c) => !this.channels.has(c));
+    if (unknown) throw new HomeportError({ code: 'VALIDATION', message: 'channelIds: one of the channels does not exist (any more).', fix: 'Reload the channels and choose again.', details: { field: 'channelIds' } });
+    this.setRouting({ ...this.routing, defaultChannelIds: [...new Set(channelIds)] });
+  }
+
+  alertSettings(): AlertSettingsInfo {
+    const now = this.now();
+    const live = (t: number | null | undefined) => (t != null && t > now ? t : null);
+    const monitors: AlertSettingsInfo['monitors'] = {};
+    for (const c of this.monitors.values()) {
+      const r = this.routing.monitors?.[c.id];
+      monitors[c.id] = {
+        mutedUntil: live(this.mutes[c.id]),
+        maintenance: (this.maintenance.monitors[c.id] ?? []).map((w) => ({ ...w })),
+        routing: r ? { channelIds: [...r.channelIds], includeDefaults: r.includeDefaults ?? false } : null,
+      };
+    }
+    return { globalMuteUntil: live(this.globalMute), globalMaintenance: this.maintenance.global.map((w) => ({ ...w })), defaultChannelIds: [...this.routing.defaultChannelIds], monitors };
+  }
+
+  /** The last alerts (newest first), kept across restarts (at most 50). */
+  recentAlerts(limit = RECENT_ALERTS): StoredAlert[] {
+    return this.recent.slice(0, limit).map((a) => ({ ...a, monitorIds: [...a.monitorIds] }));
+  }
+
+  private remember(a: Alert): void {
+    this.recent = [{ id: a.id, kind: a.kind, title: a.title, body: a.body, monitorIds: [...a.monitorIds], at: a.at, severity: a.severity }, ...this.recent].slice(0, RECENT_ALERTS);
+    this.platform.store.set('recentAlerts', this.recent);
+  }
+
+  // ── YAML ──────────────────────────────────────────────────────────────────────────────────
+
+  /** Every monitor as YAML; secrets are placeholders. */
+  exportYaml(): string {
+    return exportMonitorsYaml([...this.monitors.values()], monitorSecretFields, this.now());
+  }
+
+  /** Reads a YAML export; unless `dryRun`, adds and updates the entries without errors (the others are skipped). */
+  importYaml(text: string, dryRun: boolean): MonitorImportResultInfo {
+    const plan = planMonitorsImport(text, this.monitors);
+    if (dryRun) return summarizeImport(plan, false);
+    for (const e of plan) {
+      if (!e.config) continue;
+      const prev = this.monitors.get(e.config.id);
+      this.monitors.set(e.config.id, e.config);
+      if (this.started) {
+        if (prev) this.deactivate(prev.id, prev.type !== e.config.type || prev.type === 'container');
+        this.activate(e.config, false);
+        this.checkSoon(e.config.id);
+      }
+    }
+    this.saveMonitors();
+    this.changed();
+    return summarizeImport(plan, true);
+  }
+
   // ── Internals ─────────────────────────────────────────────────────────────────────────────
 
   private policySettings(c: MonitorConfig): MonitorPolicySettings {
@@ -673,6 +811,7 @@ export class MonitorsManager {
       retryIntervalMs: c.retryIntervalSec * 1000 * this.scale,
       paused: c.paused,
       mutedUntil: this.mutes[c.id] ?? null,
+      maintenance: [...this.maintenance.global, ...(this.maintenance.monitors[c.id] ?? [])],
       // Event-driven and push monitors report only on change.
       ...(c.type === 'container' || c.type === 'push' ? { stallAfterMs: null } : {}),
     };
@@ -869,6 +1008,7 @@ export class MonitorsManager {
   /** Hands the policy's alerts to the listeners and the channels, and re-arms the wake timer. */
   private handle(alerts: Alert[]): void {
     for (const alert of alerts) {
+      this.remember(alert);
       for (const l of this.alertListeners) {
         try {
           l(alert);
