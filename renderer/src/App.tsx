@@ -12,6 +12,7 @@ import { HostShellPage } from './features/hosts/HostShellPage';
 import { HostOverview } from './features/hosts/HostOverview';
 import { HostsView } from './features/hosts/HostsView';
 import { KeysView } from './features/keys/KeysView';
+import { AlertToasts } from './features/monitors/AlertToasts';
 import { MonitorsView } from './features/monitors/MonitorsView';
 import { ImagesView } from './features/resources/ImagesView';
 import { NetworksView } from './features/resources/NetworksView';
@@ -113,6 +114,7 @@ export function App() {
       <HostKeyPrompt />
       <Toasts />
       <CommandPalette />
+      <AlertToasts />
     </>
   );
 }

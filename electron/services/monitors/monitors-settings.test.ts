@@ -12,7 +12,10 @@ import type { Alert, ChannelConfig } from '../alerts';
 import { createTestPlatform, type TestPlatform } from '../platform/test-platform';
 import { MonitorsManager } from './monitors-service';
 import { SECRET_PLACEHOLDER } from './monitors-yaml';
+import type { MonitorsService } from '../../../shared/contract/services';
 import { createMonitorsService } from './monitors-rpc';
+
+const contract = (m: MonitorsManager) => createMonitorsService(m) as unknown as MonitorsService;
 
 const HOUR = 3_600_000;
 
@@ -74,7 +77,7 @@ describe('MonitorsManager: mute, maintenance, routing, recent alerts', () => {
     mgr.add(tcp('a', openPort));
     mgr.add(tcp('b', openPort));
     mgr.start();
-    const svc = createMonitorsService(mgr);
+    const svc = contract(mgr);
     await expect(svc.mute({ id: 'm_nosuchmonitor', preset: '1h', utcOffsetMinutes: 0 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
 
     const before = Date.now();
@@ -220,7 +223,7 @@ describe('MonitorsManager: YAML export and import', () => {
     // Importing the same file again changes nothing.
     expect(dst.importYaml(yaml, false)).toMatchObject({ added: 0, updated: 0, unchanged: 4 });
     // Through the contract too.
-    const svc = createMonitorsService(dst);
+    const svc = contract(dst);
     expect(parse((await svc.exportYaml()).yaml)).toEqual(parse(yaml));
   });
 

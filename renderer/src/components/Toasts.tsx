@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { appStore, useApp, type Toast } from '../store';
 
-const LIFETIME: Record<Toast['tone'], number> = { success: 4000, info: 5000, error: 12000 };
+const LIFETIME: Record<Toast['tone'], number> = { success: 4000, info: 5000, warning: 8000, error: 12000 };
 
 /** Toasts, bottom right. Errors are announced assertively, the rest politely. */
 export function Toasts() {
@@ -26,6 +26,18 @@ function ToastItem({ toast }: { toast: Toast }) {
         <strong>{toast.title}</strong>
         {toast.message && <p>{toast.message}</p>}
         {toast.fix && <p className="toast-fix">{toast.fix}</p>}
+        {toast.action && (
+          <button
+            type="button"
+            className="button button-small toast-action"
+            onClick={() => {
+              toast.action!.run();
+              appStore.getState().dismissToast(toast.id);
+            }}
+          >
+            {toast.action.label}
+          </button>
+        )}
       </div>
       <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => appStore.getState().dismissToast(toast.id)}>
         <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true">

@@ -24,10 +24,12 @@ export type HostAction = 'connect' | 'disconnect' | 'remove';
 
 export interface Toast {
   id: number;
-  tone: 'error' | 'success' | 'info';
+  tone: 'error' | 'warning' | 'success' | 'info';
   title: string;
   message?: string;
   fix?: string;
+  /** A button in the toast (e.g. "Open" on an alert); the toast closes after it runs. */
+  action?: { label: string; run(): void };
 }
 
 export type HostDialogState = { open: false } | { open: true; mode: 'add' } | { open: true; mode: 'edit'; hostId: HostId };

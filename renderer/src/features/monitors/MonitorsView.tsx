@@ -1,69 +1,84 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { ChannelInfo, ErrorInfo, HistoryRange, MonitorHistoryInfo, MonitorInfo, MonitorState, StatusBarInfo } from '../../../../shared/contract';
+import type { AlertSettingsInfo, ChannelInfo, ErrorInfo, LatencyPointInfo, MonitorInfo, StatusBarInfo } from '../../../../shared/contract';
 import { client } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { Dialog } from '../../components/Dialog';
-import { ErrorMessage } from '../../components/ErrorMessage';
-import { Field } from '../../components/Field';
 import { StateBadge } from '../../components/StateBadge';
-import type { Tone } from '../containers/container-model';
 import { appStore, useApp } from '../../store';
 import { ResourceView, toErrorInfo } from '../resources/resource-common';
 import { AddMonitorDialog } from './AddMonitorDialog';
+import { AlertsPanel } from './AlertsPanel';
+import { ChannelsSection } from './ChannelsSection';
+import { ImportDialog, exportMonitors } from './ImportDialog';
 import { HeartbeatSection, KumaSection } from './KumaSection';
-import { PushUrl } from './PushUrl';
 import { SuggestionsPanel } from './SuggestionsPanel';
+import { MaintenanceDialog } from './MaintenanceDialog';
+import { MonitorDetail } from './MonitorDetail';
+import { MuteMenu } from './MuteMenu';
+import { Sparkline, StatusBars } from './StatusBars';
+import { formatUntil, monitorsUi, ms, pct, STATE_TONE } from './monitors-ui';
 
-const COLS = '110px minmax(140px, 1.2fr) minmax(160px, 1.5fr) 70px 70px 80px 150px 150px';
-
-const TONE: Record<MonitorState, Tone> = { up: 'ok', down: 'error', pending: 'warn', paused: 'idle', maintenance: 'idle', unknown: 'busy' };
-const pct = (v: number | null) => (v === null ? '–' : `${(Math.floor(v * 10_000) / 100).toFixed(2)} %`);
-const ms = (v: number | null) => (v === null ? '–' : `${Math.round(v)} ms`);
-const barColor = (b: StatusBarInfo) =>
-  b.status === null ? 'rgba(255,255,255,0.08)' : b.status === 'up' ? 'var(--ok, #3fb950)' : b.status === 'down' ? 'var(--error, #f85149)' : 'var(--warn, #d29922)';
+const COLS = '118px minmax(140px, 1.2fr) minmax(150px, 1.3fr) 70px 70px 150px 150px 210px';
 
 function errorToast(title: string, e: unknown) {
   const info = toErrorInfo(e);
-  appStore.getState().pushToast({ tone: 'error', title, message: info.message });
+  appStore.getState().pushToast({ tone: 'error', title, message: info.message, ...(info.fix ? { fix: info.fix } : {}) });
 }
 
-/** A row of small bars, one per bucket, coloured by the worst status in it. */
-export function StatusBars({ bars, label }: { bars: StatusBarInfo[]; label: string }) {
-  return (
-    <div className="status-bars" aria-label={label} role="img" style={{ display: 'flex', gap: 1, alignItems: 'stretch', height: 16 }}>
-      {bars.map((b) => (
-        <div key={b.start} title={`${new Date(b.start).toLocaleString()}: ${b.up} up, ${b.down} down`} style={{ flex: 1, minWidth: 1, borderRadius: 1, background: barColor(b) }} />
-      ))}
-    </div>
-  );
+interface RowHistory {
+  bars: StatusBarInfo[];
+  latency: LatencyPointInfo[];
 }
 
-/** Every monitor with its state, uptime and latency; add, pause/resume, remove; a detail panel; alert channels. */
+/** Every monitor with its state, uptime, latency sparkline and status bars; a detail panel; recent alerts; channels. */
 export function MonitorsView() {
   const [monitors, setMonitors] = useState<MonitorInfo[] | null>(null);
-  const [bars, setBars] = useState<Record<string, StatusBarInfo[]>>({});
+  const [rows, setRows] = useState<Record<string, RowHistory>>({});
+  const [channels, setChannels] = useState<ChannelInfo[] | null>(null);
+  const [settings, setSettings] = useState<AlertSettingsInfo | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [filter, setFilter] = useState('');
-  const [adding, setAdding] = useState(false);
+  const [dialog, setDialog] = useState<'add' | 'import' | 'maintenance' | null>(null);
   const [removing, setRemoving] = useState<MonitorInfo | null>(null);
   const [editing, setEditing] = useState<MonitorInfo | null>(null);
-  const [selected, setSelected] = useState<string | null>(null);
-  // A notification or the tray asked for a monitor: open its detail.
+  const selected = monitorsUi((s) => s.selected);
+  const select = monitorsUi((s) => s.select);
+  const rowsAt = useRef(0);
+  // A notification, the tray or an alert toast asked for a monitor: open its detail.
   const focus = useApp((st) => st.focusMonitorId);
   useEffect(() => {
     if (focus === null) return;
     const id = appStore.getState().takeFocusMonitor();
-    if (id) setSelected(id);
-  }, [focus]);
-  const barsAt = useRef(0);
+    if (id) select(id);
+  }, [focus, select]);
 
-  const loadBars = useCallback(async (list: MonitorInfo[], force = false) => {
-    if (!force && Date.now() - barsAt.current < 3_000) return;
-    barsAt.current = Date.now();
+  const loadRows = useCallback(async (list: MonitorInfo[], force = false) => {
+    if (!force && Date.now() - rowsAt.current < 3_000) return;
+    rowsAt.current = Date.now();
     const entries = await Promise.all(
-      list.map(async (m) => [m.id, await client().monitors.history({ id: m.id, range: '24h' }).then((h) => h.bars.slice(-24), () => [] as StatusBarInfo[])] as const),
+      list.map(
+        async (m) =>
+          [
+            m.id,
+            await client()
+              .monitors.history({ id: m.id, range: '24h' })
+              .then(
+                (h): RowHistory => ({ bars: h.bars.slice(-24), latency: h.latency }),
+                (): RowHistory => ({ bars: [], latency: [] }),
+              ),
+          ] as const,
+      ),
     );
-    setBars(Object.fromEntries(entries));
+    setRows(Object.fromEntries(entries));
+  }, []);
+
+  const loadSettings = useCallback(async () => {
+    try {
+      const [c, s] = await Promise.all([client().monitors.listChannels(), client().monitors.alertSettings()]);
+      setChannels(c);
+      setSettings(s);
+    } catch (e) {
+      errorToast('Could not load the alert settings', e);
+    }
   }, []);
 
   const reload = useCallback(async () => {
@@ -71,26 +86,32 @@ export function MonitorsView() {
       const list = await client().monitors.list();
       setMonitors(list);
       setError(null);
-      void loadBars(list, true);
+      void loadRows(list, true);
     } catch (e) {
       setError(toErrorInfo(e));
     }
-  }, [loadBars]);
+  }, [loadRows]);
+
+  const reloadAll = useCallback(() => {
+    void reload();
+    void loadSettings();
+  }, [reload, loadSettings]);
 
   useEffect(() => {
     const off = client().on('monitors.changed', (list) => {
       setMonitors(list);
-      void loadBars(list);
+      void loadRows(list);
     });
-    void reload();
+    reloadAll();
     return off;
-  }, [reload, loadBars]);
+  }, [reloadAll, loadRows]);
 
   const shown = useMemo(() => {
     const q = filter.trim().toLowerCase();
     return (monitors ?? []).filter((m) => !q || m.name.toLowerCase().includes(q) || m.target.toLowerCase().includes(q));
   }, [monitors, filter]);
   const current = monitors?.find((m) => m.id === selected) ?? null;
+  const down = (monitors ?? []).filter((m) => m.state === 'down').length;
 
   const act = async (title: string, f: () => Promise<unknown>) => {
     try {
@@ -104,11 +125,23 @@ export function MonitorsView() {
   return (
     <ResourceView
       title="Monitors"
-      summary={monitors ? `${monitors.length} ${monitors.length === 1 ? 'monitor' : 'monitors'}` : null}
+      summary={monitors ? `${monitors.length} ${monitors.length === 1 ? 'monitor' : 'monitors'}${down ? `, ${down} down` : ''}` : null}
       toolbar={
-        <button type="button" className="button button-primary" onClick={() => setAdding(true)}>
-          Add monitor
-        </button>
+        <div className="toolbar-group">
+          <MuteMenu id={null} mutedUntil={settings?.globalMuteUntil ?? null} label="Mute all" onChanged={reloadAll} />
+          <button type="button" className="button" onClick={() => setDialog('maintenance')} title="Maintenance windows for every monitor">
+            Maintenance…
+          </button>
+          <button type="button" className="button" onClick={() => setDialog('import')}>
+            Import
+          </button>
+          <button type="button" className="button" disabled={!monitors?.length} onClick={() => void exportMonitors()}>
+            Export
+          </button>
+          <button type="button" className="button button-primary" onClick={() => setDialog('add')}>
+            Add monitor
+          </button>
+        </div>
       }
       filter={filter}
       setFilter={setFilter}
@@ -116,12 +149,21 @@ export function MonitorsView() {
       loadError={error}
       onRetry={() => void reload()}
     >
-      {monitors && monitors.length === 0 && <p className="muted" data-testid="monitors-empty">No monitors yet. Add one to be told when a service goes down.</p>}
+      {settings?.globalMuteUntil && (
+        <p className="banner banner-warn" role="status" data-testid="global-mute">
+          All notifications are muted {formatUntil(settings.globalMuteUntil)}. Checks go on.
+        </p>
+      )}
+      {monitors && monitors.length === 0 && (
+        <p className="muted" data-testid="monitors-empty">
+          No monitors yet. Add one to be told when a service goes down, or import a YAML file.
+        </p>
+      )}
       {shown.length > 0 && (
-        <table className="container-table container-list" role="table" aria-label="Monitors" style={{ ['--cols' as string]: COLS }}>
+        <table className="container-table container-list monitor-table" role="table" aria-label="Monitors" style={{ ['--cols' as string]: COLS }}>
           <thead>
             <tr className="container-columns" role="row">
-              {['Status', 'Name', 'Target', '24 h', '30 d', 'Latency', 'Last 24 h', 'Actions'].map((c) => (
+              {['Status', 'Name', 'Target', '24 h', '30 d', 'Response', 'Last 24 h', 'Actions'].map((c) => (
                 <th key={c} role="columnheader">
                   {c}
                 </th>
@@ -129,65 +171,87 @@ export function MonitorsView() {
             </tr>
           </thead>
           <tbody>
-            {shown.map((m) => (
-              <tr role="row" key={m.id} className="container-row" data-testid="monitor-row" data-name={m.name} data-status={m.state} data-id={m.id}>
-                <td role="cell">
-                  <StateBadge tone={TONE[m.state]} title={m.message}>
-                    {m.state}
-                  </StateBadge>
-                </td>
-                <td role="cell" className="cell-name">
-                  <button type="button" className="link-button name" onClick={() => setSelected(m.id)}>
-                    {m.name}
-                  </button>
-                  {m.source.kind === 'label' && (
-                    <span className="badge" data-testid="label-badge" title={`Declared by the homeport.monitor.* labels of ${m.source.container}`}>
-                      label
-                    </span>
-                  )}
-                </td>
-                <td role="cell" className="mono muted" title={m.target}>
-                  {m.target}
-                </td>
-                <td role="cell">{pct(m.uptime.day)}</td>
-                <td role="cell">{pct(m.uptime.month)}</td>
-                <td role="cell">{ms(m.latencyMs)}</td>
-                <td role="cell">
-                  <StatusBars bars={bars[m.id] ?? []} label={`${m.name}, last 24 hours`} />
-                </td>
-                <td role="cell">
-                  {m.paused ? (
-                    <button type="button" className="button button-small" onClick={() => void act('Could not resume', () => client().monitors.resume({ id: m.id }))}>
-                      Resume
+            {shown.map((m) => {
+              const own = settings?.monitors[m.id];
+              const row = rows[m.id];
+              return (
+                <tr role="row" key={m.id} className={`container-row${m.id === selected ? ' selected' : ''}`} data-testid="monitor-row" data-name={m.name} data-status={m.state} data-muted={m.muted} data-id={m.id}>
+                  <td role="cell">
+                    <StateBadge tone={STATE_TONE[m.state]} title={m.message}>
+                      {m.state}
+                    </StateBadge>
+                  </td>
+                  <td role="cell" className="cell-name">
+                    <button type="button" className="link-button name" onClick={() => select(m.id)}>
+                      {m.name}
                     </button>
-                  ) : (
-                    <button type="button" className="button button-small" onClick={() => void act('Could not pause', () => client().monitors.pause({ id: m.id }))}>
-                      Pause
-                    </button>
-                  )}{' '}
-                  {m.source.kind === 'user' && (
-                    <>
-                      <button type="button" className="button button-small" onClick={() => setEditing(m)} aria-label={`Edit ${m.name}`}>
-                        Edit
-                      </button>{' '}
-                      <button type="button" className="button button-small" onClick={() => setRemoving(m)}>
-                        Remove
+                    {m.muted && (
+                      <span className="mini-badge" title={own?.mutedUntil ? `Muted ${formatUntil(own.mutedUntil)}` : 'Muted'} data-testid="row-muted">
+                        muted
+                      </span>
+                    )}
+                    {m.flapping && <span className="mini-badge mini-warn">flapping</span>}
+                    {m.source.kind === 'label' && (
+                      <span className="badge" data-testid="label-badge" title={`Declared by the homeport.monitor.* labels of ${m.source.container}`}>
+                        label
+                      </span>
+                    )}
+                  </td>
+                  <td role="cell" className="mono muted" title={m.target}>
+                    {m.target}
+                  </td>
+                  <td role="cell">{pct(m.uptime.day)}</td>
+                  <td role="cell">{pct(m.uptime.month)}</td>
+                  <td role="cell" className="cell-latency">
+                    <Sparkline points={row?.latency ?? []} label={`${m.name}, response time over 24 hours`} />
+                    <span>{ms(m.latencyMs)}</span>
+                  </td>
+                  <td role="cell">
+                    <StatusBars bars={row?.bars ?? []} label={`${m.name}, last 24 hours`} />
+                  </td>
+                  <td role="cell" className="cell-actions">
+                    {m.paused ? (
+                      <button type="button" className="button button-small" onClick={() => void act('Could not resume', () => client().monitors.resume({ id: m.id }))}>
+                        Resume
                       </button>
-                    </>
-                  )}
-                </td>
-              </tr>
-            ))}
+                    ) : (
+                      <button type="button" className="button button-small" onClick={() => void act('Could not pause', () => client().monitors.pause({ id: m.id }))}>
+                        Pause
+                      </button>
+                    )}
+                    <MuteMenu id={m.id} mutedUntil={own?.mutedUntil ?? null} label="Mute" onChanged={reloadAll} />
+                    <button type="button" className="button button-small" onClick={() => setRemoving(m)}>
+                      Remove
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       )}
       <SuggestionsPanel monitorsVersion={monitors?.length} onAdded={() => void reload()} />
-      {current && <MonitorDetail monitor={current} onClose={() => setSelected(null)} onEdit={current.source.kind === 'user' ? () => setEditing(current) : undefined} />}
-      <ChannelsSection />
+      {current && (
+        <MonitorDetail
+          key={current.id}
+          monitor={current}
+          settings={settings}
+          channels={channels ?? []}
+          onChanged={reloadAll}
+          onClose={() => select(null)}
+          onEdit={current.source.kind === 'user' ? () => setEditing(current) : undefined}
+        />
+      )}
+      <div className="monitor-panels">
+        <AlertsPanel monitors={monitors ?? []} onOpen={select} />
+        <ChannelsSection channels={channels} settings={settings} onChanged={reloadAll} />
+      </div>
       <KumaSection />
       <HeartbeatSection />
-      {adding && <AddMonitorDialog onClose={() => setAdding(false)} onAdded={() => void reload()} />}
-      {editing && <AddMonitorDialog monitor={editing} onClose={() => setEditing(null)} onAdded={() => void reload()} />}
+      {dialog === 'add' && <AddMonitorDialog onClose={() => setDialog(null)} onAdded={() => reloadAll()} />}
+      {editing && <AddMonitorDialog monitor={editing} onClose={() => setEditing(null)} onAdded={() => reloadAll()} />}
+      {dialog === 'import' && <ImportDialog onClose={() => setDialog(null)} onImported={reloadAll} />}
+      {dialog === 'maintenance' && <MaintenanceDialog monitorId={null} name="all monitors" windows={settings?.globalMaintenance ?? []} onClose={() => setDialog(null)} onSaved={reloadAll} />}
       {removing && (
         <ConfirmDialog
           title={`Remove ${removing.name}?`}
@@ -196,6 +260,7 @@ export function MonitorsView() {
           onCancel={() => setRemoving(null)}
           onConfirm={async () => {
             await act('Could not remove the monitor', () => client().monitors.remove({ id: removing.id }));
+            if (selected === removing.id) select(null);
             setRemoving(null);
           }}
         >
@@ -203,200 +268,5 @@ export function MonitorsView() {
         </ConfirmDialog>
       )}
     </ResourceView>
-  );
-}
-
-/** Uptime over 24 h / 30 d / 1 y and the incidents of one monitor. */
-function MonitorDetail({ monitor, onClose, onEdit }: { monitor: MonitorInfo; onClose(): void; onEdit?: (() => void) | undefined }) {
-  const [range, setRange] = useState<HistoryRange>('24h');
-  const [history, setHistory] = useState<MonitorHistoryInfo | null>(null);
-  const [error, setError] = useState<ErrorInfo | null>(null);
-  useEffect(() => {
-    let live = true;
-    client()
-      .monitors.history({ id: monitor.id, range })
-      .then(
-        (h) => live && setHistory(h),
-        (e: unknown) => live && setError(toErrorInfo(e)),
-      );
-    return () => {
-      live = false;
-    };
-  }, [monitor.id, range, monitor.lastCheckAt]);
-  return (
-    <section className="monitor-detail" data-testid="monitor-detail" aria-label={`${monitor.name} details`} style={{ marginTop: 16 }}>
-      <header style={{ display: 'flex', gap: 12, alignItems: 'center' }}>
-        <h2 style={{ margin: 0 }}>{monitor.name}</h2>
-        <StateBadge tone={TONE[monitor.state]}>{monitor.state}</StateBadge>
-        <span className="muted">{monitor.message}</span>
-        {onEdit && (
-          <button type="button" className="button button-small" onClick={onEdit} style={{ marginLeft: 'auto' }}>
-            Edit
-          </button>
-        )}
-        <button type="button" className="button button-small" onClick={onClose} style={onEdit ? undefined : { marginLeft: 'auto' }}>
-          Close
-        </button>
-      </header>
-      {monitor.source.kind === 'label' && (
-        <p className="muted" data-testid="label-source">
-          Declared by the <code>homeport.monitor.*</code> labels of the container {monitor.source.container}: change the labels to change it (you can pause it here).
-        </p>
-      )}
-      {monitor.type === 'push' && <PushUrl monitorId={monitor.id} />}
-      <dl className="monitor-uptime" style={{ display: 'flex', gap: 24 }}>
-        <div>
-          <dt className="muted">Uptime 24 h</dt>
-          <dd>{pct(monitor.uptime.day)}</dd>
-        </div>
-        <div>
-          <dt className="muted">Uptime 30 d</dt>
-          <dd>{pct(monitor.uptime.month)}</dd>
-        </div>
-        <div>
-          <dt className="muted">Uptime 1 y</dt>
-          <dd>{pct(monitor.uptime.year)}</dd>
-        </div>
-        <div>
-          <dt className="muted">Average latency 24 h</dt>
-          <dd>{ms(monitor.avgLatencyMs24h)}</dd>
-        </div>
-      </dl>
-      <div role="group" aria-label="Range" style={{ display: 'flex', gap: 4 }}>
-        {(['24h', '30d', '1y'] as const).map((r) => (
-          <button key={r} type="button" className={`button button-small${r === range ? ' button-primary' : ''}`} aria-pressed={r === range} onClick={() => setRange(r)}>
-            {r}
-          </button>
-        ))}
-      </div>
-      {error && <ErrorMessage error={error} title="Could not load the history" />}
-      {history && (
-        <>
-          <StatusBars bars={history.bars} label={`${monitor.name}, ${range}`} />
-          <h3>Incidents</h3>
-          {history.incidents.length === 0 ? (
-            <p className="muted">No incidents in this range.</p>
-          ) : (
-            <ul data-testid="incidents">
-              {history.incidents.map((i) => (
-                <li key={i.id}>
-                  {new Date(i.start).toLocaleString()} — {i.end === null ? 'ongoing' : `${Math.round(i.durationMs / 1000)} s`}
-                  {i.message && <span className="muted"> · {i.message}</span>}
-                </li>
-              ))}
-            </ul>
-          )}
-        </>
-      )}
-    </section>
-  );
-}
-
-/** Where alerts go: every channel added here receives every monitor's alerts. */
-function ChannelsSection() {
-  const [channels, setChannels] = useState<ChannelInfo[]>([]);
-  const [adding, setAdding] = useState(false);
-  const [tested, setTested] = useState<Record<string, string>>({});
-  const reload = useCallback(async () => {
-    try {
-      setChannels(await client().monitors.listChannels());
-    } catch (e) {
-      errorToast('Could not load the channels', e);
-    }
-  }, []);
-  useEffect(() => void reload(), [reload]);
-  return (
-    <section className="channels" aria-label="Channels" data-testid="channels" style={{ marginTop: 24 }}>
-      <header style={{ display: 'flex', gap: 12, alignItems: 'center' }}>
-        <h2 style={{ margin: 0 }}>Channels</h2>
-        <button type="button" className="button button-small" onClick={() => setAdding(true)}>
-          Add channel
-        </button>
-      </header>
-      {channels.length === 0 ? (
-        <p className="muted">No channels: alerts are shown here only.</p>
-      ) : (
-        <ul>
-          {channels.map((c) => (
-            <li key={c.id} data-testid="channel-row" data-name={c.name}>
-              <strong>{c.name}</strong> <span className="muted">{c.type} · {c.target}</span>{' '}
-              <button
-                type="button"
-                className="button button-small"
-                onClick={() => {
-                  setTested((t) => ({ ...t, [c.id]: 'Sending…' }));
-                  client()
-                    .monitors.testChannel({ id: c.id })
-                    .then(
-                      () => setTested((t) => ({ ...t, [c.id]: 'Test sent' })),
-                      (e: unknown) => setTested((t) => ({ ...t, [c.id]: `Test failed: ${toErrorInfo(e).message}` })),
-                    );
-                }}
-              >
-                Test
-              </button>{' '}
-              <button type="button" className="button button-small" onClick={() => void client().monitors.removeChannel({ id: c.id }).then(reload, (e: unknown) => errorToast('Could not remove the channel', e))}>
-                Remove
-              </button>{' '}
-              {tested[c.id] && <span role="status">{tested[c.id]}</span>}
-            </li>
-          ))}
-        </ul>
-      )}
-      {adding && <AddChannelDialog onClose={() => setAdding(false)} onAdded={() => void reload()} />}
-    </section>
-  );
-}
-
-function AddChannelDialog({ onClose, onAdded }: { onClose(): void; onAdded(): void }) {
-  const [type, setType] = useState<'webhook' | 'ntfy'>('webhook');
-  const [name, setName] = useState('');
-  const [url, setUrl] = useState('');
-  const [topic, setTopic] = useState('');
-  const [error, setError] = useState<ErrorInfo | null>(null);
-  const submit = async () => {
-    try {
-      await client().monitors.addChannel(
-        type === 'webhook' ? { type, name: name.trim(), url: url.trim() } : { type, name: name.trim(), topic: topic.trim(), ...(url.trim() ? { server: url.trim() } : {}) },
-      );
-      onAdded();
-      onClose();
-    } catch (e) {
-      setError(toErrorInfo(e));
-    }
-  };
-  return (
-    <Dialog
-      title="Add channel"
-      size="medium"
-      testId="add-channel-dialog"
-      onClose={onClose}
-      onSubmit={() => void submit()}
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary">
-            Add channel
-          </button>
-        </>
-      }
-    >
-      <Field label="Channel type">
-        {({ id }) => (
-          <select id={id} value={type} onChange={(e) => setType(e.target.value as 'webhook' | 'ntfy')}>
-            <option value="webhook">Webhook (JSON)</option>
-            <option value="ntfy">ntfy</option>
-          </select>
-        )}
-      </Field>
-      <Field label="Channel name">{({ id }) => <input id={id} value={name} onChange={(e) => setName(e.target.value)} />}</Field>
-      <Field label={type === 'webhook' ? 'Webhook URL' : 'ntfy server (optional)'}>
-        {({ id }) => <input id={id} className="mono" value={url} spellCheck={false} placeholder={type === 'webhook' ? 'https://example.com/hook' : 'https://ntfy.sh'} onChange={(e) => setUrl(e.target.value)} />}
-      </Field>
-      {type === 'ntfy' && <Field label="Topic">{({ id }) => <input id={id} value={topic} onChange={(e) => setTopic(e.target.value)} />}</Field>}
-      {error && <ErrorMessage error={error} title="The channel was not added" />}
-    </Dialog>
   );
 }

@@ -1,0 +1,149 @@
+import { useState } from 'react';
+import type { ErrorInfo, MonitorImportResultInfo } from '../../../../shared/contract';
+import { client } from '../../api/client';
+import { Dialog } from '../../components/Dialog';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { Field } from '../../components/Field';
+import { appStore } from '../../store';
+import { toErrorInfo } from '../resources/resource-common';
+
+const ACTION_LABEL = { add: 'add', update: 'update', unchanged: 'unchanged', error: 'skip' } as const;
+const ACTION_TONE = { add: 'ok', update: 'busy', unchanged: 'idle', error: 'error' } as const;
+
+/** Downloads every monitor as `homeport-monitors.yaml` (secrets are placeholders). */
+export async function exportMonitors(): Promise<void> {
+  try {
+    const { yaml } = await client().monitors.exportYaml();
+    const url = URL.createObjectURL(new Blob([yaml], { type: 'application/yaml' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = 'homeport-monitors.yaml';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  } catch (e) {
+    const info = toErrorInfo(e);
+    appStore.getState().pushToast({ tone: 'error', title: 'Could not export the monitors', message: info.message, ...(info.fix ? { fix: info.fix } : {}) });
+  }
+}
+
+/** Paste or choose a YAML export, see what each entry would do, then import. */
+export function ImportDialog({ onClose, onImported }: { onClose(): void; onImported(): void }) {
+  const [text, setText] = useState('');
+  const [preview, setPreview] = useState<MonitorImportResultInfo | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const [busy, setBusy] = useState(false);
+  const changes = preview ? preview.added + preview.updated : 0;
+
+  const run = async (dryRun: boolean) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await client().monitors.importYaml({ yaml: text, dryRun });
+      if (dryRun) setPreview(r);
+      else {
+        appStore.getState().pushToast({
+          tone: r.errors ? 'warning' : 'success',
+          title: `Imported: ${r.added} added, ${r.updated} updated`,
+          ...(r.errors ? { message: `${r.errors} ${r.errors === 1 ? 'entry was' : 'entries were'} skipped.` } : {}),
+        });
+        onImported();
+        onClose();
+      }
+    } catch (e) {
+      setPreview(null);
+      setError(toErrorInfo(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog
+      title="Import monitors"
+      size="large"
+      testId="import-dialog"
+      onClose={onClose}
+      onSubmit={() => void run(preview === null)}
+      footer={
+        <>
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          {preview === null ? (
+            <button type="submit" className="button button-primary" disabled={busy || !text.trim()}>
+              Preview
+            </button>
+          ) : (
+            <button type="submit" className="button button-primary" disabled={busy || changes === 0}>
+              {changes === 0 ? 'Nothing to import' : `Import ${changes} ${changes === 1 ? 'monitor' : 'monitors'}`}
+            </button>
+          )}
+        </>
+      }
+    >
+      <p className="muted">A file exported from Homeport (Export), or written by hand: a “monitors:” list. Entries with an id (or the name of an existing monitor) update it; the others are added. Secrets left as the export placeholder keep their stored values.</p>
+      <Field label="YAML file">
+        {({ id }) => (
+          <input
+            id={id}
+            type="file"
+            accept=".yaml,.yml,application/yaml,text/yaml,text/plain"
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              if (!f) return;
+              if (f.size > 1024 * 1024) {
+                setError({ code: 'VALIDATION', message: `${f.name} is larger than 1 MiB.`, fix: 'Split it into smaller files.' });
+                return;
+              }
+              void f.text().then((t) => {
+                setText(t);
+                setPreview(null);
+              });
+            }}
+          />
+        )}
+      </Field>
+      <Field label="Or paste the YAML">
+        {({ id }) => (
+          <textarea
+            id={id}
+            className="mono import-text"
+            rows={10}
+            spellCheck={false}
+            value={text}
+            placeholder={'monitors:\n  - name: web\n    type: http\n    url: https://example.com/'}
+            onChange={(e) => {
+              setText(e.target.value);
+              setPreview(null);
+            }}
+          />
+        )}
+      </Field>
+      {error && <ErrorMessage error={error} title="The file cannot be imported" />}
+      {preview && (
+        <div className="import-preview" data-testid="import-preview">
+          <p role="status">
+            {preview.added} to add, {preview.updated} to update, {preview.unchanged} unchanged
+            {preview.errors ? `, ${preview.errors} with errors (skipped)` : ''}.
+          </p>
+          <ul>
+            {preview.entries.map((e) => (
+              <li key={e.index} data-testid="import-entry" data-action={e.action}>
+                <span className={`badge tone-${ACTION_TONE[e.action]}`}>{ACTION_LABEL[e.action]}</span> <strong>{e.name || `entry ${e.index + 1}`}</strong>
+                {e.line !== null && <span className="muted"> · line {e.line}</span>}
+                {e.error && (
+                  <div className="import-error">
+                    <p className="field-error">{e.error.message}</p>
+                    <p className="field-hint">{e.error.fix}</p>
+                  </div>
+                )}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,58 @@
+/**
+ * The Monitors view's own state, outside the app store so that an alert toast (shown on any
+ * view) can open a monitor's detail: which monitor is open, and the alerts seen since the app
+ * opened (the Recent alerts panel merges them with `monitors.recentAlerts`).
+ */
+import { create } from 'zustand';
+import type { AlertInfo, MonitorState, StatusBarInfo } from '../../../../shared/contract';
+import { appStore } from '../../store';
+import type { Tone } from '../containers/container-model';
+
+interface MonitorsUiState {
+  selected: string | null;
+  /** Alerts pushed by `alerts.fired` since the app opened, newest first (at most 50). */
+  live: AlertInfo[];
+  select(id: string | null): void;
+  pushAlert(a: AlertInfo): void;
+}
+
+export const monitorsUi = create<MonitorsUiState>()((set) => ({
+  selected: null,
+  live: [],
+  select: (selected) => set({ selected }),
+  pushAlert: (a) => set((s) => ({ live: [a, ...s.live.filter((x) => x.id !== a.id)].slice(0, 50) })),
+}));
+
+/** Shows the Monitors view with this monitor's detail open (the same path a native notification's click takes). */
+export function openMonitor(id: string): void {
+  appStore.getState().showMonitor(id);
+}
+
+export const resetMonitorsUi = () => monitorsUi.setState({ selected: null, live: [] });
+
+export const STATE_TONE: Record<MonitorState, Tone> = { up: 'ok', down: 'error', pending: 'warn', paused: 'idle', maintenance: 'idle', unknown: 'busy' };
+export const pct = (v: number | null) => (v === null ? '–' : `${(Math.floor(v * 10_000) / 100).toFixed(2)} %`);
+export const ms = (v: number | null) => (v === null ? '–' : `${Math.round(v)} ms`);
+export const barColor = (b: StatusBarInfo) =>
+  b.status === null ? 'rgba(255,255,255,0.08)' : b.status === 'up' ? 'var(--ok)' : b.status === 'down' ? 'var(--error)' : b.status === 'maintenance' ? 'var(--idle)' : 'var(--warn)';
+
+/** "until 14:05" today, "until tomorrow 08:00", or a date. */
+export function formatUntil(t: number, now = Date.now()): string {
+  const d = new Date(t);
+  const time = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const today = new Date(now);
+  const tomorrow = new Date(now + 86_400_000);
+  if (d.toDateString() === today.toDateString()) return `until ${time}`;
+  if (d.toDateString() === tomorrow.toDateString()) return `until tomorrow ${time}`;
+  return `until ${d.toLocaleDateString()} ${time}`;
+}
+
+export function formatDuration(msv: number): string {
+  const s = Math.round(msv / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h} h ${m % 60} min`;
+  return `${Math.round(h / 24)} days`;
+}
