@@ -83,6 +83,7 @@ export function ResponseTimeChart({ history }: { history: MonitorHistoryInfo }) 
     };
     let plot: uPlot;
     try {
+      if (!document.createElement('canvas').getContext('2d')) throw new Error('no 2D canvas');
       plot = new uPlot(opts, data, el);
       setFailed(null);
     } catch (e) {
