@@ -34,10 +34,13 @@ export interface Headless {
   stop(): Promise<void>;
 }
 
-/** Starts the built headless server (`out/main/server.js`) on a free port with its own data folder and HOME. */
-export async function startHeadless(env: Record<string, string> = {}): Promise<Headless> {
+/**
+ * Starts the built headless server (`out/main/server.js`) on a free port with its own data folder
+ * and HOME. `opts.dataDir`: a data folder prepared by the test (it is removed on stop like the default one).
+ */
+export async function startHeadless(env: Record<string, string> = {}, opts: { dataDir?: string } = {}): Promise<Headless> {
   const root = path.resolve(import.meta.dirname, '..');
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'homeport-e2e-data-'));
+  const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'homeport-e2e-data-'));
   const home = mkdtempSync(path.join(os.tmpdir(), 'homeport-e2e-home-'));
   const child: ChildProcess = spawn(process.execPath, [path.join(root, 'out/main/server.js'), '--port', '0', '--data-dir', dataDir], {
     cwd: root,

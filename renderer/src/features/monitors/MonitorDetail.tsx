@@ -43,7 +43,10 @@ export function MonitorDetail({
   const own = settings?.monitors[monitor.id];
   const root = useRef<HTMLElement>(null);
   // Opened from a row, an alert toast or the recent alerts: bring it into view.
-  useEffect(() => root.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' }), []);
+  // (Braces: newer Chromium returns a promise from smooth scrolling, which React would call as a cleanup.)
+  useEffect(() => {
+    root.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+  }, []);
   useEffect(() => {
     let live = true;
     client()

@@ -110,6 +110,10 @@ describe('the monitors list and detail', () => {
     // Another range asks the services for it.
     fireEvent.click(within(detail).getByRole('button', { name: '30d' }));
     await waitFor(() => expect(within(detail).getByRole('button', { name: '30d' }).getAttribute('aria-pressed')).toBe('true'));
+
+    fireEvent.click(within(detail).getByRole('button', { name: 'Close' }));
+    await waitFor(() => expect(screen.queryByTestId('monitor-detail')).toBeNull());
+    expect(screen.getAllByTestId('monitor-row')).toHaveLength(2);
   });
 
   it('says so when a range has no response times', async () => {

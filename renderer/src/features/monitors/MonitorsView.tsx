@@ -17,7 +17,7 @@ import { MuteMenu } from './MuteMenu';
 import { Sparkline, StatusBars } from './StatusBars';
 import { formatUntil, monitorsUi, ms, pct, STATE_TONE } from './monitors-ui';
 
-const COLS = '118px minmax(140px, 1.2fr) minmax(150px, 1.3fr) 70px 70px 150px 150px 210px';
+const COLS = '100px minmax(140px, 1.2fr) minmax(140px, 1.2fr) 76px 76px 160px 150px 220px';
 
 function errorToast(title: string, e: unknown) {
   const info = toErrorInfo(e);
@@ -219,7 +219,7 @@ export function MonitorsView() {
                         Pause
                       </button>
                     )}
-                    <MuteMenu id={m.id} mutedUntil={own?.mutedUntil ?? null} label="Mute" onChanged={reloadAll} />
+                    <MuteMenu id={m.id} mutedUntil={own?.mutedUntil ?? null} label="Mute" compact onChanged={reloadAll} />
                     <button type="button" className="button button-small" onClick={() => setRemoving(m)}>
                       Remove
                     </button>

@@ -17,7 +17,7 @@ const PRESETS: Array<[MutePreset, string]> = [
  * 08:00 here (the offset of this computer is sent, so "tomorrow" is the user's morning even when
  * the services run elsewhere). Checks go on; only notifications stop.
  */
-export function MuteMenu({ id, mutedUntil, label, onChanged }: { id: string | null; mutedUntil: number | null; label: string; onChanged(): void }) {
+export function MuteMenu({ id, mutedUntil, label, compact = false, onChanged }: { id: string | null; mutedUntil: number | null; label: string; compact?: boolean; onChanged(): void }) {
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const root = useRef<HTMLDivElement>(null);
@@ -65,9 +65,10 @@ export function MuteMenu({ id, mutedUntil, label, onChanged }: { id: string | nu
         aria-expanded={open}
         disabled={busy}
         title={muted ? `Muted ${formatUntil(mutedUntil)}` : undefined}
+        aria-label={muted ? `Muted ${formatUntil(mutedUntil)}` : label}
         onClick={() => setOpen((o) => !o)}
       >
-        {muted ? `Muted ${formatUntil(mutedUntil)}` : label}
+        {muted ? (compact ? 'Muted' : `Muted ${formatUntil(mutedUntil)}`) : label}
       </button>
       {open && (
         <div className="menu" role="menu" aria-label={id === null ? 'Mute all notifications' : 'Mute this monitor'}>
