@@ -775,12 +775,17 @@ export class MonitorsManager {
 
   /** Every monitor as YAML; secrets are placeholders. */
   exportYaml(): string {
-    return exportMonitorsYaml([...this.monitors.values()], monitorSecretFields, this.now());
+    // Monitors declared by container labels belong to those labels, not to the file.
+    return exportMonitorsYaml([...this.monitors.values()].filter((c) => !this.labels[c.id]), monitorSecretFields, this.now());
   }
 
   /** Reads a YAML export; unless `dryRun`, adds and updates the entries without errors (the others are skipped). */
   importYaml(text: string, dryRun: boolean): MonitorImportResultInfo {
-    const plan = planMonitorsImport(text, this.monitors);
+    const plan = planMonitorsImport(text, this.monitors).map((e) =>
+      e.id && this.labels[e.id] && e.action !== 'error'
+        ? { index: e.index, line: e.line, name: e.name, id: e.id, action: 'error' as const, error: { message: `Entry ${e.index + 1}${e.line ? ` (line ${e.line})` : ''}: the monitor ${e.name} is declared by container labels.`, fix: 'Change the homeport.monitor.* labels of its container instead, or remove the entry.' } }
+        : e,
+    );
     if (dryRun) return summarizeImport(plan, false);
     for (const e of plan) {
       if (!e.config) continue;

@@ -237,7 +237,8 @@ describe('MonitorsManager: YAML export and import', () => {
 
     const edited = yaml.replace('https://admin.lan/', 'https://admin.lan/login');
     expect(mgr.importYaml(edited, false)).toMatchObject({ updated: 1, errors: 0 });
-    const stored = (tp.platform.store.get('monitors') as Array<{ url: string; auth: { password: string }; headers: Record<string, string> }>)[0]!;
+    // The manager's own config (secrets are sealed at rest, so the store does not show them).
+    const stored = (mgr as unknown as { monitors: Map<string, { url: string; auth: { password: string }; headers: Record<string, string> }> }).monitors.get('m_auth0001')!;
     expect(stored.url).toBe('https://admin.lan/login');
     expect(stored.auth.password).toBe('hunter2-do-not-leak');
     expect(stored.headers['X-Api-Key']).toBe('key-do-not-leak');

@@ -52,6 +52,7 @@ const base: MonitorInfo = {
   latencyMs: 12,
   avgLatencyMs24h: 11,
   uptime: { day: 1, month: 0.9995, year: null },
+  source: { kind: 'user' },
 };
 const db: MonitorInfo = { ...base, id: 'm_db00000001', name: 'db', type: 'tcp', target: 'db.lan:5432', state: 'down', message: 'connect ECONNREFUSED', latencyMs: null };
 

@@ -220,9 +220,16 @@ export function MonitorsView() {
                       </button>
                     )}
                     <MuteMenu id={m.id} mutedUntil={own?.mutedUntil ?? null} label="Mute" compact onChanged={reloadAll} />
-                    <button type="button" className="button button-small" onClick={() => setRemoving(m)}>
-                      Remove
-                    </button>
+                    {m.source.kind === 'user' && (
+                      <>
+                        <button type="button" className="button button-small" onClick={() => setEditing(m)} aria-label={`Edit ${m.name}`}>
+                          Edit
+                        </button>
+                        <button type="button" className="button button-small" onClick={() => setRemoving(m)}>
+                          Remove
+                        </button>
+                      </>
+                    )}
                   </td>
                 </tr>
               );
