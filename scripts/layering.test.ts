@@ -29,7 +29,8 @@ afterEach(() => {
   for (const f of written.splice(0)) rmSync(f, { force: true });
 });
 
-describe('layering', () => {
+// Each case runs tsc and ESLint over a whole folder: seconds alone, much longer on a busy machine.
+describe('layering', { timeout: 180_000 }, () => {
   it('a service importing electron fails the build', () => {
     const r = tryBoth('electron/services/layering-probe.ts', "import { app } from 'electron';\nexport const probe = app;\n", 'electron/services/tsconfig.json');
     expect(r.tsc).toMatch(/layering-probe\.ts.*has no exported member 'app'/);
