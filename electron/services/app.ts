@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { HostId } from '../../shared/contract';
+import type { HostId, HostInfo } from '../../shared/contract';
 import { TrayFeed } from './alerts/tray-feed';
 import { EngineHub } from './engines/engine-hub';
 import { HostsManager } from './hosts/hosts-service';
@@ -17,6 +17,8 @@ import { dockerVia, hostExecVia, monitorSuggestions, referenceTargetsFromEnv, wi
 import { diskUsage, hostOverview } from './engines/overview';
 import { VolumeTransfers } from './resources/transfers';
 import { engineEventsStream, imagePullStream } from './streams/engine-streams';
+import { containerStatsStream } from './streams/stats-stream';
+import { inspectContainer, revealEnv, type HostAddress } from './containers/inspect';
 import { StreamsManager } from './streams/streams-service';
 import { stackRunStream } from './stacks/stack-run-stream';
 import { StacksManager } from './stacks/stacks-service';
@@ -65,6 +67,7 @@ export async function createServices(
       'container.exec': containerExecStream(engines, platform.logger),
       'host.shell': hostShellStream((hostId, size) => hosts.openShell(hostId, size)),
       'volume.transfer': transfers.stream(),
+      'container.stats': containerStatsStream(engines, platform.logger),
     },
     events,
   );
@@ -90,6 +93,12 @@ export async function createServices(
   // monitors, label-declared monitors, and an hourly history prune.
   const unwireMonitors = wireMonitors({ monitors, hosts, engines, events, logger: platform.logger, ...(testing.labelDebounceMs !== undefined ? { labelDebounceMs: testing.labelDebounceMs } : {}) });
 
+  /** Where a browser on this computer reaches the host's published ports. */
+  const hostAddress = async (hostId: HostInfo['id']): Promise<HostAddress> => {
+    const h = (await hosts.list()).find((x) => x.id === hostId);
+    return { kind: h?.kind ?? 'local', hostname: h?.hostname || 'localhost' };
+  };
+
   const impl: ContractImpl = {
     app: {
       info: async () => ({ version: platform.version, mode: platform.mode, platform: process.platform, dataDir: platform.dataDir, files: transfers.mode }),
@@ -106,6 +115,8 @@ export async function createServices(
       upgradeOptions: (ref) => upgrader.options(ref),
       rollback: (ref) => upgrader.rollback(ref),
       discardPrevious: (ref) => upgrader.discardPrevious(ref),
+      inspect: async ({ hostId, containerId }) => inspectContainer(engines.dockerOf(hostId), hostId, containerId, await hostAddress(hostId)),
+      revealEnv: ({ hostId, containerId, name }) => revealEnv(engines.dockerOf(hostId), containerId, name),
     },
     ...createResourceServices(engines, transfers),
     engines: {

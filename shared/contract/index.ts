@@ -7,6 +7,8 @@ export * from './services';
 export * from './streams';
 export * from '../model/app';
 export * from '../model/container';
+export * from '../model/container-inspect';
+export * from '../model/container-stats';
 export * from '../model/errors';
 export * from '../model/host';
 export * from '../model/ids';

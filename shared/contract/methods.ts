@@ -28,6 +28,8 @@ export const METHOD_NAMES = [
   'containers.upgradeOptions',
   'containers.rollback',
   'containers.discardPrevious',
+  'containers.inspect',
+  'containers.revealEnv',
   'images.list',
   'images.remove',
   'images.prune',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_DOCKER_SOCKET, parseAddress, type HostInput } from '../model/host';
 import type { HostId, KeyId, StreamId } from '../model/ids';
+import { STATS_LIMITS } from '../model/container-stats';
 import type { ChannelConfigInput, MonitorConfigInput } from '../model/monitors';
 import { STACK_ACTIONS } from '../model/stacks';
 import type { InputOf, MethodName } from './services';
@@ -139,6 +140,9 @@ export const inputSchemas = {
   'containers.upgradeOptions': ref,
   'containers.rollback': ref,
   'containers.discardPrevious': ref,
+  'containers.inspect': ref,
+  // An environment variable's name as a container can hold it: anything but '=' and control characters.
+  'containers.revealEnv': ref.extend({ name: z.string().min(1).max(1024).regex(/^[^=\u0000-\u001f\u007f]+$/, 'not an environment variable name') }),
   'images.list': none,
   'images.remove': z.object({ hostId, id: imageIdOrRef, force: z.boolean() }),
   'images.prune': z.object({ hostId }),
@@ -207,6 +211,12 @@ export const inputSchemas = {
     z.object({ kind: z.literal('container.exec'), hostId, containerId, cols: terminalCols, rows: terminalRows }),
     z.object({ kind: z.literal('host.shell'), hostId, cols: terminalCols, rows: terminalRows }),
     z.object({ kind: z.literal('volume.transfer'), transferId }),
+    z.object({
+      kind: z.literal('container.stats'),
+      hostId,
+      containerIds: z.array(containerId).min(1, 'give at least one container').max(STATS_LIMITS.maxContainers, `at most ${STATS_LIMITS.maxContainers} containers per stream`),
+      periodMs: z.number().int().min(STATS_LIMITS.minPeriodMs).max(STATS_LIMITS.maxPeriodMs).default(STATS_LIMITS.detailPeriodMs),
+    }),
   ]),
   'streams.close': z.object({ streamId }),
   // The data's shape depends on the stream's kind: the streams manager validates it against STREAM_INPUT_SCHEMAS.

@@ -1,5 +1,6 @@
 import type { AppInfo } from '../model/app';
 import type { ContainerRef, HostContainersInfo, RemoveContainerInput } from '../model/container';
+import type { ContainerInspectInfo, RevealEnvInput } from '../model/container-inspect';
 import type { HostId, KeyId, StreamId } from '../model/ids';
 import type {
   AcceptHostKeyInput,
@@ -91,6 +92,10 @@ export interface ContainersService {
   rollback(input: ContainerRef): Promise<RollbackResultInfo>;
   /** Removes the container an upgrade kept (the upgrade is then final). */
   discardPrevious(input: ContainerRef): Promise<void>;
+  /** Configuration and state of one container; secret-looking env values are masked. */
+  inspect(input: ContainerRef): Promise<ContainerInspectInfo>;
+  /** One env value, when the user asks to see it. */
+  revealEnv(input: RevealEnvInput): Promise<{ value: string }>;
 }
 
 /** Images of every host (pulls run as `image.pull` streams). */

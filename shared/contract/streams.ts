@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EngineEventInfo } from '../model/container';
+import type { ContainerStatsParams, ContainerStatsSample } from '../model/container-stats';
 import type { HostId } from '../model/ids';
 import type { PullProgressInfo, VolumeTransferEventInfo } from '../model/resources';
 import type { StackAction, StackRunOutputInfo } from '../model/stacks';
@@ -41,6 +42,8 @@ export interface StreamMap {
    * a `*-done` event; `stream.end` carries the error if it failed; close cancels it.
    */
   'volume.transfer': { params: { transferId: string }; data: VolumeTransferEventInfo };
+  /** One-shot samples of the running ones among `containerIds`, every `periodMs`: one array per round. */
+  'container.stats': { params: ContainerStatsParams; data: ContainerStatsSample[] };
 }
 export type StreamKind = keyof StreamMap;
 export type StreamOpenInput = { [K in StreamKind]: { kind: K } & StreamMap[K]['params'] }[StreamKind];
@@ -48,7 +51,7 @@ export type StreamOpenInput = { [K in StreamKind]: { kind: K } & StreamMap[K]['p
 export type StreamInputOf<K extends StreamKind> = StreamMap[K] extends { input: infer I } ? I : never;
 /** Kinds that accept input through `streams.send`. */
 export type InputStreamKind = { [K in StreamKind]: StreamMap[K] extends { input: unknown } ? K : never }[StreamKind];
-export const STREAM_KINDS = ['engine.events', 'image.pull', 'stack.run', 'container.upgrade', 'container.exec', 'host.shell', 'volume.transfer'] as const satisfies readonly StreamKind[];
+export const STREAM_KINDS = ['engine.events', 'image.pull', 'stack.run', 'container.upgrade', 'container.exec', 'host.shell', 'volume.transfer', 'container.stats'] as const satisfies readonly StreamKind[];
 
 /** Terminal sizes a real screen can have; anything else is refused. */
 export const terminalCols = z.number().int().min(2).max(1000);
