@@ -1,5 +1,5 @@
 import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { ContainerInfo, HostContainersInfo, HostId, HostInfo } from '../../../../shared/contract';
+import { STATS_LIMITS, type ContainerInfo, type ContainerStatsSample, type HostContainersInfo, type HostId, type HostInfo } from '../../../../shared/contract';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -8,6 +8,8 @@ import { ChevronIcon, PlayIcon, RestartIcon, SearchIcon, StopIcon, TrashIcon } f
 import { Spinner } from '../../components/Spinner';
 import { StateDot } from '../../components/StateBadge';
 import { appStore, loadAll, useApp } from '../../store';
+import { formatBytesShort, formatMemory, formatPercent } from '../stats/format';
+import { useContainerStats } from '../stats/use-container-stats';
 import {
   availableActions,
   containerKey,
@@ -145,6 +147,8 @@ export function ContainersView() {
           <span>Name</span>
           <span>Image</span>
           <span>State</span>
+          <span className="col-num">CPU</span>
+          <span className="col-num">Memory</span>
           <span>Status</span>
           <span>Ports</span>
           <span className="col-actions-head">Actions</span>
@@ -154,6 +158,7 @@ export function ContainersView() {
             key={g.host.id}
             group={g}
             filtering={filter.trim() !== ''}
+            collapsed={collapsed}
             tabRow={tabRow}
             onRowFocus={setActiveRow}
             onRemove={requestRemove}
@@ -213,15 +218,20 @@ export function ContainersView() {
   );
 }
 
+/** Samples by container id; a container missing from the latest round is dropped. */
+type StatsById = Record<string, ContainerStatsSample>;
+
 function HostSection({
   group,
   filtering,
+  collapsed,
   tabRow,
   onRowFocus,
   onRemove,
 }: {
   group: HostGroup;
   filtering: boolean;
+  collapsed: Partial<Record<string, true>>;
   tabRow: string | null;
   onRowFocus(key: string): void;
   onRemove(c: ContainerInfo): void;
@@ -229,6 +239,28 @@ function HostSection({
   const { host, info } = group;
   const headingId = useId();
   const running = info?.containers.filter((c) => c.state === 'running').length ?? 0;
+  // CPU and memory columns: one stats stream per host, for the running containers on screen only
+  // (collapsed groups and filtered-out rows are not sampled), reopened when that set changes.
+  const shownRunning = useMemo(() => {
+    const ids: string[] = [];
+    for (const p of group.projects)
+      if (filtering || !collapsed[projectKey(host.id, p.key)]) for (const c of p.containers) if (c.state === 'running') ids.push(c.id);
+    return ids.sort().slice(0, STATS_LIMITS.maxContainers);
+  }, [group.projects, filtering, collapsed, host.id]);
+  const [stats, setStats] = useState<StatsById>({});
+  const onRound = useCallback((samples: ContainerStatsSample[]) => {
+    setStats((prev) => {
+      const next: StatsById = {};
+      for (const s of samples) {
+        const old = prev[s.containerId];
+        // The first sample of a container has no CPU yet: keep the last known figure meanwhile.
+        next[s.containerId] = s.cpuPercent === null && old ? { ...s, cpuPercent: old.cpuPercent } : s;
+      }
+      return next;
+    });
+  }, []);
+  const connected = host.state.status === 'connected';
+  useContainerStats(connected ? host.id : null, shownRunning, STATS_LIMITS.listPeriodMs, onRound, 400);
   return (
     <section className="host-section" data-testid="host-section" data-host={host.name} aria-labelledby={headingId}>
       <header className="host-header">
@@ -245,7 +277,7 @@ function HostSection({
       </header>
       <HostBody host={host} info={info} />
       {group.projects.map((p) => (
-        <ProjectGroupView key={p.key} host={host} group={p} filtering={filtering} tabRow={tabRow} onRowFocus={onRowFocus} onRemove={onRemove} />
+        <ProjectGroupView key={p.key} host={host} group={p} filtering={filtering} stats={stats} tabRow={tabRow} onRowFocus={onRowFocus} onRemove={onRemove} />
       ))}
     </section>
   );
@@ -318,6 +350,7 @@ function ProjectGroupView({
   host,
   group,
   filtering,
+  stats,
   tabRow,
   onRowFocus,
   onRemove,
@@ -325,6 +358,7 @@ function ProjectGroupView({
   host: HostInfo;
   group: ProjectGroup;
   filtering: boolean;
+  stats: StatsById;
   tabRow: string | null;
   onRowFocus(key: string): void;
   onRemove(c: ContainerInfo): void;
@@ -357,6 +391,8 @@ function ProjectGroupView({
               <th role="columnheader" scope="col">Name</th>
               <th role="columnheader" scope="col">Image</th>
               <th role="columnheader" scope="col">State</th>
+              <th role="columnheader" scope="col">CPU</th>
+              <th role="columnheader" scope="col">Memory</th>
               <th role="columnheader" scope="col">Status</th>
               <th role="columnheader" scope="col">Ports</th>
               <th role="columnheader" scope="col">Actions</th>
@@ -365,7 +401,7 @@ function ProjectGroupView({
           <tbody role="rowgroup">
             {group.containers.map((c) => {
               const k = containerKey(c.hostId, c.id);
-              return <ContainerRow key={k} container={c} rowKey={k} tabbable={tabRow === k} onFocus={onRowFocus} onRemove={onRemove} />;
+              return <ContainerRow key={k} container={c} sample={stats[c.id] ?? null} rowKey={k} tabbable={tabRow === k} onFocus={onRowFocus} onRemove={onRemove} />;
             })}
           </tbody>
         </table>
@@ -376,12 +412,14 @@ function ProjectGroupView({
 
 const ContainerRow = memo(function ContainerRow({
   container: c,
+  sample,
   rowKey,
   tabbable,
   onFocus,
   onRemove,
 }: {
   container: ContainerInfo;
+  sample: ContainerStatsSample | null;
   rowKey: string;
   tabbable: boolean;
   onFocus(key: string): void;
@@ -424,6 +462,12 @@ const ContainerRow = memo(function ContainerRow({
         {c.image}
       </td>
       <td role="cell" className={`cell-state text-${tone}`}>{containerStateLabel(c.state)}</td>
+      <td role="cell" className="cell-num cell-cpu" data-testid="cell-cpu">
+        {c.state === 'running' && sample ? formatPercent(sample.cpuPercent) : <span className="muted">—</span>}
+      </td>
+      <td role="cell" className="cell-num cell-mem" data-testid="cell-mem" title={sample && c.state === 'running' ? formatMemory(sample.memBytes, sample.memLimit) : undefined}>
+        {c.state === 'running' && sample ? formatBytesShort(sample.memBytes) : <span className="muted">—</span>}
+      </td>
       <td role="cell" className="cell-status" title={c.status}>
         {c.status}
       </td>
