@@ -130,7 +130,9 @@ async function main() {
     const unsub = services.events.subscribe((event, payload) => {
       if (event !== 'stream.data') return;
       rounds++;
-      samples += ((payload as { data: unknown[] }).data ?? []).length;
+      const n = ((payload as { data: unknown[] }).data ?? []).length;
+      samples += n;
+      process.stderr.write(`bench:stats: Homeport round ${rounds}: ${n} samples\n`);
     });
     const homeport = await measure('Homeport', pid, async () => {
       const { streamId } = await ok<{ streamId: string }>(services, 'streams.open', {

@@ -198,9 +198,21 @@ function probe(agent: http.Agent, timeoutMs: number, socketPath?: string): Promi
   });
 }
 
+/**
+ * docker-modem runs `util.inspect(options, {showHidden: true, depth: null})` on every request, debug
+ * logging on or not, and the options hold the agent: with it, every socket, SSH channel and the
+ * whole ssh2 client. With a few dozen requests in flight that took seconds of CPU per round of
+ * container stats and stalled the event loop (measured: 50 stats requests, 23 s). The agent
+ * prints as one short word instead.
+ */
+export function quietAgent<A extends http.Agent>(agent: A): A {
+  Object.defineProperty(agent, Symbol.for('nodejs.util.inspect.custom'), { value: () => '[http.Agent]', enumerable: false });
+  return agent;
+}
+
 function makeDocker(agent: http.Agent): Docker {
   // @types/dockerode v4 lacks `agent`; docker-modem passes it to http.request.
-  return new Docker({ protocol: 'http', host: 'docker', port: 2375, agent } as Docker.DockerOptions & { agent: http.Agent });
+  return new Docker({ protocol: 'http', host: 'docker', port: 2375, agent: quietAgent(agent) } as Docker.DockerOptions & { agent: http.Agent });
 }
 
 function notDocker(socketPath: string, where: string, detail: string): HomeportError {
@@ -485,7 +497,7 @@ export async function openLocalDockerTransport(socketPath: string, opts: { probe
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 16 });
   const r = await probe(agent, opts.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS, socketPath);
   if (r.ok) {
-    const docker = new Docker({ socketPath, agent } as Docker.DockerOptions & { agent: http.Agent });
+    const docker = new Docker({ socketPath, agent: quietAgent(agent) } as Docker.DockerOptions & { agent: http.Agent });
     return { agent, transport: 'local', docker, close: () => agent.destroy() };
   }
   agent.destroy();
