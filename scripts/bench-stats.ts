@@ -5,7 +5,9 @@
 //   (b) Homeport — the `container.stats` stream the containers list opens, through the real
 //       services and dispatcher, over SSH to the lab host, all 50 at the list's period;
 //   (c) `docker stats` — the CLI streaming all 50 (default format) for the window.
-// Prints one JSON line; ratio = (docker stats − idle) / (Homeport − idle). Needs the lab.
+// The phases are interleaved over a few cycles so that other load on the machine falls on all of
+// them alike. Prints one JSON line; ratio = (docker stats − idle) / (Homeport − idle), for dockerd
+// and for dockerd + containerd. Needs the lab.
 // The containers are removed at the end (and on Ctrl+C).
 import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -16,7 +18,10 @@ import { createTestPlatform } from '../electron/services/platform/test-platform'
 
 const run = promisify(execFile);
 const N = Number(process.env.BENCH_CONTAINERS ?? 50);
-const WINDOW_SEC = Number(process.env.BENCH_WINDOW_SEC ?? 20);
+/** Seconds each phase is measured, in total; split over CYCLES interleaved cycles (idle, Homeport, docker stats). */
+const WINDOW_SEC = Number(process.env.BENCH_WINDOW_SEC ?? 30);
+const CYCLES = Number(process.env.BENCH_CYCLES ?? 3);
+const WARMUP_MS = 3000;
 const PREFIX = 'hp-stats-bench-';
 const IMAGE = 'homeport-lab/busybox:latest';
 
@@ -43,6 +48,13 @@ async function dockerdPid(): Promise<number> {
   throw new Error(`No dockerd serving ${SOCKET} among ${pids.join(', ') || 'no dockerd processes'}.`);
 }
 
+/** The containerd dockerd started (its child), where the per-container stats are read. */
+async function containerdOf(dockerd: number): Promise<number | null> {
+  const { stdout } = await run('pgrep', ['-P', String(dockerd), '-x', 'containerd']).catch(() => ({ stdout: '' }));
+  const pid = Number(stdout.split('\n')[0]);
+  return pid > 0 ? pid : null;
+}
+
 const CLK_TCK = Number((await run('getconf', ['CLK_TCK'])).stdout.trim()) || 100;
 
 /** utime + stime of a process, in seconds. */
@@ -53,17 +65,32 @@ function cpuSeconds(pid: number): number {
 }
 
 /** dockerd's CPU over the window while `during` runs, as % of one core. */
-async function measure(what: string, pid: number, during: () => Promise<() => Promise<void>>): Promise<number> {
-  process.stderr.write(`bench:stats: measuring ${what} for ${WINDOW_SEC} s\n`);
+type Phase = 'idle' | 'homeport' | 'dockerStats';
+/** CPU seconds and wall seconds per phase, summed over the cycles. */
+type Tally = Record<Phase, { dockerd: number; containerd: number; wall: number }>;
+
+/**
+ * One phase of one cycle: start it, let it warm up (the CLI starting, Homeport's priming round),
+ * then read the engine's CPU time over the window, then stop it and let the engine settle.
+ */
+async function measure(
+  phase: Phase,
+  pids: { dockerd: number; containerd: number | null },
+  windowSec: number,
+  tally: Tally,
+  during: () => Promise<() => Promise<void>>,
+): Promise<void> {
   const stop = await during();
-  const c0 = cpuSeconds(pid);
+  await sleep(WARMUP_MS);
+  const d0 = cpuSeconds(pids.dockerd);
+  const k0 = pids.containerd ? cpuSeconds(pids.containerd) : 0;
   const t0 = performance.now();
-  await sleep(WINDOW_SEC * 1000);
-  const c1 = cpuSeconds(pid);
-  const elapsed = (performance.now() - t0) / 1000;
+  await sleep(windowSec * 1000);
+  tally[phase].dockerd += cpuSeconds(pids.dockerd) - d0;
+  tally[phase].containerd += pids.containerd ? cpuSeconds(pids.containerd) - k0 : 0;
+  tally[phase].wall += (performance.now() - t0) / 1000;
   await stop();
-  await sleep(2000); // let the engine settle before the next phase
-  return ((c1 - c0) / elapsed) * 100;
+  await sleep(1500);
 }
 
 async function cleanup(): Promise<void> {
@@ -123,56 +150,64 @@ async function main() {
     });
     await sleep(3000);
 
-    const idle = await measure('idle', pid, async () => async () => {});
-
-    let rounds = 0;
+    const pids = { dockerd: pid, containerd: await containerdOf(pid) };
+    const tally: Tally = { idle: { dockerd: 0, containerd: 0, wall: 0 }, homeport: { dockerd: 0, containerd: 0, wall: 0 }, dockerStats: { dockerd: 0, containerd: 0, wall: 0 } };
+    const slice = WINDOW_SEC / CYCLES;
     let samples = 0;
-    const unsub = services.events.subscribe((event, payload) => {
+    services.events.subscribe((event, payload) => {
       if (event !== 'stream.data') return;
-      rounds++;
-      const n = ((payload as { data: unknown[] }).data ?? []).length;
-      samples += n;
-      process.stderr.write(`bench:stats: Homeport round ${rounds}: ${n} samples\n`);
+      samples += ((payload as { data: unknown[] }).data ?? []).length;
     });
-    const homeport = await measure('Homeport', pid, async () => {
-      const { streamId } = await ok<{ streamId: string }>(services, 'streams.open', {
-        kind: 'container.stats', hostId: host.id, containerIds: ids, periodMs: STATS_LIMITS.listPeriodMs,
-      });
-      return async () => {
-        await ok(services, 'streams.close', { streamId });
-        unsub();
-      };
-    });
-    if (samples === 0) throw new Error('Homeport produced no samples: the measurement would be meaningless.');
-
     let cliBytes = 0;
-    const dockerStats = await measure('docker stats', pid, async () => {
-      const child = spawn('docker', ['-H', `unix://${SOCKET}`, 'stats', ...names], { stdio: ['ignore', 'pipe', 'ignore'] });
-      child.stdout.on('data', (d: Buffer) => (cliBytes += d.length));
-      return async () => {
-        // The CLI catches SIGTERM (and can take long to act on it); Ctrl+C is what a user sends.
-        const exited = new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
-        child.kill('SIGINT');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-        await exited;
-        clearTimeout(timer);
-      };
-    });
+    // Interleaved, so the other load on the machine falls on every phase alike.
+    for (let cycle = 1; cycle <= CYCLES; cycle++) {
+      process.stderr.write(`bench:stats: cycle ${cycle}/${CYCLES} (${slice} s per phase)\n`);
+      await measure('idle', pids, slice, tally, async () => async () => {});
+      await measure('homeport', pids, slice, tally, async () => {
+        const { streamId } = await ok<{ streamId: string }>(services, 'streams.open', {
+          kind: 'container.stats', hostId: host.id, containerIds: ids, periodMs: STATS_LIMITS.listPeriodMs,
+        });
+        return async () => void (await ok(services, 'streams.close', { streamId }));
+      });
+      await measure('dockerStats', pids, slice, tally, async () => {
+        const child = spawn('docker', ['-H', `unix://${SOCKET}`, 'stats', ...names], { stdio: ['ignore', 'pipe', 'ignore'] });
+        child.stdout.on('data', (d: Buffer) => (cliBytes += d.length));
+        return async () => {
+          // The CLI catches SIGTERM (and can take long to act on it); Ctrl+C is what a user sends.
+          const exited = new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+          child.kill('SIGINT');
+          const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+          await exited;
+          clearTimeout(timer);
+        };
+      });
+    }
+    if (samples === 0) throw new Error('Homeport produced no samples: the measurement would be meaningless.');
     if (cliBytes === 0) throw new Error('docker stats printed nothing: the measurement would be meaningless.');
 
-    const net = (x: number) => Math.max(x - idle, 0.05); // floor: a ratio over ~0 would be noise
+    const pct = (p: Phase, k: 'dockerd' | 'containerd') => (tally[p][k] / tally[p].wall) * 100;
+    const idle = pct('idle', 'dockerd');
+    const homeport = pct('homeport', 'dockerd');
+    const dockerStats = pct('dockerStats', 'dockerd');
+    const net = (x: number, base: number) => Math.max(x - base, 0.05); // floor: a ratio over ~0 would be noise
+    const engine = (p: Phase) => pct(p, 'dockerd') + pct(p, 'containerd');
     console.log(
       JSON.stringify({
         bench: 'stats',
         containers: N,
-        windowSec: WINDOW_SEC,
+        windowSec: Math.round(tally.idle.wall),
+        cycles: CYCLES,
         periodMs: STATS_LIMITS.listPeriodMs,
-        homeportRounds: rounds,
         homeportSamples: samples,
         dockerdCpuPctIdle: round1(idle),
         dockerdCpuPctHomeport: round1(homeport),
         dockerdCpuPctDockerStats: round1(dockerStats),
-        ratio: round1(net(dockerStats) / net(homeport)),
+        ratio: round1(net(dockerStats, idle) / net(homeport, idle)),
+        // dockerd + its containerd (where the cgroup reads happen), for the whole engine's cost.
+        engineCpuPctIdle: round1(engine('idle')),
+        engineCpuPctHomeport: round1(engine('homeport')),
+        engineCpuPctDockerStats: round1(engine('dockerStats')),
+        engineRatio: round1(net(engine('dockerStats'), engine('idle')) / net(engine('homeport'), engine('idle'))),
       }),
     );
   } finally {
