@@ -7,7 +7,7 @@
 //   (c) `docker stats` — the CLI streaming all 50 (default format) for the window.
 // The phases are interleaved over a few cycles so that other load on the machine falls on all of
 // them alike. Prints one JSON line; ratio = (docker stats − idle) / (Homeport − idle), for dockerd
-// and for dockerd + containerd. Needs the lab.
+// and for the whole engine (dockerd + containerd + the containers' shims). Needs the lab.
 // The containers are removed at the end (and on Ctrl+C).
 import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -48,14 +48,36 @@ async function dockerdPid(): Promise<number> {
   throw new Error(`No dockerd serving ${SOCKET} among ${pids.join(', ') || 'no dockerd processes'}.`);
 }
 
-/** The containerd dockerd started (its child), where the per-container stats are read. */
-async function containerdOf(dockerd: number): Promise<number | null> {
+/** The containerd dockerd started (its child) and the engine's container shims, where the cgroups are read. */
+async function enginePidsOf(dockerd: number): Promise<number[]> {
   const { stdout } = await run('pgrep', ['-P', String(dockerd), '-x', 'containerd']).catch(() => ({ stdout: '' }));
-  const pid = Number(stdout.split('\n')[0]);
-  return pid > 0 ? pid : null;
+  const containerd = Number(stdout.split('\n')[0]);
+  if (!(containerd > 0)) return [];
+  const shims = (await run('pgrep', ['-f', 'containerd-shim']).catch(() => ({ stdout: '' }))).stdout
+    .split('\n')
+    .filter(Boolean)
+    .map(Number)
+    .filter((pid) => {
+      try {
+        // The main engine's shims run in containerd's `moby` namespace (the second engine's do not).
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes('-namespace moby');
+      } catch {
+        return false;
+      }
+    });
+  return [containerd, ...shims];
 }
 
 const CLK_TCK = Number((await run('getconf', ['CLK_TCK'])).stdout.trim()) || 100;
+
+/** A process that has exited meanwhile counts as 0. */
+function cpuSecondsOr0(pid: number): number {
+  try {
+    return cpuSeconds(pid);
+  } catch {
+    return 0;
+  }
+}
 
 /** utime + stime of a process, in seconds. */
 function cpuSeconds(pid: number): number {
@@ -75,7 +97,7 @@ type Tally = Record<Phase, { dockerd: number; containerd: number; wall: number }
  */
 async function measure(
   phase: Phase,
-  pids: { dockerd: number; containerd: number | null },
+  pids: { dockerd: number; rest: number[] },
   windowSec: number,
   tally: Tally,
   during: () => Promise<() => Promise<void>>,
@@ -83,11 +105,12 @@ async function measure(
   const stop = await during();
   await sleep(WARMUP_MS);
   const d0 = cpuSeconds(pids.dockerd);
-  const k0 = pids.containerd ? cpuSeconds(pids.containerd) : 0;
+  const rest = () => pids.rest.reduce((sum, p) => sum + cpuSecondsOr0(p), 0);
+  const k0 = rest();
   const t0 = performance.now();
   await sleep(windowSec * 1000);
   tally[phase].dockerd += cpuSeconds(pids.dockerd) - d0;
-  tally[phase].containerd += pids.containerd ? cpuSeconds(pids.containerd) - k0 : 0;
+  tally[phase].containerd += rest() - k0;
   tally[phase].wall += (performance.now() - t0) / 1000;
   await stop();
   await sleep(1500);
@@ -150,7 +173,7 @@ async function main() {
     });
     await sleep(3000);
 
-    const pids = { dockerd: pid, containerd: await containerdOf(pid) };
+    const pids = { dockerd: pid, rest: await enginePidsOf(pid) };
     const tally: Tally = { idle: { dockerd: 0, containerd: 0, wall: 0 }, homeport: { dockerd: 0, containerd: 0, wall: 0 }, dockerStats: { dockerd: 0, containerd: 0, wall: 0 } };
     const slice = WINDOW_SEC / CYCLES;
     let samples = 0;
@@ -203,7 +226,7 @@ async function main() {
         dockerdCpuPctHomeport: round1(homeport),
         dockerdCpuPctDockerStats: round1(dockerStats),
         ratio: round1(net(dockerStats, idle) / net(homeport, idle)),
-        // dockerd + its containerd (where the cgroup reads happen), for the whole engine's cost.
+        // dockerd + containerd + the containers' shims (where the cgroups are read): the whole engine's cost.
         engineCpuPctIdle: round1(engine('idle')),
         engineCpuPctHomeport: round1(engine('homeport')),
         engineCpuPctDockerStats: round1(engine('dockerStats')),

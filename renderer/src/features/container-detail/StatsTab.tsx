@@ -80,7 +80,7 @@ export function StatsTab({ container }: { container: ContainerInfo }) {
           <dt>Memory</dt>
           <dd>
             {last ? formatBytesShort(last.memBytes) : '—'}
-            {last && <span className="stat-sub"> of {formatBytesShort(last.memLimit)}{memPct !== null && ` (${memPct.toFixed(memPct < 10 ? 1 : 0)} %)`}</span>}
+            {last && <span className="stat-sub"> of {formatBytesShort(last.memLimit)}{memPct !== null && ` (${memPct < 0.1 ? '< 0.1' : memPct.toFixed(memPct < 10 ? 1 : 0)} %)`}</span>}
           </dd>
         </div>
         <div className="stat-card" data-testid="stat-net">

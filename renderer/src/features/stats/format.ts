@@ -15,7 +15,7 @@ export function formatBytesShort(n: number | null | undefined): string {
     v /= 1024;
     i++;
   }
-  return `${i === 0 ? v.toFixed(0) : v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${UNITS[i]}`;
+  return `${i === 0 ? (Number.isInteger(v) ? v.toFixed(0) : v.toFixed(1)) : v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${UNITS[i]}`;
 }
 
 export function formatRate(n: number | null | undefined): string {
