@@ -25,6 +25,7 @@ import { StacksManager } from './stacks/stacks-service';
 import { ContainerUpgrader } from './engines/upgrade';
 import { containerUpgradeStream } from './streams/upgrade-stream';
 import { containerExecStream, hostShellStream } from './streams/terminal-streams';
+import { containerLogsStream } from './logs/container-logs';
 
 export interface Services {
   impl: ContractImpl;
@@ -68,6 +69,7 @@ export async function createServices(
       'host.shell': hostShellStream((hostId, size) => hosts.openShell(hostId, size)),
       'volume.transfer': transfers.stream(),
       'container.stats': containerStatsStream(engines, platform.logger),
+      'container.logs': containerLogsStream(engines),
     },
     events,
   );

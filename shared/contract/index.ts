@@ -19,3 +19,4 @@ export * from '../model/kuma';
 export * from '../model/stacks';
 export * from '../model/upgrade';
 export * from '../model/overview';
+export * from '../model/logs';

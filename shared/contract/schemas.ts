@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_DOCKER_SOCKET, parseAddress, type HostInput } from '../model/host';
 import type { HostId, KeyId, StreamId } from '../model/ids';
 import { STATS_LIMITS } from '../model/container-stats';
+import { MAX_LOG_TAIL } from '../model/logs';
 import type { ChannelConfigInput, MonitorConfigInput } from '../model/monitors';
 import { STACK_ACTIONS } from '../model/stacks';
 import type { InputOf, MethodName } from './services';
@@ -216,6 +217,15 @@ export const inputSchemas = {
       hostId,
       containerIds: z.array(containerId).min(1, 'give at least one container').max(STATS_LIMITS.maxContainers, `at most ${STATS_LIMITS.maxContainers} containers per stream`),
       periodMs: z.number().int().min(STATS_LIMITS.minPeriodMs).max(STATS_LIMITS.maxPeriodMs).default(STATS_LIMITS.detailPeriodMs),
+    }),
+    z.object({
+      kind: z.literal('container.logs'),
+      hostId,
+      containerId,
+      tail: z.union([z.literal('all'), z.number().int().min(0).max(MAX_LOG_TAIL)]),
+      since: z.number().min(0).max(1e11).nullable(),
+      timestamps: z.boolean(),
+      follow: z.boolean(),
     }),
   ]),
   'streams.close': z.object({ streamId }),

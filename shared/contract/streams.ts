@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { EngineEventInfo } from '../model/container';
 import type { ContainerStatsParams, ContainerStatsSample } from '../model/container-stats';
 import type { HostId } from '../model/ids';
+import type { LogBatchInfo } from '../model/logs';
 import type { PullProgressInfo, VolumeTransferEventInfo } from '../model/resources';
 import type { StackAction, StackRunOutputInfo } from '../model/stacks';
 import type { UpgradeProgressInfo } from '../model/upgrade';
@@ -44,6 +45,15 @@ export interface StreamMap {
   'volume.transfer': { params: { transferId: string }; data: VolumeTransferEventInfo };
   /** One-shot samples of the running ones among `containerIds`, every `periodMs`: one array per round. */
   'container.stats': { params: ContainerStatsParams; data: ContainerStatsSample[] };
+  /**
+   * A container's log: the last `tail` lines (or 'all'), from `since` (unix seconds) if given, then
+   * new lines while `follow`. Data: batches of lines; the stream ends by itself when the container
+   * stops (follow) or the log is read (no follow); close stops the engine request.
+   */
+  'container.logs': {
+    params: { hostId: HostId; containerId: string; tail: number | 'all'; since: number | null; timestamps: boolean; follow: boolean };
+    data: LogBatchInfo;
+  };
 }
 export type StreamKind = keyof StreamMap;
 export type StreamOpenInput = { [K in StreamKind]: { kind: K } & StreamMap[K]['params'] }[StreamKind];
@@ -51,7 +61,7 @@ export type StreamOpenInput = { [K in StreamKind]: { kind: K } & StreamMap[K]['p
 export type StreamInputOf<K extends StreamKind> = StreamMap[K] extends { input: infer I } ? I : never;
 /** Kinds that accept input through `streams.send`. */
 export type InputStreamKind = { [K in StreamKind]: StreamMap[K] extends { input: unknown } ? K : never }[StreamKind];
-export const STREAM_KINDS = ['engine.events', 'image.pull', 'stack.run', 'container.upgrade', 'container.exec', 'host.shell', 'volume.transfer', 'container.stats'] as const satisfies readonly StreamKind[];
+export const STREAM_KINDS = ['engine.events', 'image.pull', 'stack.run', 'container.upgrade', 'container.exec', 'host.shell', 'volume.transfer', 'container.stats', 'container.logs'] as const satisfies readonly StreamKind[];
 
 /** Terminal sizes a real screen can have; anything else is refused. */
 export const terminalCols = z.number().int().min(2).max(1000);

@@ -7,6 +7,10 @@ import { EnvelopeError } from '../test-support/memory-bridge';
 import { renderApp, teardownApp } from '../test-support/render-app';
 import { splitInput } from './Terminal';
 
+/** Stream calls of the terminal (the detail page's Logs tab opens and closes its own log stream). */
+const termCalls = (b: { callsOf(m: 'streams.open' | 'streams.close'): unknown[] }, m: 'streams.open' | 'streams.close') =>
+  b.callsOf(m).filter((c) => (c as { kind?: string }).kind !== 'container.logs' && (c as { streamId?: string }).streamId !== 's_logs0001');
+
 // The terminal's states and pages over the in-memory bridge (typing and output through a real
 // shell are proven in e2e/terminal.e2e.ts, in Chromium against the lab).
 
@@ -30,14 +34,15 @@ describe('Terminal', () => {
     expect(empty.textContent).toMatch(/not running/);
     fireEvent.click(within(empty).getByRole('button', { name: 'Start worker' }));
     await waitFor(() => expect(bridge.callsOf('containers.start')).toEqual([{ hostId: lab.id, containerId: stopped.id }]));
-    expect(bridge.callsOf('streams.open')).toEqual([]);
+    expect(termCalls(bridge, 'streams.open')).toEqual([]);
   });
 
   it('opens a container.exec stream, shows the error when it fails, and Reconnect tries again', async () => {
     let attempts = 0;
     const { bridge } = await renderApp({
       ...base,
-      'streams.open': () => {
+      'streams.open': (i: { kind: string }) => {
+        if (i.kind === 'container.logs') return { streamId: StreamId('s_logs0001') };
         attempts++;
         if (attempts === 1) {
           throw new EnvelopeError({ code: 'SHELL_FAILED', message: 'No shell could start in web: the image may have no /bin/sh.', fix: 'Use the Logs tab.' });
@@ -50,7 +55,7 @@ describe('Terminal', () => {
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('No shell could start in web');
     expect(screen.getByTestId('terminal').getAttribute('data-phase')).toBe('failed');
-    const open = bridge.callsOf('streams.open')[0] as { kind: string; hostId: string; containerId: string; cols: number; rows: number };
+    const open = termCalls(bridge, 'streams.open')[0] as { kind: string; hostId: string; containerId: string; cols: number; rows: number };
     expect(open).toMatchObject({ kind: 'container.exec', hostId: lab.id, containerId: web.id });
     expect(open.cols).toBeGreaterThan(0);
     expect(open.rows).toBeGreaterThan(0);
@@ -65,30 +70,30 @@ describe('Terminal', () => {
     await screen.findByText('Session ended');
     expect(screen.getByRole('button', { name: 'Reconnect' })).toBeTruthy();
     fireEvent.click(screen.getByRole('tab', { name: 'Logs' }));
-    expect(bridge.callsOf('streams.close')).toEqual([]);
+    expect(termCalls(bridge, 'streams.close')).toEqual([]);
   });
 
   it('closes its stream when the user leaves the tab', async () => {
-    const { bridge } = await renderApp({ ...base, 'streams.open': () => ({ streamId: StreamId('s_term0002') }), 'streams.close': () => undefined });
+    const { bridge } = await renderApp({ ...base, 'streams.open': (i: { kind: string }) => ({ streamId: StreamId(i.kind === 'container.logs' ? 's_logs0001' : 's_term0002') }), 'streams.close': () => undefined });
     await openTerminalTab('web');
     await waitFor(() => expect(screen.getByTestId('terminal').getAttribute('data-phase')).toBe('open'));
     fireEvent.click(screen.getByRole('tab', { name: 'Stats' }));
-    await waitFor(() => expect(bridge.callsOf('streams.close')).toEqual([{ streamId: 's_term0002' }]));
+    await waitFor(() => expect(termCalls(bridge, 'streams.close')).toEqual([{ streamId: 's_term0002' }]));
   });
 
   it('opens a host shell from Hosts as a page that Escape does not close; Back does', async () => {
-    const { bridge } = await renderApp({ ...base, 'streams.open': () => ({ streamId: StreamId('s_term0003') }), 'streams.close': () => undefined });
+    const { bridge } = await renderApp({ ...base, 'streams.open': (i: { kind: string }) => ({ streamId: StreamId(i.kind === 'container.logs' ? 's_logs0001' : 's_term0003') }), 'streams.close': () => undefined });
     fireEvent.click(screen.getByRole('button', { name: 'Hosts' }));
     fireEvent.click(screen.getByRole('button', { name: 'Open shell on lab' }));
     expect(await screen.findByRole('heading', { name: 'Shell on lab' })).toBeTruthy();
     await waitFor(() => expect(screen.getByTestId('terminal').getAttribute('data-phase')).toBe('open'));
-    expect(bridge.callsOf('streams.open')[0]).toMatchObject({ kind: 'host.shell', hostId: lab.id });
+    expect(termCalls(bridge, 'streams.open')[0]).toMatchObject({ kind: 'host.shell', hostId: lab.id });
     fireEvent.keyDown(window, { key: 'Escape' });
     expect(screen.getByTestId('host-shell')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Back to hosts' }));
     expect(screen.queryByTestId('host-shell')).toBeNull();
     expect(screen.getByRole('heading', { name: 'Hosts' })).toBeTruthy();
-    await waitFor(() => expect(bridge.callsOf('streams.close')).toEqual([{ streamId: 's_term0003' }]));
+    await waitFor(() => expect(termCalls(bridge, 'streams.close')).toEqual([{ streamId: 's_term0003' }]));
   });
 
   it('offers no shell for hosts that are not connected', async () => {

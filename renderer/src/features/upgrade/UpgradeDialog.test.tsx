@@ -7,6 +7,9 @@ import { container, host, hostContainers } from '../../test-support/fixtures';
 import { renderApp, teardownApp } from '../../test-support/render-app';
 import { resolveTarget } from './upgrade-store';
 
+/** The upgrade streams opened (the detail page's Logs tab opens its own log stream too). */
+const upgradeOpens = (bridge: { callsOf(m: 'streams.open'): unknown[] }) => bridge.callsOf('streams.open').filter((c) => (c as { kind: string }).kind === 'container.upgrade');
+
 const lab = host({ name: 'lab', address: 'root@127.0.0.1:2222' });
 const REPO = '127.0.0.1:5555/lab/busybox';
 const ID10 = 'sha256:' + '1'.repeat(64);
@@ -74,7 +77,7 @@ describe('Upgrade from the container detail', () => {
     fireEvent.change(within(dialog).getByLabelText('New image'), { target: { value: '1.1' } });
     expect(within(dialog).getByTestId('upgrade-target').textContent).toContain(`${REPO}:1.1 (pulled first)`);
     fireEvent.click(within(dialog).getByRole('button', { name: 'Upgrade' }));
-    await waitFor(() => expect(bridge.callsOf('streams.open')).toEqual([{ kind: 'container.upgrade', hostId: lab.id, containerId: app.id, image: `${REPO}:1.1`, pull: false }]));
+    await waitFor(() => expect(upgradeOpens(bridge)).toEqual([{ kind: 'container.upgrade', hostId: lab.id, containerId: app.id, image: `${REPO}:1.1`, pull: false }]));
 
     emit(bridge, { type: 'step', step: 'pull', state: 'running', text: `Pulling ${REPO}:1.1` });
     emit(bridge, { type: 'pull', progress: { layers: [{ id: 'aaaaaaaaaaaa', status: 'Downloading', current: 500, total: 1000 }], overall: { current: 500, total: 1000 }, message: '' } });
@@ -116,7 +119,7 @@ describe('Upgrade from the container detail', () => {
     // The first other local tag is preselected.
     expect((within(dialog).getByLabelText('New image') as HTMLInputElement).value).toBe(`${REPO}:0.9`);
     fireEvent.click(within(dialog).getByRole('button', { name: 'Upgrade' }));
-    await waitFor(() => expect(bridge.callsOf('streams.open')).toHaveLength(1));
+    await waitFor(() => expect(upgradeOpens(bridge)).toHaveLength(1));
     emit(bridge, { type: 'step', step: 'verify', state: 'failed', text: 'The new container exited at once (exit code 3).' });
     emit(bridge, { type: 'step', step: 'restore', state: 'done', text: 'hp-app is back on 1.0 and running' });
     act(() =>
@@ -144,7 +147,7 @@ describe('Upgrade from the container detail', () => {
     expect(within(dialog).queryByRole('button', { name: 'Upgrade' })).toBeNull();
     fireEvent.click(within(dialog).getByRole('button', { name: 'Open Stacks' }));
     await waitFor(() => expect(appStore.getState().view).toBe('stacks'));
-    expect(bridge.callsOf('streams.open')).toEqual([]);
+    expect(upgradeOpens(bridge)).toEqual([]);
   });
 
   it('resolves what the user types', () => {
