@@ -154,7 +154,7 @@ describe('monitors UI', () => {
     await pwExpect(row).toHaveAttribute('data-status', 'up', { timeout: 20_000 });
 
     // Its detail: the response-time chart is a uPlot canvas with a measured point.
-    await row.getByRole('button', { name: 'Homepage' }).click();
+    await row.getByRole('button', { name: 'Homepage', exact: true }).click();
     const detail = page.getByTestId('monitor-detail');
     await pwExpect(detail.getByRole('heading', { name: 'Homepage' })).toBeVisible();
     await pwExpect(detail.locator('[data-testid="response-time-chart"] canvas')).toBeVisible({ timeout: 10_000 });
@@ -210,7 +210,7 @@ describe('monitors UI', () => {
     await page.screenshot({ path: path.join(SHOTS, 'monitors.png') });
 
     // The detail of a monitor with an outage earlier today: shaded on the chart, listed below.
-    await page.locator('[data-testid="monitor-row"][data-name="Home Assistant"]').getByRole('button', { name: 'Home Assistant' }).click();
+    await page.locator('[data-testid="monitor-row"][data-name="Home Assistant"]').getByRole('button', { name: 'Home Assistant', exact: true }).click();
     await pwExpect(detail.getByRole('heading', { name: 'Home Assistant' })).toBeVisible();
     await until('the outage on the chart', async () => /1 outage shaded/.test((await detail.getByTestId('response-time-chart').getAttribute('aria-label')) ?? ''));
     await pwExpect(detail.getByTestId('incidents')).toHaveText(/25 min/);
