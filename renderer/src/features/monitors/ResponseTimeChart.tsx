@@ -6,6 +6,9 @@ import type { HistoryRange, MonitorHistoryInfo } from '../../../../shared/contra
 const HEIGHT = 200;
 const BUCKET_MS: Record<HistoryRange, number> = { '24h': 30 * 60_000, '30d': 86_400_000, '1y': 7 * 86_400_000 };
 
+/** The x axis always spans the chosen range, ending now (one point would otherwise stretch it over years). */
+const RANGE_SECONDS: Record<HistoryRange, number> = { '24h': 86_400, '30d': 30 * 86_400, '1y': 365 * 86_400 };
+
 /** A CSS variable from styles.css (the chart draws on a canvas, which cannot read them itself). */
 function cssVar(name: string, fallback: string): string {
   const v = typeof getComputedStyle === 'function' ? getComputedStyle(document.documentElement).getPropertyValue(name).trim() : '';
@@ -54,7 +57,7 @@ export function ResponseTimeChart({ history }: { history: MonitorHistoryInfo }) 
       height: HEIGHT,
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true, range: (_u, min, max) => [Math.min(min, xs[0] ?? min), Math.max(max, now / 1000)] }, y: { range: (_u, _min, max) => [0, Math.max(10, (max ?? 0) * 1.15)] } },
+      scales: { x: { time: true, range: () => [now / 1000 - RANGE_SECONDS[history.range], now / 1000] }, y: { range: (_u, _min, max) => [0, Math.max(10, (max ?? 0) * 1.15)] } },
       axes: [axis, { ...axis, size: 56, values: (_u, vals) => vals.map((v) => `${Math.round(v)} ms`) }],
       series: [
         {},
