@@ -3,6 +3,8 @@
 // CPU is not counted), checks spread over the interval by the real scheduler, each result fed to
 // the real alert policy — for two minutes (BENCH_SECONDS). Prints checks/s, CPU % of one core and
 // the RSS of this process as one JSON line. Goal: ≤ 6 % of a core and ≤ 150 MiB.
+// `npm run bench:monitors` bundles it with esbuild and runs plain node, as the app runs its built
+// services: under the tsx loader the RSS would include the TypeScript compiler's own ~15 MiB.
 import { spawn } from 'node:child_process';
 import { AlertPolicy } from '../electron/services/alerts/policy/engine';
 import { createCheckEnv, runCheck, validateMonitorConfig, type MonitorConfig } from '../electron/services/monitors/checks';
