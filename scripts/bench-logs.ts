@@ -27,7 +27,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const WRITER = [
   'n=0',
   'while :; do s=$(date +%s); k=0',
-  'while [ $k -lt 10 ]; do awk -v a=$n \'BEGIN { for (i = a; i < a + 1000; i++) if (i % 10 == 0) printf "%d \\033[31mERROR\\033[0m upstream timed out GET /api/orders/%d after 30000ms\\n", i, i; else printf "%d INFO GET /api/items/%d 200 %dms bytes=%d\\n", i, i, i % 97, i % 4096 }\'; n=$((n+1000)); k=$((k+1)); usleep 80000; done',
+  'while [ $k -lt 10 ]; do awk -v a=$n \'BEGIN { for (i = a; i < a + 1000; i++) if (i % 10 == 0) printf "%d \\033[31mERROR\\033[0m upstream timed out GET /api/orders/%d after 30000ms\\n", i, i; else printf "%d INFO GET /api/items/%d 200 %dms bytes=%d\\n", i, i, i % 97, i % 4096 }\'; n=$((n+1000)); k=$((k+1)); usleep 40000; done',
   'while [ $(date +%s) -eq $s ]; do usleep 5000; done',
   'done',
 ].join('; ');

@@ -2,6 +2,7 @@ import { useMemo, type KeyboardEvent, type ReactNode } from 'react';
 import { useAnyDialogOpen } from './components/dialog-stack';
 import { ContainersIcon, HostsIcon, ImagesIcon, KeyIcon, MonitorsIcon, NetworksIcon, StacksIcon, VolumesIcon } from './components/icons';
 import { Spinner } from './components/Spinner';
+import { onListArrowKeys } from './components/list-keys';
 import { Toasts } from './components/Toasts';
 import { ContainerDetail } from './features/container-detail/ContainerDetail';
 import { ContainersView } from './features/containers/ContainersView';
@@ -98,7 +99,7 @@ export function App() {
               <kbd>Ctrl</kbd>+<kbd>K</kbd> commands · <kbd>?</kbd> shortcuts
             </p>
           </nav>
-          <main className="main">
+          <main className="main" onKeyDown={onListArrowKeys}>
             {view === 'containers' && (detail ? <ContainerDetail detail={detail} /> : <ContainersView />)}
             {view === 'stacks' && <StacksView />}
             {view === 'images' && <ImagesView />}
