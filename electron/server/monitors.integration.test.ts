@@ -3,11 +3,12 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AlertInfo, Envelope, HostInfo, MethodName, MonitorInfo, MonitorSuggestion } from '../../shared/contract';
+import type { AlertInfo, Envelope, HostInfo, MonitorInfo, MonitorSuggestion } from '../../shared/contract';
 import { createHeadlessServer, type HeadlessServer } from './server';
 import { createServices, type Services } from '../services/app';
 import { createTestPlatform, type TestPlatform } from '../services/platform/test-platform';
 import { loadLab, type Lab } from '../services/ssh/test-lab';
+import { contractCalls, until } from '../services/test-support/wait';
 
 // The monitors as the app wires them, against the real lab: ssh-command monitors over the lab
 // host's SSH connection, container monitors on its engine's events, push through the real
@@ -24,29 +25,7 @@ const alerts: AlertInfo[] = [];
 
 const docker = (...args: string[]) => execFileSync('docker', ['-H', 'unix:///var/run/docker.sock', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
-async function call<T>(method: MethodName, input?: unknown): Promise<Envelope<T>> {
-  return (await services.dispatch(method, input, { clientId: 'c1' })) as Envelope<T>;
-}
-async function ok<T>(method: MethodName, input?: unknown): Promise<T> {
-  const r = await call<T>(method, input);
-  if (!r.ok) throw new Error(`${method} failed: ${r.error.code} ${r.error.message}`);
-  return r.value;
-}
-async function until<T>(what: string, f: () => Promise<T | undefined | false> | T | undefined | false, timeout = 20_000): Promise<T> {
-  const end = Date.now() + timeout;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await f();
-      if (v) return v;
-      last = v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const { call, ok } = contractCalls(() => services);
 const monitor = async (id: string) => (await ok<MonitorInfo[]>('monitors.list')).find((m) => m.id === id);
 const stateIs = (id: string, state: string, timeout?: number) =>
   until(

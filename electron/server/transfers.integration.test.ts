@@ -6,7 +6,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DiskUsageInfo, Envelope, HostInfo, HostOverviewInfo, MethodName, VolumeDirInfo, VolumeTransferEventInfo, VolumeTransferInfo } from '../../shared/contract';
+import type { DiskUsageInfo, Envelope, HostInfo, HostOverviewInfo, VolumeDirInfo, VolumeTransferEventInfo, VolumeTransferInfo } from '../../shared/contract';
 import { createServices, type Services } from '../services/app';
 import { createConsoleLogger } from '../services/platform/logger';
 import { listing, mountpointOf } from '../services/resources/test-support';
@@ -14,6 +14,7 @@ import { loadLab, type Lab } from '../services/ssh/test-lab';
 import { createHeadlessPlatform } from './headless-platform';
 import { SESSION_COOKIE, sessionValue } from './auth';
 import { createHeadlessServer, type HeadlessServer } from './server';
+import { contractCalls, until } from '../services/test-support/wait';
 
 // The headless server's volume transfer endpoints against the real services, over the lab's SSH
 // host: auth and Origin enforced, a backup downloaded over HTTP and uploaded again into a new
@@ -41,20 +42,7 @@ let hostId: string;
 let cookie: string;
 const events: Array<{ event: string; payload: unknown; target: unknown }> = [];
 
-async function ok<T>(method: MethodName, input?: unknown, clientId = 'c1'): Promise<T> {
-  const r = (await services.dispatch(method, input, { clientId })) as Envelope<T>;
-  if (!r.ok) throw new Error(`${method} failed: ${r.error.code} ${r.error.message}`);
-  return r.value;
-}
-async function until<T>(what: string, f: () => Promise<T | undefined | false> | T | undefined | false, timeout = 30_000): Promise<T> {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const v = await Promise.resolve().then(f).catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const { ok } = contractCalls(() => services);
 /** Opens the transfer's stream and collects what it sends until stream.end. */
 async function watch(transferId: string, clientId = 'c1') {
   const { streamId } = await ok<{ streamId: string }>('streams.open', { kind: 'volume.transfer', transferId }, clientId);

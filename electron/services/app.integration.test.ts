@@ -6,6 +6,7 @@ import type { ContainerInfo, Envelope, HostContainersInfo, HostInfo, HostInput, 
 import { createServices, type Services } from './app';
 import { createTestPlatform, type TestPlatform } from './platform/test-platform';
 import { loadLab, type Lab } from './ssh/test-lab';
+import { until } from './test-support/wait';
 
 // The services as the UI uses them — through the dispatcher, with real validation — against the
 // real lab: an sshd on 127.0.0.1, two Docker engines, the agent and the test keys.
@@ -35,22 +36,6 @@ async function ok<T>(method: MethodName, input?: unknown, clientId = 'c1', s = s
   const r = await call<T>(method, input, clientId, s);
   if (!r.ok) throw new Error(`${method} failed: ${r.error.code} ${r.error.message}`);
   return r.value;
-}
-
-async function until<T>(what: string, f: () => Promise<T | undefined | false> | T | undefined | false, timeout = 20_000): Promise<T> {
-  const end = Date.now() + timeout;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await f();
-      if (v) return v;
-      last = v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const hostNamed = async (name: string, s = services) => (await ok<HostInfo[]>('hosts.list', undefined, 'c1', s)).find((h) => h.name === name);

@@ -14,19 +14,10 @@ import { createTestPlatform, type TestPlatform } from '../platform/test-platform
 import { EventBus } from '../rpc/event-bus';
 import type { DesktopNotification, TrayView } from './tray';
 import { TrayFeed } from './tray-feed';
+import { waitFor } from '../test-support/wait';
 
 const docker = new Docker({ socketPath: '/var/run/docker.sock' });
 const CONTAINER = `hp-tray-${process.pid}`;
-
-async function waitFor<T>(fn: () => T | undefined | false | null, timeoutMs = 8000, what = 'condition'): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 function listen(port = 0): Promise<net.Server> {
   const s = net.createServer((c) => c.end());

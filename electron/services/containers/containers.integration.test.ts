@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ContainerInspectInfo, ContainerStatsSample, Envelope, HostInfo, MethodName } from '../../../shared/contract';
+import type { ContainerInspectInfo, ContainerStatsSample, HostInfo } from '../../../shared/contract';
 import { createServices, type Services } from '../app';
 import { createTestPlatform, type TestPlatform } from '../platform/test-platform';
 import { requireLab, type Lab } from '../ssh/test-lab';
+import { contractCalls, until } from '../test-support/wait';
 
 // Stats and inspect as the UI reaches them — through the dispatcher, over the lab's SSH host —
 // on this test's own hp-stats-* containers (removed in afterAll).
@@ -22,23 +23,7 @@ const NET = 'hp-stats-it-net';
 const VOL = 'hp-stats-it-vol';
 const ids: Record<string, string> = {};
 
-async function call<T>(method: MethodName, input?: unknown, clientId = 'c1'): Promise<Envelope<T>> {
-  return (await services.dispatch(method, input, { clientId })) as Envelope<T>;
-}
-async function ok<T>(method: MethodName, input?: unknown, clientId = 'c1'): Promise<T> {
-  const r = await call<T>(method, input, clientId);
-  if (!r.ok) throw new Error(`${method} failed: ${r.error.code} ${r.error.message}`);
-  return r.value;
-}
-async function until<T>(what: string, f: () => Promise<T | undefined | false> | T | undefined | false, timeout = 30_000): Promise<T> {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const v = await Promise.resolve().then(f).catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const { call, ok } = contractCalls(() => services);
 function cleanup() {
   for (const n of [BURN, WEB, STOPPED]) {
     try {

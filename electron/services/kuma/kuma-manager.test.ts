@@ -13,16 +13,7 @@ import type { Alert } from '../alerts';
 import { createTestPlatform, type TestPlatform } from '../platform/test-platform';
 import { KumaManager } from './kuma-manager';
 import { FAKE_PASSWORD, FAKE_USER, FakeKuma } from './test-fake-kuma';
-
-async function waitFor<T>(fn: () => T | undefined | false | null, timeoutMs = 8000, what = 'condition'): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import { waitFor } from '../test-support/wait';
 
 const input = (over: Partial<KumaAddInput>): KumaAddInput => ({
   name: '',

@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Envelope, ErrorInfo, HostInfo, LogBatchInfo, LogLineInfo, MethodName } from '../../../shared/contract';
+import type { ErrorInfo, HostInfo, LogBatchInfo, LogLineInfo } from '../../../shared/contract';
 import { createServices, type Services } from '../app';
 import { createTestPlatform, type TestPlatform } from '../platform/test-platform';
 import { loadLab, type Lab } from '../ssh/test-lab';
+import { contractCalls, until } from '../test-support/wait';
 
 // container.logs as the UI uses it: through the dispatcher (real validation), over the real sshd
 // to the lab's engine, reading containers this test starts (hp-logs-<pid>-…) and removes.
@@ -21,23 +22,7 @@ const ends = new Map<string, ErrorInfo | null>();
 
 const docker = (...args: string[]) => execFileSync('docker', ['-H', 'unix:///var/run/docker.sock', ...args], { encoding: 'utf8' }).trim();
 
-async function call<T>(method: MethodName, input?: unknown): Promise<Envelope<T>> {
-  return (await services.dispatch(method, input, { clientId: 'c1' })) as Envelope<T>;
-}
-async function ok<T>(method: MethodName, input?: unknown): Promise<T> {
-  const r = await call<T>(method, input);
-  if (!r.ok) throw new Error(`${method} failed: ${r.error.code} ${r.error.message}`);
-  return r.value;
-}
-async function until<T>(what: string, f: () => T | undefined | false | Promise<T | undefined | false>, timeout = 20_000): Promise<T> {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const { call, ok } = contractCalls(() => services);
 
 const params = (containerId: string, over: Record<string, unknown> = {}) => ({
   kind: 'container.logs',

@@ -1,9 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChannelInfo, Envelope, MethodName, MonitorHistoryInfo, MonitorInfo } from '../../../shared/contract';
+import type { ChannelInfo, MonitorHistoryInfo, MonitorInfo } from '../../../shared/contract';
 import { createServices, type Services } from '../app';
 import { createTestPlatform, type TestPlatform } from '../platform/test-platform';
+import { contractCalls, until } from '../test-support/wait';
 
 // Monitors as the UI reaches them: through the dispatcher, against a real local HTTP server.
 
@@ -13,23 +14,7 @@ let server: http.Server;
 let port: number;
 const events: Array<{ event: string; payload: unknown }> = [];
 
-async function call<T>(method: MethodName, input?: unknown): Promise<Envelope<T>> {
-  return (await services.dispatch(method, input, { clientId: 'c1' })) as Envelope<T>;
-}
-async function ok<T>(method: MethodName, input?: unknown): Promise<T> {
-  const r = await call<T>(method, input);
-  if (!r.ok) throw new Error(`${method} failed: ${r.error.code} ${r.error.message}`);
-  return r.value;
-}
-async function until<T>(what: string, f: () => Promise<T | undefined | false>, timeout = 15_000): Promise<T> {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const v = await f().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const { call, ok } = contractCalls(() => services);
 
 beforeAll(async () => {
   server = http.createServer((_req, res) => res.end('hello from the monitored service'));

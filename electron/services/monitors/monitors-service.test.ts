@@ -16,19 +16,10 @@ import type { Alert } from '../alerts';
 import type { ContainerInspectLike, DockerLike } from './checks';
 import { createTestPlatform, type TestPlatform } from '../platform/test-platform';
 import { MonitorsManager, type MonitorInfo } from './monitors-service';
+import { waitFor } from '../test-support/wait';
 
 const SECRET = 'hook-signing-secret-do-not-leak';
 const AUTH = 'Bearer header-token-do-not-leak';
-
-async function waitFor<T>(fn: () => T | undefined | false | null, timeoutMs = 8000, what = 'condition'): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 function startTarget(port = 0): Promise<Server> {
   const s = createServer((_req, res) => {

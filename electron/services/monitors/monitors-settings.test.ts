@@ -14,20 +14,11 @@ import { MonitorsManager } from './monitors-service';
 import { SECRET_PLACEHOLDER } from './monitors-yaml';
 import type { MonitorsService } from '../../../shared/contract/services';
 import { createMonitorsService } from './monitors-rpc';
+import { waitFor } from '../test-support/wait';
 
 const contract = (m: MonitorsManager) => createMonitorsService(m) as unknown as MonitorsService;
 
 const HOUR = 3_600_000;
-
-async function waitFor<T>(fn: () => T | undefined | false | null, timeoutMs = 8000, what = 'condition'): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 let open: net.Server;
 let openPort: number;

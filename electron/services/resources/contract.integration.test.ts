@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Envelope, HostImagesInfo, HostInfo, HostNetworksInfo, HostVolumesInfo, MethodName, PullProgressInfo } from '../../../shared/contract';
+import type { HostImagesInfo, HostInfo, HostNetworksInfo, HostVolumesInfo, PullProgressInfo } from '../../../shared/contract';
 import { createServices, type Services } from '../app';
 import { createTestPlatform, type TestPlatform } from '../platform/test-platform';
 import { loadLab, type Lab } from '../ssh/test-lab';
+import { contractCalls, until } from '../test-support/wait';
 
 // Images, volumes and networks as the UI reaches them — through the dispatcher, over the lab's SSH
 // host — and the `image.pull` stream from the lab registry (127.0.0.1:5555). The registry tag is
@@ -19,23 +20,7 @@ const docker = (...args: string[]) => execFileSync('docker', ['-H', 'unix:///var
 const tags = () => docker('images', '--format', '{{.Repository}}:{{.Tag}}').split('\n');
 let existed = false;
 
-async function call<T>(method: MethodName, input?: unknown, clientId = 'c1'): Promise<Envelope<T>> {
-  return (await services.dispatch(method, input, { clientId })) as Envelope<T>;
-}
-async function ok<T>(method: MethodName, input?: unknown, clientId = 'c1'): Promise<T> {
-  const r = await call<T>(method, input, clientId);
-  if (!r.ok) throw new Error(`${method} failed: ${r.error.code} ${r.error.message}`);
-  return r.value;
-}
-async function until<T>(what: string, f: () => Promise<T | undefined | false> | T | undefined | false, timeout = 30_000): Promise<T> {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const v = await Promise.resolve().then(f).catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const { call, ok } = contractCalls(() => services);
 
 beforeAll(async () => {
   lab = loadLab();

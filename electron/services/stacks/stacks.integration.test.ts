@@ -2,12 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Envelope, ErrorInfo, HostId, HostInfo, HostStacksInfo, MethodName, StackFileInfo, StackInfo, StackRunOutputInfo } from '../../../shared/contract';
+import type { ErrorInfo, HostId, HostInfo, HostStacksInfo, MethodName, StackFileInfo, StackInfo, StackRunOutputInfo } from '../../../shared/contract';
 import { HomeportError } from '../../../shared/contract';
 import { createServices, type Services } from '../app';
 import { createTestPlatform, type TestPlatform } from '../platform/test-platform';
 import { loadLab, type Lab } from '../ssh/test-lab';
 import { detectCompose } from './compose';
+import { contractCalls, until } from '../test-support/wait';
 
 // Stacks as the UI reaches them — through the dispatcher and the `stack.run` stream — over the
 // lab's real sshd (compose runs ON the host through the SSH connection; files move over SFTP).
@@ -43,27 +44,11 @@ const events: Array<{ event: string; payload: unknown }> = [];
 const docker = (...args: string[]) => execFileSync('docker', ['-H', 'unix:///var/run/docker.sock', ...args], { encoding: 'utf8' }).trim();
 const ids = () => docker('ps', '-a', '--filter', `label=com.docker.compose.project=${PROJECT}`, '--format', '{{.ID}} {{.State}} {{.Image}} {{.Label "com.docker.compose.service"}}').split('\n').filter(Boolean).sort();
 
-async function call<T>(method: MethodName, input?: unknown): Promise<Envelope<T>> {
-  return (await services.dispatch(method, input, { clientId: 'c1' })) as Envelope<T>;
-}
-async function ok<T>(method: MethodName, input?: unknown): Promise<T> {
-  const r = await call<T>(method, input);
-  if (!r.ok) throw new Error(`${method} failed: ${r.error.code} ${r.error.message}`);
-  return r.value;
-}
+const { call, ok } = contractCalls(() => services);
 async function err(method: MethodName, input?: unknown): Promise<ErrorInfo> {
   const r = await call(method, input);
   if (r.ok) throw new Error(`${method} should have failed`);
   return r.error;
-}
-async function until<T>(what: string, f: () => Promise<T | undefined | false>, timeout = 30_000): Promise<T> {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const v = await f().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
 }
 const stackOf = async (project = PROJECT): Promise<StackInfo | undefined> =>
   (await ok<HostStacksInfo[]>('stacks.list')).find((h) => h.hostId === hostId)?.stacks.find((s) => s.project === project);

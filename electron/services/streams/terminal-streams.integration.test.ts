@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Envelope, ErrorInfo, HostInfo, MethodName, StreamId } from '../../../shared/contract';
+import type { ErrorInfo, HostInfo, StreamId } from '../../../shared/contract';
 import { createServices, type Services } from '../app';
 import { createTestPlatform, type TestPlatform } from '../platform/test-platform';
 import { requireLab, type Lab } from '../ssh/test-lab';
+import { contractCalls, until } from '../test-support/wait';
 
 // The terminal streams as the UI uses them — through the dispatcher, with real validation — against
 // the lab: a real sshd on 127.0.0.1 (one SSH connection per host), the real engine behind it, and
@@ -21,23 +22,7 @@ const STOPPED = `hp-terminal-stopped-${process.pid}`;
 const NOSHELL = `hp-terminal-noshell-${process.pid}`;
 const docker = (...args: string[]) => execFileSync('docker', ['-H', `unix://${lab.engine1.socket}`, ...args], { encoding: 'utf8' }).trim();
 
-async function call<T>(method: MethodName, input?: unknown, clientId = 'c1'): Promise<Envelope<T>> {
-  return (await services.dispatch(method, input, { clientId })) as Envelope<T>;
-}
-async function ok<T>(method: MethodName, input?: unknown, clientId = 'c1'): Promise<T> {
-  const r = await call<T>(method, input, clientId);
-  if (!r.ok) throw new Error(`${method} failed: ${r.error.code} ${r.error.message}`);
-  return r.value;
-}
-async function until<T>(what: string, f: () => Promise<T | undefined | false> | T | undefined | false, timeout = 20_000): Promise<T> {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const { call, ok } = contractCalls(() => services);
 
 /** An open terminal stream: what it printed so far (as the client received it), typing, and its end. */
 interface Term {
