@@ -104,6 +104,13 @@ function isStoredKey(v: unknown): v is StoredKey {
   return typeof k.id === 'string' && typeof k.sealed === 'string' && typeof k.fingerprint === 'string';
 }
 
+/** The key signs a probe and its public half verifies it: the pair is whole. */
+function signsAndVerifies(key: ParsedKey): boolean {
+  const probe = Buffer.from('homeport key check');
+  const sig = key.sign(probe);
+  return !(sig instanceof Error) && key.verify(probe, sig) === true;
+}
+
 export class KeyVault {
   constructor(
     private readonly store: DocumentStore,
@@ -130,15 +137,18 @@ export class KeyVault {
   generate(input: { comment: string; passphrase: string | null }): KeyInfo {
     const comment = input.comment.trim();
     const passphrase = input.passphrase === '' ? null : input.passphrase;
-    const pair = utils.generateKeyPairSync(
-      'ed25519',
-      passphrase === null ? { comment } : { comment, passphrase, cipher: 'aes256-ctr' },
-    );
-    const check = checkPrivateKey(pair.private, passphrase);
-    if (!check.ok) {
-      throw new HomeportError({ code: 'INTERNAL', message: 'A freshly generated key could not be read back.' });
+    // ssh2's encoder drops leading zero bytes of the key material, so about one ed25519 key in
+    // three hundred comes out malformed (OpenSSH refuses it too). Every key is read back and
+    // proven by a signature before it is kept; a malformed one is simply generated again.
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const pair = utils.generateKeyPairSync(
+        'ed25519',
+        passphrase === null ? { comment } : { comment, passphrase, cipher: 'aes256-ctr' },
+      );
+      const check = checkPrivateKey(pair.private, passphrase);
+      if (check.ok && signsAndVerifies(check.key)) return this.save(check.key, comment, pair.private, passphrase);
     }
-    return this.save(check.key, comment, pair.private, passphrase);
+    throw new HomeportError({ code: 'INTERNAL', message: 'A freshly generated key could not be read back.', fix: 'Try again, or generate the key with ssh-keygen and import it.' });
   }
 
   remove(id: KeyId): void {
