@@ -51,7 +51,10 @@ export class HostStore {
     return r;
   }
 
-  /** Builds a record from validated input; `previous` keeps the stored password when input.password is undefined. */
+  /**
+   * Builds a record from validated input; `previous` keeps the stored password when input.password
+   * is undefined and the destination (user, host name, port) is unchanged.
+   */
   fromInput(id: HostId, input: HostInput, previous: HostRecord | null, opts = { checkName: true }): HostRecord {
     const taken = opts.checkName && this.all().find((h) => h.id !== id && h.name.toLowerCase() === input.name.toLowerCase());
     if (taken) {
@@ -66,7 +69,17 @@ export class HostStore {
     if (!parts) {
       throw new HomeportError({ code: 'VALIDATION', message: 'The address is not user@host[:port].', fix: 'Write it as root@nas.lan or root@nas.lan:2222.', details: { field: 'address' } });
     }
-    let passwordSealed = previous?.passwordSealed ?? null;
+    // A stored password belongs to the destination it was typed for. When the login user, host
+    // name or port changes, it is dropped rather than offered to a server it was never meant for
+    // (a typo, a reused address, a host someone else runs); the user types it again if it applies.
+    const sameDestination =
+      previous !== null &&
+      previous.kind === 'ssh' &&
+      input.kind === 'ssh' &&
+      previous.user === parts.user &&
+      previous.hostname.toLowerCase() === parts.hostname.toLowerCase() &&
+      previous.port === parts.port;
+    let passwordSealed = sameDestination ? previous.passwordSealed : null;
     if (input.password !== undefined) {
       passwordSealed = input.password === '' ? null : this.secrets.encrypt(Buffer.from(input.password, 'utf8')).toString('base64');
     }

@@ -17,7 +17,7 @@ import { Spinner } from '../../components/Spinner';
 import { appStore, useApp } from '../../store';
 import { asHomeportError } from '../../store/errors';
 import { HostKeyDialog, type HostKeyFacts } from './HostKeyDialog';
-import { addressError, keyLabel, nameError, transportLabel, validationField, type HostField } from './host-model';
+import { addressError, keyLabel, nameError, sameDestination, transportLabel, validationField, type HostField } from './host-model';
 
 type TestState =
   | { status: 'idle' }
@@ -128,6 +128,17 @@ export function HostDialog({ host, onClose }: { host: HostInfo | null; onClose()
   };
 
   const busy = saving || test.status === 'running';
+  // The stored password is only ever sent to the address it was typed for (the services drop it
+  // when the user, host or port changes): with a new address, ask for the password again.
+  const storedPassword = editing && host.hasPassword && kind === 'ssh';
+  const passwordStays = storedPassword && sameDestination(host, address);
+  const passwordHint = !storedPassword
+    ? 'Optional. Write-only: never shown again.'
+    : !passwordStays
+      ? `The stored password was for ${host.address}: it is not sent to a new address. Type the password for this one, or leave it empty to log in with keys only.`
+      : clearPassword
+        ? 'The stored password will be removed when you save.'
+        : 'A password is stored. Leave this empty to keep it.';
   return (
     <Dialog
       title={host ? `Edit host ${host.name}` : 'Add host'}
@@ -254,13 +265,7 @@ export function HostDialog({ host, onClose }: { host: HostInfo | null; onClose()
               label="Password"
               error={errors.password}
               className="span-2"
-              hint={
-                editing && host.hasPassword
-                  ? clearPassword
-                    ? 'The stored password will be removed when you save.'
-                    : 'A password is stored. Leave this empty to keep it.'
-                  : 'Optional. Write-only: never shown again.'
-              }
+              hint={passwordHint}
             >
               {({ id, describedBy, invalid }) => (
                 <div className="inline-row">
@@ -274,10 +279,10 @@ export function HostDialog({ host, onClose }: { host: HostInfo | null; onClose()
                     }}
                     aria-invalid={invalid || undefined}
                     aria-describedby={describedBy}
-                    placeholder={editing && host.hasPassword && !clearPassword ? '•••••••• (stored)' : ''}
+                    placeholder={passwordStays && !clearPassword ? '•••••••• (stored)' : ''}
                     autoComplete="new-password"
                   />
-                  {editing && host.hasPassword && (
+                  {passwordStays && (
                     <button
                       type="button"
                       className="button button-small"

@@ -186,6 +186,27 @@ describe('Hosts screen', () => {
     expect(passwords).toEqual([undefined, '']);
   });
 
+  it('edits the address of a host with a stored password: says it is not sent there and asks for it again', async () => {
+    const nas = host({ name: 'nas', hasPassword: true });
+    const { bridge } = await renderApp({ 'hosts.list': () => [nas], 'hosts.update': ({ host: h }) => ({ ...nas, name: h.name, hasPassword: false }) });
+    fireEvent.click(screen.getByRole('button', { name: 'Hosts' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Edit nas' }));
+    const dialog = screen.getByRole('dialog', { name: 'Edit host nas' });
+    const password = within(dialog).getByLabelText('Password') as HTMLInputElement;
+    expect(password.placeholder).toContain('stored');
+    type(dialog, 'Address', 'root@nas2.lan');
+    expect(within(dialog).getByText(/The stored password was for root@nas\.lan: it is not sent to a new address/)).toBeTruthy();
+    expect(password.placeholder).toBe('');
+    expect(within(dialog).queryByRole('button', { name: 'Clear stored password' })).toBeNull();
+    // Back to the saved address (another spelling of it): the stored password applies again.
+    type(dialog, 'Address', 'root@NAS.lan:22');
+    expect(password.placeholder).toContain('stored');
+    type(dialog, 'Address', 'admin@nas.lan');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(bridge.callsOf('hosts.update').map((c) => (c as { host: HostInput }).host)).toMatchObject([{ address: 'admin@nas.lan', password: undefined }]);
+  });
+
   it('imports hosts from ~/.ssh/config, leaving already added ones unchecked', async () => {
     const { bridge } = await renderApp({
       'hosts.scanSshConfig': () => ({

@@ -105,3 +105,12 @@ export function validationField(err: Pick<HomeportError, 'code' | 'details'>): H
   const field = raw.replace(/^host\./, '').split('.')[0] as HostField;
   return FIELDS.includes(field) ? field : null;
 }
+
+/**
+ * Whether an edited address still names the saved host's destination (login user, host name,
+ * port). The services drop a stored password when it does not, so the dialog asks for it again.
+ */
+export function sameDestination(host: Pick<HostInfo, 'kind' | 'user' | 'hostname' | 'port'>, address: string): boolean {
+  const a = parseAddress(address.trim());
+  return host.kind === 'ssh' && a !== null && a.user === host.user && a.hostname.toLowerCase() === host.hostname.toLowerCase() && a.port === host.port;
+}
