@@ -31,6 +31,12 @@ export interface Headless {
   origin: string;
   dataDir: string;
   home: string;
+  /** The exit code (null when a signal killed it) once the server has exited. */
+  exited: Promise<number | null>;
+  /** What the server wrote to stderr so far (its log). */
+  stderr(): string;
+  /** Sends the server a signal (as a supervisor or Ctrl+C would). */
+  kill(signal: NodeJS.Signals): void;
   stop(): Promise<void>;
 }
 
@@ -38,7 +44,7 @@ export interface Headless {
  * Starts the built headless server (`out/main/server.js`) on a free port with its own data folder
  * and HOME. `opts.dataDir`: a data folder prepared by the test (it is removed on stop like the default one).
  */
-export async function startHeadless(env: Record<string, string> = {}, opts: { dataDir?: string } = {}): Promise<Headless> {
+export async function startHeadless(env: Record<string, string> = {}, opts: { dataDir?: string; keepDataDir?: boolean } = {}): Promise<Headless> {
   const root = path.resolve(import.meta.dirname, '..');
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'homeport-e2e-data-'));
   const home = mkdtempSync(path.join(os.tmpdir(), 'homeport-e2e-home-'));
@@ -49,6 +55,7 @@ export async function startHeadless(env: Record<string, string> = {}, opts: { da
   });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const loginUrl = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`headless server did not start:\n${stderr}`)), 20_000);
@@ -67,10 +74,13 @@ export async function startHeadless(env: Record<string, string> = {}, opts: { da
     origin: new URL(loginUrl).origin,
     dataDir,
     home,
+    exited,
+    stderr: () => stderr,
+    kill: (signal) => void child.kill(signal),
     stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
-      rmSync(dataDir, { recursive: true, force: true });
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+      if (!opts.keepDataDir) rmSync(dataDir, { recursive: true, force: true });
       rmSync(home, { recursive: true, force: true });
     },
   };

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 
 // The CLI as a user runs it (from source through tsx; `npm run serve` runs the same file built):
 // one stdout line with the login URL, a working login, a clean exit on SIGTERM.
@@ -22,6 +23,30 @@ function start(args: string[], env: Record<string, string> = {}) {
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
   return { child, exited, out: () => stdout, err: () => stderr };
+}
+
+async function loginUrlOf(p: ReturnType<typeof start>): Promise<string> {
+  const deadline = Date.now() + 20_000;
+  while (!p.out().includes('\n') && Date.now() < deadline) {
+    if (p.child.exitCode !== null) throw new Error(`exited early: ${p.err()}`);
+    await new Promise((ok) => setTimeout(ok, 50));
+  }
+  const m = /^Homeport is running: (\S+)$/m.exec(p.out());
+  if (!m) throw new Error(`no login line: ${p.out()} ${p.err()}`);
+  return m[1]!;
+}
+
+/** Logs in and opens the UI's WebSocket, as a browser tab does. */
+async function connectClient(loginUrl: string): Promise<WebSocket> {
+  const login = await fetch(loginUrl, { redirect: 'manual' });
+  const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+  const origin = new URL(loginUrl).origin;
+  const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}/ws`, { headers: { cookie }, origin });
+  await new Promise((ok, fail) => {
+    ws.once('open', ok);
+    ws.once('error', fail);
+  });
+  return ws;
 }
 
 describe('headless CLI', () => {
@@ -63,5 +88,23 @@ describe('headless CLI', () => {
     expect(wide.out()).toMatch(/^Homeport is running: http:\/\/127\.0\.0\.1:\d+\/login\?token=/);
     wide.child.kill('SIGINT');
     expect(await wide.exited).toBe(0);
+  });
+
+  it('stops in order and exits 0 on SIGTERM with a browser connected, and on a double Ctrl+C', async () => {
+    const p = start(['--port', '0', '--static-dir', join(root, 'no-ui'), '--data-dir', join(root, 'data-term')]);
+    const ws = await connectClient(await loginUrlOf(p));
+    const closed = new Promise<number>((ok) => ws.once('close', (code) => ok(code)));
+    p.child.kill('SIGTERM');
+    expect(await p.exited, p.err()).toBe(0);
+    // The browser was told the server is going away (1001), not cut off.
+    expect(await closed).toBe(1001);
+    expect(p.err()).not.toContain('without waiting');
+
+    const q = start(['--port', '0', '--static-dir', join(root, 'no-ui'), '--data-dir', join(root, 'data-int')]);
+    const ws2 = await connectClient(await loginUrlOf(q));
+    q.child.kill('SIGINT');
+    q.child.kill('SIGINT');
+    expect(await q.exited, q.err()).toBe(0);
+    ws2.terminate();
   });
 });

@@ -15,6 +15,10 @@ import { isLoopbackHost } from './auth';
 import { createHeadlessPlatform } from './headless-platform';
 import { HELP, parseHeadlessOptions, UsageError } from './options';
 import { createHeadlessServer, type HeadlessServer } from './server';
+import { takeOverStopSignals } from './signals';
+
+/** The orderly shutdown's bound: under the 10 s a supervisor (docker stop, systemd) usually waits before SIGKILL. */
+const SHUTDOWN_LIMIT_MS = 9000;
 
 // Both electron/server/cli.ts and out/main/server.js sit two folders below the package root.
 const here = import.meta.dirname;
@@ -68,38 +72,39 @@ async function main(): Promise<void> {
   process.stdout.write(`Homeport is running: ${server.loginUrl}\n`);
 
   const running = { services, server };
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
+  takeOverStopSignals({
+    stop: (signal) => {
+      logger.info('shutting down', { signal });
+      if (process.stderr.isTTY) process.stderr.write('homeport: stopping (press Ctrl+C again in a few seconds to stop at once)\n');
+      // A service that hangs on dispose must not keep the process alive forever.
+      setTimeout(() => {
+        logger.error('shutdown took too long; exiting');
+        process.exit(1);
+      }, SHUTDOWN_LIMIT_MS).unref();
+      void (async () => {
+        let code = 0;
+        try {
+          await running.server.close();
+        } catch (e) {
+          code = 1;
+          logger.error('closing the server failed', { error: describe(e) });
+        }
+        try {
+          await running.services.dispose();
+        } catch (e) {
+          code = 1;
+          logger.error('stopping the services failed', { error: describe(e) });
+        }
+        logger.info('stopped', { code });
+        process.exit(code);
+      })();
+    },
+    repeated: (signal) => logger.info('already shutting down', { signal }),
+    force: () => {
       process.stderr.write('homeport: stopping now, without waiting\n');
       process.exit(1);
-    }
-    stopping = true;
-    logger.info('shutting down', { signal });
-    // A service that hangs on dispose must not keep the process alive forever.
-    setTimeout(() => {
-      logger.error('shutdown took too long; exiting');
-      process.exit(1);
-    }, 10_000).unref();
-    void (async () => {
-      let code = 0;
-      try {
-        await running.server.close();
-      } catch (e) {
-        code = 1;
-        logger.error('closing the server failed', { error: describe(e) });
-      }
-      try {
-        await running.services.dispose();
-      } catch (e) {
-        code = 1;
-        logger.error('stopping the services failed', { error: describe(e) });
-      }
-      process.exit(code);
-    })();
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+    },
+  });
 }
 
 function readVersion(): string {

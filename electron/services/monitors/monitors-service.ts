@@ -92,7 +92,15 @@ export interface MonitorsManagerOptions {
   dispatcherBackoffMs?: readonly number[];
   /** Called with every monitor's info when something changed, at most 4 times a second. */
   onChange?: (monitors: MonitorInfo[]) => void;
+  /** How long `stop` waits for alerts being delivered (default STOP_DELIVERY_WAIT_MS). */
+  stopDeliveryWaitMs?: number;
 }
+
+/**
+ * How long stopping waits for alerts still being delivered: long enough for a slow webhook,
+ * short enough to stop within the 10 s a supervisor usually allows before it kills.
+ */
+export const STOP_DELIVERY_WAIT_MS = 5000;
 
 export interface LastResult {
   time: number;
@@ -381,7 +389,7 @@ export class MonitorsManager {
     this.changed();
   }
 
-  /** Stops checking, waits for alerts being delivered, closes the history. */
+  /** Stops checking, writes the history, waits (bounded) for alerts being delivered, closes the history. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
@@ -397,7 +405,19 @@ export class MonitorsManager {
     for (const hub of this.hubs.values()) hub.close();
     this.hubs.clear();
     this.watches.clear();
-    await Promise.allSettled([...this.inflight]);
+    // The beats first: they are safe on disk even if the wait below is cut short by a supervisor.
+    this.flushHistory();
+    if (this.inflight.size) {
+      const waitMs = this.opts.stopDeliveryWaitMs ?? STOP_DELIVERY_WAIT_MS;
+      this.platform.logger.info('monitors: waiting for alerts being delivered', { alerts: this.inflight.size, atMostMs: waitMs });
+      let timer: NodeJS.Timeout | undefined;
+      const delivered = await Promise.race([
+        Promise.allSettled([...this.inflight]).then(() => true),
+        new Promise<false>((done) => (timer = setTimeout(() => done(false), waitMs))),
+      ]);
+      clearTimeout(timer);
+      if (!delivered) this.platform.logger.warn('monitors: stopped before every alert was delivered', { alerts: this.inflight.size });
+    }
     this.env.close();
     this.history.close();
   }
