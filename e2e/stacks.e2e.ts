@@ -121,4 +121,35 @@ describe('stacks', () => {
     await pwExpect(editor).toBeHidden();
     expect(states()).toEqual(['running', 'running']);
   }, 300_000);
+
+  it('puts the previous file back and redeploys it when a file compose accepts fails at up, and says so', async () => {
+    const host = page.locator('[data-testid="host-section"][data-host="lab"]');
+    const card = host.locator(`[data-testid="stack-card"][data-project="${PROJECT}"]`);
+    await card.getByRole('button', { name: `Compose file of ${PROJECT}` }).click();
+    const editor = page.getByRole('dialog', { name: `Compose file — ${PROJECT}` });
+    const text = editor.getByLabel('Compose file', { exact: true });
+    await pwExpect(text).toBeVisible({ timeout: 20_000 });
+    // `config -q` accepts it; the engine refuses the restart policy when compose creates the container.
+    const broken = COMPOSE.replace('    command: ["sleep", "86400"]\n  worker:', '    restart: sometimes\n    command: ["sleep", "86400"]\n  worker:');
+    await text.fill(broken);
+    await editor.getByRole('button', { name: 'Save & redeploy' }).click();
+    await pwExpect(editor).toBeHidden({ timeout: 30_000 });
+
+    const output = card.getByTestId('stack-output');
+    await pwExpect(output).toHaveAttribute('data-state', 'failed', { timeout: 120_000 });
+    await pwExpect(output.getByRole('status')).toHaveText('Failed — the previous file is deployed again');
+    await pwExpect(output.getByLabel('Command output')).toHaveText(/invalid restart policy[\s\S]*Putting the previous file back and redeploying it[\s\S]*Running again with the previous file: web, worker\./);
+    await pwExpect(output.getByRole('alert')).toHaveText(/The new file failed: .*invalid restart policy.*; the previous file was put back and redeployed\./);
+    await pwExpect(output.getByRole('alert')).toHaveText(/kept as docker-compose\.yml\.homeport-prev/);
+    // Rolling back now would re-apply the file that failed: not offered.
+    await pwExpect(output.getByRole('button', { name: 'Roll back file' })).toBeHidden();
+    await card.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: '.cache/screenshots/stacks-redeploy-reverted.png', fullPage: true });
+
+    expect(readFileSync(path.join(dir, 'docker-compose.yml'), 'utf8')).toBe(COMPOSE);
+    expect(readFileSync(path.join(dir, 'docker-compose.yml.homeport-prev'), 'utf8')).toBe(broken);
+    const names = execFileSync('docker', ['ps', '-a', '--filter', `label=com.docker.compose.project=${PROJECT}`, '--format', '{{.Names}} {{.State}}'], { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
+    expect(names).toEqual([`${PROJECT}_web_1 running`, `${PROJECT}_worker_1 running`]);
+    await pwExpect(card.getByTestId('stack-status')).toHaveText('Running 2/2', { timeout: 20_000 });
+  }, 300_000);
 });

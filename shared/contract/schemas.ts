@@ -207,7 +207,7 @@ export const inputSchemas = {
   'streams.open': z.discriminatedUnion('kind', [
     z.object({ kind: z.literal(STREAM_KINDS[0]), hostId }),
     z.object({ kind: z.literal(STREAM_KINDS[1]), hostId, ref: imageRef }),
-    z.object({ kind: z.literal('stack.run'), hostId, project, action: z.enum(STACK_ACTIONS) }),
+    z.object({ kind: z.literal('stack.run'), hostId, project, action: z.enum(STACK_ACTIONS), revertFile: stackPath }),
     z.object({ kind: z.literal('container.upgrade'), hostId, containerId, image: imageRef, pull: z.boolean() }),
     z.object({ kind: z.literal('container.exec'), hostId, containerId, cols: terminalCols, rows: terminalRows }),
     z.object({ kind: z.literal('host.shell'), hostId, cols: terminalCols, rows: terminalRows }),

@@ -203,7 +203,8 @@ export interface KumaService {
  * Compose projects of every host (actions run as `stack.run` streams). Every change of a file is
  * validated with compose first (an invalid file changes nothing: VALIDATION with compose's
  * message) and keeps the file it replaced, for `rollbackFile`. None of these redeploys: the UI
- * runs `stack.run` with `up` afterwards, so the output streams to it.
+ * runs `stack.run` with `up` afterwards (with `revertFile`, so a file compose accepts but cannot
+ * deploy is replaced by the previous one again), so the output streams to it.
  */
 export interface StacksService {
   list(): Promise<HostStacksInfo[]>;

@@ -25,9 +25,12 @@ export interface StreamMap {
   'image.pull': { params: { hostId: HostId; ref: string }; data: PullProgressInfo };
   /**
    * Run a compose action on a stack on its host: output lines as data; `stream.end` carries
-   * COMMAND_FAILED naming the exit status if it failed; close stops the command.
+   * COMMAND_FAILED naming the exit status if it failed; close stops the command. `revertFile`
+   * (with `up` only): the compose file this deploy follows a change of — if `up -d` fails, its
+   * previous version is put back and redeployed by itself, and the end error says so
+   * (`details.reverted`).
    */
-  'stack.run': { params: { hostId: HostId; project: string; action: StackAction }; data: StackRunOutputInfo };
+  'stack.run': { params: { hostId: HostId; project: string; action: StackAction; revertFile?: string | undefined }; data: StackRunOutputInfo };
   /**
    * Recreate a container from another image with the same configuration, keeping the old one for a
    * rollback. `pull`: pull even when the image is on the host (else only when missing). Steps and

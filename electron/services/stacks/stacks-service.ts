@@ -36,6 +36,18 @@ const L = {
  */
 export const PREVIOUS_SUFFIX = '.homeport-prev';
 
+/** How putting the previous file back after a failed deploy went (`step`: where it stopped). */
+export type RevertOutcome = { ok: true; kept: string } | { ok: false; step: 'file' | 'up' | 'check'; why: string; kept: string };
+
+export interface StackRunResult {
+  code: number | null;
+  argv: string[];
+  /** The line of compose's output that says why it failed (its last error line, else its last line). */
+  lastLine: string;
+  /** Set when the run put the previous file back after a failed deploy. */
+  reverted: RevertOutcome | null;
+}
+
 /** What the stacks service needs from the hosts service. */
 export interface StackHosts {
   list(): Promise<Array<{ id: HostId; name: string }>>;
@@ -144,25 +156,39 @@ export class StacksManager implements StacksService {
   /**
    * Runs a compose action; output goes to `onLine` line by line. Resolves with the exit status
    * (null when stopped). Throws before running anything for an unknown stack, a disconnected
-   * host or a missing compose.
+   * host, a missing compose or a `revertFile` that is not one of the stack's files.
+   *
+   * `revertFile` (with `up`): the file this deploy follows a change of. `compose config -q`
+   * accepts files the engine then refuses (`restart: sometimes`), and by then compose v1 has
+   * stopped and renamed the old container: so when `up -d` fails, the previous file is put back,
+   * compose's half-done renames are undone and the previous file is deployed again — the same
+   * promise the container upgrade keeps (a failed change puts the old one back).
    */
   async run(
-    { hostId, project, action }: StackRef & { action: StackAction },
+    { hostId, project, action, revertFile }: StackRef & { action: StackAction; revertFile?: string | undefined },
     onLine: (out: StackRunOutputInfo) => void,
     signal: AbortSignal,
-  ): Promise<() => Promise<{ code: number | null; argv: string[]; lastLine: string }>> {
+  ): Promise<() => Promise<StackRunResult>> {
     const stack = await this.stack(hostId, project);
+    if (revertFile !== undefined && action !== 'up') {
+      throw new HomeportError({ code: 'VALIDATION', message: 'Only a deploy (up) can put the previous compose file back when it fails.', fix: 'Run up after changing the file.' });
+    }
+    const revert = revertFile === undefined ? null : this.configFile(stack, revertFile);
     const access = this.hosts.access(hostId);
     const flavor = await this.flavor(hostId, access);
     const p = this.composeProject(stack);
     const argv = actionArgs(flavor, p, action);
-    return async () => {
+    const compose = async (): Promise<{ code: number | null; why: string }> => {
       onLine({ line: `$ ${displayCommand(argv)}`, stream: 'info' });
       let lastLine = '';
+      let lastError = '';
       const splitters = {
         stdout: lineSplitter((line) => onLine({ line, stream: 'stdout' })),
         stderr: lineSplitter((line) => {
-          if (line.trim()) lastLine = line.trim();
+          const t = line.trim().replace(/\s{2,}/g, ' ');
+          if (t) lastLine = t;
+          // compose v1 ends with "Encountered errors while bringing up the project."; the line that says why comes before.
+          if (/^(error|err)\b/i.test(t) || /error response from daemon/i.test(t)) lastError = t.replace(/^ERROR: for \S+ /, '').replace(/^ERROR: /, '');
           onLine({ line, stream: 'stderr' });
         }),
       };
@@ -174,8 +200,58 @@ export class StacksManager implements StacksService {
       });
       splitters.stdout.flush();
       splitters.stderr.flush();
-      return { code: r.code, argv, lastLine };
+      return { code: r.code, why: lastError || lastLine };
     };
+    return async () => {
+      const first = await compose();
+      if (first.code === 0 || signal.aborted || revert === null) return { code: first.code, argv, lastLine: first.why, reverted: null };
+      const info = (line: string) => onLine({ line, stream: 'info' });
+      info(`The new file failed${first.why ? `: ${first.why}` : ''}. Putting the previous file back and redeploying it…`);
+      const reverted = await this.redeployPrevious(stack, revert, info, compose);
+      return { code: first.code, argv, lastLine: first.why, reverted };
+    };
+  }
+
+  /**
+   * After a failed deploy of a changed file: the previous file back in place (the failed one is
+   * kept as the previous, so the edit is not lost), containers compose set aside put back under
+   * their names, `up -d` again, and the services that were running before checked to run again.
+   */
+  private async redeployPrevious(
+    stack: StackInfo,
+    file: string,
+    info: (line: string) => void,
+    compose: () => Promise<{ code: number | null; why: string }>,
+  ): Promise<RevertOutcome> {
+    const kept = path.posix.basename(file) + PREVIOUS_SUFFIX;
+    try {
+      await this.rollbackFile({ hostId: stack.hostId, project: stack.project, path: file });
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      info(`Putting the previous file back failed: ${why}`);
+      return { ok: false, step: 'file', why, kept };
+    }
+    info(`${file} is the previous version again; the file that failed is kept as ${kept}.`);
+    const docker = this.engines.dockerOf(stack.hostId);
+    try {
+      for (const r of await undoComposeRenames(docker, stack.project)) info(`Renamed ${r.from} back to ${r.to}.`);
+    } catch (e) {
+      // Not fatal: compose starts a set-aside container under its odd name as well.
+      info(`Could not rename the containers compose had set aside: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const second = await compose();
+    if (second.code !== 0) return { ok: false, step: 'up', why: second.why || `exit status ${second.code ?? 'unknown (killed)'}`, kept };
+    const wanted = stack.services.filter((s) => s.running > 0).map((s) => s.name);
+    const now = await docker.listContainers({ all: true, filters: { label: [`${L.project}=${stack.project}`] } });
+    const running = new Set(now.filter((c) => c.State === 'running' && c.Labels?.[L.oneoff] !== 'True').map((c) => c.Labels?.[L.service]));
+    const notRunning = wanted.filter((s) => !running.has(s));
+    if (notRunning.length > 0) {
+      const why = `${notRunning.join(', ')} ${notRunning.length === 1 ? 'is' : 'are'} not running`;
+      info(`The previous file is deployed, but ${why}.`);
+      return { ok: false, step: 'check', why, kept };
+    }
+    info(wanted.length > 0 ? `Running again with the previous file: ${wanted.join(', ')}.` : 'The previous file is deployed again.');
+    return { ok: true, kept };
   }
 
   // ——— internals ———
@@ -399,6 +475,27 @@ function lineSplitter(onLine: (line: string) => void): { push(chunk: string): vo
       buf = '';
     },
   };
+}
+
+/**
+ * Compose recreates a container by renaming the old one `<its id, 12 hex>_<name>` first (v1 also
+ * stops it) and creating the new one; when creating fails, the old one is left under that name.
+ * Only that exact pattern (the prefix is the container's own id) is renamed back, and only when
+ * the name is free.
+ */
+async function undoComposeRenames(docker: Dockerode, project: string): Promise<Array<{ from: string; to: string }>> {
+  const cs = await docker.listContainers({ all: true, filters: { label: [`${L.project}=${project}`] } });
+  const taken = new Set(cs.map((c) => (c.Names?.[0] ?? '').replace(/^\//, '')));
+  const done: Array<{ from: string; to: string }> = [];
+  for (const c of cs) {
+    const from = (c.Names?.[0] ?? '').replace(/^\//, '');
+    const m = /^([0-9a-f]{12})_(.+)$/.exec(from);
+    if (!m || !c.Id.startsWith(m[1]!) || taken.has(m[2]!)) continue;
+    await docker.getContainer(c.Id).rename({ name: m[2]! });
+    taken.add(m[2]!);
+    done.push({ from, to: m[2]! });
+  }
+  return done;
 }
 
 function toInfo(e: unknown): ErrorInfo {

@@ -42,6 +42,7 @@ let file: string;
 const events: Array<{ event: string; payload: unknown }> = [];
 
 const docker = (...args: string[]) => execFileSync('docker', ['-H', 'unix:///var/run/docker.sock', ...args], { encoding: 'utf8' }).trim();
+const names = () => docker('ps', '-a', '--filter', `label=com.docker.compose.project=${PROJECT}`, '--format', '{{.Names}} {{.State}}').split('\n').filter(Boolean).sort();
 const ids = () => docker('ps', '-a', '--filter', `label=com.docker.compose.project=${PROJECT}`, '--format', '{{.ID}} {{.State}} {{.Image}} {{.Label "com.docker.compose.service"}}').split('\n').filter(Boolean).sort();
 
 const { call, ok } = contractCalls(() => services);
@@ -54,9 +55,9 @@ const stackOf = async (project = PROJECT): Promise<StackInfo | undefined> =>
   (await ok<HostStacksInfo[]>('stacks.list')).find((h) => h.hostId === hostId)?.stacks.find((s) => s.project === project);
 
 /** Runs a compose action through the stream as the UI does; resolves with its lines and end error. */
-async function run(action: string, project = PROJECT, on: string = hostId): Promise<{ lines: StackRunOutputInfo[]; error: ErrorInfo | null }> {
+async function run(action: string, project = PROJECT, on: string = hostId, extra: Record<string, unknown> = {}): Promise<{ lines: StackRunOutputInfo[]; error: ErrorInfo | null }> {
   const from = events.length;
-  const { streamId } = await ok<{ streamId: string }>('streams.open', { kind: 'stack.run', hostId: on, project, action });
+  const { streamId } = await ok<{ streamId: string }>('streams.open', { kind: 'stack.run', hostId: on, project, action, ...extra });
   const end = await until(
     `${action} to end`,
     async () => events.slice(from).find((e) => e.event === 'stream.end' && (e.payload as { streamId: string }).streamId === streamId),
@@ -227,6 +228,28 @@ describe('stacks over SSH', () => {
     await ok('stacks.rollbackFile', { hostId, project: PROJECT });
     expect(readFileSync(file, 'utf8')).toBe(COMPOSE);
   }, 240_000);
+
+  it('puts the previous file back and redeploys it when the new one passes `config -q` but fails at `up`', async () => {
+    expect((await run('up')).error).toBeNull();
+    expect(names()).toEqual([`${PROJECT}_app_1 running`, `${PROJECT}_side_1 running`]);
+    // Valid to `config -q` (compose does not check restart policies), refused by the engine when
+    // the container is created: compose v1 has already stopped and renamed the old one by then.
+    const broken = COMPOSE.replace('    command: ["sleep", "86400"]\n  side:', '    restart: sometimes\n    command: ["sleep", "86400"]\n  side:');
+    await ok('stacks.saveFile', { hostId, project: PROJECT, content: broken });
+    const r = await run('up', PROJECT, hostId, { revertFile: file });
+    const out = r.lines.map((l) => l.line).join('\n');
+    expect(out).toMatch(/invalid restart policy/);
+    // What the user sees: the stack runs the previous file again, under its own names…
+    expect(readFileSync(file, 'utf8')).toBe(COMPOSE);
+    expect(names()).toEqual([`${PROJECT}_app_1 running`, `${PROJECT}_side_1 running`]);
+    // …the failed edit is kept, not lost…
+    expect(readFileSync(`${file}.homeport-prev`, 'utf8')).toBe(broken);
+    // …and the run says what happened, in the output and in its outcome.
+    expect(out).toMatch(/The new file failed.*Putting the previous file back and redeploying it/s);
+    expect(r.error).toMatchObject({ code: 'COMMAND_FAILED', details: { reverted: true } });
+    expect(r.error!.message).toMatch(/^The new file failed: .*invalid restart policy.*; the previous file was put back and redeployed\.$/);
+    expect(r.error!.fix).toMatch(/docker-compose\.yml\.homeport-prev/);
+  }, 300_000);
 
   it('passes hostile names as data: unknown projects and services are NOT_FOUND and nothing runs', async () => {
     const marker = path.join(root, 'HOSTILE');

@@ -20,9 +20,9 @@ export function ChangeImageDialog({ stack, service, onClose }: { stack: StackInf
     setBusy(true);
     setError(null);
     try {
-      await client().stacks.setServiceImage({ hostId: stack.hostId, project: stack.project, service: service.name, image: image.trim() });
+      const saved = await client().stacks.setServiceImage({ hostId: stack.hostId, project: stack.project, service: service.name, image: image.trim() });
       onClose();
-      void useStackRuns.getState().start(stack.hostId, stack.project, 'up', { title: `Change ${service.name} to ${image.trim()}`, fileChanged: true });
+      void useStackRuns.getState().start(stack.hostId, stack.project, 'up', { title: `Change ${service.name} to ${image.trim()}`, file: saved.path });
     } catch (e) {
       setError(toErrorInfo(e));
     } finally {

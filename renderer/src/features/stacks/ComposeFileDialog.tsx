@@ -51,9 +51,9 @@ export function ComposeFileDialog({ stack, onClose }: { stack: StackInfo; onClos
     setError(null);
     setChecked(false);
     try {
-      await client().stacks.saveFile({ hostId: stack.hostId, project: stack.project, path: file.path, content: text });
+      const saved = await client().stacks.saveFile({ hostId: stack.hostId, project: stack.project, path: file.path, content: text });
       onClose();
-      void useStackRuns.getState().start(stack.hostId, stack.project, 'up', { title: 'Save & redeploy', fileChanged: true });
+      void useStackRuns.getState().start(stack.hostId, stack.project, 'up', { title: 'Save & redeploy', file: saved.path });
     } catch (e) {
       setError(toErrorInfo(e));
     } finally {
@@ -160,7 +160,7 @@ export function ComposeFileDialog({ stack, onClose }: { stack: StackInfo; onClos
       )}
       <p className="muted dialog-hint">
         Saving checks the file with compose on the host first, keeps the current file as <span className="mono">{path.split('/').pop()}.homeport-prev</span>, then runs{' '}
-        <span className="mono">up -d</span>. Ctrl+S saves.
+        <span className="mono">up -d</span>; if that fails, the current file is put back and redeployed. Ctrl+S saves.
       </p>
       {confirmRollback && file && (
         <ConfirmDialog
@@ -169,10 +169,10 @@ export function ComposeFileDialog({ stack, onClose }: { stack: StackInfo; onClos
           onCancel={() => setConfirmRollback(false)}
           onConfirm={async () => {
             try {
-              await client().stacks.rollbackFile({ hostId: stack.hostId, project: stack.project, path: file.path });
+              const back = await client().stacks.rollbackFile({ hostId: stack.hostId, project: stack.project, path: file.path });
               setConfirmRollback(false);
               onClose();
-              void useStackRuns.getState().start(stack.hostId, stack.project, 'up', { title: 'Roll back & redeploy', fileChanged: true });
+              void useStackRuns.getState().start(stack.hostId, stack.project, 'up', { title: 'Roll back & redeploy', file: back.path });
             } catch (e) {
               setConfirmRollback(false);
               setError(toErrorInfo(e));

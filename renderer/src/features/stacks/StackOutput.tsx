@@ -21,6 +21,9 @@ export function StackOutput({ run }: { run: StackRun }) {
     if (el && follow.current) el.scrollTop = el.scrollHeight;
   }, [run.lines.length]);
 
+  // The service already put the previous file back after a failed deploy: rolling back now would
+  // re-apply the file that failed.
+  const reverted = run.error?.details?.reverted === true;
   const status =
     run.state === 'running' ? (
       <span className="run-status" role="status">
@@ -30,6 +33,10 @@ export function StackOutput({ run }: { run: StackRun }) {
       <span className="run-status muted" role="status">Stopped</span>
     ) : run.state === 'done' ? (
       <span className="run-status run-ok" role="status" data-testid="run-ok">Finished (exit status 0)</span>
+    ) : reverted ? (
+      <span className="run-status run-failed" role="status">
+        Failed — the previous file is deployed again
+      </span>
     ) : (
       <span className="run-status run-failed" role="status">
         {run.error?.details?.exitStatus !== undefined ? `Failed (exit status ${String(run.error.details.exitStatus)})` : 'Failed'}
@@ -48,7 +55,7 @@ export function StackOutput({ run }: { run: StackRun }) {
           </button>
         ) : (
           <>
-            {run.fileChanged && (
+            {run.file !== null && !reverted && (
               <button type="button" className="button button-small" onClick={() => setRollingBack(true)}>
                 Roll back file
               </button>
@@ -87,9 +94,9 @@ export function StackOutput({ run }: { run: StackRun }) {
           onCancel={() => setRollingBack(false)}
           onConfirm={async () => {
             try {
-              await client().stacks.rollbackFile({ hostId: run.hostId, project: run.project });
+              const back = await client().stacks.rollbackFile({ hostId: run.hostId, project: run.project, ...(run.file !== null ? { path: run.file } : {}) });
               setRollingBack(false);
-              void useStackRuns.getState().start(run.hostId, run.project, 'up', { title: 'Roll back & redeploy', fileChanged: true });
+              void useStackRuns.getState().start(run.hostId, run.project, 'up', { title: 'Roll back & redeploy', file: back.path });
             } catch (e) {
               setRollingBack(false);
               const err = toErrorInfo(e);

@@ -131,7 +131,7 @@ describe('Stacks', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Save & redeploy' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(bridge.callsOf('stacks.saveFile').at(-1)).toEqual({ hostId: lab.id, project: 'shop', path: '/srv/shop/docker-compose.yml', content: good });
-    await waitFor(() => expect(bridge.callsOf('streams.open')).toEqual([{ kind: 'stack.run', hostId: lab.id, project: 'shop', action: 'up' }]));
+    await waitFor(() => expect(bridge.callsOf('streams.open')).toEqual([{ kind: 'stack.run', hostId: lab.id, project: 'shop', action: 'up', revertFile: '/srv/shop/docker-compose.yml' }]));
     act(() => bridge.emit('stream.end', { streamId: lastStream(bridge), error: null }));
     const out = await screen.findByTestId('stack-output');
     expect(within(out).getByText('Save & redeploy')).toBeTruthy();
@@ -139,7 +139,7 @@ describe('Stacks', () => {
     fireEvent.click(within(out).getByRole('button', { name: 'Roll back file' }));
     const confirm = await screen.findByRole('dialog', { name: 'Roll back the compose file?' });
     fireEvent.click(within(confirm).getByRole('button', { name: 'Roll back & redeploy' }));
-    await waitFor(() => expect(bridge.callsOf('stacks.rollbackFile')).toEqual([{ hostId: lab.id, project: 'shop' }]));
+    await waitFor(() => expect(bridge.callsOf('stacks.rollbackFile')).toEqual([{ hostId: lab.id, project: 'shop', path: '/srv/shop/docker-compose.yml' }]));
     await waitFor(() => expect(bridge.callsOf('streams.open')).toHaveLength(2));
   });
 
@@ -166,7 +166,7 @@ describe('Stacks', () => {
       { hostId: lab.id, project: 'shop', service: 'web', image: 'nginx:1.28' },
       { hostId: lab.id, project: 'shop', service: 'web', image: 'nginx:1.28' },
     ]);
-    await waitFor(() => expect(bridge.callsOf('streams.open')).toEqual([{ kind: 'stack.run', hostId: lab.id, project: 'shop', action: 'up' }]));
+    await waitFor(() => expect(bridge.callsOf('streams.open')).toEqual([{ kind: 'stack.run', hostId: lab.id, project: 'shop', action: 'up', revertFile: '/srv/shop/docker-compose.yml' }]));
   });
 
   it('says when there are no stacks anywhere yet', async () => {

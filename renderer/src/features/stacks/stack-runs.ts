@@ -21,8 +21,12 @@ export interface StackRun {
   error: ErrorInfo | null;
   /** The user stopped it. */
   stopped: boolean;
-  /** The run follows a change of the compose file: the panel offers rolling it back. */
-  fileChanged: boolean;
+  /**
+   * The compose file the run follows a change of (null for a plain action): if `up -d` fails with
+   * it, the service puts its previous version back and redeploys that; otherwise the panel offers
+   * rolling it back.
+   */
+  file: string | null;
 }
 
 export const stackKey = (hostId: HostId, project: string) => `${hostId}\u0000${project}`;
@@ -30,7 +34,7 @@ export const stackKey = (hostId: HostId, project: string) => `${hostId}\u0000${p
 interface StackRunsState {
   runs: Record<string, StackRun>;
   /** Starts a compose action on the stack (one at a time per stack); resolves when it has ended. */
-  start(hostId: HostId, project: string, action: StackAction, opts?: { title?: string; fileChanged?: boolean }): Promise<StackRun>;
+  start(hostId: HostId, project: string, action: StackAction, opts?: { title?: string; file?: string }): Promise<StackRun>;
   /** Stops a running action (closing the stream stops the command on the host). */
   stop(key: string): void;
   dismiss(key: string): void;
@@ -53,7 +57,7 @@ export const useStackRuns = create<StackRunsState>((set, get) => {
       set((s) => ({
         runs: {
           ...s.runs,
-          [key]: { key, hostId, project, action, title: opts.title ?? action, streamId: null, lines: [], dropped: 0, state: 'running', error: null, stopped: false, fileChanged: !!opts.fileChanged },
+          [key]: { key, hostId, project, action, title: opts.title ?? action, streamId: null, lines: [], dropped: 0, state: 'running', error: null, stopped: false, file: opts.file ?? null },
         },
       }));
       return new Promise<StackRun>((resolve) => {
@@ -80,7 +84,7 @@ export const useStackRuns = create<StackRunsState>((set, get) => {
         };
         const unsubs = [client().on('stream.data', (p) => onData(p.streamId, p.data)), client().on('stream.end', (p) => onEnd(p.streamId, p.error))];
         client()
-          .streams.open({ kind: 'stack.run', hostId, project, action })
+          .streams.open({ kind: 'stack.run', hostId, project, action, ...(opts.file !== undefined && action === 'up' ? { revertFile: opts.file } : {}) })
           .then(({ streamId }) => {
             mine = streamId;
             patch(key, () => ({ streamId }));
