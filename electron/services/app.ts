@@ -39,6 +39,8 @@ export interface Services {
   tray: TrayFeed;
   /** Volume backups and restores to and from the user's computer (headless: served over HTTP). */
   transfers: VolumeTransfers;
+  /** The open streams (logs, stats, terminals…) of every client. */
+  streams: StreamsManager;
   /** A UI client went away (window closed, WebSocket dropped): close the streams it owned. */
   clientGone(clientId: ClientId): void;
   dispose(): Promise<void>;
@@ -167,6 +169,7 @@ export async function createServices(
     monitors,
     tray,
     transfers,
+    streams,
     clientGone: (clientId) => streams.clientGone(clientId),
     dispose: async () => {
       tray.stop();

@@ -58,6 +58,9 @@ export function streamError(e: unknown, what: string): ErrorInfo {
  */
 export class StreamsManager {
   private readonly open_ = new Map<StreamId, OpenStream>();
+  /** `open` calls still starting their stream; cancelled when their client goes away. */
+  private readonly opening = new Set<{ clientId: ClientId; cancelled: boolean }>();
+  private disposed = false;
 
   constructor(
     private readonly starters: StreamStarters,
@@ -80,8 +83,21 @@ export class StreamsManager {
     };
     const { kind, ...params } = input;
     const start = this.starters[kind] as StreamStarter<StreamKind>;
-    const started = await start(params as never, sink);
+    // Starting takes a while (an engine request, an SSH channel): the client may go away meanwhile,
+    // and then nobody would ever close what it opened.
+    const opening = { clientId: ctx.clientId, cancelled: false };
+    this.opening.add(opening);
+    let started: Awaited<ReturnType<StreamStarter<StreamKind>>>;
+    try {
+      started = await start(params as never, sink);
+    } finally {
+      this.opening.delete(opening);
+    }
     const handle = typeof started === 'function' ? { stop: started, receive: null } : { stop: () => started.stop(), receive: (i: unknown) => started.receive(i as never) };
+    if (opening.cancelled || this.disposed) {
+      handle.stop();
+      throw new HomeportError({ code: 'DISCONNECTED', message: 'The window that opened this stream has closed, so it was stopped.', fix: 'Open it again from a window that is still open.' });
+    }
     this.open_.set(streamId, { clientId: ctx.clientId, kind, ...handle });
     const held = early;
     setImmediate(() => {
@@ -120,11 +136,20 @@ export class StreamsManager {
     s.receive(parsed.data);
   }
 
+  /** How many streams are open (of one client, or of all). */
+  openCount(clientId?: ClientId): number {
+    let n = 0;
+    for (const s of this.open_.values()) if (clientId === undefined || s.clientId === clientId) n++;
+    return n;
+  }
+
   clientGone(clientId: ClientId): void {
+    for (const o of this.opening) if (o.clientId === clientId) o.cancelled = true;
     for (const [id, s] of this.open_) if (s.clientId === clientId) this.end(id, s);
   }
 
   dispose(): void {
+    this.disposed = true;
     for (const [id, s] of this.open_) this.end(id, s);
   }
 
