@@ -248,6 +248,82 @@ describe('mass outage → one alert', () => {
   });
 });
 
+/**
+ * A faithful owner with a scheduler: each monitor is checked at its own slot, every interval, or
+ * every retry interval while the policy asks for a fast re-check (as MonitorsManager does).
+ * `status(id, t)` is what a check started at t finds. Records when each monitor was confirmed down.
+ */
+function schedule(sim: Sim, ids: string[], o: { intervalMs: number; retryIntervalMs: number; from: number; to: number; status: (id: string, t: number) => 'up' | 'down' }, hooks: Array<[number, () => void]> = []) {
+  const next = new Map(ids.map((id, i) => [id, o.from + (i * o.intervalMs) / ids.length]));
+  const confirmedAt = new Map<string, number>();
+  const pending = [...hooks].sort((a, b) => a[0] - b[0]);
+  for (let t = o.from; t < o.to; t += 100) {
+    sim.advance(t - sim.t);
+    while (pending.length && pending[0]![0] <= t) pending.shift()![1]();
+    for (const id of ids) {
+      if (next.get(id)! > t) continue;
+      sim.check(id, o.status(id, t));
+      const st = sim.policy.status(id)!;
+      if (st.state === 'down' && !confirmedAt.has(id)) confirmedAt.set(id, t);
+      next.set(id, t + (st.fastRecheck ? o.retryIntervalMs : o.intervalMs));
+    }
+  }
+  sim.advance(o.to - sim.t);
+  return confirmedAt;
+}
+
+describe('grouping: only a new member extends the window', () => {
+  it('50 monitors confirmed down between +20 s and +40 s, checked every 20 s meanwhile: one alert within seconds of the last', () => {
+    const sim = new Sim();
+    const ids = names(50);
+    for (const id of ids) sim.add(id, { intervalMs: 20 * S, retries: 1, retryIntervalMs: 20 * S });
+    const outage = T0 + 60 * S;
+    const confirmed = schedule(sim, ids, { intervalMs: 20 * S, retryIntervalMs: 20 * S, from: T0, to: T0 + 4 * MIN, status: (_id, t) => (t >= outage ? 'down' : 'up') });
+    const times = [...confirmed.values()];
+    expect(times).toHaveLength(50);
+    expect(Math.min(...times) - outage).toBeGreaterThanOrEqual(20 * S);
+    expect(Math.max(...times) - outage).toBeLessThan(40 * S);
+    expect(sim.kinds()).toEqual(['group-down']);
+    expect(sim.alerts[0]!.monitorIds).toHaveLength(50);
+    // The quiet window (10 s) after the last new member, not the 60 s cap after the first.
+    expect(sim.alerts[0]!.at - Math.max(...times)).toBeLessThanOrEqual(10 * S);
+  });
+
+  it('a single outage is told 10 s after it is confirmed, whatever else keeps reporting', () => {
+    const sim = new Sim();
+    const ids = names(20);
+    for (const id of ids) sim.add(id, { intervalMs: 20 * S });
+    const outage = T0 + 30 * S;
+    const confirmed = schedule(sim, ids, { intervalMs: 20 * S, retryIntervalMs: 20 * S, from: T0, to: T0 + 3 * MIN, status: (id, t) => (id === 'svc05' && t >= outage ? 'down' : 'up') });
+    expect(sim.alerts).toHaveLength(1);
+    expect(sim.alerts[0]!.at - confirmed.get('svc05')!).toBe(10 * S);
+  });
+
+  it('back online after an outage began: one notification for the outage, not two', () => {
+    // The services go down at +0; some are confirmed down at +40…+65 s; at +65 s this computer
+    // loses its own network (nothing it sees can be trusted) until +200 s. Afterwards the fresh
+    // checks find the same outage, spread over the interval and the retries.
+    const sim = new Sim();
+    const ids = names(50);
+    for (const id of ids) sim.add(id, { intervalMs: 60 * S, retries: 2, retryIntervalMs: 20 * S });
+    const start = T0 + 2 * MIN;
+    const confirmed = schedule(
+      sim,
+      ids,
+      { intervalMs: 60 * S, retryIntervalMs: 20 * S, from: T0, to: start + 8 * MIN, status: (_id, t) => (t >= start ? 'down' : 'up') },
+      [
+        [start + 65 * S, () => sim.take(sim.policy.localNetwork(false, sim.t))],
+        [start + 200 * S, () => sim.take(sim.policy.localNetwork(true, sim.t))],
+      ],
+    );
+    expect(sim.kinds()).toEqual(['group-down']);
+    expect(sim.alerts[0]!.monitorIds).toHaveLength(50);
+    const last = Math.max(...[...confirmed.values()].filter((t) => t > start + 200 * S));
+    expect(sim.alerts[0]!.at).toBeGreaterThanOrEqual(last);
+    expect(sim.alerts[0]!.at - last).toBeLessThanOrEqual(10 * S);
+  });
+});
+
 describe('host unreachable → one alert naming the count', () => {
   const setup = () => {
     const sim = new Sim();
@@ -307,6 +383,60 @@ describe('host unreachable → one alert naming the count', () => {
     expect(sim.alerts[0]!.kind).toBe('group-down');
     expect(`${sim.alerts[0]!.title}: ${sim.alerts[0]!.body}`).toBe('1 host unreachable and 1 service down: Unreachable: nas (14 services). Down: router.');
     expect(sim.alerts[0]!.monitorIds).toHaveLength(15);
+  });
+});
+
+describe('a host that cannot be reached', () => {
+  it('its monitors are unknown for the whole outage, never up; after it is back the fresh checks decide, and one that stayed down is told', () => {
+    const sim = new Sim();
+    const ctrs = names(4, 'ctr-');
+    for (const id of [...ctrs, 'cmd']) sim.add(id, { hostId: 'nas', retries: 1, retryIntervalMs: 20 * S });
+    sim.policy.upsertHost('nas', 'nas');
+    sim.run([...ctrs, 'cmd'], 60 * S, 1, () => 'up');
+    expect(sim.state('ctr-00')).toBe('up');
+
+    sim.take(sim.policy.hostReachability('nas', false, sim.t));
+    // Container monitors get no result while the engine is away; the command monitor fails to run.
+    for (let i = 0; i < 6; i++) {
+      for (const id of [...ctrs, 'cmd']) {
+        expect(sim.policy.status(id)).toMatchObject({ state: 'unknown', unknownReason: 'host-unreachable' });
+      }
+      sim.check('cmd', 'down', 'The host is not connected.');
+      sim.advance(20 * S);
+    }
+    expect(sim.kinds()).toEqual(['host-unreachable']);
+    expect(sim.policy.status('ctr-00')!.message).toMatch(/Cannot reach nas/);
+
+    sim.take(sim.policy.hostReachability('nas', true, sim.t));
+    sim.advance(1 * S);
+    // The watches start again: three containers running, one stopped during the outage.
+    for (const id of ctrs) sim.check(id, id === 'ctr-03' ? 'down' : 'up', id === 'ctr-03' ? 'Container ctr-03 is exited (exit code 137)' : 'running');
+    sim.check('cmd', 'up');
+    expect(sim.state('ctr-00')).toBe('up');
+    expect(sim.state('cmd')).toBe('up');
+    expect(sim.state('ctr-03')).toBe('pending');
+    sim.advance(20 * S);
+    sim.check('ctr-03', 'down', 'Container ctr-03 is exited (exit code 137)');
+    sim.advance(15 * S);
+    expect(sim.state('ctr-03')).toBe('down');
+    expect(sim.kinds()).toEqual(['host-unreachable', 'host-back', 'down']);
+    expect(sim.alerts[2]).toMatchObject({ monitorIds: ['ctr-03'], body: 'Container ctr-03 is exited (exit code 137)' });
+  });
+
+  it('a failure seen as the link went is not evidence, and a short outage leaves no trace', () => {
+    const sim = new Sim();
+    sim.add('ctr', { hostId: 'nas' });
+    sim.policy.upsertHost('nas', 'nas');
+    sim.check('ctr', 'up');
+    sim.check('ctr', 'down', 'Could not read the state: socket hang up');
+    sim.take(sim.policy.hostReachability('nas', false, sim.t));
+    expect(sim.state('ctr')).toBe('unknown');
+    sim.advance(5 * S);
+    sim.take(sim.policy.hostReachability('nas', true, sim.t));
+    sim.check('ctr', 'up');
+    sim.advance(1 * MIN);
+    expect(sim.state('ctr')).toBe('up');
+    expect(sim.alerts).toEqual([]);
   });
 });
 

@@ -39,6 +39,13 @@ export interface AlertPolicyConfig {
 }
 
 type Notified = 'up' | 'down' | 'covered' | 'flapping' | null;
+
+interface Batch {
+  openedAt: number;
+  lastAt: number;
+  /** Monitors and hosts (by id) that joined this batch with something new. */
+  members: Set<MonitorRec | string>;
+}
 type Awaiting = 'new' | 'hold' | 'host' | null;
 
 interface MonitorRec {
@@ -93,7 +100,21 @@ export class AlertPolicy {
   private readonly onStateChange: ((s: MonitorPolicyStatus) => void) | undefined;
   private readonly monitors = new Map<string, MonitorRec>();
   private readonly hosts = new Map<string, HostRec>();
-  private batch: { openedAt: number; lastAt: number } | null = null;
+  /**
+   * The open coalescing batch. Only a new member joining it (a monitor with a change to tell, a
+   * host event) extends its quiet window, and its cap counts from the first member: results of
+   * monitors already in it are not news. A batch with no member is a second look at monitors
+   * left dirty (waiting for a fresh check), and holds nothing back.
+   */
+  private batch: Batch | null = null;
+  /**
+   * Monitors that had no trusted check when a hold ended (this computer back online, or awake),
+   * until their fresh checks give a verdict. They were all failing for the same reason, and what
+   * is still wrong afterwards is one outage: the first batch waits for them (up to its cap)
+   * instead of telling the first few and then the rest.
+   */
+  private readonly inQuestion = new Set<MonitorRec>();
+  private wasHeld = false;
   private resumeUntil = -Infinity;
   private networkDown = false;
   /** Down results of checks started before this are not evidence (end of the last hold). */
@@ -176,6 +197,8 @@ export class AlertPolicy {
 
   removeMonitor(id: string): Alert[] {
     return this.run(() => {
+      const m = this.monitors.get(id);
+      if (m) this.inQuestion.delete(m);
       this.monitors.delete(id);
     });
   }
@@ -222,8 +245,9 @@ export class AlertPolicy {
         else if (r.time < m.trustedSince) m.awaiting = 'new';
         else m.awaiting = 'host';
       }
-      // Something held back for want of a fresh check (a reminder after a wake) is looked at again.
-      if (m.dirty) this.touchBatch(now);
+      // Something held back for want of a fresh check (a reminder after a wake) is looked at again;
+      // a result of a monitor already in the batch is not news and does not keep the batch open.
+      if (m.dirty) this.relook(now);
       // A result moves only this monitor's stall and flapping deadlines (mute and maintenance are already counted).
       this.scanAt = Math.min(this.scanAt, this.monitorNext(m, now, this.held(now), false));
     });
@@ -276,6 +300,16 @@ export class AlertPolicy {
           h.event = null;
           h.confirmedDown = true;
         }
+        // What the monitors that depend on the host showed is no longer known: they are unknown
+        // (never "up") until a check after the host is back says otherwise, and a failure they
+        // saw as the link went is not theirs.
+        for (const m of this.monitors.values()) {
+          if (m.hostId !== hostId || m.wasPaused || m.wasMaint) continue;
+          this.touched.add(m);
+          this.revertUnnotifiedDown(m);
+          this.resetEvidence(m, 'host');
+          m.lastMessage = `Cannot reach ${h.name}: the state is unknown until the host is back.`;
+        }
         return;
       }
       if (h.reachable) return;
@@ -286,7 +320,7 @@ export class AlertPolicy {
         h.confirmedDown = false;
         // An outage that was never announced ends silently.
         h.event = h.notifiedDown ? 'up' : null;
-        if (h.event) this.touchBatch(now);
+        if (h.event) this.touchBatch(now, `host-up:${hostId}`);
       } else {
         h.event = null;
       }
@@ -296,7 +330,7 @@ export class AlertPolicy {
         if (m.notified === 'covered') m.confirmed = null; // decided afresh by the next checks
         // Failures seen while the link was down are dropped; a monitor that stayed up keeps its state.
         if (m.failStreak > 0 || m.confirmed !== 'up') this.resetEvidence(m, 'host');
-        if (m.dirty) this.touchBatch(now);
+        if (m.dirty) this.relook(now);
       }
     });
   }
@@ -346,10 +380,12 @@ export class AlertPolicy {
     if (this.held(now)) return false;
     if (r.time < this.trustedSince || r.time < m.trustedSince) return false;
     const h = this.hostOf(m);
-    return !h || r.time >= h.trustedSince;
+    // A failure while the host cannot be reached says nothing about the monitor itself.
+    return !h || (h.reachable && r.time >= h.trustedSince);
   }
 
   private evidenceUp(m: MonitorRec, r: CheckResult, now: number): void {
+    this.inQuestion.delete(m);
     m.awaiting = null;
     m.failStreak = 0;
     m.failingSince = null;
@@ -372,10 +408,12 @@ export class AlertPolicy {
     if (m.confirmed !== 'down') {
       if (m.failStreak >= this.cfg(m).retries + 1) {
         m.downSince = m.failingSince;
+        this.inQuestion.delete(m);
         this.transition(m, 'down', r.time, now);
       }
       return;
     }
+    this.inQuestion.delete(m);
     if (m.notified !== 'down') return;
     m.downChecks++;
     const every = this.cfg(m).renotifyEvery;
@@ -419,6 +457,10 @@ export class AlertPolicy {
   }
 
   private beginHold(at: number): void {
+    this.inQuestion.clear();
+    // What the monitors in the open batch had to tell is withdrawn or waits for a fresh check
+    // (below); they are no longer news that holds the batch open.
+    for (const x of this.batch?.members ?? []) if (typeof x !== 'string') this.batch!.members.delete(x);
     for (const m of this.monitors.values()) {
       if (m.wasPaused) continue;
       this.revertUnnotifiedDown(m);
@@ -444,7 +486,15 @@ export class AlertPolicy {
 
   private advance(now: number, out: Alert[]): void {
     if (now >= this.scanAt) this.scan(now);
+    const held = this.held(now);
+    if (this.wasHeld && !held) this.holdEnded();
+    this.wasHeld = held;
     this.flushIfDue(now, out);
+  }
+
+  /** Every monitor still without a trusted check is in question until its fresh checks decide. */
+  private holdEnded(): void {
+    for (const m of this.monitors.values()) if (m.awaiting === 'hold' && !m.wasPaused && !m.wasMaint) this.inQuestion.add(m);
   }
 
   private scan(now: number): void {
@@ -464,11 +514,11 @@ export class AlertPolicy {
       }
     }
     if (!held) {
-      for (const h of this.hosts.values()) {
+      for (const [hostId, h] of this.hosts) {
         if (!h.reachable && !h.confirmedDown && now >= this.hostDeadline(h)) {
           h.confirmedDown = true;
           h.event = 'down';
-          this.touchBatch(now);
+          this.touchBatch(now, `host-down:${hostId}`);
         }
       }
     }
@@ -502,6 +552,7 @@ export class AlertPolicy {
     const maint = !paused && inMaintenance(m.s.maintenance, now);
     const muted = this.isMuted(m, now);
     if (paused && !m.wasPaused) {
+      this.inQuestion.delete(m);
       this.revertUnnotifiedDown(m);
       m.dirty = false;
       m.stalled = false;
@@ -545,24 +596,40 @@ export class AlertPolicy {
     return Math.max(h.since, this.trustedSince) + this.opts.hostConfirmMs;
   }
 
-  private batchDue(b: { openedAt: number; lastAt: number }): number {
-    return Math.min(b.lastAt + this.opts.coalesceMs, b.openedAt + this.opts.coalesceMaxMs);
+  private batchDue(b: Batch): number {
+    const cap = b.openedAt + this.opts.coalesceMaxMs;
+    // After a hold, what is wrong goes out together once the fresh checks have decided.
+    if (b.members.size > 0 && this.inQuestion.size > 0) return cap;
+    return Math.min(b.lastAt + this.opts.coalesceMs, cap);
   }
 
+  /** A monitor has something to tell: it joins the batch. */
   private markDirty(m: MonitorRec, now: number): void {
     m.dirty = true;
-    this.touchBatch(now);
+    this.touchBatch(now, m);
   }
 
-  private touchBatch(now: number): void {
-    if (!this.batch) this.batch = { openedAt: now, lastAt: now };
-    else this.batch.lastAt = now;
+  /** A member joins: a new one opens the batch or extends its quiet window (up to the cap, counted from the first member). */
+  private touchBatch(now: number, member: MonitorRec | string): void {
+    if (!this.batch) this.batch = { openedAt: now, lastAt: now, members: new Set() };
+    const b = this.batch;
+    if (b.members.has(member)) return;
+    if (b.members.size === 0) b.openedAt = now;
+    b.members.add(member);
+    b.lastAt = now;
+  }
+
+  /** Monitors already dirty want another look (a fresh check arrived): a batch is due, none is extended. */
+  private relook(now: number): void {
+    this.batch ??= { openedAt: now, lastAt: now, members: new Set() };
   }
 
   // ── reconciliation ──────────────────────────────────────────────────────────────────────────
 
   private flushIfDue(now: number, out: Alert[]): void {
     if (!this.batch || this.held(now) || now < this.batchDue(this.batch)) return;
+    // One wait for the monitors in question per hold: what they decide later is a new batch.
+    if (this.batch.members.size > 0) this.inQuestion.clear();
     this.batch = null;
     const cats: Record<MonitorCategory, AlertEntry[]> = { down: [], up: [], 'still-down': [], stalled: [], 'stall-cleared': [], flapping: [] };
     const hostDowns: Array<[string, AlertHost]> = [];
