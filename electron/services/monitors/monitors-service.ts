@@ -57,6 +57,7 @@ import {
 import { MonitorHistory, type BeatStatus, type Incident, type LatencyPoint, type PruneResult, type StatusBar } from './history/monitor-history';
 import { Scheduler, type CheckOutcome } from './scheduler';
 import { exportMonitorsYaml, planMonitorsImport, summarizeImport } from './monitors-yaml';
+import { assertMonitorSecretsStay, CHANNEL_SECRETS, channelWithKeptSecrets } from './secret-destinations';
 import type { AlertSettingsInfo, MonitorImportResultInfo } from '../../../shared/model/monitors';
 
 const HOUR = 3_600_000;
@@ -179,17 +180,6 @@ interface StoredChannel {
   /** base64 of the sealed JSON config. */
   sealed: string;
 }
-
-/** Channel fields treated as secrets: tokens, passwords, and URLs that embed a token. */
-const CHANNEL_SECRETS: Record<ChannelConfig['type'], string[]> = {
-  ntfy: ['token'],
-  webhook: ['url', 'headers', 'secret'],
-  discord: ['webhookUrl'],
-  slack: ['webhookUrl'],
-  telegram: ['botToken'],
-  gotify: ['appToken'],
-  email: ['password'],
-};
 
 export function monitorSecretFields(c: MonitorConfig): string[] {
   if (c.type === 'http') {
@@ -478,6 +468,8 @@ export class MonitorsManager {
     const prev = this.monitors.get(id);
     if (!prev) throw notFound('monitor');
     if (this.labels[id] && !opts.fromLabels) throw labelOwned(this.labels[id]);
+    // A secret left blank ("keep it") is not carried to another server.
+    assertMonitorSecretsStay({ ...(input as object) }, prev);
     const c = keepMonitorSecrets(validateMonitorConfig(fillBlankSecrets({ ...(input as object), id }, prev)), prev);
     this.monitors.set(id, c);
     this.saveMonitors();
@@ -670,9 +662,11 @@ export class MonitorsManager {
       const secretNames = CHANNEL_SECRETS[c.type];
       const settings: Record<string, unknown> = {};
       const hasSecret: Record<string, boolean> = {};
-      for (const [k, v] of Object.entries(c)) {
-        if (secretNames.includes(k)) hasSecret[k] = v !== undefined && v !== '';
-        else if (!['id', 'name', 'type', 'enabled'].includes(k)) settings[k] = v;
+      for (const [k, v] of Object.entries(c)) if (!secretNames.includes(k) && !['id', 'name', 'type', 'enabled'].includes(k)) settings[k] = v;
+      // Every secret field of the type is named, set or not, so a form can tell "none" from "kept".
+      for (const k of secretNames) {
+        const v = (c as Record<string, unknown>)[k];
+        hasSecret[k] = v !== undefined && v !== '' && !(typeof v === 'object' && v !== null && Object.keys(v).length === 0);
       }
       return { id: c.id, name: c.name, type: c.type, enabled: c.enabled, target: describeTarget(c), settings, hasSecret };
     });
@@ -692,11 +686,8 @@ export class MonitorsManager {
   updateChannel(id: string, input: Record<string, unknown>): ChannelInfo {
     const prev = this.channels.get(id);
     if (!prev) throw notFound('channel');
-    const merged: Record<string, unknown> = { ...input, id };
-    if ((merged.type ?? prev.type) === prev.type) {
-      for (const k of CHANNEL_SECRETS[prev.type]) if (merged[k] === undefined || merged[k] === '') merged[k] = (prev as Record<string, unknown>)[k];
-    }
-    const c = validateChannelConfig(merged);
+    // Blank secrets keep their sealed values, unless the channel now delivers somewhere else.
+    const c = validateChannelConfig(channelWithKeptSecrets({ ...input, id }, prev, validateChannelConfig));
     this.channels.set(id, c);
     this.saveChannels();
     return this.listChannels().find((x) => x.id === id)!;

@@ -12,6 +12,7 @@ import { LineCounter, parseDocument, stringify, isMap, isSeq, type Node as YamlN
 import { HomeportError } from '../../../shared/model/errors';
 import type { MonitorImportEntryInfo, MonitorImportResultInfo } from '../../../shared/model/monitors';
 import { validateMonitorConfig, type MonitorConfig } from './checks';
+import { httpOrigin } from './secret-destinations';
 
 /** What an exported secret becomes; on import it means "keep the stored value" (or is refused for a new monitor). */
 export const SECRET_PLACEHOLDER = '<secret: fill in before importing>';
@@ -174,6 +175,15 @@ export function planMonitorsImport(
       return err(
         `${missing.join(', ')} ${missing.length === 1 ? 'is the export placeholder' : 'are export placeholders'}, and there is no stored value to keep.`,
         `Write the real ${missing.map((p) => p.split('.').pop()).join(', ')} in place of the placeholder${missing.length === 1 ? '' : 's'}.`,
+      );
+    }
+    // A placeholder keeps a secret only for the server it was stored for.
+    const from = prev?.type === 'http' ? httpOrigin(prev.url) : null;
+    const to = httpOrigin(o.url);
+    if (placeholders.length && from !== null && to !== null && from !== to) {
+      return err(
+        `the URL now points to another server (${from} → ${to}), so the stored ${placeholders.join(', ')} ${placeholders.length === 1 ? 'is' : 'are'} not kept for it.`,
+        `Write the real ${placeholders.map((p) => p.split('.').pop()).join(', ')} for ${to} in place of the placeholder${placeholders.length === 1 ? '' : 's'}.`,
       );
     }
     for (const p of placeholders) o = writeSecret(o, p, readSecret(prev as unknown as Rec, p));

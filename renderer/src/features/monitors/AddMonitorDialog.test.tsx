@@ -309,6 +309,29 @@ describe('the monitor form', () => {
     expect(call.config).toMatchObject({ name: 'web (nas)', auth: { kind: 'basic', user: 'admin', password: '' }, headers: { 'X-Api-Key': '' }, retries: 2, timeoutSec: 30 });
   });
 
+  it('asks for the secrets again when an edit points the monitor at another server', async () => {
+    const stored: MonitorInfo = {
+      ...web,
+      config: { ...web.config, type: 'http', name: 'web', url: 'https://nas.lan/', method: 'GET', acceptedStatus: ['200-299'], keyword: null, jsonPath: null, headers: { 'X-Api-Key': '' }, auth: { kind: 'basic', user: 'admin', password: '' }, intervalSec: 60, retries: 1 },
+      secretFields: ['auth.password', 'headers.X-Api-Key'],
+    };
+    const { bridge } = await openMonitors({ monitors: [stored], update: ({ config }) => ({ ...stored, name: config.name }) });
+    fireEvent.click(screen.getByRole('button', { name: 'Edit web' }));
+    const dialog = within(await screen.findByTestId('add-monitor-dialog'));
+    type(dialog, 'URL', 'https://other.lan/');
+    expect((dialog.getByLabelText('Password') as HTMLInputElement).placeholder).toMatch(/enter again.*another server/i);
+    submit(dialog, 'Save');
+    await waitFor(() => expect(errorAt(dialog, 'Password')).toMatch(/another server.*enter it again/i));
+    expect(bridge.callsOf('monitors.update')).toHaveLength(0);
+    type(dialog, 'Password', 'for-other');
+    submit(dialog, 'Save');
+    await waitFor(() => expect(errorAt(dialog, 'Headers (optional)')).toMatch(/X-Api-Key.*another server/));
+    type(dialog, 'Headers (optional)', 'X-Api-Key: key-for-other');
+    submit(dialog, 'Save');
+    await waitFor(() => expect(bridge.callsOf('monitors.update')).toHaveLength(1));
+    expect((bridge.callsOf('monitors.update')[0] as { config: unknown }).config).toMatchObject({ url: 'https://other.lan/', auth: { password: 'for-other' }, headers: { 'X-Api-Key': 'key-for-other' } });
+  });
+
   it('offers no edit or remove for a label monitor, and says where it comes from', async () => {
     const labelled: MonitorInfo = { ...web, name: 'labelled', source: { kind: 'label', hostId: 'h_nas', container: 'nextcloud' } };
     await openMonitors({ monitors: [labelled] });

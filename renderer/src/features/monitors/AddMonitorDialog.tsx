@@ -9,6 +9,7 @@ import { useApp } from '../../store';
 import { toErrorInfo } from '../resources/resource-common';
 import {
   buildInput,
+  movedToAnotherServer,
   DNS_TYPES,
   emptyForm,
   formFieldOf,
@@ -24,6 +25,7 @@ import {
 export { MIN_INTERVAL_SEC, formFieldOf };
 
 const STORED = 'Stored — leave blank to keep';
+const AGAIN = 'Enter again — the address moved to another server';
 
 /**
  * Add a monitor of any type, or edit one (`monitor` given: the same form, prefilled; secrets are
@@ -38,7 +40,10 @@ export function AddMonitorDialog({ onClose, onAdded, monitor }: { onClose(): voi
   const [errors, setErrors] = useState<FieldErrors>({});
   const hosts = useApp((s) => s.hosts);
   const containers = useApp((s) => s.containers);
-  const stored = new Set(editing?.secretFields ?? []);
+  // Pointed at another server, the stored secrets are not kept: the fields say so.
+  const moved = movedToAnotherServer(form, editing);
+  const stored = new Set(moved ? [] : (editing?.secretFields ?? []));
+  const storedHint = (field: string) => (stored.has(field) ? STORED : moved && editing?.secretFields.includes(field) ? AGAIN : '');
 
   const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setForm((f) => ({ ...f, [k]: v }));
   const hostChoices = useMemo(() => (form.type === 'ssh-command' ? hosts.filter((h) => h.kind !== 'local') : hosts), [hosts, form.type]);
@@ -157,7 +162,13 @@ export function AddMonitorDialog({ onClose, onAdded, monitor }: { onClose(): voi
               label="Headers (optional)"
               error={errors.headers}
               className="span-2"
-              hint={stored.size && editing?.secretFields.some((f) => f.startsWith('headers.')) ? `One "Name: value" per line. Values are kept secret; a blank value keeps the stored one.` : 'One "Name: value" per line. Values are kept secret.'}
+              hint={
+                moved && editing?.secretFields.some((f) => f.startsWith('headers.'))
+                  ? 'One "Name: value" per line. The address moved to another server: write the values again (stored ones are not sent elsewhere).'
+                  : stored.size && editing?.secretFields.some((f) => f.startsWith('headers.'))
+                    ? `One "Name: value" per line. Values are kept secret; a blank value keeps the stored one.`
+                    : 'One "Name: value" per line. Values are kept secret.'
+              }
             >
               {({ id, describedBy, invalid }) => (
                 <textarea id={id} className="mono" rows={2} aria-describedby={describedBy} aria-invalid={invalid} value={form.headers} spellCheck={false} placeholder="X-Api-Key: …" onChange={(e) => set('headers', e.target.value)} />
@@ -175,10 +186,10 @@ export function AddMonitorDialog({ onClose, onAdded, monitor }: { onClose(): voi
             {form.authKind === 'basic' ? (
               <>
                 {text('User', 'authUser')}
-                {text('Password', 'authPassword', { type: 'password', placeholder: stored.has('auth.password') ? STORED : '' })}
+                {text('Password', 'authPassword', { type: 'password', placeholder: storedHint('auth.password') })}
               </>
             ) : form.authKind === 'bearer' ? (
-              text('Token', 'authToken', { type: 'password', mono: true, placeholder: stored.has('auth.token') ? STORED : '' })
+              text('Token', 'authToken', { type: 'password', mono: true, placeholder: storedHint('auth.token') })
             ) : (
               <div />
             )}

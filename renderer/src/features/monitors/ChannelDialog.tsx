@@ -4,6 +4,7 @@ import { client } from '../../api/client';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Field } from '../../components/Field';
+import { appStore } from '../../store';
 import { toErrorInfo } from '../resources/resource-common';
 import { CHANNEL_FIELDS, CHANNEL_LABELS, formProblems, formToConfig, initialForm, type ChannelForm } from './channel-forms';
 
@@ -29,8 +30,19 @@ export function ChannelDialog({ channel, onClose, onSaved }: { channel?: Channel
     setSaving(true);
     try {
       const config = formToConfig(type, name, form, channel?.enabled ?? true);
-      if (channel) await client().monitors.updateChannel({ id: channel.id, config });
-      else await client().monitors.addChannel(config);
+      if (channel) {
+        const saved = await client().monitors.updateChannel({ id: channel.id, config });
+        // Moved to another server, an optional secret left blank is not kept (it was not sent there): say so.
+        const dropped = CHANNEL_FIELDS[type].filter((f) => f.kind === 'secret' && channel.hasSecret[f.key] && !saved.hasSecret[f.key]);
+        if (dropped.length) {
+          appStore.getState().pushToast({
+            tone: 'warning',
+            title: `${saved.name}: ${dropped.map((f) => f.label.toLowerCase()).join(', ')} not kept`,
+            message: 'The channel now delivers to another server, and a secret stored for one server is never sent to another.',
+            fix: 'Edit the channel and enter it again if the new server needs one.',
+          });
+        }
+      } else await client().monitors.addChannel(config);
       onSaved();
       onClose();
     } catch (e) {

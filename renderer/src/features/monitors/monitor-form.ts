@@ -211,11 +211,31 @@ function wholeNumber(s: string): number | null {
   return /^\d+$/.test(t) ? Number(t) : null;
 }
 
+function originOf(url: unknown): string | null {
+  try {
+    return typeof url === 'string' ? new URL(url.trim()).origin : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * True when an edit points an HTTP monitor at another server (scheme, host or port) than the one
+ * its secrets were stored for: the services do not keep them then, so the form asks for them.
+ */
+export function movedToAnotherServer(f: Pick<FormState, 'type' | 'url'>, editing: { config?: Record<string, unknown> } | null): boolean {
+  if (!editing?.config || f.type !== 'http' || editing.config.type !== 'http') return false;
+  const from = originOf(editing.config.url);
+  const to = originOf(f.url);
+  return from !== null && to !== null && from !== to;
+}
+
 /**
  * The form as monitors.add / monitors.update input, or the errors to show. `editing` names the
- * secret fields that are stored already (blank keeps them).
+ * secret fields that are stored already (blank keeps them, unless the address moved to another
+ * server).
  */
-export function buildInput(f: FormState, editing: { secretFields: string[] } | null = null): { input: MonitorConfigInput } | { errors: FieldErrors } {
+export function buildInput(f: FormState, editing: { secretFields: string[]; config?: Record<string, unknown> } | null = null): { input: MonitorConfigInput } | { errors: FieldErrors } {
   const e: FieldErrors = {};
   const name = f.name.trim();
   if (!name) e.name = 'Give the monitor a name, e.g. "Nextcloud".';
@@ -246,7 +266,10 @@ export function buildInput(f: FormState, editing: { secretFields: string[] } | n
     ...(timeout !== undefined ? { timeoutSec: timeout } : {}),
     ...(retryInterval !== undefined ? { retryIntervalSec: retryInterval } : {}),
   };
-  const stored = new Set(editing?.secretFields ?? []);
+  const moved = movedToAnotherServer(f, editing);
+  // Secrets stored for another server are not kept: blank ones must be entered again.
+  const stored = new Set(moved ? [] : (editing?.secretFields ?? []));
+  const again = 'The address moved to another server: enter it again (stored secrets are not sent elsewhere).';
   let input: MonitorConfigInput | null = null;
 
   switch (f.type) {
@@ -283,6 +306,10 @@ export function buildInput(f: FormState, editing: { secretFields: string[] } | n
           break;
         }
         headers[m[1]!] = m[2]!.trim();
+        if (moved && headers[m[1]!] === '' && editing?.secretFields.includes(`headers.${m[1]!}`)) {
+          e.headers = `The value of ${m[1]!}: ${again}`;
+          break;
+        }
       }
       if (f.jsonPath.trim() && !/^\$/.test(f.jsonPath.trim())) e.jsonPath = 'A JSON path starts with $, e.g. $.status or $.items[0].ok.';
       if (!f.jsonPath.trim() && f.jsonEquals.trim()) e.jsonPath = 'Give the JSON path whose value must equal this.';
@@ -290,10 +317,12 @@ export function buildInput(f: FormState, editing: { secretFields: string[] } | n
       if (f.authKind === 'basic') {
         if (!f.authUser.trim()) e.authUser = 'Give the user name for basic authentication.';
         else if (f.authUser.includes(':')) e.authUser = 'A basic-auth user name cannot contain ":".';
+        if (moved && f.authPassword === '' && editing?.secretFields.includes('auth.password')) e.authPassword = `The password: ${again}`;
         auth = { kind: 'basic', user: f.authUser.trim(), password: f.authPassword };
       } else if (f.authKind === 'bearer') {
         const t = f.authToken.trim().replace(/^Bearer\s+/i, '');
-        if (!t && !stored.has('auth.token')) e.authToken = 'Paste the token (without "Bearer ").';
+        if (!t && moved && editing?.secretFields.includes('auth.token')) e.authToken = `The token: ${again}`;
+        else if (!t && !stored.has('auth.token')) e.authToken = 'Paste the token (without "Bearer ").';
         else if (/\s/.test(t)) e.authToken = 'The token cannot contain spaces or line breaks.';
         auth = { kind: 'bearer', token: t };
       }
