@@ -20,12 +20,46 @@ export interface EngineSummary {
  *                       │  └──▶ needs-hostkey (unknown key: waits for the user)
  *                       └─────▶ failed (a cause retrying cannot fix: auth, changed host key…)
  */
+/** A host key Homeport already trusts for a host, shown by type and fingerprint. */
+export interface KnownHostKeyInfo {
+  keyType: string;
+  fingerprint: string;
+}
+
+/**
+ * Error details carry scalars only: known keys travel in HOSTKEY_UNKNOWN's `details.knownKeys` as
+ * `type fingerprint` pairs separated by commas (neither part contains a space or a comma).
+ */
+export function formatKnownKeys(keys: readonly KnownHostKeyInfo[]): string {
+  return keys.map((k) => `${k.keyType} ${k.fingerprint}`).join(',');
+}
+
+export function parseKnownKeys(text: unknown): KnownHostKeyInfo[] {
+  if (typeof text !== 'string' || text === '') return [];
+  return text
+    .split(',')
+    .map((pair) => pair.trim().split(' '))
+    .filter((p): p is [string, string] => p.length === 2 && p[0] !== '' && p[1] !== '')
+    .map(([keyType, fingerprint]) => ({ keyType, fingerprint }));
+}
+
 export type ConnectionState =
   | { status: 'disconnected' }
   | { status: 'connecting'; attempt: number }
   | { status: 'connected'; since: number; transport: Transport; engine: EngineSummary }
   | { status: 'reconnecting'; attempt: number; retryAt: number; error: ErrorInfo }
-  | { status: 'needs-hostkey'; hostname: string; port: number; keyType: string; fingerprint: string }
+  | {
+      status: 'needs-hostkey';
+      hostname: string;
+      port: number;
+      keyType: string;
+      fingerprint: string;
+      /**
+       * Keys of other types already known for this host. Not empty: the server no longer offers
+       * the key type it was known by, which the UI warns about (not an ordinary first contact).
+       */
+      knownKeys?: KnownHostKeyInfo[];
+    }
   | { status: 'failed'; error: ErrorInfo };
 
 export const ConnectionState = {
@@ -43,12 +77,13 @@ export const ConnectionState = {
     retryAt,
     error,
   }),
-  needsHostKey: (hostname: string, port: number, keyType: string, fingerprint: string): ConnectionState => ({
+  needsHostKey: (hostname: string, port: number, keyType: string, fingerprint: string, knownKeys: KnownHostKeyInfo[] = []): ConnectionState => ({
     status: 'needs-hostkey',
     hostname,
     port,
     keyType,
     fingerprint,
+    knownKeys,
   }),
   failed: (error: ErrorInfo): ConnectionState => ({ status: 'failed', error }),
 };

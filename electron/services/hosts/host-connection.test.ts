@@ -78,7 +78,7 @@ describe('HostConnection', () => {
     });
     h.c.start();
     await settle();
-    expect(h.c.state).toEqual({ status: 'needs-hostkey', hostname: 'nas', port: 22, keyType: 'ssh-ed25519', fingerprint: 'SHA256:x' });
+    expect(h.c.state).toEqual({ status: 'needs-hostkey', hostname: 'nas', port: 22, keyType: 'ssh-ed25519', fingerprint: 'SHA256:x', knownKeys: [] });
   });
 
   it('stops cleanly, and a late result of an abandoned attempt is dropped', async () => {

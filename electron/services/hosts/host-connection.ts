@@ -3,6 +3,7 @@ import type { Client, ClientChannel } from 'ssh2';
 import {
   ConnectionState,
   HomeportError,
+  parseKnownKeys,
   type EngineSummary,
   type ErrorCode,
   type ErrorInfo,
@@ -170,7 +171,7 @@ export class HostConnection {
   private onFailure(error: ErrorInfo, gen: number): void {
     if (error.code === 'HOSTKEY_UNKNOWN' && error.details) {
       const d = error.details;
-      this.set(ConnectionState.needsHostKey(String(d.hostname), Number(d.port), String(d.keyType), String(d.fingerprint)));
+      this.set(ConnectionState.needsHostKey(String(d.hostname), Number(d.port), String(d.keyType), String(d.fingerprint), parseKnownKeys(d.knownKeys)));
       return;
     }
     if (FATAL.has(error.code)) {

@@ -247,6 +247,7 @@ export class HostsManager implements HostsService {
     return async () => {
       const target = await this.target(record);
       const client = await connectSsh(target, {
+        preferHostKeyTypes: this.knownHosts.knownKeyTypes(record.hostname, record.port),
         verifyHostKey: (blob: Buffer): HostKeyVerdict => {
           const verdict = this.knownHosts.check(record.hostname, record.port, blob);
           if (verdict.verdict === 'unknown') this.presented.set(`${record.hostname}:${record.port}`, blob);

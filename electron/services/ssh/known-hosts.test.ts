@@ -124,7 +124,7 @@ describe('KnownHosts with the user known_hosts file', () => {
     expect(kh.check('db1.lan', 22, edA.blob).verdict).toBe('unknown');
   });
 
-  it('a different key of the same type is "changed"; only other types remembered is "unknown"', () => {
+  it('a different key of the same type is "changed"; only other types remembered is "unknown", naming the known keys', () => {
     const kh = knownHostsWith(`server1 ${pub(edA)}\n`);
     expect(kh.check('server1', 22, edB.blob)).toEqual({
       verdict: 'changed',
@@ -136,7 +136,10 @@ describe('KnownHosts with the user known_hosts file', () => {
       verdict: 'unknown',
       keyType: 'ecdsa-sha2-nistp256',
       fingerprint: fingerprintOf(ecC.blob),
+      known: [{ keyType: 'ssh-ed25519', fingerprint: fingerprintOf(edA.blob) }],
     });
+    expect(kh.knownKeyTypes('server1', 22)).toEqual(['ssh-ed25519']);
+    expect(kh.knownKeyTypes('server2', 22)).toEqual([]);
   });
 
   it('@revoked refuses the key even if another line trusts it; @cert-authority is ignored', () => {

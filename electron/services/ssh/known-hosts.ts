@@ -12,7 +12,12 @@ import type { DocumentStore } from '../platform/platform';
 
 export type HostKeyVerdict =
   | { verdict: 'trusted' }
-  | { verdict: 'unknown'; keyType: string; fingerprint: string }
+  /**
+   * `known`: keys of *other* types remembered for this host. Not empty means the server no longer
+   * offers the type it was known by (a changed sshd, or someone in between): warned about, not
+   * treated as a first contact.
+   */
+  | { verdict: 'unknown'; keyType: string; fingerprint: string; known: Array<{ keyType: string; fingerprint: string }> }
   /** `expected`: remembered fingerprints for this host and key type. `revoked`: the key is marked @revoked. */
   | { verdict: 'changed'; keyType: string; fingerprint: string; expected: string[]; revoked?: boolean };
 
@@ -179,10 +184,22 @@ export class KnownHosts {
     if (live.some((e) => e.blob.equals(keyBlob))) return { verdict: 'trusted' };
     const sameType = live.filter((e) => e.keyType === keyType);
     if (sameType.length > 0) return { verdict: 'changed', keyType, fingerprint, expected: this.fingerprints(sameType) };
-    // No key of this type is remembered (maybe keys of other types are): OpenSSH asks, so do we.
+    // No key of this type is remembered: OpenSSH asks, so do we — and, like OpenSSH ("but keys of
+    // different type are already known for this host"), says which keys of other types are known.
     this.pending.set(`${name} ${fingerprint}`, Buffer.from(keyBlob));
     if (this.pending.size > 64) this.pending.delete(this.pending.keys().next().value!); // oldest first
-    return { verdict: 'unknown', keyType, fingerprint };
+    const known = [...new Map(live.map((e) => [fingerprintOf(e.blob), { keyType: e.keyType, fingerprint: fingerprintOf(e.blob) }])).values()];
+    return { verdict: 'unknown', keyType, fingerprint, known };
+  }
+
+  /**
+   * The key types remembered (and not revoked) for a host, so the connection can ask the server
+   * for one of them first: a server with several host keys is then checked against the one we
+   * know instead of looking like a new host (OpenSSH orders HostKeyAlgorithms the same way).
+   */
+  knownKeyTypes(hostname: string, port: number): string[] {
+    const name = knownHostsName(hostname, port);
+    return [...new Set([...this.ownEntries(name), ...this.userEntries(name)].filter((e) => !e.revoked).map((e) => e.keyType))];
   }
 
   /**

@@ -1,7 +1,7 @@
 // ssh2 is CommonJS: Node's ESM loader cannot see its named exports, so take the default export.
 import ssh2 from 'ssh2';
 import type { AnyAuthMethod, AuthenticationType, Client, ConnectConfig, NextAuthHandler, ParsedKey } from 'ssh2';
-import { HomeportError } from '../../../shared/contract';
+import { formatKnownKeys, HomeportError } from '../../../shared/contract';
 import { checkPrivateKey, type KeyCheck } from './key-vault';
 import { displayKeyType, knownHostsName, type HostKeyVerdict } from './known-hosts';
 
@@ -25,6 +25,33 @@ export interface ConnectSshOptions {
   /** SSH keepalive period. Default 5 s; with 3 unanswered probes the link is declared dead. */
   keepaliveIntervalMs?: number;
   keepaliveCountMax?: number;
+  /**
+   * Host key types already known for this server (`ssh-ed25519`, `ssh-rsa`…): they are asked for
+   * first, so a server with several host keys is checked against the one Homeport knows.
+   */
+  preferHostKeyTypes?: readonly string[];
+}
+
+/** Host key algorithms in OpenSSH's order of preference, and the key type each one proves. */
+const HOST_KEY_ALGORITHMS: ReadonlyArray<readonly [algorithm: string, keyType: string]> = [
+  ['ssh-ed25519', 'ssh-ed25519'],
+  ['ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp256'],
+  ['ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp384'],
+  ['ecdsa-sha2-nistp521', 'ecdsa-sha2-nistp521'],
+  ['rsa-sha2-512', 'ssh-rsa'],
+  ['rsa-sha2-256', 'ssh-rsa'],
+  ['ssh-rsa', 'ssh-rsa'],
+  ['ssh-dss', 'ssh-dss'],
+];
+
+/**
+ * ssh2's host key algorithm list with the algorithms for the known key types moved to the front
+ * (as OpenSSH does when known_hosts has keys for the host), or undefined to keep ssh2's default.
+ * Exact-match patterns, so an algorithm this build of ssh2 lacks is skipped rather than an error.
+ */
+export function hostKeyAlgorithms(knownTypes: readonly string[]): { remove: RegExp[]; prepend: RegExp[] } | undefined {
+  const preferred = HOST_KEY_ALGORITHMS.filter(([, type]) => knownTypes.includes(type)).map(([alg]) => new RegExp(`^${alg}$`));
+  return preferred.length ? { remove: preferred, prepend: preferred } : undefined;
 }
 
 export const DEFAULT_READY_TIMEOUT_MS = 10_000;
@@ -40,6 +67,12 @@ type SkippedKey = { label: string; check: Exclude<KeyCheck, { ok: true }> };
 
 /** Which SSH method name a candidate needs the server to still allow. */
 const METHOD: Record<Candidate['kind'], AuthenticationType> = { agent: 'publickey', key: 'publickey', password: 'password' };
+
+/** The server's public key file for a key type, for the `ssh-keygen -lf` hint. */
+function hostKeyFile(keyType: string): string {
+  const name = keyType === 'ssh-rsa' ? 'rsa' : keyType.startsWith('ecdsa') ? 'ecdsa' : keyType === 'ssh-dss' ? 'dsa' : 'ed25519';
+  return `/etc/ssh/ssh_host_${name}_key.pub`;
+}
 
 /** `host:port`, with IPv6 literals bracketed, for messages. */
 export function hostPort(hostname: string, port: number): string {
@@ -176,7 +209,29 @@ export function connectSsh(target: SshTarget, opts: ConnectSshOptions): Promise<
         );
       }
       const type = displayKeyType(verdict.keyType);
-      const serverKeyFile = `/etc/ssh/ssh_host_${verdict.keyType === 'ssh-rsa' ? 'rsa' : verdict.keyType.startsWith('ecdsa') ? 'ecdsa' : 'ed25519'}_key.pub`;
+      const serverKeyFile = hostKeyFile(verdict.keyType);
+      if (verdict.verdict === 'unknown' && verdict.known.length > 0) {
+        const knownTypes = [...new Set(verdict.known.map((k) => displayKeyType(k.keyType)))].join(' and ');
+        const knownList = verdict.known.map((k) => `${displayKeyType(k.keyType)} ${k.fingerprint}`).join(', ');
+        return new HomeportError({
+          code: 'HOSTKEY_UNKNOWN',
+          message:
+            `WARNING: THE HOST KEY TYPE OF ${where} CHANGED. Homeport knows this server by its ${knownTypes} key (${knownList}), ` +
+            `but it now offers only an ${type} key (${verdict.fingerprint}). Its administrator may have changed its keys or ` +
+            'sshd settings — or someone in the middle of the connection is presenting their own key. Homeport did not connect.',
+          fix:
+            `On the server (from its console, or a session you already trust) run ssh-keygen -lf ${serverKeyFile} and compare the fingerprint, ` +
+            `and find out why its ${knownTypes} key is no longer offered (the HostKey lines of /etc/ssh/sshd_config). ` +
+            `Accept the ${type} key only if both check out.`,
+          details: {
+            hostname: target.hostname,
+            port: target.port,
+            keyType: verdict.keyType,
+            fingerprint: verdict.fingerprint,
+            knownKeys: formatKnownKeys(verdict.known),
+          },
+        });
+      }
       if (verdict.verdict === 'unknown') {
         return new HomeportError({
           code: 'HOSTKEY_UNKNOWN',
@@ -318,6 +373,9 @@ export function connectSsh(target: SshTarget, opts: ConnectSshOptions): Promise<
       },
       authHandler: authHandler as unknown as ConnectConfig['authHandler'],
     };
+    const serverHostKey = hostKeyAlgorithms(opts.preferHostKeyTypes ?? []);
+    // ssh2 takes RegExp entries in remove/prepend; its typings list strings only.
+    if (serverHostKey) config.algorithms = { serverHostKey: serverHostKey as unknown as NonNullable<ConnectConfig['algorithms']>['serverHostKey'] };
     try {
       client.connect(config);
     } catch (e) {

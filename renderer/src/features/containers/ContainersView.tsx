@@ -317,7 +317,9 @@ function HostBody({ host, info }: { host: HostInfo; info: HostContainersInfo | u
   if (s.status === 'needs-hostkey')
     return (
       <p className="host-note muted">
-        Homeport has not seen this server before. Verify its host key ({s.keyType}) to connect.
+        {s.knownKeys?.length
+          ? `This server no longer offers the host key type Homeport knows it by: verify its new key (${s.keyType}) before you connect.`
+          : `Homeport has not seen this server before. Verify its host key (${s.keyType}) to connect.`}
       </p>
     );
   if (s.status === 'disconnected' && !info?.containers.length)

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import {
   DEFAULT_DOCKER_SOCKET,
+  parseKnownKeys,
   type HomeportError,
   type HostId,
   type HostInfo,
@@ -103,6 +104,7 @@ export function HostDialog({ host, onClose }: { host: HostInfo | null; onClose()
           port: Number(d.port ?? 22),
           keyType: String(d.keyType ?? ''),
           fingerprint: String(d.fingerprint ?? ''),
+          knownKeys: parseKnownKeys(d.knownKeys),
         });
       }
     }
@@ -346,7 +348,11 @@ function outcome(test: Exclude<TestState, { status: 'idle' }>) {
   return (
     <div className="test-result" data-testid="test-result" data-status="error">
       {test.error.code === 'HOSTKEY_UNKNOWN' ? (
-        <p className="muted">The server presented a host key Homeport has not seen before; verify it to continue.</p>
+        <p className="muted">
+          {parseKnownKeys(test.error.details?.knownKeys).length > 0
+            ? 'The server no longer offers the host key type Homeport knows it by; verify the new key before you continue.'
+            : 'The server presented a host key Homeport has not seen before; verify it to continue.'}
+        </p>
       ) : (
         <ErrorMessage error={test.error} title="Connection test failed" />
       )}

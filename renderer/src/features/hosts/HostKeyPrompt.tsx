@@ -11,12 +11,12 @@ export function HostKeyPrompt() {
     s.hosts.find((h) => h.state.status === 'needs-hostkey' && s.dismissedHostKeys[h.id] !== h.state.fingerprint),
   );
   if (!host || host.state.status !== 'needs-hostkey') return null;
-  const { hostname, port, keyType, fingerprint } = host.state;
+  const { hostname, port, keyType, fingerprint, knownKeys } = host.state;
   const dismiss = () => appStore.getState().dismissHostKey(host.id, fingerprint);
   return (
     <HostKeyDialog
       key={`${host.id}/${fingerprint}`}
-      facts={{ hostname, port, keyType, fingerprint }}
+      facts={{ hostname, port, keyType, fingerprint, knownKeys: knownKeys ?? [] }}
       hostLabel={host.name}
       onCancel={dismiss}
       // The services reconnect by themselves once the key is trusted.

@@ -145,6 +145,30 @@ describe('Hosts screen', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
+  it('warns when the host key type changed (a known ED25519 key, now only RSA), apart from a first contact', async () => {
+    const OLD = 'SHA256:' + 'Ed2'.repeat(14) + 'Q';
+    const lab = host({
+      name: 'lab',
+      state: { status: 'needs-hostkey', hostname: 'lab.lan', port: 22, keyType: 'ssh-rsa', fingerprint: FP, knownKeys: [{ keyType: 'ssh-ed25519', fingerprint: OLD }] },
+    });
+    const { bridge } = await renderApp({ 'hosts.list': () => [lab], 'hosts.acceptHostKey': () => undefined });
+    const prompt = await screen.findByRole('dialog', { name: 'Verify host key' });
+    expect(within(prompt).getByText('The host key type of lab.lan:22 changed')).toBeTruthy();
+    const warning = within(prompt).getByTestId('hostkey-type-changed');
+    expect(warning.textContent).toMatch(/knows lab \(lab\.lan:22\) by its ED25519 key, but it now offers only an RSA key/);
+    expect(within(warning).getByTestId('hostkey-known-fingerprint').textContent).toBe(OLD);
+    expect(within(prompt).getByTestId('hostkey-fingerprint').textContent).toBe(FP);
+    expect(within(prompt).getByText('ssh-keygen -lf /etc/ssh/ssh_host_rsa_key.pub')).toBeTruthy();
+    expect(within(prompt).queryByRole('button', { name: 'Trust and connect' })).toBeNull();
+    fireEvent.click(within(prompt).getByRole('button', { name: 'Cancel' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Hosts' }));
+    expect(screen.getByTestId('host-row').textContent).toContain('Host key type changed');
+    fireEvent.click(screen.getByRole('button', { name: 'Verify host key…' }));
+    fireEvent.click(within(screen.getByRole('dialog', { name: 'Verify host key' })).getByRole('button', { name: 'Trust the RSA key and connect' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(bridge.callsOf('hosts.acceptHostKey')).toEqual([{ hostname: 'lab.lan', port: 22, fingerprint: FP }]);
+  });
+
   it('cancelling the prompt keeps it away until asked for again', async () => {
     const lab = host({ name: 'lab', state: { status: 'needs-hostkey', hostname: 'lab.lan', port: 22, keyType: 'ssh-ed25519', fingerprint: FP } });
     await renderApp({ 'hosts.list': () => [lab] });

@@ -27,7 +27,7 @@ export function connectionLabel(state: ConnectionState, now: number): string {
       return s > 0 ? `Reconnecting in ${s}s (attempt ${state.attempt})` : `Reconnecting… (attempt ${state.attempt})`;
     }
     case 'needs-hostkey':
-      return 'Needs host key';
+      return state.knownKeys?.length ? 'Host key type changed' : 'Needs host key';
     case 'failed':
       return 'Failed';
   }
