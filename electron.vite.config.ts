@@ -39,7 +39,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(root, 'renderer'),
-    // Relative asset URLs: the same build loads from file:// (Electron) and from http (headless).
+    // Relative asset URLs: the same build loads from app://homeport/ (Electron) and from http (headless).
     base: './',
     plugins: [react()],
     build: {

@@ -1,40 +1,43 @@
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { externalHttpUrl, isAppUrl, resolveAppLocation } from './app-url';
 
-const indexFile = '/opt/homeport/out/renderer/index.html';
+const rendererDir = '/opt/homeport/out/renderer';
+const built = { kind: 'app', url: 'app://homeport/index.html', rendererDir };
 
 describe('resolveAppLocation', () => {
-  it('uses the built file when packaged, even if ELECTRON_RENDERER_URL is set', () => {
-    expect(resolveAppLocation({ isPackaged: true, devUrl: 'http://localhost:5173', indexFile })).toEqual({ kind: 'file', indexFile });
-    expect(resolveAppLocation({ isPackaged: false, devUrl: undefined, indexFile })).toEqual({ kind: 'file', indexFile });
+  it('serves the built UI from app:// when packaged, even if ELECTRON_RENDERER_URL is set', () => {
+    expect(resolveAppLocation({ isPackaged: true, devUrl: 'http://localhost:5173', rendererDir })).toEqual(built);
+    expect(resolveAppLocation({ isPackaged: false, devUrl: undefined, rendererDir })).toEqual(built);
   });
   it('uses a loopback dev server in development and refuses any other', () => {
-    expect(resolveAppLocation({ isPackaged: false, devUrl: 'http://localhost:5173/', indexFile })).toEqual({
+    expect(resolveAppLocation({ isPackaged: false, devUrl: 'http://localhost:5173/', rendererDir })).toEqual({
       kind: 'dev',
       url: 'http://localhost:5173/',
       origin: 'http://localhost:5173',
     });
-    expect(() => resolveAppLocation({ isPackaged: false, devUrl: 'https://evil.example/', indexFile })).toThrow(/on this computer/);
-    expect(() => resolveAppLocation({ isPackaged: false, devUrl: 'file:///etc/passwd', indexFile })).toThrow();
+    expect(() => resolveAppLocation({ isPackaged: false, devUrl: 'https://evil.example/', rendererDir })).toThrow(/on this computer/);
+    expect(() => resolveAppLocation({ isPackaged: false, devUrl: 'file:///etc/passwd', rendererDir })).toThrow();
   });
 });
 
 describe('isAppUrl', () => {
-  const file = resolveAppLocation({ isPackaged: true, devUrl: undefined, indexFile });
-  const dev = resolveAppLocation({ isPackaged: false, devUrl: 'http://localhost:5173', indexFile });
+  const app = resolveAppLocation({ isPackaged: true, devUrl: undefined, rendererDir });
+  const dev = resolveAppLocation({ isPackaged: false, devUrl: 'http://localhost:5173', rendererDir });
 
-  it.runIf(process.platform !== 'win32')('accepts only the app file, with any hash or query', () => {
-    const url = pathToFileURL(indexFile).href;
-    expect(isAppUrl(file, url)).toBe(true);
-    expect(isAppUrl(file, `${url}#/hosts/h_1`)).toBe(true);
-    expect(isAppUrl(file, `${url}?x=1`)).toBe(true);
-    expect(isAppUrl(file, 'file:///opt/homeport/out/renderer/other.html')).toBe(false);
-    expect(isAppUrl(file, 'file:///opt/homeport/out/renderer/../renderer/index.html')).toBe(true);
-    expect(isAppUrl(file, 'file:///etc/passwd')).toBe(false);
-    expect(isAppUrl(file, 'file://evil.example/opt/homeport/out/renderer/index.html')).toBe(false);
-    expect(isAppUrl(file, 'http://localhost:5173/')).toBe(false);
-    expect(isAppUrl(file, 'not a url')).toBe(false);
+  it('accepts app://homeport only, any path, hash or query', () => {
+    expect(isAppUrl(app, 'app://homeport/index.html')).toBe(true);
+    expect(isAppUrl(app, 'app://homeport/index.html#/hosts/h_1')).toBe(true);
+    expect(isAppUrl(app, 'app://homeport/?x=1')).toBe(true);
+    expect(isAppUrl(app, 'app://HOMEPORT/index.html')).toBe(true);
+    expect(isAppUrl(app, 'app://homeport.evil.example/index.html')).toBe(false);
+    expect(isAppUrl(app, 'app://evil.example/homeport/index.html')).toBe(false);
+    expect(isAppUrl(app, 'app://user@homeport/index.html')).toBe(false);
+    expect(isAppUrl(app, 'app://homeport:8080/index.html')).toBe(false);
+    // The built files themselves are not the app when reached any other way.
+    expect(isAppUrl(app, 'file:///opt/homeport/out/renderer/index.html')).toBe(false);
+    expect(isAppUrl(app, 'file:///etc/passwd')).toBe(false);
+    expect(isAppUrl(app, 'http://localhost:5173/')).toBe(false);
+    expect(isAppUrl(app, 'not a url')).toBe(false);
   });
 
   it('compares dev-server origins exactly', () => {

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { isLoopbackHost } from '../server/auth';
 
 /**
@@ -8,13 +7,26 @@ import { isLoopbackHost } from '../server/auth';
  * as string prefixes (Electron security checklist #13: `startsWith('https://example.com')` also
  * lets `https://example.com.attacker.com` through).
  */
+
+/**
+ * The built UI is served from `app://homeport/` (electron/main/app-protocol.ts), not from
+ * `file://` (Electron security checklist #18 "Avoid usage of the file protocol and prefer usage
+ * of custom protocols"): a file:// page gets an opaque origin, cannot be given response headers
+ * and, with Electron's defaults, may read other local files; app:// has a real origin that
+ * serves only the built renderer folder.
+ */
+export const APP_SCHEME = 'app';
+export const APP_HOST = 'homeport';
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+export const APP_INDEX_URL = `${APP_ORIGIN}/index.html`;
+
 export type AppLocation =
-  /** Production: the built renderer, loaded with `loadFile`. Only this exact file is "the app". */
-  | { kind: 'file'; indexFile: string }
+  /** Production: the built renderer folder, served as app://homeport/. */
+  | { kind: 'app'; url: string; rendererDir: string }
   /** Development: electron-vite's dev server (loopback only). */
   | { kind: 'dev'; url: string; origin: string };
 
-export function resolveAppLocation(opts: { isPackaged: boolean; devUrl: string | undefined; indexFile: string }): AppLocation {
+export function resolveAppLocation(opts: { isPackaged: boolean; devUrl: string | undefined; rendererDir: string }): AppLocation {
   // A packaged app never takes its trusted origin from the environment: ELECTRON_RENDERER_URL set
   // by anyone could otherwise point the privileged window (and its bridge) at their own page.
   if (!opts.isPackaged && opts.devUrl) {
@@ -24,7 +36,15 @@ export function resolveAppLocation(opts: { isPackaged: boolean; devUrl: string |
     }
     throw new Error(`ELECTRON_RENDERER_URL must be an http(s) URL on this computer (got ${JSON.stringify(opts.devUrl)}).`);
   }
-  return { kind: 'file', indexFile: resolve(opts.indexFile) };
+  return { kind: 'app', url: APP_INDEX_URL, rendererDir: resolve(opts.rendererDir) };
+}
+
+/** Is `url` on app://homeport/ exactly (no other host, port or credentials)? */
+export function isAppOrigin(url: string | URL): boolean {
+  const u = typeof url === 'string' ? parse(url) : url;
+  // Node does not lower-case the host of a scheme it does not know; Chromium does (app: is a
+  // standard scheme there), so compare without case.
+  return !!u && u.protocol === `${APP_SCHEME}:` && u.host.toLowerCase() === APP_HOST && !u.username && !u.password;
 }
 
 /** Is `url` one of the app's own pages (any route/hash of it)? */
@@ -32,15 +52,7 @@ export function isAppUrl(loc: AppLocation, url: string): boolean {
   const u = parse(url);
   if (!u) return false;
   if (loc.kind === 'dev') return u.origin === loc.origin;
-  // file:// URLs have an opaque origin ("null"), so compare the file itself.
-  if (u.protocol !== 'file:' || (u.host !== '' && u.host !== 'localhost')) return false;
-  let path: string;
-  try {
-    path = resolve(fileURLToPath(u));
-  } catch {
-    return false;
-  }
-  return process.platform === 'win32' ? path.toLowerCase() === loc.indexFile.toLowerCase() : path === loc.indexFile;
+  return isAppOrigin(u);
 }
 
 /**

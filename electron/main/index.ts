@@ -3,11 +3,12 @@
  * the window and the tray. Thin on purpose: everything that is not Electron lives in services/.
  */
 import { join } from 'node:path';
-import { app, dialog, Notification, powerMonitor, session, type BrowserWindow } from 'electron';
+import { app, dialog, Notification, powerMonitor, protocol, session, type BrowserWindow } from 'electron';
 import type { DesktopNotification } from '../services/alerts/tray';
 import { createServices, type Services } from '../services/app';
 import { createConsoleLogger } from '../services/platform/logger';
-import { resolveAppLocation } from './app-url';
+import { APP_SCHEME_PRIVILEGES, serveAppRequest } from './app-protocol';
+import { APP_SCHEME, resolveAppLocation } from './app-url';
 import { createIpc, type IpcBridge } from './ipc';
 import { createElectronPlatform } from './platform';
 import { installAppSecurity, installSessionSecurity } from './security';
@@ -17,7 +18,10 @@ import { createMainWindow } from './window';
 const logger = createConsoleLogger('homeport');
 // out/main → out/preload, out/renderer.
 const here = import.meta.dirname;
-const loc = resolveAppLocation({ isPackaged: app.isPackaged, devUrl: process.env.ELECTRON_RENDERER_URL, indexFile: join(here, '../renderer/index.html') });
+const rendererDir = join(here, '../renderer');
+const loc = resolveAppLocation({ isPackaged: app.isPackaged, devUrl: process.env.ELECTRON_RENDERER_URL, rendererDir });
+// DevTools are for development runs only.
+const devTools = !app.isPackaged;
 const preload = join(here, '../preload/index.cjs');
 // Packaged: electron-builder copies the icons to resources/icons (extraResources).
 const iconDir = app.isPackaged ? join(process.resourcesPath, 'icons') : join(app.getAppPath(), 'build');
@@ -32,7 +36,9 @@ if (!app.requestSingleInstanceLock()) {
   // Another Homeport runs: it gets our 'second-instance' and shows its window.
   app.quit();
 } else {
-  installAppSecurity(loc, logger);
+  // Must happen before 'ready': Chromium learns its schemes at start-up.
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
+  installAppSecurity(loc, logger, { devTools });
   if (process.platform === 'win32') app.setAppUserModelId('dev.homeport.app');
 
   app.on('second-instance', () => showWindow());
@@ -56,6 +62,8 @@ if (!app.requestSingleInstanceLock()) {
   app
     .whenReady()
     .then(async () => {
+      // The built UI, for the window (app://homeport/…): only files of out/renderer.
+      protocol.handle(APP_SCHEME, (request) => serveAppRequest(rendererDir, request));
       installSessionSecurity(session.defaultSession, loc, logger);
       services = await createServices(createElectronPlatform(logger));
       ipc = createIpc(services, loc, logger);
@@ -118,6 +126,7 @@ function showWindow(): void {
     loc,
     preload,
     icon: join(iconDir, 'icon.png'),
+    devTools,
     logger,
     beforeLoad: (w) => bridge.attach(w),
   });

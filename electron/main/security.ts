@@ -10,14 +10,17 @@ import { externalHttpUrl, isAppUrl, type AppLocation } from './app-url';
  * Homeport shows only its own pages, so everything else is denied by default.
  */
 
-/** Before `app.whenReady()`. */
-export function installAppSecurity(loc: AppLocation, logger: Logger): void {
+/** Before `app.whenReady()`. `devTools: false` (packaged builds) also swallows their shortcuts. */
+export function installAppSecurity(loc: AppLocation, logger: Logger, opts: { devTools: boolean }): void {
   // #4 "Enable process sandboxing": every renderer, including any created later, whatever its
   // webPreferences say.
   app.enableSandbox();
   // The same rules for every webContents the app ever creates (windows, devtools, anything a
   // library opens), not only the main window.
-  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, loc, logger));
+  app.on('web-contents-created', (_event, contents) => {
+    hardenWebContents(contents, loc, logger);
+    if (!opts.devTools) withoutDevTools(contents);
+  });
 }
 
 /** After `app.whenReady()`, for every session a window uses (Homeport uses only the default one). */
@@ -36,10 +39,10 @@ export function installSessionSecurity(ses: Session, loc: AppLocation, logger: L
   ses.setPermissionCheckHandler((contents, permission, origin) => allowed(permission, contents?.getURL() ?? origin));
   ses.setDevicePermissionHandler(() => false);
 
-  // #7 "Define a Content-Security-Policy": as a response header for the app's own http origin
-  // (the dev server). file:// pages get no headers; there the renderer's meta tag applies.
+  // #7 "Define a Content-Security-Policy": as a response header for the dev server's pages. The
+  // app:// protocol sends it itself (app-protocol.ts); the renderer's meta tag applies everywhere.
   ses.webRequest.onHeadersReceived((details, callback) => {
-    if (!isAppUrl(loc, details.url)) return callback({});
+    if (loc.kind !== 'dev' || !isAppUrl(loc, details.url)) return callback({});
     const responseHeaders: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(details.responseHeaders ?? {})) {
       if (name.toLowerCase() !== 'content-security-policy') responseHeaders[name] = value;
@@ -91,6 +94,30 @@ export function hardenWebContents(contents: WebContents, loc: AppLocation, logge
     event.preventDefault();
     logger.warn('blocked a <webview>');
   });
+}
+
+/**
+ * The keys that open DevTools in Electron's default menu and in Chromium (F12, Ctrl+Shift+I/J,
+ * ⌘⌥I/J). Not Ctrl+Shift+C: the terminal copies with it.
+ */
+export function isDevToolsShortcut(input: { type?: string; key: string; control?: boolean; shift?: boolean; alt?: boolean; meta?: boolean }): boolean {
+  if (input.type !== undefined && input.type !== 'keyDown') return false;
+  const key = input.key.toLowerCase();
+  if (key === 'f12') return true;
+  if (key !== 'i' && key !== 'j') return false;
+  return (!!input.control && !!input.shift && !input.alt) || (!!input.meta && !!input.alt && !input.control);
+}
+
+/**
+ * Packaged builds: no DevTools. webPreferences.devTools is false on the window (window.ts); this
+ * also swallows the shortcuts before the page or the menu sees them, and closes DevTools should
+ * anything open them anyway (a webContents created with other preferences).
+ */
+function withoutDevTools(contents: WebContents): void {
+  contents.on('before-input-event', (event, input) => {
+    if (isDevToolsShortcut(input)) event.preventDefault();
+  });
+  contents.on('devtools-opened', () => contents.closeDevTools());
 }
 
 /** URLs in logs: bounded, and without the query (it might carry something private). */

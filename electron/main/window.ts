@@ -7,6 +7,8 @@ export interface MainWindowOptions {
   /** out/preload/index.cjs: CommonJS, because a sandboxed preload cannot be an ES module. */
   preload: string;
   icon?: string;
+  /** False in packaged builds: no DevTools for anyone at the keyboard (security.ts swallows the shortcuts). */
+  devTools: boolean;
   logger: Logger;
   /** Runs before the page loads (IPC must know the window before the page can call). */
   beforeLoad?: (win: BrowserWindow) => void;
@@ -41,6 +43,7 @@ export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
       // #10 `enableBlinkFeatures` are deliberately left at their safe defaults.
       // Dropping a file on the window must not navigate to it.
       navigateOnDragDrop: false,
+      devTools: opts.devTools,
       spellcheck: false,
       safeDialogs: true,
     },
@@ -48,7 +51,8 @@ export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
   win.once('ready-to-show', () => win.show());
   opts.beforeLoad?.(win);
 
-  const loaded = opts.loc.kind === 'dev' ? win.loadURL(opts.loc.url) : win.loadFile(opts.loc.indexFile);
+  // app://homeport/index.html (the built UI) or the dev server; never file://.
+  const loaded = win.loadURL(opts.loc.url);
   loaded.catch((e: unknown) => opts.logger.error('the window could not load the UI', { error: e instanceof Error ? e.message : String(e) }));
   return win;
 }
