@@ -13,7 +13,10 @@ export interface KumaMonitorView {
   /** URL or host it checks, for display. */
   target: string | null;
   active: boolean;
+  /** 'unknown' while Homeport cannot hear the instance (see `KumaInstanceInfo.stale`). */
   status: KumaMonitorStatus;
+  /** What Kuma last reported, kept for display while `status` is 'unknown' because the instance is silent. */
+  lastKnownStatus: KumaMonitorStatus;
   lastBeatAt: number | null;
   latencyMs: number | null;
   avgLatencyMs: number | null;
@@ -36,6 +39,13 @@ export interface KumaInstanceInfo {
   error: ErrorInfo | null;
   /** "Uptime Kuma on nas stopped reporting 4 min ago": the instance itself is a problem. */
   problem: string | null;
+  /**
+   * Homeport cannot hear the instance right now (not connected, the last poll failed, or Kuma's
+   * checks stopped): its monitors' statuses are unknown, their last known values kept beside.
+   */
+  stale: boolean;
+  /** When Kuma last sent anything (epoch ms, this computer's clock); null before the first answer. */
+  lastDataAt: number | null;
   version: string | null;
   /** Pause/resume works only through the signed-in socket. */
   canPause: boolean;

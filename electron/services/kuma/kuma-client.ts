@@ -142,6 +142,7 @@ export class KumaClient extends TypedEmitter<KumaClientEvents> {
   private abortConnect: ((err: HomeportError) => void) | null = null;
   private signedIn = false;
   private serverInfo: KumaServerInfo | null = null;
+  private heardAt: number | null = null;
 
   private readonly defs = new Map<string, KumaMonitorDef>();
   private readonly stats = new Map<string, Stats>();
@@ -178,6 +179,19 @@ export class KumaClient extends TypedEmitter<KumaClientEvents> {
 
   get info(): KumaServerInfo | null {
     return this.serverInfo;
+  }
+
+  /**
+   * When Kuma last sent anything on a socket (an event, a reply, a keep-alive ping), on this
+   * client's clock; null before the first connection. Kept across a drop: it is when Kuma was
+   * last heard from.
+   */
+  get lastDataAt(): number | null {
+    return this.heardAt;
+  }
+
+  private heard(): void {
+    this.heardAt = this.now();
   }
 
   /** The model, in Kuma's id order. */
@@ -268,9 +282,18 @@ export class KumaClient extends TypedEmitter<KumaClientEvents> {
           }
         };
 
+      // Any packet from Kuma is proof of life: events, and socket.io's keep-alive pings, which
+      // flow every 25 s even when no monitor changes.
+      socket.onAny(() => {
+        if (gen === this.generation) this.heard();
+      });
+      socket.io.on('ping', () => {
+        if (gen === this.generation) this.heard();
+      });
       socket.on(
         'connect',
         guard('connect', () => {
+          this.heard();
           helloTimer = setTimeout(() => {
             // Older or customised servers may not say `loginRequired`; try anyway rather than hang.
             this.logger.warn('kuma: no loginRequired/autoLogin after connecting; assuming a login is needed', { instance: this.instance });
@@ -378,7 +401,10 @@ export class KumaClient extends TypedEmitter<KumaClientEvents> {
     const seconds = Math.round(this.ackTimeoutMs / 1000);
     return new Promise((resolve, reject) => {
       socket.timeout(this.ackTimeoutMs).emit(event, ...args, (err: Error | null, reply: unknown) => {
-        if (!err) return resolve(reply);
+        if (!err) {
+          this.heard();
+          return resolve(reply);
+        }
         const lost = /disconnect/i.test(err.message);
         reject(
           new HomeportError(

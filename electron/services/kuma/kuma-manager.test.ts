@@ -41,6 +41,7 @@ describe('KumaManager', () => {
   let webUrl = '';
   const pushes: string[] = [];
   const apiKeys: (string | undefined)[] = [];
+  let metricsFail = false;
 
   beforeAll(async () => {
     tp = createTestPlatform({ agentSocket: null });
@@ -49,6 +50,7 @@ describe('KumaManager', () => {
     web = http.createServer((req, res) => {
       if (req.url === '/metrics') {
         apiKeys.push(req.headers.authorization);
+        if (metricsFail) return void res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad Gateway</html>');
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(METRICS);
       } else if (req.url?.startsWith('/api/push/')) {
         pushes.push(req.url);
@@ -150,6 +152,78 @@ describe('KumaManager', () => {
       expect(again.storedRecords()).toEqual([]);
     } finally {
       again.stop();
+    }
+  });
+
+  it('while Kuma cannot be heard its rows are "unknown" (the last known status kept beside), and live again once it is back', async () => {
+    const own = new FakeKuma({ flavour: '1.23' });
+    await own.start();
+    const lists: KumaInstanceInfo[][] = [];
+    // One quick retry, then a long wait: nothing changes on its own while Kuma is away.
+    const mgr = new KumaManager({
+      platform: tp.platform,
+      onChange: (l) => lists.push(l),
+      onAlert: () => {},
+      watchOptions: { problemGraceMs: 300, tickMs: 100, backoff: (n) => (n === 1 ? 200 : 8000) },
+      throttleMs: 20,
+      refreshMs: 1000,
+    });
+    mgr.start();
+    try {
+      const added = await mgr.add(input({ url: own.url, username: FAKE_USER, password: FAKE_PASSWORD }));
+      const id = added.status === 'added' ? added.instance.id : '';
+      const live = await waitFor(() => lists.at(-1)?.find((i) => i.id === id && i.state === 'connected' && i.monitors.find((m) => m.name === 'Nextcloud')?.status === 'up'), 5000, 'mirrored');
+
+      const port = own.port;
+      const goneAt = Date.now();
+      await own.stop();
+      const blind = await waitFor(() => lists.at(-1)?.find((i) => i.id === id && i.state !== 'connected'), 5000, 'not connected');
+      const row = (inst: KumaInstanceInfo, name: string) => inst.monitors.find((m) => m.name === name);
+      // What the user sees: Homeport cannot tell, not a green "up" from before Kuma went away.
+      expect(row(blind, 'Nextcloud')?.status).toBe('unknown');
+      expect(row(blind, 'NAS ping')?.status).toBe('unknown');
+      expect(row(blind, 'Nextcloud')?.lastKnownStatus).toBe('up');
+      expect(live.stale).toBe(false);
+      expect(blind.stale).toBe(true);
+      expect(live.lastDataAt).not.toBeNull();
+      expect(blind.lastDataAt).toBeLessThanOrEqual(goneAt + 50);
+
+      // The "unreachable for …" sentence keeps counting while nothing else changes.
+      const first = await waitFor(() => lists.at(-1)?.find((i) => i.id === id)?.problem, 5000, 'problem raised');
+      const seconds = (text: string | null | undefined) => Number(/for (\d+) s/.exec(text ?? '')?.[1] ?? NaN);
+      await waitFor(() => seconds(lists.at(-1)?.find((i) => i.id === id)?.problem) >= seconds(first) + 3, 6000, 'the figure to move on');
+
+      await own.start(port);
+      const back = await waitFor(() => lists.at(-1)?.find((i) => i.id === id && i.state === 'connected' && !i.stale), 10_000, 'live again');
+      expect(row(back, 'Nextcloud')?.status).toBe('up');
+      mgr.remove(id);
+    } finally {
+      mgr.stop();
+      await own.stop();
+    }
+  }, 30_000);
+
+  it('a /metrics instance whose polls fail shows its rows as "unknown" at once', async () => {
+    const lists: KumaInstanceInfo[][] = [];
+    const mgr = make(lists, []);
+    mgr.start();
+    try {
+      const r = await mgr.add(input({ url: webUrl, mode: 'metrics', apiKey: 'uk1_secretkey' }));
+      const id = r.status === 'added' ? r.instance.id : '';
+      await waitFor(() => lists.at(-1)?.find((i) => i.id === id && i.monitors.find((m) => m.name === 'Immich')?.status === 'up'), 5000, 'metrics');
+      metricsFail = true;
+      const blind = await waitFor(() => lists.at(-1)?.find((i) => i.id === id && i.error !== null), 5000, 'a failed poll');
+      expect(blind.monitors.map((m) => [m.name, m.status, m.lastKnownStatus])).toEqual([
+        ['Immich', 'unknown', 'up'],
+        ['Postgres', 'unknown', 'down'],
+      ]);
+      expect(blind.stale).toBe(true);
+      metricsFail = false;
+      await waitFor(() => lists.at(-1)?.find((i) => i.id === id && !i.stale && i.monitors[0]?.status === 'up'), 5000, 'live again');
+      mgr.remove(id);
+    } finally {
+      metricsFail = false;
+      mgr.stop();
     }
   });
 

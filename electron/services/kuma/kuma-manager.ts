@@ -77,18 +77,22 @@ export interface KumaManagerOptions {
   pollIntervalMs?: number;
   /** Coalesce change notifications (ms). */
   throttleMs?: number;
+  /** While an instance is silent or has a problem, how often the list is sent again so "for 4 min" keeps counting. Default 5 s. */
+  refreshMs?: number;
 }
 
 const notFound = () => new HomeportError({ code: 'NOT_FOUND', message: 'There is no such Uptime Kuma instance.', fix: 'Reload the list.' });
 
-function view(m: KumaMonitorInfo): KumaMonitorView {
+function view(m: KumaMonitorInfo, stale: boolean): KumaMonitorView {
   return {
     id: m.id,
     name: m.name,
     type: m.type,
     target: m.url ?? m.hostname,
     active: m.active,
-    status: m.status,
+    // A status Kuma reported before it went silent is a guess now: say so, keep it beside.
+    status: stale ? 'unknown' : m.status,
+    lastKnownStatus: m.status,
     lastBeatAt: m.lastBeatAt,
     latencyMs: m.latencyMs,
     avgLatencyMs: m.avgLatencyMs,
@@ -106,6 +110,7 @@ export class KumaManager {
   private heartbeat: PushHeartbeat | null = null;
   private heartbeatIntervalSec = DEFAULT_HEARTBEAT_SEC;
   private changeTimer: ReturnType<typeof setTimeout> | null = null;
+  private refreshTimer: ReturnType<typeof setInterval> | null = null;
   private alertSeq = 0;
   private started = false;
 
@@ -133,6 +138,8 @@ export class KumaManager {
     this.heartbeat = null;
     if (this.changeTimer) clearTimeout(this.changeTimer);
     this.changeTimer = null;
+    if (this.refreshTimer) clearInterval(this.refreshTimer);
+    this.refreshTimer = null;
   }
 
   list(): KumaInstanceInfo[] {
@@ -401,8 +408,16 @@ export class KumaManager {
     }
   }
 
+  /** Whether Homeport hears the instance right now; its monitors' statuses are unknown otherwise. */
+  private isStale(rt: Runtime): boolean {
+    if (rt.watch) return !(rt.watch.state.status === 'connected' && rt.watch.client.loggedIn) || rt.watch.fact !== null;
+    if (rt.poller) return rt.poller.last === null || rt.error !== null || rt.poller.fact !== null;
+    return true;
+  }
+
   private info(rt: Runtime): KumaInstanceInfo {
     const fact = rt.watch?.fact ?? rt.poller?.fact ?? null;
+    const stale = this.isStale(rt);
     return {
       id: rt.record.id,
       name: rt.record.name,
@@ -412,19 +427,40 @@ export class KumaManager {
       state: rt.state,
       error: rt.error,
       problem: fact?.message ?? null,
+      stale,
+      lastDataAt: rt.watch?.client.lastDataAt ?? rt.poller?.lastDataAt ?? null,
       version: rt.version,
       canPause: rt.record.mode === 'socket',
-      monitors: rt.monitors.map(view).sort((a, b) => a.name.localeCompare(b.name)),
+      monitors: rt.monitors.map((m) => view(m, stale)).sort((a, b) => a.name.localeCompare(b.name)),
     };
   }
 
   private changed(): void {
+    this.armRefresh();
     if (this.changeTimer) return;
     this.changeTimer = setTimeout(() => {
       this.changeTimer = null;
       this.opts.onChange(this.list());
     }, this.opts.throttleMs ?? 100);
     this.changeTimer.unref?.();
+  }
+
+  /**
+   * The problem sentence ("unreachable for 4 min") and the age of the last data are rendered when
+   * the list is sent; while some instance is silent nothing else may change for minutes, so the
+   * list is sent again every few seconds until all are heard again.
+   */
+  private armRefresh(): void {
+    if (this.refreshTimer || !this.started) return;
+    this.refreshTimer = setInterval(() => {
+      if ([...this.runtimes.values()].some((rt) => this.isStale(rt))) {
+        this.opts.onChange(this.list());
+      } else if (this.refreshTimer) {
+        clearInterval(this.refreshTimer);
+        this.refreshTimer = null;
+      }
+    }, this.opts.refreshMs ?? 5_000);
+    this.refreshTimer.unref?.();
   }
 
   private loadRecords(): KumaRecord[] {

@@ -187,18 +187,28 @@ export class KumaPoller extends TypedEmitter<KumaPollerEvents> {
     this.evaluate();
   }
 
-  private condition(now: number): { problem: KumaProblem; since: number; reason?: string } | null {
+  /** When Kuma last answered a poll (this poller's clock); null before the first answer. */
+  get lastDataAt(): number | null {
+    return this.snapshot?.at ?? null;
+  }
+
+  private condition(now: number): { problem: KumaProblem; since: number; noticedAt: number; reason?: string } | null {
     if (this.failure && this.failingSince !== null) {
       const problem: KumaProblem = this.failure.code === 'AUTH_FAILED' ? 'auth-failed' : 'unreachable';
       const reason = shortReason(this.failure, this.instance);
-      return reason === undefined ? { problem, since: this.failingSince } : { problem, since: this.failingSince, reason };
+      // The message counts from Kuma's last answer (a poll interval may lie between it and the
+      // first failed poll); the grace period from the first failure.
+      const last = this.lastDataAt;
+      const since = last !== null && last <= this.failingSince ? last : this.failingSince;
+      const c = { problem, since, noticedAt: this.failingSince };
+      return reason === undefined ? c : { ...c, reason };
     }
     const snap = this.snapshot;
     if (snap?.kind === 'status-page' && snap.monitors.length > 0) {
       let newest: number | null = null;
       for (const m of snap.monitors) if (m.lastBeatAt !== null && (newest === null || m.lastBeatAt > newest)) newest = m.lastBeatAt;
       if (newest !== null && now - newest >= this.staleAfterMs) {
-        return { problem: 'stale', since: newest };
+        return { problem: 'stale', since: newest, noticedAt: newest };
       }
     }
     return null;
@@ -217,7 +227,7 @@ export class KumaPoller extends TypedEmitter<KumaPollerEvents> {
       return;
     }
     if (this.raised && this.raised.problem === c.problem && this.raised.since === c.since) return;
-    if (c.problem === 'stale' || c.problem === 'auth-failed' || this.raised !== null || now - c.since >= this.graceMs) {
+    if (c.problem === 'stale' || c.problem === 'auth-failed' || this.raised !== null || now - c.noticedAt >= this.graceMs) {
       this.raised = makeFact(this.instance, c.problem, c.since, now, c.reason);
       this.emit('problem', this.raised);
     }

@@ -276,6 +276,23 @@ describe('KumaPoller', () => {
     expect(recoveries[0]?.problem).toBe('unreachable');
   });
 
+  it('metrics: "unreachable for …" counts from the last good poll; the grace period from the first failed one', async () => {
+    const clock = new FakeClock();
+    const t0 = clock.now();
+    const { p, problems } = poller({ kind: 'metrics', url: base, apiKey: KEY }, clock);
+    await p.pollNow();
+    clock.advance(50_000);
+    metricsStatus = 503;
+    await rejection(p.pollNow()); // first failure, 50 s after Kuma last answered
+    clock.advance(30_000);
+    await rejection(p.pollNow());
+    expect(problems).toEqual([]); // noticed 30 s ago: still within the grace period
+    clock.advance(35_000);
+    await rejection(p.pollNow());
+    expect(problems[0]).toMatchObject({ problem: 'unreachable', since: t0 });
+    expect(problems[0]?.message).toBe('Uptime Kuma on nas has been unreachable for 2 min (answered /metrics with HTTP 503)');
+  });
+
   it('metrics: a refused key is raised at once as auth-failed', async () => {
     const { p, problems } = poller({ kind: 'metrics', url: base, apiKey: 'uk2_revoked' }, new FakeClock());
     await rejection(p.pollNow());

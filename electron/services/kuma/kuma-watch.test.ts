@@ -3,6 +3,7 @@ import { KumaClient } from './kuma-client';
 import type { KumaInstanceFact, KumaRecovery } from './kuma-model';
 import { KumaWatch, type KumaWatchOptions, type KumaWatchState } from './kuma-watch';
 import { captureLogger, FAKE_PASSWORD, FAKE_USER, FakeClock, FakeKuma, type Flavour } from './test-fake-kuma';
+import { startSilentProxy } from './test-tcp-proxy';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -115,6 +116,69 @@ describe('KumaWatch liveness', () => {
     expect(recoveries[0]?.message).toMatch(/is reachable again/);
     expect(watch.fact).toBeNull();
   });
+
+  it('after a long outage it is connected again within 5 s of Kuma coming back (real backoff)', async () => {
+    const fake = await startFake('2.x');
+    const jwt = await sessionFor(fake);
+    // The watch's own retry schedule, not the tests' 50 ms one.
+    const { watch } = watchOf(fake, { token: jwt, backoff: undefined });
+    watch.start();
+    await waitFor('connected', () => watch.state.status === 'connected');
+    const port = fake.port;
+    await fake.stop();
+    await waitFor('reconnecting', () => watch.state.status === 'reconnecting');
+    // Long enough for a doubling backoff to have grown past its first few steps.
+    await sleep(18_500);
+    expect(watch.state.status).toBe('reconnecting');
+    await fake.start(port);
+    const backAt = Date.now();
+    await waitFor('connected again', () => watch.state.status === 'connected', 20_000);
+    const tookMs = Date.now() - backAt;
+    expect(tookMs).toBeLessThanOrEqual(5_000);
+  }, 60_000);
+
+  it('a host that goes silent (no refusal, no data): the problem counts from Kuma’s last data, not from when the drop was noticed', async () => {
+    // Keep-alive pings every 400 ms, a missing one noticed 1.5 s later (Kuma: 25 s and 20 s).
+    const fake = await startFake('2.x', { pingIntervalMs: 400, pingTimeoutMs: 1500 });
+    const jwt = await sessionFor(fake);
+    const proxy = await startSilentProxy(fake.port);
+    cleanups.push(() => proxy.close());
+    const { logger } = captureLogger();
+    const watch = new KumaWatch({
+      url: proxy.url,
+      logger,
+      instance: 'Uptime Kuma on nas',
+      token: jwt,
+      backoff: () => 100,
+      problemGraceMs: 0,
+      tickMs: 50,
+      client: { throttleMs: 20, ackTimeoutMs: 1000, connectTimeoutMs: 1000 },
+    });
+    const problems: KumaInstanceFact[] = [];
+    watch.on('problem', (f) => problems.push(f));
+    cleanups.push(() => watch.stop());
+    watch.start();
+    await waitFor('connected', () => watch.state.status === 'connected');
+    await waitFor('monitors', () => watch.client.monitors().length === 3);
+    await sleep(1000); // a few keep-alives pass
+
+    const silentAt = Date.now();
+    proxy.silence();
+    const lost = await waitFor('disconnected', () => problems[0], 10_000);
+    const noticedAt = Date.now();
+    expect(lost.problem).toBe('disconnected');
+    expect(noticedAt - silentAt).toBeGreaterThanOrEqual(1400); // socket.io needed the ping timeout to notice
+    expect(lost.since).toBeLessThanOrEqual(silentAt + 300);
+    expect(lost.since).toBeGreaterThan(silentAt - 1500);
+    // Reconnecting through the silent proxy times out: unreachable, still since the last data.
+    const unreachable = await waitFor('unreachable', () => problems.find((p) => p.problem === 'unreachable'), 10_000);
+    expect(unreachable.since).toBe(lost.since);
+    const secs = Number(/unreachable for (\d+) s/.exec(watch.fact?.message ?? '')?.[1]);
+    expect(secs).toBeGreaterThanOrEqual(Math.floor((Date.now() - silentAt) / 1000) - 1);
+
+    proxy.resume();
+    await waitFor('connected again', () => watch.state.status === 'connected', 10_000);
+  }, 30_000);
 
   it('holds a short drop back for the grace period (a Kuma restart is not an outage)', async () => {
     const fake = await startFake('2.x');

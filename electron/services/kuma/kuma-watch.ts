@@ -45,7 +45,7 @@ export interface KumaWatchOptions {
   /** The stored session JWT, if any. */
   token?: string | null;
   clock?: Clock;
-  /** Delay before reconnect attempt n (1-based). Default 1 s, 2 s, 4 s … 30 s, ±20 % jitter. */
+  /** Delay before reconnect attempt n (1-based). Default 0.5 s, 1 s, 2 s, then every 3 s, ±20 % jitter. */
   backoff?: (attempt: number) => number;
   staleFactor?: number;
   staleMinMs?: number;
@@ -57,12 +57,19 @@ export interface KumaWatchOptions {
   client?: Partial<Omit<KumaClientOptions, 'url' | 'logger' | 'instance'>>;
 }
 
+/**
+ * Capped low on purpose: one attempt is a single small HTTP request (a refused port costs nothing),
+ * and a person who restarts Kuma expects Homeport to see it back within seconds, not half a minute.
+ */
 export const defaultKumaBackoff = (attempt: number): number =>
-  Math.min(30_000, 1000 * 2 ** Math.max(0, attempt - 1)) * (0.8 + Math.random() * 0.4);
+  Math.min(3_000, 500 * 2 ** Math.max(0, attempt - 1)) * (0.8 + Math.random() * 0.4);
 
 interface Condition {
   problem: KumaProblem;
+  /** When Kuma was last heard from (what the message counts from). */
   since: number;
+  /** When Homeport noticed (what the grace period counts from); `since` when not told. */
+  noticedAt?: number;
   reason?: string;
 }
 
@@ -89,7 +96,10 @@ export class KumaWatch extends TypedEmitter<KumaWatchEvents> {
 
   private connectedAt: number | null = null;
   private lastLiveBeatAt: number | null = null;
+  /** When Kuma was last heard from before the connection was lost. */
   private lostAt: number | null = null;
+  /** When the loss was noticed: a dead host is noticed only when keep-alive pings time out. */
+  private noticedAt: number | null = null;
   private lostReason: string | undefined;
   private lostKind: 'disconnected' | 'unreachable' = 'unreachable';
   private authFailure: Condition | null = null;
@@ -159,6 +169,7 @@ export class KumaWatch extends TypedEmitter<KumaWatchEvents> {
     this.client.close();
     this.connectedAt = null;
     this.lostAt = null;
+    this.noticedAt = null;
     this.authFailure = null;
     this.raised = null;
     this.setState({ status: 'idle' });
@@ -233,7 +244,7 @@ export class KumaWatch extends TypedEmitter<KumaWatchEvents> {
     const r = this.raised;
     if (r && r.problem === c.problem && r.since === c.since) return;
     const escalation = r !== null; // a raised problem that changed kind (disconnected → unreachable)
-    if (c.problem === 'stale' || c.problem === 'auth-failed' || escalation || now - c.since >= this.graceMs) {
+    if (c.problem === 'stale' || c.problem === 'auth-failed' || escalation || now - (c.noticedAt ?? c.since) >= this.graceMs) {
       this.raised = makeFact(this.instance, c.problem, c.since, now, c.reason);
       this.logger.warn('kuma: instance problem', { instance: this.instance, problem: c.problem, for: formatDuration(now - c.since) });
       this.emit('problem', this.raised);
@@ -284,6 +295,7 @@ export class KumaWatch extends TypedEmitter<KumaWatchEvents> {
     this.connectedAt = now;
     this.lastLiveBeatAt = null;
     this.lostAt = null;
+    this.noticedAt = null;
     this.lostReason = undefined;
     this.authFailure = null;
     this.setState({ status: 'connected', since: now, version: this.client.info?.version ?? null });
@@ -294,7 +306,11 @@ export class KumaWatch extends TypedEmitter<KumaWatchEvents> {
     if (!this.running || this.current.status !== 'connected') return;
     const now = this.clock.now();
     this.connectedAt = null;
-    this.lostAt = now;
+    // Count from the last thing Kuma sent (a beat, an event, a keep-alive ping), not from now: a
+    // host that lost power is noticed only when the pings time out, up to 45 s later.
+    const heard = this.client.lastDataAt;
+    this.lostAt = heard !== null && heard <= now ? heard : now;
+    this.noticedAt = now;
     this.lostKind = 'disconnected';
     this.lostReason =
       reason === 'io server disconnect'
@@ -312,7 +328,10 @@ export class KumaWatch extends TypedEmitter<KumaWatchEvents> {
     if (run !== this.run || !this.running) return;
     const now = this.clock.now();
     this.connectedAt = null;
-    if (this.lostAt === null) this.lostAt = now;
+    if (this.lostAt === null) {
+      this.lostAt = now;
+      this.noticedAt = now;
+    }
     this.lostKind = 'unreachable';
     this.lostReason = shortReason(e, this.instance);
     this.logger.info('kuma: connection attempt failed', { instance: this.instance, code: e.code, attempt: this.attempt + 1 });
@@ -325,6 +344,7 @@ export class KumaWatch extends TypedEmitter<KumaWatchEvents> {
     this.clearRetry();
     this.connectedAt = null;
     this.lostAt = null;
+    this.noticedAt = null;
     // The socket stays open so `login()` can use it.
     this.authFailure = { problem: 'auth-failed', since: now, reason: shortReason(e, this.instance) };
     this.logger.warn('kuma: watch needs the user', { instance: this.instance, reason: e.message });
@@ -356,9 +376,8 @@ export class KumaWatch extends TypedEmitter<KumaWatchEvents> {
   private condition(now: number): Condition | null {
     if (this.authFailure) return this.authFailure;
     if (this.lostAt !== null) {
-      return this.lostReason === undefined
-        ? { problem: this.lostKind, since: this.lostAt }
-        : { problem: this.lostKind, since: this.lostAt, reason: this.lostReason };
+      const lost = { problem: this.lostKind, since: this.lostAt, noticedAt: this.noticedAt ?? this.lostAt };
+      return this.lostReason === undefined ? lost : { ...lost, reason: this.lostReason };
     }
     if (this.current.status !== 'connected' || this.connectedAt === null) return null;
     const threshold = this.staleThresholdMs();
@@ -412,7 +431,10 @@ export class KumaWatch extends TypedEmitter<KumaWatchEvents> {
       this.connectedAt = now;
       this.lastLiveBeatAt = null;
     }
-    if (this.lostAt !== null && !this.raised) this.lostAt = now;
+    if (this.lostAt !== null && !this.raised) {
+      this.lostAt = now;
+      this.noticedAt = now;
+    }
   }
 
   private setState(s: KumaWatchState): void {

@@ -44,6 +44,9 @@ export interface FakeKumaOptions {
   /** Authentication disabled: `autoLogin` instead of `loginRequired`. */
   disableAuth?: boolean;
   monitors?: FakeMonitor[];
+  /** engine.io keep-alive: how often the server pings, and how long it waits (Kuma keeps socket.io's 25 s / 20 s). */
+  pingIntervalMs?: number;
+  pingTimeoutMs?: number;
 }
 
 export const FAKE_USER = 'admin';
@@ -102,6 +105,8 @@ export class FakeKuma {
       res.writeHead(404).end();
     });
     const io = new Server(server, {
+      ...(this.opts.pingIntervalMs !== undefined ? { pingInterval: this.opts.pingIntervalMs } : {}),
+      ...(this.opts.pingTimeoutMs !== undefined ? { pingTimeout: this.opts.pingTimeoutMs } : {}),
       // Kuma's allowRequest (CVE-2023-49805): a foreign Origin is refused; none is fine.
       allowRequest: (req, cb) => {
         this.origins.push(req.headers.origin);

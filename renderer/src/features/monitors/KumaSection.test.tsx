@@ -16,11 +16,13 @@ const instance = (over: Partial<KumaInstanceInfo> = {}): KumaInstanceInfo => ({
   state: 'connected',
   error: null,
   problem: null,
+  stale: false,
+  lastDataAt: Date.now() - 1000,
   version: '2.0.2',
   canPause: true,
   monitors: [
-    { id: '1', name: 'Nextcloud', type: 'http', target: 'https://cloud.lan/', active: true, status: 'up', lastBeatAt: Date.now() - 20_000, latencyMs: 41, avgLatencyMs: 40, uptime: { day: 1, month: 0.9991, year: null }, message: '200 - OK' },
-    { id: '2', name: 'NAS ping', type: 'ping', target: 'nas.lan', active: true, status: 'down', lastBeatAt: Date.now() - 5000, latencyMs: null, avgLatencyMs: null, uptime: { day: 0.5, month: 0.98, year: null }, message: 'timeout' },
+    { id: '1', name: 'Nextcloud', type: 'http', target: 'https://cloud.lan/', active: true, status: 'up', lastKnownStatus: 'up', lastBeatAt: Date.now() - 20_000, latencyMs: 41, avgLatencyMs: 40, uptime: { day: 1, month: 0.9991, year: null }, message: '200 - OK' },
+    { id: '2', name: 'NAS ping', type: 'ping', target: 'nas.lan', active: true, status: 'down', lastKnownStatus: 'down', lastBeatAt: Date.now() - 5000, latencyMs: null, avgLatencyMs: null, uptime: { day: 0.5, month: 0.98, year: null }, message: 'timeout' },
   ],
   ...over,
 });
@@ -86,6 +88,37 @@ describe('Uptime Kuma in the Monitors view', () => {
     // Kuma itself went quiet: said at the instance.
     act(() => bridge.emit('kuma.changed', [instance({ state: 'reconnecting', problem: 'Uptime Kuma on nas stopped reporting 4 min ago' })]));
     expect((await screen.findByTestId('kuma-problem')).textContent).toBe('Uptime Kuma on nas stopped reporting 4 min ago');
+  });
+
+  it('a silent instance: rows say "unknown" with the last known status, and how long Kuma has been silent, counting', async () => {
+    const silentSince = Date.now() - 12_000;
+    const silent = instance({
+      state: 'reconnecting',
+      stale: true,
+      lastDataAt: silentSince,
+      monitors: instance().monitors.map((m) => ({ ...m, status: 'unknown' as const })),
+    });
+    const { bridge } = await openMonitors({ 'kuma.list': () => [silent] });
+    const rows = await screen.findAllByTestId('kuma-monitor');
+    expect(rows.map((r) => [r.dataset.name, r.dataset.status, within(r).getByTestId('kuma-last-known').textContent])).toEqual([
+      ['Nextcloud', 'unknown', ' (last known: up)'],
+      ['NAS ping', 'unknown', ' (last known: down)'],
+    ]);
+    const note = screen.getByTestId('kuma-silent');
+    expect(note.textContent).toMatch(/^No data from Uptime Kuma for 1[23] s: the statuses below are unknown until it answers again\.$/);
+    // The figure counts on by itself (nothing else is sent while Kuma is silent).
+    await waitFor(() => expect(Number(/for (\d+) s/.exec(note.textContent ?? '')?.[1])).toBeGreaterThanOrEqual(14), { timeout: 4000 });
+
+    // Once it counts as a problem, the problem's own sentence is shown instead.
+    act(() => bridge.emit('kuma.changed', [{ ...silent, problem: 'Uptime Kuma on nas has been unreachable for 42 s (connection refused)' }]));
+    expect((await screen.findByTestId('kuma-problem')).textContent).toBe('Uptime Kuma on nas has been unreachable for 42 s (connection refused)');
+    expect(screen.queryByTestId('kuma-silent')).toBeNull();
+
+    // Heard again: live statuses, no note.
+    act(() => bridge.emit('kuma.changed', [instance()]));
+    await waitFor(() => expect(screen.getAllByTestId('kuma-monitor').map((r) => r.dataset.status)).toEqual(['up', 'down']));
+    expect(screen.queryByTestId('kuma-last-known')).toBeNull();
+    expect(screen.queryByTestId('kuma-problem')).toBeNull();
   });
 
   it('pauses a Kuma monitor through the signed-in session', async () => {

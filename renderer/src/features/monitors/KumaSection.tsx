@@ -7,9 +7,11 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { Field } from '../../components/Field';
 import { Spinner } from '../../components/Spinner';
 import { StateDot } from '../../components/StateBadge';
+import { useNow } from '../../components/use-now';
 import type { Tone } from '../containers/container-model';
 import { appStore } from '../../store';
 import { formatAge, toErrorInfo } from '../resources/resource-common';
+import { formatDuration } from './monitors-ui';
 
 const STATUS_TONE: Record<KumaMonitorView['status'], Tone> = { up: 'ok', down: 'error', pending: 'warn', maintenance: 'busy', unknown: 'idle' };
 const STATE_LABEL: Record<KumaInstanceInfo['state'], string> = {
@@ -80,7 +82,7 @@ export function KumaSection() {
         </p>
       ) : (
         instances.map((inst) => (
-          <div key={inst.id} className="kuma-instance" data-testid="kuma-instance" data-name={inst.name} data-state={inst.state}>
+          <div key={inst.id} className="kuma-instance" data-testid="kuma-instance" data-name={inst.name} data-state={inst.state} data-stale={inst.stale}>
             <div className="kuma-instance-header">
               <StateDot tone={inst.problem ? 'error' : inst.state === 'connected' || inst.state === 'polling' ? 'ok' : inst.state === 'failed' ? 'error' : 'warn'} />
               <strong>{inst.name}</strong>
@@ -95,10 +97,12 @@ export function KumaSection() {
                 Remove
               </button>
             </div>
-            {inst.problem && (
+            {inst.problem ? (
               <p className="note-warn" role="status" data-testid="kuma-problem">
                 {inst.problem}
               </p>
+            ) : (
+              inst.stale && inst.monitors.length > 0 && <SilentNote lastDataAt={inst.lastDataAt} />
             )}
             {inst.error && !inst.problem && <ErrorMessage compact error={inst.error} />}
             {inst.monitors.length === 0 ? (
@@ -128,6 +132,12 @@ export function KumaSection() {
                       </td>
                       <td className={`text-${m.active ? STATUS_TONE[m.status] : 'idle'}`} title={m.message}>
                         {m.active ? m.status : 'paused'}
+                        {m.active && inst.stale && m.lastKnownStatus !== m.status && m.lastKnownStatus !== 'unknown' && (
+                          <span className="muted small" data-testid="kuma-last-known">
+                            {' '}
+                            (last known: {m.lastKnownStatus})
+                          </span>
+                        )}
                       </td>
                       <td>{pct(m.uptime.day)}</td>
                       <td>{pct(m.uptime.month)}</td>
@@ -175,6 +185,17 @@ export function KumaSection() {
         </ConfirmDialog>
       )}
     </section>
+  );
+}
+
+/** While Homeport cannot hear an instance (and before it counts as a problem): how long since Kuma last sent anything, ticking. */
+function SilentNote({ lastDataAt }: { lastDataAt: number | null }) {
+  const now = useNow(true);
+  return (
+    <p className="note-warn" role="status" data-testid="kuma-silent">
+      {lastDataAt === null ? 'No data from Uptime Kuma yet' : `No data from Uptime Kuma for ${formatDuration(Math.max(0, now - lastDataAt))}`}: the statuses below are
+      unknown until it answers again.
+    </p>
   );
 }
 
