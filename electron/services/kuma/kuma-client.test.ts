@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HomeportError } from '../../../shared/contract';
 import { KumaClient, type KumaMonitorsUpdate } from './kuma-client';
@@ -280,6 +282,35 @@ describe('KumaClient connection errors', () => {
     const err = await authError(client.connect());
     expect(err.code).toBe('CONNECTION_REFUSED');
     expect(err.message).toContain('refused the connection');
+  });
+
+  it('a web server that is not Uptime Kuma is told as such, whatever it answers; a proxy whose Kuma is down is "unreachable"', async () => {
+    const answers: Record<string, { status: number; type: string; body: string }> = {
+      page: { status: 200, type: 'text/html', body: '<!DOCTYPE html><html><head><title>Welcome to nginx!</title></head></html>' },
+      json: { status: 200, type: 'application/json', body: '{"status":"ok"}' },
+      missing: { status: 404, type: 'text/html', body: '<html><body>404 Not Found</body></html>' },
+      login: { status: 401, type: 'text/html', body: '<html>Sign in</html>' },
+      gateway: { status: 502, type: 'text/html', body: '<html><body>502 Bad Gateway</body></html>' },
+    };
+    const errors: Record<string, HomeportError> = {};
+    for (const [name, a] of Object.entries(answers)) {
+      const web = http.createServer((_req, res) => void res.writeHead(a.status, { 'content-type': a.type }).end(a.body));
+      await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
+      const url = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
+      const client = new KumaClient({ url, logger: captureLogger().logger, instance: 'Uptime Kuma on nas', connectTimeoutMs: 3000 });
+      errors[name] = await authError(client.connect());
+      client.close();
+      await new Promise<void>((r) => web.close(() => r()));
+      expect(errors[name]!.message, name).not.toMatch(/parser error|xhr poll error|server error/);
+    }
+    for (const name of ['page', 'json', 'missing', 'login']) {
+      expect(errors[name]!.message, name).toMatch(/^This is not Uptime Kuma: http:\/\/127\.0\.0\.1:\d+ answers web requests, but not Uptime Kuma’s live connection/);
+      expect(errors[name]!.fix, name).toMatch(/the address you open Uptime Kuma with in a browser/);
+    }
+    expect(errors.page!.message).toMatch(/\(it answered with a web page\)\.$/);
+    expect(errors.missing!.message).toMatch(/\(it answered HTTP 404\)\.$/);
+    expect(errors.gateway!.code).toBe('UNREACHABLE');
+    expect(errors.gateway!.message).toBe('Uptime Kuma on nas is unreachable: the web server in front of it answered HTTP 502 (Uptime Kuma may be down or restarting).');
   });
 
   it('rejects a non-http address', () => {

@@ -17,7 +17,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { HomeportError } from '../../../shared/contract';
 import type { Logger } from '../platform/platform';
-import { authError, connectionError, protocolError, remoteError } from './kuma-errors';
+import { authError, protocolError, remoteError, socketConnectError } from './kuma-errors';
 import {
   defaultInstanceName,
   normaliseId,
@@ -303,7 +303,7 @@ export class KumaClient extends TypedEmitter<KumaClientEvents> {
       );
       socket.on('connect_error', (err: Error) => {
         if (gen !== this.generation) return;
-        done(connectionError(this.instance, err));
+        done(socketConnectError(this.instance, this.url.origin, err));
       });
       socket.on(
         'setup',

@@ -112,6 +112,63 @@ export function connectionError(label: string, err: unknown): HomeportError {
   );
 }
 
+/**
+ * A failed socket.io connection. When a web server answered, but not with socket.io, the address
+ * is not Uptime Kuma (a wrong port, another app, a sign-in page, a proxy that does not pass
+ * /socket.io/): say so instead of quoting the parser. A gateway error from a reverse proxy means
+ * Kuma behind it is down: unreachable, worth retrying. Anything else is a network failure.
+ */
+/** A web server answered where Uptime Kuma was expected, with something Kuma never sends. */
+export function notKumaError(origin: string, what: string, fix = 'Use the address you open Uptime Kuma with in a browser, port included (e.g. http://nas:3001).', cause?: unknown): HomeportError {
+  return new HomeportError({ code: REMOTE_ERROR, message: `This is not Uptime Kuma: ${origin} ${what}.`, fix, details: { notKuma: true } }, cause === undefined ? undefined : { cause });
+}
+
+export function socketConnectError(label: string, origin: string, err: unknown): HomeportError {
+  const e = (err ?? {}) as { message?: unknown; code?: unknown; description?: unknown; context?: unknown };
+  const notKuma = (what: string) =>
+    notKumaError(
+      origin,
+      `answers web requests, but not Uptime Kuma’s live connection (${what})`,
+      'Use the address you open Uptime Kuma with in a browser, port included (e.g. http://nas:3001). Behind a reverse proxy, let /socket.io/ and WebSocket upgrades through to Uptime Kuma.',
+      err,
+    );
+  // engine.io could not read the answer at all: an HTML page, some other JSON.
+  if (e.message === 'server error' && e.code === 'parser error') {
+    return notKuma('it answered with a web page');
+  }
+  if (e.message === 'xhr poll error' && typeof e.description === 'number' && e.description >= 100) {
+    const status = e.description;
+    if (status === 502 || status === 503 || status === 504) {
+      return new HomeportError(
+        {
+          code: 'UNREACHABLE',
+          message: `${label} is unreachable: the web server in front of it answered HTTP ${status} (Uptime Kuma may be down or restarting).`,
+          fix: 'Check that Uptime Kuma is running; Homeport keeps trying.',
+          details: { status },
+        },
+        { cause: err },
+      );
+    }
+    // socket.io itself refusing (e.g. an Origin check) answers JSON {code, message}: that is Kuma.
+    const body = (e.context as { responseText?: unknown } | undefined)?.responseText;
+    const refusal = typeof body === 'string' ? engineRefusal(body) : null;
+    if (refusal !== null) {
+      return new HomeportError({ code: REMOTE_ERROR, message: `${label} refused the connection: ${refusal}.`, fix: 'Check Uptime Kuma’s settings and its log.', details: { status } }, { cause: err });
+    }
+    return notKuma(`it answered HTTP ${status}`);
+  }
+  return connectionError(label, err);
+}
+
+function engineRefusal(body: string): string | null {
+  try {
+    const j = JSON.parse(body.slice(0, 2000)) as { code?: unknown; message?: unknown };
+    return typeof j.code === 'number' && typeof j.message === 'string' ? j.message.slice(0, 120) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The system-level reason inside nested socket.io / fetch errors (`cause`, `description`, `code`). */
 export function describeCause(err: unknown, depth = 0): string {
   if (depth > 4 || err === null || err === undefined) return '';
@@ -143,6 +200,7 @@ export function describeCause(err: unknown, depth = 0): string {
 export function shortReason(err: HomeportError | null | undefined, instance?: string): string | undefined {
   if (!err) return undefined;
   if (err.code === 'CONNECTION_REFUSED') return 'connection refused';
+  if ((err.details as { notKuma?: unknown } | undefined)?.notKuma === true) return 'the address answers, but not as Uptime Kuma';
   let text = err.message.replace(/\.$/, '');
   // "Uptime Kuma on nas did not answer in time" inside a fact about "Uptime Kuma on nas".
   if (instance && text.startsWith(`${instance} `)) text = text.slice(instance.length + 1);

@@ -234,6 +234,10 @@ describe('KumaManager', () => {
     try {
       const bad = await mgr.add(input({ url: 'ftp://nas', mode: 'metrics' })).catch((e: unknown) => e);
       expect((bad as HomeportError).code).toBe('VALIDATION');
+      // A web server that is not Kuma, to sign in to: told at the form, nothing saved.
+      const notKuma = await mgr.add(input({ url: webUrl, username: FAKE_USER, password: FAKE_PASSWORD })).catch((e: unknown) => e);
+      expect((notKuma as HomeportError).message).toMatch(/^This is not Uptime Kuma: /);
+      expect(mgr.list()).toEqual([]);
       const r = await mgr.add(input({ url: webUrl, mode: 'metrics', apiKey: 'uk1_secretkey' }));
       expect(r.status).toBe('added');
       const inst = await waitFor(() => lists.at(-1)?.[0]?.monitors.length === 2 && lists.at(-1)![0]!, 5000, 'metrics');

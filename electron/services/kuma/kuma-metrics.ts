@@ -7,7 +7,7 @@
  * `monitor_id` label (1.23 has only name/type/url/hostname/port labels).
  */
 import { HomeportError } from '../../../shared/contract';
-import { protocolError, REMOTE_ERROR } from './kuma-errors';
+import { notKumaError, protocolError, REMOTE_ERROR } from './kuma-errors';
 import { httpGet, type FetchLike } from './kuma-http';
 import { defaultInstanceName, parseKumaUrl, safeDisplayUrl, statusFromCode, type KumaMonitorInfo } from './kuma-model';
 
@@ -215,7 +215,9 @@ export async function fetchKumaMetrics(opts: KumaMetricsOptions): Promise<KumaMe
           : { code: 'AUTH_FAILED', message: `${instance} requires an API key for /metrics.`, fix: 'Create one in Uptime Kuma → Settings → API Keys and paste it here.' },
     );
   }
+  const webPage = /^\s*</.test(res.body.slice(0, 200));
   if (res.status === 404) {
+    if (webPage) throw notKumaError(base.origin, 'answers web requests, but has no /metrics (it answered HTTP 404)');
     throw new HomeportError({ code: 'NOT_FOUND', message: `${instance} has no /metrics page.`, fix: 'Check that the address points to Uptime Kuma (1.21 or later).' });
   }
   if (res.status < 200 || res.status >= 300) {
@@ -224,6 +226,7 @@ export async function fetchKumaMetrics(opts: KumaMetricsOptions): Promise<KumaMe
   const { samples, badLines } = parsePrometheusText(res.body);
   const looksLikeKuma = samples.some((s) => s.name.startsWith('monitor_') || s.name === 'app_version') || /#\s*(HELP|TYPE) monitor_status\b/.test(res.body);
   if (!looksLikeKuma) {
+    if (webPage) throw notKumaError(base.origin, 'answers web requests, but its /metrics is a web page');
     throw protocolError('a /metrics page', [badLines ? `${badLines} unreadable lines` : 'no monitor_status series']);
   }
   return metricsToMonitors(samples, (opts.now ?? Date.now)());

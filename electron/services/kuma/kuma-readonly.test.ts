@@ -103,6 +103,7 @@ beforeAll(async () => {
     if (m) {
       const slug = decodeURIComponent(m[2]!);
       pageHits.push(url);
+      if (slug === 'plain404') return void res.writeHead(404, { 'content-type': 'text/plain' }).end('Cannot GET');
       if (slug === 'missing') return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"msg":"Not Found"}');
       if (slug === 'html') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><html></html>');
       if (slug === 'broken') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(m[1] ? { heartbeatList: [] } : { publicGroupList: 'no' }));
@@ -199,7 +200,9 @@ describe('/metrics with an API key', () => {
     metricsText = '<!DOCTYPE html><html><body>Uptime Kuma</body></html>';
     const err = await rejection(fetchKumaMetrics({ url: base, apiKey: KEY }));
     expect(err.code).toBe('ENGINE');
-    expect(err.message).toMatch(/a \/metrics page that Homeport cannot read/);
+    expect(err.message).toBe(`This is not Uptime Kuma: ${base} answers web requests, but its /metrics is a web page.`);
+    metricsText = 'process_cpu_seconds_total 1\n';
+    expect((await rejection(fetchKumaMetrics({ url: base, apiKey: KEY }))).message).toMatch(/a \/metrics page that Homeport cannot read/);
 
     metricsStatus = 500;
     metricsText = 'boom';
@@ -231,7 +234,10 @@ describe('public status page', () => {
     expect((await rejection(fetchKumaStatusPage({ url: base, slug: 'missing' }))).code).toBe('NOT_FOUND');
     const html = await rejection(fetchKumaStatusPage({ url: base, slug: 'html' }));
     expect(html.code).toBe('ENGINE');
-    expect(html.message).toMatch(/cannot read \(value: not JSON\)/);
+    expect(html.message).toBe(`This is not Uptime Kuma: ${base} answers web requests, but not Uptime Kuma’s status page API (it answered with a web page).`);
+    // A web server with no such API at all: not "no published page".
+    const other = await rejection(fetchKumaStatusPage({ url: base, slug: 'plain404' }));
+    expect(other.message).toMatch(/^This is not Uptime Kuma: .* \(it answered HTTP 404\)\.$/);
     const broken = await rejection(fetchKumaStatusPage({ url: base, slug: 'broken' }));
     expect(broken.message).toMatch(/cannot read/);
     expect((await rejection(fetchKumaStatusPage({ url: base, slug: '../metrics' }))).code).toBe('VALIDATION');

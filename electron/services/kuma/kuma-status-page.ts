@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { HomeportError } from '../../../shared/contract';
-import { protocolError, REMOTE_ERROR } from './kuma-errors';
+import { notKumaError, protocolError, REMOTE_ERROR } from './kuma-errors';
 import { httpGet, type FetchLike } from './kuma-http';
 import { defaultInstanceName, normaliseId, parseKumaUrl, safeDisplayUrl, toNumber, type KumaBeat, type KumaMonitorInfo } from './kuma-model';
 import { readBeatList } from './kuma-schemas';
@@ -73,24 +73,31 @@ export async function fetchKumaStatusPage(opts: KumaStatusPageOptions): Promise<
   const fetchImpl = opts.fetch ?? fetch;
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const label = `${instance} (status page "${slug}")`;
-  const get = async (path: string, what: string) => {
+  const get = async (path: string) => {
     const res = await httpGet(fetchImpl, new URL(path, base.origin).toString(), label, timeoutMs, { accept: 'application/json' });
+    let json: unknown;
+    let isJson = true;
+    try {
+      json = JSON.parse(res.body) as unknown;
+    } catch {
+      isJson = false;
+    }
+    // Kuma answers its status-page API in JSON, errors included; a web page or a bare 404 here
+    // is another web server (or a proxy that does not lead to Kuma).
+    if (!isJson && res.status !== 502 && res.status !== 503 && res.status !== 504) {
+      throw notKumaError(base.origin, `answers web requests, but not Uptime Kuma’s status page API (${res.status === 200 ? 'it answered with a web page' : `it answered HTTP ${res.status}`})`);
+    }
     if (res.status === 404) {
       throw new HomeportError({ code: 'NOT_FOUND', message: `${instance} has no published status page "${slug}".`, fix: 'Check the slug, and that the page is published in Uptime Kuma.' });
     }
     if (res.status < 200 || res.status >= 300) {
       throw new HomeportError({ code: REMOTE_ERROR, message: `${label} answered with HTTP ${res.status}.`, fix: 'Check Uptime Kuma’s own log.', details: { status: res.status } });
     }
-    try {
-      return JSON.parse(res.body) as unknown;
-    } catch {
-      // The SPA's index.html comes back for unknown API paths on some setups.
-      throw protocolError(what, ['value: not JSON']);
-    }
+    return json;
   };
   const [pageRaw, beatsRaw] = await Promise.all([
-    get(`/api/status-page/${encodeURIComponent(slug)}`, 'a status page'),
-    get(`/api/status-page/heartbeat/${encodeURIComponent(slug)}`, 'status page heartbeats'),
+    get(`/api/status-page/${encodeURIComponent(slug)}`),
+    get(`/api/status-page/heartbeat/${encodeURIComponent(slug)}`),
   ]);
   return statusPageToMonitors(pageRaw, beatsRaw, (opts.now ?? Date.now)());
 }
