@@ -4,7 +4,7 @@ import type { HostId, KeyId, StreamId } from '../model/ids';
 import { STATS_LIMITS } from '../model/container-stats';
 import { MAX_LOG_TAIL } from '../model/logs';
 import type { ChannelConfigInput, MonitorConfigInput } from '../model/monitors';
-import { STACK_ACTIONS } from '../model/stacks';
+import { MAX_COMPOSE_FILE_BYTES, STACK_ACTIONS } from '../model/stacks';
 import type { InputOf, MethodName } from './services';
 import { STREAM_KINDS, terminalCols, terminalRows } from './streams';
 
@@ -95,7 +95,7 @@ const kumaAddInput = z.object({
 const project = z.string().min(1, 'give a project name').max(255).refine(noControl, 'no control characters');
 const stackRef = { hostId, project };
 const stackPath = z.string().min(1).max(4096).refine(noControl, 'no control characters').optional();
-const composeText = z.string().max(1024 * 1024, 'a compose file of more than 1 MiB is not supported');
+const composeText = z.string().max(MAX_COMPOSE_FILE_BYTES, 'a compose file of more than 1 MiB is not supported');
 
 const clock = z.string().regex(/^([01]?\d|2[0-3]):[0-5]\d$/, 'a time as HH:MM (24 h)');
 const maintenanceWindow = z.discriminatedUnion('kind', [

@@ -72,3 +72,6 @@ export interface StackRef {
   hostId: HostId;
   project: string;
 }
+
+/** The largest compose file Homeport opens, edits or saves (the contract refuses larger content). */
+export const MAX_COMPOSE_FILE_BYTES = 1024 * 1024;

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Client, ClientChannel, SFTPWrapper, Stats } from 'ssh2';
-import { HomeportError } from '../../../shared/contract';
+import { HomeportError, MAX_COMPOSE_FILE_BYTES } from '../../../shared/contract';
+import { CappedOutput, cappedStream, formatBytes } from '../ssh/bounded-output';
 import { shellCommand } from './shell-quote';
 
 export interface ExecOptions {
@@ -21,6 +22,7 @@ export interface ExecResult {
   /** Exit status, or null when the command died of a signal (or was aborted). */
   code: number | null;
   signal: string | null;
+  /** At most EXEC_OUTPUT_CAP bytes each; past that, a last line says how much was dropped. */
   stdout: string;
   stderr: string;
 }
@@ -37,7 +39,12 @@ export interface HostAccess {
   /** Identifies the connection (the ssh2 client; null for a local host), for per-connection caches. */
   readonly connectionKey: object | null;
   exec(argv: readonly string[], opts?: ExecOptions): Promise<ExecResult>;
-  readFile(file: string): Promise<string>;
+  /**
+   * A text file, refused (FILE_ACCESS) when it is larger than `maxBytes` (default: the largest
+   * compose file the contract takes): checked before reading, and again while reading, for files
+   * whose size is not known up front.
+   */
+  readFile(file: string, opts?: { maxBytes?: number }): Promise<string>;
   /** null when the path does not exist. */
   stat(file: string): Promise<{ mode: number; uid: number; gid: number } | null>;
   /** Writes a new file (fails if it exists) with `mode`, owned like `owner` where allowed. */
@@ -72,6 +79,32 @@ const sshFileError = (what: string, file: string, e: unknown): HomeportError => 
   );
 };
 
+function tooLarge(file: string, size: number | null, limit: number): HomeportError {
+  return new HomeportError({
+    code: 'FILE_ACCESS',
+    message: `${file} is ${size === null ? `larger than ${formatBytes(limit)}` : formatBytes(size)}: Homeport opens files of up to ${formatBytes(limit)}.`,
+    fix: 'Edit it on the host, or split it (compose files can include or extend others).',
+    details: { path: file, ...(size === null ? {} : { size }), limit },
+  });
+}
+
+/**
+ * Reads through `read(buffer, offset, length, position) → bytes read (0 at the end)` after the
+ * size check; stops one byte past `limit` (a file that grew, or reports no size, like /proc).
+ */
+async function readCapped(file: string, size: number, limit: number, read: (buf: Buffer, off: number, len: number, pos: number) => Promise<number>): Promise<string> {
+  if (size > limit) throw tooLarge(file, size, limit);
+  const buf = Buffer.alloc(limit + 1);
+  let got = 0;
+  while (got < buf.length) {
+    const n = await read(buf, got, Math.min(32 * 1024, buf.length - got), got);
+    if (n <= 0) break;
+    got += n;
+  }
+  if (got > limit) throw tooLarge(file, null, limit);
+  return buf.subarray(0, got).toString('utf8');
+}
+
 export function sshAccess(client: Client, socketPath: string): HostAccess {
   const sftp = () =>
     new Promise<SFTPWrapper>((resolve, reject) =>
@@ -104,8 +137,13 @@ export function sshAccess(client: Client, socketPath: string): HostAccess {
           if (err) {
             return reject(new HomeportError({ code: 'UNREACHABLE', message: `The host refused to run a command: ${err.message}.`, fix: 'Check sshd\'s MaxSessions, or try again.' }));
           }
-          let stdout = '';
-          let stderr = '';
+          // What is kept is bounded, and so is what is handed on live: the host's output is untrusted.
+          const stdout = new CappedOutput();
+          const stderr = new CappedOutput();
+          const live = {
+            stdout: cappedStream((t) => opts.onOutput?.(t, 'stdout')),
+            stderr: cappedStream((t) => opts.onOutput?.(t, 'stderr')),
+          };
           let code: number | null = null;
           let sig: string | null = null;
           const onAbort = () => {
@@ -118,15 +156,13 @@ export function sshAccess(client: Client, socketPath: string): HostAccess {
             ch.close();
           };
           opts.signal?.addEventListener('abort', onAbort, { once: true });
-          ch.setEncoding('utf8');
-          ch.stderr.setEncoding('utf8');
-          ch.on('data', (d: string) => {
-            stdout += d;
-            opts.onOutput?.(d, 'stdout');
+          ch.on('data', (d: Buffer) => {
+            stdout.push(d);
+            if (opts.onOutput) live.stdout.push(d);
           });
-          ch.stderr.on('data', (d: string) => {
-            stderr += d;
-            opts.onOutput?.(d, 'stderr');
+          ch.stderr.on('data', (d: Buffer) => {
+            stderr.push(d);
+            if (opts.onOutput) live.stderr.push(d);
           });
           ch.on('exit', (c: number | null, s?: string) => {
             code = typeof c === 'number' ? c : null;
@@ -134,18 +170,35 @@ export function sshAccess(client: Client, socketPath: string): HostAccess {
           });
           ch.on('close', () => {
             opts.signal?.removeEventListener('abort', onAbort);
-            resolve({ code: sig === 'ABORTED' ? null : code, signal: sig, stdout, stderr });
+            if (opts.onOutput) {
+              live.stdout.end();
+              live.stderr.end();
+            }
+            resolve({ code: sig === 'ABORTED' ? null : code, signal: sig, stdout: stdout.text(), stderr: stderr.text() });
           });
           if (opts.stdin !== undefined) ch.end(opts.stdin);
           else ch.end();
         });
       }),
-    readFile: (file) =>
-      withSftp((s) => p<Buffer>((cb) => s.readFile(file, (e: Error | null | undefined, b: Buffer) => cb(e, b))))
-        .then((b) => b.toString('utf8'))
-        .catch((e: unknown) => {
-          throw e instanceof HomeportError ? e : sshFileError('read', file, e);
-        }),
+    readFile: (file, { maxBytes = MAX_COMPOSE_FILE_BYTES } = {}) =>
+      withSftp(async (s) => {
+        const handle = await p<Buffer>((cb) => s.open(file, 'r', (e: Error | undefined, h: Buffer) => cb(e, h)));
+        try {
+          const st = await p<Stats>((cb) => s.fstat(handle, (e: Error | undefined, x: Stats) => cb(e, x)));
+          return await readCapped(file, st.size, maxBytes, (buf, off, len, pos) =>
+            p<number>((cb) =>
+              s.read(handle, buf, off, len, pos, (e: (Error & { code?: number }) | undefined, n: number) =>
+                // SFTP answers a read at the end of the file with an EOF status, not 0 bytes.
+                e && e.code === 1 ? cb(null, 0) : cb(e, n),
+              ),
+            ),
+          );
+        } finally {
+          await p<void>((cb) => s.close(handle, (e: Error | null | undefined) => cb(e))).catch(() => {});
+        }
+      }).catch((e: unknown) => {
+        throw e instanceof HomeportError ? e : sshFileError('read', file, e);
+      }),
     stat: (file) =>
       withSftp((s) =>
         p<Stats>((cb) => s.stat(file, (e: Error | undefined, st: Stats) => cb(e, st))).then(
@@ -197,7 +250,7 @@ export function sshAccess(client: Client, socketPath: string): HostAccess {
 export function localAccess(socketPath: string): HostAccess {
   const wrap = <T>(what: string, file: string, f: () => Promise<T>) =>
     f().catch((e: unknown) => {
-      throw sshFileError(what, file, e);
+      throw e instanceof HomeportError ? e : sshFileError(what, file, e);
     });
   return {
     kind: 'local',
@@ -211,27 +264,52 @@ export function localAccess(socketPath: string): HostAccess {
           stdio: ['pipe', 'pipe', 'pipe'],
           ...(opts.signal ? { signal: opts.signal } : {}),
         });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.setEncoding('utf8');
-        child.stderr.setEncoding('utf8');
-        child.stdout.on('data', (d: string) => {
-          stdout += d;
-          opts.onOutput?.(d, 'stdout');
+        const stdout = new CappedOutput();
+        const stderr = new CappedOutput();
+        const live = {
+          stdout: cappedStream((t) => opts.onOutput?.(t, 'stdout')),
+          stderr: cappedStream((t) => opts.onOutput?.(t, 'stderr')),
+        };
+        let any = false;
+        child.stdout.on('data', (d: Buffer) => {
+          any = true;
+          stdout.push(d);
+          if (opts.onOutput) live.stdout.push(d);
         });
-        child.stderr.on('data', (d: string) => {
-          stderr += d;
-          opts.onOutput?.(d, 'stderr');
+        child.stderr.on('data', (d: Buffer) => {
+          any = true;
+          stderr.push(d);
+          if (opts.onOutput) live.stderr.push(d);
         });
+        let finished = false;
+        const finish = (r: Omit<ExecResult, 'stdout' | 'stderr'>, err?: string) => {
+          // 'error' and 'close' may both come: the first one settles.
+          if (finished) return;
+          finished = true;
+          if (opts.onOutput) {
+            live.stdout.end();
+            live.stderr.end();
+          }
+          resolve({ ...r, stdout: stdout.text(), stderr: err ?? stderr.text() });
+        };
         child.on('error', (e: NodeJS.ErrnoException) => {
-          if (e.code === 'ENOENT' && !stdout && !stderr) resolve({ code: 127, signal: null, stdout, stderr: `${argv[0]}: not found` });
-          else if (e.name === 'AbortError') resolve({ code: null, signal: 'ABORTED', stdout, stderr });
+          if (e.code === 'ENOENT' && !any) finish({ code: 127, signal: null }, `${argv[0]}: not found`);
+          else if (e.name === 'AbortError') finish({ code: null, signal: 'ABORTED' });
           else reject(e);
         });
-        child.on('close', (code, signal) => resolve({ code, signal: opts.signal?.aborted ? 'ABORTED' : signal, stdout, stderr }));
+        child.on('close', (code, signal) => finish({ code, signal: opts.signal?.aborted ? 'ABORTED' : signal }));
         child.stdin.end(opts.stdin ?? '');
       }),
-    readFile: (file) => wrap('read', file, () => fsp.readFile(file, 'utf8')),
+    readFile: (file, { maxBytes = MAX_COMPOSE_FILE_BYTES } = {}) =>
+      wrap('read', file, async () => {
+        const h = await fsp.open(file, 'r');
+        try {
+          const st = await h.stat();
+          return await readCapped(file, st.size, maxBytes, async (buf, off, len, pos) => (await h.read(buf, off, len, pos)).bytesRead);
+        } finally {
+          await h.close();
+        }
+      }),
     stat: (file) =>
       fsp.stat(file).then(
         (st) => ({ mode: st.mode & 0o7777, uid: st.uid, gid: st.gid }),

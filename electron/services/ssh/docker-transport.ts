@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import Docker from 'dockerode';
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import { HomeportError, type Transport } from '../../../shared/contract';
+import { CappedOutput } from './bounded-output';
 
 /**
  * Docker API calls carried over one SSH connection (DESIGN.md "Hosts, SSH and engines"):
@@ -326,15 +327,16 @@ function execFixed(client: Client, command: string, timeoutMs = 10_000): Promise
           clearTimeout(timer);
           return reject(err);
         }
-        let stdout = '';
-        let stderr = '';
+        // A diagnosis needs a line or two; whatever else the host sends is dropped.
+        const stdout = new CappedOutput(64 * 1024);
+        const stderr = new CappedOutput(64 * 1024);
         let code: number | null = null;
-        ch.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-        ch.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+        ch.on('data', (d: Buffer) => stdout.push(d));
+        ch.stderr.on('data', (d: Buffer) => stderr.push(d));
         ch.on('exit', (c: number | null) => (code = typeof c === 'number' ? c : null));
         ch.on('close', () => {
           clearTimeout(timer);
-          resolve({ code, stdout, stderr });
+          resolve({ code, stdout: stdout.text(), stderr: stderr.text() });
         });
       });
     } catch (e) {

@@ -1,4 +1,5 @@
 import type { Client, ClientChannel } from 'ssh2';
+import { CappedOutput } from './bounded-output';
 
 /**
  * Running commands over a host's existing SSH connection (ssh2 Client.exec).
@@ -28,8 +29,6 @@ export interface ExecResult {
   stderr: string;
 }
 
-/** Output kept per stream; the rest is read and dropped (a chatty command cannot exhaust memory). */
-export const EXEC_OUTPUT_CAP = 1024 * 1024;
 
 /** Runs argv on the connection; resolves when the channel closes; the signal closes the channel. */
 export function sshExecArgv(client: Client, argv: readonly string[], signal: AbortSignal): Promise<ExecResult> {
@@ -50,23 +49,17 @@ export function sshExecArgv(client: Client, argv: readonly string[], signal: Abo
         }
         channel = ch;
         if (signal.aborted) return void ch.close();
-        const out: Buffer[] = [];
-        const errs: Buffer[] = [];
-        let outLen = 0;
-        let errLen = 0;
+        // Output kept per stream is capped (the rest is read and dropped, and the result says so):
+        // a chatty command cannot exhaust memory.
+        const out = new CappedOutput();
+        const errs = new CappedOutput();
         let code: number | null = null;
-        ch.on('data', (d: Buffer) => {
-          if (outLen < EXEC_OUTPUT_CAP) out.push(d.subarray(0, EXEC_OUTPUT_CAP - outLen));
-          outLen += d.length;
-        });
-        ch.stderr.on('data', (d: Buffer) => {
-          if (errLen < EXEC_OUTPUT_CAP) errs.push(d.subarray(0, EXEC_OUTPUT_CAP - errLen));
-          errLen += d.length;
-        });
+        ch.on('data', (d: Buffer) => out.push(d));
+        ch.stderr.on('data', (d: Buffer) => errs.push(d));
         ch.on('exit', (c: number | null) => (code = typeof c === 'number' ? c : null));
         ch.on('close', () => {
           signal.removeEventListener('abort', onAbort);
-          resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errs).toString('utf8') });
+          resolve({ code, stdout: out.text(), stderr: errs.text() });
         });
       });
     } catch (e) {

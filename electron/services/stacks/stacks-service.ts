@@ -17,6 +17,7 @@ import {
 import type { EngineHub } from '../engines/engine-hub';
 import { siblingTemp, type HostAccess } from '../hosts/host-access';
 import type { DocumentStore, Logger } from '../platform/platform';
+import { boundedLines } from '../ssh/bounded-output';
 import { actionArgs, detectCompose, displayCommand, plainText, projectArgs, resolveConfigFiles, type ComposeFlavor, type ComposeProject } from './compose';
 import { setServiceImageInText } from './compose-yaml';
 
@@ -454,27 +455,15 @@ function toStack(hostId: HostId, project: string, cs: Dockerode.ContainerInfo[])
   };
 }
 
-/** Chunks → lines; progress written with \r keeps only its last state. */
+/**
+ * Chunks → lines; progress written with \r keeps only its last state. Each line is bounded
+ * (a line of a gigabyte is cut, with a marker), so the host's output cannot fill memory.
+ */
 function lineSplitter(onLine: (line: string) => void): { push(chunk: string): void; flush(): void } {
-  let buf = '';
-  const emit = (raw: string) => {
+  return boundedLines((raw) => {
     const parts = plainText(raw).split('\r');
     onLine(parts.filter((p) => p.length > 0).at(-1) ?? '');
-  };
-  return {
-    push(chunk) {
-      buf += chunk;
-      let i: number;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        emit(buf.slice(0, i));
-        buf = buf.slice(i + 1);
-      }
-    },
-    flush() {
-      if (buf) emit(buf);
-      buf = '';
-    },
-  };
+  });
 }
 
 /**
