@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { addLabHostInUi, launchChromium, loadLab, startHeadless, type Headless, 
 // engine's version and its live events. Every volume is our own (hp-overview-*), removed in afterAll.
 const VOL = 'hp-overview-vol';
 const RESTORED = 'hp-overview-vol-restored';
+const KEPT = 'hp-overview-vol-kept';
 const EVENT_VOL = 'hp-overview-evt';
 let lab: Lab;
 let server: Headless;
@@ -31,7 +32,7 @@ const rmVolume = (name: string) => {
 
 beforeAll(async () => {
   lab = loadLab();
-  for (const v of [VOL, RESTORED, EVENT_VOL]) rmVolume(v);
+  for (const v of [VOL, RESTORED, KEPT, EVENT_VOL]) rmVolume(v);
   docker('volume', 'create', '--label', 'com.example.role=app-data', VOL);
   // The lab engine runs on this machine: write the fixture straight into the volume's folder.
   const dir = docker('volume', 'inspect', '--format', '{{.Mountpoint}}', VOL);
@@ -41,6 +42,11 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'config', 'app.yaml'), 'listen: 8080\nlog_level: info\n');
   writeFileSync(path.join(dir, 'data', 'app.db'), Buffer.alloc(150_000, 1));
   writeFileSync(path.join(dir, 'data', 'uploads', 'photo.jpg'), Buffer.alloc(40_000, 2));
+  // What an image-like volume holds: a relative link that climbs above the volume's root (the
+  // engine's own extraction refuses it) and a setuid program.
+  symlinkSync('../usr/share/zoneinfo/UTC', path.join(dir, 'localtime'));
+  writeFileSync(path.join(dir, 'config', 'reload'), '#!/bin/sh\n');
+  chmodSync(path.join(dir, 'config', 'reload'), 0o4755);
   tmp = mkdtempSync(path.join(os.tmpdir(), 'homeport-e2e-volumes-'));
   server = await startHeadless({ SSH_AUTH_SOCK: lab.agentSock });
   browser = await launchChromium();
@@ -50,7 +56,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
-  for (const v of [VOL, RESTORED, EVENT_VOL]) rmVolume(v);
+  for (const v of [VOL, RESTORED, KEPT, EVENT_VOL]) rmVolume(v);
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -83,7 +89,7 @@ describe('volumes', () => {
     await restore.getByLabel('New volume name').fill(RESTORED);
     await restore.getByRole('button', { name: 'Restore', exact: true }).click();
     await pwExpect(restore.getByTestId('restore-done')).toBeVisible({ timeout: 60_000 });
-    await pwExpect(restore.getByTestId('restore-done')).toHaveText(new RegExp(`into ${RESTORED}`));
+    await pwExpect(restore.getByTestId('restore-done')).toHaveText(new RegExp(`into ${RESTORED}\\. The setuid/setgid bits of 1 file were removed\\.`));
     await restore.getByRole('button', { name: 'Done', exact: true }).click();
 
     // The new volume is listed and holds the files.
@@ -96,6 +102,7 @@ describe('volumes', () => {
     expect(await entries.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-type')}:${e.getAttribute('data-name')}`))).toEqual([
       'directory:config',
       'directory:data',
+      'symlink:localtime',
       'file:README.txt',
     ]);
     // Keyboard: the first row has focus; Down to data, Enter opens it.
@@ -113,6 +120,23 @@ describe('volumes', () => {
     // Same bytes on disk as the original.
     const sums = (v: string) => docker('run', '--rm', '-v', `${v}:/v:ro`, 'homeport-lab/busybox', 'sh', '-c', 'cd /v && find . -type f | sort | xargs md5sum');
     expect(sums(RESTORED)).toBe(sums(VOL));
+    const restoredDir = docker('volume', 'inspect', '--format', '{{.Mountpoint}}', RESTORED);
+    expect(readlinkSync(path.join(restoredDir, 'localtime'))).toBe('../usr/share/zoneinfo/UTC');
+    expect(lstatSync(path.join(restoredDir, 'config', 'reload')).mode & 0o7777).toBe(0o755);
+
+    // Ticking "Keep setuid/setgid bits" restores them as they were.
+    await row.getByRole('button', { name: `Restore into ${VOL}` }).click();
+    const again = page.getByTestId('restore-dialog');
+    const [chooser2] = await Promise.all([page.waitForEvent('filechooser'), again.getByTestId('restore-file').click()]);
+    await chooser2.setFiles(file);
+    await again.getByLabel('New volume name').fill(KEPT);
+    await again.getByLabel(/Keep setuid\/setgid bits/).check();
+    await again.getByRole('button', { name: 'Restore', exact: true }).click();
+    await pwExpect(again.getByTestId('restore-done')).toHaveText(new RegExp(`into ${KEPT}\\.$`), { timeout: 60_000 });
+    await again.getByRole('button', { name: 'Done', exact: true }).click();
+    const keptDir = docker('volume', 'inspect', '--format', '{{.Mountpoint}}', KEPT);
+    expect(lstatSync(path.join(keptDir, 'config', 'reload')).mode & 0o7777).toBe(0o4755);
+    expect(readlinkSync(path.join(keptDir, 'localtime'))).toBe('../usr/share/zoneinfo/UTC');
   });
 
   it('opens the host overview: engine version, disk use and live events', async () => {

@@ -158,6 +158,8 @@ export const inputSchemas = {
     mode: z.enum(['new', 'overwrite']),
     fileName: z.string().max(255).refine(noControl, 'no control characters').nullable(),
     sizeBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
+    // Off unless asked: a restore clears setuid/setgid bits of files.
+    keepSetuid: z.boolean().default(false),
   }),
   'networks.list': none,
   'networks.removeUnused': z.object({ hostId }),

@@ -146,6 +146,8 @@ export interface RestoreResultInfo {
   entries: number;
   /** Total size of the files restored. */
   bytes: number;
+  /** Files whose setuid/setgid bits were cleared (the user did not keep them). */
+  setuidCleared: number;
 }
 
 export interface PruneVolumesResultInfo {
@@ -256,4 +258,9 @@ export interface PrepareRestoreInput {
   /** Browser mode: the chosen file's name and size (the upload may not be bigger). Ignored by the desktop app. */
   fileName: string | null;
   sizeBytes: number | null;
+  /**
+   * Keep the setuid/setgid bits of restored files. Off by default: a volume mounted into a
+   * container could otherwise bring a setuid program in from an archive.
+   */
+  keepSetuid: boolean;
 }

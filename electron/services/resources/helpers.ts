@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { HomeportError } from '../../../shared/contract';
 import { engineError, HELPER_LABEL } from './common';
@@ -11,11 +11,14 @@ import { engineError, HELPER_LABEL } from './common';
  * Design: a helper is CREATED, mounting the volume at /v (read-only unless it must write), and in
  * most cases never started: the engine's archive API (`GET`/`HEAD`/`PUT /containers/{id}/archive`)
  * works on a created container and mounts its volumes for the call. So browse, backup and restore
- * run no command at all, need no shell or `tar` in any image, and work with whatever image the host
- * has (the image only provides a root filesystem to mount /v under). Only two things need a
- * process: emptying a volume before an overwrite restore (`find /v … -exec rm -rf {} +`), and
- * listing a directory too big for the archive stream (`find … -print0`); those pick an image with
- * a `find` (busybox, alpine, debian…) and are run with an argv array, never a shell string.
+ * run no command at all and work with whatever image the host has (the image only provides a root
+ * filesystem to mount /v under). Three things need a process: emptying a volume before an
+ * overwrite restore (`find /v … -exec rm -rf {} +`), listing a directory too big for the archive
+ * stream (`find … -print0`), and extracting a restore (`tar -x`, fed on stdin — the engine's own
+ * extraction refuses ordinary symlinks that point above the volume's root, so a backup of
+ * `localtime -> ../usr/share/zoneinfo/UTC` could not be restored through it); those pick an image
+ * with a `find` and a `tar` (busybox, alpine, debian…) and are run with an argv array, never a shell
+ * string.
  *
  * Every helper: labelled `homeport.helper=1` (so lists never show it as a "user" of anything, and
  * `cleanupStaleHelpers` can find leftovers of a crash), network `none`, read-only root filesystem,
@@ -31,6 +34,8 @@ export interface HelperOptions {
   image: string;
   /** argv of the process to run; omitted for archive-only helpers (never started). */
   cmd?: string[];
+  /** The process reads stdin (given to runHelper as `input`). */
+  stdin?: boolean;
 }
 
 /** Images that have `find` (with -mindepth/-maxdepth/-exec +/-print0) and `rm`, most preferred first. */
@@ -90,13 +95,20 @@ function helperConfig(o: HelperOptions): Dockerode.ContainerCreateOptions {
     Env: [],
     AttachStdout: !!run,
     AttachStderr: !!run,
+    AttachStdin: !!(run && o.stdin),
+    OpenStdin: !!(run && o.stdin),
+    // The process gets EOF when Homeport closes its side of the attach stream.
+    StdinOnce: !!(run && o.stdin),
     NetworkDisabled: true,
     Labels: { [HELPER_LABEL]: '1', 'homeport.helper.purpose': o.purpose, 'homeport.helper.volume': o.volume },
     HostConfig: {
       NetworkMode: 'none',
       ReadonlyRootfs: true,
       CapDrop: ['ALL'],
-      CapAdd: run ? ['DAC_OVERRIDE', 'DAC_READ_SEARCH', 'FOWNER'] : [],
+      // A restore's tar gives files their owners from the archive (CHOWN) and keeps the setgid bit
+      // of a file whose group root is not in when the user keeps those bits (FSETID); the other
+      // processes only read and delete.
+      CapAdd: run ? ['DAC_OVERRIDE', 'DAC_READ_SEARCH', 'FOWNER', ...(o.purpose === 'restore' ? ['CHOWN', 'FSETID'] : [])] : [],
       SecurityOpt: ['no-new-privileges'],
       LogConfig: { Type: 'none', Config: {} },
       RestartPolicy: { Name: 'no' },
@@ -144,8 +156,16 @@ export interface RunResult {
   truncated: boolean;
 }
 
-/** Start a created helper, collect its output (stdout capped), wait for it to exit. */
-export async function runHelper(docker: Dockerode, c: Dockerode.Container, opts: { maxStdout: number; timeoutMs: number; signal?: AbortSignal }): Promise<RunResult> {
+/**
+ * Start a created helper, collect its output (stdout capped), wait for it to exit. `input` (for a
+ * helper created with `stdin`) is streamed to the process's stdin once it runs, then closed; an
+ * input that fails stops the process (the caller reports why).
+ */
+export async function runHelper(
+  docker: Dockerode,
+  c: Dockerode.Container,
+  opts: { maxStdout: number; timeoutMs: number; signal?: AbortSignal; input?: Readable },
+): Promise<RunResult> {
   const stdoutParts: Buffer[] = [];
   let stdoutLen = 0;
   let truncated = false;
@@ -165,7 +185,7 @@ export async function runHelper(docker: Dockerode, c: Dockerode.Container, opts:
   });
   let attached: NodeJS.ReadWriteStream;
   try {
-    attached = (await c.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadWriteStream;
+    attached = (await c.attach({ stream: true, stdout: true, stderr: true, ...(opts.input ? { stdin: true, hijack: true } : {}) })) as NodeJS.ReadWriteStream;
   } catch (e) {
     throw engineError(e);
   }
@@ -181,6 +201,20 @@ export async function runHelper(docker: Dockerode, c: Dockerode.Container, opts:
   try {
     await c.start();
     timer = setTimeout(onAbort, opts.timeoutMs);
+    if (opts.input) {
+      const input = opts.input;
+      // The process may exit before reading everything (an error): writes then fail, harmlessly.
+      attached.on('error', () => {});
+      // (The input may be a streamx stream, tar-stream's pack: only events, no readableEnded.)
+      let ended = false;
+      input.on('end', () => (ended = true));
+      input.on('error', onAbort);
+      input.on('close', () => !ended && onAbort());
+      // An input that failed before the process ran (an archive refused at its first entry) never
+      // ends: without this the process would wait for stdin for ever.
+      if (input.destroyed) onAbort();
+      else input.pipe(attached as unknown as Writable);
+    }
     const res = (await c.wait()) as { StatusCode: number };
     await Promise.race([ended, new Promise((r) => setTimeout(r, 2000))]);
     let stdout = Buffer.concat(stdoutParts);

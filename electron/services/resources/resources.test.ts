@@ -91,7 +91,9 @@ describe('tar policy', () => {
   it('keeps files, dirs, symlinks and earlier-file hard links, refuses the rest', () => {
     const p = policy();
     expect(p.accept({ name: './', type: 'directory', mode: 0o40755 })).toMatchObject({ name: './', type: 'directory', mode: 0o755 });
-    expect(p.accept({ name: 'a.txt', type: 'file', size: 5, mode: 0o104755 })).toMatchObject({ name: './a.txt', size: 5, mode: 0o4755 });
+    // setuid/setgid bits of files are cleared unless kept; a directory keeps its setgid bit
+    expect(p.accept({ name: 'a.txt', type: 'file', size: 5, mode: 0o104755 })).toMatchObject({ name: './a.txt', size: 5, mode: 0o755 });
+    expect(p.accept({ name: 'shared/', type: 'directory', mode: 0o42775 })).toMatchObject({ name: './shared/', mode: 0o2775 });
     expect(p.accept({ name: './abs', type: 'symlink', linkname: '/etc/passwd' })).toMatchObject({ name: './abs', linkname: '/etc/passwd' });
     expect(p.accept({ name: './hard', type: 'link', linkname: './a.txt' })).toMatchObject({ linkname: './a.txt' });
     expect(refusal(() => p.accept({ name: './abs/x', type: 'file', size: 1 })).message).toContain('symbolic link');
@@ -100,15 +102,21 @@ describe('tar policy', () => {
     expect(refusal(() => p.accept({ name: './null', type: 'character-device' })).message).toContain('device');
     expect(refusal(() => p.accept({ name: './sda', type: 'block-device' })).message).toContain('device');
     expect(refusal(() => p.accept({ name: './pipe', type: 'fifo' })).message).toContain('FIFO');
-    expect(p.entries).toBe(4);
+    expect(p.entries).toBe(5);
     expect(p.bytes).toBe(5);
+    expect(p.setuidCleared).toBe(1);
+    const keep = new TarPolicy({ maxBytes: 1e9, maxEntries: 10, keepSetuid: true });
+    expect(keep.accept({ name: 'a.txt', type: 'file', size: 5, mode: 0o106755 })).toMatchObject({ mode: 0o6755 });
+    expect(keep.setuidCleared).toBe(0);
   });
 
-  it('a directory replacing a symlink clears it; the size cap and entry cap hold', () => {
+  it('refuses anything in the place of an earlier symlink (tar would chown/chmod through it); the size cap and entry cap hold', () => {
     const p = policy(10);
     p.accept({ name: 'l', type: 'symlink', linkname: '/' });
-    p.accept({ name: 'l', type: 'directory' });
-    expect(p.accept({ name: 'l/x', type: 'file', size: 4 })).toBeTruthy();
+    for (const type of ['directory', 'file', 'symlink'] as const) {
+      expect(refusal(() => p.accept({ name: 'l', type, size: 0, linkname: '/x' })).message).toContain('in the place of the symbolic link');
+    }
+    expect(p.accept({ name: 'x', type: 'file', size: 4 })).toBeTruthy();
     expect(refusal(() => p.accept({ name: 'big', type: 'file', size: 7 })).message).toContain('size limit');
     const q = new TarPolicy({ maxBytes: 1e9, maxEntries: 2 });
     q.accept({ name: 'a', type: 'file', size: 0 });

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { chmod, lchown, lstat, mkdir, readlink, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import Docker from 'dockerode';
@@ -20,6 +20,7 @@ import { backupVolume, browseVolume, listVolumes, removeVolume, restoreVolume } 
 const pid = process.pid;
 const VOL = `hp-res-ssh-${pid}`;
 const COPY = `hp-res-ssh-${pid}-copy`;
+const TZ = `hp-res-ssh-${pid}-tz`;
 const hostId = HostId('lab-ssh');
 let local: Docker;
 let client: Client;
@@ -40,7 +41,7 @@ afterAll(async () => {
   client?.end();
   if (!local) return;
   await cleanupByLabel(local, `${TEST_LABEL}=${pid}`);
-  for (const v of [VOL, COPY]) await local.getVolume(v).remove().catch(() => {});
+  for (const v of [VOL, COPY, TZ, `${TZ}-plain`, `${TZ}-kept`]) await local.getVolume(v).remove().catch(() => {});
 });
 
 describe('resources over SSH', () => {
@@ -102,5 +103,50 @@ describe('resources over SSH', () => {
     console.log(`over SSH: backup ${b.tarBytes} tar bytes in ${backupMs.toFixed(0)} ms; restore in ${restoreMs.toFixed(0)} ms`);
     const helpers = await local.listContainers({ all: true, filters: { label: ['homeport.helper=1'] } });
     expect(helpers.filter((c) => c.Labels['homeport.helper.volume']?.startsWith(VOL))).toEqual([]);
+  });
+
+  it('restores what it backed up: a symlink that climbs above the volume root is kept as-is; setuid/setgid bits go unless kept', async () => {
+    // An ordinary image-like volume: /etc/localtime style link pointing above the volume's root,
+    // a setuid root binary, a setgid file and a setgid (group-sharing) directory.
+    await local.createVolume({ Name: TZ, Labels: { [TEST_LABEL]: String(pid) } });
+    const mp = await mountpointOf(local, TZ);
+    await symlink('../usr/share/zoneinfo/UTC', path.join(mp, 'localtime'));
+    await mkdir(path.join(mp, 'bin'));
+    await writeFile(path.join(mp, 'bin', 'tool'), '#!/bin/sh\n');
+    await chmod(path.join(mp, 'bin', 'tool'), 0o4755);
+    await writeFile(path.join(mp, 'bin', 'grouptool'), '#!/bin/sh\n');
+    await lchown(path.join(mp, 'bin', 'grouptool'), 0, 50);
+    await chmod(path.join(mp, 'bin', 'grouptool'), 0o2755);
+    await mkdir(path.join(mp, 'shared'));
+    await lchown(path.join(mp, 'shared'), 1000, 1000);
+    await chmod(path.join(mp, 'shared'), 0o2775);
+    await writeFile(path.join(mp, 'shared', 'notes.txt'), 'hello\n');
+    await lchown(path.join(mp, 'shared', 'notes.txt'), 1000, 1000);
+    const before = await listing(local, TZ);
+
+    const out = sink();
+    await backupVolume(ssh, TZ, out.stream, () => {}, undefined, { helperImage: LAB_IMAGE });
+
+    // Default: restorable, the link untouched, setuid/setgid bits of files cleared (and counted).
+    const plain = await restoreVolume(ssh, `${TZ}-plain`, Readable.from([out.buffer()]), { mode: 'new', helperImage: LAB_IMAGE }, () => {});
+    const pm = await mountpointOf(local, `${TZ}-plain`);
+    expect(await readlink(path.join(pm, 'localtime'))).toBe('../usr/share/zoneinfo/UTC');
+    expect((await lstat(path.join(pm, 'bin', 'tool'))).mode & 0o7777).toBe(0o755);
+    expect((await lstat(path.join(pm, 'bin', 'grouptool'))).mode & 0o7777).toBe(0o755);
+    expect(plain.setuidCleared).toBe(2);
+    // The rest is as it was: owners, the directory's group-sharing bit, contents.
+    expect(await listing(local, `${TZ}-plain`)).toBe(before.replace('bin/grouptool|file|2755', 'bin/grouptool|file|755').replace('bin/tool|file|4755', 'bin/tool|file|755'));
+
+    // Kept when asked: byte for byte what was backed up.
+    const kept = await restoreVolume(ssh, `${TZ}-kept`, Readable.from([out.buffer()]), { mode: 'new', helperImage: LAB_IMAGE, keepSetuid: true }, () => {});
+    expect(kept.setuidCleared).toBe(0);
+    expect(await listing(local, `${TZ}-kept`)).toBe(before);
+
+    // Overwrite takes the same road.
+    await writeFile(path.join(pm, 'extra'), 'x');
+    await restoreVolume(ssh, `${TZ}-plain`, Readable.from([out.buffer()]), { mode: 'overwrite', helperImage: LAB_IMAGE, keepSetuid: true }, () => {});
+    expect(await listing(local, `${TZ}-plain`)).toBe(before);
+    const helpers = await local.listContainers({ all: true, filters: { label: ['homeport.helper=1'] } });
+    expect(helpers.filter((c) => c.Labels['homeport.helper.volume']?.startsWith(TZ))).toEqual([]);
   });
 });

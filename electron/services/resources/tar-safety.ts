@@ -16,14 +16,22 @@ import { quote } from './common';
  *
  * Refused: absolute paths, `..` anywhere in a path, device files and FIFOs, hard links to anything
  * but an earlier file of the same archive, any entry below a symlink of the archive (the classic
- * `link -> /etc` then `link/passwd`), and archives that unpack to more than the size cap. Symlinks
+ * `link -> /etc` then `link/passwd`) or in the place of one (a directory `link/` would have its
+ * owner and mode set through it), and archives that unpack to more than the size cap. Symlinks
  * themselves are kept as data, whatever they point at: a volume may legitimately hold
- * `current -> /data/releases/7`, and nothing is ever written through them.
+ * `current -> /data/releases/7` or `localtime -> ../usr/share/zoneinfo/UTC`, and nothing is ever
+ * written through them.
+ *
+ * Setuid and setgid bits of files are cleared unless the user keeps them: a volume mounted into a
+ * container could otherwise carry a root-owned setuid program in from an archive. A directory's
+ * setgid bit (new files take its group) gives no privilege and is kept.
  */
 export interface TarPolicyOptions {
   /** Total size of the files, in bytes. */
   maxBytes: number;
   maxEntries: number;
+  /** Keep the setuid/setgid bits of files (default: cleared). */
+  keepSetuid?: boolean;
 }
 
 export const DEFAULT_RESTORE_MAX_BYTES = 100 * 1024 ** 3;
@@ -67,6 +75,8 @@ function isBelow(path: string, dirs: Set<string>): string | null {
 export class TarPolicy {
   entries = 0;
   bytes = 0;
+  /** Files whose setuid/setgid bits were cleared. */
+  setuidCleared = 0;
   private readonly symlinks = new Set<string>();
   private readonly files = new Set<string>();
 
@@ -88,6 +98,9 @@ export class TarPolicy {
     const under = isBelow(path, this.symlinks);
     if (under !== null) {
       throw refuse(`The archive writes ${quote(path)} through the symbolic link ${quote(under)} it created earlier: that could write outside the volume.`);
+    }
+    if (this.symlinks.has(path)) {
+      throw refuse(`The archive puts ${quote(path)} in the place of the symbolic link it created earlier: that could change something outside the volume.`);
     }
     if (this.entries + 1 > this.opts.maxEntries) {
       throw refuse(`The archive has more than ${this.opts.maxEntries.toLocaleString('en')} entries, Homeport's limit for a restore.`, 'Split the data, or restore it with your own tools.');
@@ -112,8 +125,11 @@ export class TarPolicy {
         );
       }
       out.size = size;
+      if (!this.opts.keepSetuid && (out.mode! & 0o6000) !== 0) {
+        out.mode = out.mode! & ~0o6000;
+        this.setuidCleared++;
+      }
       this.files.add(path);
-      this.symlinks.delete(path);
     } else if (type === 'symlink') {
       if (!h.linkname) throw refuse(`The archive has a symbolic link without a target, ${quote(h.name)}.`);
       if (h.linkname.includes('\0')) throw refuse(`The archive has a symbolic link whose target contains a NUL byte, ${quote(h.name)}.`);
@@ -127,8 +143,6 @@ export class TarPolicy {
       }
       out.linkname = `./${target}`;
       this.files.add(path);
-    } else {
-      this.symlinks.delete(path);
     }
     this.entries++;
     return out;

@@ -39,6 +39,7 @@ interface Transfer {
   hostId: HostId;
   volume: string;
   mode: 'new' | 'overwrite';
+  keepSetuid: boolean;
   target: Target;
   fileName: string;
   sizeBytes: number | null;
@@ -88,7 +89,7 @@ export class VolumeTransfers {
       if (!chosen) return null;
       target = { kind: 'file', path: chosen };
     }
-    const t = this.add({ op: 'backup', hostId, volume: name, mode: 'new', target, fileName: target.kind === 'file' ? path.basename(target.path) : fileName, sizeBytes: null });
+    const t = this.add({ op: 'backup', hostId, volume: name, mode: 'new', keepSetuid: false, target, fileName: target.kind === 'file' ? path.basename(target.path) : fileName, sizeBytes: null });
     return this.info(t);
   }
 
@@ -114,7 +115,7 @@ export class VolumeTransfers {
         throw new HomeportError({ code: 'VALIDATION', message: `The file is ${sizeBytes} bytes; uploads are limited to ${MAX_UPLOAD_BYTES} bytes (100 GiB).`, fix: 'Restore a smaller archive, or use the desktop app, which reads the file directly.', details: { field: 'file' } });
       }
     }
-    const t = this.add({ op: 'restore', hostId: input.hostId, volume: input.name, mode: input.mode, target, fileName, sizeBytes });
+    const t = this.add({ op: 'restore', hostId: input.hostId, volume: input.name, mode: input.mode, keepSetuid: input.keepSetuid, target, fileName, sizeBytes });
     return this.info(t);
   }
 
@@ -172,7 +173,7 @@ export class VolumeTransfers {
 
   // ── inside ──────────────────────────────────────────────────────────────────────────────
 
-  private add(p: Pick<Transfer, 'op' | 'hostId' | 'volume' | 'mode' | 'target' | 'fileName' | 'sizeBytes'>): Transfer {
+  private add(p: Pick<Transfer, 'op' | 'hostId' | 'volume' | 'mode' | 'keepSetuid' | 'target' | 'fileName' | 'sizeBytes'>): Transfer {
     const id = `t_${randomBytes(18).toString('base64url')}`;
     const t: Transfer = {
       ...p,
@@ -248,7 +249,7 @@ export class VolumeTransfers {
       this.hub.dockerOf(t.hostId),
       t.volume,
       input,
-      { mode: t.mode, ...(t.sizeBytes !== null ? { sizeBytes: t.sizeBytes } : {}) },
+      { mode: t.mode, keepSetuid: t.keepSetuid, ...(t.sizeBytes !== null ? { sizeBytes: t.sizeBytes } : {}) },
       (p) => this.emit(t, { type: 'progress', progress: p }),
       t.abort.signal,
     );

@@ -10,7 +10,7 @@ import tar from 'tar-stream';
 import { HomeportError, type HostId } from '../../../shared/contract';
 import { abortedError, containerName, hasLabel, engineError, engineMessage, invalid, listUserContainers, nameList, notFound, quote, refInfo, statusOf, throttle, validateName } from './common';
 import { NO_IMAGE_FIX, pickArchiveImage, pickToolImages, runHelper, withHelper } from './helpers';
-import { checkTar, DEFAULT_RESTORE_MAX_BYTES, DEFAULT_RESTORE_MAX_ENTRIES, sanitizeTar, TarPolicy, tarBytesOf } from './tar-safety';
+import { checkTar, DEFAULT_RESTORE_MAX_BYTES, DEFAULT_RESTORE_MAX_ENTRIES, sanitizeTar, TarPolicy, tarBytesOf, type TarPolicyOptions } from './tar-safety';
 import type {
   BackupResultInfo,
   PruneVolumesResultInfo,
@@ -547,9 +547,32 @@ export interface RestoreOptions {
   tmpDir?: string;
   /** Size of the input (the file's size), for progress totals. */
   sizeBytes?: number;
+  /** Keep the setuid/setgid bits of files (default: cleared, see tar-safety.ts). */
+  keepSetuid?: boolean;
 }
 
-async function putTar(c: Dockerode.Container, source: Readable, policy: TarPolicy, signal?: AbortSignal): Promise<void> {
+/**
+ * The command that unpacks a restore inside the helper: the checked, re-written archive on stdin,
+ * numeric owners (as the engine's own extraction does: names would be looked up in the helper
+ * image's /etc/passwd), modes as written by the policy. busybox, GNU and BSD tar all spell it so.
+ */
+const TAR_EXTRACT_CMD = ['tar', '-x', '-f', '-', '-C', '/v', '--numeric-owner'];
+const NO_TAR = /executable file not found|no such file or directory|exec format error/i;
+
+/**
+ * Unpack `source` into the volume through the tar policy. With an image that has `tar`: a helper
+ * runs it on the re-written archive — a restore must take back whatever a backup gave, and the
+ * engine's archive API refuses ordinary relative symlinks that point above the volume's root
+ * (`localtime -> ../usr/share/zoneinfo/UTC`). Without one, the engine's archive API is the way left.
+ */
+async function extractInto(
+  docker: Dockerode,
+  volume: string,
+  source: Readable,
+  policy: TarPolicy,
+  images: { tools: string[]; archive: string },
+  signal?: AbortSignal,
+): Promise<void> {
   const tarBytes = await tarBytesOf(source);
   const { stream, done } = sanitizeTar(tarBytes, policy);
   let settled: { error: unknown } | null = null;
@@ -557,19 +580,74 @@ async function putTar(c: Dockerode.Container, source: Readable, policy: TarPolic
     () => (settled = { error: null }),
     (x: unknown) => (settled = { error: x }),
   );
-  try {
-    await c.putArchive(stream, { path: '/v', ...(signal ? { abortSignal: signal } : {}) });
-    await done;
-  } catch (e) {
+  const refusal = async (): Promise<unknown> => {
     await new Promise((r) => setImmediate(r)); // let a refusal that is on its way land first
-    const refusal = (settled as { error: unknown } | null)?.error;
-    // Stop reading: the engine gave up (or an entry was refused), so the rest goes nowhere.
+    return (settled as { error: unknown } | null)?.error;
+  };
+  const stop = () => {
+    // Stop reading: the engine or tar gave up (or an entry was refused), so the rest goes nowhere.
     tarBytes.destroy(new Error('upload stopped'));
     source.destroy();
     stream.destroy();
-    if (refusal instanceof HomeportError) throw refusal;
-    throw e;
+  };
+  for (const image of images.tools) {
+    let r: Awaited<ReturnType<typeof runHelper>>;
+    try {
+      r = await withHelper(docker, { volume, readOnly: false, purpose: 'restore', image, cmd: TAR_EXTRACT_CMD, stdin: true }, (c) =>
+        runHelper(docker, c, { maxStdout: 64 * 1024, timeoutMs: 7 * 24 * 3600_000, input: stream, ...(signal ? { signal } : {}) }),
+      );
+    } catch (e) {
+      // No tar in this image (or for another CPU): it failed to start, nothing was read; next one.
+      if (NO_TAR.test(engineMessage(e))) continue;
+      const refused = await refusal();
+      stop();
+      if (refused instanceof HomeportError) throw refused;
+      throw e;
+    }
+    const refused = await refusal();
+    if (refused instanceof HomeportError) {
+      stop();
+      throw refused;
+    }
+    if (signal?.aborted) {
+      stop();
+      throw abortedError(`Restoring ${volume}`);
+    }
+    if (r.exitCode !== 0) {
+      stop();
+      const said = r.stderr.split('\n').filter(Boolean).slice(-3).join(' ');
+      throw new HomeportError({
+        code: 'ENGINE',
+        message: `Unpacking the archive into the volume failed (tar exited with status ${r.exitCode}${said ? `: ${said}` : ''}).`,
+        fix: 'The message says why (for example no space left on the host); fix the cause and restore again.',
+        details: { volume },
+      });
+    }
+    await done;
+    return;
   }
+  await withHelper(docker, { volume, readOnly: false, purpose: 'restore', image: images.archive }, async (c) => {
+    try {
+      await c.putArchive(stream, { path: '/v', ...(signal ? { abortSignal: signal } : {}) });
+      await done;
+    } catch (e) {
+      const refused = await refusal();
+      stop();
+      if (refused instanceof HomeportError) throw refused;
+      if (/invalid symlink/i.test(engineMessage(e))) {
+        throw new HomeportError(
+          {
+            code: 'ENGINE',
+            message: `The engine refused a symbolic link of the archive that points above the volume's root (${engineMessage(e)}), and no image on this host has a "tar" to unpack it otherwise.`,
+            fix: NO_IMAGE_FIX,
+            details: { volume },
+          },
+          { cause: e },
+        );
+      }
+      throw e;
+    }
+  });
 }
 
 /**
@@ -596,7 +674,7 @@ export async function restoreVolume(
   if (options.mode !== 'new' && options.mode !== 'overwrite') throw invalid('mode', 'The restore mode must be "new" or "overwrite".', 'Choose new or overwrite.');
   const what = `Restoring ${name}`;
   if (signal?.aborted) throw abortedError(what);
-  const policyOpts = { maxBytes: options.maxBytes ?? DEFAULT_RESTORE_MAX_BYTES, maxEntries: options.maxEntries ?? DEFAULT_RESTORE_MAX_ENTRIES };
+  const policyOpts = { maxBytes: options.maxBytes ?? DEFAULT_RESTORE_MAX_BYTES, maxEntries: options.maxEntries ?? DEFAULT_RESTORE_MAX_ENTRIES, keepSetuid: options.keepSetuid === true };
   const progress = throttle(onProgress, PROGRESS_INTERVAL_MS);
   try {
     return options.mode === 'new'
@@ -620,7 +698,7 @@ async function restoreNew(
   name: string,
   input: Readable,
   options: RestoreOptions,
-  policyOpts: { maxBytes: number; maxEntries: number },
+  policyOpts: TarPolicyOptions,
   progress: Progress,
   signal?: AbortSignal,
 ): Promise<RestoreResultInfo> {
@@ -632,7 +710,8 @@ async function restoreNew(
       details: { volume: name },
     });
   }
-  const image = await pickArchiveImage(docker, options.helperImage);
+  const tools = await pickToolImages(docker, options.helperImage);
+  const images = { tools, archive: tools[0] ?? (await pickArchiveImage(docker, options.helperImage)) };
   try {
     await docker.createVolume({ Name: name });
   } catch (e) {
@@ -642,7 +721,7 @@ async function restoreNew(
   try {
     const counted = input.pipe(new ByteCounter((bytes) => progress.push({ phase: 'copying', bytes, totalBytes: options.sizeBytes ?? null })));
     input.on('error', (e) => counted.destroy(e));
-    await withHelper(docker, { volume: name, readOnly: false, purpose: 'restore', image }, (c) => putTar(c, counted, policy, signal));
+    await extractInto(docker, name, counted, policy, images, signal);
   } catch (e) {
     try {
       await docker.getVolume(name).remove();
@@ -652,7 +731,7 @@ async function restoreNew(
     if (e instanceof HomeportError) throw e;
     throw engineError(e, 'Nothing was kept: the new volume was removed again. Fix the cause and restore again.', { volume: name });
   }
-  return { volume: name, mode: 'new', entries: policy.entries, bytes: policy.bytes };
+  return { volume: name, mode: 'new', entries: policy.entries, bytes: policy.bytes, setuidCleared: policy.setuidCleared };
 }
 
 async function runningUsers(docker: Dockerode, name: string): Promise<Dockerode.ContainerInfo[]> {
@@ -664,7 +743,7 @@ async function restoreOverwrite(
   name: string,
   input: Readable,
   options: RestoreOptions,
-  policyOpts: { maxBytes: number; maxEntries: number },
+  policyOpts: TarPolicyOptions,
   progress: Progress,
   signal?: AbortSignal,
 ): Promise<RestoreResultInfo> {
@@ -708,7 +787,7 @@ async function restoreOverwrite(
     const policy = new TarPolicy(policyOpts);
     try {
       const source = createReadStream(spool).pipe(new ByteCounter((bytes) => progress.push({ phase: 'copying', bytes, totalBytes: total })));
-      await withHelper(docker, { volume: name, readOnly: false, purpose: 'restore', image: toolImages[0]! }, (c) => putTar(c, source, policy, signal));
+      await extractInto(docker, name, source, policy, { tools: toolImages, archive: toolImages[0]! }, signal);
     } catch (e) {
       const cause = e instanceof HomeportError ? e.message : engineMessage(e);
       throw new HomeportError(
@@ -721,7 +800,7 @@ async function restoreOverwrite(
         { cause: e },
       );
     }
-    return { volume: name, mode: 'overwrite', entries: policy.entries, bytes: policy.bytes };
+    return { volume: name, mode: 'overwrite', entries: policy.entries, bytes: policy.bytes, setuidCleared: policy.setuidCleared };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -157,16 +157,17 @@ describe('Volume actions', () => {
     fireEvent.change(within(dialog).getByLabelText('New volume name'), { target: { value: 'app-data' } });
     expect(within(dialog).getByText(/A volume with this name exists/)).toBeTruthy();
     fireEvent.change(within(dialog).getByLabelText('New volume name'), { target: { value: 'cache-copy' } });
+    expect((within(dialog).getByLabelText(/Keep setuid\/setgid bits/) as HTMLInputElement).checked).toBe(false);
     fireEvent.click(within(dialog).getByRole('button', { name: 'Restore' }));
     await waitFor(() => expect(puts.length).toBe(1));
-    expect(bridge.callsOf('volumes.prepareRestore')).toEqual([{ hostId: lab.id, name: 'cache-copy', mode: 'new', fileName: file.name, sizeBytes: 3000 }]);
+    expect(bridge.callsOf('volumes.prepareRestore')).toEqual([{ hostId: lab.id, name: 'cache-copy', mode: 'new', fileName: file.name, sizeBytes: 3000, keepSetuid: false }]);
     expect(puts[0]).toMatchObject({ url: '/transfers/t_restore000000000000', method: 'PUT' });
     expect(puts[0]!.body).toBe(file);
     transferEvent(bridge, 's_transfer1', { type: 'progress', progress: { phase: 'copying', bytes: 1500, totalBytes: 3000 } });
     expect(within(dialog).getByRole('progressbar', { name: 'Restore progress' }).getAttribute('value')).toBe('50');
-    transferEvent(bridge, 's_transfer1', { type: 'restore-done', result: { volume: 'cache-copy', mode: 'new', entries: 3, bytes: 2048 } });
+    transferEvent(bridge, 's_transfer1', { type: 'restore-done', result: { volume: 'cache-copy', mode: 'new', entries: 3, bytes: 2048, setuidCleared: 1 } });
     act(() => bridge.emit('stream.end', { streamId: StreamId('s_transfer1'), error: null }));
-    expect((await within(dialog).findByTestId('restore-done')).textContent).toBe('Restored 3 entries (2.0 KB) into cache-copy.');
+    expect((await within(dialog).findByTestId('restore-done')).textContent).toBe('Restored 3 entries (2.0 KB) into cache-copy. The setuid/setgid bits of 1 file were removed.');
     fireEvent.click(within(dialog).getByRole('button', { name: 'Done' }));
 
     // Overwrite: the confirmation names the containers that use it; the engine's refusal is shown.
@@ -174,6 +175,7 @@ describe('Volume actions', () => {
     const again = await screen.findByTestId('restore-dialog');
     fireEvent.change(await within(again).findByTestId('restore-file'), { target: { files: [file] } });
     fireEvent.click(within(again).getByLabelText(/An existing volume/));
+    fireEvent.click(within(again).getByLabelText(/Keep setuid\/setgid bits/));
     expect((within(again).getByLabelText('Volume to overwrite') as HTMLSelectElement).value).toBe('app-data');
     fireEvent.click(within(again).getByRole('button', { name: 'Restore over it…' }));
     const confirm = await screen.findByRole('alertdialog', { name: /Replace every file in app-data/ }).catch(() => screen.findByRole('dialog', { name: /Replace every file in app-data/ }));
@@ -181,7 +183,7 @@ describe('Volume actions', () => {
     expect(bridge.callsOf('volumes.prepareRestore').length).toBe(1);
     fireEvent.click(within(confirm).getByRole('button', { name: 'Replace its files' }));
     await waitFor(() => expect(bridge.callsOf('volumes.prepareRestore').length).toBe(2));
-    expect(bridge.callsOf('volumes.prepareRestore')[1]).toMatchObject({ name: 'app-data', mode: 'overwrite' });
+    expect(bridge.callsOf('volumes.prepareRestore')[1]).toMatchObject({ name: 'app-data', mode: 'overwrite', keepSetuid: true });
     act(() =>
       bridge.emit('stream.end', {
         streamId: StreamId('s_transfer1'),
@@ -198,7 +200,7 @@ describe('Volume actions', () => {
     const choose = await within(dialog).findByRole('button', { name: 'Choose file and restore…' });
     expect(within(dialog).queryByTestId('restore-file')).toBeNull();
     fireEvent.click(choose);
-    await waitFor(() => expect(bridge.callsOf('volumes.prepareRestore')).toEqual([{ hostId: lab.id, name: 'old-cache-restored', mode: 'new', fileName: null, sizeBytes: null }]));
+    await waitFor(() => expect(bridge.callsOf('volumes.prepareRestore')).toEqual([{ hostId: lab.id, name: 'old-cache-restored', mode: 'new', fileName: null, sizeBytes: null, keepSetuid: false }]));
     expect(bridge.callsOf('streams.open')).toEqual([]);
     expect(within(dialog).queryByRole('alert')).toBeNull();
   });

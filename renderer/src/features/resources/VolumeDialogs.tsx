@@ -134,6 +134,7 @@ export function RestoreVolumeDialog({
   const [newName, setNewName] = useState(initial ? `${initial.name}-restored` : '');
   const [target, setTarget] = useState(initial?.name ?? volumes.find((v) => !v.anonymous)?.name ?? '');
   const [file, setFile] = useState<File | null>(null);
+  const [keepSetuid, setKeepSetuid] = useState(false);
   const [native, setNative] = useState<boolean | null>(null);
   const [confirming, setConfirming] = useState(false);
   const t = useTransfer<RestoreResultInfo>();
@@ -157,7 +158,7 @@ export function RestoreVolumeDialog({
 
   const begin = () => {
     setConfirming(false);
-    t.start((onProgress) => restoreVolume({ hostId, name, mode, file: native ? null : file }, onProgress));
+    t.start((onProgress) => restoreVolume({ hostId, name, mode, keepSetuid, file: native ? null : file }, onProgress));
   };
   const submit = () => {
     if (!ready) return;
@@ -243,6 +244,13 @@ export function RestoreVolumeDialog({
             )}
           </Field>
         )}
+        <label className="checkbox">
+          <input type="checkbox" checked={keepSetuid} disabled={running} onChange={(e) => setKeepSetuid(e.target.checked)} /> Keep setuid/setgid bits
+          <span className="muted small">
+            {' '}
+            — off: restored files lose them, so a setuid program in the archive cannot give root to whoever runs it in a container.
+          </span>
+        </label>
         {mode === 'overwrite' && targetInfo && targetInfo.containers.length > 0 && (
           <p className="note-warn">
             Used by {targetInfo.containers.map((c) => `${c.name} (${c.state})`).join(', ')}. A running container must be stopped first.
@@ -252,6 +260,7 @@ export function RestoreVolumeDialog({
         {done && (
           <p className="transfer-done" role="status" data-testid="restore-done">
             Restored {done.entries} {done.entries === 1 ? 'entry' : 'entries'} ({formatBytes(done.bytes)}) into <strong className="mono">{done.volume}</strong>.
+            {done.setuidCleared > 0 && ` The setuid/setgid bits of ${done.setuidCleared} ${done.setuidCleared === 1 ? 'file were' : 'files were'} removed.`}
           </p>
         )}
         {t.run?.kind === 'failed' && <ErrorMessage error={t.run.error} title="The restore failed" />}

@@ -94,7 +94,7 @@ export function backupVolume(hostId: HostId, name: string, onProgress: (p: Volum
 }
 
 export function restoreVolume(
-  input: { hostId: HostId; name: string; mode: 'new' | 'overwrite'; file: File | null },
+  input: { hostId: HostId; name: string; mode: 'new' | 'overwrite'; keepSetuid: boolean; file: File | null },
   onProgress: (p: VolumeTransferProgressInfo) => void,
 ): TransferHandle<RestoreResultInfo> {
   let stream: OpenedStream | null = null;
@@ -107,6 +107,7 @@ export function restoreVolume(
       mode: input.mode,
       fileName: input.file?.name ?? null,
       sizeBytes: input.file?.size ?? null,
+      keepSetuid: input.keepSetuid,
     });
     if (!prepared || cancelled) return null;
     // The stream carries the outcome. An upload that fails where the services cannot see it (the
