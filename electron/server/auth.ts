@@ -1,19 +1,12 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 
 /**
  * Headless mode's login: whoever holds the token (printed at start, or set by the user) may use
- * Homeport. `/login?token=…` trades the token for a session cookie whose value is derived from the
- * token (an HMAC), so the server keeps no session table: restarting with a new token logs every
- * browser out, and the cookie never reveals the token itself.
+ * Homeport. Logging in trades the token for a session (sessions.ts) whose random id the browser
+ * keeps in the `homeport_session` cookie; scripts send `Authorization: Bearer <token>` instead.
  */
 export const SESSION_COOKIE = 'homeport_session';
-const SESSION_LABEL = 'homeport-session-v1';
-
-/** The cookie value for a token: HMAC-SHA256(key = token, "homeport-session-v1"), base64url. */
-export function sessionValue(token: string): string {
-  return createHmac('sha256', token).update(SESSION_LABEL).digest('base64url');
-}
 
 /**
  * Constant-time string comparison. Both sides are hashed first so the buffers have equal length
@@ -38,29 +31,31 @@ export function parseCookies(header: string | undefined): Map<string, string> {
   return out;
 }
 
-export function sessionCookieHeader(token: string): string {
+/** The session id the request carries, if any (not checked). */
+export function sessionIdOf(headers: { cookie?: string | undefined }): string | null {
+  return parseCookies(headers.cookie).get(SESSION_COOKIE) ?? null;
+}
+
+export function sessionCookieHeader(id: string, maxAgeMs: number): string {
   // HttpOnly: page scripts cannot read it. SameSite=Strict: no other site can make the browser send
   // it (CSRF). No `Secure`: headless mode serves plain http (loopback, or behind the user's proxy).
-  return `${SESSION_COOKIE}=${sessionValue(token)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=2592000`;
+  return `${SESSION_COOKIE}=${id}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${Math.max(1, Math.floor(maxAgeMs / 1000))}`;
 }
 
-export interface Credentials {
-  cookie?: string | undefined;
-  authorization?: string | undefined;
+/** Tells the browser to forget the session cookie. */
+export function clearedSessionCookieHeader(): string {
+  return `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`;
 }
 
-/** The session cookie, or `Authorization: Bearer <token>` for scripts. */
-export function isAuthenticated(headers: Credentials, token: string, session: string): boolean {
-  const cookie = parseCookies(headers.cookie).get(SESSION_COOKIE);
-  if (cookie !== undefined && safeEqual(cookie, session)) return true;
-  const auth = headers.authorization;
-  if (auth && /^Bearer /i.test(auth)) return safeEqual(auth.slice(7).trim(), token);
-  return false;
+/** What an `Authorization` header offers: nothing, a Bearer token, or something else. */
+export function bearerOf(authorization: string | undefined): string | null {
+  if (!authorization || !/^Bearer /i.test(authorization)) return null;
+  return authorization.slice(7).trim();
 }
 
 export function isLoopbackHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
+  if (h === 'localhost' || h.endsWith('.localhost') || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
   return isIP(h) === 4 && h.startsWith('127.');
 }
 
@@ -75,43 +70,83 @@ export function urlHost(host: string, port: number): string {
   return `${isIP(h) === 6 ? `[${h}]` : h}:${port}`;
 }
 
-/**
- * Which `Origin` may open the WebSocket (cross-site WebSocket hijacking defence: browsers send
- * cookies with cross-site WebSocket handshakes, so the cookie alone does not prove the page is
- * ours). The server's own origin; when bound to loopback, the same port under the other loopback
- * names too. When bound to every interface the server cannot know the name it is reached by, so
- * the Origin must name the same host as the request's Host header (a same-origin check); the
- * cookie, which browsers keep per host, still stops a DNS-rebinding page.
- */
-export function createOriginCheck(host: string, port: number): (origin: string | undefined, hostHeader: string | undefined) => boolean {
-  if (isWildcardHost(host)) {
-    return (origin, hostHeader) => {
-      if (!origin || !hostHeader) return false;
-      try {
-        const u = new URL(origin);
-        return (u.protocol === 'http:' || u.protocol === 'https:') && u.host === hostHeader.toLowerCase();
-      } catch {
-        return false;
-      }
-    };
-  }
-  const allowed = new Set([`http://${urlHost(host, port)}`.toLowerCase()]);
-  if (isLoopbackHost(host)) {
-    for (const alias of ['127.0.0.1', 'localhost', '::1']) allowed.add(`http://${urlHost(alias, port)}`);
-  }
-  return (origin) => origin !== undefined && allowed.has(origin.toLowerCase());
-}
-
 /** The address to print: a wildcard bind is reachable on loopback from this machine. */
 export function displayHost(host: string): string {
   if (!isWildcardHost(host)) return host;
   return host.includes(':') ? '::1' : '127.0.0.1';
 }
 
-/** True when the request carries the session cookie (not only a Bearer token). */
-export function hasSessionCookie(headers: Credentials, session: string): boolean {
-  const cookie = parseCookies(headers.cookie).get(SESSION_COOKIE);
-  return cookie !== undefined && safeEqual(cookie, session);
+/** A `Host` header (or an allowlist entry) split into a lower-case name and a port (null: none given). */
+export function splitHostHeader(value: string): { name: string; port: number | null } | null {
+  const v = value.trim().toLowerCase();
+  const m = /^(\[[0-9a-f:.]+\]|[^:[\]/\s@]+)(?::(\d{1,5}))?$/.exec(v);
+  if (!m) return null;
+  const port = m[2] === undefined ? null : Number(m[2]);
+  if (port !== null && port > 65535) return null;
+  return { name: m[1]!.replace(/^\[|\]$/g, '').replace(/\.$/, ''), port };
+}
+
+export interface HostPolicy {
+  /** Does this server answer to a request with this `Host` header? */
+  hostAllowed(hostHeader: string | undefined): boolean;
+  /** May a page of this `Origin`, sent to this `Host`, act here (WebSocket, transfers, login form)? */
+  originAllowed(origin: string | undefined, hostHeader: string | undefined): boolean;
+}
+
+/**
+ * Which names the server answers to (DNS rebinding defence: a page on evil.example whose name
+ * is re-pointed at 127.0.0.1 reaches this server with `Host: evil.example`, and is refused).
+ * Allowed: any IP address literal and `localhost` (no attacker controls what those resolve to,
+ * so the port does not matter: an SSH tunnel on another local port works), the `--host` name,
+ * and the user's `--allowed-host` entries (`name` for any port, `name:port` for one).
+ *
+ * Origins (cross-site WebSocket hijacking and CSRF defence: browsers send our cookie in some
+ * cross-site requests) must be the page's own: the Origin names the host the request was sent to;
+ * or both are loopback names on the same port (127.0.0.1 and localhost are one machine); or the
+ * Origin is an `--allowed-host` entry (a reverse proxy that rewrites `Host`).
+ */
+export function createHostPolicy(listenHost: string, extraAllowed: readonly string[] = []): HostPolicy {
+  const names = new Map<string, Set<number> | 'any'>();
+  const allow = (entry: string) => {
+    const h = splitHostHeader(entry);
+    if (!h) throw new Error(`not a host name: ${JSON.stringify(entry)}`);
+    const known = names.get(h.name);
+    if (h.port === null) names.set(h.name, 'any');
+    else if (known !== 'any') names.set(h.name, (known ?? new Set()).add(h.port));
+  };
+  if (!isWildcardHost(listenHost) && isIP(listenHost.replace(/^\[|\]$/g, '')) === 0) allow(listenHost);
+  for (const e of extraAllowed) allow(e);
+
+  const named = (h: { name: string; port: number | null }) => {
+    const ports = names.get(h.name);
+    return ports === 'any' || (ports !== undefined && h.port !== null && ports.has(h.port));
+  };
+  const hostAllowed = (hostHeader: string | undefined) => {
+    if (!hostHeader) return false;
+    const h = splitHostHeader(hostHeader);
+    if (!h) return false;
+    return isIP(h.name) !== 0 || h.name === 'localhost' || h.name.endsWith('.localhost') || named(h);
+  };
+  return {
+    hostAllowed,
+    originAllowed: (origin, hostHeader) => {
+      if (!origin || !hostHeader || !hostAllowed(hostHeader)) return false;
+      let u: URL;
+      try {
+        u = new URL(origin);
+      } catch {
+        return false;
+      }
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') return false;
+      const o = { name: u.hostname.replace(/^\[|\]$/g, '').toLowerCase(), port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)) };
+      const h = splitHostHeader(hostHeader);
+      if (!h) return false;
+      const hPort = h.port ?? 80;
+      if (o.name === h.name && o.port === hPort) return true;
+      if (isLoopbackHost(o.name) && isLoopbackHost(h.name) && o.port === hPort) return true;
+      return named(o);
+    },
+  };
 }
 
 export interface RequestOriginHeaders {
@@ -121,8 +156,9 @@ export interface RequestOriginHeaders {
 }
 
 /**
- * Cross-site request forgery defence for the endpoints that act (volume transfers), on top of the
- * SameSite=Strict cookie: a request authenticated by the cookie must come from our own pages.
+ * Cross-site request forgery defence for the endpoints that act (volume transfers, the login
+ * form, logout), on top of the SameSite=Strict cookie: a browser request must come from our own
+ * pages.
  * - An `Origin` header, whenever the browser sends one, must be ours (the WebSocket's check).
  * - A PUT/POST must carry one: browsers send it on every such request, so its absence means a
  *   client we do not know.
@@ -131,12 +167,8 @@ export interface RequestOriginHeaders {
  * Scripts using `Authorization: Bearer` are not subject to it: a browser never adds that header
  * to a forged request.
  */
-export function isSameOriginRequest(
-  method: string,
-  headers: RequestOriginHeaders,
-  checkOrigin: (origin: string | undefined, hostHeader: string | undefined) => boolean,
-): boolean {
-  if (headers.origin !== undefined) return checkOrigin(headers.origin, headers.host);
+export function isSameOriginRequest(method: string, headers: RequestOriginHeaders, policy: HostPolicy): boolean {
+  if (headers.origin !== undefined) return policy.originAllowed(headers.origin, headers.host);
   if (method !== 'GET' && method !== 'HEAD') return false;
   const site = headers['sec-fetch-site'];
   return site === undefined || site === 'same-origin' || site === 'none';

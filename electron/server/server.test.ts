@@ -7,8 +7,9 @@ import WebSocket from 'ws';
 import { StreamId, type Envelope, type WsServerFrame } from '../../shared/contract';
 import { createServices, type Services } from '../services/app';
 import type { Logger } from '../services/platform/platform';
-import { SESSION_COOKIE, sessionValue } from './auth';
+import { SESSION_COOKIE } from './auth';
 import { CONTENT_SECURITY_POLICY } from './csp';
+import { PAGE_CONTENT_SECURITY_POLICY } from './pages';
 import { createHeadlessPlatform } from './headless-platform';
 import { createHeadlessServer, MAX_FRAME_BYTES, type HeadlessServer } from './server';
 
@@ -57,7 +58,8 @@ beforeAll(async () => {
   server = await createHeadlessServer({ services, staticDir, host: '127.0.0.1', port: 0, token: TOKEN, logger });
   base = server.url;
   wsUrl = base.replace(/^http/, 'ws') + '/ws';
-  cookie = `${SESSION_COOKIE}=${sessionValue(TOKEN)}`;
+  const login = await fetch(server.loginUrl, { redirect: 'manual' });
+  cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
 });
 
 afterAll(async () => {
@@ -174,23 +176,30 @@ describe('headless server: HTTP and login', () => {
     expect(await page.text()).toContain('<div id="root">');
   });
 
-  it('login with a wrong or missing token is 401', async () => {
-    for (const url of [`${base}/login?token=${TOKEN.slice(0, -1)}x`, `${base}/login?token=`, `${base}/login`]) {
+  it('login with a wrong or empty token is 401 with the login form and the reason; /login alone is the form', async () => {
+    for (const url of [`${base}/login?token=${TOKEN.slice(0, -1)}x`, `${base}/login?token=`]) {
       const res = await fetch(url, { redirect: 'manual' });
       expect(res.status).toBe(401);
       expect(res.headers.getSetCookie()).toEqual([]);
-      expect(await res.text()).toContain('Open the login URL printed by');
+      const text = await res.text();
+      expect(text).toContain('That token is not right');
+      expect(text).toContain('name="token"');
     }
+    const form = await fetch(`${base}/login`, { redirect: 'manual' });
+    expect(form.status).toBe(200);
+    expect(await form.text()).toContain('name="token"');
   });
 
-  it('without the cookie, pages and assets are 401 with the login hint', async () => {
+  it('without a session, pages and assets are 401 with the login form', async () => {
     for (const path of ['/', '/index.html', '/assets/app-abc123.js', '/hosts/some-route']) {
       const res = await fetch(`${base}${path}`);
       expect(res.status, path).toBe(401);
-      expect(await res.text()).toContain('Open the login URL printed by <code>npm run serve</code> (it contains the token)');
-      expect(res.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+      const text = await res.text();
+      expect(text).toContain('<form method="post" action="/login">');
+      expect(text).toContain('login URL Homeport printed when it started');
+      expect(res.headers.get('content-security-policy')).toBe(PAGE_CONTENT_SECURITY_POLICY);
     }
-    const forged = await fetch(`${base}/`, { headers: { cookie: `${SESSION_COOKIE}=${sessionValue('some-other-token-000000')}` } });
+    const forged = await fetch(`${base}/`, { headers: { cookie: `${SESSION_COOKIE}=${'A'.repeat(43)}` } });
     expect(forged.status).toBe(401);
   });
 

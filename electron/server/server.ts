@@ -9,17 +9,21 @@ import type { Services } from '../services/app';
 import type { Logger } from '../services/platform/platform';
 import type { ClientId } from '../services/rpc/event-bus';
 import {
-  createOriginCheck,
+  bearerOf,
+  clearedSessionCookieHeader,
+  createHostPolicy,
   displayHost,
-  hasSessionCookie,
-  isAuthenticated,
   isSameOriginRequest,
   safeEqual,
   sessionCookieHeader,
-  sessionValue,
+  sessionIdOf,
+  splitHostHeader,
   urlHost,
 } from './auth';
 import { CONTENT_SECURITY_POLICY } from './csp';
+import { escapeHtml, loginPageHtml, PAGE_CONTENT_SECURITY_POLICY, pageHtml } from './pages';
+import { AttemptLimiter, type AttemptLimitOptions } from './rate-limit';
+import { SessionStore, type SessionOptions } from './sessions';
 import { contentTypeOf, lookupStatic } from './static-files';
 import { handleTransfer } from './transfers';
 import { TRANSFER_PATH } from '../services/resources/transfers';
@@ -33,6 +37,16 @@ export interface HeadlessServerOptions {
   port: number;
   token: string;
   logger: Logger;
+  /** Extra names the server answers to (`name` or `name:port`), e.g. a reverse proxy's. */
+  allowedHosts?: readonly string[];
+  /** Session lifetimes (defaults: 12 h idle, 7 days absolute). */
+  sessions?: SessionOptions;
+  /** Failed logins per client address (default: 10 in a row, then one every 6 s). */
+  loginLimit?: AttemptLimitOptions;
+  /** Calls one WebSocket client may have running at once (default MAX_CALLS_IN_FLIGHT). */
+  maxCallsInFlight?: number;
+  /** Socket timeouts (tests shorten them). */
+  timeouts?: { headersMs?: number; idleMs?: number };
 }
 
 export interface HeadlessServer {
@@ -48,8 +62,26 @@ export const MAX_FRAME_BYTES = 1024 * 1024;
 /** A client that cannot keep up with its events is dropped rather than buffered without bound. */
 const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 const HEARTBEAT_MS = 30_000;
+/**
+ * Calls one client may have running at once; more are answered with a LIMIT error at once. The
+ * UI needs a few dozen at most (a view's lists, a few actions); this stops one tab or script from
+ * queueing unbounded work on the hosts.
+ */
+export const MAX_CALLS_IN_FLIGHT = 64;
+/** The whole request headers must arrive within this (slow-header attacks). */
+const HEADERS_TIMEOUT_MS = 30_000;
+/**
+ * A connection with no traffic either way for this long is closed. There is deliberately no
+ * whole-request deadline (Node's default `requestTimeout` of 300 s would cut off a volume restore
+ * uploading for longer); a stalled upload ends here instead.
+ */
+const IDLE_TIMEOUT_MS = 120_000;
+/** The login form's body is one field. */
+const MAX_LOGIN_BODY_BYTES = 4096;
+/** WebSocket close code when the session ends (logout, idle, expired): the page shows its login. */
+export const SESSION_ENDED_CLOSE_CODE = 4001;
 
-/** Sent with every response. */
+/** Sent with every response (pages the server writes itself get PAGE_CONTENT_SECURITY_POLICY). */
 const BASE_HEADERS: OutgoingHttpHeaders = {
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,
   'X-Content-Type-Options': 'nosniff',
@@ -63,23 +95,30 @@ const BASE_HEADERS: OutgoingHttpHeaders = {
 /** Push URL calls allowed per client address per minute (a service pushes every 20 s or more). */
 export const PUSH_RATE_PER_MINUTE = 120;
 
-const LOGIN_HINT = 'Open the login URL printed by <code>npm run serve</code> (it contains the token).';
-
 /**
  * Headless mode: the same services and contract as the Electron shell, carried over a WebSocket
  * (`WsClientFrame` / `WsServerFrame`), plus the built renderer as static files, all behind the
- * login token. Every route but `/login` needs the session cookie (or a Bearer token); the
- * WebSocket also needs the server's own Origin.
+ * login token. Every request must name an allowed host (DNS rebinding); every route but `/login`,
+ * `/logout` and `/push/…` needs a session (cookie) or a Bearer token; the WebSocket and the routes
+ * that act also need the server's own Origin.
  */
 export async function createHeadlessServer(opts: HeadlessServerOptions): Promise<HeadlessServer> {
   const { services, logger, token } = opts;
   if (token.length < 16) throw new Error('The headless token must be at least 16 characters long.');
   const staticDir = resolve(opts.staticDir);
-  const session = sessionValue(token);
-  // Set once the port is known (port 0 = any free port); no upgrade is handled before that.
-  let checkOrigin: ReturnType<typeof createOriginCheck> = () => false;
+  const hosts = createHostPolicy(opts.host, opts.allowedHosts ?? []);
+  const sessions = new SessionStore(opts.sessions);
+  const limiter = new AttemptLimiter(opts.loginLimit);
+  const maxCalls = opts.maxCallsInFlight ?? MAX_CALLS_IN_FLIGHT;
 
-  const clients = new Map<ClientId, { ws: WebSocket; alive: boolean }>();
+  interface Client {
+    ws: WebSocket;
+    alive: boolean;
+    /** The session it was opened with (null: a Bearer token); it closes when that session ends. */
+    sessionId: string | null;
+    inFlight: number;
+  }
+  const clients = new Map<ClientId, Client>();
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_FRAME_BYTES,
@@ -87,41 +126,60 @@ export async function createHeadlessServer(opts: HeadlessServerOptions): Promise
     perMessageDeflate: false,
   });
 
-  const http = createServer((req, res) => {
-    try {
-      handleRequest(req, res);
-    } catch (e) {
-      logger.error('request failed', { error: e instanceof Error ? e.message : String(e) });
-      if (!res.headersSent) sendPage(res, 500, 'Internal error', 'Homeport hit an unexpected error; the log has the details.');
-      else res.destroy();
-    }
-  });
+  const http = createServer(
+    {
+      // No whole-request deadline (see IDLE_TIMEOUT_MS); the headers still have one.
+      requestTimeout: 0,
+      headersTimeout: opts.timeouts?.headersMs ?? HEADERS_TIMEOUT_MS,
+      // How often Node looks for connections past the headers deadline.
+      connectionsCheckingInterval: Math.min(30_000, Math.max(100, (opts.timeouts?.headersMs ?? HEADERS_TIMEOUT_MS) / 4)),
+    },
+    (req, res) => {
+      try {
+        handleRequest(req, res);
+      } catch (e) {
+        logger.error('request failed', { error: e instanceof Error ? e.message : String(e) });
+        if (!res.headersSent) sendPage(res, 500, 'Internal error', 'Homeport hit an unexpected error; the log has the details.');
+        else res.destroy();
+      }
+    },
+  );
+  http.setTimeout(opts.timeouts?.idleMs ?? IDLE_TIMEOUT_MS);
+
+  /** What a request proves: a session, the token itself (scripts), or nothing. */
+  type Auth = { kind: 'session'; id: string } | { kind: 'bearer' } | { kind: 'none' } | { kind: 'limited'; retryAfter: number };
+
+  function authenticate(req: IncomingMessage): Auth {
+    const id = sessionIdOf(req.headers);
+    if (id !== null && sessions.check(id)) return { kind: 'session', id };
+    const bearer = bearerOf(req.headers.authorization);
+    if (bearer === null) return { kind: 'none' };
+    const remote = remoteOf(req);
+    const retryAfter = limiter.retryAfter(remote);
+    if (retryAfter > 0) return { kind: 'limited', retryAfter };
+    if (safeEqual(bearer, token)) return { kind: 'bearer' };
+    limiter.fail(remote);
+    logger.warn('refused a wrong Bearer token', { remote });
+    return { kind: 'none' };
+  }
 
   function handleRequest(req: IncomingMessage, res: ServerResponse): void {
     const { pathname, query } = splitUrl(req.url);
     const method = req.method ?? 'GET';
 
+    if (!hosts.hostAllowed(req.headers.host)) return sendWrongHost(req, res);
+
     // Push monitors: unauthenticated by design — the long random token in the path is the secret.
     if (pathname === '/push' || pathname.startsWith('/push/')) return handlePush(req, res, pathname, query);
+    if (pathname === '/login') return handleLogin(req, res, query);
+    if (pathname === '/logout') return handleLogout(req, res);
 
-    if (pathname === '/login') {
-      const given = query.get('token') ?? '';
-      if (method !== 'GET' && method !== 'HEAD') return sendMethodNotAllowed(res);
-      if (!given || !safeEqual(given, token)) {
-        logger.warn('login refused: wrong or missing token', { remote: req.socket.remoteAddress });
-        return sendPage(res, 401, 'Not logged in', `That login link is not valid (wrong or old token). ${LOGIN_HINT}`);
-      }
-      // 303 to `/` also takes the token out of the address bar (and so out of the history).
-      res.writeHead(303, { ...BASE_HEADERS, 'Set-Cookie': sessionCookieHeader(token), Location: '/', 'Cache-Control': 'no-store', 'Content-Length': 0 });
-      return void res.end();
-    }
-
-    if (!isAuthenticated(req.headers, token, session)) {
-      return sendPage(res, 401, 'Not logged in', LOGIN_HINT);
-    }
+    const auth = authenticate(req);
+    if (auth.kind === 'limited') return sendTooManyLogins(res, auth.retryAfter);
+    if (auth.kind === 'none') return sendLoginPage(res, 401, null);
     if (pathname.startsWith(TRANSFER_PATH)) {
       // Cookie-authenticated requests that act must come from our own pages (CSRF).
-      if (hasSessionCookie(req.headers, session) && !isSameOriginRequest(method, req.headers, checkOrigin)) {
+      if (auth.kind === 'session' && !isSameOriginRequest(method, req.headers, hosts)) {
         logger.warn('transfer refused: foreign origin', { origin: String(req.headers.origin ?? '(none)').slice(0, 200), site: String(req.headers['sec-fetch-site'] ?? '') });
         return sendPage(res, 403, 'Forbidden', 'Transfers are only accepted from Homeport\u2019s own pages.');
       }
@@ -216,22 +274,41 @@ export async function createHeadlessServer(opts: HeadlessServerOptions): Promise
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     const { pathname } = splitUrl(req.url);
+    if (!hosts.hostAllowed(req.headers.host)) {
+      logger.warn('websocket refused: another host name', { host: String(req.headers.host ?? '').slice(0, 200) });
+      return rejectUpgrade(socket, 421, 'Misdirected Request');
+    }
     if (pathname !== '/ws') return rejectUpgrade(socket, 404, 'Not Found');
-    if (!isAuthenticated(req.headers, token, session)) {
-      logger.warn('websocket refused: not logged in', { remote: req.socket.remoteAddress });
+    const auth = authenticate(req);
+    if (auth.kind === 'limited') return rejectUpgrade(socket, 429, 'Too Many Requests', { 'Retry-After': String(auth.retryAfter) });
+    if (auth.kind === 'none') {
+      logger.warn('websocket refused: not logged in', { remote: remoteOf(req) });
       return rejectUpgrade(socket, 401, 'Unauthorized');
     }
     // Cross-site WebSocket hijacking: the browser sends our cookie on a cross-site handshake too.
-    if (!checkOrigin(req.headers.origin, req.headers.host)) {
+    if (!hosts.originAllowed(req.headers.origin, req.headers.host)) {
       logger.warn('websocket refused: foreign origin', { origin: String(req.headers.origin ?? '(none)').slice(0, 200) });
       return rejectUpgrade(socket, 403, 'Forbidden');
     }
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, auth.kind === 'session' ? auth.id : null));
   });
 
-  function onConnection(ws: WebSocket): void {
+  // A session that ends (logout, idle, expiry) takes its WebSockets with it; the page then finds
+  // itself logged out and shows the login.
+  const unwatchSessions = sessions.onEnd((id, reason) => {
+    for (const [clientId, c] of clients) {
+      if (c.sessionId !== id) continue;
+      logger.info('closing a client: its session ended', { clientId, reason });
+      c.ws.close(SESSION_ENDED_CLOSE_CODE, reason === 'logout' ? 'Logged out' : 'Session ended');
+    }
+  });
+  const sessionLifetime = Math.min(sessions.idleMs, sessions.absoluteMs);
+  const sweeper = setInterval(() => sessions.sweep(), Math.min(60_000, Math.max(100, sessionLifetime / 4)));
+  sweeper.unref();
+
+  function onConnection(ws: WebSocket, sessionId: string | null): void {
     const clientId: ClientId = `ws-${randomUUID()}`;
-    const client = { ws, alive: true };
+    const client: Client = { ws, alive: true, sessionId, inFlight: 0 };
     clients.set(clientId, client);
     logger.info('client connected', { clientId, clients: clients.size });
     ws.on('pong', () => (client.alive = true));
@@ -241,11 +318,14 @@ export async function createHeadlessServer(opts: HeadlessServerOptions): Promise
       logger.info('client gone', { clientId, clients: clients.size });
       services.clientGone(clientId);
     });
-    ws.on('message', (data, isBinary) => void onFrame(clientId, ws, data, isBinary));
+    ws.on('message', (data, isBinary) => void onFrame(clientId, client, data, isBinary));
   }
 
-  async function onFrame(clientId: ClientId, ws: WebSocket, data: RawData, isBinary: boolean): Promise<void> {
+  async function onFrame(clientId: ClientId, client: Client, data: RawData, isBinary: boolean): Promise<void> {
+    const { ws } = client;
     if (isBinary) return void logger.warn('ignored a binary frame', { clientId });
+    // A call is activity: it keeps the session alive, and a session that ended meanwhile stops here.
+    if (client.sessionId !== null && !sessions.check(client.sessionId)) return;
     let frame: unknown;
     try {
       frame = JSON.parse(rawText(data));
@@ -262,6 +342,22 @@ export async function createHeadlessServer(opts: HeadlessServerOptions): Promise
         result: { ok: false, error: { code: 'VALIDATION', message: 'Malformed frame: expected {"t":"call","id":<number>,"method":<string>,"input":…}.' } },
       });
     }
+    if (client.inFlight >= maxCalls) {
+      logger.warn('refused a call: too many running for this client', { clientId, inFlight: client.inFlight });
+      return send(ws, clientId, {
+        t: 'result',
+        id,
+        result: {
+          ok: false,
+          error: {
+            code: 'LIMIT',
+            message: `Too many requests at once from this browser tab (${maxCalls} are still running).`,
+            fix: 'Wait for them to finish, then try again; if it repeats, reload the page.',
+          },
+        },
+      });
+    }
+    client.inFlight++;
     let result: Envelope<unknown>;
     try {
       result = await services.dispatch(f.method, f.input, { clientId });
@@ -269,6 +365,8 @@ export async function createHeadlessServer(opts: HeadlessServerOptions): Promise
       // dispatch wraps service errors itself; this is a bug in the transport path.
       logger.error('dispatch threw', { method: f.method.slice(0, 80), error: e instanceof Error ? e.message : String(e) });
       result = { ok: false, error: internal(e) };
+    } finally {
+      client.inFlight--;
     }
     send(ws, clientId, { t: 'result', id, result });
   }
@@ -346,7 +444,6 @@ export async function createHeadlessServer(opts: HeadlessServerOptions): Promise
 
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
-  checkOrigin = createOriginCheck(opts.host, port);
   const url = `http://${urlHost(displayHost(opts.host), port)}`;
   const loginUrl = `${url}/login?token=${encodeURIComponent(token)}`;
   if (!existsSync(join(staticDir, 'index.html'))) {
@@ -360,6 +457,8 @@ export async function createHeadlessServer(opts: HeadlessServerOptions): Promise
     close: () =>
       (closing ??= (async () => {
         unsubscribe();
+        unwatchSessions();
+        clearInterval(sweeper);
         clearInterval(heartbeat);
         const closed = [...clients.values()].map(
           ({ ws }) =>
@@ -379,12 +478,18 @@ export async function createHeadlessServer(opts: HeadlessServerOptions): Promise
       })()),
   };
 
+  /** A page the server writes itself; `html` is trusted markup (callers escape what they insert). */
   function sendPage(res: ServerResponse, status: number, title: string, html: string, extra: OutgoingHttpHeaders = {}): void {
-    const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Homeport \u2014 ${title}</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:15vh auto;padding:0 1rem;color:#1f2933}code{background:#eef2f6;padding:0 .25em;border-radius:3px}</style>
-</head><body><h1>${title}</h1><p>${html}</p></body></html>\n`;
+    sendHtml(res, status, pageHtml(title, `<p>${html}</p>`), extra);
+  }
+
+  function sendHtml(res: ServerResponse, status: number, body: string, extra: OutgoingHttpHeaders = {}): void {
     res.writeHead(status, {
       ...BASE_HEADERS,
+      'Content-Security-Policy': PAGE_CONTENT_SECURITY_POLICY,
+      // A form posted from a no-referrer page goes out with `Origin: null`, which the same-origin
+      // check must refuse; `same-origin` still keeps the URL (a `?token=` link) from other sites.
+      'Referrer-Policy': 'same-origin',
       ...extra,
       'Content-Type': 'text/html; charset=utf-8',
       'Content-Length': Buffer.byteLength(body),
@@ -393,15 +498,136 @@ export async function createHeadlessServer(opts: HeadlessServerOptions): Promise
     res.end(res.req.method === 'HEAD' ? undefined : body);
   }
 
-  function sendMethodNotAllowed(res: ServerResponse): void {
-    sendPage(res, 405, 'Method not allowed', 'Homeport serves its pages with GET only.', { Allow: 'GET, HEAD' });
+  function sendMethodNotAllowed(res: ServerResponse, allow = 'GET, HEAD'): void {
+    sendPage(res, 405, 'Method not allowed', `This address answers ${escapeHtml(allow)} only.`, { Allow: allow });
+  }
+
+  function sendLoginPage(res: ServerResponse, status: number, error: string | null, extra: OutgoingHttpHeaders = {}): void {
+    sendHtml(res, status, loginPageHtml({ error }), extra);
+  }
+
+  function sendTooManyLogins(res: ServerResponse, retryAfter: number): void {
+    sendLoginPage(res, 429, `Too many failed logins from this address. Wait ${retryAfter} s, then try again with the right token.`, { 'Retry-After': String(retryAfter) });
+  }
+
+  /** Misdirected (421): the request names a host this server was not told it answers to. */
+  function sendWrongHost(req: IncomingMessage, res: ServerResponse): void {
+    req.resume();
+    const given = String(req.headers.host ?? '').slice(0, 200);
+    const name = splitHostHeader(given)?.name ?? '';
+    logger.warn('refused a request for another host name', { host: given, remote: remoteOf(req) });
+    const how = name
+      ? `If you reach Homeport by this name on purpose (a reverse proxy, a DNS name), start it with <code>--allowed-host ${escapeHtml(name)}</code> (or add it to <code>HOMEPORT_ALLOWED_HOSTS</code>).`
+      : 'The request did not say which host it was for.';
+    sendPage(
+      res,
+      421,
+      'Wrong host name',
+      `This Homeport does not answer to the name <code>${escapeHtml(given || '(none)')}</code>: pages reached by an unknown name could be another site in disguise (DNS rebinding). ${how} Or open it by its address (for example <code>127.0.0.1</code>).`,
+      { Connection: 'close' },
+    );
+  }
+
+  /** `GET /login` (the page, or `?token=` from the printed link) and `POST /login` (the form). */
+  function handleLogin(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): void {
+    const method = req.method ?? 'GET';
+    if (method === 'POST') {
+      if (!isSameOriginRequest(method, req.headers, hosts)) {
+        req.resume();
+        logger.warn('login form refused: foreign origin', { origin: String(req.headers.origin ?? '(none)').slice(0, 200) });
+        return sendPage(res, 403, 'Forbidden', 'The login form is only accepted from Homeport\u2019s own login page. <a href="/login" style="color:#5aa3ea">Open it</a>.');
+      }
+      const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      if (type !== 'application/x-www-form-urlencoded') {
+        req.resume();
+        return sendPage(res, 415, 'Unsupported form', 'Log in with the form on the login page.');
+      }
+      return void readSmallBody(req, MAX_LOGIN_BODY_BYTES).then(
+        (body) => tryLogin(req, res, new URLSearchParams(body).get('token') ?? ''),
+        () => {
+          if (!res.headersSent) sendPage(res, 413, 'Form too large', 'The login form holds only the token.', { Connection: 'close' });
+        },
+      );
+    }
+    if (method !== 'GET' && method !== 'HEAD') return sendMethodNotAllowed(res, 'GET, HEAD, POST');
+    const given = query.get('token');
+    if (given === null) {
+      const id = sessionIdOf(req.headers);
+      if (id !== null && sessions.check(id, false)) return redirect(res, '/');
+      return sendLoginPage(res, 200, null);
+    }
+    tryLogin(req, res, given);
+  }
+
+  function tryLogin(req: IncomingMessage, res: ServerResponse, given: string): void {
+    const remote = remoteOf(req);
+    const retryAfter = limiter.retryAfter(remote);
+    if (retryAfter > 0) return sendTooManyLogins(res, retryAfter);
+    if (!given || !safeEqual(given, token)) {
+      limiter.fail(remote);
+      logger.warn('login refused: wrong token', { remote });
+      return sendLoginPage(res, 401, 'That token is not right. A new one is made at every start unless one is set, so a link from an earlier start no longer works.');
+    }
+    // A new id at every login: an id someone planted in this browser before is worth nothing.
+    const id = sessions.create(sessionIdOf(req.headers));
+    logger.info('logged in', { remote });
+    // 303 to `/` also takes the token out of the address bar (and so out of the history).
+    redirect(res, '/', { 'Set-Cookie': sessionCookieHeader(id, sessions.absoluteMs) });
+  }
+
+  /** `POST /logout` ends this browser's session (from our own pages only); `GET` shows a button for it. */
+  function handleLogout(req: IncomingMessage, res: ServerResponse): void {
+    const method = req.method ?? 'GET';
+    req.resume();
+    if (method === 'GET' || method === 'HEAD') {
+      return sendHtml(res, 200, pageHtml('Log out', '<p>Log this browser out of Homeport?</p><form method="post" action="/logout"><button type="submit">Log out</button></form>'));
+    }
+    if (method !== 'POST') return sendMethodNotAllowed(res, 'GET, HEAD, POST');
+    if (!isSameOriginRequest(method, req.headers, hosts)) {
+      logger.warn('logout refused: foreign origin', { origin: String(req.headers.origin ?? '(none)').slice(0, 200) });
+      return sendPage(res, 403, 'Forbidden', 'Logging out is only accepted from Homeport\u2019s own pages.');
+    }
+    const id = sessionIdOf(req.headers);
+    if (id !== null) sessions.end(id, 'logout');
+    redirect(res, '/login', { 'Set-Cookie': clearedSessionCookieHeader() });
+  }
+
+  function redirect(res: ServerResponse, location: string, extra: OutgoingHttpHeaders = {}): void {
+    res.writeHead(303, { ...BASE_HEADERS, ...extra, Location: location, 'Cache-Control': 'no-store', 'Content-Length': 0 });
+    res.end();
   }
 }
 
-function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
+/** The client's address, for rate limits and logs. */
+function remoteOf(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? '?';
+}
+
+/** The whole body as text, refused (rejected) past `max` bytes. */
+function readSmallBody(req: IncomingMessage, max: number): Promise<string> {
+  return new Promise((ok, fail) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > max) {
+        req.removeAllListeners('data');
+        req.resume();
+        fail(new Error('too large'));
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => ok(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', fail);
+  });
+}
+
+function rejectUpgrade(socket: Duplex, status: number, reason: string, extra: Record<string, string> = {}): void {
   const body = `${status} ${reason}\n`;
+  const more = Object.entries(extra).map(([k, v]) => `${k}: ${v}\r\n`).join('');
   socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n${more}Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }
 

@@ -12,7 +12,7 @@ import { createConsoleLogger } from '../services/platform/logger';
 import { listing, mountpointOf } from '../services/resources/test-support';
 import { loadLab, type Lab } from '../services/ssh/test-lab';
 import { createHeadlessPlatform } from './headless-platform';
-import { SESSION_COOKIE, sessionValue } from './auth';
+import { SESSION_COOKIE } from './auth';
 import { createHeadlessServer, type HeadlessServer } from './server';
 import { contractCalls, until } from '../services/test-support/wait';
 
@@ -67,7 +67,8 @@ beforeAll(async () => {
   services = await createServices(createHeadlessPlatform({ dataDir: path.join(root, 'data'), version: '0.0.0-test', logger, homeDir: root, agentSocket: lab.agentSock }));
   services.events.subscribe((event, payload, target) => events.push({ event, payload, target }));
   server = await createHeadlessServer({ services, staticDir: root, host: '127.0.0.1', port: 0, token: TOKEN, logger });
-  cookie = `${SESSION_COOKIE}=${sessionValue(TOKEN)}`;
+  const login = await fetch(server.loginUrl, { redirect: 'manual' });
+  cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
   const host = await ok<HostInfo>('hosts.add', { name: 'lab', kind: 'ssh', address: `root@127.0.0.1:${lab.ssh.port}`, socketPath: '/var/run/docker.sock', useAgent: true, keyId: null, identityFile: null });
   hostId = host.id;
   await until('needs-hostkey', async () => (await ok<HostInfo[]>('hosts.list')).find((h) => h.id === hostId)?.state.status === 'needs-hostkey');

@@ -126,7 +126,7 @@ function SessionExpired() {
       <div className="session-card" role="alert">
         <h1>Session expired</h1>
         <p>
-          Session expired: open the login URL printed by <code>npm run serve</code>.
+          Session expired: <a href="/login">log in again</a> with the token, or open the login URL printed by <code>npm run serve</code>.
         </p>
         <p className="muted">
           This browser is no longer signed in to Homeport&apos;s headless server. The login URL carries a one-time token;

@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   'COMPOSE_MISSING', // neither `docker compose` (v2) nor `docker-compose` (v1) runs on the host
   'COMMAND_FAILED', // a command on the host exited with a non-zero status (its output is kept)
   'FILE_ACCESS', // a file on the host could not be read or written (permission, disk…)
+  'LIMIT', // headless mode: too many calls or streams at once from one client
   'INTERNAL', // a bug: the message says so
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

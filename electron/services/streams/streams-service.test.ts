@@ -7,7 +7,7 @@ import { TerminalOutput } from './terminal-streams';
 // The stream manager on its own: starters the test controls stand in for the real kinds (which
 // are proven against the lab in terminal-streams.integration.test.ts).
 
-function harness() {
+function harness(opts: { maxPerClient?: number } = {}) {
   const bus = new EventBus();
   const sent: Array<{ event: string; payload: unknown; target: string | null }> = [];
   bus.subscribe((event, payload, target) => sent.push({ event, payload, target }));
@@ -22,7 +22,7 @@ function harness() {
     'engine.events': () => () => void stops++,
     'container.exec': async () => ({ stop: () => void stops++, receive: (i: TerminalInput) => void received.push(i) }),
   } satisfies StreamStarters;
-  const m = new StreamsManager(starters, bus);
+  const m = new StreamsManager(starters, bus, opts);
   return { m, sent, received, stops: () => stops };
 }
 
@@ -138,5 +138,20 @@ describe('TerminalOutput', () => {
     t.discard();
     await new Promise((r) => setTimeout(r, 30));
     expect(out).toEqual([]);
+  });
+});
+
+describe('StreamsManager limits', () => {
+  it('refuses more than maxPerClient streams from one client, with a clear LIMIT error; others are not affected', async () => {
+    const h = harness({ maxPerClient: 3 });
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push((await h.m.open({ kind: 'engine.events', hostId }, c1)).streamId);
+    const e = await errorOf(h.m.open({ kind: 'engine.events', hostId }, c1));
+    expect(e).toMatchObject({ code: 'LIMIT', message: expect.stringContaining('already has 3 live views open') });
+    expect(e.fix).toMatch(/Close some of them/);
+    expect((await h.m.open({ kind: 'engine.events', hostId }, c2)).streamId).toBeTruthy();
+    // Closing one makes room again.
+    await h.m.close({ streamId: ids[0]! }, c1);
+    expect((await h.m.open({ kind: 'engine.events', hostId }, c1)).streamId).toBeTruthy();
   });
 });

@@ -52,6 +52,12 @@ export function streamError(e: unknown, what: string): ErrorInfo {
 }
 
 /**
+ * Streams one client (a window, a browser tab) may have open or opening at once: far more than a
+ * screen shows, few enough that one client cannot pin an engine with followers.
+ */
+export const MAX_STREAMS_PER_CLIENT = 64;
+
+/**
  * The one stream mechanism (DESIGN.md): `open` returns an id, data arrives as `stream.data`
  * events sent only to the client that opened it, and `close` (or the client going away) ends it.
  * Each stream kind (a `StreamStarter`, in its own module) only says how to start and stop.
@@ -62,12 +68,26 @@ export class StreamsManager {
   private readonly opening = new Set<{ clientId: ClientId; cancelled: boolean }>();
   private disposed = false;
 
+  private readonly maxPerClient: number;
+
   constructor(
     private readonly starters: StreamStarters,
     private readonly bus: EventBus,
-  ) {}
+    opts: { maxPerClient?: number } = {},
+  ) {
+    this.maxPerClient = opts.maxPerClient ?? MAX_STREAMS_PER_CLIENT;
+  }
 
   async open(input: StreamOpenInput, ctx: CallContext): Promise<{ streamId: StreamId }> {
+    let mine = this.openCount(ctx.clientId);
+    for (const o of this.opening) if (o.clientId === ctx.clientId) mine++;
+    if (mine >= this.maxPerClient) {
+      throw new HomeportError({
+        code: 'LIMIT',
+        message: `This window already has ${mine} live views open (logs, stats, terminals…), the most one window may have.`,
+        fix: 'Close some of them (or reload the page), then open this one again.',
+      });
+    }
     const streamId = `s_${randomBytes(9).toString('base64url')}` as StreamId;
     // Until the open call has answered, the client does not know the id: hold what comes early.
     let early: { data: unknown[]; end: { error: ErrorInfo | null } | null } | null = { data: [], end: null };
