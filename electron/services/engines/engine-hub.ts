@@ -34,6 +34,7 @@ const DEBOUNCE_MS = 40;
 export class EngineHub {
   private readonly engines = new Map<HostId, EngineState>();
   private readonly listeners = new Map<HostId, Set<(e: EngineEventInfo) => void>>();
+  private readonly availability = new Set<(hostId: HostId, available: boolean) => void>();
 
   constructor(
     private readonly bus: EventBus,
@@ -56,6 +57,7 @@ export class EngineHub {
   hostUp(hostId: HostId, link: Link): void {
     this.hostAdded(hostId);
     const e = this.engines.get(hostId)!;
+    if (e.link !== null && e.link !== link) this.hostDown(hostId); // a new link without a drop first: the old one is done
     e.link = link;
     e.loading = true;
     const events = new EngineEventStream(
@@ -71,6 +73,7 @@ export class EngineHub {
       },
     );
     e.events = events;
+    this.tell(hostId, true);
     events
       .open()
       .then(() => this.refresh(hostId))
@@ -83,9 +86,11 @@ export class EngineHub {
   hostDown(hostId: HostId): void {
     const e = this.engines.get(hostId);
     if (!e) return;
+    const was = e.link !== null;
     e.events?.close();
     e.events = null;
     e.link = null;
+    if (was) this.tell(hostId, false);
     if (e.debounce) clearTimeout(e.debounce);
     e.debounce = null;
     e.loading = true;
@@ -109,6 +114,27 @@ export class EngineHub {
       throw new HomeportError({ code: 'DISCONNECTED', message: 'The host is not connected.', fix: 'Wait for it to reconnect, or open Hosts to see why.' });
     }
     return e.link.docker;
+  }
+
+  /**
+   * Follows which hosts' engines can be used (`dockerOf` answers): told at once about every
+   * engine available now, then of every change — a new connection, even straight after another,
+   * is told again. Level-triggered on purpose: a late subscriber misses nothing.
+   */
+  onAvailability(listener: (hostId: HostId, available: boolean) => void): () => void {
+    this.availability.add(listener);
+    for (const [id, e] of this.engines) if (e.link) listener(id, true);
+    return () => void this.availability.delete(listener);
+  }
+
+  private tell(hostId: HostId, available: boolean): void {
+    for (const l of [...this.availability]) {
+      try {
+        l(hostId, available);
+      } catch (err) {
+        this.logger.error('engine availability listener failed', { hostId, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
   }
 
   subscribe(hostId: HostId, listener: (e: EngineEventInfo) => void): () => void {

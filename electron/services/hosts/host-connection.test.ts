@@ -48,6 +48,23 @@ describe('HostConnection', () => {
     expect(ups).toEqual([1, -1, 1]);
   });
 
+  it('hands the link to its owner before it announces "connected", on every connection', async () => {
+    let link = fakeLink();
+    const order: string[] = [];
+    const c = new HostConnection(
+      HostId('h_test2'),
+      async () => (link = fakeLink()),
+      { state: (s) => order.push(s.status), up: () => order.push('up'), down: () => order.push('down') },
+      createConsoleLogger('test'),
+      { delayMs: () => 10 },
+    );
+    c.start();
+    await settle();
+    link.drop();
+    await settle();
+    expect(order).toEqual(['connecting', 'up', 'connected', 'down', 'reconnecting', 'connecting', 'up', 'connected']);
+  });
+
   it('retries what retrying can fix, and waits for the user on what it cannot', async () => {
     let n = 0;
     const refused = harness(async () => {

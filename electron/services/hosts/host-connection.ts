@@ -164,8 +164,11 @@ export class HostConnection {
         gen,
       );
     });
-    this.set(ConnectionState.connected(link.transport, engine));
+    // The owner gets the link before anyone hears "connected": whatever reacts to the
+    // announcement (container monitors, the UI asking for containers) finds the engine there.
     this.events.up(link, engine);
+    if (gen !== this.generation || this.link !== link) return; // dropped or stopped while being handed over
+    this.set(ConnectionState.connected(link.transport, engine));
   }
 
   private onFailure(error: ErrorInfo, gen: number): void {

@@ -62,6 +62,8 @@ import type { AlertSettingsInfo, MonitorImportResultInfo } from '../../../shared
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+/** How soon a container that came back is looked at again to confirm it (scaled like the intervals). */
+const CONTAINER_RECOVERY_LOOK_MS = 3_000;
 
 export type HostExec = (hostId: string, command: string, signal: AbortSignal) => Promise<{ code: number | null; stdout: string; stderr: string }>;
 
@@ -289,6 +291,8 @@ export class MonitorsManager {
   private readonly last = new Map<string, LastResult>();
   private readonly confirmed = new Map<string, 'up' | 'down' | null>();
   private readonly hubs = new Map<string, ContainerEventHub>();
+  /** The engine each hub follows: a new connection brings a new one, and the watches start again on it. */
+  private readonly hubDockers = new Map<string, DockerLike>();
   private readonly watches = new Map<string, { hostId: string; watch: ContainerWatch | null; cancelled: boolean }>();
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly alertListeners = new Set<(alert: Alert) => void>();
@@ -394,6 +398,7 @@ export class MonitorsManager {
     this.pushes.clear();
     for (const hub of this.hubs.values()) hub.close();
     this.hubs.clear();
+    this.hubDockers.clear();
     this.watches.clear();
     // The beats first: they are safe on disk even if the wait below is cut short by a supervisor.
     this.flushHistory();
@@ -558,19 +563,30 @@ export class MonitorsManager {
 
   // ── Hosts, labels, push ───────────────────────────────────────────────────────────────────
 
-  /** A host's SSH connection state: reachable false groups its monitors into one "host unreachable" alert. */
+  /**
+   * A host's SSH connection state: while it cannot be reached its monitors are unknown, and a long
+   * outage is one "host unreachable" alert. When it is back, its command monitors run at once
+   * (its container monitors start watching as soon as its engine is back: `hostEngineUp`).
+   */
   hostReachability(hostId: string, name: string, reachable: boolean): void {
     this.policy.upsertHost(hostId, name);
     this.handle(this.policy.hostReachability(hostId, reachable, this.now()));
+    if (reachable && this.started && !this.stopped) {
+      for (const c of this.monitors.values()) if (c.type === 'ssh-command' && c.hostId === hostId && !c.paused) this.scheduler.runSoon(c.id);
+    }
     this.changed();
   }
 
-  /** A host's engine connected: its container monitors start watching (again, on the new connection). */
+  /**
+   * A host's engine can be used (a new connection, or told again about the current one): every
+   * container monitor of the host watches it. Idempotent: watches already on this engine stay.
+   */
   hostEngineUp(hostId: string): void {
     this.enginesUp.add(hostId);
-    this.dropHub(hostId);
     if (!this.started || this.stopped) return;
-    for (const c of this.monitors.values()) if (c.type === 'container' && c.hostId === hostId && !c.paused) this.watchContainer(c);
+    const docker = this.opts.dockerFor?.(hostId) ?? null;
+    if (this.hubs.has(hostId) && this.hubDockers.get(hostId) !== docker) this.dropHub(hostId);
+    for (const c of this.monitors.values()) if (c.type === 'container' && c.hostId === hostId && !c.paused && !this.watches.has(c.id)) this.watchContainer(c);
   }
 
   /** A host's engine went away: its container watches end until it is back. */
@@ -883,17 +899,25 @@ export class MonitorsManager {
     return null;
   }
 
-  /** While the policy wants a fast re-check of an event-driven monitor, its current state is fed again every retry interval. */
+  /**
+   * While the policy wants a fast re-check of an event-driven monitor, its current state is fed
+   * again every retry interval. A container coming back (its start or healthy event) is read
+   * again after a few seconds instead: the event is first-hand evidence, and the second look only
+   * makes sure it did not fall over straight away (the policy's recovery confirmation).
+   */
   private scheduleEventRecheck(c: MonitorConfig): void {
     if (c.type !== 'container' && c.type !== 'push') return;
-    if (this.rechecks.has(c.id) || this.stopped || !this.policy.status(c.id)?.fastRecheck) return;
+    const status = this.policy.status(c.id);
+    if (this.rechecks.has(c.id) || this.stopped || !status?.fastRecheck) return;
+    const retryMs = c.retryIntervalSec * 1000 * this.scale;
+    const delay = c.type === 'container' && status.confirmed === 'down' ? Math.min(retryMs, CONTAINER_RECOVERY_LOOK_MS * this.scale) : retryMs;
     const t = setTimeout(() => {
       this.rechecks.delete(c.id);
       const cur = this.monitors.get(c.id);
       if (!cur || cur.paused || this.stopped) return;
       const r = this.currentEventResult(cur);
       if (r) this.onResult(c.id, r, this.now());
-    }, c.retryIntervalSec * 1000 * this.scale);
+    }, delay);
     t.unref?.();
     this.rechecks.set(c.id, t);
   }
@@ -902,6 +926,7 @@ export class MonitorsManager {
     const hub = this.hubs.get(hostId);
     if (hub) hub.close();
     this.hubs.delete(hostId);
+    this.hubDockers.delete(hostId);
     for (const [id, w] of this.watches) {
       if (w.hostId !== hostId) continue;
       w.cancelled = true;
@@ -1060,10 +1085,12 @@ export class MonitorsManager {
       this.platform.logger.info('monitors: container monitor waits for its host', { monitorId: c.id, hostId: c.hostId });
       return;
     }
+    if (this.hubs.has(c.hostId) && this.hubDockers.get(c.hostId) !== docker) this.dropHub(c.hostId);
     let hub = this.hubs.get(c.hostId);
     if (!hub) {
       hub = new ContainerEventHub(docker, this.platform.logger);
       this.hubs.set(c.hostId, hub);
+      this.hubDockers.set(c.hostId, docker);
     }
     const entry = { hostId: c.hostId, watch: null as ContainerWatch | null, cancelled: false };
     this.watches.set(c.id, entry);

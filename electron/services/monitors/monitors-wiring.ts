@@ -7,8 +7,9 @@
  * - `dockerVia(engines)`: container monitors borrow the engine hub's dockerode for the host.
  * - `referenceTargetsFromEnv()`: the local-network check's targets (see below).
  * - `wireMonitors(...)`: follows `hosts.changed` (host reachability → the policy's one grouped
- *   "host unreachable, N affected" alert; engine up/down → container watches), follows
- *   `containers.changed` (label-declared monitors, debounced), and prunes the history hourly.
+ *   "host unreachable, N affected" alert, and unknown monitors meanwhile), the engine hub's
+ *   availability (engine up/down → container watches), `containers.changed` (label-declared
+ *   monitors, debounced), and prunes the history hourly.
  * - `monitorSuggestions(...)` and `labelMonitors(...)`: see their comments; the label scheme is
  *   documented in README.md ("Monitors declared by container labels").
  */
@@ -268,7 +269,7 @@ export async function syncLabelsOf(hostId: string, host: HostInfo, docker: Docke
 export interface WireOptions {
   monitors: MonitorsManager;
   hosts: Pick<HostsManager, 'list'>;
-  engines: Pick<EngineHub, 'dockerOf'>;
+  engines: Pick<EngineHub, 'dockerOf' | 'onAvailability'>;
   events: EventBus;
   logger: Logger;
   /** How often the history is pruned (default hourly). */
@@ -279,6 +280,7 @@ export interface WireOptions {
 
 /** Follows hosts and containers for the monitors; returns the function that stops it. */
 export function wireMonitors(o: WireOptions): () => void {
+  /** Hosts whose engine the hub can hand out now. */
   const connected = new Set<string>();
   const reachable = new Map<string, boolean>();
   const known = new Map<string, HostInfo>();
@@ -310,26 +312,35 @@ export function wireMonitors(o: WireOptions): () => void {
     );
   };
 
-  const onHosts = (list: HostInfo[]) => {
+  // Container monitors follow the engine itself, not the "connected" announcement: the hub tells
+  // when its engine can be used (and, on subscribing, which can be now), so a watch (re)starts on
+  // every new connection whatever order the announcements come in.
+  const offEngines = o.engines.onAvailability((hostId, available) => {
+    if (stopped) return;
+    if (available) {
+      connected.add(hostId);
+      o.monitors.hostEngineUp(hostId);
+      scheduleLabels(hostId);
+    } else if (connected.delete(hostId)) {
+      o.monitors.hostEngineDown(hostId);
+    }
+  });
+
+  let heard = false;
+  const onHosts = (list: HostInfo[], snapshot = false) => {
+    // The first list is read before the hosts start connecting: once an event has been heard, it is stale.
+    if (snapshot && heard) return;
+    if (!snapshot) heard = true;
     const ids = new Set<string>(list.map((h) => h.id));
     for (const id of [...known.keys()]) {
       if (ids.has(id)) continue;
       known.delete(id);
       reachable.delete(id);
-      if (connected.delete(id)) o.monitors.hostEngineDown(id);
     }
     for (const h of list) {
       known.set(h.id, h);
       const status = h.state.status;
       const isUp = status === 'connected';
-      if (isUp && !connected.has(h.id)) {
-        connected.add(h.id);
-        o.monitors.hostEngineUp(h.id);
-        scheduleLabels(h.id);
-      } else if (!isUp && connected.has(h.id)) {
-        connected.delete(h.id);
-        o.monitors.hostEngineDown(h.id);
-      }
       // A first connection attempt says nothing yet; every other state means the host cannot be reached.
       if (status === 'connecting') continue;
       if (reachable.get(h.id) !== isUp) {
@@ -346,7 +357,7 @@ export function wireMonitors(o: WireOptions): () => void {
       if (!p.loading && !p.error) scheduleLabels(p.hostId);
     }
   });
-  void o.hosts.list().then(onHosts, () => {});
+  void o.hosts.list().then((list) => onHosts(list, true), () => {});
 
   const prune = setInterval(() => {
     try {
@@ -360,6 +371,7 @@ export function wireMonitors(o: WireOptions): () => void {
   return () => {
     stopped = true;
     off();
+    offEngines();
     clearInterval(prune);
     for (const t of labelTimers.values()) clearTimeout(t);
     labelTimers.clear();
