@@ -423,6 +423,28 @@ describe('a host that cannot be reached', () => {
     expect(sim.alerts[2]).toMatchObject({ monitorIds: ['ctr-03'], body: 'Container ctr-03 is exited (exit code 137)' });
   });
 
+  it('a service down before its host went away is not told down again after, and is told when it is up', () => {
+    const sim = new Sim();
+    for (const id of ['web', 'db']) sim.add(id, { hostId: 'nas' });
+    sim.policy.upsertHost('nas', 'nas');
+    sim.check('web', 'up');
+    sim.check('db', 'down', 'Container db is exited (exit code 1)');
+    sim.advance(15 * S);
+    expect(sim.kinds()).toEqual(['down']);
+    sim.take(sim.policy.hostReachability('nas', false, sim.t));
+    sim.advance(1 * MIN);
+    sim.take(sim.policy.hostReachability('nas', true, sim.t));
+    sim.check('web', 'up');
+    sim.check('db', 'down', 'Container db is exited (exit code 1)');
+    sim.advance(1 * MIN);
+    expect(sim.kinds()).toEqual(['down', 'host-unreachable', 'host-back']);
+    expect(sim.state('db')).toBe('down');
+    sim.check('db', 'up', 'Container db is running');
+    sim.advance(15 * S);
+    expect(sim.kinds()).toEqual(['down', 'host-unreachable', 'host-back', 'up']);
+    expect(sim.alerts[3]).toMatchObject({ monitorIds: ['db'], title: 'db is up', body: expect.stringMatching(/^Back after 2 min/) });
+  });
+
   it('a failure seen as the link went is not evidence, and a short outage leaves no trace', () => {
     const sim = new Sim();
     sim.add('ctr', { hostId: 'nas' });

@@ -74,6 +74,8 @@ interface MonitorRec {
   flapping: boolean;
   flapNoticeDue: boolean;
   lastTransitionAt: number;
+  /** What the user had been told before a host alert covered the monitor. */
+  beforeCover: Notified;
   wasPaused: boolean;
   wasMaint: boolean;
   wasMuted: boolean;
@@ -181,6 +183,7 @@ export class AlertPolicy {
         flapping: false,
         flapNoticeDue: false,
         lastTransitionAt: -Infinity,
+        beforeCover: null,
         wasPaused: settings.paused ?? false,
         wasMaint: false,
         wasMuted: false,
@@ -327,7 +330,11 @@ export class AlertPolicy {
       for (const m of this.monitors.values()) {
         if (m.hostId !== hostId) continue;
         this.revertUnnotifiedDown(m);
-        if (m.notified === 'covered') m.confirmed = null; // decided afresh by the next checks
+        if (m.notified === 'covered') {
+          m.confirmed = null; // decided afresh by the next checks
+          // Down before the host went away: not told again if still down, told when it is up.
+          if (m.beforeCover === 'down') m.notified = 'down';
+        }
         // Failures seen while the link was down are dropped; a monitor that stayed up keeps its state.
         if (m.failStreak > 0 || m.confirmed !== 'up') this.resetEvidence(m, 'host');
         if (m.dirty) this.relook(now);
@@ -407,7 +414,8 @@ export class AlertPolicy {
     m.failingSince ??= r.time;
     if (m.confirmed !== 'down') {
       if (m.failStreak >= this.cfg(m).retries + 1) {
-        m.downSince = m.failingSince;
+        // Still the outage the user was told about (before a host alert covered it): it keeps its start.
+        m.downSince = m.notified === 'down' && m.downSince !== null ? m.downSince : m.failingSince;
         this.inQuestion.delete(m);
         this.transition(m, 'down', r.time, now);
       }
@@ -668,6 +676,7 @@ export class AlertPolicy {
   }
 
   private cover(m: MonitorRec): void {
+    if (m.notified !== 'covered') m.beforeCover = m.notified;
     m.notified = 'covered';
     m.dirty = false;
     m.reminder = null;
