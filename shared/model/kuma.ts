@@ -24,6 +24,13 @@ export interface KumaMonitorView {
   message: string;
 }
 
+/** A pinned incident on a status page; `style` is Kuma's colour (info, warning, danger, primary, light, dark). */
+export interface KumaIncidentView {
+  title: string;
+  content: string;
+  style: string;
+}
+
 export type KumaConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'polling' | 'stopped';
 
 export interface KumaInstanceInfo {
@@ -49,6 +56,8 @@ export interface KumaInstanceInfo {
   version: string | null;
   /** Pause/resume works only through the signed-in socket. */
   canPause: boolean;
+  /** Status pages: the incidents pinned on the page, newest first; empty otherwise. */
+  incidents: KumaIncidentView[];
   monitors: KumaMonitorView[];
 }
 

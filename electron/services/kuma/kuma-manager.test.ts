@@ -52,6 +52,18 @@ describe('KumaManager', () => {
         apiKeys.push(req.headers.authorization);
         if (metricsFail) return void res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad Gateway</html>');
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(METRICS);
+      } else if (req.url === '/api/status-page/home') {
+        // As 2.x sends it: every pinned incident in a list.
+        const page = {
+          config: { slug: 'home', title: 'Home' },
+          incidents: [{ id: 3, style: 'warning', title: 'Backups paused', content: 'Until the new disk arrives.', pin: true, createdDate: '2025-06-01 10:00:00', lastUpdatedDate: null }],
+          publicGroupList: [{ id: 1, name: 'Apps', monitorList: [{ id: 1, name: 'Immich', type: 'http' }] }],
+          maintenanceList: [],
+        };
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(page));
+      } else if (req.url === '/api/status-page/heartbeat/home') {
+        const beats = { heartbeatList: { 1: [{ status: 1, time: new Date().toISOString(), msg: '', ping: 12 }] }, uptimeList: { 1: 1 } };
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(beats));
       } else if (req.url?.startsWith('/api/push/')) {
         pushes.push(req.url);
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
@@ -251,6 +263,22 @@ describe('KumaManager', () => {
       expect(JSON.stringify(mgr.storedRecords())).not.toContain('uk1_secretkey');
       const cannot = await mgr.pause(inst.id, '1').catch((e: unknown) => e);
       expect((cannot as HomeportError).message).toMatch(/cannot pause/);
+    } finally {
+      mgr.stop();
+    }
+  });
+
+  it('shows a status page’s pinned incidents (2.x sends them as a list)', async () => {
+    const lists: KumaInstanceInfo[][] = [];
+    const mgr = make(lists, []);
+    mgr.start();
+    try {
+      const r = await mgr.add(input({ url: webUrl, mode: 'status-page', slug: 'home' }));
+      const id = r.status === 'added' ? r.instance.id : '';
+      const inst = await waitFor(() => lists.at(-1)?.find((i) => i.id === id && i.monitors.length === 1), 5000, 'status page read');
+      expect(inst.monitors[0]).toMatchObject({ name: 'Immich', status: 'up' });
+      expect(inst.incidents).toEqual([{ title: 'Backups paused', content: 'Until the new disk arrives.', style: 'warning' }]);
+      mgr.remove(id);
     } finally {
       mgr.stop();
     }

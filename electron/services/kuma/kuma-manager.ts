@@ -26,7 +26,7 @@ import {
 import type { Alert } from '../alerts';
 import type { Platform } from '../platform/platform';
 import { KumaClient } from './kuma-client';
-import { defaultInstanceName, parseKumaUrl, type KumaInstanceFact, type KumaMonitorInfo, type KumaRecovery } from './kuma-model';
+import { defaultInstanceName, parseKumaUrl, type KumaIncident, type KumaInstanceFact, type KumaMonitorInfo, type KumaRecovery } from './kuma-model';
 import { KumaPoller, type KumaReadOnlySource } from './kuma-poller';
 import { KumaWatch, type KumaWatchOptions, type KumaWatchState } from './kuma-watch';
 import { startPushHeartbeat, validatePushUrl, type PushHeartbeat, type PushHeartbeatStatus } from './push-heartbeat';
@@ -61,6 +61,7 @@ interface Runtime {
   error: ErrorInfo | null;
   version: string | null;
   monitors: KumaMonitorInfo[];
+  incidents: KumaIncident[];
   /** The last status seen per monitor, for down/up alerts on transitions. */
   seen: Map<string, KumaMonitorInfo['status']>;
   offs: (() => void)[];
@@ -290,7 +291,7 @@ export class KumaManager {
 
   private run(record: KumaRecord): Runtime {
     const secrets = record.sealed ? this.open<KumaSecrets>(record.sealed) : {};
-    const rt: Runtime = { record, watch: null, poller: null, state: 'connecting', error: null, version: null, monitors: [], seen: new Map(), offs: [] };
+    const rt: Runtime = { record, watch: null, poller: null, state: 'connecting', error: null, version: null, monitors: [], incidents: [], seen: new Map(), offs: [] };
     this.runtimes.set(record.id, rt);
     if (record.mode === 'socket') {
       const watch = new KumaWatch({
@@ -323,6 +324,7 @@ export class KumaManager {
         poller.on('snapshot', (snap) => {
           rt.error = null;
           rt.version = snap.version ?? rt.version;
+          rt.incidents = snap.incidents;
           this.mirror(rt, snap.monitors);
         }),
         poller.on('error', (e) => {
@@ -431,6 +433,7 @@ export class KumaManager {
       lastDataAt: rt.watch?.client.lastDataAt ?? rt.poller?.lastDataAt ?? null,
       version: rt.version,
       canPause: rt.record.mode === 'socket',
+      incidents: rt.incidents.map((i) => ({ ...i })),
       monitors: rt.monitors.map((m) => view(m, stale)).sort((a, b) => a.name.localeCompare(b.name)),
     };
   }

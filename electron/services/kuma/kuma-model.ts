@@ -40,6 +40,13 @@ export interface KumaMonitorInfo {
   intervalSec: number | null;
 }
 
+/** A pinned incident on a status page ("style" is Kuma's colour: info, warning, danger, primary, light, dark). */
+export interface KumaIncident {
+  title: string;
+  content: string;
+  style: string;
+}
+
 /** One heartbeat, from any of Kuma's three shapes (live camelCase, raw snake_case rows, public beats). */
 export interface KumaBeat {
   monitorId: string;

@@ -18,6 +18,7 @@ import {
   parseKumaUrl,
   systemClock,
   type Clock,
+  type KumaIncident,
   type KumaInstanceFact,
   type KumaMonitorInfo,
   type KumaProblem,
@@ -38,7 +39,8 @@ export interface KumaReadOnlySnapshot {
   version: string | null;
   /** Status page only. */
   title: string | null;
-  incident: { title: string; content: string } | null;
+  /** Status page only: the pinned incidents. */
+  incidents: KumaIncident[];
 }
 
 export interface KumaPollerEvents {
@@ -164,11 +166,11 @@ export class KumaPoller extends TypedEmitter<KumaPollerEvents> {
         ...(src.username !== undefined ? { username: src.username } : {}),
         ...(src.password !== undefined ? { password: src.password } : {}),
       });
-      return { kind: 'metrics', at: m.at, monitors: m.monitors, version: m.version, title: null, incident: null };
+      return { kind: 'metrics', at: m.at, monitors: m.monitors, version: m.version, title: null, incidents: [] };
     }
     const p = await fetchKumaStatusPage({ ...common, slug: src.slug });
     if (p.problems.length) this.opts.logger.warn('kuma: unreadable beats on a status page', { instance: this.instance, problems: p.problems.slice(0, 5) });
-    return { kind: 'status-page', at: p.at, monitors: p.monitors, version: null, title: p.title, incident: p.incident };
+    return { kind: 'status-page', at: p.at, monitors: p.monitors, version: null, title: p.title, incidents: p.incidents };
   }
 
   private onSuccess(snap: KumaReadOnlySnapshot): void {

@@ -60,9 +60,19 @@ let now = Date.now();
 const pageHits: string[] = [];
 
 function page(slug: string) {
+  // 2.x lists every pinned incident, newest first, under `incidents`; 1.23 has one `incident`.
+  const incidents =
+    slug === 'v2'
+      ? {
+          incidents: [
+            { id: 7, style: 'danger', title: 'Storage outage', content: 'The NAS is rebuilding its array.', pin: true, createdDate: '2025-06-01 10:00:00', lastUpdatedDate: null },
+            { id: 5, style: 'info', title: 'Disk swap', content: 'Tonight 22:00', pin: true, createdDate: '2025-05-30 09:00:00', lastUpdatedDate: null },
+          ],
+        }
+      : { incident: slug === 'home' ? { title: 'Disk swap', content: 'Tonight 22:00', style: 'info' } : null };
   return {
     config: { slug, title: 'Home services', published: true },
-    incident: slug === 'home' ? { title: 'Disk swap', content: 'Tonight 22:00', style: 'info' } : null,
+    ...incidents,
     publicGroupList: [
       { id: 1, name: 'Apps', weight: 1, monitorList: [{ id: 1, name: 'Nextcloud', sendUrl: 0, type: 'http', certExpiryDaysRemaining: 42, validCert: true }, { id: 2, name: 'Jellyfin', sendUrl: 0, type: 'http' }] },
       { id: 2, name: 'Infra', weight: 2, monitorList: [{ id: 3, name: 'NAS', sendUrl: 0 }, { id: 1, name: 'Nextcloud again', sendUrl: 0 }] },
@@ -73,6 +83,17 @@ function page(slug: string) {
 
 function beats(slug: string, ageMs: number) {
   const t = (ago: number) => kumaTime(now - ageMs - ago);
+  if (slug === 'v2') {
+    const iso = (ago: number) => new Date(now - ago).toISOString();
+    return {
+      heartbeatList: {
+        1: [0, 0, { status: 1, time: iso(3_600_000), msg: '', ping: null }, { status: 1, time: iso(0), msg: '', ping: null }],
+        2: [0, 0],
+        3: [{ status: 3, time: iso(0), msg: '', ping: null }],
+      },
+      uptimeList: { 1: 1, 2: 0, 3: 1 },
+    };
+  }
   return {
     heartbeatList: {
       1: [
@@ -214,7 +235,7 @@ describe('public status page', () => {
   it('reads groups, last beats and "<id>_24" uptimes into the model', async () => {
     const snap = await fetchKumaStatusPage({ url: base, slug: 'home' });
     expect(snap.title).toBe('Home services');
-    expect(snap.incident).toEqual({ title: 'Disk swap', content: 'Tonight 22:00' });
+    expect(snap.incidents).toEqual([{ title: 'Disk swap', content: 'Tonight 22:00', style: 'info' }]);
     expect(snap.monitors.map((m) => m.id)).toEqual(['1', '2', '3']); // 1 listed twice, once in the model
     expect(snap.monitors[0]).toMatchObject({ name: 'Nextcloud', type: 'http', status: 'up', latencyMs: 35, uptime24h: 0.995, certDaysLeft: 42, certValid: true });
     expect(Math.abs(snap.monitors[0]!.lastBeatAt! - now)).toBeLessThan(5);
@@ -227,7 +248,21 @@ describe('public status page', () => {
   it('accepts uptimeList keyed by the bare id (newer Kuma)', async () => {
     const snap = await fetchKumaStatusPage({ url: base, slug: 'newer' });
     expect(snap.monitors.map((m) => m.uptime24h)).toEqual([0.9, 0.8, null]);
-    expect(snap.incident).toBeNull();
+    expect(snap.incidents).toEqual([]);
+  });
+
+  it('2.x: every pinned incident (`incidents`, a list), and empty beat slots (0) skipped quietly', async () => {
+    const snap = await fetchKumaStatusPage({ url: base, slug: 'v2' });
+    expect(snap.incidents).toEqual([
+      { title: 'Storage outage', content: 'The NAS is rebuilding its array.', style: 'danger' },
+      { title: 'Disk swap', content: 'Tonight 22:00', style: 'info' },
+    ]);
+    expect(snap.monitors.map((m) => [m.id, m.status])).toEqual([
+      ['1', 'up'],
+      ['2', 'unknown'],
+      ['3', 'maintenance'],
+    ]);
+    expect(snap.problems).toEqual([]);
   });
 
   it('an unknown slug is NOT_FOUND; HTML or wrong shapes are clear errors; a bad slug is refused', async () => {

@@ -137,6 +137,8 @@ export function readBeatList(raw: unknown, monitorId: string): Read<{ beats: Kum
   const beats: KumaBeat[] = [];
   const problems: string[] = [];
   raw.forEach((row, i) => {
+    // A status page with a day range sends 0 for a time slot without beats (2.x).
+    if (row === 0 || row === null) return;
     const r = readBeat(row, monitorId);
     if (r.ok) beats.push(r.value);
     else problems.push(...r.problems.map((p) => `[${i}].${p}`));

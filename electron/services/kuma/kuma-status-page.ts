@@ -8,14 +8,19 @@ import { z } from 'zod';
 import { HomeportError } from '../../../shared/contract';
 import { notKumaError, protocolError, REMOTE_ERROR } from './kuma-errors';
 import { httpGet, type FetchLike } from './kuma-http';
-import { defaultInstanceName, normaliseId, parseKumaUrl, safeDisplayUrl, toNumber, type KumaBeat, type KumaMonitorInfo } from './kuma-model';
+import { defaultInstanceName, normaliseId, parseKumaUrl, safeDisplayUrl, toNumber, type KumaBeat, type KumaIncident, type KumaMonitorInfo } from './kuma-model';
 import { readBeatList } from './kuma-schemas';
 
 const idLike = z.union([z.number(), z.string()]);
 
+const incidentSchema = z.object({ title: z.string().nullish(), content: z.string().nullish(), style: z.string().nullish() });
+
 const pageSchema = z.object({
   config: z.object({ title: z.string().nullish() }).nullish(),
-  incident: z.object({ title: z.string().nullish(), content: z.string().nullish(), style: z.string().nullish() }).nullish(),
+  /** 1.23 and early 2.0: the one pinned incident. */
+  incident: incidentSchema.nullish(),
+  /** Later 2.x: every pinned incident, newest first. */
+  incidents: z.array(z.unknown()).nullish(),
   publicGroupList: z.array(
     z.object({
       name: z.string().nullish(),
@@ -43,8 +48,8 @@ const heartbeatsSchema = z.object({
 export interface KumaStatusPageSnapshot {
   at: number;
   title: string | null;
-  /** The pinned incident, if any. */
-  incident: { title: string; content: string } | null;
+  /** The pinned incidents, newest first (1.23 pins at most one). */
+  incidents: KumaIncident[];
   monitors: KumaMonitorInfo[];
   /** The newest beat on the page (Kuma's clock); null when the page shows none. */
   newestBeatAt: number | null;
@@ -102,6 +107,22 @@ export async function fetchKumaStatusPage(opts: KumaStatusPageOptions): Promise<
   return statusPageToMonitors(pageRaw, beatsRaw, (opts.now ?? Date.now)());
 }
 
+const MAX_INCIDENTS = 20;
+
+/** Both shapes, the list first; unreadable entries are skipped and counted. */
+function readIncidents(single: z.infer<typeof incidentSchema> | null | undefined, list: unknown[] | null | undefined, problems: string[]): KumaIncident[] {
+  const raw: unknown[] = list ?? (single ? [single] : []);
+  const out: KumaIncident[] = [];
+  raw.slice(0, MAX_INCIDENTS).forEach((entry, i) => {
+    const r = incidentSchema.safeParse(entry);
+    if (!r.success) return void problems.push(`incidents[${i}]: ${r.error.issues[0]?.code ?? 'invalid'}`);
+    const title = (r.data.title ?? '').trim().slice(0, 200);
+    const content = (r.data.content ?? '').trim().slice(0, 2000);
+    if (title || content) out.push({ title, content, style: (r.data.style ?? 'info').slice(0, 20) });
+  });
+  return out;
+}
+
 /** The two JSON documents → the model. Exported for tests of odd shapes. */
 export function statusPageToMonitors(pageRaw: unknown, beatsRaw: unknown, at: number): KumaStatusPageSnapshot {
   const page = pageSchema.safeParse(pageRaw);
@@ -155,11 +176,10 @@ export function statusPageToMonitors(pageRaw: unknown, beatsRaw: unknown, at: nu
       });
     }
   }
-  const inc = page.data.incident;
   return {
     at,
     title: page.data.config?.title ?? null,
-    incident: inc && (inc.title || inc.content) ? { title: inc.title ?? '', content: inc.content ?? '' } : null,
+    incidents: readIncidents(page.data.incident, page.data.incidents, problems),
     monitors,
     newestBeatAt: newest,
     problems,

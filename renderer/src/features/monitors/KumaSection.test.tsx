@@ -20,6 +20,7 @@ const instance = (over: Partial<KumaInstanceInfo> = {}): KumaInstanceInfo => ({
   lastDataAt: Date.now() - 1000,
   version: '2.0.2',
   canPause: true,
+  incidents: [],
   monitors: [
     { id: '1', name: 'Nextcloud', type: 'http', target: 'https://cloud.lan/', active: true, status: 'up', lastKnownStatus: 'up', lastBeatAt: Date.now() - 20_000, latencyMs: 41, avgLatencyMs: 40, uptime: { day: 1, month: 0.9991, year: null }, message: '200 - OK' },
     { id: '2', name: 'NAS ping', type: 'ping', target: 'nas.lan', active: true, status: 'down', lastKnownStatus: 'down', lastBeatAt: Date.now() - 5000, latencyMs: null, avgLatencyMs: null, uptime: { day: 0.5, month: 0.98, year: null }, message: 'timeout' },
@@ -119,6 +120,24 @@ describe('Uptime Kuma in the Monitors view', () => {
     await waitFor(() => expect(screen.getAllByTestId('kuma-monitor').map((r) => r.dataset.status)).toEqual(['up', 'down']));
     expect(screen.queryByTestId('kuma-last-known')).toBeNull();
     expect(screen.queryByTestId('kuma-problem')).toBeNull();
+  });
+
+  it('shows the incidents pinned on a status page', async () => {
+    const page = instance({
+      mode: 'status-page',
+      slug: 'home',
+      canPause: false,
+      incidents: [
+        { title: 'Storage outage', content: 'The NAS is rebuilding its array.', style: 'danger' },
+        { title: 'Disk swap', content: 'Tonight 22:00', style: 'info' },
+      ],
+    });
+    await openMonitors({ 'kuma.list': () => [page] });
+    const list = await screen.findByRole('list', { name: 'Incidents pinned on Uptime Kuma on nas' });
+    expect(within(list).getAllByTestId('kuma-incident').map((li) => [li.textContent, li.dataset.style])).toEqual([
+      ['Storage outage — The NAS is rebuilding its array.', 'danger'],
+      ['Disk swap — Tonight 22:00', 'info'],
+    ]);
   });
 
   it('pauses a Kuma monitor through the signed-in session', async () => {

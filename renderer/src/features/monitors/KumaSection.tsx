@@ -22,6 +22,8 @@ const STATE_LABEL: Record<KumaInstanceInfo['state'], string> = {
   polling: 'Reading',
   stopped: 'Stopped',
 };
+/** Kuma's incident colours, reduced to the app's three tones. */
+const INCIDENT_TONE: Record<string, string> = { danger: 'error', warning: 'warn' };
 const MODE_LABEL: Record<KumaMode, string> = { socket: 'signed in', metrics: '/metrics', 'status-page': 'status page' };
 
 const pct = (v: number | null) => (v === null ? '—' : `${(Math.floor(v * 10000) / 100).toFixed(2)} %`);
@@ -105,6 +107,16 @@ export function KumaSection() {
               inst.stale && inst.monitors.length > 0 && <SilentNote lastDataAt={inst.lastDataAt} />
             )}
             {inst.error && !inst.problem && <ErrorMessage compact error={inst.error} />}
+            {inst.incidents.length > 0 && (
+              <ul className="kuma-incidents" aria-label={`Incidents pinned on ${inst.name}`}>
+                {inst.incidents.map((inc, i) => (
+                  <li key={i} className={`kuma-incident kuma-incident-${INCIDENT_TONE[inc.style] ?? 'info'}`} data-testid="kuma-incident" data-style={inc.style}>
+                    <strong>{inc.title || 'Incident'}</strong>
+                    {inc.content && <span className="kuma-incident-text"> — {inc.content}</span>}
+                  </li>
+                ))}
+              </ul>
+            )}
             {inst.monitors.length === 0 ? (
               <p className="muted small">No monitors reported yet.</p>
             ) : (
