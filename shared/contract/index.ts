@@ -20,3 +20,4 @@ export * from '../model/stacks';
 export * from '../model/upgrade';
 export * from '../model/overview';
 export * from '../model/logs';
+export * from './validation';

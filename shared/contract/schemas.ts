@@ -10,35 +10,40 @@ import { STREAM_KINDS, terminalCols, terminalRows } from './streams';
 
 // Input validation for every method, run in main before a service sees the input.
 
-const hostId = z.string().regex(/^h_[A-Za-z0-9_-]{4,40}$/, 'not a host id').transform((s) => s as HostId);
-const keyId = z.string().regex(/^k_[A-Za-z0-9_-]{4,40}$/, 'not a key id').transform((s) => s as KeyId);
+const hostId = z.string().regex(/^h_[A-Za-z0-9_-]{4,40}$/, 'is not a host id').transform((s) => s as HostId);
+const keyId = z.string().regex(/^k_[A-Za-z0-9_-]{4,40}$/, 'is not a key id').transform((s) => s as KeyId);
 /** One-time transfer ids (see VolumeTransferInfo). */
-const transferId = z.string().regex(/^t_[A-Za-z0-9_-]{16,64}$/, 'not a transfer id');
-const streamId = z.string().regex(/^s_[A-Za-z0-9_-]{4,40}$/, 'not a stream id').transform((s) => s as StreamId);
+const transferId = z.string().regex(/^t_[A-Za-z0-9_-]{16,64}$/, 'is not a transfer id');
+const streamId = z.string().regex(/^s_[A-Za-z0-9_-]{4,40}$/, 'is not a stream id').transform((s) => s as StreamId);
 /** Container ids or names as Docker accepts them; nothing else reaches the engine. */
-const containerId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'not a container id or name');
+const containerId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'is not a container id or name');
 /** An image reference as Docker spells it: [registry[:port]/]path[:tag][@sha256:digest]; a registry has a dot, a port or is localhost. */
 const IMAGE_REF_RE =
   /^(?:(?:localhost|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|[A-Za-z0-9-]+(?=:))(?::[0-9]{1,5})?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 const IMAGE_ID_RE = /^(?:sha256:)?[a-f0-9]{12,64}$/;
-const imageRef = z.string().trim().min(1, 'give an image reference').max(512).regex(IMAGE_REF_RE, 'not an image reference (e.g. nginx:1.27 or registry:5000/team/app:tag)');
+const imageRef = z.string().trim().min(1, 'Give an image reference.').max(512).regex(IMAGE_REF_RE, 'is not an image reference (for example nginx:1.27 or registry:5000/team/app:tag)');
 const imageIdOrRef = z
   .string()
   .max(512)
-  .refine((s) => IMAGE_ID_RE.test(s) || IMAGE_REF_RE.test(s), 'not an image id or reference');
+  .refine((s) => IMAGE_ID_RE.test(s) || IMAGE_REF_RE.test(s), 'is not an image id or reference');
 /** Volume and network names as Docker accepts them. */
-const resourceName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/, 'not a volume or network name');
+const resourceName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/, 'may have only letters, digits, _ . and -, and must start with a letter or digit');
+/** A whole number in a range a person is told in one go ("must be between 1 and 65535"). */
+const between = (lo: number, hi: number) => {
+  const range = `must be between ${lo} and ${hi}`;
+  return z.number().int('must be a whole number').min(lo, range).max(hi, range);
+};
 const noControl = (s: string) => !/[\u0000-\u001f\u007f]/.test(s);
 const absPath = z
   .string()
   .min(1)
   .max(4096)
-  .refine((s) => s.startsWith('/') || /^[A-Za-z]:[\\/]/.test(s) || s.startsWith('~/'), 'must be an absolute path')
+  .refine((s) => s.startsWith('/') || /^[A-Za-z]:[\\/]/.test(s) || s.startsWith('~/'), 'must be an absolute path (starting with / or ~/)')
   .refine(noControl, 'must not contain control characters');
 
 export const hostInputSchema = z
   .object({
-    name: z.string().trim().min(1, 'give the host a name').max(64).refine(noControl, 'no control characters'),
+    name: z.string().trim().min(1, 'Give the host a name.').max(64).refine(noControl, 'must not contain control characters'),
     kind: z.enum(['ssh', 'local']),
     address: z.string().trim().max(300),
     socketPath: absPath.default(DEFAULT_DOCKER_SOCKET),
@@ -49,7 +54,7 @@ export const hostInputSchema = z
   })
   .superRefine((h, ctx) => {
     if (h.kind === 'ssh' && !parseAddress(h.address)) {
-      ctx.addIssue({ code: 'custom', path: ['address'], message: 'write the address as user@host or user@host:port' });
+      ctx.addIssue({ code: 'custom', path: ['address'], message: 'Write the address as user@host or user@host:port.' });
     }
   }) satisfies z.ZodType<HostInput, unknown>;
 
@@ -57,8 +62,8 @@ const ref = z.object({ hostId, containerId });
 
 // Monitors and channels: only the shape is checked here; the monitors service's validators are
 // the real validation (their VALIDATION errors carry details.field).
-const monitorId = z.string().regex(/^m_[A-Za-z0-9_-]{4,40}$/, 'not a monitor id');
-const channelId = z.string().regex(/^c_[A-Za-z0-9_-]{4,40}$/, 'not a channel id');
+const monitorId = z.string().regex(/^m_[A-Za-z0-9_-]{4,40}$/, 'is not a monitor id');
+const channelId = z.string().regex(/^c_[A-Za-z0-9_-]{4,40}$/, 'is not a channel id');
 const monitorCommon = { name: z.string().max(200) };
 const monitorConfigInput = z.discriminatedUnion('type', [
   z.looseObject({ ...monitorCommon, type: z.literal('http'), url: z.string().max(4096) }),
@@ -75,29 +80,29 @@ const channelConfigInput = z.looseObject({
   enabled: z.boolean().optional(),
 }) as z.ZodType<ChannelConfigInput, unknown>;
 const none = z.undefined();
-const kumaId = z.string().regex(/^ku_[A-Za-z0-9_-]{4,40}$/, 'not an Uptime Kuma instance id');
-const kumaMonitorId = z.string().min(1).max(64).refine(noControl, 'not a monitor id');
+const kumaId = z.string().regex(/^ku_[A-Za-z0-9_-]{4,40}$/, 'is not an Uptime Kuma instance id');
+const kumaMonitorId = z.string().min(1).max(64).refine(noControl, 'is not a monitor id');
 const kumaAddInput = z.object({
-  name: z.string().trim().max(100).refine(noControl, 'no control characters'),
-  url: z.string().trim().min(1, 'enter the address of Uptime Kuma, e.g. http://nas:3001').max(2048),
+  name: z.string().trim().max(100).refine(noControl, 'must not contain control characters'),
+  url: z.string().trim().min(1, 'Enter the address of Uptime Kuma, for example http://nas:3001.').max(2048),
   mode: z.enum(['socket', 'metrics', 'status-page']),
   username: z.string().max(200),
   password: z.string().max(1000),
-  totp: z.string().trim().regex(/^(\d{6})?$/, 'a 2FA code is 6 digits'),
+  totp: z.string().trim().regex(/^(\d{6})?$/, 'A 2FA code is 6 digits.'),
   apiKey: z.string().max(1000),
-  slug: z.string().trim().max(200).regex(/^[A-Za-z0-9_-]*$/, 'a status page slug has letters, digits, - and _ only'),
+  slug: z.string().trim().max(200).regex(/^[A-Za-z0-9_-]*$/, 'A status page slug has letters, digits, - and _ only.'),
   allowSelfSigned: z.boolean(),
 });
 /**
  * Stacks: the project names a host's labels carry (looked up among them, never run as given); a
  * path must be one of the project's own config files (checked by the service); file text is data.
  */
-const project = z.string().min(1, 'give a project name').max(255).refine(noControl, 'no control characters');
+const project = z.string().min(1, 'Give a project name.').max(255).refine(noControl, 'must not contain control characters');
 const stackRef = { hostId, project };
-const stackPath = z.string().min(1).max(4096).refine(noControl, 'no control characters').optional();
-const composeText = z.string().max(MAX_COMPOSE_FILE_BYTES, 'a compose file of more than 1 MiB is not supported');
+const stackPath = z.string().min(1).max(4096).refine(noControl, 'must not contain control characters').optional();
+const composeText = z.string().max(MAX_COMPOSE_FILE_BYTES, 'A compose file of more than 1 MiB is not supported.');
 
-const clock = z.string().regex(/^([01]?\d|2[0-3]):[0-5]\d$/, 'a time as HH:MM (24 h)');
+const clock = z.string().regex(/^([01]?\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:MM (24 h)');
 const maintenanceWindow = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('once'), from: z.number().finite(), to: z.number().finite() }),
   z.object({ kind: z.literal('weekly'), days: z.array(z.number().int().min(0).max(6)).max(7), start: clock, end: clock, utcOffsetMinutes: z.number().int().min(-840).max(840) }),
@@ -114,8 +119,8 @@ export const inputSchemas = {
   'hosts.disconnect': z.object({ id: hostId }),
   'hosts.acceptHostKey': z.object({
     hostname: z.string().min(1).max(255),
-    port: z.number().int().min(1).max(65535),
-    fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'not a SHA256 fingerprint'),
+    port: between(1, 65535),
+    fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'is not a SHA256 fingerprint'),
   }),
   'hosts.scanSshConfig': none,
   'hosts.importSshConfig': z.object({ aliases: z.array(z.string().min(1).max(255)).min(1).max(500) }),
@@ -127,9 +132,9 @@ export const inputSchemas = {
       privateKey: z.string().max(64 * 1024).nullable(),
       passphrase: z.string().max(1024).nullable(),
     })
-    .refine((k) => (k.path === null) !== (k.privateKey === null), 'give either a key file path or the key text'),
+    .refine((k) => (k.path === null) !== (k.privateKey === null), 'Give either a key file path or the key text.'),
   'keys.generate': z.object({
-    comment: z.string().trim().max(128).refine(noControl, 'no control characters'),
+    comment: z.string().trim().max(128).refine(noControl, 'must not contain control characters'),
     passphrase: z.string().max(1024).nullable(),
   }),
   'keys.remove': z.object({ id: keyId }),
@@ -143,27 +148,27 @@ export const inputSchemas = {
   'containers.discardPrevious': ref,
   'containers.inspect': ref,
   // An environment variable's name as a container can hold it: anything but '=' and control characters.
-  'containers.revealEnv': ref.extend({ name: z.string().min(1).max(1024).regex(/^[^=\u0000-\u001f\u007f]+$/, 'not an environment variable name') }),
+  'containers.revealEnv': ref.extend({ name: z.string().min(1).max(1024).regex(/^[^=\u0000-\u001f\u007f]+$/, 'is not an environment variable name') }),
   'images.list': none,
   'images.remove': z.object({ hostId, id: imageIdOrRef, force: z.boolean() }),
   'images.prune': z.object({ hostId }),
   'volumes.list': none,
   'volumes.remove': z.object({ hostId, name: resourceName }),
-  'volumes.browse': z.object({ hostId, name: resourceName, path: z.string().max(4096).refine(noControl, 'no control characters') }),
+  'volumes.browse': z.object({ hostId, name: resourceName, path: z.string().max(4096).refine(noControl, 'must not contain control characters') }),
   'volumes.prune': z.object({ hostId, all: z.boolean() }),
   'volumes.prepareBackup': z.object({ hostId, name: resourceName }),
   'volumes.prepareRestore': z.object({
     hostId,
     name: resourceName,
     mode: z.enum(['new', 'overwrite']),
-    fileName: z.string().max(255).refine(noControl, 'no control characters').nullable(),
+    fileName: z.string().max(255).refine(noControl, 'must not contain control characters').nullable(),
     sizeBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
     // Off unless asked: a restore clears setuid/setgid bits of files.
     keepSetuid: z.boolean().default(false),
   }),
   'networks.list': none,
   'networks.removeUnused': z.object({ hostId }),
-  'networks.inspect': z.object({ hostId, id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/, 'not a network id or name') }),
+  'networks.inspect': z.object({ hostId, id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/, 'is not a network id or name') }),
   'engines.overview': z.object({ hostId }),
   'engines.diskUsage': z.object({ hostId, refresh: z.boolean() }),
   'monitors.list': none,
@@ -186,8 +191,8 @@ export const inputSchemas = {
   'kuma.resumeMonitor': z.object({ id: kumaId, monitorId: kumaMonitorId }),
   'kuma.heartbeat': none,
   'kuma.setHeartbeat': z.object({
-    url: z.string().trim().min(1, 'paste the push URL').max(2048).nullable(),
-    intervalSec: z.number().int().min(20, 'at least every 20 seconds').max(86_400, 'at most once a day'),
+    url: z.string().trim().min(1, 'Paste the push URL.').max(2048).nullable(),
+    intervalSec: z.number().int().min(20, 'must be at least 20 seconds').max(86_400, 'must be at most 86400 seconds (once a day)'),
   }),
   'kuma.sendHeartbeat': none,
   'stacks.list': none,
@@ -195,7 +200,7 @@ export const inputSchemas = {
   'stacks.validateFile': z.object({ ...stackRef, path: stackPath, content: composeText }),
   'stacks.saveFile': z.object({ ...stackRef, path: stackPath, content: composeText }),
   'stacks.rollbackFile': z.object({ ...stackRef, path: stackPath }),
-  'stacks.setServiceImage': z.object({ ...stackRef, service: z.string().min(1).max(255).refine(noControl, 'no control characters'), image: imageRef }),
+  'stacks.setServiceImage': z.object({ ...stackRef, service: z.string().min(1).max(255).refine(noControl, 'must not contain control characters'), image: imageRef }),
   'monitors.updateChannel': z.object({ id: channelId, config: channelConfigInput }),
   'monitors.mute': z.object({ id: monitorId.nullable(), preset: z.enum(['1h', '4h', '8h', 'tomorrow']), utcOffsetMinutes: z.number().int().min(-840).max(840) }),
   'monitors.unmute': z.object({ id: monitorId.nullable() }),
@@ -217,7 +222,7 @@ export const inputSchemas = {
     z.object({
       kind: z.literal('container.stats'),
       hostId,
-      containerIds: z.array(containerId).min(1, 'give at least one container').max(STATS_LIMITS.maxContainers, `at most ${STATS_LIMITS.maxContainers} containers per stream`),
+      containerIds: z.array(containerId).min(1, 'Give at least one container.').max(STATS_LIMITS.maxContainers, `has too many entries (at most ${STATS_LIMITS.maxContainers})`),
       periodMs: z.number().int().min(STATS_LIMITS.minPeriodMs).max(STATS_LIMITS.maxPeriodMs).default(STATS_LIMITS.detailPeriodMs),
     }),
     z.object({

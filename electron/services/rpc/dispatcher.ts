@@ -1,4 +1,6 @@
 import {
+  actionOf,
+  describeInvalid,
   HomeportError,
   inputSchemas,
   isMethodName,
@@ -7,6 +9,7 @@ import {
   type Envelope,
   type ErrorInfo,
   type MethodName,
+  VALIDATION_PARSE_OPTIONS,
 } from '../../../shared/contract';
 import type { Logger } from '../platform/platform';
 import type { ClientId } from './event-bus';
@@ -49,32 +52,29 @@ export function createDispatcher(impl: ContractImpl, logger: Logger): Dispatch {
     if (!isMethodName(method)) {
       return fail({ code: 'FORBIDDEN', message: `Unknown method ${JSON.stringify(String(method)).slice(0, 80)}.` });
     }
-    const parsed = inputSchemas[method].safeParse(input);
+    const parsed = inputSchemas[method].safeParse(input, VALIDATION_PARSE_OPTIONS);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue && issue.path.length ? `${issue.path.join('.')}: ` : '';
-      return fail({
-        code: 'VALIDATION',
-        message: `Invalid input for ${method}: ${where}${issue?.message ?? 'rejected'}.`,
-        fix: 'Correct the highlighted field and try again.',
-        details: issue && issue.path.length ? { field: issue.path.join('.') } : {},
-      });
+      const error = describeInvalid(parsed.error.issues, actionOf(method, input), method);
+      // The user sees the field in their words; the log keeps the call and the field for a bug report.
+      logger.warn('input refused', { method, field: String(error.details?.field ?? '') });
+      return fail(error);
     }
     try {
       const value = await table.get(method)!(parsed.data, ctx);
       return { ok: true, value: value === undefined ? null : value };
     } catch (e) {
-      return fail(toErrorInfo(e, method, logger));
+      return fail(toErrorInfo(e, method, logger, input));
     }
   };
 }
 
-export function toErrorInfo(e: unknown, method: string, logger: Logger): ErrorInfo {
+/** A HomeportError as it is; anything else is a bug: logged, and told in words (not the method's name). */
+export function toErrorInfo(e: unknown, method: string, logger: Logger, input?: unknown): ErrorInfo {
   if (e instanceof HomeportError) return e.toInfo();
   logger.error('unexpected error', { method, error: e instanceof Error ? e.stack ?? e.message : String(e) });
   return {
     code: 'INTERNAL',
-    message: `Homeport hit an unexpected error while running ${method}.`,
+    message: `Homeport hit an unexpected error trying to ${isMethodName(method) ? actionOf(method, input) : 'answer'}.`,
     fix: 'This is a bug; the log has the details. Try again, and report it if it repeats.',
   };
 }

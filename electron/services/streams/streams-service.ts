@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { ZodType } from 'zod';
 import {
+  describeInvalid,
   HomeportError,
+  STREAM_ACTIONS,
   STREAM_INPUT_SCHEMAS,
+  VALIDATION_PARSE_OPTIONS,
   type ErrorInfo,
   type StreamId,
   type StreamInputOf,
@@ -139,20 +142,12 @@ export class StreamsManager {
     if (!schema || !s.receive) {
       throw new HomeportError({
         code: 'VALIDATION',
-        message: `Streams of kind ${s.kind} take no input.`,
-        fix: 'Only terminal streams (container.exec, host.shell) accept input.',
+        message: `Could not send the input: only a terminal takes typed input, and this is a stream to ${STREAM_ACTIONS[s.kind]}.`,
+        fix: 'This is a bug in Homeport, not a mistake of yours. Reload the window and try again; report it if it happens again.',
       });
     }
-    const parsed = schema.safeParse(data);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue && issue.path.length ? `${issue.path.map(String).join('.')}: ` : '';
-      throw new HomeportError({
-        code: 'VALIDATION',
-        message: `Invalid input for the ${s.kind} stream: ${where}${issue?.message ?? 'rejected'}.`,
-        fix: 'Send { type: "data", data } with the typed text, or { type: "resize", cols, rows }.',
-      });
-    }
+    const parsed = schema.safeParse(data, VALIDATION_PARSE_OPTIONS);
+    if (!parsed.success) throw new HomeportError(describeInvalid(parsed.error.issues, 'send the input to the terminal'));
     s.receive(parsed.data);
   }
 

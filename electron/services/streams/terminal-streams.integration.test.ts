@@ -181,7 +181,8 @@ describe('container.exec', () => {
     expect(huge).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     const t = await exec(SH);
     const bad = await call('streams.send', { streamId: t.id, data: { type: 'resize', cols: 0, rows: 24 } });
-    expect(bad).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringMatching(/container\.exec.*cols/) } });
+    // The terminal sends resizes, not the user: a bug of Homeport's, with the field for a report.
+    expect(bad).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringMatching(/^Could not send the input to the terminal: /), details: { field: 'cols' } } });
     const other = await call('streams.send', { streamId: t.id, data: { type: 'data', data: 'x' } }, 'c2');
     expect(other).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     await ok('streams.close', { streamId: t.id });

@@ -43,3 +43,16 @@ function HostKeyChanged({ error }: { error: ErrorInfo }) {
     </div>
   );
 }
+
+/**
+ * The words for a form field when the services refused it (`details.field`, e.g. `ref` or
+ * `host.socketPath`, matched on its last part): the reason alone, since the field's own label says
+ * where; null when the error is about something else.
+ */
+export function fieldReason(error: ErrorInfo | null | undefined, field: string): string | null {
+  if (!error || error.code !== 'VALIDATION') return null;
+  const at = error.details?.field;
+  if (typeof at !== 'string' || at.split('.').pop() !== field) return null;
+  const reason = error.details?.reason;
+  return typeof reason === 'string' && reason ? reason : error.message;
+}

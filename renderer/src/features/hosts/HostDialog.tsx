@@ -12,7 +12,7 @@ import {
 } from '../../../../shared/contract';
 import { client } from '../../api/client';
 import { Dialog } from '../../components/Dialog';
-import { ErrorMessage } from '../../components/ErrorMessage';
+import { ErrorMessage, fieldReason } from '../../components/ErrorMessage';
 import { Field } from '../../components/Field';
 import { Spinner } from '../../components/Spinner';
 import { appStore, useApp } from '../../store';
@@ -75,7 +75,8 @@ export function HostDialog({ host, onClose }: { host: HostInfo | null; onClose()
   /** Puts an error from the services where it belongs: at its field, or at the top. */
   const place = (err: HomeportError) => {
     const field = validationField(err);
-    if (field) setErrors((e) => ({ ...e, [field]: err.message }));
+    // At the field, its reason alone (the label says which field); the full message elsewhere.
+    if (field) setErrors((e) => ({ ...e, [field]: fieldReason(err, field) ?? err.message }));
     else if (err.code === 'CONFLICT' && /name/i.test(err.message)) setErrors((e) => ({ ...e, name: err.message }));
     else setGeneral(err);
   };

@@ -76,13 +76,18 @@ describe('Add host dialog', () => {
   it('shows a VALIDATION error from the services at its field', async () => {
     const { dialog } = await openAdd({
       'hosts.add': () => {
-        throw new EnvelopeError({ code: 'VALIDATION', message: 'Invalid input for hosts.add: socketPath: must be an absolute path.', details: { field: 'socketPath' } });
+        throw new EnvelopeError({
+          code: 'VALIDATION',
+          message: 'Could not add the host: the Docker socket path must be an absolute path (starting with / or ~/).',
+          fix: 'Correct the Docker socket path and try again.',
+          details: { field: 'socketPath', reason: 'The Docker socket path must be an absolute path (starting with / or ~/).' },
+        });
       },
     });
     type(dialog, 'Name', 'nas');
     type(dialog, 'Address', 'root@nas');
     fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
-    await within(dialog).findByText(/socketPath: must be an absolute path/);
+    await within(dialog).findByText('The Docker socket path must be an absolute path (starting with / or ~/).');
     expect(within(dialog).getByLabelText('Docker socket').getAttribute('aria-invalid')).toBe('true');
   });
 

@@ -20,8 +20,10 @@ export function ChannelDialog({ channel, onClose, onSaved }: { channel?: Channel
   const [saving, setSaving] = useState(false);
   const problems = formProblems(type, name, form, channel);
   // A field the services refused is shown at the field (details.field), the rest below the form.
-  const serverField = typeof serverError?.details?.field === 'string' ? serverError.details.field.split('.')[0]! : null;
-  const shown = (key: string) => (tried ? problems[key] : undefined) ?? (serverField === key ? serverError!.message.replace(/^[\w.]+: /, '') : undefined);
+  // (The contract's own checks name it under `config.`; the channel validators name it directly.)
+  const serverField = typeof serverError?.details?.field === 'string' ? serverError.details.field.replace(/^config\./, '').split('.')[0]! : null;
+  const serverReason = typeof serverError?.details?.reason === 'string' ? serverError.details.reason : null;
+  const shown = (key: string) => (tried ? problems[key] : undefined) ?? (serverField === key ? (serverReason ?? serverError!.message.replace(/^[\w.]+: /, '')) : undefined);
 
   const submit = async () => {
     setTried(true);

@@ -108,16 +108,26 @@ describe('Images and the pull dialog', () => {
     await waitFor(() => expect(bridge.callsOf('streams.close')).toEqual([{ streamId: SID }]));
   });
 
-  it('shows a refused open (validation) in the dialog', async () => {
+  it('shows a refused reference at the Image field, and takes it away when the reference changes', async () => {
     await openImages(() => [{ hostId: lab.id, images: [], error: null }], {
       'streams.open': () => {
-        throw new EnvelopeError({ code: 'VALIDATION', message: 'Invalid input for streams.open: ref: not an image reference.', fix: 'Correct the highlighted field and try again.' });
+        throw new EnvelopeError({
+          code: 'VALIDATION',
+          message: 'Could not pull the image: the image reference is not an image reference (for example nginx:1.27).',
+          fix: 'Correct the image reference and try again.',
+          details: { field: 'ref', reason: 'The image reference is not an image reference (for example nginx:1.27).' },
+        });
       },
     });
     fireEvent.click(screen.getByRole('button', { name: 'Pull image' }));
     const dialog = await screen.findByTestId('pull-dialog');
-    fireEvent.change(within(dialog).getByLabelText('Image'), { target: { value: 'Bad Ref' } });
+    const input = within(dialog).getByLabelText('Image');
+    fireEvent.change(input, { target: { value: 'Bad Ref' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Pull' }));
-    expect((await within(dialog).findByRole('alert')).textContent).toContain('not an image reference');
+    expect((await within(dialog).findByRole('alert')).textContent).toBe('The image reference is not an image reference (for example nginx:1.27).');
+    expect(input.getAttribute('aria-invalid')).toBe('true');
+    fireEvent.change(input, { target: { value: 'nginx' } });
+    expect(within(dialog).queryByRole('alert')).toBeNull();
+    expect(input.getAttribute('aria-invalid')).toBe('false');
   });
 });

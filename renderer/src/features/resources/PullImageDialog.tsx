@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ErrorInfo, HostId, PullProgressInfo, StreamId } from '../../../../shared/contract';
 import { client } from '../../api/client';
 import { Dialog } from '../../components/Dialog';
-import { ErrorMessage } from '../../components/ErrorMessage';
+import { ErrorMessage, fieldReason } from '../../components/ErrorMessage';
 import { Field } from '../../components/Field';
 import { Spinner } from '../../components/Spinner';
 import { useApp } from '../../store';
@@ -82,6 +82,9 @@ export function PullImageDialog({ onClose, onPulled }: { onClose(): void; onPull
   };
 
   const pulling = phase.kind === 'pulling';
+  const failed = phase.kind === 'failed' ? phase.error : null;
+  // A refused reference is told at the Image field; anything else below the form.
+  const refError = fieldReason(failed, 'ref');
   const overall = progress ? pct(progress.overall.current, progress.overall.total) : null;
   return (
     <Dialog
@@ -104,7 +107,15 @@ export function PullImageDialog({ onClose, onPulled }: { onClose(): void; onPull
     >
       <Field label="Host">
         {({ id }) => (
-          <select id={id} value={hostId} disabled={pulling} onChange={(e) => setHostId(e.target.value as HostId)}>
+          <select
+            id={id}
+            value={hostId}
+            disabled={pulling}
+            onChange={(e) => {
+              setHostId(e.target.value as HostId);
+              if (phase.kind === 'failed') setPhase({ kind: 'idle' });
+            }}
+          >
             {hosts.length === 0 && <option value="">No connected host</option>}
             {hosts.map((h) => (
               <option key={h.id} value={h.id}>
@@ -114,56 +125,63 @@ export function PullImageDialog({ onClose, onPulled }: { onClose(): void; onPull
           </select>
         )}
       </Field>
-      <Field label="Image" hint="As for docker pull: nginx:1.27, ghcr.io/owner/app:tag, registry:5000/team/app. Without a tag, :latest.">
-        {({ id, describedBy }) => (
+      <Field label="Image" error={refError} hint="As for docker pull: nginx:1.27, ghcr.io/owner/app:tag, registry:5000/team/app. Without a tag, :latest.">
+        {({ id, describedBy, invalid }) => (
           <input
             id={id}
             aria-describedby={describedBy}
+            aria-invalid={invalid}
             className="mono"
             value={ref}
             disabled={pulling}
             spellCheck={false}
             autoComplete="off"
             placeholder="nginx:latest"
-            onChange={(e) => setRef(e.target.value)}
+            onChange={(e) => {
+              setRef(e.target.value);
+              // A new reference: the last pull's outcome no longer applies to it.
+              if (phase.kind !== 'pulling') {
+                setPhase({ kind: 'idle' });
+                setProgress(null);
+              }
+            }}
           />
         )}
       </Field>
-      {(pulling || phase.kind === 'done' || progress) && (
+      {/* Bars while the pull runs; once it ended, only what came of it. */}
+      {(pulling || phase.kind === 'done') && (
         <div className="pull-progress" data-testid="pull-progress" data-state={phase.kind}>
-          <div className="pull-overall">
-            <progress max={100} value={overall ?? (phase.kind === 'done' ? 100 : undefined)} aria-label="Overall progress" />
-            <span className="muted">
-              {phase.kind === 'done'
-                ? 'Pull complete'
-                : progress && progress.overall.total > 0
-                  ? `${formatBytes(progress.overall.current)} of ${formatBytes(progress.overall.total)}`
-                  : 'Starting…'}
-            </span>
-          </div>
-          {progress && progress.layers.length > 0 && (
-            <ul className="pull-layers">
-              {progress.layers.map((l) => {
-                const p = pct(l.current, l.total);
-                return (
-                  <li key={l.id} data-testid="pull-layer" data-layer={l.id}>
-                    <span className="mono">{l.id}</span>
-                    <progress max={100} value={p ?? (/complete|exists/i.test(l.status) ? 100 : undefined)} aria-label={`Layer ${l.id}`} />
-                    <span className="muted">{l.status}</span>
-                  </li>
-                );
-              })}
-            </ul>
+          {pulling && (
+            <>
+              <div className="pull-overall">
+                <progress max={100} value={overall ?? undefined} aria-label="Overall progress" />
+                <span className="muted">{progress && progress.overall.total > 0 ? `${formatBytes(progress.overall.current)} of ${formatBytes(progress.overall.total)}` : 'Starting…'}</span>
+              </div>
+              {progress && progress.layers.length > 0 && (
+                <ul className="pull-layers">
+                  {progress.layers.map((l) => {
+                    const p = pct(l.current, l.total);
+                    return (
+                      <li key={l.id} data-testid="pull-layer" data-layer={l.id}>
+                        <span className="mono">{l.id}</span>
+                        <progress max={100} value={p ?? (/complete|exists/i.test(l.status) ? 100 : undefined)} aria-label={`Layer ${l.id}`} />
+                        <span className="muted">{l.status}</span>
+                      </li>
+                    );
+                  })}
+                </ul>
+              )}
+              {progress?.message && <p className="muted pull-message">{progress.message}</p>}
+            </>
           )}
-          {progress?.message && <p className="muted pull-message">{progress.message}</p>}
           {phase.kind === 'done' && (
             <p className="pull-done" data-testid="pull-complete" role="status">
-              Pulled {ref.trim()}.
+              Pulled {ref.trim()}.{progress?.message ? ` ${progress.message}` : ''}
             </p>
           )}
         </div>
       )}
-      {phase.kind === 'failed' && <ErrorMessage error={phase.error} title="The pull failed" />}
+      {failed && !refError && <ErrorMessage error={failed} title="The pull failed" />}
     </Dialog>
   );
 }

@@ -58,7 +58,8 @@ function useTransfer<T>() {
     handle.current?.cancel();
     handle.current = null;
   };
-  return { run, progress, start, cancel };
+  const clear = () => setRun(null);
+  return { run, progress, start, cancel, clear };
 }
 
 /** Backs a volume up to a .tar.gz on the user's computer (a download in a browser; a save dialog in the app). */
@@ -98,7 +99,7 @@ export function BackupVolumeDialog({ volume: v, onClose }: { volume: VolumeInfo;
           the backup is the files as they are on disk right now. Stop them first for a consistent copy.
         </p>
       )}
-      {(running || t.run?.kind === 'done') && <TransferProgress progress={t.run?.kind === 'done' ? null : t.progress} label="Backup progress" />}
+      {running && <TransferProgress progress={t.progress} label="Backup progress" />}
       {t.run?.kind === 'done' && (
         <div className="transfer-done" role="status" data-testid="backup-done">
           <p>
@@ -146,13 +147,17 @@ export function RestoreVolumeDialog({
     };
   }, []);
   const running = t.run?.kind === 'running';
+  const done = t.run?.kind === 'done' ? t.run.value : null;
   const name = mode === 'new' ? newName.trim() : target;
+  // Once the restore made the volume, the list has it: that is the outcome, not a clash.
   const nameError =
-    mode === 'new' && newName.trim() && !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/.test(newName.trim())
-      ? 'Use letters, digits, _ . and -, starting with a letter or digit.'
-      : mode === 'new' && volumes.some((v) => v.name === newName.trim())
-        ? 'A volume with this name exists: choose another name, or restore over it.'
-        : null;
+    done || mode !== 'new'
+      ? null
+      : newName.trim() && !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/.test(newName.trim())
+        ? 'Use letters, digits, _ . and -, starting with a letter or digit.'
+        : volumes.some((v) => v.name === newName.trim())
+          ? 'A volume with this name exists: choose another name, or restore over it.'
+          : null;
   const ready = native !== null && (native || file !== null) && !!name && !nameError && !running;
   const targetInfo = volumes.find((v) => v.name === target) ?? null;
 
@@ -172,7 +177,10 @@ export function RestoreVolumeDialog({
     if (run?.kind === 'done') onRestoredRef.current();
   }, [run]);
 
-  const done = t.run?.kind === 'done' ? t.run.value : null;
+  // A failed restore's error is about the input it had: changing the input takes it away.
+  const edited = () => {
+    if (t.run?.kind === 'failed') t.clear();
+  };
   return (
     <>
       <Dialog
@@ -205,7 +213,10 @@ export function RestoreVolumeDialog({
                 aria-describedby={describedBy}
                 disabled={running}
                 data-testid="restore-file"
-                onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+                onChange={(e) => {
+                  setFile(e.target.files?.[0] ?? null);
+                  edited();
+                }}
               />
             )}
           </Field>
@@ -218,23 +229,35 @@ export function RestoreVolumeDialog({
         <fieldset className="radio-group" disabled={running}>
           <legend>Restore into</legend>
           <label className="radio">
-            <input type="radio" name="restore-mode" checked={mode === 'new'} onChange={() => setMode('new')} />A new volume
+            <input type="radio" name="restore-mode" checked={mode === 'new'} onChange={() => {
+                setMode('new');
+                edited();
+              }} />A new volume
           </label>
           <label className="radio">
-            <input type="radio" name="restore-mode" checked={mode === 'overwrite'} onChange={() => setMode('overwrite')} disabled={volumes.length === 0} />
+            <input type="radio" name="restore-mode" checked={mode === 'overwrite'} onChange={() => {
+                setMode('overwrite');
+                edited();
+              }} disabled={volumes.length === 0} />
             An existing volume (replaces all its files)
           </label>
         </fieldset>
         {mode === 'new' ? (
           <Field label="New volume name" error={nameError}>
             {({ id, describedBy, invalid }) => (
-              <input id={id} className="mono" value={newName} disabled={running} aria-invalid={invalid} aria-describedby={describedBy} spellCheck={false} autoComplete="off" placeholder="my-data-restored" onChange={(e) => setNewName(e.target.value)} />
+              <input id={id} className="mono" value={newName} disabled={running} aria-invalid={invalid} aria-describedby={describedBy} spellCheck={false} autoComplete="off" placeholder="my-data-restored" onChange={(e) => {
+                setNewName(e.target.value);
+                edited();
+              }} />
             )}
           </Field>
         ) : (
           <Field label="Volume to overwrite">
             {({ id }) => (
-              <select id={id} value={target} disabled={running} onChange={(e) => setTarget(e.target.value)}>
+              <select id={id} value={target} disabled={running} onChange={(e) => {
+                setTarget(e.target.value);
+                edited();
+              }}>
                 {volumes.map((v) => (
                   <option key={v.name} value={v.name}>
                     {v.name}
@@ -256,7 +279,7 @@ export function RestoreVolumeDialog({
             Used by {targetInfo.containers.map((c) => `${c.name} (${c.state})`).join(', ')}. A running container must be stopped first.
           </p>
         )}
-        {(running || done) && <TransferProgress progress={done ? null : t.progress} label="Restore progress" />}
+        {running && <TransferProgress progress={t.progress} label="Restore progress" />}
         {done && (
           <p className="transfer-done" role="status" data-testid="restore-done">
             Restored {done.entries} {done.entries === 1 ? 'entry' : 'entries'} ({formatBytes(done.bytes)}) into <strong className="mono">{done.volume}</strong>.
