@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { until } from '../services/test-support/wait';
 
 // The CLI as a user runs it (from source through tsx; `npm run serve` runs the same file built):
 // one stdout line with the login URL, a working login, a clean exit on SIGTERM.
@@ -47,6 +49,25 @@ async function connectClient(loginUrl: string): Promise<WebSocket> {
     ws.once('error', fail);
   });
   return ws;
+}
+
+/** Calls over a connected client; a failed call rejects with the error's message. */
+function rpc(ws: WebSocket) {
+  let next = 1;
+  const waiting = new Map<number, (r: { ok: boolean; value?: unknown; error?: { message: string } }) => void>();
+  ws.on('message', (d) => {
+    const f = JSON.parse(String(d)) as { t: string; id: number; result: { ok: boolean; value?: unknown; error?: { message: string } } };
+    if (f.t === 'result') waiting.get(f.id)?.(f.result);
+  });
+  return async <T = unknown>(method: string, input?: unknown): Promise<T> => {
+    const id = next++;
+    const r = await new Promise<{ ok: boolean; value?: unknown; error?: { message: string } }>((ok) => {
+      waiting.set(id, ok);
+      ws.send(JSON.stringify({ t: 'call', id, method, input }));
+    });
+    if (!r.ok) throw new Error(r.error?.message ?? 'failed');
+    return r.value as T;
+  };
 }
 
 describe('headless CLI', () => {
@@ -106,5 +127,56 @@ describe('headless CLI', () => {
     q.child.kill('SIGINT');
     expect(await q.exited, q.err()).toBe(0);
     ws2.terminate();
+  });
+
+  it('takes HOMEPORT_TOKEN out of its environment: a compose file run on this computer cannot read it', async () => {
+    const token = `env-token-${'x'.repeat(24)}`;
+    const p = start(['--port', '0', '--static-dir', join(root, 'no-ui'), '--data-dir', join(root, 'data-env')], { HOMEPORT_TOKEN: token, HOMEPORT_TOKEN_FILE: '' });
+    const ws = await connectClient(await loginUrlOf(p));
+    const call = rpc(ws);
+    const host = await call<{ id: string }>('hosts.add', { name: 'here', kind: 'local', address: '', socketPath: '/var/run/docker.sock', useAgent: false, keyId: null, identityFile: null });
+    const stacks = await until('the lab stack on this computer', async () => {
+      const all = await call<Array<{ hostId: string; stacks: Array<{ project: string }> }>>('stacks.list');
+      return all.find((h) => h.hostId === host.id)?.stacks.find((st) => st.project === 'labweb');
+    });
+    expect(stacks.project).toBe('labweb');
+    // Compose interpolates the environment it runs in: a file that asks for the token must not get it.
+    const error = await call('stacks.validateFile', {
+      hostId: host.id,
+      project: 'labweb',
+      content: 'services:\n  leak:\n    image: busybox\n    environment:\n      STOLEN: "${HOMEPORT_TOKEN:?is not in the environment}"\n',
+    }).then(
+      () => null,
+      (e: Error) => e.message,
+    );
+    expect(error).toMatch(/HOMEPORT_TOKEN.*is not in the environment/);
+    ws.close();
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+  });
+
+  it('takes the token from --token-file (refusing a file others can read) and answers to --allowed-host names', async () => {
+    const file = join(root, 'token.txt');
+    writeFileSync(file, 'file-token-0123456789abcdef\n', { mode: 0o644 });
+    const loose = start(['--port', '0', '--token-file', file]);
+    expect(await loose.exited).toBe(2);
+    expect(loose.err()).toContain(`chmod 600 ${file}`);
+
+    chmodSync(file, 0o600);
+    const p = start(['--port', '0', '--static-dir', join(root, 'no-ui'), '--data-dir', join(root, 'data-file'), '--token-file', file, '--allowed-host', 'proxy.example.net']);
+    const url = await loginUrlOf(p);
+    expect(url).toMatch(/\/login\?token=file-token-0123456789abcdef$/);
+    const u = new URL(url);
+    const viaProxy = await new Promise<number>((ok, fail) => {
+      const req = request({ host: u.hostname, port: u.port, path: `${u.pathname}${u.search}`, headers: { host: 'proxy.example.net' } }, (res) => {
+        res.resume();
+        ok(res.statusCode ?? 0);
+      });
+      req.on('error', fail);
+      req.end();
+    });
+    expect(viaProxy).toBe(303);
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
   });
 });

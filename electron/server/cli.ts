@@ -34,6 +34,9 @@ async function main(): Promise<void> {
     process.stderr.write(`homeport: ${e.message}\n`);
     process.exit(2);
   }
+  // Read once, then out of the environment: every command Homeport starts (compose on this
+  // computer, ping) inherits it, and a compose file could ask for ${HOMEPORT_TOKEN}.
+  delete process.env.HOMEPORT_TOKEN;
   if (opts === 'help') {
     process.stdout.write(HELP);
     return;
@@ -57,7 +60,7 @@ async function main(): Promise<void> {
   try {
     const platform = createHeadlessPlatform({ dataDir: opts.dataDir, version: readVersion(), logger });
     services = await createServices(platform);
-    server = await createHeadlessServer({ services, staticDir: opts.staticDir, host: opts.host, port: opts.port, token: opts.token, logger });
+    server = await createHeadlessServer({ services, staticDir: opts.staticDir, host: opts.host, port: opts.port, token: opts.token, allowedHosts: opts.allowedHosts, logger });
   } catch (e) {
     await services?.dispose().catch(() => {});
     process.stderr.write(`homeport: ${describe(e)}\n`);

@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PORT, parseHeadlessOptions, UsageError, type HeadlessOptions } from './options';
 
 const defaults = { homeDir: '/home/ann', staticDir: '/app/out/renderer' };
@@ -37,5 +40,53 @@ describe('parseHeadlessOptions', () => {
   it('answers --help', () => {
     expect(parseHeadlessOptions(['--help'], {}, defaults)).toBe('help');
     expect(parseHeadlessOptions(['-h'], {}, defaults)).toBe('help');
+  });
+});
+
+describe('--token-file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'homeport-token-file-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, text: string, mode = 0o600) => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    chmodSync(p, mode);
+    return p;
+  };
+  const refusal = (argv: string[], env: Record<string, string> = {}) => {
+    try {
+      parse(argv, env);
+    } catch (e) {
+      expect(e).toBeInstanceOf(UsageError);
+      return (e as Error).message;
+    }
+    throw new Error('expected a usage error');
+  };
+
+  it('reads the first line, trimmed, from the flag or HOMEPORT_TOKEN_FILE', () => {
+    const p = file('token', '  file-token-0123456789abcdef  \nsecond line ignored\n');
+    expect(parse(['--token-file', p])).toMatchObject({ token: 'file-token-0123456789abcdef', tokenGenerated: false });
+    expect(parse([], { HOMEPORT_TOKEN_FILE: p })).toMatchObject({ token: 'file-token-0123456789abcdef', tokenGenerated: false });
+    // A flag beats the environment; a file given by flag beats HOMEPORT_TOKEN.
+    expect(parse(['--token-file', p], { HOMEPORT_TOKEN: 'env-token-0123456789' }).token).toBe('file-token-0123456789abcdef');
+    expect(parse(['--token', 'flag-token-0123456789'], { HOMEPORT_TOKEN_FILE: p }).token).toBe('flag-token-0123456789');
+  });
+
+  it('refuses a missing, short or empty file, one others can read, and a token given twice — saying how to fix it', () => {
+    expect(refusal(['--token-file', join(dir, 'nope')])).toMatch(/Cannot read the token file .*nope.*no such file/i);
+    expect(refusal(['--token-file', file('short', 'short\n')])).toMatch(/token in .*short is 5 characters; it must be at least 16/);
+    expect(refusal(['--token-file', file('empty', '\n\n')])).toMatch(/first line of .*empty is empty/);
+    const loose = file('loose', 'loose-token-0123456789abcdef\n', 0o644);
+    expect(refusal(['--token-file', loose])).toMatch(/can be read by other users \(mode 644\).*chmod 600 /);
+    expect(refusal(['--token-file', file('group', 'group-token-0123456789abcdef\n', 0o640)])).toMatch(/mode 640/);
+    expect(refusal(['--token', 'flag-token-0123456789', '--token-file', file('both', 'file-token-0123456789abcdef\n')])).toMatch(/either with --token or with --token-file, not both/);
+  });
+});
+
+describe('--allowed-host', () => {
+  it('takes names (and name:port) from repeated flags or a comma list in HOMEPORT_ALLOWED_HOSTS', () => {
+    expect(parse([]).allowedHosts).toEqual([]);
+    expect(parse(['--allowed-host', 'homeport.example.net', '--allowed-host', 'nas.lan:8443']).allowedHosts).toEqual(['homeport.example.net', 'nas.lan:8443']);
+    expect(parse([], { HOMEPORT_ALLOWED_HOSTS: 'a.example, b.example:444 ,' }).allowedHosts).toEqual(['a.example', 'b.example:444']);
+    expect(() => parse(['--allowed-host', 'http://x.example/'])).toThrow(/--allowed-host takes a host name .* \(got "http:\/\/x.example\/"\)/);
   });
 });
