@@ -7,6 +7,7 @@ import { app, dialog, Notification, powerMonitor, protocol, session, type Browse
 import type { DesktopNotification } from '../services/alerts/tray';
 import { createServices, type Services } from '../services/app';
 import { createConsoleLogger } from '../services/platform/logger';
+import { HomeportError } from '../../shared/contract';
 import { APP_SCHEME_PRIVILEGES, serveAppRequest } from './app-protocol';
 import { APP_SCHEME, resolveAppLocation } from './app-url';
 import { createIpc, type IpcBridge } from './ipc';
@@ -93,7 +94,9 @@ if (!app.requestSingleInstanceLock()) {
     })
     .catch((e: unknown) => {
       logger.error('start-up failed', { error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
-      dialog.showErrorBox('Homeport could not start', e instanceof Error ? e.message : String(e));
+      // A damaged settings file says what to do in its `fix`: show it too.
+      const fix = e instanceof HomeportError && e.fix ? `\n\n${e.fix}` : '';
+      dialog.showErrorBox('Homeport could not start', (e instanceof Error ? e.message : String(e)) + fix);
       app.exit(1);
     });
 }

@@ -2,13 +2,18 @@ import { homedir } from 'node:os';
 import { app, safeStorage } from 'electron';
 import Store from 'electron-store';
 import { HomeportError } from '../../shared/contract';
-import { confDocumentStore, STORE_FILE_NAME, STORE_OPTIONS } from '../services/platform/conf-store';
+import { confDocumentStore, settingsFilePath, STORE_FILE_NAME, STORE_OPTIONS } from '../services/platform/conf-store';
+import { readSettingsFile } from '../services/platform/settings-store';
 import type { Logger, Platform, SecretBox } from '../services/platform/platform';
 import { createFileDialogs } from './file-dialogs';
 
 /** The Electron shell's Platform: the OS keychain through safeStorage, electron-store in userData. */
 export function createElectronPlatform(logger: Logger): Platform {
   const dataDir = app.getPath('userData');
+  // A damaged settings file is refused with its name and the fix before electron-store reads it
+  // (it would take a list or text at the top for an empty document and write over it).
+  const file = settingsFilePath(dataDir);
+  readSettingsFile(file);
   const store = new Store<Record<string, unknown>>({ cwd: dataDir, name: STORE_FILE_NAME, ...STORE_OPTIONS });
   return {
     mode: 'electron',
@@ -17,7 +22,7 @@ export function createElectronPlatform(logger: Logger): Platform {
     homeDir: homedir(),
     agentSocket: process.env.SSH_AUTH_SOCK || null,
     secrets: createSafeStorageSecretBox(logger),
-    store: confDocumentStore(store),
+    store: confDocumentStore(store, file),
     logger,
     files: createFileDialogs(),
   };

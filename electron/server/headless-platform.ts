@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { createConfStore } from '../services/platform/conf-store';
 import { createKeyFileSecretBox } from '../services/platform/key-file-secret-box';
 import type { Logger, Platform } from '../services/platform/platform';
+import { countSealed } from '../services/platform/settings-store';
 
 export interface HeadlessPlatformOptions {
   dataDir: string;
@@ -18,14 +19,16 @@ export interface HeadlessPlatformOptions {
 export function createHeadlessPlatform(opts: HeadlessPlatformOptions): Platform {
   // 0700: settings, the sealed vault and the key file live here.
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  // The settings first: a missing key file is replaced only when nothing in them was sealed.
+  const store = createConfStore(opts.dataDir);
   return {
     mode: 'headless',
     version: opts.version,
     dataDir: opts.dataDir,
     homeDir: opts.homeDir ?? homedir(),
     agentSocket: opts.agentSocket !== undefined ? opts.agentSocket : process.env.SSH_AUTH_SOCK || null,
-    secrets: createKeyFileSecretBox(opts.dataDir),
-    store: createConfStore(opts.dataDir),
+    secrets: createKeyFileSecretBox(opts.dataDir, { sealedCount: () => countSealed(store.snapshot()) }),
+    store,
     logger: opts.logger,
   };
 }

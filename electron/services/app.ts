@@ -26,6 +26,7 @@ import { ContainerUpgrader } from './engines/upgrade';
 import { containerUpgradeStream } from './streams/upgrade-stream';
 import { containerExecStream, hostShellStream } from './streams/terminal-streams';
 import { containerLogsStream } from './logs/container-logs';
+import { SettingsHealth } from './settings/settings-health';
 
 export interface Services {
   impl: ContractImpl;
@@ -103,9 +104,23 @@ export async function createServices(
     return { kind: h?.kind ?? 'local', hostname: h?.hostname || 'localhost' };
   };
 
+  // Saved settings that cannot be read: listed for the user, kept until they decide.
+  const health = new SettingsHealth({
+    platform,
+    monitors,
+    events,
+    removeKey: (id) => keys.remove({ id }),
+    hosts: () => hosts.list(),
+    clearHostPassword: async (h) => {
+      await hosts.update({ id: h.id, host: { name: h.name, kind: h.kind, address: h.address, socketPath: h.socketPath, useAgent: h.useAgent, keyId: h.keyId, identityFile: h.identityFile, password: '' } });
+    },
+  });
+
   const impl: ContractImpl = {
     app: {
       info: async () => ({ version: platform.version, mode: platform.mode, platform: process.platform, dataDir: platform.dataDir, files: transfers.mode }),
+      problems: async () => health.problems(),
+      resolveProblem: ({ id, action }) => health.resolve(id, action),
     },
     // Class instances serve as they are: the dispatcher binds each method to its service.
     hosts,

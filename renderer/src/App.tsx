@@ -18,6 +18,7 @@ import { MonitorsView } from './features/monitors/MonitorsView';
 import { ImagesView } from './features/resources/ImagesView';
 import { NetworksView } from './features/resources/NetworksView';
 import { VolumesView } from './features/resources/VolumesView';
+import { SettingsProblems } from './features/settings/SettingsProblems';
 import { StacksView } from './features/stacks/StacksView';
 import { kumaStatusItems, summarizeMonitors } from '../../shared/model/monitor-status';
 import { appStore, useApp, type View } from './store';
@@ -100,6 +101,7 @@ export function App() {
             </p>
           </nav>
           <main className="main" onKeyDown={onListArrowKeys}>
+            <SettingsProblems />
             {view === 'containers' && (detail ? <ContainerDetail detail={detail} /> : <ContainersView />)}
             {view === 'stacks' && <StacksView />}
             {view === 'images' && <ImagesView />}

@@ -1,4 +1,5 @@
 import type { HostContainersInfo } from '../model/container';
+import type { SettingsProblemInfo } from '../model/app';
 import type { ErrorInfo } from '../model/errors';
 import type { HostInfo, KeyInfo } from '../model/host';
 import type { StreamId } from '../model/ids';
@@ -16,6 +17,8 @@ export interface EventMap {
   'heartbeat.changed': HeartbeatInfo;
   /** Main asks the UI to show something (a tray item or a notification was clicked). */
   'app.navigate': { view: 'monitors'; monitorId: MonitorId | null };
+  /** Saved settings that cannot be read changed (the whole list). */
+  'app.problems': SettingsProblemInfo[];
   'stream.data': { streamId: StreamId; data: unknown };
   'stream.end': { streamId: StreamId; error: ErrorInfo | null };
 }
@@ -30,6 +33,7 @@ export const EVENT_NAMES = [
   'kuma.changed',
   'heartbeat.changed',
   'app.navigate',
+  'app.problems',
   'stream.data',
   'stream.end',
 ] as const satisfies readonly EventName[];

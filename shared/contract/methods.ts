@@ -6,6 +6,8 @@ import type { MethodName } from './services';
  */
 export const METHOD_NAMES = [
   'app.info',
+  'app.problems',
+  'app.resolveProblem',
   'hosts.list',
   'hosts.add',
   'hosts.update',

@@ -110,6 +110,11 @@ const maintenanceWindow = z.discriminatedUnion('kind', [
 
 export const inputSchemas = {
   'app.info': none,
+  'app.problems': none,
+  'app.resolveProblem': z.object({
+    id: z.string().min(1).max(300).refine(noControl, 'no control characters'),
+    action: z.enum(['discard', 'check-again', 'new-secret-key']),
+  }),
   'hosts.list': none,
   'hosts.add': hostInputSchema,
   'hosts.update': z.object({ id: hostId, host: hostInputSchema }),

@@ -1,4 +1,4 @@
-import type { AppInfo } from '../model/app';
+import type { AppInfo, SettingsAction, SettingsProblemInfo } from '../model/app';
 import type { ContainerRef, HostContainersInfo, RemoveContainerInput } from '../model/container';
 import type { ContainerInspectInfo, RevealEnvInput } from '../model/container-inspect';
 import type { HostId, KeyId, StreamId } from '../model/ids';
@@ -55,6 +55,10 @@ import type { StreamOpenInput } from './streams';
  */
 export interface AppService {
   info(): Promise<AppInfo>;
+  /** Saved settings that cannot be read (kept as they were); live updates: `app.problems`. */
+  problems(): Promise<SettingsProblemInfo[]>;
+  /** The user's decision about one of them (see SettingsAction). */
+  resolveProblem(input: { id: string; action: SettingsAction }): Promise<void>;
 }
 
 export interface HostsService {

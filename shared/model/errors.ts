@@ -27,6 +27,7 @@ export const ERROR_CODES = [
   'COMMAND_FAILED', // a command on the host exited with a non-zero status (its output is kept)
   'FILE_ACCESS', // a file on the host could not be read or written (permission, disk…)
   'LIMIT', // headless mode: too many calls or streams at once from one client
+  'SETTINGS', // a saved setting cannot be read (damaged file or entry, missing or changed secret.key); it is kept as it was
   'INTERNAL', // a bug: the message says so
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

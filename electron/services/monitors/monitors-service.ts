@@ -21,6 +21,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import net from 'node:net';
+import path from 'node:path';
 import { HomeportError } from '../../../shared/model/errors';
 import {
   AlertPolicy,
@@ -41,6 +42,7 @@ import {
   type SendOptions,
 } from '../alerts';
 import type { Platform } from '../platform/platform';
+import { kindOf } from '../platform/settings-store';
 import {
   ContainerEventHub,
   createCheckEnv,
@@ -117,6 +119,18 @@ export interface LastResult {
 export interface LabelSource {
   hostId: string;
   container: string;
+}
+
+/** A stored monitor or channel that cannot be read: kept in the file as it was, and reported. */
+export interface UnreadableEntry {
+  kind: 'monitor' | 'channel';
+  /** Its id, or `#<position>` for an entry without one. */
+  key: string;
+  name: string;
+  reason: string;
+  fix: string;
+  /** Its secrets cannot be opened (as opposed to an entry that is not valid). */
+  sealedProblem: boolean;
 }
 
 /** A push as the push endpoint received it (query `status`, `msg`, `ping`). */
@@ -296,6 +310,14 @@ export class MonitorsManager {
   private readonly watches = new Map<string, { hostId: string; watch: ContainerWatch | null; cancelled: boolean }>();
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly alertListeners = new Set<(alert: Alert) => void>();
+  /**
+   * Stored monitors and channels that cannot be read (an invalid entry, secrets sealed with another
+   * key): kept as they were and written back with every save, until the user removes them or they
+   * can be read again (`retryUnreadable`). By id, or `#<position>` for an entry without one.
+   */
+  private readonly kept = { monitors: new Map<string, { raw: unknown; sealed: string | undefined; entry: UnreadableEntry }>(), channels: new Map<string, { raw: unknown; entry: UnreadableEntry }>() };
+  /** Each monitor's sealed secrets as stored, so a save seals again only the monitors that changed. */
+  private readonly sealedOf = new Map<string, string>();
   /** Monitors declared by container labels (persisted as `monitorLabels`). */
   private labels: Record<string, LabelSource>;
   /** Push monitors: the last push (or the start of the first window), and the timer closing the window. */
@@ -328,7 +350,7 @@ export class MonitorsManager {
     const maint = this.platform.store.get('monitorMaintenance') as StoredMaintenance | undefined;
     this.maintenance = { global: maint?.global ?? [], monitors: maint?.monitors ?? {} };
     this.recent = ((this.platform.store.get('recentAlerts') as StoredAlert[] | undefined) ?? []).slice(0, RECENT_ALERTS);
-    this.channels = new Map(this.loadChannels().map((c) => [c.id, c]));
+    this.loadChannels();
     this.dispatcher = new Dispatcher({
       logger: this.platform.logger,
       channels: [...this.channels.values()],
@@ -343,26 +365,17 @@ export class MonitorsManager {
       run: (id, signal) => this.runPolled(id, signal),
       onResult: (id, outcome, startedAt) => this.onResult(id, outcome as CheckResult, startedAt),
     });
-    const sealed = (this.platform.store.get('monitorSecrets') as Record<string, string> | undefined) ?? {};
-    let clearSecrets = false;
-    for (const raw of (this.platform.store.get('monitors') as unknown[] | undefined) ?? []) {
-      try {
-        const id = (raw as { id?: unknown }).id;
-        let full = raw;
-        if (typeof id === 'string' && sealed[id]) {
-          const values = JSON.parse(this.platform.secrets.decrypt(Buffer.from(sealed[id], 'base64')).toString('utf8')) as Record<string, string>;
-          full = withSecretValues(raw as Record<string, unknown>, values);
-        }
-        const c = validateMonitorConfig(full);
-        if (!sealed[c.id] && Object.values(secretValues(c)).some((v) => v !== '')) clearSecrets = true;
-        this.monitors.set(c.id, c);
-      } catch (e) {
-        this.platform.logger.warn('monitors: a stored monitor is invalid and was skipped', { error: (e as Error).message });
-      }
-    }
-    // Monitors stored before secrets were sealed: seal them now.
-    if (clearSecrets) this.saveMonitors();
-    for (const id of Object.keys(this.labels)) if (!this.monitors.has(id)) delete this.labels[id];
+    const storedSecrets = this.platform.store.get('monitorSecrets');
+    const sealed = storedSecrets && typeof storedSecrets === 'object' ? (storedSecrets as Record<string, unknown>) : {};
+    const storedMonitors = this.platform.store.get('monitors');
+    const inClear: string[] = [];
+    (Array.isArray(storedMonitors) ? storedMonitors : []).forEach((raw, index) => {
+      const c = this.readMonitor(raw, index, sealed);
+      // Monitors stored before secrets were sealed: seal them now.
+      if (c && !this.sealedOf.has(c.id) && Object.values(secretValues(c)).some((v) => v !== '')) inClear.push(c.id);
+    });
+    if (inClear.length) this.saveMonitors(inClear);
+    for (const id of Object.keys(this.labels)) if (!this.monitors.has(id) && !this.kept.monitors.has(id)) delete this.labels[id];
   }
 
   // ── Lifecycle ─────────────────────────────────────────────────────────────────────────────
@@ -460,9 +473,15 @@ export class MonitorsManager {
     const raw = input as Record<string, unknown> | null;
     const c = validateMonitorConfig(raw && typeof raw === 'object' && raw.type === 'push' && !raw.token ? { ...raw, token: newPushToken() } : input);
     if (this.monitors.has(c.id)) throw new HomeportError({ code: 'VALIDATION', message: `id: a monitor with the id ${c.id} exists already.`, fix: 'Choose another id.', details: { field: 'id' } });
+    // A label monitor declared again replaces a stored copy that could not be read.
+    const keptBefore = this.kept.monitors.get(c.id);
     this.monitors.set(c.id, c);
+    this.kept.monitors.delete(c.id);
+    this.saveMonitors([c.id], () => {
+      this.monitors.delete(c.id);
+      if (keptBefore) this.kept.monitors.set(c.id, keptBefore);
+    });
     if (label) this.setLabel(c.id, label);
-    this.saveMonitors();
     if (this.started) this.activate(c, false);
     this.changed();
     return redactMonitor(c);
@@ -477,7 +496,7 @@ export class MonitorsManager {
     assertMonitorSecretsStay({ ...(input as object) }, prev);
     const c = keepMonitorSecrets(validateMonitorConfig(fillBlankSecrets({ ...(input as object), id }, prev)), prev);
     this.monitors.set(id, c);
-    this.saveMonitors();
+    this.saveMonitors([id], () => this.monitors.set(id, prev));
     if (this.started) {
       this.deactivate(id, prev.type !== c.type || prev.type === 'container');
       this.activate(c, false);
@@ -490,6 +509,7 @@ export class MonitorsManager {
     if (!this.monitors.has(id)) throw notFound('monitor');
     if (this.labels[id] && !opts.fromLabels) throw labelOwned(this.labels[id]);
     this.monitors.delete(id);
+    this.sealedOf.delete(id);
     if (this.labels[id]) this.setLabel(id, null);
     this.saveMonitors();
     this.deactivate(id, true);
@@ -693,8 +713,8 @@ export class MonitorsManager {
     const c = validateChannelConfig(input);
     if (this.channels.has(c.id)) throw new HomeportError({ code: 'VALIDATION', message: `id: a channel with the id ${c.id} exists already.`, fix: 'Choose another id.', details: { field: 'id' } });
     this.channels.set(c.id, c);
+    this.saveChannels(() => this.channels.delete(c.id));
     if (opts.makeDefault !== false && !this.routing.defaultChannelIds.includes(c.id)) this.setRouting({ ...this.routing, defaultChannelIds: [...this.routing.defaultChannelIds, c.id] });
-    this.saveChannels();
     return this.listChannels().find((x) => x.id === c.id)!;
   }
 
@@ -705,15 +725,16 @@ export class MonitorsManager {
     // Blank secrets keep their sealed values, unless the channel now delivers somewhere else.
     const c = validateChannelConfig(channelWithKeptSecrets({ ...input, id }, prev, validateChannelConfig));
     this.channels.set(id, c);
-    this.saveChannels();
+    this.saveChannels(() => this.channels.set(id, prev));
     return this.listChannels().find((x) => x.id === id)!;
   }
 
   removeChannel(id: string): void {
-    if (!this.channels.delete(id)) throw notFound('channel');
+    const prev = this.channels.get(id);
+    if (!prev || !this.channels.delete(id)) throw notFound('channel');
+    this.saveChannels(() => this.channels.set(id, prev));
     const monitors = Object.fromEntries(Object.entries(this.routing.monitors ?? {}).map(([m, r]) => [m, { ...r, channelIds: r.channelIds.filter((x) => x !== id) }]));
     this.setRouting({ defaultChannelIds: this.routing.defaultChannelIds.filter((x) => x !== id), monitors });
-    this.saveChannels();
   }
 
   /** Sends a test message through a saved channel. */
@@ -814,17 +835,31 @@ export class MonitorsManager {
         : e,
     );
     if (dryRun) return summarizeImport(plan, false);
-    for (const e of plan) {
-      if (!e.config) continue;
-      const prev = this.monitors.get(e.config.id);
+    // Stored first (all or nothing), then checked.
+    const applied = plan.filter((e): e is typeof e & { config: MonitorConfig } => !!e.config);
+    const before = new Map(applied.map((e) => [e.config.id, { config: this.monitors.get(e.config.id), kept: this.kept.monitors.get(e.config.id) }]));
+    for (const e of applied) {
       this.monitors.set(e.config.id, e.config);
-      if (this.started) {
+      this.kept.monitors.delete(e.config.id);
+    }
+    this.saveMonitors(
+      applied.map((e) => e.config.id),
+      () => {
+        for (const [id, b] of before) {
+          if (b.config) this.monitors.set(id, b.config);
+          else this.monitors.delete(id);
+          if (b.kept) this.kept.monitors.set(id, b.kept);
+        }
+      },
+    );
+    if (this.started) {
+      for (const e of applied) {
+        const prev = before.get(e.config.id)?.config;
         if (prev) this.deactivate(prev.id, prev.type !== e.config.type || prev.type === 'container');
         this.activate(e.config, false);
         this.checkSoon(e.config.id);
       }
     }
-    this.saveMonitors();
     this.changed();
     return summarizeImport(plan, true);
   }
@@ -964,7 +999,7 @@ export class MonitorsManager {
     if (!prev) throw notFound('monitor');
     const c = { ...prev, paused } as MonitorConfig;
     this.monitors.set(id, c);
-    this.saveMonitors();
+    this.saveMonitors([], () => this.monitors.set(id, prev));
     if (this.started) {
       this.deactivate(id, true);
       this.activate(c, false);
@@ -1147,40 +1182,218 @@ export class MonitorsManager {
     }, wait);
   }
 
-  /** Configs in clear without their secrets; the secrets of each, sealed with the platform's secret box. */
-  private saveMonitors(): void {
-    const sealed: Record<string, string> = {};
-    for (const c of this.monitors.values()) {
-      const values = secretValues(c);
-      if (Object.keys(values).length) sealed[c.id] = this.platform.secrets.encrypt(Buffer.from(JSON.stringify(values), 'utf8')).toString('base64');
-    }
-    this.platform.store.set('monitorSecrets', sealed);
-    this.platform.store.set('monitors', [...this.monitors.values()].map(redactMonitor));
+  /** Writes several settings entries, in one file write where the store can. */
+  private writeStore(values: Record<string, unknown>): void {
+    const store = this.platform.store;
+    if (store.setMany) store.setMany(values);
+    else for (const [k, v] of Object.entries(values)) store.set(k, v);
   }
 
-  private loadChannels(): ChannelConfig[] {
-    const out: ChannelConfig[] = [];
-    for (const s of (this.platform.store.get('alertChannels') as StoredChannel[] | undefined) ?? []) {
+  /**
+   * Configs in clear without their secrets; the secrets of each, sealed with the platform's secret
+   * box. Only the monitors in `reseal` (added, edited, imported) are sealed again; every other
+   * monitor's sealed secrets are written as they were, and so is every entry that cannot be read.
+   */
+  private saveMonitors(reseal: Iterable<string> = [], undo?: () => void): void {
+    const resealed = new Map<string, string | null>();
+    try {
+      for (const id of reseal) {
+        const c = this.monitors.get(id);
+        const values = c ? secretValues(c) : {};
+        resealed.set(id, Object.keys(values).length ? this.platform.secrets.encrypt(Buffer.from(JSON.stringify(values), 'utf8')).toString('base64') : null);
+      }
+      const sealed: Record<string, string> = {};
+      const monitors: unknown[] = [];
+      for (const c of this.monitors.values()) {
+        monitors.push(redactMonitor(c));
+        const s = resealed.has(c.id) ? resealed.get(c.id) : this.sealedOf.get(c.id);
+        if (s !== undefined && s !== null) sealed[c.id] = s;
+      }
+      for (const [key, k] of this.kept.monitors) {
+        monitors.push(k.raw);
+        if (k.sealed !== undefined) sealed[key] = k.sealed;
+      }
+      this.writeStore({ monitorSecrets: sealed, monitors });
+    } catch (e) {
+      // Nothing was written: the change is put back and the caller hears why (no key file, disk full).
+      undo?.();
+      throw e;
+    }
+    for (const [id, v] of resealed) {
+      if (v === null) this.sealedOf.delete(id);
+      else this.sealedOf.set(id, v);
+    }
+  }
+
+  /** The settings file, for messages. */
+  private get settingsFile(): string {
+    return this.platform.store.file ?? path.join(this.platform.dataDir, 'settings.json');
+  }
+
+  /** What to do about secrets that cannot be opened, in this platform's terms. */
+  private sealedFix(what: string): string {
+    const keyFile = this.platform.secrets.keyFile;
+    return keyFile
+      ? `If ${keyFile} was replaced or lost, put the original back and choose "Check again". Otherwise remove ${what} and add it again.`
+      : `If this computer's keyring was reset, or the settings come from another computer or user, remove ${what} and add it again.`;
+  }
+
+  /**
+   * Reads one stored monitor (its secrets opened with the secret box); returns it, or keeps the
+   * entry as it was, with the reason, and returns null.
+   */
+  private readMonitor(raw: unknown, index: number, sealed: Record<string, unknown>): MonitorConfig | null {
+    const o = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : null;
+    const id = typeof o?.id === 'string' && o.id !== '' ? o.id : null;
+    const name = typeof o?.name === 'string' && o.name.trim() ? o.name : (id ?? `number ${index + 1}`);
+    const sealedText = id !== null && typeof sealed[id] === 'string' ? (sealed[id] as string) : undefined;
+    const keep = (reason: string, fix: string, sealedProblem: boolean): null => {
+      const key = id ?? `#${index}`;
+      this.kept.monitors.set(key, { raw, sealed: sealedText, entry: { kind: 'monitor', key, name, reason, fix, sealedProblem } });
+      this.platform.logger.warn('monitors: a stored monitor cannot be read; it is kept as it was', { monitorId: key, reason });
+      return null;
+    };
+    const badEntry = (why: string) => keep(why, `Correct this entry under "monitors" in ${this.settingsFile} and restart Homeport, or remove it here.`, false);
+    if (!o) return badEntry(`The entry is ${kindOf(raw)}, not a monitor.`);
+    if (id !== null && (this.monitors.has(id) || this.kept.monitors.has(id))) return badEntry(`Another stored monitor has the same id (${id}).`);
+    let full: unknown = o;
+    if (sealedText !== undefined) {
       try {
-        const plain = this.platform.secrets.decrypt(Buffer.from(s.sealed, 'base64')).toString('utf8');
-        out.push(validateChannelConfig({ ...(JSON.parse(plain) as object), enabled: s.enabled, name: s.name }));
+        const values = JSON.parse(this.platform.secrets.decrypt(Buffer.from(sealedText, 'base64')).toString('utf8')) as Record<string, string>;
+        full = withSecretValues(o, values);
       } catch (e) {
-        this.platform.logger.warn('monitors: a stored alert channel could not be read and was skipped', { channelId: s.id, error: (e as Error).message });
+        return keep(`Its password, token or header values cannot be opened: ${(e as Error).message}`, this.sealedFix('the monitor'), true);
       }
     }
-    return out;
+    let c: MonitorConfig;
+    try {
+      c = validateMonitorConfig(full);
+    } catch (e) {
+      return badEntry(`${(e as Error).message}`);
+    }
+    this.monitors.set(c.id, c);
+    if (sealedText !== undefined) this.sealedOf.set(c.id, sealedText);
+    return c;
   }
 
-  private saveChannels(): void {
-    const stored: StoredChannel[] = [...this.channels.values()].map((c) => ({
-      id: c.id,
-      name: c.name,
-      type: c.type,
-      enabled: c.enabled,
-      sealed: this.platform.secrets.encrypt(Buffer.from(JSON.stringify(c), 'utf8')).toString('base64'),
-    }));
-    this.platform.store.set('alertChannels', stored);
-    this.dispatcher.setChannels([...this.channels.values()]);
+  /** Reads one stored channel (sealed whole), or keeps the entry as it was, with the reason. */
+  private readChannel(raw: unknown, index: number): ChannelConfig | null {
+    const s = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Partial<StoredChannel>) : null;
+    const id = typeof s?.id === 'string' && s.id !== '' ? s.id : null;
+    const name = typeof s?.name === 'string' && s.name.trim() ? s.name : (id ?? `number ${index + 1}`);
+    const keep = (reason: string, fix: string, sealedProblem: boolean): null => {
+      const key = id ?? `#${index}`;
+      this.kept.channels.set(key, { raw, entry: { kind: 'channel', key, name, reason, fix, sealedProblem } });
+      this.platform.logger.warn('monitors: a stored alert channel cannot be read; it is kept as it was', { channelId: key, reason });
+      return null;
+    };
+    const badEntry = (why: string) => keep(why, `Correct this entry under "alertChannels" in ${this.settingsFile} and restart Homeport, or remove it here.`, false);
+    if (!s) return badEntry(`The entry is ${kindOf(raw)}, not an alert channel.`);
+    if (typeof s.sealed !== 'string') return badEntry('Its sealed settings are missing.');
+    if (id !== null && (this.channels.has(id) || this.kept.channels.has(id))) return badEntry(`Another stored channel has the same id (${id}).`);
+    let plain: string;
+    try {
+      plain = this.platform.secrets.decrypt(Buffer.from(s.sealed, 'base64')).toString('utf8');
+    } catch (e) {
+      return keep(`Its settings (sealed with its token or password) cannot be opened: ${(e as Error).message}`, this.sealedFix('the channel'), true);
+    }
+    try {
+      const c = validateChannelConfig({ ...(JSON.parse(plain) as object), enabled: s.enabled, name: s.name });
+      this.channels.set(c.id, c);
+      return c;
+    } catch (e) {
+      return badEntry(`${(e as Error).message}`);
+    }
+  }
+
+  private loadChannels(): void {
+    const stored = this.platform.store.get('alertChannels');
+    (Array.isArray(stored) ? stored : []).forEach((raw, index) => this.readChannel(raw, index));
+  }
+
+  /** Seals and writes every channel; when that fails (no key, disk full), `undo` puts the change back and the error goes to the caller. */
+  private saveChannels(undo?: () => void): void {
+    try {
+      const stored: unknown[] = [...this.channels.values()].map((c) => ({
+        id: c.id,
+        name: c.name,
+        type: c.type,
+        enabled: c.enabled,
+        sealed: this.platform.secrets.encrypt(Buffer.from(JSON.stringify(c), 'utf8')).toString('base64'),
+      }));
+      for (const k of this.kept.channels.values()) stored.push(k.raw);
+      this.platform.store.set('alertChannels', stored);
+    } catch (e) {
+      undo?.();
+      throw e;
+    } finally {
+      this.dispatcher.setChannels([...this.channels.values()]);
+    }
+  }
+
+  // ── Entries that cannot be read ──────────────────────────────────────────────────────────
+
+  /** Stored monitors and channels that cannot be read (kept in the file as they were). */
+  unreadable(): UnreadableEntry[] {
+    return [...this.kept.monitors.values(), ...this.kept.channels.values()].map((k) => ({ ...k.entry }));
+  }
+
+  /** Removes an entry that cannot be read, for good (the user chose to). */
+  discardUnreadable(kind: 'monitor' | 'channel', key: string): void {
+    if (kind === 'monitor') {
+      if (!this.kept.monitors.delete(key)) throw notFound('monitor');
+      if (this.labels[key]) this.setLabel(key, null);
+      if (this.mutes[key] !== undefined) {
+        delete this.mutes[key];
+        this.platform.store.set('monitorMutes', this.mutes);
+      }
+      if (this.maintenance.monitors[key]) {
+        delete this.maintenance.monitors[key];
+        this.platform.store.set('monitorMaintenance', this.maintenance);
+      }
+      if (this.routing.monitors?.[key]) {
+        const monitors = { ...this.routing.monitors };
+        delete monitors[key];
+        this.setRouting({ ...this.routing, monitors });
+      }
+      this.saveMonitors();
+    } else {
+      if (!this.kept.channels.delete(key)) throw notFound('channel');
+      if (this.routing.defaultChannelIds.includes(key) || Object.values(this.routing.monitors ?? {}).some((r) => r.channelIds.includes(key))) {
+        const monitors = Object.fromEntries(Object.entries(this.routing.monitors ?? {}).map(([m, r]) => [m, { ...r, channelIds: r.channelIds.filter((x) => x !== key) }]));
+        this.setRouting({ defaultChannelIds: this.routing.defaultChannelIds.filter((x) => x !== key), monitors });
+      }
+      this.saveChannels();
+    }
+  }
+
+  /**
+   * Tries the entries that could not be read again (the original key file is back). Those that
+   * read now run; the file is not rewritten (their stored form did not change). Returns how many.
+   */
+  retryUnreadable(): number {
+    let n = 0;
+    const monitors = [...this.kept.monitors.values()];
+    this.kept.monitors.clear();
+    monitors.forEach((k, index) => {
+      const c = this.readMonitor(k.raw, index, k.sealed !== undefined && k.entry.key ? { [k.entry.key]: k.sealed } : {});
+      if (!c) return;
+      n++;
+      if (this.started) {
+        this.activate(c, true);
+        this.checkSoon(c.id);
+      }
+    });
+    const channels = [...this.kept.channels.values()];
+    this.kept.channels.clear();
+    channels.forEach((k, index) => {
+      if (this.readChannel(k.raw, index)) n++;
+    });
+    if (n) {
+      this.dispatcher.setChannels([...this.channels.values()]);
+      this.changed();
+    }
+    return n;
   }
 }
 

@@ -1,12 +1,8 @@
+import { join } from 'node:path';
 import Conf from 'conf';
-import type { DocumentStore } from './platform';
+import { createSettingsStore, readSettingsFile, type ConfLike, type SettingsStore } from './settings-store';
 
-/** The part of `conf` the adapter uses; electron-store extends Conf, so it fits as well. */
-export interface ConfLike {
-  get(key: string): unknown;
-  set(key: string, value: unknown): void;
-  delete(key: string): void;
-}
+export type { ConfLike } from './settings-store';
 
 /**
  * Options shared by the headless store (conf) and the Electron store (electron-store), so both
@@ -22,23 +18,29 @@ export const STORE_OPTIONS = {
 
 export const STORE_FILE_NAME = 'settings';
 
-/** Adapts a conf (or electron-store) instance to the services' DocumentStore. */
-export function confDocumentStore(conf: ConfLike): DocumentStore {
-  return {
-    get: (key) => conf.get(key),
-    // conf refuses `undefined` ("use delete()"); for the services "set to undefined" means "forget it".
-    set: (key, value) => (value === undefined ? conf.delete(key) : conf.set(key, value)),
-    delete: (key) => conf.delete(key),
-  };
+/** `<dataDir>/settings.json`, in both modes. */
+export function settingsFilePath(dataDir: string): string {
+  return join(dataDir, `${STORE_FILE_NAME}.json`);
+}
+
+/**
+ * Adapts a conf (or electron-store) instance to the services' store (see settings-store.ts).
+ * Call `readSettingsFile(file)` before constructing the conf instance: conf itself would take a
+ * list or a string at the top of the file for an empty document and write over it.
+ */
+export function confDocumentStore(conf: ConfLike, file: string): SettingsStore {
+  return createSettingsStore(conf, file);
 }
 
 /** The headless mode's settings file: `<dataDir>/settings.json`. */
-export function createConfStore(dataDir: string): DocumentStore {
+export function createConfStore(dataDir: string): SettingsStore {
+  const file = settingsFilePath(dataDir);
+  readSettingsFile(file);
   const conf = new Conf<Record<string, unknown>>({
     projectName: 'homeport',
     cwd: dataDir,
     configName: STORE_FILE_NAME,
     ...STORE_OPTIONS,
   });
-  return confDocumentStore(conf);
+  return confDocumentStore(conf, file);
 }

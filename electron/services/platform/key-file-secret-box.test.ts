@@ -94,3 +94,57 @@ describe('createKeyFileSecretBox', () => {
     }
   });
 });
+
+describe('a key file missing while secrets are sealed with it', () => {
+  let root: string;
+  let dataDir: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'homeport-keybox-missing-'));
+    dataDir = join(root, 'data');
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('is not replaced: nothing is sealed or opened, and the error names the file and both ways out', () => {
+    const sealed = createKeyFileSecretBox(dataDir).encrypt(Buffer.from('secret'));
+    const keyPath = join(dataDir, KEY_FILE_NAME);
+    const original = readFileSync(keyPath);
+    rmSync(keyPath);
+    const box = createKeyFileSecretBox(dataDir, { sealedCount: () => 3 });
+    expect(() => statSync(keyPath)).toThrow();
+    expect(box.status!()).toEqual({ state: 'missing', keyFile: keyPath, sealed: 3 });
+    for (const f of [() => box.encrypt(Buffer.from('x')), () => box.decrypt(sealed)]) {
+      let err: unknown;
+      try {
+        f();
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(HomeportError);
+      expect((err as HomeportError).code).toBe('SETTINGS');
+      expect((err as HomeportError).message).toContain(keyPath);
+      expect((err as HomeportError).message).toContain('3 secrets');
+      expect((err as HomeportError).fix).toMatch(/Check again.*Start over with a new key/);
+    }
+    // Put back: read again.
+    writeFileSync(keyPath, original, { mode: 0o600 });
+    box.reload!();
+    expect(box.status!()).toEqual({ state: 'ok' });
+    expect(box.decrypt(sealed).toString()).toBe('secret');
+  });
+
+  it('starts over only when asked, with a new key that cannot open the old secrets', () => {
+    const sealed = createKeyFileSecretBox(dataDir).encrypt(Buffer.from('secret'));
+    rmSync(join(dataDir, KEY_FILE_NAME));
+    const box = createKeyFileSecretBox(dataDir, { sealedCount: () => 1 });
+    box.createNewKey!();
+    expect(readFileSync(join(dataDir, KEY_FILE_NAME))).toHaveLength(32);
+    expect(box.decrypt(box.encrypt(Buffer.from('new'))).toString()).toBe('new');
+    expect(() => box.decrypt(sealed)).toThrow(/different key file/);
+  });
+
+  it('is created as before when nothing was sealed yet', () => {
+    const box = createKeyFileSecretBox(dataDir, { sealedCount: () => 0 });
+    expect(box.status!()).toEqual({ state: 'ok' });
+    expect(readFileSync(join(dataDir, KEY_FILE_NAME))).toHaveLength(32);
+  });
+});

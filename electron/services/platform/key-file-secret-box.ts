@@ -13,6 +13,11 @@ import type { SecretBox } from './platform';
  *
  * Sealed format: version (1 byte) | IV (12 bytes, random per message) | GCM tag (16) | ciphertext.
  * The version byte is authenticated as additional data, so it cannot be swapped either.
+ *
+ * A missing key file is created only when nothing was sealed yet (`sealedCount` says). When the
+ * settings hold sealed secrets, a new key would make every one of them unreadable for good, so the
+ * box stays without a key (status `missing`: sealing and opening are refused, naming the file)
+ * until the user puts the file back (`reload`) or chooses to start over (`createNewKey`).
  */
 
 export const KEY_FILE_NAME = 'secret.key';
@@ -22,13 +27,45 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const HEADER_BYTES = 1 + IV_BYTES + TAG_BYTES;
 
-export function createKeyFileSecretBox(dataDir: string): SecretBox {
+export interface KeyFileSecretBoxOptions {
+  /** How many secrets the settings hold sealed (with some key); default: none. */
+  sealedCount?: () => number;
+}
+
+export function createKeyFileSecretBox(dataDir: string, opts: KeyFileSecretBoxOptions = {}): SecretBox {
   const keyPath = join(dataDir, KEY_FILE_NAME);
-  const key = loadOrCreateKey(dataDir, keyPath);
+  const sealedCount = opts.sealedCount ?? (() => 0);
+  // 0700: the folder holds the key and the encrypted vault (mode is ignored if it already exists).
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  let key: Buffer | null = readKeyFile(keyPath) ?? (sealedCount() > 0 ? null : createKey(dataDir, keyPath));
+
+  const missing = (): HomeportError => {
+    const n = sealedCount();
+    return new HomeportError({
+      code: 'SETTINGS',
+      message: `Homeport's key file ${keyPath} is missing, and your settings hold ${n} ${n === 1 ? 'secret' : 'secrets'} sealed with it (passwords, keys, tokens). Nothing is sealed or opened without it.`,
+      fix: `Put the file back (from a backup) and choose "Check again", or choose "Start over with a new key" (the secrets sealed with the old one then have to be entered again).`,
+      details: { keyFile: keyPath },
+    });
+  };
+  const current = (): Buffer => {
+    if (!key) throw missing();
+    return key;
+  };
 
   return {
     kind: 'key-file',
+    keyFile: keyPath,
+    status: () => (key ? { state: 'ok' } : { state: 'missing', keyFile: keyPath, sealed: sealedCount() }),
+    reload() {
+      // A key file deleted while running: the key in memory still opens what it sealed.
+      key = readKeyFile(keyPath) ?? key;
+    },
+    createNewKey() {
+      key = readKeyFile(keyPath) ?? createKey(dataDir, keyPath);
+    },
     encrypt(plain: Buffer): Buffer {
+      const key = current();
       const iv = randomBytes(IV_BYTES);
       const version = Buffer.from([FORMAT_V1]);
       const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
@@ -37,6 +74,7 @@ export function createKeyFileSecretBox(dataDir: string): SecretBox {
       return Buffer.concat([version, iv, cipher.getAuthTag(), body]);
     },
     decrypt(sealed: Buffer): Buffer {
+      const key = current();
       if (sealed.length < HEADER_BYTES || sealed[0] !== FORMAT_V1) {
         throw unreadable(keyPath, sealed.length < HEADER_BYTES ? 'it is too short to be a sealed secret' : `it has an unknown format version (${sealed[0]})`);
       }
@@ -57,7 +95,7 @@ export function createKeyFileSecretBox(dataDir: string): SecretBox {
 function unreadable(keyPath: string, why: string, cause?: unknown): HomeportError {
   return new HomeportError(
     {
-      code: 'INTERNAL',
+      code: 'SETTINGS',
       message: `A stored secret could not be decrypted: ${why}.`,
       fix: `Enter the password or key again. If you replaced ${keyPath}, restore the original file.`,
       details: { keyFile: keyPath },
@@ -66,11 +104,7 @@ function unreadable(keyPath: string, why: string, cause?: unknown): HomeportErro
   );
 }
 
-function loadOrCreateKey(dataDir: string, keyPath: string): Buffer {
-  // 0700: the folder holds the key and the encrypted vault (mode is ignored if it already exists).
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const existing = readKeyFile(keyPath);
-  if (existing) return existing;
+function createKey(dataDir: string, keyPath: string): Buffer {
   const key = randomBytes(KEY_BYTES);
   try {
     // 'wx': never overwrite a key another process created a moment ago (that would orphan its secrets).
@@ -101,7 +135,7 @@ function readKeyFile(keyPath: string): Buffer | null {
     throw new HomeportError({
       code: 'INTERNAL',
       message: `${keyPath} is not a regular file (a symbolic link or a folder), so Homeport will not use it as its key.`,
-      fix: `Move it away; Homeport creates a new key file on the next start (secrets stored with the old key must then be entered again).`,
+      fix: `Move it away and put the real key file in its place, or restart without it and choose to start over with a new key (secrets stored with the old key must then be entered again).`,
       details: { keyFile: keyPath },
     });
   }
@@ -122,7 +156,7 @@ function readKeyFile(keyPath: string): Buffer | null {
       throw new HomeportError({
         code: 'INTERNAL',
         message: `The key file ${keyPath} is damaged: it holds ${st.size} bytes instead of ${KEY_BYTES}.`,
-        fix: `Restore it from a backup, or move it away to start with a new key (stored secrets must then be entered again).`,
+        fix: `Restore it from a backup, or move it away and choose to start over with a new key (stored secrets must then be entered again).`,
         details: { keyFile: keyPath },
       });
     }

@@ -4,19 +4,52 @@
  * conf), and under plain Node in tests (DESIGN.md: services never import electron).
  */
 
+/**
+ * `missing`: the key file is gone while the settings hold secrets sealed with it. Nothing is
+ * sealed or opened until the user puts it back (`reload`) or starts over (`createNewKey`): a new
+ * key made without asking would leave every stored secret unreadable for good.
+ */
+export type SecretBoxStatus = { state: 'ok' } | { state: 'missing'; keyFile: string; sealed: number };
+
 /** Encrypts secrets at rest: Electron's safeStorage in the app, an AES key file headless. */
 export interface SecretBox {
   /** Where the encryption key lives, for the README and diagnostics ("os-keychain", "key-file"). */
   readonly kind: string;
   encrypt(plain: Buffer): Buffer;
   decrypt(sealed: Buffer): Buffer;
+  /** Key-file boxes: whether the key is there (see SecretBoxStatus). */
+  status?(): SecretBoxStatus;
+  /** Key-file boxes: reads the key file again (the user put the original back). */
+  reload?(): void;
+  /** Key-file boxes: the user chose to start over with a new key file. */
+  createNewKey?(): void;
+  /** Key-file boxes: the key file, for messages. */
+  readonly keyFile?: string;
 }
 
-/** A JSON document store; `conf` and `electron-store` both satisfy it. */
+/** A top-level settings entry of the wrong shape, kept as it was (see settings-store.ts). */
+export interface DamagedSetting {
+  key: string;
+  reason: string;
+  holds: string;
+  keptAside: boolean;
+}
+
+/** A JSON document store; `conf` and `electron-store` both satisfy it (through settings-store.ts). */
 export interface DocumentStore {
   get(key: string): unknown;
   set(key: string, value: unknown): void;
   delete(key: string): void;
+  /** Several entries in one write, where the store can. */
+  setMany?(values: Record<string, unknown>): void;
+  /** The settings file, where there is one. */
+  readonly file?: string;
+  /** Entries of the wrong shape, hidden from `get` and kept in the file. */
+  damaged?(): DamagedSetting[];
+  /** Removes a damaged entry for good. */
+  discardDamaged?(key: string): void;
+  /** The whole document (read-only). */
+  snapshot?(): Readonly<Record<string, unknown>>;
 }
 
 export interface Logger {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createConfStore } from './conf-store';
 import { createKeyFileSecretBox } from './key-file-secret-box';
 import { createConsoleLogger } from './logger';
+import { countSealed } from './settings-store';
 import type { Platform } from './platform';
 
 export interface TestPlatform {
@@ -18,6 +19,7 @@ export interface TestPlatform {
 export function createTestPlatform(opts: { agentSocket: string | null }): TestPlatform {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'homeport-test-data-'));
   const home = mkdtempSync(path.join(os.tmpdir(), 'homeport-test-home-'));
+  const store = createConfStore(dataDir);
   return {
     platform: {
       mode: 'headless',
@@ -25,8 +27,8 @@ export function createTestPlatform(opts: { agentSocket: string | null }): TestPl
       dataDir,
       homeDir: home,
       agentSocket: opts.agentSocket,
-      secrets: createKeyFileSecretBox(dataDir),
-      store: createConfStore(dataDir),
+      secrets: createKeyFileSecretBox(dataDir, { sealedCount: () => countSealed(store.snapshot()) }),
+      store,
       logger: createConsoleLogger('test'),
     },
     dataDir,

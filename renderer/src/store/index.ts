@@ -61,6 +61,10 @@ export async function loadAll(): Promise<void> {
     (kuma) => store.setState({ kuma }),
     () => undefined,
   );
+  void c.app.problems().then(
+    (settingsProblems) => store.setState({ settingsProblems }),
+    () => undefined,
+  );
   const [hosts, keys, containers] = await Promise.allSettled([c.hosts.list(), c.keys.list(), c.containers.list()]);
   const state = store.getState();
   const patch: Partial<AppState> = {};
@@ -113,6 +117,7 @@ export function connectStore(c: Client, transport?: TransportStatus): () => void
     }),
     c.on('monitors.changed', (monitors) => store.setState({ monitors })),
     c.on('kuma.changed', (kuma) => store.setState({ kuma })),
+    c.on('app.problems', (settingsProblems) => store.setState({ settingsProblems })),
     // A notification or a tray item was clicked: show that monitor.
     c.on('app.navigate', ({ monitorId }) => store.getState().showMonitor(monitorId)),
   ];

@@ -10,6 +10,7 @@ import type {
   KumaInstanceInfo,
   MonitorId,
   MonitorInfo,
+  SettingsProblemInfo,
 } from '../../../shared/contract';
 import type { WsStatus } from '../api/ws-bridge';
 
@@ -79,6 +80,8 @@ export interface UiSlice {
   monitors: MonitorInfo[];
   /** Uptime Kuma instances with their mirrored monitors (they count in the status too). */
   kuma: KumaInstanceInfo[];
+  /** Saved settings Homeport cannot read (kept as they were), live. */
+  settingsProblems: SettingsProblemInfo[];
   /** A monitor to show (set when a notification or the tray asks for it; the Monitors view takes it). */
   focusMonitorId: MonitorId | null;
   showMonitor(id: MonitorId | null): void;

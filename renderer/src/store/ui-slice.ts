@@ -15,6 +15,7 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   detail: null,
   monitors: [],
   kuma: [],
+  settingsProblems: [],
   focusMonitorId: null,
   showMonitor: (id) => set({ view: 'monitors', detail: null, hostShell: null, focusMonitorId: id }),
   takeFocusMonitor() {

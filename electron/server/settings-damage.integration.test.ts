@@ -1,0 +1,342 @@
+/**
+ * Nothing the user configured is dropped without a word. Each case damages a real data folder the
+ * way it happens to people — a hand edit gone wrong, a `secret.key` replaced or lost, a settings
+ * file of the wrong shape or not JSON at all — then starts the real headless platform (conf on
+ * disk, the key-file secret box) and every service on it, and checks what a user would see: what
+ * can be read works, what cannot is kept in the file exactly as it was (a later save never removes
+ * it), and `app.problems` names the entry, why, and what to do, until the user decides.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ChannelInfo, HostInfo, KeyInfo, MonitorInfo, SettingsProblemInfo } from '../../shared/contract';
+import { createServices, type Services } from '../services/app';
+import { createConsoleLogger } from '../services/platform/logger';
+import { contractCalls, until } from '../services/test-support/wait';
+import { createHeadlessPlatform } from './headless-platform';
+
+const repo = path.resolve(import.meta.dirname, '../..');
+const roots: string[] = [];
+let target: Server;
+let targetUrl: string;
+
+beforeAll(async () => {
+  target = createServer((_q, r) => r.end('ok'));
+  await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+  targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  target.closeAllConnections();
+  await new Promise((r) => target.close(r));
+  for (const r of roots) rmSync(r, { recursive: true, force: true });
+});
+
+type Doc = Record<string, unknown> & { monitors?: Array<Record<string, unknown>>; alertChannels?: Array<Record<string, unknown>>; monitorSecrets?: Record<string, string> };
+
+function newRoot(): { dataDir: string; home: string } {
+  const root = mkdtempSync(path.join(tmpdir(), 'homeport-damage-'));
+  roots.push(root);
+  return { dataDir: path.join(root, 'data'), home: path.join(root, 'home') };
+}
+const settingsPath = (dataDir: string) => path.join(dataDir, 'settings.json');
+const keyPath = (dataDir: string) => path.join(dataDir, 'secret.key');
+const readSettings = (dataDir: string) => JSON.parse(readFileSync(settingsPath(dataDir), 'utf8')) as Doc;
+const writeSettings = (dataDir: string, doc: unknown) => writeFileSync(settingsPath(dataDir), JSON.stringify(doc, null, '\t'), { mode: 0o600 });
+
+/** True when `value` appears, deep-equal, anywhere in the document (where it is kept is the services' choice). */
+function keptSomewhere(doc: unknown, value: unknown): boolean {
+  if (isDeepStrictEqual(doc, value)) return true;
+  if (doc && typeof doc === 'object') return Object.values(doc).some((v) => keptSomewhere(v, value));
+  return false;
+}
+
+interface Running {
+  services: Services;
+  ok: <T>(method: Parameters<ReturnType<typeof contractCalls>['ok']>[0], input?: unknown) => Promise<T>;
+  call: ReturnType<typeof contractCalls>['call'];
+  stop(): Promise<void>;
+}
+const running: Running[] = [];
+afterEach(async () => {
+  for (const r of running.splice(0)) await r.stop();
+});
+
+/** The headless platform and every service on `dataDir`, as `npm run serve` builds them. */
+async function boot(dirs: { dataDir: string; home: string }): Promise<Running> {
+  const platform = createHeadlessPlatform({ dataDir: dirs.dataDir, version: 'test', logger: createConsoleLogger('test'), homeDir: dirs.home, agentSocket: null });
+  const services = await createServices(platform, { monitors: { referenceTargets: [] } });
+  const { ok, call } = contractCalls(() => services);
+  let stopped = false;
+  const r: Running = {
+    services,
+    ok,
+    call,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      running.splice(running.indexOf(r), 1);
+      await services.dispose();
+    },
+  };
+  running.push(r);
+  return r;
+}
+
+const problems = (r: Running) => r.ok<SettingsProblemInfo[]>('app.problems');
+const webInput = (name: string, extra: Record<string, unknown> = {}) => ({ type: 'http', name, url: `${targetUrl}/${name}`, intervalSec: 20, ...extra });
+
+/** A data folder with one of everything that is sealed: a channel, a monitor with a password, an SSH key, a host password. */
+async function seed(dirs: { dataDir: string; home: string }) {
+  const r = await boot(dirs);
+  const channel = await r.ok<ChannelInfo>('monitors.addChannel', { type: 'webhook', name: 'phone hook', url: `${targetUrl}/hook`, secret: 'signing-secret' });
+  const monitor = await r.ok<MonitorInfo>('monitors.add', webInput('private api', { auth: { kind: 'basic', user: 'admin', password: 'monitor-password' } }));
+  const plain = await r.ok<MonitorInfo>('monitors.add', webInput('public page'));
+  const key = await r.ok<KeyInfo>('keys.generate', { comment: 'laptop key', passphrase: null });
+  const host = await r.ok<HostInfo>('hosts.add', { name: 'nas', kind: 'ssh', address: 'root@127.0.0.1:1', socketPath: '/var/run/docker.sock', useAgent: false, keyId: null, identityFile: null, password: 'host-password' });
+  await r.stop();
+  const doc = readSettings(dirs.dataDir);
+  return {
+    channel,
+    monitor,
+    plain,
+    key,
+    host,
+    storedChannel: doc.alertChannels!.find((c) => c.id === channel.id)!,
+    storedMonitor: doc.monitors!.find((m) => m.id === monitor.id)!,
+    sealedMonitorSecret: doc.monitorSecrets![monitor.id]!,
+  };
+}
+
+describe('one stored monitor that cannot be read', () => {
+  it('is kept in the file through later saves and restarts, named in app.problems with the reason, until removed explicitly', async () => {
+    const dirs = newRoot();
+    let r = await boot(dirs);
+    const web = await r.ok<MonitorInfo>('monitors.add', webInput('web'));
+    const db = await r.ok<MonitorInfo>('monitors.add', { type: 'tcp', name: 'database', host: '127.0.0.1', port: 5432, intervalSec: 20 });
+    await r.stop();
+
+    // A hand edit gets one entry wrong.
+    const doc = readSettings(dirs.dataDir);
+    const broken = doc.monitors!.find((m) => m.id === db.id)!;
+    broken.port = 'five thousand';
+    writeSettings(dirs.dataDir, doc);
+
+    r = await boot(dirs);
+    expect((await r.ok<MonitorInfo[]>('monitors.list')).map((m) => m.id)).toEqual([web.id]);
+    const added = await r.ok<MonitorInfo>('monitors.add', webInput('added later'));
+    expect(readSettings(dirs.dataDir).monitors).toContainEqual(broken);
+
+    const listed = (await problems(r)).find((p) => p.id === `monitor:${db.id}`);
+    expect(listed).toMatchObject({ area: 'monitors', actions: ['discard'] });
+    expect(listed!.entry).toContain('database');
+    expect(listed!.reason).toMatch(/port/);
+    expect(listed!.fix).toMatch(/settings\.json/);
+    await r.stop();
+
+    // Still there after another start, and the good ones all load.
+    r = await boot(dirs);
+    expect((await r.ok<MonitorInfo[]>('monitors.list')).map((m) => m.id).sort()).toEqual([web.id, added.id].sort());
+    expect((await problems(r)).map((p) => p.id)).toContain(`monitor:${db.id}`);
+    await r.ok('app.resolveProblem', { id: `monitor:${db.id}`, action: 'discard' });
+    expect(readSettings(dirs.dataDir).monitors!.map((m) => m.id)).not.toContain(db.id);
+    expect((await problems(r)).map((p) => p.id)).not.toContain(`monitor:${db.id}`);
+    expect((await r.ok<MonitorInfo[]>('monitors.list')).map((m) => m.id).sort()).toEqual([web.id, added.id].sort());
+  });
+});
+
+describe('secrets sealed with a secret.key that changed', () => {
+  it('keeps every sealed entry, names each in app.problems, and reads them again once the original key is back', async () => {
+    const dirs = newRoot();
+    const s = await seed(dirs);
+    const original = readFileSync(keyPath(dirs.dataDir));
+    writeFileSync(keyPath(dirs.dataDir), randomBytes(32), { mode: 0o600 });
+
+    const r = await boot(dirs);
+    // Saves of every kind the user makes meanwhile.
+    await r.ok('monitors.addChannel', { type: 'webhook', name: 'new hook', url: `${targetUrl}/new` });
+    await r.ok('monitors.add', webInput('new page'));
+    const doc = readSettings(dirs.dataDir);
+    expect(doc.alertChannels).toContainEqual(s.storedChannel);
+    expect(doc.monitors).toContainEqual(s.storedMonitor);
+    expect(doc.monitorSecrets![s.monitor.id]).toBe(s.sealedMonitorSecret);
+    expect((await r.ok<MonitorInfo[]>('monitors.list')).map((m) => m.id)).toContain(s.plain.id);
+
+    const list = await problems(r);
+    const byId = new Map(list.map((p) => [p.id, p]));
+    for (const [id, area, name] of [
+      [`channel:${s.channel.id}`, 'channels', 'phone hook'],
+      [`monitor:${s.monitor.id}`, 'monitors', 'private api'],
+      [`key:${s.key.id}`, 'keys', 'laptop key'],
+      [`host-password:${s.host.id}`, 'hosts', 'nas'],
+    ] as const) {
+      const p = byId.get(id);
+      expect(p, `${id} in ${JSON.stringify(list)}`).toBeDefined();
+      expect(p!.area).toBe(area);
+      expect(p!.entry).toContain(name);
+      expect(p!.reason).toMatch(/different key|another key/);
+      expect(p!.fix).toContain(keyPath(dirs.dataDir));
+      expect(p!.actions).toContain('discard');
+      expect(p!.actions).toContain('check-again');
+    }
+
+    // The original key goes back: everything reads again, without a restart.
+    writeFileSync(keyPath(dirs.dataDir), original, { mode: 0o600 });
+    await r.ok('app.resolveProblem', { id: `channel:${s.channel.id}`, action: 'check-again' });
+    expect(await problems(r)).toEqual([]);
+    expect((await r.ok<ChannelInfo[]>('monitors.listChannels')).map((c) => c.name).sort()).toEqual(['new hook', 'phone hook']);
+    expect((await r.ok<MonitorInfo[]>('monitors.list')).map((m) => m.name).sort()).toEqual(['new page', 'private api', 'public page']);
+  });
+
+  it('removes an unreadable entry only when asked to', async () => {
+    const dirs = newRoot();
+    const s = await seed(dirs);
+    writeFileSync(keyPath(dirs.dataDir), randomBytes(32), { mode: 0o600 });
+    const r = await boot(dirs);
+    await r.ok('app.resolveProblem', { id: `channel:${s.channel.id}`, action: 'discard' });
+    await r.ok('app.resolveProblem', { id: `key:${s.key.id}`, action: 'discard' });
+    await r.ok('app.resolveProblem', { id: `host-password:${s.host.id}`, action: 'discard' });
+    const doc = readSettings(dirs.dataDir);
+    expect(doc.alertChannels!.map((c) => c.id)).not.toContain(s.channel.id);
+    expect((doc.keys as Array<{ id: string }>).map((k) => k.id)).not.toContain(s.key.id);
+    // The host stays; only its password is gone (the form asks for it again).
+    const host = (await r.ok<HostInfo[]>('hosts.list')).find((h) => h.id === s.host.id)!;
+    expect(host.hasPassword).toBe(false);
+    expect((await problems(r)).map((p) => p.id)).toEqual([`monitor:${s.monitor.id}`]);
+  });
+});
+
+describe('secret.key missing while sealed data exists', () => {
+  it('is not silently replaced: the sealed data is kept, app.problems says so, and nothing new is sealed until the user decides', async () => {
+    const dirs = newRoot();
+    const s = await seed(dirs);
+    const original = readFileSync(keyPath(dirs.dataDir));
+    rmSync(keyPath(dirs.dataDir));
+
+    const r = await boot(dirs);
+    expect(existsSync(keyPath(dirs.dataDir))).toBe(false);
+    const [first] = await problems(r);
+    expect(first).toMatchObject({ id: 'secret-key', area: 'secret-key' });
+    expect(first!.reason).toContain(keyPath(dirs.dataDir));
+    expect(first!.reason).toMatch(/missing/);
+    expect(first!.actions).toEqual(['check-again', 'new-secret-key']);
+
+    // Sealing with a key that is not the user's would orphan the old secrets for good.
+    const refused = await r.call('monitors.addChannel', { type: 'webhook', name: 'another', url: `${targetUrl}/x` });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error.message).toContain(keyPath(dirs.dataDir));
+    // The monitors that need no secret run; the others are kept.
+    expect((await r.ok<MonitorInfo[]>('monitors.list')).map((m) => m.id)).toEqual([s.plain.id]);
+    await r.ok('monitors.add', webInput('meanwhile'));
+    const doc = readSettings(dirs.dataDir);
+    expect(doc.alertChannels).toContainEqual(s.storedChannel);
+    expect(doc.monitors).toContainEqual(s.storedMonitor);
+
+    // Put back: everything reads again.
+    writeFileSync(keyPath(dirs.dataDir), original, { mode: 0o600 });
+    await r.ok('app.resolveProblem', { id: 'secret-key', action: 'check-again' });
+    expect(await problems(r)).toEqual([]);
+    expect((await r.ok<ChannelInfo[]>('monitors.listChannels')).map((c) => c.id)).toEqual([s.channel.id]);
+  });
+
+  it('starts over with a new key only when the user chooses it; the old entries stay, listed, until removed', async () => {
+    const dirs = newRoot();
+    const s = await seed(dirs);
+    rmSync(keyPath(dirs.dataDir));
+    const r = await boot(dirs);
+    await r.ok('app.resolveProblem', { id: 'secret-key', action: 'new-secret-key' });
+    expect(statSync(keyPath(dirs.dataDir)).size).toBe(32);
+    const ids = (await problems(r)).map((p) => p.id).sort();
+    expect(ids).toEqual([`channel:${s.channel.id}`, `host-password:${s.host.id}`, `key:${s.key.id}`, `monitor:${s.monitor.id}`].sort());
+    await r.ok('monitors.addChannel', { type: 'webhook', name: 'fresh', url: `${targetUrl}/fresh`, secret: 'new-secret' });
+    expect(readSettings(dirs.dataDir).alertChannels).toContainEqual(s.storedChannel);
+  });
+});
+
+describe('a settings file of the wrong shape', () => {
+  it('starts, names each damaged entry and the file, keeps the values as they were, and works for everything else', async () => {
+    const dirs = newRoot();
+    const r0 = await boot(dirs);
+    await r0.stop();
+    const damaged = {
+      hosts: 'nas.lan',
+      monitors: { web: { type: 'http', name: 'web', url: 'http://nas.lan/' } },
+      alertChannels: 42,
+      monitorMutes: [1, 2],
+    };
+    writeSettings(dirs.dataDir, damaged);
+
+    const r = await boot(dirs);
+    const list = await problems(r);
+    for (const key of Object.keys(damaged)) {
+      const p = list.find((x) => x.id === `setting:${key}`);
+      expect(p, `${key} in ${JSON.stringify(list)}`).toBeDefined();
+      expect(p!.area).toBe('settings-file');
+      expect(p!.entry).toContain(key);
+      expect(p!.reason).toContain(settingsPath(dirs.dataDir));
+      expect(p!.actions).toEqual(['discard']);
+    }
+    expect(list.find((x) => x.id === 'setting:hosts')!.reason).toMatch(/text, not a list/);
+    expect(list.find((x) => x.id === 'setting:monitors')!.reason).toMatch(/not a list/);
+
+    // Everything else works, and saving over a damaged entry keeps the old value in the file.
+    await r.ok('monitors.add', webInput('web'));
+    await r.ok('hosts.add', { name: 'nas', kind: 'ssh', address: 'root@127.0.0.1:1', socketPath: '/var/run/docker.sock', useAgent: false, keyId: null, identityFile: null });
+    await r.ok('monitors.addChannel', { type: 'webhook', name: 'hook', url: `${targetUrl}/h` });
+    const doc = readSettings(dirs.dataDir);
+    for (const v of Object.values(damaged)) expect(keptSomewhere(doc, v), JSON.stringify(v)).toBe(true);
+    expect((await problems(r)).map((p) => p.id).sort()).toEqual(Object.keys(damaged).map((k) => `setting:${k}`).sort());
+
+    await r.ok('app.resolveProblem', { id: 'setting:hosts', action: 'discard' });
+    expect(keptSomewhere(readSettings(dirs.dataDir), 'nas.lan')).toBe(false);
+    expect((await r.ok<HostInfo[]>('hosts.list')).map((h) => h.name)).toEqual(['nas']);
+  });
+
+  function cli(dataDir: string, home: string) {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'electron/server/cli.ts', '--port', '0', '--data-dir', dataDir], {
+      cwd: repo,
+      env: { ...process.env, HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    let stdout = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
+    return {
+      exited,
+      err: () => stderr,
+      out: () => stdout,
+      kill: () => child.kill('SIGTERM'),
+    };
+  }
+
+  it.each([
+    ['not JSON', '{\n  "hosts": [\n    { "id": "h_abcd", "name": "nas" },\n  ]\n', /not valid JSON.*line 4/s],
+    ['a list instead of the settings object', '[{"id":"h_abcd"}]', /holds a list/],
+    ['empty', '', /empty/],
+  ])('refuses to start on a file that is %s, naming the file and the fix, and leaves it untouched', async (_what, text, reason) => {
+    const dirs = newRoot();
+    const p0 = cli(dirs.dataDir, dirs.home);
+    await until('first start', () => p0.out().includes('Homeport is running'), 30_000);
+    p0.kill();
+    await p0.exited;
+    writeFileSync(settingsPath(dirs.dataDir), text, { mode: 0o600 });
+
+    const p = cli(dirs.dataDir, dirs.home);
+    const started = until('a start', () => p.out().includes('Homeport is running'), 40_000).then(() => 'started, over the damaged file', () => 'neither');
+    const outcome = await Promise.race([p.exited, started]);
+    p.kill();
+    expect(outcome).toBe(1);
+    expect(p.err()).toContain(settingsPath(dirs.dataDir));
+    expect(p.err()).toMatch(reason);
+    expect(p.err()).toMatch(/restore it from a backup|move it away/i);
+    expect(p.err()).not.toMatch(/TypeError|SyntaxError|\n\s+at /);
+    expect(readFileSync(settingsPath(dirs.dataDir), 'utf8')).toBe(text);
+  }, 60_000);
+});
