@@ -13,6 +13,8 @@ import type { StreamKind } from './streams';
 /** What each call does, as a phrase that follows "Could not …". */
 const METHOD_ACTIONS: { [M in MethodName]: string } = {
   'app.info': 'read Homeport’s settings',
+  'app.problems': 'list the settings that cannot be read',
+  'app.resolveProblem': 'act on the setting that cannot be read',
   'hosts.list': 'list the hosts',
   'hosts.add': 'add the host',
   'hosts.update': 'save the host',
