@@ -54,6 +54,8 @@ export interface KumaInstanceInfo {
   /** When Kuma last sent anything (epoch ms, this computer's clock); null before the first answer. */
   lastDataAt: number | null;
   version: string | null;
+  /** Something the user should know that is not a failure (this Kuma is also connected another way, too many monitors…). */
+  warning: string | null;
   /** Pause/resume works only through the signed-in socket. */
   canPause: boolean;
   /** Status pages: the incidents pinned on the page, newest first; empty otherwise. */

@@ -46,7 +46,7 @@ describe('summarizeMonitors', () => {
 
 describe('kumaStatusItems', () => {
   const inst = (over: Partial<KumaInstanceInfo> = {}): KumaInstanceInfo => ({
-    id: 'ku_1', name: 'Kuma on nas', url: 'http://nas:3001', mode: 'socket', slug: null, state: 'connected', error: null, problem: null, stale: false, lastDataAt: null, version: null, canPause: true, incidents: [],
+    id: 'ku_1', name: 'Kuma on nas', url: 'http://nas:3001', mode: 'socket', slug: null, state: 'connected', error: null, problem: null, stale: false, lastDataAt: null, version: null, warning: null, canPause: true, incidents: [],
     monitors: [
       { id: '1', name: 'Immich', type: 'http', target: null, active: true, status: 'down', lastKnownStatus: 'down', lastBeatAt: 5, latencyMs: null, avgLatencyMs: null, uptime: { day: null, month: null, year: null }, message: '' },
       { id: '2', name: 'Old', type: 'http', target: null, active: false, status: 'down', lastKnownStatus: 'down', lastBeatAt: 5, latencyMs: null, avgLatencyMs: null, uptime: { day: null, month: null, year: null }, message: '' },

@@ -11,6 +11,7 @@ import type { HeartbeatInfo, KumaAddInput, KumaInstanceInfo } from '../../../sha
 import { HomeportError } from '../../../shared/contract';
 import type { Alert } from '../alerts';
 import { createTestPlatform, type TestPlatform } from '../platform/test-platform';
+import { KumaClient } from './kuma-client';
 import { KumaManager } from './kuma-manager';
 import { FAKE_PASSWORD, FAKE_USER, FakeKuma } from './test-fake-kuma';
 import { waitFor } from '../test-support/wait';
@@ -264,9 +265,65 @@ describe('KumaManager', () => {
       const cannot = await mgr.pause(inst.id, '1').catch((e: unknown) => e);
       expect((cannot as HomeportError).message).toMatch(/cannot pause/);
     } finally {
+      for (const i of mgr.list()) mgr.remove(i.id);
       mgr.stop();
     }
   });
+
+  it('the same Kuma connected a second way is refused; two already saved alert each change once', async () => {
+    const own = new FakeKuma({ flavour: '2.x' });
+    await own.start();
+    try {
+      // Adding: the second way in to the same Kuma is refused, saying which instance already reads it.
+      const lists: KumaInstanceInfo[][] = [];
+      const mgr = make(lists, []);
+      mgr.start();
+      try {
+        const first = await mgr.add(input({ url: own.url, username: FAKE_USER, password: FAKE_PASSWORD, name: 'Kuma on nas' }));
+        expect(first.status).toBe('added');
+        const again = await mgr.add(input({ url: `${own.url}/`, mode: 'metrics', name: 'Kuma metrics' })).catch((e: unknown) => e);
+        expect(again).toBeInstanceOf(HomeportError);
+        expect((again as HomeportError).code).toBe('CONFLICT');
+        expect((again as HomeportError).message).toBe(`${own.url} is already connected as “Kuma on nas” (signed in).`);
+        expect((again as HomeportError).fix).toMatch(/each change alerts once.*remove “Kuma on nas” first/i);
+        expect(mgr.list().map((i) => i.name)).toEqual(['Kuma on nas']);
+        for (const i of mgr.list()) mgr.remove(i.id);
+      } finally {
+        mgr.stop();
+      }
+
+      // Saved before this rule (both ways in to one Kuma): one alert per change, and the second is told why it is quiet.
+      const login = new KumaClient({ url: own.url, logger: tp.platform.logger });
+      await login.connect();
+      const session = await login.login({ username: FAKE_USER, password: FAKE_PASSWORD });
+      login.close();
+      const seal = (v: object) => tp.platform.secrets.encrypt(Buffer.from(JSON.stringify(v), 'utf8')).toString('base64');
+      tp.platform.store.set('kumaInstances', [
+        { id: 'ku_metrics01', name: 'Kuma metrics', url: own.url, mode: 'metrics', slug: null, allowSelfSigned: false, sealed: null },
+        { id: 'ku_socket001', name: 'Kuma on nas', url: own.url, mode: 'socket', slug: null, allowSelfSigned: false, sealed: seal({ token: session.status === 'ok' ? session.token : '' }) },
+      ]);
+      const lists2: KumaInstanceInfo[][] = [];
+      const alerts: Alert[] = [];
+      const both = make(lists2, alerts);
+      both.start();
+      try {
+        await waitFor(() => lists2.at(-1)?.length === 2 && lists2.at(-1)!.every((i) => i.monitors.length >= 2 && !i.stale), 8000, 'both read');
+        const quiet = both.list().find((i) => i.id === 'ku_metrics01')!;
+        expect(quiet.warning).toBe('Also connected as “Kuma on nas” (signed in): alerts about this Uptime Kuma come from there only. Remove one of the two.');
+        expect(both.list().find((i) => i.id === 'ku_socket001')!.warning).toBeNull();
+
+        own.heartbeat(1, 0, 'connect ECONNREFUSED', null, Date.now(), true);
+        await waitFor(() => both.list().every((i) => i.monitors.find((m) => m.name === 'Nextcloud')?.status === 'down'), 8000, 'both saw it');
+        await new Promise((r) => setTimeout(r, 1200)); // more polls of /metrics
+        expect(alerts.filter((a) => a.kind === 'down').map((a) => [a.title, a.monitorIds])).toEqual([['Nextcloud is down', ['kuma:ku_socket001:1']]]);
+        for (const i of both.list()) both.remove(i.id);
+      } finally {
+        both.stop();
+      }
+    } finally {
+      await own.stop();
+    }
+  }, 30_000);
 
   it('shows a status page’s pinned incidents (2.x sends them as a list)', async () => {
     const lists: KumaInstanceInfo[][] = [];

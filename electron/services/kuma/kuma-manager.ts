@@ -102,6 +102,9 @@ function view(m: KumaMonitorInfo, stale: boolean): KumaMonitorView {
   };
 }
 
+const MODE_WORDS: Record<KumaMode, string> = { socket: 'signed in', metrics: 'read through /metrics', 'status-page': 'read through a status page' };
+const MODE_RANK: Record<KumaMode, number> = { socket: 0, metrics: 1, 'status-page': 2 };
+
 function watchState(s: KumaWatchState): KumaConnectionState {
   return s.status === 'idle' ? 'stopped' : s.status;
 }
@@ -155,8 +158,15 @@ export class KumaManager {
     const url = parseKumaUrl(input.url);
     const origin = url.origin;
     const name = input.name.trim() || defaultInstanceName(url);
-    if ([...this.runtimes.values()].some((rt) => rt.record.url === origin && rt.record.mode === input.mode && rt.record.slug === (input.slug.trim() || null))) {
-      throw new HomeportError({ code: 'CONFLICT', message: `${origin} is already connected.`, fix: 'Remove it first to connect it again with other settings.' });
+    // One Kuma read two ways (signed in and its status page, say) would announce every change
+    // twice, and its own outages twice: each Kuma is read once.
+    const same = [...this.runtimes.values()].find((rt) => rt.record.url === origin);
+    if (same) {
+      throw new HomeportError({
+        code: 'CONFLICT',
+        message: `${origin} is already connected as “${same.record.name}” (${MODE_WORDS[same.record.mode]}).`,
+        fix: `Homeport reads each Uptime Kuma once, so that each change alerts once. To read it another way, remove “${same.record.name}” first.`,
+      });
     }
     const secrets: KumaSecrets = {};
     if (input.mode === 'socket') {
@@ -391,7 +401,28 @@ export class KumaManager {
     this.changed();
   }
 
+  /**
+   * The instance that speaks for a Kuma connected more than one way (saved before that was
+   * refused): the signed-in one first, then /metrics, then a status page; the older on a tie.
+   * Null when `rt` is that one.
+   */
+  private primaryOver(rt: Runtime): Runtime | null {
+    let best = rt;
+    for (const other of this.runtimes.values()) {
+      if (other === rt || other.record.url !== rt.record.url) continue;
+      if (MODE_RANK[other.record.mode] < MODE_RANK[best.record.mode]) best = other;
+    }
+    if (best !== rt) return best;
+    // Same mode: the first one saved speaks (runtimes keep the saved order).
+    for (const other of this.runtimes.values()) {
+      if (other === rt) break;
+      if (other.record.url === rt.record.url && other.record.mode === rt.record.mode) return other;
+    }
+    return null;
+  }
+
   private alert(rt: Runtime, kind: Alert['kind'], title: string, body: string, severity: Alert['severity'], kumaMonitorId: string | null): void {
+    if (this.primaryOver(rt)) return; // the same Kuma's other instance says it, once
     const monitorId = kumaMonitorId === null ? null : `kuma:${rt.record.id}:${kumaMonitorId}`;
     const alert: Alert = {
       id: `kuma-${++this.alertSeq}-${Date.now().toString(36)}`,
@@ -420,6 +451,7 @@ export class KumaManager {
   private info(rt: Runtime): KumaInstanceInfo {
     const fact = rt.watch?.fact ?? rt.poller?.fact ?? null;
     const stale = this.isStale(rt);
+    const primary = this.primaryOver(rt);
     return {
       id: rt.record.id,
       name: rt.record.name,
@@ -432,6 +464,9 @@ export class KumaManager {
       stale,
       lastDataAt: rt.watch?.client.lastDataAt ?? rt.poller?.lastDataAt ?? null,
       version: rt.version,
+      warning: primary
+        ? `Also connected as “${primary.record.name}” (${MODE_WORDS[primary.record.mode]}): alerts about this Uptime Kuma come from there only. Remove one of the two.`
+        : null,
       canPause: rt.record.mode === 'socket',
       incidents: rt.incidents.map((i) => ({ ...i })),
       monitors: rt.monitors.map((m) => view(m, stale)).sort((a, b) => a.name.localeCompare(b.name)),

@@ -101,7 +101,11 @@ export class FakeKuma {
   }
 
   async start(port = 0): Promise<void> {
-    const server = http.createServer((_req, res) => {
+    const server = http.createServer((req, res) => {
+      if (req.url === '/metrics') {
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(this.metrics());
+        return;
+      }
       res.writeHead(404).end();
     });
     const io = new Server(server, {
@@ -172,6 +176,19 @@ export class FakeKuma {
     this.monitors.delete(id);
     if (this.flavour === '1.23') this.broadcast('monitorList', this.monitorList());
     else this.broadcast('deleteMonitorFromList', id);
+  }
+
+  /** `/metrics` as Kuma writes it (2.x labels, with `monitor_id`): each active monitor's last status. */
+  metrics(): string {
+    const lines = ['# HELP monitor_status Monitor Status (1 = UP, 0= DOWN, 2= PENDING, 3= MAINTENANCE)', '# TYPE monitor_status gauge'];
+    for (const m of this.monitors.values()) {
+      if (!m.active) continue;
+      const last = this.history.get(m.id)?.at(-1);
+      if (!last) continue;
+      const name = m.name.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+      lines.push(`monitor_status{monitor_id="${m.id}",monitor_name="${name}",monitor_type="${m.type}",monitor_url="${m.url ?? 'https://'}",monitor_hostname="${m.hostname ?? 'null'}",monitor_port="null"} ${last.status}`);
+    }
+    return lines.join('\n') + '\n';
   }
 
   monitorJSON(m: FakeMonitor): Record<string, unknown> {

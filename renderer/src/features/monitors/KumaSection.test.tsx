@@ -19,6 +19,7 @@ const instance = (over: Partial<KumaInstanceInfo> = {}): KumaInstanceInfo => ({
   stale: false,
   lastDataAt: Date.now() - 1000,
   version: '2.0.2',
+  warning: null,
   canPause: true,
   incidents: [],
   monitors: [
@@ -122,7 +123,7 @@ describe('Uptime Kuma in the Monitors view', () => {
     expect(screen.queryByTestId('kuma-problem')).toBeNull();
   });
 
-  it('shows the incidents pinned on a status page', async () => {
+  it('shows the incidents pinned on a status page, and why a second way in to the same Kuma stays quiet', async () => {
     const page = instance({
       mode: 'status-page',
       slug: 'home',
@@ -132,8 +133,10 @@ describe('Uptime Kuma in the Monitors view', () => {
         { title: 'Disk swap', content: 'Tonight 22:00', style: 'info' },
       ],
     });
-    await openMonitors({ 'kuma.list': () => [page] });
+    const quiet = instance({ id: 'ku_second', name: 'Kuma metrics', mode: 'metrics', canPause: false, warning: 'Also connected as “Uptime Kuma on nas” (signed in): alerts about this Uptime Kuma come from there only. Remove one of the two.' });
+    await openMonitors({ 'kuma.list': () => [page, quiet] });
     const list = await screen.findByRole('list', { name: 'Incidents pinned on Uptime Kuma on nas' });
+    expect(screen.getByTestId('kuma-warning').textContent).toBe(quiet.warning);
     expect(within(list).getAllByTestId('kuma-incident').map((li) => [li.textContent, li.dataset.style])).toEqual([
       ['Storage outage — The NAS is rebuilding its array.', 'danger'],
       ['Disk swap — Tonight 22:00', 'info'],

@@ -107,6 +107,11 @@ export function KumaSection() {
               inst.stale && inst.monitors.length > 0 && <SilentNote lastDataAt={inst.lastDataAt} />
             )}
             {inst.error && !inst.problem && <ErrorMessage compact error={inst.error} />}
+            {inst.warning && (
+              <p className="note-warn" data-testid="kuma-warning">
+                {inst.warning}
+              </p>
+            )}
             {inst.incidents.length > 0 && (
               <ul className="kuma-incidents" aria-label={`Incidents pinned on ${inst.name}`}>
                 {inst.incidents.map((inc, i) => (

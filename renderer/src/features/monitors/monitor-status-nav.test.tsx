@@ -37,7 +37,7 @@ describe('the monitors’ status in the window', () => {
     act(() =>
       bridge.emit('kuma.changed', [
         {
-          id: 'ku_abcdef', name: 'Kuma on nas', url: 'http://nas:3001', mode: 'socket', slug: null, state: 'connected', error: null, problem: null, stale: false, lastDataAt: null, version: '2.0.2', canPause: true, incidents: [],
+          id: 'ku_abcdef', name: 'Kuma on nas', url: 'http://nas:3001', mode: 'socket', slug: null, state: 'connected', error: null, problem: null, stale: false, lastDataAt: null, version: '2.0.2', warning: null, canPause: true, incidents: [],
           monitors: [{ id: '3', name: 'Immich', type: 'http', target: null, active: true, status: 'down', lastKnownStatus: 'down', lastBeatAt: Date.now(), latencyMs: null, avgLatencyMs: null, uptime: { day: null, month: null, year: null }, message: 'timeout' }],
         },
       ]),
