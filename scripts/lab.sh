@@ -127,6 +127,9 @@ ensure_packages() {
   command -v ping >/dev/null || missing+=(iputils-ping)
   [[ -x /usr/sbin/dnsmasq ]] || missing+=(dnsmasq-base)
   command -v openssl >/dev/null || missing+=(openssl)
+  # login shells that are not POSIX: commands Homeport sends must reach sh unchanged through them
+  [[ -x /usr/bin/fish ]] || missing+=(fish)
+  [[ -x /usr/bin/tcsh ]] || missing+=(tcsh)
   ((${#missing[@]})) || return 0
 
   log "installing ${missing[*]}"
@@ -302,10 +305,12 @@ ensure_keys() {
 in_group() { id -nG "$1" | tr ' ' '\n' | grep -qx "$2"; }
 
 ensure_user() {
-  local user=$1 docker=$2 hash
+  local user=$1 docker=$2 shell=${3:-/bin/bash} hash
   if ! id "$user" >/dev/null 2>&1; then
-    log "users: creating $user"
-    useradd -m -s /bin/bash "$user"
+    log "users: creating $user (login shell $shell)"
+    useradd -m -s "$shell" "$user"
+  elif [[ "$(getent passwd "$user" | cut -d: -f7)" != "$shell" ]]; then
+    usermod -s "$shell" "$user"
   fi
   if [[ $docker == yes ]]; then
     in_group "$user" docker || usermod -aG docker "$user"
@@ -324,6 +329,8 @@ ensure_users() {
   getent group docker >/dev/null || groupadd --system docker
   ensure_user hpuser yes
   ensure_user hpnodock no
+  ensure_user hpfish yes /usr/bin/fish
+  ensure_user hptcsh yes /usr/bin/tcsh
   local hash
   hash="$(getent shadow root | cut -d: -f2)"
   [[ $hash != '!'* ]] || log "WARNING: root's password is locked ('!'); with UsePAM no sshd refuses root even by key"
@@ -331,7 +338,7 @@ ensure_users() {
   # authorized_keys/%u: root gets every authorised lab key, the users get id_plain
   cat "$KEYS/id_plain.pub" "$KEYS/id_pass.pub" "$KEYS/id_rsa_pem.pub" | put "$AK/root" || true
   local u
-  for u in hpuser hpnodock; do
+  for u in hpuser hpnodock hpfish hptcsh; do
     put "$AK/$u" <"$KEYS/id_plain.pub" || true
     chown "$u:" "$AK/$u"
   done
@@ -520,7 +527,8 @@ write_lab_json() {
   "keys": { "plain": "$KEYS/id_plain", "passphrase": "$KEYS/id_pass", "rsaPem": "$KEYS/id_rsa_pem",
             "passphraseText": "$PASSPHRASE", "wrong": "$KEYS/id_wrong" },
   "users": { "root": "root", "password": { "user": "hpuser", "password": "$USER_PASSWORD" },
-             "noDocker": { "user": "hpnodock", "password": "$USER_PASSWORD" } },
+             "noDocker": { "user": "hpnodock", "password": "$USER_PASSWORD" },
+             "fish": { "user": "hpfish", "shell": "/usr/bin/fish" }, "tcsh": { "user": "hptcsh", "shell": "/usr/bin/tcsh" } },
   "agentSock": "$AGENT_SOCK",
   "registry": "$REGISTRY",
   "image": "$IMAGE",

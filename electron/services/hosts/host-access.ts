@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Client, ClientChannel, SFTPWrapper, Stats } from 'ssh2';
 import { HomeportError, MAX_COMPOSE_FILE_BYTES } from '../../../shared/contract';
 import { CappedOutput, cappedStream, formatBytes } from '../ssh/bounded-output';
+import { portableCommand } from '../ssh/remote-command';
 import { shellCommand } from './shell-quote';
 
 export interface ExecOptions {
@@ -131,7 +132,8 @@ export function sshAccess(client: Client, socketPath: string): HostAccess {
     connectionKey: client,
     exec: (argv, opts = {}) =>
       new Promise<ExecResult>((resolve, reject) => {
-        const command = shellCommand(argv, { cwd: opts.cwd ?? null, env: opts.env ?? {} });
+        // POSIX text, carried past the login shell (fish, csh…) to /bin/sh unchanged.
+        const command = portableCommand(shellCommand(argv, { cwd: opts.cwd ?? null, env: opts.env ?? {} }));
         if (opts.signal?.aborted) return resolve({ code: null, signal: 'ABORTED', stdout: '', stderr: '' });
         client.exec(command, (err: Error | undefined, ch: ClientChannel) => {
           if (err) {

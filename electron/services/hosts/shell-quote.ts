@@ -1,6 +1,7 @@
 /**
  * POSIX single-quote quoting for the one place a remote shell is unavoidable: an SSH exec request
- * carries a command string, not argv. Rule (BRIEF "Standards"): no user- or host-supplied text is
+ * carries a command string, not argv. (The text is POSIX sh; ssh/remote-command.ts carries it past
+ * the login shell, which may be fish or csh, to /bin/sh.) Rule (BRIEF "Standards"): no user- or host-supplied text is
  * ever spliced into a command string; every word is quoted here. Inside single quotes a POSIX
  * shell gives no character a meaning except `'` itself, which is written as `'\''` (close the
  * quote, an escaped quote, reopen).
@@ -20,7 +21,8 @@ export function shellCommand(argv: readonly string[], opts: { cwd?: string | nul
     envWords.push(shellQuote(`${k}=${v}`));
   }
   // `env` takes NAME=value words as data (never evaluated), then runs argv[0] by PATH lookup.
-  const run = [...(envWords.length ? ['env', ...envWords] : []), ...argv.map(shellQuote)].join(' ');
+  // `exec`: the program replaces the shell, so a signal sent to the session reaches it.
+  const run = ['exec', ...(envWords.length ? ['env', ...envWords] : []), ...argv.map(shellQuote)].join(' ');
   // `cd --` so a directory starting with "-" is not read as an option.
   return opts.cwd ? `cd -- ${shellQuote(opts.cwd)} && ${run}` : run;
 }

@@ -84,6 +84,13 @@ function fakeExecChannel(stdout: string, stderr: string, code: number): Duplex &
   return ch;
 }
 
+/** The POSIX text inside a `portableCommand` (what /bin/sh on the host would run). */
+function posixOf(command: string): string {
+  const m = /^exec \/bin\/sh -c '[^']*' sh '([^']*)'$/.exec(command);
+  if (!m) throw new Error(`not a portable command: ${command}`);
+  return Buffer.from(m[1]!.replace(/\\0([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))), 'latin1').toString('utf8');
+}
+
 function fakeClient(o: FakeOpts): Client & { commands: string[] } {
   const commands: string[] = [];
   const c = Object.assign(new EventEmitter(), {
@@ -98,7 +105,8 @@ function fakeClient(o: FakeOpts): Client & { commands: string[] } {
       s.once('connect', () => cb(undefined, s));
       s.once('error', () => cb(Object.assign(new Error('(SSH) Channel open failure: open failed'), { reason: 2 })));
     },
-    exec(cmd: string, cb: (err: Error | undefined, ch: Duplex) => void) {
+    exec(sent: string, cb: (err: Error | undefined, ch: Duplex) => void) {
+      const cmd = posixOf(sent);
       commands.push(cmd);
       if (cmd.includes('dial-stdio')) {
         if (o.dialStdio === 'connect') {
@@ -168,7 +176,7 @@ describe('openDockerTransport (fake SSH client)', () => {
     const t = await openDockerTransport(c, dockerSock);
     expect(t.transport).toBe('dial-stdio');
     expect(await t.docker.listContainers()).toHaveLength(1);
-    expect(c.commands[0]).toBe(`'docker' -H 'unix://${dockerSock}' system dial-stdio`);
+    expect(c.commands[0]).toBe(`exec 'docker' -H 'unix://${dockerSock}' system dial-stdio`);
     t.close();
   });
 

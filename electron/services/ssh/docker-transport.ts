@@ -6,6 +6,7 @@ import Docker from 'dockerode';
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import { HomeportError, type Transport } from '../../../shared/contract';
 import { CappedOutput } from './bounded-output';
+import { portableCommand } from './remote-command';
 
 /**
  * Docker API calls carried over one SSH connection (DESIGN.md "Hosts, SSH and engines"):
@@ -124,7 +125,8 @@ export class SshDialStdioAgent extends http.Agent {
     // Every channel here is an SSH session (idle ones too), so hand most back after a burst:
     // sshd's MaxSessions is shared with other exec users of this connection.
     super({ keepAlive: true, maxSockets, maxFreeSockets: 4 });
-    this.command = dialStdioCommand(socketPath, dockerCli);
+    // Past whatever login shell the user has (fish, csh…), to /bin/sh, which execs docker.
+    this.command = portableCommand(`exec ${dialStdioCommand(socketPath, dockerCli)}`);
   }
 
   override createConnection(_options: http.ClientRequestArgs, cb?: ConnCallback): Duplex | null | undefined {
@@ -322,7 +324,7 @@ function execFixed(client: Client, command: string, timeoutMs = 10_000): Promise
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${command.split(' ')[0]} did not finish`)), timeoutMs);
     try {
-      client.exec(command, (err: Error | undefined, ch: ClientChannel) => {
+      client.exec(portableCommand(command), (err: Error | undefined, ch: ClientChannel) => {
         if (err) {
           clearTimeout(timer);
           return reject(err);

@@ -1,14 +1,15 @@
 import type { Client, ClientChannel } from 'ssh2';
 import { CappedOutput } from './bounded-output';
+import { portableCommand } from './remote-command';
 
 /**
  * Running commands over a host's existing SSH connection (ssh2 Client.exec).
  *
- * The remote side hands the command string to the user's login shell, so every piece of text that
- * is not a fixed part of Homeport's own command is passed through `shQuote`: one POSIX
- * single-quoted word, in which the shell interprets nothing. A user's monitor command (which *is*
- * shell text by design) is run as `sh -c <one quoted word>`, so it reaches `sh` exactly as typed
- * and the login shell never parses it.
+ * Every piece of text that is not a fixed part of Homeport's own command is passed through
+ * `shQuote`: one POSIX single-quoted word, in which sh interprets nothing. A user's monitor
+ * command (which *is* shell text by design) is run as `sh -c <one quoted word>`, so it reaches
+ * `sh` exactly as typed. The remote side hands the command string to the user's login shell,
+ * which may not be POSIX (fish, csh): `portableCommand` carries the POSIX text past it unchanged.
  */
 
 /** One POSIX shell word that stands for `arg` exactly: `'…'`, with each `'` written as `'\''`. */
@@ -32,7 +33,7 @@ export interface ExecResult {
 
 /** Runs argv on the connection; resolves when the channel closes; the signal closes the channel. */
 export function sshExecArgv(client: Client, argv: readonly string[], signal: AbortSignal): Promise<ExecResult> {
-  const command = shJoin(argv);
+  const command = portableCommand(`exec ${shJoin(argv)}`);
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(new Error('aborted'));
     let channel: ClientChannel | null = null;

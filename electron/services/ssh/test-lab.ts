@@ -39,6 +39,9 @@ export interface Lab {
     password: { user: string; password: string };
     /** Not in group docker. */
     noDocker: { user: string; password: string };
+    /** In group docker, id_plain authorised, login shells that are not POSIX (fish, tcsh). */
+    fish: { user: string; shell: string };
+    tcsh: { user: string; shell: string };
   };
   agentSock: string;
   registry: string;

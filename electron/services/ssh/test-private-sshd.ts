@@ -27,6 +27,13 @@ export interface PrivateSshdOptions {
   hostKeyTypes?: Array<'ed25519' | 'rsa' | 'ecdsa'>;
   /** Extra sshd_config lines. */
   extraConfig?: string;
+  /** Unix-socket forwarding (Docker over streamlocal); off makes the app fall back to dial-stdio. Default on. */
+  streamLocal?: boolean;
+  /**
+   * Point HOME at the lab's empty, read-only home (as the lab sshd does: root's real ~/.bashrc is
+   * slow). Off: each user gets their own home, where a shell like fish can keep its files. Default on.
+   */
+  labHome?: boolean;
 }
 
 function freePort(): Promise<number> {
@@ -111,11 +118,11 @@ export async function startPrivateSshd(lab: Lab, opts: PrivateSshdOptions = {}):
         'KbdInteractiveAuthentication no',
         'PubkeyAuthentication yes',
         `AuthorizedKeysFile ${lab.dir}/ssh/authorized_keys/%u`,
-        'AllowStreamLocalForwarding yes',
+        `AllowStreamLocalForwarding ${opts.streamLocal === false ? 'no' : 'yes'}`,
         'X11Forwarding no',
         'MaxSessions 50',
         'MaxStartups 100:30:200',
-        `SetEnv HOME=${lab.dir}/home`,
+        opts.labHome === false ? '' : `SetEnv HOME=${lab.dir}/home`,
         'PrintMotd no',
         'PrintLastLog no',
         'UseDNS no',
