@@ -58,12 +58,17 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const name of [`${PREFIX}-ctr`, `${PREFIX}-lbl`]) {
+  for (const name of [`${PREFIX}-ctr`, `${PREFIX}-lbl`, `${PREFIX}-evil`]) {
     try {
       docker('rm', '-f', name);
     } catch {
       // not there
     }
+  }
+  try {
+    docker('network', 'rm', `${PREFIX}-net`);
+  } catch {
+    // not there
   }
   await server?.close();
   await services?.dispose();
@@ -204,41 +209,64 @@ describe('secrets at rest', () => {
 });
 
 describe('label monitors', () => {
-  it('appear with a labelled container, cannot be edited, and disappear with it', async () => {
+  it('are only suggested; added when the user approves, owned by their labels; refused when they point beyond their container', async () => {
     const name = `${PREFIX}-lbl`;
+    const evil = `${PREFIX}-evil`;
+    const network = `${PREFIX}-net`;
+    const port = await new Promise<number>((resolve) => {
+      const srv = net.createServer().listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as net.AddressInfo).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    docker('network', 'create', '--label', 'homeport.lab=1', network);
+    // An HTTP monitor on the port the container publishes, at the host's own address.
     docker(
-      'run',
-      '-d',
-      '--network',
-      'host',
-      '--name',
-      name,
-      '--label',
-      'homeport.lab=1',
-      '--label',
-      'homeport.monitor.type=http',
-      '--label',
-      'homeport.monitor.name=Lab API (label)',
-      '--label',
-      'homeport.monitor.url=http://127.0.0.1:18082/',
-      '--label',
-      'homeport.monitor.interval=30',
-      `${lab.image}:latest`,
-      'sleep',
-      '600',
+      'run', '-d', '--network', network, '-p', `127.0.0.1:${port}:8080`, '--name', name, '--label', 'homeport.lab=1',
+      '--label', 'homeport.monitor.type=http',
+      '--label', 'homeport.monitor.name=Lab API (label)',
+      '--label', `homeport.monitor.url=http://127.0.0.1:${port}/`,
+      '--label', 'homeport.monitor.interval=30',
+      `${lab.image}:latest`, 'httpd', '-f', '-p', '8080', '-h', '/www',
     );
-    const m = await until('the label monitor', async () => (await ok<MonitorInfo[]>('monitors.list')).find((x) => x.source.kind === 'label' && x.name === 'Lab API (label)'));
+    // One that would make Homeport reach into the LAN: refused (nothing is ever sent there).
+    docker('run', '-d', '--network', 'host', '--name', evil, '--label', 'homeport.lab=1', '--label', 'homeport.monitor.type=http', '--label', 'homeport.monitor.url=http://192.168.1.1/admin', `${lab.image}:latest`, 'sleep', '600');
+
+    const suggested = await until('both declarations suggested', async () => {
+      const all = await ok<MonitorSuggestion[]>('monitors.suggestions');
+      const mine = all.find((x) => x.kind === 'label' && x.container === name);
+      const refused = all.find((x) => x.kind === 'label' && x.container === evil);
+      return mine && refused && { mine, refused };
+    });
+    expect(suggested.mine).toMatchObject({ hostId: labId, input: { type: 'http', name: 'Lab API (label)', url: `http://127.0.0.1:${port}/`, intervalSec: 30 } });
+    expect(suggested.mine.problem).toBeUndefined();
+    expect(suggested.refused.problem).toBe("homeport.monitor.url points at 192.168.1.1, not at the container's host (127.0.0.1); a label may only point at its own container");
+    // Nothing was added by the labels themselves.
+    expect((await ok<MonitorInfo[]>('monitors.list')).filter((m) => m.source.kind === 'label')).toEqual([]);
+
+    const refusedAdd = await call('monitors.addSuggested', { key: suggested.refused.key });
+    expect(refusedAdd).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringContaining('points at 192.168.1.1') } });
+
+    const m = await ok<MonitorInfo>('monitors.addSuggested', { key: suggested.mine.key });
     expect(m.source).toEqual({ kind: 'label', hostId: labId, container: name });
-    expect(m).toMatchObject({ type: 'http', target: 'http://127.0.0.1:18082/', intervalSec: 30 });
-    const edit = await call('monitors.update', { id: m.id, config: { type: 'http', name: 'mine now', url: 'http://127.0.0.1:18082/' } });
+    expect(m).toMatchObject({ type: 'http', target: `http://127.0.0.1:${port}/`, intervalSec: 30 });
+    await stateIs(m.id, 'up');
+    expect((await ok<MonitorSuggestion[]>('monitors.suggestions')).some((x) => x.kind === 'label' && x.container === name)).toBe(false);
+    const edit = await call('monitors.update', { id: m.id, config: { type: 'http', name: 'mine now', url: `http://127.0.0.1:${port}/` } });
     expect(edit.ok).toBe(false);
     if (!edit.ok) expect(edit.error).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining(name) });
     await ok('monitors.pause', { id: m.id });
     expect((await monitor(m.id))!.paused).toBe(true);
+    await ok('monitors.resume', { id: m.id });
 
-    docker('rm', '-f', name);
-    await until('the label monitor removed', async () => !(await monitor(m.id)));
-  });
+    // The container goes away: its monitor stays, and says so.
+    docker('rm', '-f', name, evil);
+    await stateIs(m.id, 'down');
+    expect(await monitor(m.id)).toMatchObject({ source: { kind: 'label' } });
+    // The user may remove it.
+    await ok('monitors.remove', { id: m.id });
+    docker('network', 'rm', network);
+  }, 60_000);
 });
 
 describe('an unreachable host', () => {

@@ -96,7 +96,7 @@ export async function createServices(
   });
   // Host reachability (one grouped alert per unreachable host), engine up/down for container
   // monitors, label-declared monitors, and an hourly history prune.
-  const unwireMonitors = wireMonitors({ monitors, hosts, engines, events, logger: platform.logger, ...(testing.labelDebounceMs !== undefined ? { labelDebounceMs: testing.labelDebounceMs } : {}) });
+  const monitorsWiring = wireMonitors({ monitors, hosts, engines, events, logger: platform.logger, ...(testing.labelDebounceMs !== undefined ? { labelDebounceMs: testing.labelDebounceMs } : {}) });
 
   /** Where a browser on this computer reaches the host's published ports. */
   const hostAddress = async (hostId: HostInfo['id']): Promise<HostAddress> => {
@@ -143,7 +143,11 @@ export async function createServices(
       diskUsage: async ({ hostId, refresh }) => diskUsage(engines.dockerOf(hostId), hostId, refresh),
     },
     monitors: createMonitorsService(monitors, Date.now, {
-      suggestions: async () => monitorSuggestions(engines.list(), await hosts.list(), monitors.list()),
+      suggestions: async () => {
+        // What the containers declare with labels, read now: a container that just appeared is there.
+        await monitorsWiring.readLabels();
+        return monitorSuggestions(engines.list(), await hosts.list(), monitors.list(), monitors.labelDeclarations());
+      },
     }),
     kuma: {
       list: async () => kuma.list(),
@@ -192,7 +196,7 @@ export async function createServices(
       streams.dispose();
       transfers.dispose();
       engines.dispose();
-      unwireMonitors();
+      monitorsWiring.stop();
       hosts.dispose();
       await monitors.stop();
     },

@@ -54,6 +54,7 @@ export const METHOD_NAMES = [
   'monitors.resume',
   'monitors.history',
   'monitors.suggestions',
+  'monitors.addSuggested',
   'monitors.pushUrl',
   'monitors.listChannels',
   'monitors.addChannel',

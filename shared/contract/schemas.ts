@@ -183,6 +183,7 @@ export const inputSchemas = {
   'monitors.pause': z.object({ id: monitorId }),
   'monitors.resume': z.object({ id: monitorId }),
   'monitors.suggestions': none,
+  'monitors.addSuggested': z.object({ key: z.string().min(1).max(1024).refine(noControl, 'no control characters') }),
   'monitors.pushUrl': z.object({ id: monitorId }),
   'monitors.history': z.object({ id: monitorId, range: z.enum(['24h', '30d', '1y']) }),
   'monitors.listChannels': none,

@@ -153,8 +153,10 @@ export interface MonitorsService {
   remove(input: { id: MonitorId }): Promise<void>;
   pause(input: { id: MonitorId }): Promise<void>;
   resume(input: { id: MonitorId }): Promise<void>;
-  /** A container monitor for every running container without one, an HTTP monitor for every published port. */
+  /** A container monitor for every running container without one, an HTTP monitor for every published port, and the monitors containers declare with labels. */
   suggestions(): Promise<MonitorSuggestion[]>;
+  /** Adds the suggestion with this key as it is offered now (a label declaration: owned by the container's labels). */
+  addSuggested(input: { key: string }): Promise<MonitorInfo>;
   /** A push monitor's push path (`/push/<token>`), asked for explicitly: tokens are never in lists. */
   pushUrl(input: { id: MonitorId }): Promise<{ path: string }>;
   /** Latency series, status bars and incidents of one monitor over a range. */

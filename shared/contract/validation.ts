@@ -61,6 +61,7 @@ const METHOD_ACTIONS: { [M in MethodName]: string } = {
   'monitors.resume': 'resume the monitor',
   'monitors.history': 'read the monitor’s history',
   'monitors.suggestions': 'suggest monitors',
+  'monitors.addSuggested': 'add the suggested monitor',
   'monitors.pushUrl': 'show the push URL',
   'monitors.listChannels': 'list the channels',
   'monitors.addChannel': 'add the channel',

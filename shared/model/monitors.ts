@@ -96,18 +96,24 @@ export type MonitorConfigInput =
   | PushMonitorInput;
 export type MonitorType = MonitorConfigInput['type'];
 
-/** A monitor the services propose (a running container without one, a published port). */
+/**
+ * A monitor the services propose: a running container without one, a published port, or a
+ * monitor a container declares with `homeport.monitor.*` labels (added only when the user
+ * approves it, with `monitors.addSuggested`).
+ */
 export interface MonitorSuggestion {
   /** Stable key (host, container, port) for lists. */
   key: string;
-  kind: 'container' | 'port';
+  kind: 'container' | 'port' | 'label';
   hostId: string;
   hostName: string;
   container: string;
   /** Why it is suggested, in the user's terms. */
   reason: string;
-  /** Ready to send to monitors.add as it is. */
+  /** What would be added (container and port suggestions: ready to send to monitors.add as it is). */
   input: MonitorConfigInput;
+  /** Set when the declaration is refused (it points beyond its own container): why; it cannot be added. */
+  problem?: string;
 }
 
 /** Where a monitor came from: the user, or a container's `homeport.monitor.*` labels. */

@@ -101,6 +101,14 @@ export function createMonitorsService(
       manager.checkSoon(id);
     },
     suggestions: async () => (extras.suggestions ? extras.suggestions() : []),
+    addSuggested: async ({ key }) => {
+      // As it is offered now: the client names a suggestion, it never says what a label declares.
+      const s = (extras.suggestions ? await extras.suggestions() : []).find((x) => x.key === key);
+      if (!s) throw new HomeportError({ code: 'NOT_FOUND', message: 'That suggestion is no longer offered (the container or the monitors changed).', fix: 'Reload the suggestions.' });
+      const c = s.kind === 'label' ? manager.approveLabel(s.hostId, s.container) : manager.add({ ...s.input, id: newId('m_') });
+      manager.checkSoon(c.id);
+      return info(c.id);
+    },
     pushUrl: async ({ id }) => ({ path: `/push/${manager.pushToken(id)}` }),
     history: async ({ id, range }): Promise<MonitorHistoryInfo> => {
       const r = RANGES[range];

@@ -60,7 +60,7 @@ import { MonitorHistory, type BeatStatus, type Incident, type LatencyPoint, type
 import { Scheduler, type CheckOutcome } from './scheduler';
 import { exportMonitorsYaml, planMonitorsImport, summarizeImport } from './monitors-yaml';
 import { assertMonitorSecretsStay, CHANNEL_SECRETS, channelWithKeptSecrets } from './secret-destinations';
-import type { AlertSettingsInfo, MonitorImportResultInfo } from '../../../shared/model/monitors';
+import type { AlertSettingsInfo, MonitorConfigInput, MonitorImportResultInfo } from '../../../shared/model/monitors';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -132,6 +132,9 @@ export interface UnreadableEntry {
   /** Its secrets cannot be opened (as opposed to an entry that is not valid). */
   sealedProblem: boolean;
 }
+
+/** What one container's labels declare: a monitor ready to add once the user approves, or why it is refused. */
+export type LabelDeclaration = { id: string; hostId: string; container: string } & ({ input: MonitorConfigInput } | { error: string });
 
 /** A push as the push endpoint received it (query `status`, `msg`, `ping`). */
 export interface PushInput {
@@ -318,8 +321,10 @@ export class MonitorsManager {
   private readonly kept = { monitors: new Map<string, { raw: unknown; sealed: string | undefined; entry: UnreadableEntry }>(), channels: new Map<string, { raw: unknown; entry: UnreadableEntry }>() };
   /** Each monitor's sealed secrets as stored, so a save seals again only the monitors that changed. */
   private readonly sealedOf = new Map<string, string>();
-  /** Monitors declared by container labels (persisted as `monitorLabels`). */
+  /** Monitors declared by container labels that the user added (persisted as `monitorLabels`). */
   private labels: Record<string, LabelSource>;
+  /** What each connected host's containers declare with labels (suggestions until added). */
+  private readonly declared = new Map<string, LabelDeclaration[]>();
   /** Push monitors: the last push (or the start of the first window), and the timer closing the window. */
   private readonly pushes = new Map<string, { lastAt: number; timer: NodeJS.Timeout | null; down: string | null }>();
   /** Event-driven monitors (container, push) whose failure or recovery is unconfirmed: their state is read again after the retry interval. */
@@ -505,9 +510,9 @@ export class MonitorsManager {
     return redactMonitor(c);
   }
 
-  remove(id: string, opts: { fromLabels?: boolean } = {}): void {
+  /** Removes a monitor (the user may remove one declared by labels: it is suggested again while they declare it). */
+  remove(id: string): void {
     if (!this.monitors.has(id)) throw notFound('monitor');
-    if (this.labels[id] && !opts.fromLabels) throw labelOwned(this.labels[id]);
     this.monitors.delete(id);
     this.sealedOf.delete(id);
     if (this.labels[id]) this.setLabel(id, null);
@@ -615,28 +620,36 @@ export class MonitorsManager {
     this.dropHub(hostId);
   }
 
-  /** The label-declared monitors of one host, as they should be: creates, updates and removes to match. */
-  syncLabelMonitors(hostId: string, desired: Array<{ id: string; container: string; input: Record<string, unknown> }>): { added: number; updated: number; removed: number; errors: string[] } {
-    const out = { added: 0, updated: 0, removed: 0, errors: [] as string[] };
-    const want = new Map(desired.map((d) => [d.id, d]));
+  /**
+   * What one host's containers declare with labels (`present`: every container on the host). A
+   * declaration becomes a suggestion until the user adds it (`approveLabel`); nothing is added
+   * here. A monitor the user added follows its labels: updated when they change (a refused change
+   * leaves it as it was), removed when its container is there and no longer declares it. A
+   * container that is gone keeps its monitor (it reports it down).
+   */
+  syncLabelMonitors(hostId: string, declared: LabelDeclaration[], present: readonly string[]): { updated: number; removed: number; errors: string[] } {
+    const out = { updated: 0, removed: 0, errors: [] as string[] };
+    this.declared.set(hostId, declared);
+    const byId = new Map(declared.map((d) => [d.id, d]));
+    const there = new Set(present);
     for (const [id, l] of Object.entries(this.labels)) {
-      if (l.hostId !== hostId || want.has(id)) continue;
-      this.remove(id, { fromLabels: true });
-      out.removed++;
-    }
-    for (const d of desired) {
-      try {
-        const prev = this.monitors.get(d.id);
-        if (!prev) {
-          this.add({ ...d.input, id: d.id }, { hostId, container: d.container });
-          out.added++;
-          continue;
+      if (l.hostId !== hostId) continue;
+      const d = byId.get(id);
+      if (!d) {
+        if (there.has(l.container)) {
+          this.remove(id);
+          out.removed++;
         }
-        if (!this.labels[d.id]) continue; // an id taken by a user's monitor: leave it alone
+        continue;
+      }
+      if (!('input' in d)) continue;
+      try {
+        const prev = this.monitors.get(id);
+        if (!prev) continue;
         // Pausing is the one thing the user may change on a label monitor.
-        const next = validateMonitorConfig(fillBlankSecrets({ ...d.input, id: d.id, paused: prev.paused }, prev));
+        const next = validateMonitorConfig(fillBlankSecrets({ ...d.input, id, paused: prev.paused }, prev));
         if (JSON.stringify(next) !== JSON.stringify(prev)) {
-          this.update(d.id, { ...d.input, paused: prev.paused }, { fromLabels: true });
+          this.update(id, { ...d.input, paused: prev.paused }, { fromLabels: true });
           out.updated++;
         }
       } catch (e) {
@@ -644,6 +657,24 @@ export class MonitorsManager {
       }
     }
     return out;
+  }
+
+  /** Every label declaration read from the connected hosts (added ones included). */
+  labelDeclarations(): LabelDeclaration[] {
+    return [...this.declared.values()].flat();
+  }
+
+  /** The user approves what a container declares with labels: the monitor is added, owned by those labels. */
+  approveLabel(hostId: string, container: string): MonitorConfig {
+    const d = this.declared.get(hostId)?.find((x) => x.container === container);
+    if (!d) {
+      throw new HomeportError({ code: 'NOT_FOUND', message: `${container} no longer declares a monitor with labels.`, fix: 'Reload the suggestions.' });
+    }
+    if ('error' in d) {
+      throw new HomeportError({ code: 'VALIDATION', message: `The monitor ${container} declares is refused: ${d.error}.`, fix: "Change the container's homeport.monitor.* labels and re-create it." });
+    }
+    if (this.monitors.has(d.id)) return redactMonitor(this.monitors.get(d.id)!);
+    return this.add({ ...d.input, id: d.id }, { hostId, container });
   }
 
   /** A push arrived for a token: false when no active push monitor has it (the endpoint answers 404). */
@@ -1401,7 +1432,7 @@ function labelOwned(l: LabelSource): HomeportError {
   return new HomeportError({
     code: 'CONFLICT',
     message: `This monitor is declared by the labels of the container ${l.container}.`,
-    fix: 'Change or remove its homeport.monitor.* labels and re-create the container (you can still pause it here).',
+    fix: 'Change its homeport.monitor.* labels and re-create the container (here you can pause or remove it).',
   });
 }
 

@@ -44,7 +44,8 @@ describe('label monitors', () => {
     expect(labelMonitorInput(c({ 'homeport.monitor.type': 'http', 'homeport.monitor.name': 'App', 'homeport.monitor.keyword': 'Welcome', 'homeport.monitor.status': '200-299, 401' }, [8080]), 'h1', 'nas.lan')).toEqual({
       input: { name: 'App', type: 'http', url: 'http://nas.lan:8080/', keyword: { text: 'Welcome' }, acceptedStatus: ['200-299', '401'] },
     });
-    expect(labelMonitorInput(c({ 'homeport.monitor.type': 'http', 'homeport.monitor.url': 'https://app.lan/health' }), 'h1', 'nas.lan')).toMatchObject({ input: { url: 'https://app.lan/health' } });
+    expect(labelMonitorInput(c({ 'homeport.monitor.type': 'http', 'homeport.monitor.url': 'https://NAS.lan:8443/health' }, [8080, 8443]), 'h1', 'nas.lan')).toMatchObject({ input: { url: 'https://NAS.lan:8443/health' } });
+    expect(labelMonitorInput(c({ 'homeport.monitor.type': 'http', 'homeport.monitor.url': 'http://[fd00::1]:8080/' }, [8080]), 'h1', '[fd00::1]')).toMatchObject({ input: { url: 'http://[fd00::1]:8080/' } });
     expect(labelMonitorInput(c({ 'homeport.monitor.type': 'tcp' }, [5432]), 'h1', 'nas.lan')).toMatchObject({ input: { type: 'tcp', host: 'nas.lan', port: 5432 } });
   });
 
@@ -52,6 +53,25 @@ describe('label monitors', () => {
     expect(labelMonitorInput(c({ 'homeport.monitor.type': 'smtp' }), 'h1', 'x')).toEqual({ error: expect.stringContaining('homeport.monitor.type "smtp"') });
     expect(labelMonitorInput(c({ 'homeport.monitor.interval': 'soon' }), 'h1', 'x')).toEqual({ error: expect.stringContaining('homeport.monitor.interval must be a whole number') });
     expect(labelMonitorInput(c({ 'homeport.monitor.type': 'http' }), 'h1', 'x')).toEqual({ error: expect.stringContaining('publishes no port') });
+  });
+
+  it('may only point at their own container: the host\'s address and a port it publishes', () => {
+    const refused = (labels: Record<string, string>, ports: number[] = [8080]) => labelMonitorInput(c(labels, ports), 'h1', 'nas.lan');
+    expect(refused({ 'homeport.monitor.type': 'http', 'homeport.monitor.url': 'http://192.168.1.1/admin' })).toEqual({
+      error: "homeport.monitor.url points at 192.168.1.1, not at the container's host (nas.lan); a label may only point at its own container",
+    });
+    expect(refused({ 'homeport.monitor.type': 'http', 'homeport.monitor.url': 'http://nas.lan.evil.example:8080/' })).toEqual({ error: expect.stringContaining('not at the container\'s host') });
+    expect(refused({ 'homeport.monitor.type': 'http', 'homeport.monitor.url': 'http://nas.lan/' })).toEqual({
+      error: "homeport.monitor.url: port 80 is not published by the container (it publishes 8080); a label may only point at its container's published ports",
+    });
+    expect(refused({ 'homeport.monitor.type': 'http', 'homeport.monitor.port': '22' })).toEqual({ error: expect.stringContaining('homeport.monitor.port: port 22 is not published') });
+    expect(refused({ 'homeport.monitor.type': 'tcp', 'homeport.monitor.host': '10.0.0.5' })).toEqual({
+      error: "homeport.monitor.host is 10.0.0.5, not the container's host (nas.lan); a label may only point at its own container",
+    });
+    expect(refused({ 'homeport.monitor.type': 'tcp', 'homeport.monitor.port': '5432' })).toEqual({ error: expect.stringContaining('port 5432 is not published by the container (it publishes 8080)') });
+    expect(refused({ 'homeport.monitor.type': 'tcp', 'homeport.monitor.port': '5432' }, [])).toEqual({ error: expect.stringContaining('it publishes no port') });
+    // A container monitor watches the container itself: nothing to point elsewhere.
+    expect(refused({ 'homeport.monitor.port': '22' })).toMatchObject({ input: { type: 'container' } });
   });
 
   it('get a stable monitor id per host and container', () => {

@@ -10,8 +10,8 @@
  *   "host unreachable, N affected" alert, and unknown monitors meanwhile), the engine hub's
  *   availability (engine up/down → container watches), `containers.changed` (label-declared
  *   monitors, debounced), and prunes the history hourly.
- * - `monitorSuggestions(...)` and `labelMonitors(...)`: see their comments; the label scheme is
- *   documented in README.md ("Monitors declared by container labels").
+ * - `monitorSuggestions(...)`, `labelMonitorInput(...)` and `syncLabelsOf(...)`: see their
+ *   comments; the label scheme is documented in README.md ("Monitors declared by container labels").
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -24,7 +24,7 @@ import type { Logger } from '../platform/platform';
 import type { EventBus } from '../rpc/event-bus';
 import { sshExecShell } from '../ssh/ssh-exec';
 import type { DockerLike } from './checks';
-import type { HostExec, MonitorInfo, MonitorsManager, ReferenceTarget } from './monitors-service';
+import type { HostExec, LabelDeclaration, MonitorInfo, MonitorsManager, ReferenceTarget } from './monitors-service';
 
 /** ssh-command monitors: the host's own SSH connection (a local engine has none). */
 export function hostExecVia(hosts: Pick<HostsManager, 'connection'>): HostExec {
@@ -117,11 +117,29 @@ function hostAddress(h: HostInfo): string {
 }
 
 /**
- * A container monitor for every running container that has none, and an HTTP monitor for every
- * published TCP port that no HTTP monitor targets yet (`http://<host's address>:<port>/`).
+ * A container monitor for every running container that has none, an HTTP monitor for every
+ * published TCP port that no HTTP monitor targets yet (`http://<host's address>:<port>/`), and
+ * every monitor a container declares with labels that the user has not added yet (one that is
+ * refused says why, and cannot be added).
  */
-export function monitorSuggestions(engines: HostContainersInfo[], hosts: HostInfo[], monitors: MonitorInfo[]): MonitorSuggestion[] {
+export function monitorSuggestions(engines: HostContainersInfo[], hosts: HostInfo[], monitors: MonitorInfo[], declared: readonly LabelDeclaration[] = []): MonitorSuggestion[] {
   const out: MonitorSuggestion[] = [];
+  const ids = new Set(monitors.map((m) => m.config.id));
+  for (const d of declared) {
+    if (ids.has(d.id)) continue;
+    const host = hosts.find((h) => h.id === d.hostId);
+    if (!host) continue;
+    out.push({
+      key: `${d.hostId}/${d.container}/label`,
+      kind: 'label',
+      hostId: d.hostId,
+      hostName: host.name,
+      container: d.container,
+      reason: `${d.container} on ${host.name} declares a monitor with its homeport.monitor.* labels`,
+      input: 'input' in d ? d.input : { type: 'container', name: d.container, hostId: d.hostId, container: d.container },
+      ...('error' in d ? { problem: d.error } : {}),
+    });
+  }
   const watched = new Set(monitors.filter((m) => m.config.type === 'container').map((m) => `${(m.config as { hostId: string }).hostId}\0${(m.config as { container: string }).container}`));
   const urls = new Set(
     monitors
@@ -184,9 +202,10 @@ export function labelMonitorId(hostId: string, container: string): string {
 interface LabelledContainer {
   name: string;
   labels: Record<string, string>;
-  /** Published TCP ports, for defaults. */
+  /** Published TCP ports: the defaults, and the only ports a label may point at. */
   ports: number[];
 }
+
 
 /**
  * The monitor a container declares with `homeport.monitor.*` labels, as monitors.add input, or an
@@ -200,6 +219,10 @@ interface LabelledContainer {
  * - `homeport.monitor.status` (http): accepted status codes, comma-separated (`200-299,301`);
  * - `homeport.monitor.interval`, `.timeout`, `.retries`, `.retry_interval` (seconds / a count);
  * - `homeport.monitor.upside_down`: `true` flips up and down.
+ *
+ * Labels come with images anyone can publish, so a declaration may only point at its own
+ * container: the host's address (`address`) and a port the container publishes. Anything else is
+ * refused with a message that names the label; nothing is added until the user approves it.
  */
 export function labelMonitorInput(c: LabelledContainer, hostId: string, address: string): { input: MonitorConfigInput } | { error: string } {
   const l = (k: string) => c.labels[LABEL_PREFIX + k]?.trim();
@@ -225,12 +248,28 @@ export function labelMonitorInput(c: LabelledContainer, hostId: string, address:
   const port = num('port');
   if (typeof port === 'string') return { error: port };
   const firstPort = port ?? c.ports[0];
+  const bare = (h: string) => h.replace(/^\[|\]$/g, '').toLowerCase();
+  const published = c.ports.length ? `it publishes ${c.ports.join(', ')}` : 'it publishes no port';
+  const notPublished = (label: string, p: number) =>
+    `${LABEL_PREFIX}${label}: port ${p} is not published by the container (${published}); a label may only point at its container's published ports`;
+  if (typeof port === 'number' && (type === 'http' || type === 'tcp') && !c.ports.includes(port)) return { error: notPublished('port', port) };
   switch (type) {
     case 'container':
       return { input: { ...common, type: 'container', hostId, container: c.name } as MonitorConfigInput };
     case 'http': {
       const url = l('url') || (firstPort ? `http://${address}:${firstPort}/` : '');
       if (!url) return { error: `${LABEL_PREFIX}url is missing and the container publishes no port` };
+      let u: URL;
+      try {
+        u = new URL(url);
+      } catch {
+        return { error: `${LABEL_PREFIX}url ${JSON.stringify(url.slice(0, 80))} is not a URL` };
+      }
+      if (bare(u.hostname) !== bare(address)) {
+        return { error: `${LABEL_PREFIX}url points at ${u.hostname}, not at the container's host (${address}); a label may only point at its own container` };
+      }
+      const urlPort = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+      if (!c.ports.includes(urlPort)) return { error: notPublished('url', urlPort) };
       const input: Record<string, unknown> = { ...common, type: 'http', url };
       const kw = l('keyword');
       if (kw) input.keyword = { text: kw };
@@ -238,31 +277,39 @@ export function labelMonitorInput(c: LabelledContainer, hostId: string, address:
       if (st) input.acceptedStatus = st.split(',').map((x) => x.trim()).filter(Boolean);
       return { input: input as unknown as MonitorConfigInput };
     }
-    case 'tcp':
+    case 'tcp': {
       if (!firstPort) return { error: `${LABEL_PREFIX}port is missing and the container publishes no port` };
-      return { input: { ...common, type: 'tcp', host: l('host') || address.replace(/^\[|\]$/g, ''), port: firstPort } as MonitorConfigInput };
+      const host = l('host') || address.replace(/^\[|\]$/g, '');
+      if (bare(host) !== bare(address)) {
+        return { error: `${LABEL_PREFIX}host is ${host.slice(0, 80)}, not the container's host (${address}); a label may only point at its own container` };
+      }
+      return { input: { ...common, type: 'tcp', host, port: firstPort } as MonitorConfigInput };
+    }
     default:
       return { error: `${LABEL_PREFIX}type ${JSON.stringify(type.slice(0, 40))} is not container, http or tcp` };
   }
 }
 
-/** Lists a host's containers that carry homeport.monitor.* labels, and syncs their monitors. */
+/**
+ * Reads what a host's containers declare with homeport.monitor.* labels and hands it to the
+ * monitors: new declarations become suggestions, monitors the user already added follow their
+ * labels (see MonitorsManager.syncLabelMonitors).
+ */
 export async function syncLabelsOf(hostId: string, host: HostInfo, docker: Dockerode, monitors: MonitorsManager, logger: Logger): Promise<void> {
   const raw = await docker.listContainers({ all: true });
-  const desired: Array<{ id: string; container: string; input: Record<string, unknown> }> = [];
+  const declared: LabelDeclaration[] = [];
+  const present: string[] = [];
   for (const r of raw) {
+    const name = (r.Names?.[0] ?? r.Id.slice(0, 12)).replace(/^\//, '');
+    present.push(name);
     const labels = r.Labels ?? {};
     if (!Object.keys(labels).some((k) => k.startsWith(LABEL_PREFIX))) continue;
-    const name = (r.Names?.[0] ?? r.Id.slice(0, 12)).replace(/^\//, '');
     const ports = [...new Set((r.Ports ?? []).filter((p) => p.Type === 'tcp' && p.PublicPort).map((p) => p.PublicPort))];
     const made = labelMonitorInput({ name, labels, ports }, hostId, hostAddress(host));
-    if ('error' in made) {
-      logger.warn('monitors: a container declares a monitor that is not valid', { hostId, container: name, error: made.error });
-      continue;
-    }
-    desired.push({ id: labelMonitorId(hostId, name), container: name, input: made.input as unknown as Record<string, unknown> });
+    if ('error' in made) logger.warn('monitors: a container declares a monitor that is refused', { hostId, container: name, error: made.error });
+    declared.push({ id: labelMonitorId(hostId, name), hostId, container: name, ...made });
   }
-  const r = monitors.syncLabelMonitors(hostId, desired);
+  const r = monitors.syncLabelMonitors(hostId, declared, present);
   if (r.errors.length) logger.warn('monitors: some label monitors are not valid', { hostId, errors: r.errors.slice(0, 5) });
 }
 
@@ -278,8 +325,14 @@ export interface WireOptions {
   labelDebounceMs?: number;
 }
 
-/** Follows hosts and containers for the monitors; returns the function that stops it. */
-export function wireMonitors(o: WireOptions): () => void {
+export interface MonitorsWiring {
+  /** Reads every connected host's container labels now (suggestions are then up to date). */
+  readLabels(): Promise<void>;
+  stop(): void;
+}
+
+/** Follows hosts and containers for the monitors. */
+export function wireMonitors(o: WireOptions): MonitorsWiring {
   /** Hosts whose engine the hub can hand out now. */
   const connected = new Set<string>();
   const reachable = new Map<string, boolean>();
@@ -287,7 +340,7 @@ export function wireMonitors(o: WireOptions): () => void {
   const labelTimers = new Map<string, NodeJS.Timeout>();
   let stopped = false;
 
-  const syncLabels = (hostId: string) => {
+  const syncLabels = async (hostId: string): Promise<void> => {
     const host = known.get(hostId);
     if (stopped || !host || !connected.has(hostId)) return;
     let docker: Dockerode;
@@ -296,7 +349,7 @@ export function wireMonitors(o: WireOptions): () => void {
     } catch {
       return;
     }
-    syncLabelsOf(hostId, host, docker, o.monitors, o.logger).catch((e: unknown) =>
+    await syncLabelsOf(hostId, host, docker, o.monitors, o.logger).catch((e: unknown) =>
       o.logger.warn('monitors: could not read container labels', { hostId, error: e instanceof Error ? e.message : String(e) }),
     );
   };
@@ -307,7 +360,7 @@ export function wireMonitors(o: WireOptions): () => void {
       hostId,
       setTimeout(() => {
         labelTimers.delete(hostId);
-        syncLabels(hostId);
+        void syncLabels(hostId);
       }, o.labelDebounceMs ?? 500),
     );
   };
@@ -368,12 +421,17 @@ export function wireMonitors(o: WireOptions): () => void {
   }, o.pruneEveryMs ?? 3_600_000);
   prune.unref?.();
 
-  return () => {
-    stopped = true;
-    off();
-    offEngines();
-    clearInterval(prune);
-    for (const t of labelTimers.values()) clearTimeout(t);
-    labelTimers.clear();
+  return {
+    readLabels: async () => {
+      await Promise.all([...connected].map((id) => syncLabels(id)));
+    },
+    stop: () => {
+      stopped = true;
+      off();
+      offEngines();
+      clearInterval(prune);
+      for (const t of labelTimers.values()) clearTimeout(t);
+      labelTimers.clear();
+    },
   };
 }

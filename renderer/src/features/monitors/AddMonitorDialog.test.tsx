@@ -60,6 +60,7 @@ interface Setup {
   update?: (input: { id: string; config: MonitorConfigInput }) => MonitorInfo;
   monitors?: MonitorInfo[];
   suggestions?: MonitorSuggestion[];
+  addSuggested?: (input: { key: string }) => MonitorInfo;
 }
 
 async function openMonitors(s: Setup = {}) {
@@ -79,6 +80,11 @@ async function openMonitors(s: Setup = {}) {
       return m;
     },
     'monitors.update': (input: { id: string; config: MonitorConfigInput }) => (s.update ?? (() => web))(input),
+    'monitors.addSuggested': (input: { key: string }) => {
+      const m = (s.addSuggested ?? (() => web))(input);
+      monitors = [...monitors, m];
+      return m;
+    },
   });
   fireEvent.click(screen.getByRole('button', { name: /Monitors/ }));
   if (monitors.length === 0) await screen.findByTestId('monitors-empty');
@@ -332,11 +338,12 @@ describe('the monitor form', () => {
     expect((bridge.callsOf('monitors.update')[0] as { config: unknown }).config).toMatchObject({ url: 'https://other.lan/', auth: { password: 'for-other' }, headers: { 'X-Api-Key': 'key-for-other' } });
   });
 
-  it('offers no edit or remove for a label monitor, and says where it comes from', async () => {
+  it('offers no edit for a label monitor (its labels say what it is; it can be removed), and says where it comes from', async () => {
     const labelled: MonitorInfo = { ...web, name: 'labelled', source: { kind: 'label', hostId: 'h_nas', container: 'nextcloud' } };
     await openMonitors({ monitors: [labelled] });
     expect(screen.getByTestId('label-badge')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Edit labelled' })).toBeNull();
+    expect(within(screen.getByTestId('monitor-row')).getByRole('button', { name: 'Remove' })).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'labelled' }));
     expect((await screen.findByTestId('label-source')).textContent).toContain('nextcloud');
   });
@@ -356,6 +363,40 @@ describe('the monitor form', () => {
     expect(item.textContent).toContain('nextcloud is running on nas');
     fireEvent.click(within(item).getByRole('button', { name: 'Add monitor: nextcloud (nas)' }));
     await waitFor(() => expect(bridge.callsOf('monitors.add')).toEqual([suggestion.input]));
+  });
+
+  it('adds a label declaration only when the user approves it, and shows why a refused one cannot be added', async () => {
+    const declared: MonitorSuggestion = {
+      key: 'h_nas/nextcloud/label',
+      kind: 'label',
+      hostId: 'h_nas',
+      hostName: 'nas',
+      container: 'nextcloud',
+      reason: 'nextcloud on nas declares a monitor with its homeport.monitor.* labels',
+      input: { type: 'http', name: 'Nextcloud', url: 'http://nas.lan:8080/' },
+    };
+    const refused: MonitorSuggestion = {
+      ...declared,
+      key: 'h_nas/db/label',
+      container: 'db',
+      reason: 'db on nas declares a monitor with its homeport.monitor.* labels',
+      input: { type: 'http', name: 'db', url: 'http://192.168.1.1/admin' },
+      problem: "homeport.monitor.url points at 192.168.1.1, not at the container's host (nas.lan); a label may only point at its own container",
+    };
+    const approved: MonitorInfo = { ...web, id: 'm_lbl1', name: 'Nextcloud', source: { kind: 'label', hostId: 'h_nas', container: 'nextcloud' } };
+    const { bridge } = await openMonitors({ suggestions: [declared, refused], addSuggested: () => approved });
+    const items = await screen.findAllByTestId('suggestion');
+    const [mine, theirs] = [items.find((i) => i.dataset.key === declared.key)!, items.find((i) => i.dataset.key === refused.key)!];
+    expect(mine.textContent).toContain('Label');
+    expect(mine.textContent).toContain('http://nas.lan:8080/');
+    expect(within(theirs).queryByRole('button', { name: /Add/ })).toBeNull();
+    expect(within(theirs).getByTestId('suggestion-problem').textContent).toBe(`Refused: ${refused.problem}`);
+    expect(bridge.callsOf('monitors.add')).toEqual([]);
+    expect(bridge.callsOf('monitors.addSuggested')).toEqual([]);
+    fireEvent.click(within(mine).getByRole('button', { name: 'Add monitor: Nextcloud' }));
+    await waitFor(() => expect(bridge.callsOf('monitors.addSuggested')).toEqual([{ key: declared.key }]));
+    expect(bridge.callsOf('monitors.add')).toEqual([]);
+    expect(await screen.findByTestId('label-badge')).toBeTruthy();
   });
 
   it('shows a push monitor’s URL on request, with the page’s own origin', async () => {

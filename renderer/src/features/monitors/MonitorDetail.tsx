@@ -96,7 +96,7 @@ export function MonitorDetail({
       {monitor.message && <p className="muted detail-message">{monitor.message}</p>}
       {monitor.source.kind === 'label' && (
         <p className="muted" data-testid="label-source">
-          Declared by the <code>homeport.monitor.*</code> labels of the container {monitor.source.container}: change the labels to change it (you can pause it here).
+          Declared by the <code>homeport.monitor.*</code> labels of the container {monitor.source.container}, and added when you approved it: change the labels to change it (here you can pause or remove it).
         </p>
       )}
       {monitor.type === 'push' && <PushUrl monitorId={monitor.id} />}

@@ -221,15 +221,14 @@ export function MonitorsView() {
                     )}
                     <MuteMenu id={m.id} mutedUntil={own?.mutedUntil ?? null} label="Mute" compact onChanged={reloadAll} />
                     {m.source.kind === 'user' && (
-                      <>
-                        <button type="button" className="button button-small" onClick={() => setEditing(m)} aria-label={`Edit ${m.name}`}>
-                          Edit
-                        </button>
-                        <button type="button" className="button button-small" onClick={() => setRemoving(m)}>
-                          Remove
-                        </button>
-                      </>
+                      <button type="button" className="button button-small" onClick={() => setEditing(m)} aria-label={`Edit ${m.name}`}>
+                        Edit
+                      </button>
                     )}
+                    {/* A label monitor is changed through its labels, but the user who approved it may remove it. */}
+                    <button type="button" className="button button-small" onClick={() => setRemoving(m)}>
+                      Remove
+                    </button>
                   </td>
                 </tr>
               );

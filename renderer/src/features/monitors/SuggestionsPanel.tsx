@@ -8,7 +8,10 @@ import { toErrorInfo } from '../resources/resource-common';
 
 /**
  * Monitors Homeport proposes: a container monitor for every running container without one, an
- * HTTP monitor for every published port. One click adds one; the list refreshes with the monitors.
+ * HTTP monitor for every published port, and what containers declare with homeport.monitor.*
+ * labels (added only here, when the user approves; a declaration that points beyond its own
+ * container is shown with the reason, without an Add). One click adds one; the list refreshes
+ * with the monitors.
  */
 export function SuggestionsPanel({ monitorsVersion, onAdded }: { monitorsVersion: unknown; onAdded(): void }) {
   const [list, setList] = useState<MonitorSuggestion[] | null>(null);
@@ -34,7 +37,8 @@ export function SuggestionsPanel({ monitorsVersion, onAdded }: { monitorsVersion
   const add = async (s: MonitorSuggestion) => {
     setBusy((b) => ({ ...b, [s.key]: true }));
     try {
-      const m = await client().monitors.add(s.input);
+      // A label declaration is added as the services read it now, owned by the container's labels.
+      const m = s.kind === 'label' ? await client().monitors.addSuggested({ key: s.key }) : await client().monitors.add(s.input);
       appStore.getState().pushToast({ tone: 'success', title: `Added ${m.name}` });
       onAdded();
       await reload();
@@ -61,13 +65,20 @@ export function SuggestionsPanel({ monitorsVersion, onAdded }: { monitorsVersion
         <ul className="suggestions" style={{ listStyle: 'none', padding: 0, margin: '8px 0', display: 'grid', gap: 6 }}>
           {list.map((s) => (
             <li key={s.key} data-testid="suggestion" data-key={s.key} data-kind={s.kind} style={{ display: 'flex', gap: 12, alignItems: 'center' }}>
-              <span className="badge">{s.kind === 'container' ? 'Container' : 'HTTP'}</span>
+              <span className="badge">{s.kind === 'container' ? 'Container' : s.kind === 'label' ? 'Label' : 'HTTP'}</span>
               <span>{s.reason}</span>
               {s.input.type === 'http' && <span className="mono muted">{s.input.url}</span>}
-              <button type="button" className="button button-small" style={{ marginLeft: 'auto' }} disabled={busy[s.key]} onClick={() => void add(s)} aria-label={`Add monitor: ${s.input.name}`}>
-                {busy[s.key] && <Spinner />}
-                Add
-              </button>
+              {s.input.type === 'tcp' && <span className="mono muted">{`${s.input.host}:${s.input.port}`}</span>}
+              {s.problem ? (
+                <span className="error-text" role="note" data-testid="suggestion-problem" style={{ marginLeft: 'auto' }}>
+                  Refused: {s.problem}
+                </span>
+              ) : (
+                <button type="button" className="button button-small" style={{ marginLeft: 'auto' }} disabled={busy[s.key]} onClick={() => void add(s)} aria-label={`Add monitor: ${s.input.name}`}>
+                  {busy[s.key] && <Spinner />}
+                  Add
+                </button>
+              )}
             </li>
           ))}
         </ul>
