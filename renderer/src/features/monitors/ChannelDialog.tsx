@@ -115,8 +115,8 @@ export function ChannelDialog({ channel, onClose, onSaved }: { channel?: Channel
               <input
                 id={id}
                 className={f.kind === 'url' || f.kind === 'secret' ? 'mono' : undefined}
-                type={f.kind === 'secret' ? 'password' : f.kind === 'number' ? 'number' : 'text'}
-                autoComplete={f.kind === 'secret' ? 'new-password' : 'off'}
+                type={f.kind === 'url' || f.address ? 'url' : f.kind === 'secret' ? 'password' : f.kind === 'number' ? 'number' : 'text'}
+                autoComplete={f.kind === 'secret' && !f.address ? 'new-password' : 'off'}
                 spellCheck={false}
                 placeholder={stored ? '•••••••• (stored)' : f.placeholder}
                 value={String(form[f.key] ?? '')}

@@ -384,6 +384,8 @@ export function HeartbeatSection() {
       )}
       <form
         className="heartbeat-form"
+        // The services check the URL and say what is wrong in words; no browser bubble first.
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           void run(() => client().kuma.setHeartbeat({ url: url.trim(), intervalSec: seconds }));
@@ -391,7 +393,7 @@ export function HeartbeatSection() {
       >
         <Field label="Push URL">
           {({ id }) => (
-            <input id={id} type="password" className="mono" value={url} placeholder={info?.configured ? 'Paste a new URL to replace it' : 'https://…/api/push/…'} onChange={(e) => setUrl(e.target.value)} />
+            <input id={id} type="url" className="mono" autoComplete="off" spellCheck={false} value={url} placeholder={info?.configured ? 'Paste a new URL to replace it' : 'https://…/api/push/…'} onChange={(e) => setUrl(e.target.value)} />
           )}
         </Field>
         <Field label="Every (seconds)" error={Number.isInteger(seconds) && seconds >= 20 ? null : 'At least 20 seconds.'}>

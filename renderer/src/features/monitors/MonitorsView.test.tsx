@@ -211,6 +211,28 @@ describe('channel forms', () => {
     expect((await screen.findByTestId('channel-row')).textContent).toContain('Telegram · api.telegram.org');
   });
 
+  it('shows what is typed in URL fields (plain text) and masks only passwords and tokens', async () => {
+    await openMonitors();
+    fireEvent.click(screen.getByRole('button', { name: 'Add channel' }));
+    const dialog = within(await screen.findByTestId('channel-dialog'));
+    const cases: Array<[string, string[], string[]]> = [
+      ['ntfy', ['ntfy server'], ['Access token']],
+      ['webhook', ['Webhook URL'], ['Signing secret (HMAC-SHA256)']],
+      ['discord', ['Discord webhook URL'], []],
+      ['slack', ['Slack webhook URL'], []],
+      ['telegram', [], ['Bot token']],
+      ['gotify', ['Gotify server'], ['Application token']],
+      ['email', [], ['Password']],
+    ];
+    for (const [type, urls, secrets] of cases) {
+      fireEvent.change(dialog.getByLabelText('Channel type'), { target: { value: type } });
+      for (const label of urls) expect([type, label, (dialog.getByLabelText(label) as HTMLInputElement).type]).toEqual([type, label, 'url']);
+      for (const label of secrets) expect([type, label, (dialog.getByLabelText(label) as HTMLInputElement).type]).toEqual([type, label, 'password']);
+    }
+    // Homeport's own heartbeat: the push URL is pasted and checked by eye.
+    expect((within(screen.getByTestId('heartbeat-section')).getByLabelText('Push URL') as HTMLInputElement).type).toBe('url');
+  });
+
   it('validates SMTP addresses and sends recipients as a list', async () => {
     const { bridge } = await openMonitors({
       'monitors.addChannel': (input: ChannelConfigInput) => ({ id: 'c_mail0000001', name: input.name, type: 'email', enabled: true, target: 'smtp.lan', settings: {}, hasSecret: {} }),

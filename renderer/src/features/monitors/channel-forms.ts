@@ -17,6 +17,11 @@ export interface ChannelFieldSpec {
   hint?: string;
   /** A problem with a non-empty value, or null. */
   check?: (v: string) => string | null;
+  /**
+   * A secret that is an address (a webhook URL carries its token): stored and never shown again
+   * like any secret, but typed in the clear, since a pasted URL is checked by eye.
+   */
+  address?: true;
 }
 
 export const CHANNEL_LABELS: Record<ChannelType, string> = {
@@ -52,11 +57,11 @@ export const CHANNEL_FIELDS: Record<ChannelType, ChannelFieldSpec[]> = {
     { key: 'priority', label: 'Priority (1–5)', kind: 'number', placeholder: '4', hint: 'Used for down alerts; recoveries go lower.', check: intIn(1, 5) },
   ],
   webhook: [
-    { key: 'url', label: 'Webhook URL', kind: 'secret', required: true, placeholder: 'https://example.com/hook', check: httpUrl },
+    { key: 'url', label: 'Webhook URL', kind: 'secret', address: true, required: true, placeholder: 'https://example.com/hook', check: httpUrl },
     { key: 'secret', label: 'Signing secret (HMAC-SHA256)', kind: 'secret', hint: 'The body is signed in X-Homeport-Signature: sha256=<hex>.', check: noSpaces },
   ],
-  discord: [{ key: 'webhookUrl', label: 'Discord webhook URL', kind: 'secret', required: true, placeholder: 'https://discord.com/api/webhooks/…', check: httpUrl }],
-  slack: [{ key: 'webhookUrl', label: 'Slack webhook URL', kind: 'secret', required: true, placeholder: 'https://hooks.slack.com/services/…', check: httpUrl }],
+  discord: [{ key: 'webhookUrl', label: 'Discord webhook URL', kind: 'secret', address: true, required: true, placeholder: 'https://discord.com/api/webhooks/…', check: httpUrl }],
+  slack: [{ key: 'webhookUrl', label: 'Slack webhook URL', kind: 'secret', address: true, required: true, placeholder: 'https://hooks.slack.com/services/…', check: httpUrl }],
   telegram: [
     {
       key: 'botToken',
