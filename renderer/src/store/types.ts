@@ -21,6 +21,11 @@ export interface DetailState extends ContainerRef {
   tab: DetailTab;
 }
 export type ContainerAction = 'start' | 'stop' | 'restart' | 'remove';
+export interface VolumeRequest {
+  action: 'browse' | 'backup' | 'restore' | 'remove';
+  hostId: HostId;
+  name: string;
+}
 export type HostAction = 'connect' | 'disconnect' | 'remove';
 
 export interface Toast {
@@ -88,6 +93,13 @@ export interface UiSlice {
   takeFocusMonitor(): MonitorId | null;
   /** The container whose detail page is open (over the Containers view), if any. */
   detail: DetailState | null;
+  /** The container whose page was just left: the list gives its row the focus again (taken once). */
+  returnToRow: ContainerRef | null;
+  takeReturnToRow(): ContainerRef | null;
+  /** A volume action asked for elsewhere (the palette); the Volumes view opens it (taken once). */
+  volumeRequest: VolumeRequest | null;
+  requestVolumeAction(r: VolumeRequest): void;
+  takeVolumeRequest(): VolumeRequest | null;
   /** The host whose shell page is open (over the Hosts view), if any. */
   hostShell: HostId | null;
   /** The host whose overview page is open (over the Hosts view), if any. */

@@ -26,11 +26,24 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   hostShell: null,
   hostOverview: null,
   // Choosing a view from the nav leaves any open detail page, host shell or host overview.
-  setView: (view) => set({ view, detail: null, hostShell: null, hostOverview: null }),
+  setView: (view) => set({ view, detail: null, hostShell: null, hostOverview: null, returnToRow: null }),
   openHostOverview: (hostId) => set({ view: 'hosts', hostOverview: hostId, hostShell: null }),
   closeHostOverview: () => set({ hostOverview: null }),
   openDetail: (ref, tab = 'logs') => set({ view: 'containers', detail: { hostId: ref.hostId, containerId: ref.containerId, tab } }),
-  closeDetail: () => set({ detail: null }),
+  closeDetail: () => set((s) => ({ detail: null, returnToRow: s.detail ? { hostId: s.detail.hostId, containerId: s.detail.containerId } : null })),
+  returnToRow: null,
+  takeReturnToRow() {
+    const r = get().returnToRow;
+    if (r) set({ returnToRow: null });
+    return r;
+  },
+  volumeRequest: null,
+  requestVolumeAction: (r) => set({ view: 'volumes', detail: null, hostShell: null, hostOverview: null, volumeRequest: r }),
+  takeVolumeRequest() {
+    const r = get().volumeRequest;
+    if (r) set({ volumeRequest: null });
+    return r;
+  },
   setDetailTab: (tab) => set((s) => (s.detail ? { detail: { ...s.detail, tab } } : {})),
   openHostShell: (id) => set({ view: 'hosts', hostShell: id }),
   closeHostShell: () => set({ hostShell: null }),

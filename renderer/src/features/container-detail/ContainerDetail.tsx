@@ -36,6 +36,16 @@ export function ContainerDetail({ detail }: { detail: DetailState }) {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
+  // The page replaced the list (and the row that had the keyboard): the keyboard goes to the tabs,
+  // where ←/→ switch them. A tab that takes the keyboard itself (the terminal) does so after this.
+  const hasContainer = container !== null;
+  useEffect(() => {
+    if (!hasContainer) return;
+    const active = document.activeElement;
+    if (active && active !== document.body && tabsRef.current?.closest('[data-testid="container-detail"]')?.contains(active)) return;
+    tabsRef.current?.querySelector<HTMLButtonElement>('[aria-selected="true"]')?.focus();
+  }, [hasContainer, detail.hostId, detail.containerId]);
+
   const onTabsKey = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
     const i = TABS.findIndex((t) => t.tab === detail.tab);

@@ -81,6 +81,17 @@ export function ContainersView() {
   }, [groups, filter, collapsed]);
   const tabRow = activeRow && visibleKeys.includes(activeRow) ? activeRow : (visibleKeys[0] ?? null);
 
+  // Back from a container's page: its row has the keyboard again, as before Enter opened it.
+  const rowsShown = visibleKeys.length > 0;
+  useEffect(() => {
+    if (!rowsShown || !appStore.getState().returnToRow) return;
+    const back = appStore.getState().takeReturnToRow()!;
+    const row = listRef.current?.querySelector<HTMLElement>(`[data-testid="container-row"][data-host-id="${CSS.escape(back.hostId)}"][data-container-id="${CSS.escape(back.containerId)}"]`);
+    if (!row) return;
+    setActiveRow(containerKey(back.hostId, back.containerId));
+    row.focus();
+  }, [rowsShown]);
+
   const onListKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const row = (e.target as HTMLElement).closest<HTMLElement>('[data-testid="container-row"]');
     if (!row || !listRef.current) return;

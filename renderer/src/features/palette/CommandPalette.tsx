@@ -1,11 +1,14 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { HostImagesInfo, HostNetworksInfo, HostVolumesInfo } from '../../../../shared/contract';
+import type { HostImagesInfo, HostNetworksInfo, HostStacksInfo, HostVolumesInfo } from '../../../../shared/contract';
 import { client } from '../../api/client';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Dialog } from '../../components/Dialog';
 import { SearchIcon } from '../../components/icons';
 import { Spinner } from '../../components/Spinner';
 import { appStore, useApp, type AppState, type View } from '../../store';
 import { availableActions } from '../containers/container-model';
+import { stackKey, useStackRuns } from '../stacks/stack-runs';
+import { ACTIONS as STACK_ACTIONS } from '../stacks/StacksView';
 import { rankCommands, SHORTCUTS, type Command } from './palette-model';
 
 const VIEWS: { view: View; label: string }[] = [
@@ -23,6 +26,17 @@ interface Resources {
   images: HostImagesInfo[];
   volumes: HostVolumesInfo[];
   networks: HostNetworksInfo[];
+  stacks: HostStacksInfo[];
+}
+const NO_RESOURCES: Resources = { images: [], volumes: [], networks: [], stacks: [] };
+
+/** A command that asks before it runs (a destructive compose action). */
+interface Confirmation {
+  title: string;
+  body: string;
+  label: string;
+  danger: boolean;
+  run(): void;
 }
 
 function isTyping(t: EventTarget | null): boolean {
@@ -31,7 +45,7 @@ function isTyping(t: EventTarget | null): boolean {
 }
 
 /** Every command the palette offers, from what the store knows and the resources just listed. */
-function buildCommands(s: AppState, res: Resources, openShortcuts: () => void): Command[] {
+function buildCommands(s: AppState, res: Resources, openShortcuts: () => void, ask: (c: Confirmation) => void): Command[] {
   const st = appStore.getState;
   const hostName = new Map(s.hosts.map((h) => [h.id, h.name]));
   const out: Command[] = VIEWS.map((v) => ({ id: `go:${v.view}`, title: `Go to ${v.label}`, group: 'Go to', run: () => st().setView(v.view) }));
@@ -60,6 +74,33 @@ function buildCommands(s: AppState, res: Resources, openShortcuts: () => void): 
     const [project, host] = v.split('|');
     out.push({ id: `s:${key}`, title: `Stack ${project}`, group: 'Stacks', hint: host, keywords: 'compose project up down', run: () => st().setView('stacks') });
   }
+  // The compose actions of every stack Homeport can run compose for; the output shows on Stacks.
+  for (const hs of res.stacks)
+    for (const stack of hs.stacks) {
+      if (stack.configFiles.length === 0 || !stack.workingDir) continue;
+      const hint = hostName.get(hs.hostId) ?? '';
+      for (const a of STACK_ACTIONS) {
+        const start = () => {
+          st().setView('stacks');
+          const runs = useStackRuns.getState();
+          // One compose command at a time per stack (as its buttons are disabled meanwhile).
+          if (runs.runs[stackKey(stack.hostId, stack.project)]?.state === 'running') {
+            st().pushToast({ tone: 'warning', title: `A compose command is still running on ${stack.project}`, fix: 'Wait for it to finish (its output is on the Stacks screen), then try again.' });
+            return;
+          }
+          void runs.start(stack.hostId, stack.project, a.action, { title: `${a.label} ${stack.project}` });
+        };
+        const confirm = a.confirm;
+        out.push({
+          id: `s:${hs.hostId}/${stack.project}:${a.action}`,
+          title: `${a.label} stack ${stack.project}`,
+          group: 'Stacks',
+          hint,
+          keywords: 'compose project',
+          run: confirm ? () => ask({ title: confirm.title(stack.project), body: confirm.body, label: confirm.label, danger: !!confirm.danger, run: start }) : start,
+        });
+      }
+    }
 
   for (const h of s.hosts) {
     const status = h.state.status;
@@ -75,7 +116,17 @@ function buildCommands(s: AppState, res: Resources, openShortcuts: () => void): 
       for (const name of img.repoTags.length ? img.repoTags : [img.id.slice(7, 19)])
         out.push({ id: `i:${hi.hostId}:${img.id}:${name}`, title: `Image ${name}`, group: 'Images', hint: hostName.get(hi.hostId) ?? '', keywords: img.containers.join(' '), run: () => st().setView('images') });
   for (const hv of res.volumes)
-    for (const v of hv.volumes) out.push({ id: `v:${hv.hostId}:${v.name}`, title: `Volume ${v.name}`, group: 'Volumes', hint: hostName.get(hv.hostId) ?? '', keywords: 'backup restore browse', run: () => st().setView('volumes') });
+    for (const v of hv.volumes) {
+      const hint = hostName.get(hv.hostId) ?? '';
+      const ask = (action: 'browse' | 'backup' | 'restore' | 'remove') => () => st().requestVolumeAction({ action, hostId: hv.hostId, name: v.name });
+      out.push(
+        { id: `v:${hv.hostId}:${v.name}`, title: `Volume ${v.name}`, group: 'Volumes', hint, keywords: 'backup restore browse', run: () => st().setView('volumes') },
+        { id: `v:${hv.hostId}:${v.name}:browse`, title: `Browse volume ${v.name}`, group: 'Volumes', hint, keywords: 'files', run: ask('browse') },
+        { id: `v:${hv.hostId}:${v.name}:backup`, title: `Back up volume ${v.name}`, group: 'Volumes', hint, keywords: 'backup download tar', run: ask('backup') },
+        { id: `v:${hv.hostId}:${v.name}:restore`, title: `Restore into volume ${v.name}…`, group: 'Volumes', hint, keywords: 'restore upload tar', run: ask('restore') },
+        { id: `v:${hv.hostId}:${v.name}:remove`, title: `Remove volume ${v.name}…`, group: 'Volumes', hint, keywords: 'delete', run: ask('remove') },
+      );
+    }
   for (const hn of res.networks)
     for (const n of hn.networks) out.push({ id: `n:${hn.hostId}:${n.id}`, title: `Network ${n.name}`, group: 'Networks', hint: hostName.get(hn.hostId) ?? '', run: () => st().setView('networks') });
 
@@ -89,6 +140,7 @@ function buildCommands(s: AppState, res: Resources, openShortcuts: () => void): 
 export function CommandPalette() {
   const [open, setOpen] = useState(false);
   const [help, setHelp] = useState(false);
+  const [confirm, setConfirm] = useState<Confirmation | null>(null);
 
   useEffect(() => {
     const onKey = (e: globalThis.KeyboardEvent) => {
@@ -109,29 +161,44 @@ export function CommandPalette() {
 
   return (
     <>
-      {open && <Palette onClose={() => setOpen(false)} onShortcuts={() => { setOpen(false); setHelp(true); }} />}
+      {open && <Palette onClose={() => setOpen(false)} onShortcuts={() => { setOpen(false); setHelp(true); }} onConfirm={setConfirm} />}
       {help && !open && <ShortcutsDialog onClose={() => setHelp(false)} />}
+      {confirm && !open && (
+        <ConfirmDialog
+          title={confirm.title}
+          confirmLabel={confirm.label}
+          danger={confirm.danger}
+          onCancel={() => setConfirm(null)}
+          onConfirm={() => {
+            setConfirm(null);
+            confirm.run();
+          }}
+        >
+          <p>{confirm.body}</p>
+        </ConfirmDialog>
+      )}
     </>
   );
 }
 
-function Palette({ onClose, onShortcuts }: { onClose(): void; onShortcuts(): void }) {
+function Palette({ onClose, onShortcuts, onConfirm }: { onClose(): void; onShortcuts(): void; onConfirm(c: Confirmation): void }) {
   const state = useApp((s) => ({ hosts: s.hosts, containers: s.containers, monitors: s.monitors }));
   const [res, setRes] = useState<Resources | null>(null);
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
   const listRef = useRef<HTMLUListElement>(null);
 
-  // Images, volumes and networks are listed when the palette opens (they are not kept in the store).
+  // Images, volumes, networks and stacks are listed when the palette opens (they are not kept in the store).
   useEffect(() => {
     let live = true;
     const c = client();
-    void Promise.allSettled([c.images.list(), c.volumes.list(), c.networks.list()]).then(([i, v, n]) => {
+    void Promise.allSettled([c.images.list(), c.volumes.list(), c.networks.list(), c.stacks.list()]).then(([i, v, n, st]) => {
       if (!live) return;
       setRes({
         images: i.status === 'fulfilled' ? i.value : [],
         volumes: v.status === 'fulfilled' ? v.value : [],
         networks: n.status === 'fulfilled' ? n.value : [],
+        stacks: st.status === 'fulfilled' ? st.value : [],
       });
     });
     return () => {
@@ -139,7 +206,7 @@ function Palette({ onClose, onShortcuts }: { onClose(): void; onShortcuts(): voi
     };
   }, []);
 
-  const commands = useMemo(() => buildCommands(appStore.getState(), res ?? { images: [], volumes: [], networks: [] }, onShortcuts), [state, res, onShortcuts]);
+  const commands = useMemo(() => buildCommands(appStore.getState(), res ?? NO_RESOURCES, onShortcuts, onConfirm), [state, res, onShortcuts, onConfirm]);
   const shown = useMemo(() => rankCommands(commands, query), [commands, query]);
   const current = Math.min(active, Math.max(0, shown.length - 1));
 
@@ -216,7 +283,7 @@ function Palette({ onClose, onShortcuts }: { onClose(): void; onShortcuts(): voi
       )}
       {res === null && (
         <p className="muted small" role="status" data-testid="palette-loading">
-          <Spinner /> Listing images, volumes and networks…
+          <Spinner /> Listing images, volumes, networks and stacks…
         </p>
       )}
       <p className="palette-footer muted small">

@@ -1,10 +1,10 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ErrorInfo, HostId, VolumeInfo } from '../../../../shared/contract';
 import { client } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { TrashIcon } from '../../components/icons';
-import { useApp } from '../../store';
+import { appStore, useApp } from '../../store';
 import { formatBytes, listState, matches, ResourceHostSection, ResourceView, toErrorInfo, useHostLists } from './resource-common';
 import { VolumeBrowser } from './VolumeBrowser';
 import { BackupVolumeDialog, PruneVolumesDialog, RestoreVolumeDialog } from './VolumeDialogs';
@@ -27,6 +27,22 @@ export function VolumesView() {
   const [open, setOpen] = useState<Open | null>(null);
   const close = useCallback(() => setOpen(null), []);
   const onRestored = useCallback(() => void reload(), [reload]);
+
+  // An action asked for from the palette: opened once the host's volumes are listed.
+  const request = useApp((s) => s.volumeRequest);
+  useEffect(() => {
+    if (!request || !lists) return;
+    const r = appStore.getState().takeVolumeRequest();
+    const v = r && lists[r.hostId]?.volumes.find((x) => x.name === r.name);
+    if (!r) return;
+    if (!v) {
+      appStore.getState().pushToast({ tone: 'error', title: `There is no volume ${r.name} any more`, fix: 'It may have been removed meanwhile; the list shows what is there now.' });
+      return;
+    }
+    if (r.action === 'remove') setRemoving(v);
+    else if (r.action === 'restore') setOpen({ kind: 'restore', hostId: v.hostId, volume: v });
+    else setOpen({ kind: r.action, volume: v });
+  }, [request, lists]);
 
   const shown = useMemo(
     () =>

@@ -14,7 +14,7 @@ import { ComposeFileDialog } from './ComposeFileDialog';
 import { StackOutput } from './StackOutput';
 import { stackKey, useStackRuns } from './stack-runs';
 
-const ACTIONS: Array<{ action: StackAction; label: string; confirm?: { title: (p: string) => string; body: string; label: string; danger?: boolean } }> = [
+export const ACTIONS: Array<{ action: StackAction; label: string; confirm?: { title: (p: string) => string; body: string; label: string; danger?: boolean } }> = [
   { action: 'up', label: 'Up' },
   {
     action: 'down',
