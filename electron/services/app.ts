@@ -16,6 +16,7 @@ import { createMonitorsService, toAlertInfo, toMonitorInfo } from './monitors/mo
 import { dockerVia, hostExecVia, monitorSuggestions, referenceTargetsFromEnv, wireMonitors } from './monitors/monitors-wiring';
 import { diskUsage, hostOverview } from './engines/overview';
 import { VolumeTransfers } from './resources/transfers';
+import { ResourceWatch } from './resources/resource-watch';
 import { engineEventsStream, imagePullStream } from './streams/engine-streams';
 import { containerStatsStream } from './streams/stats-stream';
 import { inspectContainer, revealEnv, type HostAddress } from './containers/inspect';
@@ -62,6 +63,7 @@ export async function createServices(
   const stacks = new StacksManager(hosts, engines, platform.store, platform.logger);
   const upgrader = new ContainerUpgrader({ dockerOf: (id) => engines.dockerOf(id), changed: (id) => engines.refresh(id) });
   const transfers = new VolumeTransfers(engines, platform.files ?? null);
+  const resourceWatch = new ResourceWatch(engines, events, platform.logger);
   const streams = new StreamsManager(
     {
       'engine.events': engineEventsStream(engines),
@@ -195,6 +197,7 @@ export async function createServices(
       kuma.stop();
       streams.dispose();
       transfers.dispose();
+      resourceWatch.dispose();
       engines.dispose();
       monitorsWiring.stop();
       hosts.dispose();

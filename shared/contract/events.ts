@@ -5,12 +5,17 @@ import type { HostInfo, KeyInfo } from '../model/host';
 import type { StreamId } from '../model/ids';
 import type { HeartbeatInfo, KumaInstanceInfo } from '../model/kuma';
 import type { AlertInfo, MonitorId, MonitorInfo } from '../model/monitors';
+import type { HostImagesInfo, HostNetworksInfo, HostVolumesInfo } from '../model/resources';
 
 /** Events main pushes to the UI. Stream events go only to the client that opened the stream. */
 export interface EventMap {
   'hosts.changed': HostInfo[];
   'keys.changed': KeyInfo[];
   'containers.changed': HostContainersInfo;
+  /** One host's volumes, images or networks after the engine said they changed (whoever changed them). */
+  'volumes.changed': HostVolumesInfo;
+  'images.changed': HostImagesInfo;
+  'networks.changed': HostNetworksInfo;
   'monitors.changed': MonitorInfo[];
   'alerts.fired': AlertInfo;
   'kuma.changed': KumaInstanceInfo[];
@@ -28,6 +33,9 @@ export const EVENT_NAMES = [
   'hosts.changed',
   'keys.changed',
   'containers.changed',
+  'volumes.changed',
+  'images.changed',
+  'networks.changed',
   'monitors.changed',
   'alerts.fired',
   'kuma.changed',

@@ -17,8 +17,17 @@ export interface ContainerInfo {
   name: string;
   image: string;
   state: ContainerStateName;
-  /** The engine's status text, e.g. "Up 3 minutes" or "Exited (0) 2 hours ago". */
+  /**
+   * The engine's status text when the list was read, e.g. "Up 3 minutes" or "Exited (0) 2 hours
+   * ago": it ages, so the UI writes it again from the times below as the clock moves.
+   */
   status: string;
+  /** When the current (or last) run started, ms since the epoch by the engine's clock; null if it never ran. */
+  startedAt: number | null;
+  /** When the last run ended; null if it never ended. */
+  finishedAt: number | null;
+  /** The last run's exit code while exited, dead or restarting; null otherwise. */
+  exitCode: number | null;
   ports: PortInfo[];
   /** Compose project and service, from the com.docker.compose.* labels. */
   project: string | null;

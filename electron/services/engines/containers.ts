@@ -3,8 +3,16 @@ import type { ContainerInfo, ContainerStateName, EngineEventInfo, HostId, PortIn
 
 const STATES: ReadonlySet<string> = new Set(['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead']);
 
+/** When a container's run started and ended: the list API has neither, `inspect` has both. */
+export interface RunTimes {
+  startedAt: number | null;
+  finishedAt: number | null;
+  exitCode: number | null;
+}
+const NO_TIMES: RunTimes = { startedAt: null, finishedAt: null, exitCode: null };
+
 /** Engine list entry → the DTO the UI sees (plain data; labels other than compose's stay behind). */
-export function toContainerInfo(hostId: HostId, c: Dockerode.ContainerInfo): ContainerInfo {
+export function toContainerInfo(hostId: HostId, c: Dockerode.ContainerInfo, times: RunTimes = NO_TIMES): ContainerInfo {
   const labels = c.Labels ?? {};
   const name = (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, '');
   return {
@@ -18,7 +26,56 @@ export function toContainerInfo(hostId: HostId, c: Dockerode.ContainerInfo): Con
     project: labels['com.docker.compose.project'] ?? null,
     service: labels['com.docker.compose.service'] ?? null,
     createdAt: c.Created * 1000,
+    ...times,
   };
+}
+
+/** Docker writes "0001-01-01T00:00:00Z" for a time that never happened. */
+function engineTime(s: string | undefined): number | null {
+  const t = s ? Date.parse(s) : NaN;
+  return Number.isFinite(t) && t > 0 ? t : null;
+}
+
+/**
+ * Run times per container, read with one `inspect` when a container is new or changed (its state
+ * differs from when it was read, or an engine event named it) and kept otherwise: the list is
+ * refreshed on every burst of container events, and most of its containers did not change.
+ */
+export class ContainerTimes {
+  private readonly known = new Map<string, { state: string; times: RunTimes }>();
+
+  /** An engine event named the container: read it again at the next list (a restart keeps its state). */
+  forget(id: string): void {
+    this.known.delete(id);
+  }
+
+  clear(): void {
+    this.known.clear();
+  }
+
+  async of(docker: Dockerode, list: readonly Dockerode.ContainerInfo[]): Promise<Map<string, RunTimes>> {
+    const ids = new Set(list.map((c) => c.Id));
+    for (const id of this.known.keys()) if (!ids.has(id)) this.known.delete(id);
+    const stale = list.filter((c) => this.known.get(c.Id)?.state !== c.State);
+    // A few at a time: a host that just connected reads all of them once.
+    for (let i = 0; i < stale.length; i += 8) {
+      await Promise.all(
+        stale.slice(i, i + 8).map(async (c) => {
+          try {
+            const s = ((await docker.getContainer(c.Id).inspect()) as { State?: { StartedAt?: string; FinishedAt?: string; ExitCode?: number; Status?: string } }).State ?? {};
+            const ended = s.Status === 'exited' || s.Status === 'dead' || s.Status === 'restarting';
+            this.known.set(c.Id, {
+              state: c.State,
+              times: { startedAt: engineTime(s.StartedAt), finishedAt: engineTime(s.FinishedAt), exitCode: ended && typeof s.ExitCode === 'number' ? s.ExitCode : null },
+            });
+          } catch {
+            // Removed meanwhile: the next list drops it; until then the engine's status text stands.
+          }
+        }),
+      );
+    }
+    return new Map(list.map((c) => [c.Id, this.known.get(c.Id)?.times ?? NO_TIMES]));
+  }
 }
 
 /** Docker lists a port once per address family (0.0.0.0 and ::); show it once. */

@@ -11,7 +11,7 @@ import {
 import type { Logger } from '../platform/platform';
 import type { EventBus } from '../rpc/event-bus';
 import { engineErrorInfo, type Link } from '../hosts/host-connection';
-import { EngineEventStream, sortContainers, toContainerInfo, toEngineEvent } from './containers';
+import { ContainerTimes, EngineEventStream, sortContainers, toContainerInfo, toEngineEvent } from './containers';
 
 interface EngineState {
   link: Link | null;
@@ -22,6 +22,7 @@ interface EngineState {
   refreshing: Promise<void> | null;
   dirty: boolean;
   debounce: NodeJS.Timeout | null;
+  times: ContainerTimes;
 }
 
 /** Coalesces bursts of engine events (a compose up emits dozens) into one list call. */
@@ -35,6 +36,8 @@ export class EngineHub {
   private readonly engines = new Map<HostId, EngineState>();
   private readonly listeners = new Map<HostId, Set<(e: EngineEventInfo) => void>>();
   private readonly availability = new Set<(hostId: HostId, available: boolean) => void>();
+  /** Listeners of every host's events (the resource lists follow them). */
+  private readonly everyHost = new Set<(e: EngineEventInfo) => void>();
 
   constructor(
     private readonly bus: EventBus,
@@ -43,7 +46,7 @@ export class EngineHub {
 
   hostAdded(hostId: HostId): void {
     if (!this.engines.has(hostId)) {
-      this.engines.set(hostId, { link: null, containers: [], error: null, loading: true, events: null, refreshing: null, dirty: false, debounce: null });
+      this.engines.set(hostId, { link: null, containers: [], error: null, loading: true, events: null, refreshing: null, dirty: false, debounce: null, times: new ContainerTimes() });
     }
   }
 
@@ -60,12 +63,18 @@ export class EngineHub {
     if (e.link !== null && e.link !== link) this.hostDown(hostId); // a new link without a drop first: the old one is done
     e.link = link;
     e.loading = true;
+    // Whatever happened while the host was away went unseen: read every container's times again.
+    e.times.clear();
     const events = new EngineEventStream(
       link.docker,
       (raw) => {
-        if (raw.Type === 'container') this.schedule(hostId);
         const info = toEngineEvent(hostId, raw);
+        if (raw.Type === 'container') {
+          e.times.forget(info.actorId);
+          this.schedule(hostId);
+        }
         for (const l of this.listeners.get(hostId) ?? []) l(info);
+        for (const l of this.everyHost) l(info);
       },
       (error) => {
         // The event stream only ends when the engine or the link is gone: treat it as a drop.
@@ -137,6 +146,12 @@ export class EngineHub {
     }
   }
 
+  /** Every connected host's engine events, as they come. */
+  subscribeAll(listener: (e: EngineEventInfo) => void): () => void {
+    this.everyHost.add(listener);
+    return () => void this.everyHost.delete(listener);
+  }
+
   subscribe(hostId: HostId, listener: (e: EngineEventInfo) => void): () => void {
     let set = this.listeners.get(hostId);
     if (!set) this.listeners.set(hostId, (set = new Set()));
@@ -174,7 +189,10 @@ export class EngineHub {
           const raw = await link.docker.listContainers({ all: true });
           if (e.link !== link) return;
           // Homeport's own short-lived helpers (volume backup/browse) are not the user's containers.
-          e.containers = sortContainers(raw.filter((c) => c.Labels?.['homeport.helper'] !== '1').map((c) => toContainerInfo(hostId, c)));
+          const mine = raw.filter((c) => c.Labels?.['homeport.helper'] !== '1');
+          const times = await e.times.of(link.docker, mine);
+          if (e.link !== link) return;
+          e.containers = sortContainers(mine.map((c) => toContainerInfo(hostId, c, times.get(c.Id))));
           e.error = null;
         } catch (err) {
           if (e.link !== link) return;

@@ -40,9 +40,9 @@ interface DfEntry {
 }
 const dfCache = new WeakMap<Dockerode, DfEntry>();
 
-export async function volumeSizes(docker: Dockerode, refresh = false): Promise<Map<string, number | null>> {
+export async function volumeSizes(docker: Dockerode, refresh = false, maxAgeMs = DF_CACHE_MS): Promise<Map<string, number | null>> {
   const hit = dfCache.get(docker);
-  if (hit && !refresh && Date.now() - hit.at < DF_CACHE_MS) return hit.sizes;
+  if (hit && !refresh && Date.now() - hit.at < maxAgeMs) return hit.sizes;
   const sizes = (async () => {
     const df = (await docker.df()) as { Volumes?: Array<{ Name: string; UsageData?: { Size?: number } | null }> | null };
     const m = new Map<string, number | null>();
@@ -90,8 +90,11 @@ interface RawVolume {
   Labels?: Record<string, string> | null;
 }
 
-/** Every volume with its size (df, cached 30 s; null if unknown) and the containers mounting it. */
-export async function listVolumes(docker: Dockerode, hostId: HostId, opts: { refreshSizes?: boolean } = {}): Promise<VolumeInfo[]> {
+/**
+ * Every volume with its size (df, cached 30 s, or `sizesMaxAgeMs`; null if unknown) and the
+ * containers mounting it.
+ */
+export async function listVolumes(docker: Dockerode, hostId: HostId, opts: { refreshSizes?: boolean; sizesMaxAgeMs?: number } = {}): Promise<VolumeInfo[]> {
   let raw: { Volumes?: RawVolume[] | null };
   let containers: Dockerode.ContainerInfo[];
   try {
@@ -100,7 +103,7 @@ export async function listVolumes(docker: Dockerode, hostId: HostId, opts: { ref
     throw engineError(e);
   }
   // Sizes are a nicety: a df that fails (or a plugin that cannot size) leaves them null.
-  const sizes = await volumeSizes(docker, opts.refreshSizes).catch(() => new Map<string, number | null>());
+  const sizes = await volumeSizes(docker, opts.refreshSizes, opts.sizesMaxAgeMs).catch(() => new Map<string, number | null>());
   const users = usersByVolume(containers);
   return (raw.Volumes ?? [])
     .map((v): VolumeInfo => {

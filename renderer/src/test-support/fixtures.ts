@@ -39,6 +39,10 @@ export function container(h: HostInfo, p: Partial<ContainerInfo> & { name: strin
     image: 'busybox:latest',
     state: 'running',
     status: 'Up 3 minutes',
+    // No times: the list shows the engine's text as it is.
+    startedAt: null,
+    finishedAt: null,
+    exitCode: null,
     ports: [],
     project: null,
     service: null,

@@ -7,6 +7,7 @@ import { HostStateBadge } from '../../components/HostStateBadge';
 import { ChevronIcon, PlayIcon, RestartIcon, SearchIcon, StopIcon, TrashIcon } from '../../components/icons';
 import { Spinner } from '../../components/Spinner';
 import { StateDot } from '../../components/StateBadge';
+import { useClock } from '../../components/use-now';
 import { appStore, loadAll, useApp } from '../../store';
 import { formatBytesShort, formatMemory, formatPercent } from '../stats/format';
 import { useContainerStats } from '../stats/use-container-stats';
@@ -17,6 +18,7 @@ import {
   containerStateTone,
   formatPorts,
   groupContainers,
+  liveStatus,
   projectKey,
   removeNeedsForce,
   type HostGroup,
@@ -481,9 +483,7 @@ const ContainerRow = memo(function ContainerRow({
       <td role="cell" className="cell-num cell-mem" data-testid="cell-mem" title={sample && c.state === 'running' ? formatMemory(sample.memBytes, sample.memLimit) : undefined}>
         {c.state === 'running' && sample ? formatBytesShort(sample.memBytes) : <span className="muted">—</span>}
       </td>
-      <td role="cell" className="cell-status" title={c.status}>
-        {c.status}
-      </td>
+      <LiveStatusCell container={c} />
       <td role="cell" className="cell-ports mono" title={ports.join('\n')}>
         {ports.length === 0 ? <span className="muted">—</span> : ports.map((p) => <span key={p} className="port">{p}</span>)}
       </td>
@@ -505,6 +505,17 @@ const ContainerRow = memo(function ContainerRow({
     </tr>
   );
 });
+
+/** STATUS ages on screen: written again every second from the run's times (see liveStatus). */
+function LiveStatusCell({ container: c }: { container: ContainerInfo }) {
+  const now = useClock();
+  const text = liveStatus(c, now);
+  return (
+    <td role="cell" className="cell-status" title={text}>
+      {text}
+    </td>
+  );
+}
 
 function RemoveContainerDialog({ container: c, onDone }: { container: ContainerInfo; onDone(): void }) {
   const hostName = useApp((s) => s.hosts.find((h) => h.id === c.hostId)?.name ?? 'its host');

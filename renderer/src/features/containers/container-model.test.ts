@@ -9,6 +9,8 @@ import {
   formatPort,
   formatPorts,
   groupContainers,
+  humanDuration,
+  liveStatus,
   removeNeedsForce,
 } from './container-model';
 
@@ -111,5 +113,54 @@ describe('states', () => {
     expect(availableActions('removing')).toEqual({ start: false, stop: false, restart: false, remove: false });
     expect(removeNeedsForce('running')).toBe(true);
     expect(removeNeedsForce('exited')).toBe(false);
+  });
+});
+
+describe('live status', () => {
+  const sec = 1000;
+  const min = 60 * sec;
+  const hour = 60 * min;
+  const day = 24 * hour;
+
+  it('words durations as docker ps does', () => {
+    expect([0, 999, 1 * sec, 59 * sec, 60 * sec, 119 * sec, 2 * min, 59 * min].map(humanDuration)).toEqual([
+      'Less than a second',
+      'Less than a second',
+      '1 second',
+      '59 seconds',
+      'About a minute',
+      'About a minute',
+      '2 minutes',
+      '59 minutes',
+    ]);
+    expect([60 * min, 89 * min, 91 * min, 47 * hour, 48 * hour, 13 * day, 14 * day, 59 * day, 60 * day, 729 * day, 730 * day].map(humanDuration)).toEqual([
+      'About an hour',
+      'About an hour',
+      '2 hours',
+      '47 hours',
+      '2 days',
+      '13 days',
+      '2 weeks',
+      '8 weeks',
+      '2 months',
+      '24 months',
+      '2 years',
+    ]);
+    expect(humanDuration(-5 * sec)).toBe('Less than a second'); // a clock a little behind the engine's
+  });
+
+  it('writes the status again from the run times, keeping what the engine adds in brackets', () => {
+    const t0 = 1_800_000_000_000;
+    const up = container(lab, { name: 'a', state: 'running', status: 'Up Less than a second (health: starting)', startedAt: t0 });
+    expect(liveStatus(up, t0 + 5 * min + 3 * sec)).toBe('Up 5 minutes (health: starting)');
+    const paused = container(lab, { name: 'p', state: 'paused', status: 'Up 2 seconds (Paused)', startedAt: t0 });
+    expect(liveStatus(paused, t0 + 3 * hour)).toBe('Up 3 hours (Paused)');
+    const exited = container(lab, { name: 'b', state: 'exited', status: 'Exited (137) Less than a second ago', startedAt: t0, finishedAt: t0 + min, exitCode: 137 });
+    expect(liveStatus(exited, t0 + 2 * hour + min)).toBe('Exited (137) 2 hours ago');
+    const restarting = container(lab, { name: 'r', state: 'restarting', status: 'Restarting (1) 1 second ago', startedAt: t0, finishedAt: t0, exitCode: 1 });
+    expect(liveStatus(restarting, t0 + 30 * sec)).toBe('Restarting (1) 30 seconds ago');
+    // Without times (never started, or read before the times were known): the engine's text.
+    expect(liveStatus(container(lab, { name: 'c', state: 'created', status: 'Created' }), t0)).toBe('Created');
+    expect(liveStatus(container(lab, { name: 'd', state: 'running', status: 'Up 3 minutes' }), t0)).toBe('Up 3 minutes');
   });
 });

@@ -60,6 +60,43 @@ export function removeNeedsForce(state: ContainerStateName): boolean {
   return state === 'running' || state === 'restarting' || state === 'paused';
 }
 
+/**
+ * A duration in the words `docker ps` uses ("Less than a second", "About a minute", "3 hours",
+ * "2 weeks"…), with the same steps, so the list reads as the CLI would at this moment.
+ */
+export function humanDuration(ms: number): string {
+  const s = Math.floor(Math.max(0, ms) / 1000);
+  if (s < 1) return 'Less than a second';
+  if (s === 1) return '1 second';
+  if (s < 60) return `${s} seconds`;
+  const m = Math.floor(s / 60);
+  if (m === 1) return 'About a minute';
+  if (m < 60) return `${m} minutes`;
+  const h = Math.round(ms / 3_600_000);
+  if (h === 1) return 'About an hour';
+  if (h < 48) return `${h} hours`;
+  if (h < 24 * 7 * 2) return `${Math.floor(h / 24)} days`;
+  if (h < 24 * 30 * 2) return `${Math.floor(h / 24 / 7)} weeks`;
+  if (h < 24 * 365 * 2) return `${Math.floor(h / 24 / 30)} months`;
+  return `${Math.floor(ms / 3_600_000 / 24 / 365)} years`;
+}
+
+/**
+ * The STATUS text at `now`: the engine's text is true only when the list was read, so it is
+ * written again from the run's start or end ("Up 5 minutes", "Exited (0) 2 hours ago"), keeping
+ * what the engine adds in brackets ("(healthy)", "(Paused)"). Without times, the engine's text.
+ */
+export function liveStatus(c: ContainerInfo, now: number): string {
+  const tail = /\s(\([^()]*\))$/.exec(c.status)?.[1];
+  const withTail = (s: string) => (tail ? `${s} ${tail}` : s);
+  if ((c.state === 'running' || c.state === 'paused') && c.startedAt !== null) return withTail(`Up ${humanDuration(now - c.startedAt)}`);
+  if (c.finishedAt !== null && c.exitCode !== null) {
+    if (c.state === 'exited') return `Exited (${c.exitCode}) ${humanDuration(now - c.finishedAt)} ago`;
+    if (c.state === 'restarting') return `Restarting (${c.exitCode}) ${humanDuration(now - c.finishedAt)} ago`;
+  }
+  return c.status;
+}
+
 /** `127.0.0.1:18082→8080/tcp`, `[::]:80→80/tcp`, or `8080/tcp` when not published. */
 export function formatPort(p: PortInfo): string {
   if (p.publicPort === null) return `${p.privatePort}/${p.protocol}`;

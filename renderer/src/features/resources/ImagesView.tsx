@@ -15,7 +15,7 @@ const shortId = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
 export function ImagesView() {
   const hosts = useApp((s) => s.hosts);
   const load = useCallback(() => client().images.list(), []);
-  const { lists, error, reload } = useHostLists(load);
+  const { lists, error, reload } = useHostLists(load, 'images.changed');
   const [filter, setFilter] = useState('');
   const [pulling, setPulling] = useState(false);
   const [removing, setRemoving] = useState<ImageInfo | null>(null);

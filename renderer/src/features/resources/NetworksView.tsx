@@ -12,7 +12,7 @@ const COLS = 'minmax(200px, 1.6fr) 90px minmax(140px, 1fr) minmax(160px, 1.4fr) 
 export function NetworksView() {
   const hosts = useApp((s) => s.hosts);
   const load = useCallback(() => client().networks.list(), []);
-  const { lists, error, reload } = useHostLists(load);
+  const { lists, error, reload } = useHostLists(load, 'networks.changed');
   const [filter, setFilter] = useState('');
   const [pruning, setPruning] = useState<HostId | null>(null);
   const [inspecting, setInspecting] = useState<NetworkInfo | null>(null);

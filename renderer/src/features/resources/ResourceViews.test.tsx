@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NetworkInfo, VolumeInfo } from '../../../../shared/contract';
 import { host } from '../../test-support/fixtures';
@@ -43,6 +43,24 @@ const net = (name: string, p: Partial<NetworkInfo> = {}): NetworkInfo => ({
 afterEach(teardownApp);
 
 describe('Volumes', () => {
+  it('applies volumes.changed as it comes: a volume made outside Homeport appears, one removed goes, other hosts untouched', async () => {
+    const other = host({ name: 'other' });
+    const { bridge } = await renderApp({
+      'hosts.list': () => [lab, other],
+      'volumes.list': () => [
+        { hostId: lab.id, volumes: [vol('data')], error: null },
+        { hostId: other.id, volumes: [{ ...vol('elsewhere'), hostId: other.id }], error: null },
+      ],
+    });
+    fireEvent.click(screen.getByRole('button', { name: /Volumes/ }));
+    await waitFor(() => expect(screen.getAllByTestId('volume-row').map((r) => r.dataset.name)).toEqual(['data', 'elsewhere']));
+    act(() => bridge.emit('volumes.changed', { hostId: lab.id, volumes: [vol('data'), vol('made-by-cli')], error: null }));
+    expect(screen.getAllByTestId('volume-row').map((r) => r.dataset.name)).toEqual(['data', 'made-by-cli', 'elsewhere']);
+    act(() => bridge.emit('volumes.changed', { hostId: lab.id, volumes: [vol('made-by-cli')], error: null }));
+    expect(screen.getAllByTestId('volume-row').map((r) => r.dataset.name)).toEqual(['made-by-cli', 'elsewhere']);
+    expect(bridge.callsOf('volumes.list')).toHaveLength(1);
+  });
+
   it('lists volumes per host with size and users, filters, and removes after confirming (showing a refusal)', async () => {
     let refuse = true;
     const { bridge } = await renderApp({

@@ -21,7 +21,7 @@ type Open =
 export function VolumesView() {
   const hosts = useApp((s) => s.hosts);
   const load = useCallback(() => client().volumes.list(), []);
-  const { lists, error, reload } = useHostLists(load);
+  const { lists, error, reload } = useHostLists(load, 'volumes.changed');
   const [filter, setFilter] = useState('');
   const [removing, setRemoving] = useState<VolumeInfo | null>(null);
   const [open, setOpen] = useState<Open | null>(null);

@@ -1,0 +1,113 @@
+import type { EngineEventInfo, HostId } from '../../../shared/contract';
+import type { EngineHub } from '../engines/engine-hub';
+import type { Logger } from '../platform/platform';
+import type { EventBus } from '../rpc/event-bus';
+import { listImages } from './images';
+import { listNetworks } from './networks';
+import { listVolumes } from './volumes';
+
+type Kind = 'volume' | 'image' | 'network';
+
+/**
+ * Which lists an engine event changes. A container made or removed changes the "used by" of the
+ * images and volumes it uses; joining a network is the network's own event.
+ */
+function kindsOf(e: EngineEventInfo): Kind[] {
+  switch (e.type) {
+    case 'volume':
+      return ['create', 'destroy', 'prune'].includes(e.action) ? ['volume'] : [];
+    case 'image':
+      return ['pull', 'tag', 'untag', 'delete', 'import', 'load', 'prune'].includes(e.action) ? ['image'] : [];
+    case 'network':
+      return ['create', 'destroy', 'remove', 'connect', 'disconnect', 'prune'].includes(e.action) ? ['network'] : [];
+    case 'container':
+      return e.action === 'create' || e.action === 'destroy' ? ['image', 'volume'] : e.action === 'rename' ? ['image', 'volume', 'network'] : [];
+    default:
+      return [];
+  }
+}
+
+/** A burst (a compose up, a pull of many layers) becomes one list per kind. */
+export const RESOURCE_DEBOUNCE_MS = 250;
+
+interface Pending {
+  kinds: Set<Kind>;
+  timer: NodeJS.Timeout | null;
+  running: Promise<void> | null;
+}
+
+/**
+ * Volumes, images and networks follow each engine's event stream, as containers do: an event that
+ * changes a list has that host's list read again and pushed to the UI as `volumes.changed`,
+ * `images.changed` or `networks.changed` — so what the docker CLI, compose or another tool does
+ * on the host shows up without navigating. Volume sizes come from the last `df` (however old):
+ * walking every volume again for each event would cost the host more than the list is worth.
+ */
+export class ResourceWatch {
+  private readonly pending = new Map<HostId, Pending>();
+  private readonly unsubscribe: () => void;
+  private disposed = false;
+
+  constructor(
+    private readonly hub: EngineHub,
+    private readonly bus: EventBus,
+    private readonly logger: Logger,
+  ) {
+    this.unsubscribe = hub.subscribeAll((e) => this.onEvent(e));
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.unsubscribe();
+    for (const p of this.pending.values()) if (p.timer) clearTimeout(p.timer);
+    this.pending.clear();
+  }
+
+  private onEvent(e: EngineEventInfo): void {
+    const kinds = kindsOf(e);
+    if (kinds.length === 0 || this.disposed) return;
+    let p = this.pending.get(e.hostId);
+    if (!p) this.pending.set(e.hostId, (p = { kinds: new Set(), timer: null, running: null }));
+    for (const k of kinds) p.kinds.add(k);
+    this.schedule(e.hostId, p);
+  }
+
+  private schedule(hostId: HostId, p: Pending): void {
+    // One run per host at a time; what arrives meanwhile waits for the next one.
+    if (p.timer || p.running) return;
+    p.timer = setTimeout(() => {
+      p.timer = null;
+      const kinds = [...p.kinds];
+      p.kinds.clear();
+      p.running = this.publish(hostId, kinds).finally(() => {
+        p.running = null;
+        if (p.kinds.size > 0 && !this.disposed) this.schedule(hostId, p);
+      });
+    }, RESOURCE_DEBOUNCE_MS);
+  }
+
+  private async publish(hostId: HostId, kinds: Kind[]): Promise<void> {
+    let docker;
+    try {
+      docker = this.hub.dockerOf(hostId);
+    } catch {
+      return; // gone or disconnected: the UI reloads its lists when the host comes back
+    }
+    await Promise.all(
+      kinds.map(async (kind) => {
+        try {
+          if (kind === 'volume') this.emit('volumes.changed', { hostId, volumes: await listVolumes(docker, hostId, { sizesMaxAgeMs: Infinity }), error: null });
+          else if (kind === 'image') this.emit('images.changed', { hostId, images: await listImages(docker, hostId), error: null });
+          else this.emit('networks.changed', { hostId, networks: await listNetworks(docker, hostId), error: null });
+        } catch (e) {
+          // The list in the UI stays as it was; the next event (or a reload) tries again.
+          this.logger.warn('could not follow a resource list', { hostId, kind, error: e instanceof Error ? e.message : String(e) });
+        }
+      }),
+    );
+  }
+
+  private emit: EventBus['emit'] = (event, payload) => {
+    if (!this.disposed) this.bus.emit(event, payload);
+  };
+}
