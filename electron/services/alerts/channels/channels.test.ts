@@ -5,7 +5,7 @@ import { HomeportError } from '../../../../shared/model/errors';
 import type { Alert } from '../policy/types';
 import { validateChannelConfig, type ChannelConfigInput } from './config';
 import { send } from './send';
-import { startHttpReceiver, startSmtpReceiver, type HttpReceiver, type SmtpReceiver } from './test-receivers';
+import { startFloodReceiver, startHttpReceiver, startSmtpReceiver, type FloodReceiver, type HttpReceiver, type SmtpReceiver } from './test-receivers';
 
 const ALERT: Alert = {
   id: 'a1',
@@ -21,7 +21,7 @@ const ALERT: Alert = {
 const TG_TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
 const cfg = (c: ChannelConfigInput) => validateChannelConfig(c);
 
-let receivers: Array<HttpReceiver | SmtpReceiver> = [];
+let receivers: Array<HttpReceiver | SmtpReceiver | FloodReceiver> = [];
 const http = async (...args: Parameters<typeof startHttpReceiver>) => {
   const r = await startHttpReceiver(...args);
   receivers.push(r);
@@ -230,6 +230,35 @@ describe('email (SMTP through nodemailer)', () => {
     expect(err.code).toBe('UNREACHABLE');
     expect(err.message).toContain(`127.0.0.1:${port}`);
     expect(err.details?.retryable).toBe(true);
+  });
+});
+
+describe('what a receiver answers is read only so far (64 KiB)', () => {
+  const MiB = 1024 * 1024;
+
+  it('a 2xx with an endless body: the alert counts as sent, and the rest of the answer is not read', async () => {
+    const flood = await startFloodReceiver(200, 96 * MiB);
+    receivers.push(flood);
+    await send(ALERT, cfg({ id: 'c', name: 'hook', type: 'webhook', url: `${flood.url}/hook` }));
+    await flood.settled();
+    expect(flood.finished()).toBe(false);
+    expect(flood.written()).toBeLessThan(32 * MiB); // what sat in socket buffers, not the 96 MiB
+  });
+
+  it('a refusal with an endless body: the error quotes the start of it, the rest is not read', async () => {
+    const flood = await startFloodReceiver(400, 96 * MiB, 'text/plain', 'z');
+    receivers.push(flood);
+    const err = await rejection(send(ALERT, cfg({ id: 'c', name: 'hook', type: 'webhook', url: flood.url })));
+    expect(err.message).toMatch(/^The webhook at 127\.0\.0\.1:\d+ rejected the message \(HTTP 400\): z{200}\.$/);
+    await flood.settled();
+    expect(flood.finished()).toBe(false);
+    expect(flood.written()).toBeLessThan(32 * MiB);
+  });
+
+  it('Telegram’s verdict is still read from a normal answer', async () => {
+    const rx = await http(() => ({ body: JSON.stringify({ ok: false, description: 'Bad Request: chat not found' }) }));
+    const err = await rejection(send(ALERT, cfg({ id: 'c', name: 'tg', type: 'telegram', botToken: TG_TOKEN, chatId: '42', apiBaseUrl: rx.url })));
+    expect(err.message).toMatch(/chat not found/);
   });
 });
 

@@ -90,6 +90,39 @@ export function abortError(label: string, host: string, signal: AbortSignal | un
   );
 }
 
+/** What is read of a receiver's answer: enough for any verdict or error text, never the whole of a runaway body. */
+export const MAX_RESPONSE_BYTES = 64 * 1024;
+
+/**
+ * Reads at most `maxBytes` of a response body; past that the rest is not read (the connection is
+ * dropped) and `truncated` is set. A multi-byte character cut at the limit becomes U+FFFD.
+ */
+export async function readTextCapped(res: Response, maxBytes: number): Promise<{ text: string; truncated: boolean }> {
+  if (!res.body) return { text: '', truncated: false };
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let truncated = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (size + value.byteLength > maxBytes) {
+        chunks.push(value.subarray(0, maxBytes - size));
+        size = maxBytes;
+        truncated = true;
+        break;
+      }
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } finally {
+    if (truncated) await reader.cancel().catch(() => {});
+    else reader.releaseLock();
+  }
+  return { text: Buffer.concat(chunks).toString('utf8'), truncated };
+}
+
 export async function postJson(url: string, body: unknown, opts: PostOptions): Promise<PostResult> {
   const host = hostOf(url);
   const secrets = [...opts.secrets, ...urlSecrets(url)];
@@ -125,7 +158,7 @@ export async function postJson(url: string, body: unknown, opts: PostOptions): P
   }
   let text = '';
   try {
-    text = await res.text();
+    text = (await readTextCapped(res, MAX_RESPONSE_BYTES)).text;
   } catch (err) {
     if (opts.signal?.aborted) throw abortError(opts.label, host, opts.signal, err);
   }

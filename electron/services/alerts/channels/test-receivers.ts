@@ -154,3 +154,59 @@ function decodeBody(body: string, encoding: string): string {
   if (e === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
   return body;
 }
+
+export interface FloodReceiver {
+  url: string;
+  /** Bytes of body the server could write before the client hung up (or all of them). */
+  written(): number;
+  /** Whether the whole body went out. */
+  finished(): boolean;
+  /** Resolves once the response is over (sent, or cut by the client). */
+  settled(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * An HTTP server whose answer never ends soon: `status` and `totalBytes` of `fill` (repeated),
+ * written in 64 KiB chunks as fast as the client reads them, without a content-length. It counts
+ * what the client took, which shows whether a reader stopped at its limit.
+ */
+export async function startFloodReceiver(status: number, totalBytes: number, contentType = 'application/json', fill = ' '): Promise<FloodReceiver> {
+  let written = 0;
+  let finished = false;
+  let settle: () => void = () => {};
+  let settledP = new Promise<void>((r) => (settle = r));
+  const chunk = Buffer.alloc(64 * 1024, fill);
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    written = 0;
+    finished = false;
+    settledP = new Promise<void>((r) => (settle = r));
+    res.writeHead(status, { 'content-type': contentType });
+    res.on('close', () => settle());
+    const pump = () => {
+      while (written < totalBytes) {
+        if (res.destroyed) return;
+        const n = Math.min(chunk.length, totalBytes - written);
+        written += n;
+        if (!res.write(n === chunk.length ? chunk : chunk.subarray(0, n))) return void res.once('drain', pump);
+      }
+      finished = true;
+      res.end();
+    };
+    pump();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    written: () => written,
+    finished: () => finished,
+    settled: () => settledP,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
