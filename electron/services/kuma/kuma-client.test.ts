@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HomeportError } from '../../../shared/contract';
 import { KumaClient, type KumaMonitorsUpdate } from './kuma-client';
 import type { KumaMonitorInfo } from './kuma-model';
-import { captureLogger, FAKE_PASSWORD, FAKE_USER, FakeKuma, type Flavour } from './test-fake-kuma';
+import { captureLogger, FAKE_PASSWORD, FAKE_USER, FakeKuma, kumaTime, type Flavour } from './test-fake-kuma';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -268,6 +268,101 @@ describe.each(['1.23', '2.x'] as const)('KumaClient against a %s server', (flavo
 
     expect(client.loggedIn).toBe(true);
     await client.pauseMonitor('1');
+  });
+});
+
+describe('KumaClient: what Kuma sends is bounded', () => {
+  const monitor = (id: number, name = `Service ${id}`) => ({ id, name, type: 'http', url: `https://s${id}.lan/`, interval: 60, active: true });
+
+  it('a monitor list past the cap: the first 5,000 by id are mirrored and the user is told the rest are not', async () => {
+    const { fake, client } = await setup('1.23');
+    const limits: (string | null)[] = [];
+    client.on('limit', (text) => limits.push(text));
+    await client.connect();
+    await client.login({ username: FAKE_USER, password: FAKE_PASSWORD });
+    await until(client, (ms) => ms.length === 3);
+    const huge: Record<string, unknown> = {};
+    for (let id = 6000; id >= 1; id--) huge[String(id)] = monitor(id);
+    fake.broadcast('monitorList', huge);
+    const model = await until(client, (ms) => ms.length > 3, 10_000);
+    expect(model).toHaveLength(5000);
+    expect(model[0]?.id).toBe('1');
+    expect(model.at(-1)?.id).toBe('5000');
+    expect(client.limitNotice).toBe('Uptime Kuma on nas lists 6,000 monitors; Homeport mirrors the first 5,000 (by id).');
+    expect(limits).toEqual([client.limitNotice]);
+    // Back under the cap: the notice goes.
+    fake.broadcast('monitorList', { 1: monitor(1), 2: monitor(2) });
+    await until(client, (ms) => ms.length === 2, 10_000);
+    expect(client.limitNotice).toBeNull();
+  }, 30_000);
+
+  it('stats and beats for ids Kuma never listed, endless beat lists and huge strings stay bounded', async () => {
+    const { fake, client } = await setup('2.x');
+    await client.connect();
+    await client.login({ username: FAKE_USER, password: FAKE_PASSWORD });
+    await until(client, (ms) => ms.length === 3 && ms.every((m) => m.uptime24h !== null));
+    const now = Date.now();
+    for (let id = 100; id < 20_100; id++) {
+      fake.broadcast('uptime', id, 24, 0.5);
+      fake.broadcast('heartbeat', { monitorID: id, status: 1, time: kumaTime(now), msg: 'ok', ping: 1, important: true });
+    }
+    const rows = Array.from({ length: 5000 }, (_, i) => ({ monitor_id: 1, status: i % 2, time: kumaTime(now - (5000 - i) * 1000), msg: 'x'.repeat(400), ping: 3, important: 1 }));
+    fake.broadcast('heartbeatList', 1, rows, true);
+    fake.broadcast('importantHeartbeatList', 1, rows, true);
+    fake.broadcast('updateMonitorIntoList', { 2: { ...monitor(2, 'N'.repeat(1_000_000)), hostname: 'h'.repeat(100_000), type: 't'.repeat(10_000) } });
+    fake.heartbeat(3, 1, 'last one', 2);
+    await until(client, (ms) => ms.find((m) => m.id === '3')?.message === 'last one' && (ms.find((m) => m.id === '2')?.name.length ?? 0) > 1, 20_000);
+
+    const sizes = client.sizes();
+    expect(sizes.monitors).toBe(3);
+    expect(sizes.ids).toBeLessThanOrEqual(3 + 500); // ids not (yet) listed: a few hundred at most
+    expect(client.recentBeats('1').length).toBeLessThanOrEqual(100);
+    expect(client.importantBeats('1').length).toBeLessThanOrEqual(500);
+    expect(client.recentBeats('1').at(-1)?.message).toHaveLength(400);
+    expect(client.recentBeats('1').at(-1)?.time).toBe(now - 1000); // the newest kept
+    const m2 = client.monitor('2')!;
+    expect(m2.name.length).toBeLessThanOrEqual(200);
+    expect(m2.hostname!.length).toBeLessThanOrEqual(255);
+    expect(m2.type.length).toBeLessThanOrEqual(40);
+  }, 60_000);
+
+  it('with many monitors each keeps fewer beats: the total stays within the budget', async () => {
+    const fake = new FakeKuma({ flavour: '2.x', monitors: Array.from({ length: 200 }, (_, i) => monitor(i + 1)) });
+    await fake.start();
+    const client = new KumaClient({ url: fake.url, logger: captureLogger().logger, throttleMs: 50, beatBudget: 2000 });
+    cleanups.push(() => client.close(), () => fake.stop());
+    await client.connect();
+    await client.login({ username: FAKE_USER, password: FAKE_PASSWORD });
+    await until(client, (ms) => ms.length === 200);
+    const now = Date.now();
+    // Kuma's post-login burst sends up to 100 recent beats for every monitor.
+    for (let id = 1; id <= 200; id++) {
+      const rows = Array.from({ length: 100 }, (_, i) => ({ monitor_id: id, status: 1, time: kumaTime(now - (100 - i) * 1000), msg: 'ok', ping: 3, important: 0 }));
+      fake.broadcast('heartbeatList', id, rows, true);
+    }
+    fake.heartbeat(200, 0, 'last one', null);
+    await until(client, (ms) => ms.find((m) => m.id === '200')?.message === 'last one', 20_000);
+    expect(client.sizes().recentBeats).toBeLessThanOrEqual(2000 + 100);
+    expect(client.recentBeats('7').length).toBe(10); // 2,000 shared by 200
+    expect(client.recentBeats('7').at(-1)?.time).toBe(now - 1000); // the newest are the ones kept
+  }, 60_000);
+});
+
+describe('KumaClient: one message larger than Homeport reads', () => {
+  it('is refused: the connection is dropped with a reason that says so, not read into memory', async () => {
+    const fake = new FakeKuma({ flavour: '2.x' });
+    await fake.start();
+    const client = new KumaClient({ url: fake.url, logger: captureLogger().logger, instance: 'Uptime Kuma on nas', throttleMs: 20, maxMessageBytes: 1024 * 1024 });
+    cleanups.push(() => client.close(), () => fake.stop());
+    await client.connect();
+    await client.login({ username: FAKE_USER, password: FAKE_PASSWORD });
+    await until(client, (ms) => ms.length === 3);
+    const reasons: string[] = [];
+    client.on('disconnected', (r) => reasons.push(r));
+    fake.broadcast('monitorList', { 1: { id: 1, name: 'x'.repeat(3 * 1024 * 1024), type: 'http', interval: 60, active: true } });
+    for (let i = 0; i < 250 && reasons.length === 0; i++) await sleep(20);
+    expect(reasons).toEqual(['Uptime Kuma sent a message of more than 1 MiB at once, more than Homeport reads']);
+    expect(client.monitor('1')?.name).toBe('Nextcloud'); // nothing of it was applied
   });
 });
 

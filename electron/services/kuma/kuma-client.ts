@@ -86,6 +86,8 @@ export interface KumaClientEvents {
   importantBeats(monitorId: string, beats: KumaBeat[]): void;
   /** Kuma sent something unreadable; the model kept its previous values. */
   protocolError(error: HomeportError): void;
+  /** Kuma sent more than Homeport keeps (e.g. too many monitors): a sentence for the user, or null once it no longer does. */
+  limit(notice: string | null): void;
 }
 
 export interface KumaClientOptions {
@@ -102,6 +104,10 @@ export interface KumaClientOptions {
   helloTimeoutMs?: number;
   /** Accept a self-signed certificate on an https:// Kuma. */
   allowSelfSigned?: boolean;
+  /** The largest single message read from Kuma (bytes); a larger one drops the connection. Default 64 MiB. */
+  maxMessageBytes?: number;
+  /** Beats kept over all monitors, per list kind (recent, important). Default 50,000. */
+  beatBudget?: number;
   now?: () => number;
 }
 
@@ -115,8 +121,16 @@ interface Stats {
   certValid: boolean | null;
 }
 
+// Everything keyed by what Kuma sends is capped, so a broken or hostile server cannot grow this
+// process without bound: monitors, ids seen before their monitor, beats per monitor and in all.
+export const MAX_MONITORS = 5000;
+/** Stats and beats for ids not (yet) in the monitor list: 2.x's burst can race the list by a little. */
+const MAX_UNLISTED = 256;
 const RECENT_BEATS = 100;
 const IMPORTANT_BEATS = 500;
+/** Beats kept over all monitors, per list kind; with many monitors each keeps fewer. */
+const BEAT_BUDGET = 50_000;
+const MIN_BEATS = 5;
 const REPORT_EVERY_MS = 60_000;
 
 function emptyStats(): Stats {
@@ -133,6 +147,8 @@ export class KumaClient extends TypedEmitter<KumaClientEvents> {
   private readonly ackTimeoutMs: number;
   private readonly helloTimeoutMs: number;
   private readonly allowSelfSigned: boolean;
+  private readonly maxMessageBytes: number;
+  private readonly beatBudget: number;
 
   private socket: Socket | null = null;
   /** Bumped on every connect/close so late events of an abandoned socket are dropped. */
@@ -148,6 +164,10 @@ export class KumaClient extends TypedEmitter<KumaClientEvents> {
   private readonly stats = new Map<string, Stats>();
   private readonly recent = new Map<string, KumaBeat[]>();
   private readonly important = new Map<string, KumaBeat[]>();
+  /** Ids with stats or beats but not in the monitor list. */
+  private readonly unlisted = new Set<string>();
+  private readonly beatCount = new Map<Map<string, KumaBeat[]>, number>();
+  private notice: string | null = null;
 
   private readonly dirty = new Set<string>();
   private readonly removed = new Set<string>();
@@ -165,6 +185,8 @@ export class KumaClient extends TypedEmitter<KumaClientEvents> {
     this.ackTimeoutMs = opts.ackTimeoutMs ?? 15_000;
     this.helloTimeoutMs = opts.helloTimeoutMs ?? 5_000;
     this.allowSelfSigned = opts.allowSelfSigned ?? false;
+    this.maxMessageBytes = opts.maxMessageBytes ?? 64 * 1024 * 1024;
+    this.beatBudget = opts.beatBudget ?? BEAT_BUDGET;
   }
 
   // ---- state ------------------------------------------------------------------------------
@@ -214,6 +236,21 @@ export class KumaClient extends TypedEmitter<KumaClientEvents> {
     return [...(this.important.get(id) ?? [])];
   }
 
+  /** Why not everything Kuma sent is mirrored (too many monitors), or null. */
+  get limitNotice(): string | null {
+    return this.notice;
+  }
+
+  /** How much of Kuma's data is held, for diagnostics and tests: everything here is capped. */
+  sizes(): { monitors: number; ids: number; recentBeats: number; importantBeats: number } {
+    const ids = new Set([...this.defs.keys(), ...this.stats.keys(), ...this.recent.keys(), ...this.important.keys()]);
+    let recentBeats = 0;
+    for (const l of this.recent.values()) recentBeats += l.length;
+    let importantBeats = 0;
+    for (const l of this.important.values()) importantBeats += l.length;
+    return { monitors: this.defs.size, ids: ids.size, recentBeats, importantBeats };
+  }
+
   /** The newest heartbeat time Kuma has told of, any monitor (Kuma's clock). */
   newestBeatAt(): number | null {
     let best: number | null = null;
@@ -240,6 +277,11 @@ export class KumaClient extends TypedEmitter<KumaClientEvents> {
       forceNew: true,
       timeout: this.connectTimeoutMs,
       rejectUnauthorized: !this.allowSelfSigned,
+      // WebSocket first, where a message larger than `maxPayload` is refused before it is read;
+      // long-polling (no such limit in its transport) only when a proxy does not pass WebSocket.
+      transports: ['websocket', 'polling'],
+      tryAllTransports: true,
+      ...({ maxPayload: this.maxMessageBytes } as object),
     });
     this.socket = socket;
     this.signedIn = false;
@@ -333,8 +375,9 @@ export class KumaClient extends TypedEmitter<KumaClientEvents> {
           this.emit('info', this.serverInfo);
         }),
       );
-      socket.on('disconnect', (reason: string) => {
+      socket.on('disconnect', (rawReason: string, description?: unknown) => {
         if (gen !== this.generation) return;
+        const reason = tooLarge(description) ? `Uptime Kuma sent a message of more than ${formatBytes(this.maxMessageBytes)} at once, more than Homeport reads` : rawReason;
         this.signedIn = false;
         if (!settled) {
           done(
@@ -513,7 +556,8 @@ export class KumaClient extends TypedEmitter<KumaClientEvents> {
       guard('heartbeatList', (rawId: unknown, list: unknown, overwrite: unknown) => {
         const id = normaliseId(rawId);
         if (id === null) return this.report('heartbeatList', ['monitorID: invalid']);
-        const r = readBeatList(list, id);
+        if (!this.admit(id)) return;
+        const r = readBeatList(list, id, RECENT_BEATS);
         if (!r.ok) return this.report('heartbeatList', r.problems);
         if (r.value.problems.length) this.report('heartbeatList', r.value.problems);
         this.mergeBeats(this.recent, id, r.value.beats, overwrite === true, RECENT_BEATS);
@@ -526,7 +570,8 @@ export class KumaClient extends TypedEmitter<KumaClientEvents> {
       guard('importantHeartbeatList', (rawId: unknown, list: unknown, overwrite: unknown) => {
         const id = normaliseId(rawId);
         if (id === null) return this.report('importantHeartbeatList', ['monitorID: invalid']);
-        const r = readBeatList(list, id);
+        if (!this.admit(id)) return;
+        const r = readBeatList(list, id, IMPORTANT_BEATS);
         if (!r.ok) return this.report('importantHeartbeatList', r.problems);
         if (r.value.problems.length) this.report('importantHeartbeatList', r.value.problems);
         this.mergeBeats(this.important, id, r.value.beats, overwrite === true, IMPORTANT_BEATS);
@@ -539,9 +584,12 @@ export class KumaClient extends TypedEmitter<KumaClientEvents> {
         const r = readBeat(raw);
         if (!r.ok) return this.report('heartbeat', r.problems);
         const beat = r.value;
-        this.mergeBeats(this.recent, beat.monitorId, [beat], false, RECENT_BEATS);
-        if (beat.important) this.mergeBeats(this.important, beat.monitorId, [beat], false, IMPORTANT_BEATS);
-        this.setLastBeat(beat.monitorId, beat);
+        if (this.admit(beat.monitorId)) {
+          this.mergeBeats(this.recent, beat.monitorId, [beat], false, RECENT_BEATS);
+          if (beat.important) this.mergeBeats(this.important, beat.monitorId, [beat], false, IMPORTANT_BEATS);
+          this.setLastBeat(beat.monitorId, beat);
+        }
+        // Still proof that Kuma's checks run, kept or not.
         this.emit('heartbeat', beat);
       }),
     );
@@ -552,6 +600,7 @@ export class KumaClient extends TypedEmitter<KumaClientEvents> {
         if (id === null) return this.report('uptime', ['monitorID: invalid']);
         const window = readUptimePeriod(period);
         if (window === null) return; // a window a newer Kuma added: not an error.
+        if (!this.admit(id)) return;
         const r = readRatio(ratio);
         if (!r.ok) return this.report('uptime', r.problems);
         const s = this.statsOf(id);
@@ -568,6 +617,7 @@ export class KumaClient extends TypedEmitter<KumaClientEvents> {
         if (id === null) return this.report('avgPing', ['monitorID: invalid']);
         const n = toNumber(ms);
         if (ms !== null && ms !== undefined && n === null) return this.report('avgPing', ['value: not a number']);
+        if (!this.admit(id)) return;
         this.statsOf(id).avgPing = n !== null && n >= 0 ? n : null;
         this.touch(id);
       }),
@@ -577,6 +627,7 @@ export class KumaClient extends TypedEmitter<KumaClientEvents> {
       guard('certInfo', (rawId: unknown, raw: unknown) => {
         const id = normaliseId(rawId);
         if (id === null) return this.report('certInfo', ['monitorID: invalid']);
+        if (!this.admit(id)) return;
         const s = this.statsOf(id);
         const r = readCertInfo(raw);
         if (!r.ok) {
@@ -593,25 +644,56 @@ export class KumaClient extends TypedEmitter<KumaClientEvents> {
   }
 
   private applyMonitors(event: string, raw: unknown, full: boolean): void {
-    const r = readMonitorMap(raw);
+    const r = readMonitorMap(raw, MAX_MONITORS);
     if (!r.ok) return void this.report(event, r.problems);
     if (r.value.problems.length) this.report(event, r.value.problems);
     const seen = new Set<string>();
+    let refused = 0;
     for (const def of r.value.monitors) {
       seen.add(def.id);
       const before = this.defs.get(def.id);
+      if (!before && !full && this.defs.size >= MAX_MONITORS) {
+        refused++;
+        continue;
+      }
       this.defs.set(def.id, def);
+      this.unlisted.delete(def.id);
       if (!before || !sameDef(before, def)) this.touch(def.id);
     }
     // 1.23 re-sends the whole list after every change: what is missing was deleted.
-    if (full) for (const id of new Set([...this.defs.keys(), ...this.stats.keys(), ...this.recent.keys()])) if (!seen.has(id)) this.forget(id);
+    if (full) for (const id of new Set([...this.defs.keys(), ...this.stats.keys(), ...this.recent.keys(), ...this.important.keys()])) if (!seen.has(id)) this.forget(id);
+    const fmt = (n: number) => n.toLocaleString('en-US');
+    if (full) {
+      this.setNotice(r.value.total > MAX_MONITORS ? `${this.instance} lists ${fmt(r.value.total)} monitors; Homeport mirrors the first ${fmt(MAX_MONITORS)} (by id).` : null);
+    } else if (refused > 0 || r.value.total > MAX_MONITORS) {
+      this.setNotice(`${this.instance} has more than ${fmt(MAX_MONITORS)} monitors; Homeport mirrors ${fmt(MAX_MONITORS)} of them.`);
+    }
+  }
+
+  private setNotice(notice: string | null): void {
+    if (notice === this.notice) return;
+    this.notice = notice;
+    if (notice) this.logger.warn('kuma: more data than Homeport keeps', { instance: this.instance, notice });
+    this.emit('limit', notice);
+  }
+
+  /**
+   * Whether stats or beats for `id` may be kept: always for a listed monitor; for an id Kuma has
+   * not listed (its burst can race the list), only while few such ids are held.
+   */
+  private admit(id: string): boolean {
+    if (this.defs.has(id) || this.unlisted.has(id)) return true;
+    if (this.unlisted.size >= MAX_UNLISTED) return false;
+    this.unlisted.add(id);
+    return true;
   }
 
   private forget(id: string): void {
     const known = this.defs.delete(id);
     this.stats.delete(id);
-    this.recent.delete(id);
-    this.important.delete(id);
+    this.dropBeats(this.recent, id);
+    this.dropBeats(this.important, id);
+    this.unlisted.delete(id);
     this.dirty.delete(id);
     if (known) {
       this.removed.add(id);
@@ -633,9 +715,16 @@ export class KumaClient extends TypedEmitter<KumaClientEvents> {
     this.touch(id);
   }
 
-  private mergeBeats(store: Map<string, KumaBeat[]>, id: string, beats: KumaBeat[], overwrite: boolean, cap: number): void {
-    const base = overwrite ? [] : (store.get(id) ?? []);
-    const all = [...base, ...beats];
+  /** Beats kept per monitor: `perMonitor`, fewer when many monitors share the budget. */
+  private beatCap(perMonitor: number): number {
+    const ids = this.defs.size + this.unlisted.size;
+    return Math.min(perMonitor, Math.max(MIN_BEATS, Math.floor(this.beatBudget / Math.max(1, ids))));
+  }
+
+  private mergeBeats(store: Map<string, KumaBeat[]>, id: string, beats: KumaBeat[], overwrite: boolean, perMonitor: number): void {
+    const cap = this.beatCap(perMonitor);
+    const prev = store.get(id) ?? [];
+    const all = [...(overwrite ? [] : prev), ...beats];
     // Oldest first; de-duplicate re-sent beats (same time and status).
     all.sort((a, b) => (a.time ?? 0) - (b.time ?? 0));
     const out: KumaBeat[] = [];
@@ -644,7 +733,26 @@ export class KumaClient extends TypedEmitter<KumaClientEvents> {
       if (last && last.time !== null && last.time === b.time && last.status === b.status) continue;
       out.push(b);
     }
-    store.set(id, out.slice(-cap));
+    const kept = out.slice(-cap);
+    store.set(id, kept);
+    const total = (this.beatCount.get(store) ?? 0) - prev.length + kept.length;
+    this.beatCount.set(store, total);
+    // More monitors since the older lists were filled: trim them all to today's share.
+    if (total > this.beatBudget + perMonitor) {
+      let sum = 0;
+      for (const [key, list] of store) {
+        if (list.length > cap) store.set(key, list.slice(-cap));
+        sum += Math.min(list.length, cap);
+      }
+      this.beatCount.set(store, sum);
+    }
+  }
+
+  private dropBeats(store: Map<string, KumaBeat[]>, id: string): void {
+    const list = store.get(id);
+    if (!list) return;
+    store.delete(id);
+    this.beatCount.set(store, (this.beatCount.get(store) ?? 0) - list.length);
   }
 
   private touch(id: string): void {
@@ -715,6 +823,20 @@ export class KumaClient extends TypedEmitter<KumaClientEvents> {
     this.emit('protocolError', err);
     return err;
   }
+}
+
+/** The WebSocket was closed because a message passed `maxPayload` (ws: 1009 "Message Too Big"). */
+function tooLarge(description: unknown): boolean {
+  for (let d: unknown = description, i = 0; d && typeof d === 'object' && i < 4; i++) {
+    const e = d as { code?: unknown; message?: unknown; description?: unknown };
+    if (e.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' || e.code === 1009 || (typeof e.message === 'string' && /max payload size exceeded/i.test(e.message))) return true;
+    d = e.description;
+  }
+  return false;
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${Math.round(n / (1024 * 1024))} MiB` : `${Math.round(n / 1024)} KiB`;
 }
 
 function sameDef(a: KumaMonitorDef, b: KumaMonitorDef): boolean {

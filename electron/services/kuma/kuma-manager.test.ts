@@ -325,6 +325,29 @@ describe('KumaManager', () => {
     }
   }, 30_000);
 
+  it('a Kuma with more monitors than Homeport keeps: the instance says so', async () => {
+    const own = new FakeKuma({ flavour: '1.23' });
+    await own.start();
+    const lists: KumaInstanceInfo[][] = [];
+    const mgr = make(lists, []);
+    mgr.start();
+    try {
+      const r = await mgr.add(input({ url: own.url, username: FAKE_USER, password: FAKE_PASSWORD, name: 'Big Kuma' }));
+      const id = r.status === 'added' ? r.instance.id : '';
+      await waitFor(() => lists.at(-1)?.find((i) => i.id === id && i.monitors.length === 3), 5000, 'mirrored');
+      const huge: Record<string, unknown> = {};
+      for (let n = 1; n <= 5200; n++) huge[String(n)] = { id: n, name: `S${n}`, type: 'http', url: 'https://s.lan/', interval: 60, active: true };
+      own.broadcast('monitorList', huge);
+      const big = await waitFor(() => lists.at(-1)?.find((i) => i.id === id && i.warning !== null && i.monitors.length > 3), 10_000, 'told');
+      expect(big.warning).toBe('Big Kuma lists 5,200 monitors; Homeport mirrors the first 5,000 (by id).');
+      expect(big.monitors).toHaveLength(5000);
+      mgr.remove(id);
+    } finally {
+      mgr.stop();
+      await own.stop();
+    }
+  }, 30_000);
+
   it('shows a status page’s pinned incidents (2.x sends them as a list)', async () => {
     const lists: KumaInstanceInfo[][] = [];
     const mgr = make(lists, []);

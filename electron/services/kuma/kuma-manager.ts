@@ -62,6 +62,8 @@ interface Runtime {
   version: string | null;
   monitors: KumaMonitorInfo[];
   incidents: KumaIncident[];
+  /** Kuma sent more than Homeport keeps (too many monitors): said on the instance. */
+  limit: string | null;
   /** The last status seen per monitor, for down/up alerts on transitions. */
   seen: Map<string, KumaMonitorInfo['status']>;
   offs: (() => void)[];
@@ -301,7 +303,7 @@ export class KumaManager {
 
   private run(record: KumaRecord): Runtime {
     const secrets = record.sealed ? this.open<KumaSecrets>(record.sealed) : {};
-    const rt: Runtime = { record, watch: null, poller: null, state: 'connecting', error: null, version: null, monitors: [], incidents: [], seen: new Map(), offs: [] };
+    const rt: Runtime = { record, watch: null, poller: null, state: 'connecting', error: null, version: null, monitors: [], incidents: [], limit: null, seen: new Map(), offs: [] };
     this.runtimes.set(record.id, rt);
     if (record.mode === 'socket') {
       const watch = new KumaWatch({
@@ -324,6 +326,10 @@ export class KumaManager {
         watch.on('problem', (fact) => this.instanceProblem(rt, fact)),
         watch.on('recovered', (r) => this.instanceRecovered(rt, r)),
         watch.client.on('monitors', (u) => this.mirror(rt, u.monitors)),
+        watch.client.on('limit', (notice) => {
+          rt.limit = notice;
+          this.changed();
+        }),
       );
       watch.start();
     } else {
@@ -335,6 +341,7 @@ export class KumaManager {
           rt.error = null;
           rt.version = snap.version ?? rt.version;
           rt.incidents = snap.incidents;
+          rt.limit = snap.limit;
           this.mirror(rt, snap.monitors);
         }),
         poller.on('error', (e) => {
@@ -464,9 +471,13 @@ export class KumaManager {
       stale,
       lastDataAt: rt.watch?.client.lastDataAt ?? rt.poller?.lastDataAt ?? null,
       version: rt.version,
-      warning: primary
-        ? `Also connected as “${primary.record.name}” (${MODE_WORDS[primary.record.mode]}): alerts about this Uptime Kuma come from there only. Remove one of the two.`
-        : null,
+      warning:
+        [
+          primary ? `Also connected as “${primary.record.name}” (${MODE_WORDS[primary.record.mode]}): alerts about this Uptime Kuma come from there only. Remove one of the two.` : null,
+          rt.limit,
+        ]
+          .filter(Boolean)
+          .join(' ') || null,
       canPause: rt.record.mode === 'socket',
       incidents: rt.incidents.map((i) => ({ ...i })),
       monitors: rt.monitors.map((m) => view(m, stale)).sort((a, b) => a.name.localeCompare(b.name)),

@@ -89,10 +89,15 @@ export interface KumaMetricsSnapshot {
   /** True when the instance labels series with `monitor_id` (2.x); ids are then Kuma's ids. */
   hasIds: boolean;
   monitors: KumaMonitorInfo[];
+  /** More monitors than Homeport keeps: a sentence for the user. */
+  limit: string | null;
 }
 
-function labelValue(v: string | undefined): string | null {
-  return v === undefined || v === '' || v === 'null' || v === 'undefined' ? null : v;
+/** Monitors read from one /metrics page (the signed-in client keeps as many). */
+export const MAX_METRICS_MONITORS = 5000;
+
+function labelValue(v: string | undefined, max = 200): string | null {
+  return v === undefined || v === '' || v === 'null' || v === 'undefined' ? null : v.slice(0, max);
 }
 
 /** Prometheus samples → the model. Without `monitor_id` a monitor is keyed by its name (`name:<name>`). */
@@ -102,10 +107,11 @@ export function metricsToMonitors(samples: PromSample[], at: number): KumaMetric
   const usedIds = new Set<string>();
   let version: string | null = null;
   let hasIds = false;
+  let overflow = false;
 
   for (const s of samples) {
     if (s.name === 'app_version') {
-      version = labelValue(s.labels.version) ?? version;
+      version = labelValue(s.labels.version, 40) ?? version;
       continue;
     }
     if (!s.name.startsWith('monitor_')) continue;
@@ -118,6 +124,10 @@ export function metricsToMonitors(samples: PromSample[], at: number): KumaMetric
         ? `id:${kumaId}`
         : ['n', name, s.labels.monitor_type, s.labels.monitor_url, s.labels.monitor_hostname, s.labels.monitor_port].join('\u0000');
     let m = byKey.get(key);
+    if (!m && byKey.size >= MAX_METRICS_MONITORS) {
+      overflow = true;
+      continue;
+    }
     if (!m) {
       let id = kumaId ?? `name:${name}`;
       // Two 1.23 monitors may share a name: keep them apart, stably in text order.
@@ -127,9 +137,9 @@ export function metricsToMonitors(samples: PromSample[], at: number): KumaMetric
       m = {
         id,
         name: name ?? `Monitor ${kumaId}`,
-        type: labelValue(s.labels.monitor_type) ?? 'unknown',
-        url: safeDisplayUrl(labelValue(s.labels.monitor_url)),
-        hostname: labelValue(s.labels.monitor_hostname),
+        type: labelValue(s.labels.monitor_type, 40) ?? 'unknown',
+        url: safeDisplayUrl(labelValue(s.labels.monitor_url, 2000))?.slice(0, 500) ?? null,
+        hostname: labelValue(s.labels.monitor_hostname, 255),
         // Kuma removes a paused or deleted monitor's series, so a monitor listed here is active.
         active: true,
         status: 'unknown',
@@ -173,7 +183,8 @@ export function metricsToMonitors(samples: PromSample[], at: number): KumaMetric
         break;
     }
   }
-  return { at, version, hasIds, monitors: [...byKey.values()] };
+  const limit = overflow ? `/metrics lists more than ${MAX_METRICS_MONITORS.toLocaleString('en-US')} monitors; Homeport mirrors the first ${MAX_METRICS_MONITORS.toLocaleString('en-US')}.` : null;
+  return { at, version, hasIds, monitors: [...byKey.values()], limit };
 }
 
 export interface KumaMetricsOptions {

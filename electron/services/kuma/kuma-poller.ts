@@ -41,6 +41,8 @@ export interface KumaReadOnlySnapshot {
   title: string | null;
   /** Status page only: the pinned incidents. */
   incidents: KumaIncident[];
+  /** Kuma listed more monitors than Homeport keeps: a sentence for the user. */
+  limit: string | null;
 }
 
 export interface KumaPollerEvents {
@@ -166,11 +168,11 @@ export class KumaPoller extends TypedEmitter<KumaPollerEvents> {
         ...(src.username !== undefined ? { username: src.username } : {}),
         ...(src.password !== undefined ? { password: src.password } : {}),
       });
-      return { kind: 'metrics', at: m.at, monitors: m.monitors, version: m.version, title: null, incidents: [] };
+      return { kind: 'metrics', at: m.at, monitors: m.monitors, version: m.version, title: null, incidents: [], limit: m.limit };
     }
     const p = await fetchKumaStatusPage({ ...common, slug: src.slug });
     if (p.problems.length) this.opts.logger.warn('kuma: unreadable beats on a status page', { instance: this.instance, problems: p.problems.slice(0, 5) });
-    return { kind: 'status-page', at: p.at, monitors: p.monitors, version: null, title: p.title, incidents: p.incidents };
+    return { kind: 'status-page', at: p.at, monitors: p.monitors, version: null, title: p.title, incidents: p.incidents, limit: p.limit };
   }
 
   private onSuccess(snap: KumaReadOnlySnapshot): void {

@@ -2,10 +2,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HomeportError } from '../../../shared/contract';
-import { fetchKumaMetrics, parsePrometheusText } from './kuma-metrics';
+import { fetchKumaMetrics, metricsToMonitors, parsePrometheusText } from './kuma-metrics';
 import { KumaPoller, type KumaReadOnlySnapshot } from './kuma-poller';
 import { fetchKumaStatusPage, statusPageToMonitors } from './kuma-status-page';
 import type { KumaInstanceFact, KumaRecovery } from './kuma-model';
+import { startFloodReceiver } from '../alerts/channels/test-receivers';
 import { captureLogger, FakeClock, kumaTime } from './test-fake-kuma';
 
 const KEY = 'uk1_9Xk3vQpL0sT7eRbN2mWcYf';
@@ -277,6 +278,41 @@ describe('public status page', () => {
     expect(broken.message).toMatch(/cannot read/);
     expect((await rejection(fetchKumaStatusPage({ url: base, slug: '../metrics' }))).code).toBe('VALIDATION');
     expect(() => statusPageToMonitors({ publicGroupList: [] }, { heartbeatList: {} }, 0)).not.toThrow();
+  });
+});
+
+describe('answers larger than Homeport reads', () => {
+  const MiB = 1024 * 1024;
+  it('a status page or /metrics that never ends is refused at the limit, not read into memory', async () => {
+    const flood = await startFloodReceiver(200, 96 * MiB);
+    try {
+      const page = await rejection(fetchKumaStatusPage({ url: flood.url, slug: 'home', instance: 'Uptime Kuma on nas' }));
+      expect(page.message).toBe('Uptime Kuma on nas (status page "home") answered with more than 16 MiB; Homeport reads at most 16 MiB.');
+      await flood.settled();
+      expect(flood.finished()).toBe(false);
+      expect(flood.written()).toBeLessThan(48 * MiB);
+
+      const metrics = await rejection(fetchKumaMetrics({ url: flood.url, apiKey: KEY, instance: 'Uptime Kuma on nas' }));
+      expect(metrics.message).toBe('Uptime Kuma on nas (/metrics) answered with more than 16 MiB; Homeport reads at most 16 MiB.');
+      await flood.settled();
+      expect(flood.finished()).toBe(false);
+    } finally {
+      await flood.close();
+    }
+  });
+
+  it('a status page listing more monitors than Homeport keeps: the first 5,000, and a sentence saying so', () => {
+    const monitorList = Array.from({ length: 6000 }, (_, i) => ({ id: i + 1, name: `S${i + 1}` }));
+    const snap = statusPageToMonitors({ publicGroupList: [{ name: 'All', monitorList }] }, { heartbeatList: {} }, 0);
+    expect(snap.monitors).toHaveLength(5000);
+    expect(snap.limit).toBe('The status page lists more than 5,000 monitors; Homeport mirrors the first 5,000.');
+  });
+
+  it('/metrics listing more monitors than Homeport keeps: the first 5,000, and a sentence saying so', () => {
+    const text = Array.from({ length: 6000 }, (_, i) => `monitor_status{monitor_id="${i + 1}",monitor_name="S${i + 1}",monitor_type="http"} 1`).join('\n');
+    const snap = metricsToMonitors(parsePrometheusText(text).samples, 0);
+    expect(snap.monitors).toHaveLength(5000);
+    expect(snap.limit).toBe('/metrics lists more than 5,000 monitors; Homeport mirrors the first 5,000.');
   });
 });
 

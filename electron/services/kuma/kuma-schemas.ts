@@ -21,7 +21,22 @@ const idLike = z.union([z.number(), z.string()]);
 const numLike = z.union([z.number(), z.string()]);
 
 function problemsOf(error: z.ZodError): string[] {
-  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'value'}: ${i.code}`);
+  return error.issues.slice(0, MAX_PROBLEMS).map((i) => `${i.path.length ? i.path.join('.') : 'value'}: ${i.code}`);
+}
+
+/** Problems kept per message: enough to find the cause, never a copy of a huge bad payload. */
+const MAX_PROBLEMS = 20;
+
+function pushProblems(out: string[], more: string[]): void {
+  for (const p of more) {
+    if (out.length >= MAX_PROBLEMS) return;
+    out.push(p);
+  }
+}
+
+/** A string from Kuma cut to what a person reads (names, types, host names). */
+function clip(v: string | null | undefined, max: number): string {
+  return (v ?? '').trim().slice(0, max);
 }
 
 function read<S extends z.ZodType, T>(schema: S, input: unknown, map: (v: z.infer<S>) => T | string): Read<T> {
@@ -62,27 +77,33 @@ export function readMonitor(raw: unknown): Read<KumaMonitorDef> {
   return read(monitorSchema, raw, (m) => {
     const id = normaliseId(m.id);
     if (id === null) return 'id: invalid';
-    const type = m.type?.trim() || 'unknown';
+    const type = clip(m.type, 40) || 'unknown';
     const active = m.active === true || m.active === 1 || m.active === '1' || m.active === 'true';
     const interval = toNumber(m.interval);
+    const url = URL_TYPES.has(type) || (type === 'unknown' && m.url) ? safeDisplayUrl(m.url) : null;
     return {
       id,
-      name: m.name?.trim() || `Monitor ${id}`,
+      name: clip(m.name, 200) || `Monitor ${id}`,
       type,
-      url: URL_TYPES.has(type) || (type === 'unknown' && m.url) ? safeDisplayUrl(m.url) : null,
-      hostname: m.hostname?.trim() || null,
+      url: url === null ? null : url.slice(0, 500),
+      hostname: clip(m.hostname, 255) || null,
       active,
       intervalSec: interval !== null && interval > 0 ? interval : null,
     };
   });
 }
 
-/** `monitorList` / `updateMonitorIntoList`: an object keyed by id (an array is accepted too). */
-export function readMonitorMap(raw: unknown): Read<{ monitors: KumaMonitorDef[]; problems: string[] }> {
+/**
+ * `monitorList` / `updateMonitorIntoList`: an object keyed by id (an array is accepted too). At
+ * most `max` entries are read, the lowest ids first; `total` says how many Kuma sent.
+ */
+export function readMonitorMap(raw: unknown, max = Infinity): Read<{ monitors: KumaMonitorDef[]; problems: string[]; total: number }> {
   let entries: [string, unknown][];
   if (Array.isArray(raw)) entries = raw.map((v, i) => [String(i), v]);
   else if (raw !== null && typeof raw === 'object') entries = Object.entries(raw as Record<string, unknown>);
   else return { ok: false, problems: [`value: expected an object of monitors, got ${raw === null ? 'null' : typeof raw}`] };
+  const total = entries.length;
+  if (total > max) entries = entries.sort((a, b) => byNumericKey(a[0], b[0])).slice(0, max);
   const monitors: KumaMonitorDef[] = [];
   const problems: string[] = [];
   for (const [key, value] of entries) {
@@ -90,9 +111,16 @@ export function readMonitorMap(raw: unknown): Read<{ monitors: KumaMonitorDef[];
     const withId = value !== null && typeof value === 'object' && !('id' in value) ? { ...value, id: key } : value;
     const r = readMonitor(withId);
     if (r.ok) monitors.push(r.value);
-    else problems.push(...r.problems.map((p) => `[${key.slice(0, 20)}].${p}`));
+    else pushProblems(problems, r.problems.map((p) => `[${key.slice(0, 20)}].${p}`));
   }
-  return { ok: true, value: { monitors, problems } };
+  return { ok: true, value: { monitors, problems, total } };
+}
+
+function byNumericKey(a: string, b: string): number {
+  const na = Number(a);
+  const nb = Number(b);
+  if (Number.isFinite(na) && Number.isFinite(nb)) return na - nb;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 // ---- heartbeats --------------------------------------------------------------------------
@@ -131,18 +159,23 @@ export function readBeat(raw: unknown, monitorId?: string): Read<KumaBeat> {
   });
 }
 
-/** A list of beats; bad rows are skipped and counted as problems. */
-export function readBeatList(raw: unknown, monitorId: string): Read<{ beats: KumaBeat[]; problems: string[] }> {
+/**
+ * A list of beats; bad rows are skipped and counted as problems. With `keep`, a longer list is read
+ * only at its two ends (`keep` rows each): Kuma sends some lists oldest first and some newest
+ * first, and only the newest are kept.
+ */
+export function readBeatList(raw: unknown, monitorId: string, keep = Infinity): Read<{ beats: KumaBeat[]; problems: string[] }> {
   if (!Array.isArray(raw)) return { ok: false, problems: [`value: expected a list of heartbeats, got ${raw === null ? 'null' : typeof raw}`] };
+  const rows: [unknown, number][] = raw.length > 2 * keep ? [...raw.slice(0, keep).map((r, i): [unknown, number] => [r, i]), ...raw.slice(-keep).map((r, i): [unknown, number] => [r, raw.length - keep + i])] : raw.map((r, i): [unknown, number] => [r, i]);
   const beats: KumaBeat[] = [];
   const problems: string[] = [];
-  raw.forEach((row, i) => {
+  for (const [row, i] of rows) {
     // A status page with a day range sends 0 for a time slot without beats (2.x).
-    if (row === 0 || row === null) return;
+    if (row === 0 || row === null) continue;
     const r = readBeat(row, monitorId);
     if (r.ok) beats.push(r.value);
-    else problems.push(...r.problems.map((p) => `[${i}].${p}`));
-  });
+    else pushProblems(problems, r.problems.map((p) => `[${i}].${p}`));
+  }
   return { ok: true, value: { beats, problems } };
 }
 
@@ -198,10 +231,10 @@ const infoSchema = z.object({
 
 export function readInfo(raw: unknown): Read<KumaServerInfo> {
   return read(infoSchema, raw ?? {}, (i) => ({
-    version: i.version ?? null,
-    latestVersion: i.latestVersion ?? null,
-    serverTimezone: i.serverTimezone ?? null,
-    primaryBaseURL: i.primaryBaseURL ?? null,
+    version: i.version ? i.version.slice(0, 40) : null,
+    latestVersion: i.latestVersion ? i.latestVersion.slice(0, 40) : null,
+    serverTimezone: i.serverTimezone ? i.serverTimezone.slice(0, 64) : null,
+    primaryBaseURL: i.primaryBaseURL ? i.primaryBaseURL.slice(0, 500) : null,
   }));
 }
 

@@ -55,7 +55,13 @@ export interface KumaStatusPageSnapshot {
   newestBeatAt: number | null;
   /** Beats that could not be read (they were skipped). */
   problems: string[];
+  /** More monitors than Homeport keeps: a sentence for the user. */
+  limit: string | null;
 }
+
+const MAX_PAGE_MONITORS = 5000;
+/** Beats read per monitor (Kuma sends up to 100). */
+const PAGE_BEATS = 100;
 
 export interface KumaStatusPageOptions {
   url: string;
@@ -136,19 +142,23 @@ export function statusPageToMonitors(pageRaw: unknown, beatsRaw: unknown, at: nu
   const seen = new Set<string>();
   let newest: number | null = null;
 
+  let overflow = false;
   for (const group of page.data.publicGroupList) {
     for (const m of group.monitorList ?? []) {
       const id = normaliseId(m.id);
       if (id === null || seen.has(id)) continue;
+      if (seen.size >= MAX_PAGE_MONITORS) {
+        overflow = true;
+        break;
+      }
       seen.add(id);
       let list: KumaBeat[] = [];
       const rawList = beats.data.heartbeatList[id];
       if (rawList !== undefined) {
-        const r = readBeatList(rawList, id);
-        if (r.ok) {
-          list = r.value.beats;
-          problems.push(...r.value.problems.map((p) => `${id}${p}`));
-        } else problems.push(...r.problems.map((p) => `${id}: ${p}`));
+        const r = readBeatList(rawList, id, PAGE_BEATS);
+        const more = r.ok ? r.value.problems.map((p) => `${id}${p}`) : r.problems.map((p) => `${id}: ${p}`);
+        if (r.ok) list = r.value.beats;
+        for (const p of more) if (problems.length < 20) problems.push(p);
       }
       let last: KumaBeat | null = null;
       for (const b of list) if (!last || (b.time ?? 0) >= (last.time ?? 0)) last = b;
@@ -157,9 +167,9 @@ export function statusPageToMonitors(pageRaw: unknown, beatsRaw: unknown, at: nu
       const cert = toNumber(m.certExpiryDaysRemaining);
       monitors.push({
         id,
-        name: m.name?.trim() || `Monitor ${id}`,
-        type: m.type?.trim() || 'unknown',
-        url: safeDisplayUrl(m.url),
+        name: m.name?.trim().slice(0, 200) || `Monitor ${id}`,
+        type: m.type?.trim().slice(0, 40) || 'unknown',
+        url: safeDisplayUrl(m.url)?.slice(0, 500) ?? null,
         hostname: null,
         active: true,
         status: last ? last.status : 'unknown',
@@ -183,5 +193,6 @@ export function statusPageToMonitors(pageRaw: unknown, beatsRaw: unknown, at: nu
     monitors,
     newestBeatAt: newest,
     problems,
+    limit: overflow ? `The status page lists more than ${MAX_PAGE_MONITORS.toLocaleString('en-US')} monitors; Homeport mirrors the first ${MAX_PAGE_MONITORS.toLocaleString('en-US')}.` : null,
   };
 }

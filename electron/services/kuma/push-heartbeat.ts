@@ -136,7 +136,8 @@ export function startPushHeartbeat(opts: PushHeartbeatOptions): PushHeartbeat {
   };
 
   const attempt = async (): Promise<void> => {
-    const res = await httpGet(fetchImpl, href, `The push URL (${target})`, timeoutMs, { 'user-agent': 'Homeport heartbeat' });
+    // A push endpoint answers a few bytes ({"ok":true}); nothing more is worth reading.
+    const res = await httpGet(fetchImpl, href, `The push URL (${target})`, timeoutMs, { 'user-agent': 'Homeport heartbeat' }, 64 * 1024);
     if (res.status === 404 || res.status === 410) {
       throw new HomeportError({
         code: 'NOT_FOUND',
