@@ -7,7 +7,8 @@ import { createKeyFileSecretBox } from '../platform/key-file-secret-box';
 import type { Platform } from '../platform/platform';
 import { createTestPlatform, type TestPlatform } from '../platform/test-platform';
 import { requireLab, type Lab } from '../ssh/test-lab';
-import { startPrivateDockerd, startPrivateSshd, type PrivateSshd } from '../test-support/private-servers';
+import { startPrivateSshd, type PrivateSshd } from '../ssh/test-private-sshd';
+import { startPrivateDockerd } from '../test-support/private-dockerd';
 import { contractCalls, until } from '../test-support/wait';
 
 // Container monitors through faults, as the app runs them (createServices: hosts, engine hub,
@@ -50,10 +51,10 @@ class Homeport {
   monitors = async () => this.calls.ok<MonitorInfo[]>('monitors.list');
   host = async (id: string) => (await this.calls.ok<HostInfo[]>('hosts.list')).find((h) => h.id === id);
 
-  async addHost(name: string, port: number, socketPath: string): Promise<string> {
+  async addHost(name: string, port: number, socketPath: string, fingerprint = lab.ssh.hostKeyFingerprint): Promise<string> {
     const host = await this.calls.ok<HostInfo>('hosts.add', { name, kind: 'ssh', address: `root@127.0.0.1:${port}`, socketPath, useAgent: true, keyId: null, identityFile: null });
     await until('the host key question', async () => (await this.host(host.id))?.state.status === 'needs-hostkey');
-    await this.calls.ok('hosts.acceptHostKey', { hostname: '127.0.0.1', port, fingerprint: lab.ssh.hostKeyFingerprint });
+    await this.calls.ok('hosts.acceptHostKey', { hostname: '127.0.0.1', port, fingerprint });
     await this.connected(host.id);
     return host.id;
   }
@@ -130,7 +131,7 @@ afterAll(() => {
  */
 async function sshFault(label: string, breakIt: (sshd: PrivateSshd, h: Homeport, hostId: string) => Promise<void>, restore: (sshd: PrivateSshd) => Promise<void>): Promise<void> {
   const sshd = await startPrivateSshd(lab);
-  cleanups.push(() => sshd.dispose());
+  cleanups.push(() => sshd.stop());
   const names = { stays: `${P}-stays`, stops: `${P}-stops`, starts: `${P}-starts` };
   for (const n of Object.values(names)) {
     try {
@@ -146,7 +147,7 @@ async function sshFault(label: string, breakIt: (sshd: PrivateSshd, h: Homeport,
   cleanups.push(() => void engine1('rm', '-f', ...Object.values(names)));
 
   const h = await Homeport.start(testPlatform().platform);
-  const hostId = await h.addHost(`faults-${label}`, sshd.port, '/var/run/docker.sock');
+  const hostId = await h.addHost(`faults-${label}`, sshd.port, '/var/run/docker.sock', sshd.hostKeys[0]!.fingerprint);
   const ids = { stays: await h.addContainerMonitor(hostId, names.stays), stops: await h.addContainerMonitor(hostId, names.stops), starts: await h.addContainerMonitor(hostId, names.starts) };
   await h.states({ [ids.stays]: 'up', [ids.stops]: 'up', [ids.starts]: 'down' }, 20_000, 'the monitors before the fault');
 
@@ -175,7 +176,7 @@ describe('container monitors resume', () => {
     await sshFault(
       'killed',
       (sshd) => sshd.kill(),
-      (sshd) => sshd.start(),
+      (sshd) => sshd.restart(),
     );
   }, 120_000);
 

@@ -19,6 +19,13 @@ export interface PrivateSshd {
   hostKeys: Array<{ type: 'ed25519' | 'rsa' | 'ecdsa'; line: string; blob: Buffer; fingerprint: string }>;
   /** Everything the server logged so far. */
   log(): string;
+  /** SIGKILL to the server and every session it forked (a crash): connections die at once. */
+  kill(): Promise<void>;
+  /** Starts it again after `kill`, on the same port with the same keys and config. */
+  restart(): Promise<void>;
+  /** SIGSTOP to the server and its sessions (a hung host): connections stay open and nothing answers. */
+  freeze(): void;
+  thaw(): void;
   stop(): Promise<void>;
 }
 
@@ -45,6 +52,16 @@ function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+function signalTree(root: number, signal: NodeJS.Signals): void {
+  for (const p of [root, ...descendants(root)]) {
+    try {
+      process.kill(p, signal);
+    } catch {
+      /* already gone */
+    }
+  }
 }
 
 function accepts(port: number): Promise<boolean> {
@@ -131,36 +148,49 @@ export async function startPrivateSshd(lab: Lab, opts: PrivateSshdOptions = {}):
       ].join('\n') + '\n',
     );
     // -D: stays our child (we own and end it); -E: its own log file.
-    const child: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-f', conf, '-E', logFile], { stdio: 'ignore' });
-    let exited = false;
-    child.once('exit', () => (exited = true));
-    try {
-      await until(`private sshd on 127.0.0.1:${port}`, async () => exited || (await accepts(port)), 20_000);
-    } catch (e) {
-      child.kill('SIGKILL');
-      throw e;
-    }
-    if (exited) {
+    const launch = async () => {
+      const child: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-f', conf, '-E', logFile], { stdio: 'ignore' });
+      const run = { child, exited: false };
+      child.once('exit', () => (run.exited = true));
+      try {
+        await until(`private sshd on 127.0.0.1:${port}`, async () => run.exited || (await accepts(port)), 20_000);
+      } catch (e) {
+        child.kill('SIGKILL');
+        throw e;
+      }
+      return run;
+    };
+    let run = await launch();
+    if (run.exited) {
       // Someone took the port between our probe and sshd's bind: try another.
       if (tries < 5) continue;
       throw new Error(`the private sshd did not start: ${readFileSync(logFile, 'utf8')}`);
     }
-    const pid = child.pid!;
+    const kill = async () => {
+      const r = run;
+      if (r.exited) return;
+      signalTree(r.child.pid!, 'SIGKILL');
+      await until('private sshd killed', () => r.exited, 10_000);
+    };
     return {
       port,
       dir,
       hostKeys,
       log: () => readFileSync(logFile, 'utf8'),
+      kill,
+      restart: async () => {
+        await kill();
+        run = await launch();
+        if (run.exited) throw new Error(`the private sshd did not start again: ${readFileSync(logFile, 'utf8').slice(-500)}`);
+      },
+      freeze: () => signalTree(run.child.pid!, 'SIGSTOP'),
+      thaw: () => signalTree(run.child.pid!, 'SIGCONT'),
       stop: async () => {
-        const kids = descendants(pid);
-        for (const p of [pid, ...kids]) {
-          try {
-            process.kill(p, 'SIGTERM');
-          } catch {
-            /* already gone */
-          }
-        }
-        await until('private sshd ended', () => exited, 10_000).catch(() => child.kill('SIGKILL'));
+        const r = run;
+        // A frozen server cannot act on SIGTERM: let it go on first.
+        signalTree(r.child.pid!, 'SIGCONT');
+        signalTree(r.child.pid!, 'SIGTERM');
+        await until('private sshd ended', () => r.exited, 10_000).catch(() => r.child.kill('SIGKILL'));
         rmSync(dir, { recursive: true, force: true });
       },
     };
