@@ -430,6 +430,8 @@ export class KumaClient extends TypedEmitter<KumaClientEvents> {
     this.signedIn = false;
     if (s) {
       s.removeAllListeners();
+      s.offAny();
+      s.io.off('ping');
       s.disconnect();
     }
   }

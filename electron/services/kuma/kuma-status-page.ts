@@ -188,7 +188,7 @@ export function statusPageToMonitors(pageRaw: unknown, beatsRaw: unknown, at: nu
   }
   return {
     at,
-    title: page.data.config?.title ?? null,
+    title: page.data.config?.title?.slice(0, 200) ?? null,
     incidents: readIncidents(page.data.incident, page.data.incidents, problems),
     monitors,
     newestBeatAt: newest,
