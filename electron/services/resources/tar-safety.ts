@@ -232,6 +232,9 @@ export function sanitizeTar(tarBytes: Readable, policy: TarPolicy): { stream: Re
         }
         await new Promise<void>((resolve, reject) => {
           const w = pack.entry(h, (err) => (err ? reject(err) : resolve()));
+          // An upload cut off mid-file destroys the entry, and the pipe passes that on to `w`:
+          // unheard, its error would crash the process.
+          w.on('error', reject);
           entry.on('error', reject);
           entry.pipe(w);
         });
