@@ -274,7 +274,7 @@ describe('headless server: WebSocket', () => {
     expect(invalid.ok).toBe(false);
     if (!invalid.ok) {
       expect(invalid.error.code).toBe('VALIDATION');
-      expect(invalid.error.details).toEqual({ field: 'id' });
+      expect(invalid.error.details).toMatchObject({ field: 'id' });
     }
     c.ws.close();
   });
