@@ -64,8 +64,11 @@ import type { AlertSettingsInfo, MonitorConfigInput, MonitorImportResultInfo } f
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-/** How soon a container that came back is looked at again to confirm it (scaled like the intervals). */
-const CONTAINER_RECOVERY_LOOK_MS = 3_000;
+/**
+ * How soon a container is looked at again to confirm what a new watch or a start event showed
+ * (scaled like the intervals), instead of the retry interval.
+ */
+const CONTAINER_QUICK_LOOK_MS = 3_000;
 
 export type HostExec = (hostId: string, command: string, signal: AbortSignal) => Promise<{ code: number | null; stdout: string; stderr: string }>;
 
@@ -310,6 +313,8 @@ export class MonitorsManager {
   private readonly hubs = new Map<string, ContainerEventHub>();
   /** The engine each hub follows: a new connection brings a new one, and the watches start again on it. */
   private readonly hubDockers = new Map<string, DockerLike>();
+  /** Container monitors whose watch started and whose state is not decided yet (see scheduleEventRecheck). */
+  private readonly freshWatch = new Set<string>();
   private readonly watches = new Map<string, { hostId: string; watch: ContainerWatch | null; cancelled: boolean }>();
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly alertListeners = new Set<(alert: Alert) => void>();
@@ -967,16 +972,20 @@ export class MonitorsManager {
 
   /**
    * While the policy wants a fast re-check of an event-driven monitor, its current state is fed
-   * again every retry interval. A container coming back (its start or healthy event) is read
-   * again after a few seconds instead: the event is first-hand evidence, and the second look only
-   * makes sure it did not fall over straight away (the policy's recovery confirmation).
+   * again every retry interval. A container is looked at again after a few seconds instead when
+   * it is coming back (its start or healthy event is first-hand evidence: the second look only
+   * makes sure it did not fall over straight away, the policy's recovery confirmation), and when
+   * a new watch (a new monitor, Homeport starting, the host back) found it down: it may have been
+   * down for as long as nobody could see it, so its retries are not spread over minutes.
    */
   private scheduleEventRecheck(c: MonitorConfig): void {
     if (c.type !== 'container' && c.type !== 'push') return;
     const status = this.policy.status(c.id);
+    if (!status?.fastRecheck) this.freshWatch.delete(c.id);
     if (this.rechecks.has(c.id) || this.stopped || !status?.fastRecheck) return;
     const retryMs = c.retryIntervalSec * 1000 * this.scale;
-    const delay = c.type === 'container' && status.confirmed === 'down' ? Math.min(retryMs, CONTAINER_RECOVERY_LOOK_MS * this.scale) : retryMs;
+    const quick = c.type === 'container' && (status.confirmed === 'down' || this.freshWatch.has(c.id));
+    const delay = quick ? Math.min(retryMs, CONTAINER_QUICK_LOOK_MS * this.scale) : retryMs;
     const t = setTimeout(() => {
       this.rechecks.delete(c.id);
       const cur = this.monitors.get(c.id);
@@ -1011,6 +1020,7 @@ export class MonitorsManager {
     const rc = this.rechecks.get(id);
     if (rc) clearTimeout(rc);
     this.rechecks.delete(id);
+    this.freshWatch.delete(id);
     const p = this.pushes.get(id);
     if (p?.timer) clearTimeout(p.timer);
     if (p) p.timer = null;
@@ -1159,6 +1169,11 @@ export class MonitorsManager {
       this.hubDockers.set(c.hostId, docker);
     }
     const entry = { hostId: c.hostId, watch: null as ContainerWatch | null, cancelled: false };
+    // A re-read still pending from the last watch would read the new one a retry interval late.
+    const pending = this.rechecks.get(c.id);
+    if (pending) clearTimeout(pending);
+    this.rechecks.delete(c.id);
+    this.freshWatch.add(c.id);
     this.watches.set(c.id, entry);
     const h = hub;
     h.watch(c.container, (r) => {
