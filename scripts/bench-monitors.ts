@@ -1,94 +1,242 @@
-// npm run bench:monitors — what do 1,000 HTTP monitors cost Homeport?
-// 1,000 HTTP monitors at a 20 s interval against a local web server (in its own process, so its
-// CPU is not counted), checks spread over the interval by the real scheduler, each result fed to
-// the real alert policy — for two minutes (BENCH_SECONDS). Prints checks/s, CPU % of one core and
-// the RSS of this process as one JSON line. Goal: ≤ 6 % of a core and ≤ 150 MiB.
-// `npm run bench:monitors` bundles it with esbuild and runs plain node, as the app runs its built
-// services: under the tsx loader the RSS would include the TypeScript compiler's own ~15 MiB.
-import { spawn } from 'node:child_process';
-import { AlertPolicy } from '../electron/services/alerts/policy/engine';
-import { createCheckEnv, runCheck, validateMonitorConfig, type MonitorConfig } from '../electron/services/monitors/checks';
-import { Scheduler } from '../electron/services/monitors/scheduler';
+// npm run bench:monitors — what do 1,000 HTTP monitors cost the app a user runs?
+//
+// The built headless server (`out/main/server.js`, built first if missing) runs in its own
+// process on a fresh data folder, history on, with one WebSocket client logged in and reading
+// every event, as a browser tab would. A web server in another process stands in for the checked
+// services (it counts the requests it gets, so the checks really made are known). Phases:
+//
+//   1. baseline: the same server idle, no monitors, for BENCH_BASELINE_SECONDS (30);
+//   2. add: BENCH_MONITORS (1,000) HTTP monitors at a 20 s interval, one `monitors.add` call at a
+//      time through the contract, as a form would send them — timed;
+//   3. loaded: one interval to settle, then BENCH_SECONDS (120) measured;
+//   4. import: a second fresh server gets the same number of monitors in one YAML import through
+//      the contract (`monitors.importYaml`) — timed.
+//
+// CPU is the server process's own (utime + stime from /proc/<pid>/stat) as a percentage of one
+// core; RSS is its resident memory (/proc/<pid>/status), averaged and at its peak over the phase.
+// Prints one JSON line. Goals: ≤ 5 % of a core and ≤ 200 MiB loaded; import ≤ 10 s.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import WebSocket from 'ws';
 
 const MONITORS = Number(process.env.BENCH_MONITORS ?? 1000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 120);
+const BASELINE_SECONDS = Number(process.env.BENCH_BASELINE_SECONDS ?? 30);
 const INTERVAL_SEC = 20;
+const root = path.resolve(import.meta.dirname, '../..');
+const log = (msg: string) => process.stderr.write(`bench:monitors: ${msg}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const round1 = (n: number) => Math.round(n * 10) / 10;
 
-async function startWebServer(): Promise<{ port: number; stop(): void }> {
+/** The checked services: answers every request with "ok", and says how many it answered on /__count. */
+async function startTarget(): Promise<{ port: number; count(): Promise<number>; stop(): void }> {
   const child = spawn(
     process.execPath,
-    ['-e', "const s=require('http').createServer((q,r)=>{r.setHeader('content-type','text/plain');r.end('ok '+q.url)});s.listen(0,'127.0.0.1',()=>console.log(s.address().port))"],
+    [
+      '-e',
+      "let n=0;const s=require('http').createServer((q,r)=>{if(q.url==='/__count'){r.end(String(n));return}n++;r.setHeader('content-type','text/plain');r.end('ok '+q.url)});s.keepAliveTimeout=60000;s.listen(0,'127.0.0.1',()=>console.log(s.address().port))",
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const port = await new Promise<number>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
-  return { port, stop: () => child.kill() };
+  return {
+    port,
+    count: async () => Number(await (await fetch(`http://127.0.0.1:${port}/__count`)).text()),
+    stop: () => child.kill(),
+  };
 }
 
-async function main() {
-  const web = await startWebServer();
-  const env = createCheckEnv();
-  const configs = new Map<string, MonitorConfig>();
-  const policy = new AlertPolicy({ clock: { now: Date.now } });
-  for (let i = 0; i < MONITORS; i++) {
-    const cfg = validateMonitorConfig({
-      type: 'http',
-      id: `m${i}`,
-      name: `service ${i}`,
-      url: `http://127.0.0.1:${web.port}/svc/${i}`,
-      intervalSec: INTERVAL_SEC,
-      timeoutSec: 10,
-      keyword: { text: 'ok', mustBePresent: true, caseSensitive: true },
-    });
-    configs.set(cfg.id, cfg);
-    policy.upsertMonitor({ id: cfg.id, name: cfg.name, intervalMs: INTERVAL_SEC * 1000, timeoutMs: 10_000 });
-  }
+interface Server {
+  pid: number;
+  call<T>(method: string, input?: unknown): Promise<T>;
+  events: { count: number; bytes: number };
+  stop(): Promise<void>;
+}
 
-  let checks = 0;
-  let down = 0;
-  let alerts = 0;
-  const scheduler = new Scheduler({
-    run: (id, signal) => runCheck(configs.get(id) as Parameters<typeof runCheck>[0], { signal, env }),
-    onResult: (id, r, startedAt) => {
-      checks++;
-      if (r.status === 'down') down++;
-      alerts += policy.result({ monitorId: id, hostId: null, time: startedAt, status: r.status, message: r.message }).length;
-    },
+/** The built headless server on a fresh data folder, and one logged-in WebSocket client. */
+async function startServer(): Promise<Server> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'homeport-bench-mon-data-'));
+  const home = mkdtempSync(path.join(os.tmpdir(), 'homeport-bench-mon-home-'));
+  const child: ChildProcess = spawn(process.execPath, [path.join(root, 'out/main/server.js'), '--port', '0', '--data-dir', dataDir], {
+    cwd: root,
+    // Only loopback traffic: no probe of the default gateway or the DNS servers.
+    env: { ...process.env, HOME: home, HOMEPORT_REFERENCE_TARGETS: 'none', SSH_AUTH_SOCK: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-
-  // Warm up for one interval (every monitor checked once), then measure.
-  for (const cfg of configs.values()) scheduler.upsert({ id: cfg.id, intervalMs: INTERVAL_SEC * 1000, retryIntervalMs: INTERVAL_SEC * 1000, timeoutMs: 10_000 });
-  await new Promise((r) => setTimeout(r, INTERVAL_SEC * 1000));
-  const checks0 = checks;
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  let peakRss = 0;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 1000);
-  await new Promise((r) => setTimeout(r, SECONDS * 1000));
-  const cpu = process.cpuUsage(cpu0);
-  const elapsedS = (performance.now() - t0) / 1000;
-  clearInterval(sampler);
-  scheduler.stop();
-  env.close();
-  web.stop();
-
-  const result = {
-    bench: 'monitors',
-    monitors: MONITORS,
-    intervalSec: INTERVAL_SEC,
-    seconds: Math.round(elapsedS),
-    checksPerSec: Math.round(((checks - checks0) / elapsedS) * 10) / 10,
-    expectedChecksPerSec: MONITORS / INTERVAL_SEC,
-    down,
-    alerts,
-    cpuPercentOfOneCore: Math.round(((cpu.user + cpu.system) / 1e6 / elapsedS) * 1000) / 10,
-    rssMiB: Math.round(peakRss / 1048576),
-    goals: { cpuPercentAtMost: 6, rssMiBAtMost: 150 },
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
+  const loginUrl = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`the headless server did not start:\n${stderr}`)), 60_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /Homeport is running: (\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`the headless server exited with ${code}:\n${stderr}`)));
+  });
+  const login = await fetch(loginUrl, { redirect: 'manual' });
+  const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+  const origin = new URL(loginUrl).origin;
+  const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}/ws`, { headers: { cookie }, origin });
+  await new Promise((ok, fail) => {
+    ws.once('open', ok);
+    ws.once('error', fail);
+  });
+  const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  const events = { count: 0, bytes: 0 };
+  ws.on('message', (data: Buffer) => {
+    const frame = JSON.parse(data.toString()) as { t: string; id?: number; result?: { ok: boolean; value?: unknown; error?: { message: string } } };
+    if (frame.t === 'event') {
+      events.count++;
+      events.bytes += data.length;
+      return;
+    }
+    const p = pending.get(frame.id!);
+    if (!p) return;
+    pending.delete(frame.id!);
+    if (frame.result!.ok) p.resolve(frame.result!.value);
+    else p.reject(new Error(frame.result!.error!.message));
+  });
+  let next = 1;
+  return {
+    pid: child.pid!,
+    events,
+    call: <T>(method: string, input?: unknown) =>
+      new Promise<T>((resolve, reject) => {
+        const id = next++;
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        ws.send(JSON.stringify({ t: 'call', id, method, input }));
+      }),
+    stop: async () => {
+      ws.close();
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(home, { recursive: true, force: true });
+    },
   };
-  console.log(JSON.stringify(result));
+}
+
+const TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** CPU seconds (user + system) the process has used. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS;
+}
+
+function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** CPU % of one core and RSS (mean and peak) of `pid` over `seconds`. */
+async function measure(pid: number, seconds: number): Promise<{ seconds: number; cpuPercentOfOneCore: number; rssMiB: number; rssPeakMiB: number }> {
+  const c0 = cpuSeconds(pid);
+  const t0 = performance.now();
+  const samples: number[] = [];
+  while (performance.now() - t0 < seconds * 1000) {
+    samples.push(rssMiB(pid));
+    await sleep(1000);
+  }
+  const elapsed = (performance.now() - t0) / 1000;
+  return {
+    seconds: Math.round(elapsed),
+    cpuPercentOfOneCore: round1(((cpuSeconds(pid) - c0) / elapsed) * 100),
+    rssMiB: Math.round(samples.reduce((a, b) => a + b, 0) / samples.length),
+    rssPeakMiB: Math.round(Math.max(...samples)),
+  };
+}
+
+const monitorInput = (port: number, i: number) => ({
+  type: 'http',
+  name: `service ${i}`,
+  url: `http://127.0.0.1:${port}/svc/${i}`,
+  intervalSec: INTERVAL_SEC,
+  timeoutSec: 10,
+  keyword: { text: 'ok', mustBePresent: true, caseSensitive: true },
+});
+
+async function main() {
+  if (!existsSync(path.join(root, 'out/main/server.js'))) {
+    log('building (electron-vite build)…');
+    execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  const target = await startTarget();
+  const servers: Server[] = [];
+  try {
+    const server = await startServer();
+    servers.push(server);
+    log(`baseline: the idle server for ${BASELINE_SECONDS} s…`);
+    await sleep(3000);
+    const baseline = await measure(server.pid, BASELINE_SECONDS);
+
+    log(`adding ${MONITORS} monitors one by one…`);
+    const a0 = performance.now();
+    for (let i = 0; i < MONITORS; i++) await server.call('monitors.add', monitorInput(target.port, i));
+    const addSeconds = (performance.now() - a0) / 1000;
+    log(`added in ${addSeconds.toFixed(1)} s; settling for one interval…`);
+    await sleep(INTERVAL_SEC * 1000);
+
+    log(`measuring for ${SECONDS} s…`);
+    const n0 = await target.count();
+    const e0 = { ...server.events };
+    const t0 = performance.now();
+    const loaded = await measure(server.pid, SECONDS);
+    const elapsed = (performance.now() - t0) / 1000;
+    const checks = (await target.count()) - n0;
+    const listed = await server.call<Array<{ state: string }>>('monitors.list');
+    const up = listed.filter((m) => m.state === 'up').length;
+    const events = { perSec: round1((server.events.count - e0.count) / elapsed), kiBPerSec: round1((server.events.bytes - e0.bytes) / 1024 / elapsed) };
+    await server.stop();
+    servers.length = 0;
+
+    log(`importing ${MONITORS} monitors as YAML into a fresh server…`);
+    const fresh = await startServer();
+    servers.push(fresh);
+    const yaml = `version: 1\nmonitors:\n${Array.from({ length: MONITORS }, (_, i) => {
+      const m = monitorInput(target.port, i);
+      return `  - type: http\n    name: ${JSON.stringify(m.name)}\n    url: ${JSON.stringify(m.url)}\n    intervalSec: ${INTERVAL_SEC}\n    timeoutSec: 10\n    keyword: { text: ok, mustBePresent: true, caseSensitive: true }\n`;
+    }).join('')}`;
+    const i0 = performance.now();
+    const imported = await fresh.call<{ added: number; errors: number }>('monitors.importYaml', { yaml, dryRun: false });
+    const importSeconds = (performance.now() - i0) / 1000;
+    if (imported.added !== MONITORS) throw new Error(`the import added ${imported.added} of ${MONITORS} (${imported.errors} errors)`);
+
+    console.log(
+      JSON.stringify({
+        bench: 'monitors',
+        monitors: MONITORS,
+        intervalSec: INTERVAL_SEC,
+        process: 'headless server (out/main/server.js), history on, one WebSocket client',
+        baseline,
+        loaded,
+        cpuRatio: round1(loaded.cpuPercentOfOneCore / Math.max(0.1, baseline.cpuPercentOfOneCore)),
+        checksPerSec: round1(checks / elapsed),
+        expectedChecksPerSec: MONITORS / INTERVAL_SEC,
+        up,
+        eventsToTheClient: events,
+        addOneByOneSeconds: round1(addSeconds),
+        importSeconds: round1(importSeconds),
+        loadAverage: round1(os.loadavg()[0]!),
+        goals: { cpuPercentAtMost: 5, rssMiBAtMost: 200, importSecondsAtMost: 10 },
+      }),
+    );
+  } finally {
+    for (const s of servers) await s.stop().catch(() => {});
+    target.stop();
+  }
   process.exit(0);
 }
 
-main().catch((e) => {
+main().catch((e: unknown) => {
   console.error(e);
   process.exit(1);
 });

@@ -86,7 +86,7 @@ export async function createServices(
     dockerFor: dockerVia(engines),
     // This computer's own network (default gateway, DNS servers): while it is down, alerts are held.
     referenceTargets: referenceTargetsFromEnv(),
-    onChange: (list) => events.emit('monitors.changed', list.map(toMonitorInfo)),
+    onChange: ({ changed, removed }) => events.emit('monitors.changed', { changed: changed.map(toMonitorInfo), removed }),
     ...testing.monitors,
   });
   monitors.onAlert((alert) => events.emit('alerts.fired', toAlertInfo(alert)));

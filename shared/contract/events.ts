@@ -4,7 +4,7 @@ import type { ErrorInfo } from '../model/errors';
 import type { HostInfo, KeyInfo } from '../model/host';
 import type { StreamId } from '../model/ids';
 import type { HeartbeatInfo, KumaInstanceInfo } from '../model/kuma';
-import type { AlertInfo, MonitorId, MonitorInfo } from '../model/monitors';
+import type { AlertInfo, MonitorId, MonitorsChangedInfo } from '../model/monitors';
 import type { HostImagesInfo, HostNetworksInfo, HostVolumesInfo } from '../model/resources';
 
 /** Events main pushes to the UI. Stream events go only to the client that opened the stream. */
@@ -16,7 +16,8 @@ export interface EventMap {
   'volumes.changed': HostVolumesInfo;
   'images.changed': HostImagesInfo;
   'networks.changed': HostNetworksInfo;
-  'monitors.changed': MonitorInfo[];
+  /** Only the monitors that changed (and those removed); `monitors.list` gives them all. */
+  'monitors.changed': MonitorsChangedInfo;
   'alerts.fired': AlertInfo;
   'kuma.changed': KumaInstanceInfo[];
   'heartbeat.changed': HeartbeatInfo;

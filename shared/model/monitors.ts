@@ -147,6 +147,31 @@ export interface MonitorInfo {
   uptime: { day: number | null; month: number | null; year: number | null };
 }
 
+/**
+ * The `monitors.changed` event: only the monitors whose state or figures changed since the last
+ * one, and the ids of those removed (the whole list comes from `monitors.list`).
+ */
+export interface MonitorsChangedInfo {
+  changed: MonitorInfo[];
+  removed: MonitorId[];
+}
+
+/** A list with a `monitors.changed` applied: changed ones replaced in place (new ones at the end), removed ones left out. */
+export function applyMonitorsChange(list: readonly MonitorInfo[], change: MonitorsChangedInfo): MonitorInfo[] {
+  if (change.changed.length === 0 && change.removed.length === 0) return list as MonitorInfo[];
+  const byId = new Map(change.changed.map((m) => [m.id, m]));
+  const removed = new Set(change.removed);
+  const out: MonitorInfo[] = [];
+  for (const m of list) {
+    if (removed.has(m.id)) continue;
+    const next = byId.get(m.id);
+    out.push(next ?? m);
+    byId.delete(m.id);
+  }
+  for (const m of byId.values()) out.push(m);
+  return out;
+}
+
 export type HistoryRange = '24h' | '30d' | '1y';
 
 export interface LatencyPointInfo {

@@ -55,7 +55,7 @@ describe('TrayFeed (integration)', () => {
       policyOptions: { coalesceMs: 50, coalesceMaxMs: 200 },
       referenceTargets: [{ host: '127.0.0.1', port: (reference.address() as AddressInfo).port }],
       dispatcherAttempts: 1,
-      onChange: (list) => events.emit('monitors.changed', list.map(toMonitorInfo)),
+      onChange: ({ changed, removed }) => events.emit('monitors.changed', { changed: changed.map(toMonitorInfo), removed }),
     });
     mgr.onAlert((a) => events.emit('alerts.fired', toAlertInfo(a)));
     const navigations: EventMap['app.navigate'][] = [];

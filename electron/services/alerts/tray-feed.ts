@@ -1,4 +1,4 @@
-import type { KumaInstanceInfo, MonitorInfo } from '../../../shared/contract';
+import { applyMonitorsChange, type KumaInstanceInfo, type MonitorInfo, type MonitorsChangedInfo } from '../../../shared/contract';
 import { kumaStatusItems } from '../../../shared/model/monitor-status';
 import type { Logger } from '../platform/platform';
 import type { EventBus } from '../rpc/event-bus';
@@ -24,7 +24,8 @@ export interface TraySink {
 
 /**
  * Keeps a tray (or any other status surface) in step with the monitors: every `monitors.changed`
- * redraws it, every `alerts.fired` becomes a notification, and the menu's actions come back here.
+ * (the monitors that changed, applied to the list it keeps) redraws it, every `alerts.fired`
+ * becomes a notification, and the menu's actions come back here.
  * The Electron shell only draws what it is given.
  */
 export class TrayFeed {
@@ -40,7 +41,8 @@ export class TrayFeed {
     this.sink = sink;
     this.off = this.deps.events.subscribe((event, payload) => {
       if (event === 'monitors.changed') {
-        this.last = payload as MonitorInfo[];
+        // Only the monitors that changed come with the event.
+        this.last = applyMonitorsChange(this.last, payload as MonitorsChangedInfo);
         this.draw();
       } else if (event === 'kuma.changed') {
         this.kuma = payload as KumaInstanceInfo[];

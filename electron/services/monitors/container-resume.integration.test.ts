@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AlertInfo, HostInfo, MonitorInfo, MonitorState } from '../../../shared/contract';
+import type { AlertInfo, HostInfo, MonitorInfo, MonitorsChangedInfo, MonitorState } from '../../../shared/contract';
 import { createServices, type Services } from '../app';
 import { createConfStore } from '../platform/conf-store';
 import { createKeyFileSecretBox } from '../platform/key-file-secret-box';
@@ -39,7 +39,7 @@ class Homeport {
     services.events.subscribe((event, payload) => {
       if (event === 'alerts.fired') this.alerts.push(payload as AlertInfo);
       if (event === 'monitors.changed') {
-        for (const m of payload as MonitorInfo[]) this.log.push({ at: Date.now(), id: m.id, state: m.state });
+        for (const m of (payload as MonitorsChangedInfo).changed) this.log.push({ at: Date.now(), id: m.id, state: m.state });
       }
     });
   }

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChannelInfo, MonitorHistoryInfo, MonitorInfo } from '../../../shared/contract';
+import type { ChannelInfo, MonitorHistoryInfo, MonitorInfo, MonitorsChangedInfo } from '../../../shared/contract';
 import { createServices, type Services } from '../app';
 import { createTestPlatform, type TestPlatform } from '../platform/test-platform';
 import { contractCalls, until } from '../test-support/wait';
@@ -38,7 +38,7 @@ describe('monitors through the contract', () => {
     expect(added.id).toMatch(/^m_/);
     const up = await until('up', async () => (await ok<MonitorInfo[]>('monitors.list')).find((m) => m.id === added.id && m.state === 'up'));
     expect(up.latencyMs).not.toBeNull();
-    await until('monitors.changed with up', async () => events.some((e) => e.event === 'monitors.changed' && (e.payload as MonitorInfo[]).some((m) => m.id === added.id && m.state === 'up')));
+    await until('monitors.changed with up', async () => events.some((e) => e.event === 'monitors.changed' && (e.payload as MonitorsChangedInfo).changed.some((m) => m.id === added.id && m.state === 'up')));
 
     const hist = await ok<MonitorHistoryInfo>('monitors.history', { id: added.id, range: '24h' });
     expect(hist.bars.length).toBeGreaterThan(0);

@@ -82,9 +82,8 @@ export function createMonitorsService(
   extras: { suggestions?: () => Promise<MonitorSuggestion[]> } = {},
 ): ContractImpl['monitors'] {
   const info = (id: string): MonitorInfo => {
-    const m = manager.list().find((x) => x.config.id === id);
-    if (!m) throw notFound();
-    return toMonitorInfo(m);
+    if (!manager.has(id)) throw notFound();
+    return toMonitorInfo(manager.info(id));
   };
   const service: MonitorsService = {
     list: async () => manager.list().map(toMonitorInfo),

@@ -15,7 +15,7 @@ import { startHttpReceiver, type HttpReceiver } from '../alerts/channels/test-re
 import type { Alert } from '../alerts';
 import type { ContainerInspectLike, DockerLike } from './checks';
 import { createTestPlatform, type TestPlatform } from '../platform/test-platform';
-import { MonitorsManager, type MonitorInfo } from './monitors-service';
+import { MonitorsManager, type MonitorsChange } from './monitors-service';
 import { waitFor } from '../test-support/wait';
 
 const SECRET = 'hook-signing-secret-do-not-leak';
@@ -70,7 +70,7 @@ describe('MonitorsManager (integration)', () => {
     tp?.cleanup();
   });
 
-  const make = (changes: MonitorInfo[][] = []) =>
+  const make = (changes: MonitorsChange[] = []) =>
     new MonitorsManager({
       platform: tp.platform,
       historyFile,
@@ -82,7 +82,7 @@ describe('MonitorsManager (integration)', () => {
     });
 
   it('alerts once on an outage and once on recovery, records history, and survives a restart', async () => {
-    const changes: MonitorInfo[][] = [];
+    const changes: MonitorsChange[] = [];
     const mgr = make(changes);
     const alerts: Alert[] = [];
     mgr.onAlert((a) => alerts.push(a));
@@ -132,7 +132,7 @@ describe('MonitorsManager (integration)', () => {
     const [incident] = mgr.incidents('web', 10, 'confirmed');
     expect(incident!.end).not.toBeNull();
     expect(changes.length).toBeGreaterThan(0);
-    expect(changes.at(-1)![0]!.config.id).toBe('web');
+    expect(changes.flatMap((c) => c.changed).at(-1)!.config.id).toBe('web');
 
     await mgr.stop();
 

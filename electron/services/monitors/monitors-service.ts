@@ -98,8 +98,8 @@ export interface MonitorsManagerOptions {
   /** Dispatcher delivery tuning (tests). */
   dispatcherAttempts?: number;
   dispatcherBackoffMs?: readonly number[];
-  /** Called with every monitor's info when something changed, at most 4 times a second. */
-  onChange?: (monitors: MonitorInfo[]) => void;
+  /** Called with the monitors that changed (and the ids of those removed), at most twice a second. */
+  onChange?: (change: MonitorsChange) => void;
   /** How long `stop` waits for alerts being delivered (default STOP_DELIVERY_WAIT_MS). */
   stopDeliveryWaitMs?: number;
 }
@@ -109,6 +109,36 @@ export interface MonitorsManagerOptions {
  * short enough to stop within the 10 s a supervisor usually allows before it kills.
  */
 export const STOP_DELIVERY_WAIT_MS = 5000;
+
+/** What changed since the last call: the monitors whose state or figures changed, and those removed. */
+export interface MonitorsChange {
+  changed: MonitorInfo[];
+  removed: string[];
+}
+
+/** Beats counted in one window of a monitor's history: up, down, and the latencies. */
+interface WindowCounts {
+  up: number;
+  down: number;
+  latencyCount: number;
+  latencySumMs: number;
+}
+
+/** A monitor's figures: 24 h, 30 d and 1 y, and when each was last read from the history. */
+interface Figures {
+  day: WindowCounts;
+  month: WindowCounts;
+  year: WindowCounts;
+  dayAt: number;
+  longAt: number;
+}
+
+/** Changes go out at most this often. */
+const CHANGE_EVERY_MS = 500;
+/** The slow round of `refreshFigures`: one step per tick; every 24 h window is read again within 10 minutes, the others within 6 h. */
+const FIGURES_TICK_MS = 1000;
+const DAY_FIGURES_EVERY_MS = 10 * 60_000;
+const LONG_FIGURES_EVERY_MS = 6 * HOUR;
 
 export interface LastResult {
   time: number;
@@ -341,6 +371,16 @@ export class MonitorsManager {
   private lastRefCheck = 0;
   private refRunning = false;
   private changeTimer: NodeJS.Timeout | null = null;
+  /** Monitors changed since the last `onChange` (all of them when `dirtyAll`), and those removed. */
+  private readonly dirty = new Set<string>();
+  private dirtyAll = false;
+  private readonly removedIds = new Set<string>();
+  /** Figures kept in memory (see `figuresOf`), and the slow round that reads them again. */
+  private readonly figures = new Map<string, Figures>();
+  private figureCursor: MapIterator<[string, Figures]> = this.figures.entries();
+  private figuresTimer: NodeJS.Timeout | null = null;
+  /** Monitors whose last result was looked up in the history already (found or not). */
+  private readonly lastLooked = new Set<string>();
   private lastChangeAt = 0;
   private started = false;
   private stopped = false;
@@ -402,6 +442,14 @@ export class MonitorsManager {
       this.refTimer = setInterval(() => void this.checkReference(), this.opts.referenceIntervalMs ?? 30_000);
       this.refTimer.unref?.();
     }
+    this.figuresTimer = setInterval(() => {
+      try {
+        this.refreshFigures();
+      } catch (e) {
+        this.platform.logger.warn('monitors: could not read the history', { error: (e as Error).message });
+      }
+    }, FIGURES_TICK_MS);
+    this.figuresTimer.unref?.();
     this.rearm();
     this.changed();
   }
@@ -414,6 +462,7 @@ export class MonitorsManager {
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     if (this.refTimer) clearInterval(this.refTimer);
     if (this.changeTimer) clearTimeout(this.changeTimer);
+    if (this.figuresTimer) clearInterval(this.figuresTimer);
     for (const w of this.watches.values()) w.cancelled = true;
     for (const p of this.pushes.values()) if (p.timer) clearTimeout(p.timer);
     for (const t of this.rechecks.values()) clearTimeout(t);
@@ -452,30 +501,122 @@ export class MonitorsManager {
 
   // ── Monitors ──────────────────────────────────────────────────────────────────────────────
 
+  /** Every monitor with its state and figures, from memory (see `figuresOf`). */
   list(): MonitorInfo[] {
-    this.flushHistory();
-    const now = this.now();
-    return [...this.monitors.values()].map((c) => {
-      const last = this.last.get(c.id) ?? this.lastFromHistory(c.id);
-      const series = this.history.latencySeries(c.id, now - DAY, now, 1);
-      let sum = 0;
-      let n = 0;
-      for (const p of series) {
-        if (p.avg === null) continue;
-        sum += p.avg;
-        n++;
+    return [...this.monitors.values()].map((c) => this.infoOf(c));
+  }
+
+  /** One monitor, as `list()` gives it. */
+  info(id: string): MonitorInfo {
+    const c = this.monitors.get(id);
+    if (!c) throw notFound('monitor');
+    return this.infoOf(c);
+  }
+
+  private infoOf(c: MonitorConfig): MonitorInfo {
+    const last = this.lastOf(c.id);
+    const f = this.figuresOf(c.id);
+    const ratio = (w: WindowCounts) => (w.up + w.down === 0 ? null : w.up / (w.up + w.down));
+    return {
+      config: redactMonitor(c),
+      label: this.labels[c.id] ?? null,
+      secretFields: monitorSecretFields(c),
+      status: this.policy.status(c.id) ?? null,
+      last,
+      uptime: { day: ratio(f.day), month: ratio(f.month), year: ratio(f.year) },
+      latencyMs: last?.latencyMs ?? null,
+      avgLatencyMs24h: f.day.latencyCount ? f.day.latencySumMs / f.day.latencyCount : null,
+    };
+  }
+
+  /** The last result: this session's, else the newest beat in the history (looked up once). */
+  private lastOf(id: string): LastResult | null {
+    const known = this.last.get(id);
+    if (known !== undefined || this.lastLooked.has(id)) return known ?? null;
+    this.lastLooked.add(id);
+    try {
+      const [b] = this.history.recentBeats(id, 1);
+      if (!b) return null;
+      const last: LastResult = { time: b.time, status: b.status === 'up' ? 'up' : 'down', latencyMs: b.latencyMs, message: b.message ?? '' };
+      this.last.set(id, last);
+      return last;
+    } catch (e) {
+      this.platform.logger.warn('monitors: could not read the history', { monitorId: id, error: (e as Error).message });
+      return null;
+    }
+  }
+
+  /**
+   * Uptime and latency figures, kept in memory: read from the history once per monitor, then
+   * counted as beats arrive (`countBeat`), and read again on a slow round (`refreshFigures`) so
+   * that beats which left a window stop counting — 24 h every 10 minutes, 30 d and 1 y every 6 h.
+   * Between two reads a window can hold a few beats older than its span; that is the price of
+   * not reading SQLite for every monitor at every check.
+   */
+  private figuresOf(id: string): Figures {
+    let f = this.figures.get(id);
+    if (!f) {
+      const now = this.now();
+      f = { day: this.windowCounts(id, now - DAY), month: this.windowCounts(id, now - 30 * DAY), year: this.windowCounts(id, now - 365 * DAY), dayAt: now, longAt: now };
+      this.figures.set(id, f);
+    }
+    return f;
+  }
+
+  private windowCounts(id: string, since: number): WindowCounts {
+    try {
+      const d = this.history.uptimeDetail(id, since);
+      return { up: d.up, down: d.down, latencyCount: d.latencyCount, latencySumMs: d.latencySumMs };
+    } catch (e) {
+      this.platform.logger.warn('monitors: could not read the history', { monitorId: id, error: (e as Error).message });
+      return { up: 0, down: 0, latencyCount: 0, latencySumMs: 0 };
+    }
+  }
+
+  /** A beat just recorded counts in every window of figures already read (others read it from the history). */
+  private countBeat(id: string, beat: BeatStatus, latencyMs: number | null): void {
+    const f = this.figures.get(id);
+    if (!f) return;
+    for (const w of [f.day, f.month, f.year]) {
+      if (beat === 'up') w.up++;
+      else if (beat === 'down') w.down++;
+      if (latencyMs !== null) {
+        w.latencyCount++;
+        w.latencySumMs += latencyMs;
       }
-      return {
-        config: redactMonitor(c),
-        label: this.labels[c.id] ?? null,
-        secretFields: monitorSecretFields(c),
-        status: this.policy.status(c.id) ?? null,
-        last,
-        uptime: { day: this.history.uptime(c.id, now - DAY), month: this.history.uptime(c.id, now - 30 * DAY), year: this.history.uptime(c.id, now - 365 * DAY) },
-        latencyMs: last?.latencyMs ?? null,
-        avgLatencyMs24h: n ? sum / n : null,
-      };
-    });
+    }
+  }
+
+  /** One step of the slow round: the figures read longest ago are read again from the history. */
+  private refreshFigures(): void {
+    const now = this.now();
+    const n = this.figures.size;
+    if (!n) return;
+    const steps = Math.ceil((n * FIGURES_TICK_MS) / DAY_FIGURES_EVERY_MS) + 1;
+    for (let i = 0; i < steps; i++) {
+      let next = this.figureCursor.next();
+      if (next.done) {
+        this.figureCursor = this.figures.entries();
+        next = this.figureCursor.next();
+        if (next.done) return;
+      }
+      const [id, f] = next.value;
+      if (!this.monitors.has(id)) {
+        this.figures.delete(id);
+        continue;
+      }
+      const before = JSON.stringify(this.infoOf(this.monitors.get(id)!).uptime);
+      if (now - f.dayAt >= DAY_FIGURES_EVERY_MS) {
+        f.day = this.windowCounts(id, now - DAY);
+        f.dayAt = now;
+      }
+      if (now - f.longAt >= LONG_FIGURES_EVERY_MS) {
+        f.month = this.windowCounts(id, now - 30 * DAY);
+        f.year = this.windowCounts(id, now - 365 * DAY);
+        f.longAt = now;
+      }
+      if (JSON.stringify(this.infoOf(this.monitors.get(id)!).uptime) !== before) this.changed(id);
+    }
   }
 
   /** Validates and adds a monitor; returns the stored config (redacted). */
@@ -493,7 +634,7 @@ export class MonitorsManager {
     });
     if (label) this.setLabel(c.id, label);
     if (this.started) this.activate(c, false);
-    this.changed();
+    this.changed(c.id);
     return redactMonitor(c);
   }
 
@@ -511,23 +652,32 @@ export class MonitorsManager {
       this.deactivate(id, prev.type !== c.type || prev.type === 'container');
       this.activate(c, false);
     }
-    this.changed();
+    this.changed(id);
     return redactMonitor(c);
   }
 
   /** Removes a monitor (the user may remove one declared by labels: it is suggested again while they declare it). */
   remove(id: string): void {
     if (!this.monitors.has(id)) throw notFound('monitor');
+    const prev = this.monitors.get(id)!;
+    const sealed = this.sealedOf.get(id);
     this.monitors.delete(id);
     this.sealedOf.delete(id);
+    this.saveMonitors([], () => {
+      this.monitors.set(id, prev);
+      if (sealed !== undefined) this.sealedOf.set(id, sealed);
+    });
     if (this.labels[id]) this.setLabel(id, null);
-    this.saveMonitors();
     this.deactivate(id, true);
     this.handle(this.policy.removeMonitor(id));
     this.last.delete(id);
+    this.lastLooked.delete(id);
+    this.figures.delete(id);
     this.confirmed.delete(id);
-    delete this.mutes[id];
-    this.platform.store.set('monitorMutes', this.mutes);
+    if (this.mutes[id] !== undefined) {
+      delete this.mutes[id];
+      this.platform.store.set('monitorMutes', this.mutes);
+    }
     if (this.maintenance.monitors[id]) {
       delete this.maintenance.monitors[id];
       this.platform.store.set('monitorMaintenance', this.maintenance);
@@ -538,7 +688,7 @@ export class MonitorsManager {
       this.setRouting({ ...this.routing, monitors });
     }
     this.history.deleteMonitor(id);
-    this.changed();
+    this.gone(id);
   }
 
   pause(id: string): void {
@@ -579,7 +729,7 @@ export class MonitorsManager {
       this.platform.store.set('monitorMutes', this.mutes);
       if (this.started) this.handle(this.policy.upsertMonitor(this.policySettings(c)));
     }
-    this.changed();
+    this.changed(id ?? undefined);
     return until;
   }
 
@@ -807,7 +957,7 @@ export class MonitorsManager {
     else delete this.maintenance.monitors[id];
     this.platform.store.set('monitorMaintenance', this.maintenance);
     if (this.started) for (const c of this.monitors.values()) if (id === null || c.id === id) this.handle(this.policy.upsertMonitor(this.policySettings(c)));
-    this.changed();
+    this.changed(id ?? undefined);
   }
 
   /** Where one monitor's alerts go: a chosen set of channels (optionally plus the defaults), or (null) the defaults. */
@@ -896,7 +1046,7 @@ export class MonitorsManager {
         this.checkSoon(e.config.id);
       }
     }
-    this.changed();
+    for (const e of applied) this.changed(e.config.id);
     return summarizeImport(plan, true);
   }
 
@@ -1045,7 +1195,7 @@ export class MonitorsManager {
       this.deactivate(id, true);
       this.activate(c, false);
     }
-    this.changed();
+    this.changed(id);
   }
 
   private restoredState(id: string): { status: 'up' | 'down'; since?: number } | undefined {
@@ -1054,12 +1204,6 @@ export class MonitorsManager {
     const [beat] = this.history.recentBeats(id, 1);
     if (beat?.status === 'up') return { status: 'up', since: inc?.end ?? beat.time };
     return undefined;
-  }
-
-  private lastFromHistory(id: string): LastResult | null {
-    const [b] = this.history.recentBeats(id, 1);
-    if (!b) return null;
-    return { time: b.time, status: b.status === 'up' ? 'up' : 'down', latencyMs: b.latencyMs, message: b.message ?? '' };
   }
 
   private runPolled(id: string, signal: AbortSignal): Promise<CheckOutcome> {
@@ -1085,12 +1229,13 @@ export class MonitorsManager {
     else beat = 'pending';
     try {
       this.history.record({ monitorId: id, time: startedAt, status: beat, latencyMs: r.latencyMs, message: r.message });
+      this.countBeat(id, beat, r.latencyMs);
     } catch (e) {
       this.platform.logger.warn('monitors: could not record a check', { monitorId: id, error: (e as Error).message });
     }
     if (r.status === 'down') void this.checkReference();
     this.scheduleEventRecheck(c);
-    this.changed();
+    this.changed(id);
   }
 
   private flip(r: CheckResult): CheckResult {
@@ -1111,7 +1256,7 @@ export class MonitorsManager {
         this.platform.logger.warn('monitors: could not record an incident', { monitorId: s.monitorId, error: (e as Error).message });
       }
     }
-    this.changed();
+    this.changed(s.monitorId);
   }
 
   /**
@@ -1216,15 +1361,38 @@ export class MonitorsManager {
     }
   }
 
-  private changed(): void {
+  /**
+   * Something about a monitor (or, without an id, about every monitor) changed: `onChange` gets
+   * the monitors that changed — built from memory, no history read — at most every 500 ms.
+   */
+  private changed(id?: string): void {
+    if (id === undefined) this.dirtyAll = true;
+    else this.dirty.add(id);
+    this.scheduleChange();
+  }
+
+  /** A monitor was removed: the next change says so. */
+  private gone(id: string): void {
+    this.dirty.delete(id);
+    this.removedIds.add(id);
+    this.scheduleChange();
+  }
+
+  private scheduleChange(): void {
     const cb = this.opts.onChange;
     if (!cb || this.stopped || this.changeTimer) return;
-    const wait = Math.max(0, this.lastChangeAt + 250 - Date.now());
+    const wait = Math.max(0, this.lastChangeAt + CHANGE_EVERY_MS - Date.now());
     this.changeTimer = setTimeout(() => {
       this.changeTimer = null;
       if (this.stopped) return;
       this.lastChangeAt = Date.now();
-      cb(this.list());
+      const ids = this.dirtyAll ? [...this.monitors.keys()] : [...this.dirty].filter((x) => this.monitors.has(x));
+      const removed = [...this.removedIds].filter((x) => !this.monitors.has(x));
+      this.dirty.clear();
+      this.dirtyAll = false;
+      this.removedIds.clear();
+      if (!ids.length && !removed.length) return;
+      cb({ changed: ids.map((x) => this.infoOf(this.monitors.get(x)!)), removed });
     }, wait);
   }
 

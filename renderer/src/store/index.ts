@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import type { Client, HostId, HostInfo } from '../../../shared/contract';
+import { applyMonitorsChange, type Client, type HostId, type HostInfo } from '../../../shared/contract';
 import { installClient, client } from '../api/client';
 import type { WsStatus } from '../api/ws-bridge';
 import { createContainersSlice } from './containers-slice';
@@ -115,7 +115,8 @@ export function connectStore(c: Client, transport?: TransportStatus): () => void
           : {},
       );
     }),
-    c.on('monitors.changed', (monitors) => store.setState({ monitors })),
+    // Only the monitors that changed come with the event.
+    c.on('monitors.changed', (change) => store.setState((s) => ({ monitors: applyMonitorsChange(s.monitors, change) }))),
     c.on('kuma.changed', (kuma) => store.setState({ kuma })),
     c.on('app.problems', (settingsProblems) => store.setState({ settingsProblems })),
     // A notification or a tray item was clicked: show that monitor.

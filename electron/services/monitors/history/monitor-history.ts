@@ -110,6 +110,9 @@ export interface UptimeDetail {
   ratio: number | null;
   up: number;
   down: number;
+  /** Beats with a latency in the window, and the sum of those latencies (ms). */
+  latencyCount: number;
+  latencySumMs: number;
   /** Where the window really starts (≤ sinceMs; see the module comment on precision). */
   fromMs: number;
 }
@@ -446,9 +449,11 @@ export class MonitorHistory {
       s = Math.max(floorTo(sinceMs, DAY), this.oldestKept(LEVELS[li]!, now));
     }
     const fromMs = s;
-    if (mid === undefined) return { ratio: null, up: 0, down: 0, fromMs };
+    if (mid === undefined) return { ratio: null, up: 0, down: 0, latencyCount: 0, latencySumMs: 0, fromMs };
     let up = 0;
     let down = 0;
+    let latN = 0;
+    let latUs = 0;
     for (let i = li; i < LEVELS.length; i++) {
       const level = LEVELS[i]!;
       const next = LEVELS[i + 1];
@@ -459,13 +464,15 @@ export class MonitorHistory {
           level.name === 'raw'
             ? this.st.upDown.raw.get(BigInt(Math.floor(s / MINUTE)), mid, s, end)
             : this.st.upDown[level.name].get(BigInt(s), BigInt(level.ms), BigInt(end - level.ms), mid)
-        ) as { up: number | null; down: number | null };
+        ) as { up: number | null; down: number | null; ln: number | null; ls: number | null };
         up += row.up ?? 0;
         down += row.down ?? 0;
+        latN += row.ln ?? 0;
+        latUs += row.ls ?? 0;
       }
       s = end;
     }
-    return { ratio: up + down === 0 ? null : up / (up + down), up, down, fromMs };
+    return { ratio: up + down === 0 ? null : up / (up + down), up, down, latencyCount: latN, latencySumMs: latUs / 1000, fromMs };
   }
 
   /**
@@ -705,8 +712,8 @@ export class MonitorHistory {
       // starts (?1 first, ?2 step, ?3 last, inclusive) and looking each up by primary key.
       upDown: byLevel((l) =>
         l.name === 'raw'
-          ? p('SELECT sum(status = 1) AS up, sum(status = 0) AS down FROM beat WHERE minute = ?1 AND monitor = ?2 AND time >= ?3 AND time < ?4')
-          : p(`${WALK} SELECT sum(r.n_up) AS up, sum(r.n_down) AS down FROM b CROSS JOIN ${l.table} r ON r.bucket = b.x AND r.monitor = ?4`),
+          ? p('SELECT sum(status = 1) AS up, sum(status = 0) AS down, count(latency_us) AS ln, sum(latency_us) AS ls FROM beat WHERE minute = ?1 AND monitor = ?2 AND time >= ?3 AND time < ?4')
+          : p(`${WALK} SELECT sum(r.n_up) AS up, sum(r.n_down) AS down, sum(r.lat_n) AS ln, sum(r.lat_sum_us) AS ls FROM b CROSS JOIN ${l.table} r ON r.bucket = b.x AND r.monitor = ?4`),
       ),
       bars: byLevel((l) =>
         l.name === 'raw'

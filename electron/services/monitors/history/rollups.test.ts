@@ -62,19 +62,25 @@ function readRollup(file: string, level: Rollup): Map<string, Agg> {
 }
 
 /** Uptime the slow way, with the documented window rule (see monitor-history.ts). */
-function bruteUptime(beats: Beat[], monitorId: string, since: number, now: number, r: Retention): { up: number; down: number; fromMs: number } {
+function bruteUptime(beats: Beat[], monitorId: string, since: number, now: number, r: Retention): { up: number; down: number; fromMs: number; latencyCount: number; latencySumMs: number } {
   const keeps = (g: number, ret: number) => floorTo(since, g) >= now - ret;
   const g = keeps(1, r.rawMs) ? 1 : keeps(MINUTE, r.minuteMs) ? MINUTE : keeps(HOUR, r.hourMs) ? HOUR : DAY;
   // Older than the day retention: from the oldest day bucket kept.
   const fromMs = g === DAY ? Math.max(floorTo(since, DAY), Math.ceil((now - r.dayMs) / DAY) * DAY) : floorTo(since, g);
   let up = 0;
   let down = 0;
+  let latencyCount = 0;
+  let latencySumMs = 0;
   for (const b of beats) {
     if (b.monitorId !== monitorId || b.time < fromMs) continue;
     if (b.status === 'up') up++;
     if (b.status === 'down') down++;
+    if (b.latencyMs !== null) {
+      latencyCount++;
+      latencySumMs += Math.round(b.latencyMs * 1000) / 1000;
+    }
   }
-  return { up, down, fromMs };
+  return { up, down, fromMs, latencyCount, latencySumMs };
 }
 
 /** Random beats in bursts (so minute and hour buckets hold several), over `days`, in time order. */
@@ -174,9 +180,12 @@ describe('MonitorHistory roll-ups', () => {
     for (let i = 0; i < 60; i++) sinces.push(Math.round(clock - random() * 420 * DAY));
     for (const m of monitors)
       for (const since of sinces) {
-        const e = bruteUptime(beats, m, since, clock, r);
+        const { latencyCount, latencySumMs, ...e } = bruteUptime(beats, m, since, clock, r);
         const a = h.uptimeDetail(m, since);
         expect({ up: a.up, down: a.down, fromMs: a.fromMs }, `${m} since ${clock - since} ms ago`).toEqual(e);
+        // The latency sums that the monitors keep up to date in memory start from these.
+        expect(a.latencyCount, `${m} latencies since ${clock - since} ms ago`).toBe(latencyCount);
+        expect(a.latencySumMs).toBeCloseTo(latencySumMs, 3);
         expect(a.ratio).toBe(e.up + e.down === 0 ? null : e.up / (e.up + e.down));
       }
 
@@ -271,7 +280,7 @@ describe('MonitorHistory roll-ups', () => {
       ['24h+1s', now - DAY + 1000],
       ['47h59m', now - 48 * HOUR + MINUTE],
     ] as const) {
-      const e = bruteUptime(beats, 'm', since, clock, DEFAULT_RETENTION);
+      const { latencyCount: _n, latencySumMs: _s, ...e } = bruteUptime(beats, 'm', since, clock, DEFAULT_RETENTION);
       const a = h.uptimeDetail('m', since);
       expect({ up: a.up, down: a.down, fromMs: a.fromMs }, label).toEqual(e);
       expect(a.ratio).toBeCloseTo(e.up / (e.up + e.down), 12);

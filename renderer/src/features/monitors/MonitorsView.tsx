@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { AlertSettingsInfo, ChannelInfo, ErrorInfo, LatencyPointInfo, MonitorInfo, StatusBarInfo } from '../../../../shared/contract';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { applyMonitorsChange, type AlertSettingsInfo, type ChannelInfo, type ErrorInfo, type LatencyPointInfo, type MonitorInfo, type StatusBarInfo } from '../../../../shared/contract';
 import { client } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { StateBadge } from '../../components/StateBadge';
@@ -42,7 +42,8 @@ export function MonitorsView() {
   const [editing, setEditing] = useState<MonitorInfo | null>(null);
   const selected = monitorsUi((s) => s.selected);
   const select = monitorsUi((s) => s.select);
-  const rowsAt = useRef(0);
+  /** When each row's history was last asked for (see loadRows). */
+  const rowsAt = useRef(new Map<string, { at: number; empty: boolean }>());
   // A notification, the tray or an alert toast asked for a monitor: open its detail.
   const focus = useApp((st) => st.focusMonitorId);
   useEffect(() => {
@@ -51,11 +52,19 @@ export function MonitorsView() {
     if (id) select(id);
   }, [focus, select]);
 
+  // A row's sparkline and bars (half-hour buckets) are read when the list loads, and again when
+  // its monitor changes — at most every 30 s (3 s while it has no data yet), so a thousand
+  // monitors checked every 20 s do not ask for a thousand histories each time.
   const loadRows = useCallback(async (list: MonitorInfo[], force = false) => {
-    if (!force && Date.now() - rowsAt.current < 3_000) return;
-    rowsAt.current = Date.now();
+    const now = Date.now();
+    const due = list.filter((m) => {
+      const last = rowsAt.current.get(m.id);
+      return force || !last || now - last.at >= (last.empty ? 3_000 : 30_000);
+    });
+    if (!due.length) return;
+    for (const m of due) rowsAt.current.set(m.id, { at: now, empty: rowsAt.current.get(m.id)?.empty ?? true });
     const entries = await Promise.all(
-      list.map(
+      due.map(
         async (m) =>
           [
             m.id,
@@ -68,7 +77,8 @@ export function MonitorsView() {
           ] as const,
       ),
     );
-    setRows(Object.fromEntries(entries));
+    for (const [id, r] of entries) rowsAt.current.set(id, { at: rowsAt.current.get(id)?.at ?? now, empty: r.bars.every((b) => b.status === null) && r.latency.length === 0 });
+    setRows((prev) => ({ ...prev, ...Object.fromEntries(entries) }));
   }, []);
 
   const loadSettings = useCallback(async () => {
@@ -98,9 +108,10 @@ export function MonitorsView() {
   }, [reload, loadSettings]);
 
   useEffect(() => {
-    const off = client().on('monitors.changed', (list) => {
-      setMonitors(list);
-      void loadRows(list);
+    // Only the monitors that changed come with the event; before the first list there is nothing to apply them to.
+    const off = client().on('monitors.changed', (change) => {
+      setMonitors((prev) => (prev ? applyMonitorsChange(prev, change) : prev));
+      void loadRows(change.changed);
     });
     reloadAll();
     return off;
@@ -113,14 +124,17 @@ export function MonitorsView() {
   const current = monitors?.find((m) => m.id === selected) ?? null;
   const down = (monitors ?? []).filter((m) => m.state === 'down').length;
 
-  const act = async (title: string, f: () => Promise<unknown>) => {
-    try {
-      await f();
-      await reload();
-    } catch (e) {
-      errorToast(title, e);
-    }
-  };
+  const act = useCallback(
+    async (title: string, f: () => Promise<unknown>) => {
+      try {
+        await f();
+        await reload();
+      } catch (e) {
+        errorToast(title, e);
+      }
+    },
+    [reload],
+  );
 
   return (
     <ResourceView
@@ -171,68 +185,20 @@ export function MonitorsView() {
             </tr>
           </thead>
           <tbody>
-            {shown.map((m) => {
-              const own = settings?.monitors[m.id];
-              const row = rows[m.id];
-              return (
-                <tr role="row" key={m.id} className={`container-row${m.id === selected ? ' selected' : ''}`} data-testid="monitor-row" data-name={m.name} data-status={m.state} data-muted={m.muted} data-id={m.id}>
-                  <td role="cell">
-                    <StateBadge tone={STATE_TONE[m.state]} title={m.message}>
-                      {m.state}
-                    </StateBadge>
-                  </td>
-                  <td role="cell" className="cell-name">
-                    <button type="button" className="link-button name" onClick={() => select(m.id)}>
-                      {m.name}
-                    </button>
-                    {m.muted && (
-                      <span className="mini-badge" title={own?.mutedUntil ? `Muted ${formatUntil(own.mutedUntil)}` : 'Muted'} data-testid="row-muted">
-                        muted
-                      </span>
-                    )}
-                    {m.flapping && <span className="mini-badge mini-warn">flapping</span>}
-                    {m.source.kind === 'label' && (
-                      <span className="badge" data-testid="label-badge" title={`Declared by the homeport.monitor.* labels of ${m.source.container}`}>
-                        label
-                      </span>
-                    )}
-                  </td>
-                  <td role="cell" className="mono muted" title={m.target}>
-                    {m.target}
-                  </td>
-                  <td role="cell">{pct(m.uptime.day)}</td>
-                  <td role="cell">{pct(m.uptime.month)}</td>
-                  <td role="cell" className="cell-latency">
-                    <Sparkline points={row?.latency ?? []} label={`${m.name}, response time over 24 hours`} />
-                    <span>{ms(m.latencyMs)}</span>
-                  </td>
-                  <td role="cell">
-                    <StatusBars bars={row?.bars ?? []} label={`${m.name}, last 24 hours`} />
-                  </td>
-                  <td role="cell" className="cell-actions">
-                    {m.paused ? (
-                      <button type="button" className="button button-small" onClick={() => void act('Could not resume', () => client().monitors.resume({ id: m.id }))}>
-                        Resume
-                      </button>
-                    ) : (
-                      <button type="button" className="button button-small" onClick={() => void act('Could not pause', () => client().monitors.pause({ id: m.id }))}>
-                        Pause
-                      </button>
-                    )}
-                    <MuteMenu id={m.id} mutedUntil={own?.mutedUntil ?? null} label="Mute" compact onChanged={reloadAll} />
-                    {m.source.kind === 'user' && (
-                      <button type="button" className="button button-small" onClick={() => setEditing(m)} aria-label={`Edit ${m.name}`}>
-                        Edit
-                      </button>
-                    )}
-                    {/* A label monitor is changed through its labels, but the user who approved it may remove it. */}
-                    <button type="button" className="button button-small" onClick={() => setRemoving(m)}>
-                      Remove
-                    </button>
-                  </td>
-                </tr>
-              );
-            })}
+            {shown.map((m) => (
+              <MonitorRow
+                key={m.id}
+                m={m}
+                row={rows[m.id]}
+                mutedUntil={settings?.monitors[m.id]?.mutedUntil ?? null}
+                selected={m.id === selected}
+                onSelect={select}
+                act={act}
+                onEdit={setEditing}
+                onRemove={setRemoving}
+                onChanged={reloadAll}
+              />
+            ))}
           </tbody>
         </table>
       )}
@@ -276,3 +242,80 @@ export function MonitorsView() {
     </ResourceView>
   );
 }
+
+interface MonitorRowProps {
+  m: MonitorInfo;
+  row: RowHistory | undefined;
+  mutedUntil: number | null;
+  selected: boolean;
+  onSelect(id: string): void;
+  act(title: string, f: () => Promise<unknown>): Promise<void>;
+  onEdit(m: MonitorInfo): void;
+  onRemove(m: MonitorInfo): void;
+  onChanged(): void;
+}
+
+/**
+ * One row. Memoised: a `monitors.changed` replaces only the monitors that changed, so with a
+ * thousand monitors only their rows render again.
+ */
+const MonitorRow = memo(function MonitorRow({ m, row, mutedUntil, selected, onSelect, act, onEdit, onRemove, onChanged }: MonitorRowProps) {
+  return (
+    <tr role="row" className={`container-row${selected ? ' selected' : ''}`} data-testid="monitor-row" data-name={m.name} data-status={m.state} data-muted={m.muted} data-id={m.id}>
+      <td role="cell">
+        <StateBadge tone={STATE_TONE[m.state]} title={m.message}>
+          {m.state}
+        </StateBadge>
+      </td>
+      <td role="cell" className="cell-name">
+        <button type="button" className="link-button name" onClick={() => onSelect(m.id)}>
+          {m.name}
+        </button>
+        {m.muted && (
+          <span className="mini-badge" title={mutedUntil ? `Muted ${formatUntil(mutedUntil)}` : 'Muted'} data-testid="row-muted">
+            muted
+          </span>
+        )}
+        {m.flapping && <span className="mini-badge mini-warn">flapping</span>}
+        {m.source.kind === 'label' && (
+          <span className="badge" data-testid="label-badge" title={`Declared by the homeport.monitor.* labels of ${m.source.container}`}>
+            label
+          </span>
+        )}
+      </td>
+      <td role="cell" className="mono muted" title={m.target}>
+        {m.target}
+      </td>
+      <td role="cell">{pct(m.uptime.day)}</td>
+      <td role="cell">{pct(m.uptime.month)}</td>
+      <td role="cell" className="cell-latency">
+        <Sparkline points={row?.latency ?? []} label={`${m.name}, response time over 24 hours`} />
+        <span>{ms(m.latencyMs)}</span>
+      </td>
+      <td role="cell">
+        <StatusBars bars={row?.bars ?? []} label={`${m.name}, last 24 hours`} />
+      </td>
+      <td role="cell" className="cell-actions">
+        {m.paused ? (
+          <button type="button" className="button button-small" onClick={() => void act('Could not resume', () => client().monitors.resume({ id: m.id }))}>
+            Resume
+          </button>
+        ) : (
+          <button type="button" className="button button-small" onClick={() => void act('Could not pause', () => client().monitors.pause({ id: m.id }))}>
+            Pause
+          </button>
+        )}
+        <MuteMenu id={m.id} mutedUntil={mutedUntil} label="Mute" compact onChanged={onChanged} />
+        {m.source.kind === 'user' && (
+          <button type="button" className="button button-small" onClick={() => onEdit(m)} aria-label={`Edit ${m.name}`}>
+            Edit
+          </button>
+        )}
+        {/* A label monitor is changed through its labels, but the user who approved it may remove it. */}
+        <button type="button" className="button button-small" onClick={() => onRemove(m)}>
+          Remove
+        </button>
+      </td>
+    </tr>
+  );
+});

@@ -24,7 +24,7 @@ describe('the monitors’ status in the window', () => {
     const dot = await screen.findByTestId('nav-health');
     expect(dot.dataset.status).toBe('ok');
     expect(dot.title).toBe('Homeport — all 1 up');
-    act(() => bridge.emit('monitors.changed', [mon('a', 'web', 'up'), mon('b', 'nextcloud', 'down')]));
+    act(() => bridge.emit('monitors.changed', { changed: [mon('b', 'nextcloud', 'down')], removed: [] }));
     await waitFor(() => expect(screen.getByTestId('nav-health').dataset.status).toBe('down'));
     expect(screen.getByTestId('nav-health').title).toBe('Homeport — 1 down: nextcloud');
     const nav = screen.getByRole('button', { name: 'Monitors' });
