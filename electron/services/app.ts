@@ -52,7 +52,7 @@ export interface Services {
 export async function createServices(
   platform: Platform,
   /** Test-only knobs for the monitors (short intervals and policy windows). */
-  testing: { monitors?: Pick<MonitorsManagerOptions, 'intervalScale' | 'policyOptions' | 'referenceTargets'>; labelDebounceMs?: number } = {},
+  testing: { monitors?: Pick<MonitorsManagerOptions, 'intervalScale' | 'policyOptions' | 'referenceTargets' | 'referenceIntervalMs'>; labelDebounceMs?: number } = {},
 ): Promise<Services> {
   const events = new EventBus();
   const engines = new EngineHub(events, platform.logger);
@@ -87,6 +87,8 @@ export async function createServices(
     // This computer's own network (default gateway, DNS servers): while it is down, alerts are held.
     referenceTargets: referenceTargetsFromEnv(),
     onChange: ({ changed, removed }) => events.emit('monitors.changed', { changed: changed.map(toMonitorInfo), removed }),
+    // Back online: hosts waiting out a long backoff reconnect now (a host is not unreachable for our own outage).
+    onNetworkBack: () => hosts.reconnectNow(),
     ...testing.monitors,
   });
   monitors.onAlert((alert) => events.emit('alerts.fired', toAlertInfo(alert)));

@@ -175,6 +175,15 @@ export class HostsManager implements HostsService {
     return added;
   }
 
+  /**
+   * This computer is back online (or awake): hosts waiting to reconnect try now instead of at the
+   * end of a backoff that grew while nothing could be reached (up to 30 s), so a host is not
+   * reported unreachable for this computer's own outage.
+   */
+  reconnectNow(): void {
+    for (const c of this.connections.values()) if (c.state.status === 'reconnecting') c.start();
+  }
+
   /** The live connection of a host, for the engine hub and future services. */
   connection(id: HostId): HostConnection | undefined {
     return this.connections.get(id);

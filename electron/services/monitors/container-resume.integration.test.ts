@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertInfo, HostInfo, MonitorInfo, MonitorsChangedInfo, MonitorState } from '../../../shared/contract';
 import { createServices, type Services } from '../app';
@@ -118,7 +119,7 @@ afterEach(async () => {
 });
 
 afterAll(() => {
-  for (const suffix of ['stays', 'stops', 'starts', 'plain-up', 'health-up']) {
+  for (const suffix of ['stays', 'stops', 'starts', 'plain-up', 'health-up', 'online']) {
     try {
       engine1('rm', '-f', `${P}-${suffix}`);
     } catch {
@@ -283,4 +284,55 @@ describe('container monitors recover on events', () => {
     }, 10_000 - (Date.now() - started));
     expect(ups.length).toBeGreaterThan(0);
   }, 90_000);
+});
+
+describe('this computer back online', () => {
+  it('hosts that were waiting out a long backoff reconnect at once: no host alert for our own outage', async () => {
+    // The reference target stands for this computer's network (the default gateway in real life).
+    const reference = net.createServer((c) => c.destroy());
+    await new Promise<void>((r) => reference.listen(0, '127.0.0.1', r));
+    const refPort = (reference.address() as net.AddressInfo).port;
+    cleanups.push(() => new Promise<void>((r) => (reference.listening ? reference.close(() => r()) : r())));
+    const sshd = await startPrivateSshd(lab);
+    cleanups.push(() => sshd.stop());
+    const name = `${P}-online`;
+    try {
+      engine1('rm', '-f', name);
+    } catch {
+      // not there
+    }
+    runContainer(engine1, name);
+    cleanups.push(() => void engine1('rm', '-f', name));
+
+    const h = await Homeport.start(testPlatform().platform, {
+      monitors: { policyOptions: { coalesceMs: 200, coalesceMaxMs: 2000, hostConfirmMs: 5000 }, referenceTargets: [{ host: '127.0.0.1', port: refPort }], referenceIntervalMs: 300 },
+    });
+    const hostId = await h.addHost('faults-online', sshd.port, '/var/run/docker.sock', sshd.hostKeys[0]!.fingerprint);
+    const id = await h.addContainerMonitor(hostId, name);
+    await h.states({ [id]: 'up' }, 20_000, 'up at first');
+
+    // Offline: the network goes, and with it the SSH connection; reconnecting fails and backs off.
+    await new Promise<void>((r) => reference.close(() => r()));
+    await h.states({ [id]: 'unknown' }, 10_000, 'unknown while this computer is offline');
+    await sshd.kill();
+    await until(
+      'a reconnection attempt far off',
+      async () => {
+        const s = (await h.host(hostId))?.state;
+        return s?.status === 'reconnecting' && s.retryAt - Date.now() > 6_000;
+      },
+      40_000,
+      200,
+    );
+
+    // Back online (the host is there again too).
+    await sshd.restart();
+    await new Promise<void>((r) => reference.listen(refPort, '127.0.0.1', r));
+    const back = Date.now();
+    await h.connected(hostId, 4_000);
+    await h.states({ [id]: 'up' }, 10_000 - (Date.now() - back), 'up again');
+    // Longer than the host confirmation time: nothing was told, for an outage that was ours.
+    await new Promise((r) => setTimeout(r, 6_000));
+    expect(h.alerts.map((a) => `${a.kind}: ${a.title}`)).toEqual([]);
+  }, 120_000);
 });

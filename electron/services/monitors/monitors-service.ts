@@ -100,6 +100,8 @@ export interface MonitorsManagerOptions {
   dispatcherBackoffMs?: readonly number[];
   /** Called with the monitors that changed (and the ids of those removed), at most twice a second. */
   onChange?: (change: MonitorsChange) => void;
+  /** This computer is back online (its reference targets answer again) or awake: connections waiting to retry may try now. */
+  onNetworkBack?: () => void;
   /** How long `stop` waits for alerts being delivered (default STOP_DELIVERY_WAIT_MS). */
   stopDeliveryWaitMs?: number;
 }
@@ -370,6 +372,8 @@ export class MonitorsManager {
   private refTimer: NodeJS.Timeout | null = null;
   private lastRefCheck = 0;
   private refRunning = false;
+  /** What the reference targets said last. */
+  private networkOk = true;
   private changeTimer: NodeJS.Timeout | null = null;
   /** Monitors changed since the last `onChange` (all of them when `dirtyAll`), and those removed. */
   private readonly dirty = new Set<string>();
@@ -736,6 +740,7 @@ export class MonitorsManager {
   /** The computer woke from sleep: hold alerts, and check everything soon. */
   systemResumed(): void {
     this.handle(this.policy.systemResumed(this.now()));
+    this.opts.onNetworkBack?.();
     for (const c of this.monitors.values()) if (isPolled(c) && !c.paused) this.scheduler.runSoon(c.id);
     void this.checkReference(true);
     this.changed();
@@ -1347,7 +1352,11 @@ export class MonitorsManager {
     try {
       const results = await Promise.all(targets.map((t) => tcpReachable(t, 3000)));
       if (this.stopped) return;
-      this.handle(this.policy.localNetwork(results.some(Boolean), this.now()));
+      const ok = results.some(Boolean);
+      const back = ok && !this.networkOk;
+      this.networkOk = ok;
+      this.handle(this.policy.localNetwork(ok, this.now()));
+      if (back) this.opts.onNetworkBack?.();
     } finally {
       this.refRunning = false;
     }
