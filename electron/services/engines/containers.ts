@@ -11,15 +11,15 @@ export interface RunTimes {
 }
 const NO_TIMES: RunTimes = { startedAt: null, finishedAt: null, exitCode: null };
 
-/** Engine list entry → the DTO the UI sees (plain data; labels other than compose's stay behind). */
-export function toContainerInfo(hostId: HostId, c: Dockerode.ContainerInfo, times: RunTimes = NO_TIMES): ContainerInfo {
+/** Engine list entry → the DTO the UI sees (plain data; labels other than compose's stay behind). `image`: its name as people know it (see ContainerTimes.imageName). */
+export function toContainerInfo(hostId: HostId, c: Dockerode.ContainerInfo, times: RunTimes = NO_TIMES, image: string = c.Image): ContainerInfo {
   const labels = c.Labels ?? {};
   const name = (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, '');
   return {
     id: c.Id,
     hostId,
     name,
-    image: c.Image,
+    image,
     state: (STATES.has(c.State) ? c.State : 'dead') as ContainerStateName,
     status: c.Status,
     ports: toPorts(c.Ports ?? []),
@@ -42,7 +42,9 @@ function engineTime(s: string | undefined): number | null {
  * refreshed on every burst of container events, and most of its containers did not change.
  */
 export class ContainerTimes {
-  private readonly known = new Map<string, { state: string; times: RunTimes }>();
+  private readonly known = new Map<string, { state: string; times: RunTimes; image: string | null }>();
+  /** A tag of each image a container was created from by id, '' when it has none. */
+  private readonly tags = new Map<string, string>();
 
   /** An engine event named the container: read it again at the next list (a restart keeps its state). */
   forget(id: string): void {
@@ -51,21 +53,26 @@ export class ContainerTimes {
 
   clear(): void {
     this.known.clear();
+    this.tags.clear();
   }
 
   async of(docker: Dockerode, list: readonly Dockerode.ContainerInfo[]): Promise<Map<string, RunTimes>> {
     const ids = new Set(list.map((c) => c.Id));
     for (const id of this.known.keys()) if (!ids.has(id)) this.known.delete(id);
+    const images = new Set(list.map((c) => c.ImageID));
+    for (const id of this.tags.keys()) if (!images.has(id)) this.tags.delete(id);
     const stale = list.filter((c) => this.known.get(c.Id)?.state !== c.State);
     // A few at a time: a host that just connected reads all of them once.
     for (let i = 0; i < stale.length; i += 8) {
       await Promise.all(
         stale.slice(i, i + 8).map(async (c) => {
           try {
-            const s = ((await docker.getContainer(c.Id).inspect()) as { State?: { StartedAt?: string; FinishedAt?: string; ExitCode?: number; Status?: string } }).State ?? {};
+            const info = (await docker.getContainer(c.Id).inspect()) as { State?: { StartedAt?: string; FinishedAt?: string; ExitCode?: number; Status?: string }; Config?: { Image?: string } };
+            const s = info.State ?? {};
             const ended = s.Status === 'exited' || s.Status === 'dead' || s.Status === 'restarting';
             this.known.set(c.Id, {
               state: c.State,
+              image: info.Config?.Image || null,
               times: { startedAt: engineTime(s.StartedAt), finishedAt: engineTime(s.FinishedAt), exitCode: ended && typeof s.ExitCode === 'number' ? s.ExitCode : null },
             });
           } catch {
@@ -74,9 +81,36 @@ export class ContainerTimes {
         }),
       );
     }
+    // Created by id (or from an image that only has an id now): a tag of that image, if it has one.
+    const byId = [...new Set(list.filter((c) => IMAGE_ID.test(c.Image) && IMAGE_ID.test(this.known.get(c.Id)?.image ?? c.Image) && !this.tags.has(c.ImageID)).map((c) => c.ImageID))];
+    await Promise.all(
+      byId.map(async (id) => {
+        try {
+          const tags = ((await docker.getImage(id).inspect()) as { RepoTags?: string[] }).RepoTags ?? [];
+          this.tags.set(id, tags.find((t) => t !== '<none>:<none>') ?? '');
+        } catch {
+          // Removed meanwhile: the id stands.
+        }
+      }),
+    );
     return new Map(list.map((c) => [c.Id, this.known.get(c.Id)?.times ?? NO_TIMES]));
   }
+
+  /**
+   * The container's image as people know it. The engine lists it by id once the name it was
+   * created from points elsewhere (a newer image took the tag, or the tag was removed), or when it
+   * was created by id: then the name it was created from, else a tag of its image, else the id.
+   */
+  imageName(c: Dockerode.ContainerInfo): string {
+    if (!IMAGE_ID.test(c.Image)) return c.Image;
+    const configured = this.known.get(c.Id)?.image;
+    if (configured && !IMAGE_ID.test(configured)) return configured;
+    return this.tags.get(c.ImageID) || c.Image;
+  }
 }
+
+/** An image named by its id (`sha256:…` or hex), not by a repository and tag. */
+const IMAGE_ID = /^(?:sha256:)?[a-f0-9]{12,64}$/;
 
 /** Docker lists a port once per address family (0.0.0.0 and ::); show it once. */
 export function toPorts(ports: Dockerode.Port[]): PortInfo[] {

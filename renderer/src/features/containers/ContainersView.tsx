@@ -21,6 +21,7 @@ import {
   liveStatus,
   projectKey,
   removeNeedsForce,
+  splitImage,
   type HostGroup,
   type ProjectGroup,
 } from './container-model';
@@ -160,10 +161,10 @@ export function ContainersView() {
           <span>Name</span>
           <span>Image</span>
           <span>State</span>
-          <span className="col-num">CPU</span>
-          <span className="col-num">Memory</span>
+          <span className="col-num col-cpu">CPU</span>
+          <span className="col-num col-mem">Memory</span>
           <span>Status</span>
-          <span>Ports</span>
+          <span className="col-ports">Ports</span>
           <span className="col-actions-head">Actions</span>
         </div>
         {groups.map((g) => (
@@ -277,8 +278,12 @@ function HostSection({
   return (
     <section className="host-section" data-testid="host-section" data-host={host.name} aria-labelledby={headingId}>
       <header className="host-header">
-        <h2 id={headingId}>{host.name}</h2>
-        <span className="host-address mono">{host.kind === 'local' ? host.socketPath : host.address}</span>
+        <h2 id={headingId} title={host.name}>
+          {host.name}
+        </h2>
+        <span className="host-address mono" title={host.kind === 'local' ? host.socketPath : host.address}>
+          {host.kind === 'local' ? host.socketPath : host.address}
+        </span>
         <HostStateBadge state={host.state} />
         <span className="spacer" />
         {info && info.containers.length > 0 && (
@@ -393,7 +398,9 @@ function ProjectGroupView({
         onClick={() => appStore.getState().toggleCollapsed(key)}
       >
         <ChevronIcon open={open} />
-        <span className={group.project === null ? 'project-name standalone' : 'project-name'}>{group.label}</span>
+        <span className={group.project === null ? 'project-name standalone' : 'project-name'} title={group.label}>
+          {group.label}
+        </span>
         <span className="count-summary">
           {group.running} running / {group.total}
         </span>
@@ -406,10 +413,10 @@ function ProjectGroupView({
               <th role="columnheader" scope="col">Name</th>
               <th role="columnheader" scope="col">Image</th>
               <th role="columnheader" scope="col">State</th>
-              <th role="columnheader" scope="col">CPU</th>
-              <th role="columnheader" scope="col">Memory</th>
+              <th role="columnheader" scope="col" className="col-cpu">CPU</th>
+              <th role="columnheader" scope="col" className="col-mem">Memory</th>
               <th role="columnheader" scope="col">Status</th>
-              <th role="columnheader" scope="col">Ports</th>
+              <th role="columnheader" scope="col" className="col-ports">Ports</th>
               <th role="columnheader" scope="col">Actions</th>
             </tr>
           </thead>
@@ -473,9 +480,7 @@ const ContainerRow = memo(function ContainerRow({
           {c.name}
         </button>
       </td>
-      <td role="cell" className="cell-image" title={c.image}>
-        {c.image}
-      </td>
+      <ImageCell image={c.image} />
       <td role="cell" className={`cell-state text-${tone}`}>{containerStateLabel(c.state)}</td>
       <td role="cell" className="cell-num cell-cpu" data-testid="cell-cpu">
         {c.state === 'running' && sample ? formatPercent(sample.cpuPercent) : <span className="muted">—</span>}
@@ -505,6 +510,23 @@ const ContainerRow = memo(function ContainerRow({
     </tr>
   );
 });
+
+/** The image, with its tag always in view: a narrow column cuts the repository short, not the tag. */
+function ImageCell({ image }: { image: string }) {
+  const { repo, tag } = splitImage(image);
+  return (
+    <td role="cell" className="cell-image" title={image}>
+      <span className="image-ref">
+        <span className="image-repo">{repo}</span>
+        {tag && (
+          <span className="image-tag" data-testid="image-tag">
+            {tag}
+          </span>
+        )}
+      </span>
+    </td>
+  );
+}
 
 /** STATUS ages on screen: written again every second from the run's times (see liveStatus). */
 function LiveStatusCell({ container: c }: { container: ContainerInfo }) {

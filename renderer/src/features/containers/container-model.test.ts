@@ -12,6 +12,7 @@ import {
   humanDuration,
   liveStatus,
   removeNeedsForce,
+  splitImage,
 } from './container-model';
 
 const lab = host({ name: 'lab' });
@@ -162,5 +163,19 @@ describe('live status', () => {
     // Without times (never started, or read before the times were known): the engine's text.
     expect(liveStatus(container(lab, { name: 'c', state: 'created', status: 'Created' }), t0)).toBe('Created');
     expect(liveStatus(container(lab, { name: 'd', state: 'running', status: 'Up 3 minutes' }), t0)).toBe('Up 3 minutes');
+  });
+});
+
+describe('splitImage', () => {
+  it.each([
+    ['nginx:1.27', 'nginx', ':1.27'],
+    ['nginx', 'nginx', ':latest'],
+    ['registry:5000/team/app', 'registry:5000/team/app', ':latest'],
+    ['registry:5000/team/app:2.1-alpine', 'registry:5000/team/app', ':2.1-alpine'],
+    ['ghcr.io/o/app:1.2@sha256:' + 'a'.repeat(64), 'ghcr.io/o/app', ':1.2'],
+    ['nginx@sha256:' + 'b'.repeat(64), 'nginx', '@bbbbbbbbbbbb'],
+    ['sha256:' + 'c'.repeat(64), 'cccccccccccc', ''],
+  ])('%s → %s %s', (ref, repo, tag) => {
+    expect(splitImage(ref)).toEqual({ repo, tag });
   });
 });

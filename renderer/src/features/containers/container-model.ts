@@ -98,6 +98,24 @@ export function liveStatus(c: ContainerInfo, now: number): string {
 }
 
 /** `127.0.0.1:18082→8080/tcp`, `[::]:80→80/tcp`, or `8080/tcp` when not published. */
+/**
+ * An image reference split for a narrow column: the repository (which may be cut short) and the
+ * tag (which must stay in view: it is what tells two versions apart). `nginx` is `:latest`, as
+ * Docker reads it; a digest is shortened; an id is shown short, with no tag.
+ */
+export function splitImage(ref: string): { repo: string; tag: string } {
+  if (/^(?:sha256:)?[a-f0-9]{12,64}$/.test(ref)) return { repo: ref.replace(/^sha256:/, '').slice(0, 12), tag: '' };
+  const at = ref.indexOf('@');
+  const named = at >= 0 ? ref.slice(0, at) : ref;
+  const digest = at >= 0 ? ref.slice(at + 1) : '';
+  const colon = named.lastIndexOf(':');
+  const hasTag = colon > named.lastIndexOf('/');
+  const repo = hasTag ? named.slice(0, colon) : named;
+  if (hasTag) return { repo, tag: named.slice(colon) };
+  if (digest) return { repo, tag: `@${digest.replace(/^sha256:/, '').slice(0, 12)}` };
+  return { repo, tag: ':latest' };
+}
+
 export function formatPort(p: PortInfo): string {
   if (p.publicPort === null) return `${p.privatePort}/${p.protocol}`;
   const ip = p.ip.includes(':') ? `[${p.ip}]` : p.ip;

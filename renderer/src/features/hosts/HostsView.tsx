@@ -50,10 +50,10 @@ export function HostsView() {
           <table className="data-table hosts-table" aria-label="Hosts">
             <thead>
               <tr>
-                <th scope="col">Name</th>
+                <th scope="col" className="col-name">Name</th>
                 <th scope="col">Address</th>
-                <th scope="col">Docker socket</th>
-                <th scope="col">Authentication</th>
+                <th scope="col" className="col-socket">Docker socket</th>
+                <th scope="col" className="col-auth">Authentication</th>
                 <th scope="col">State</th>
                 <th scope="col" className="col-actions-head">
                   Actions
@@ -97,13 +97,13 @@ function HostRow({ host: h, auth, onRemove }: { host: HostInfo; auth: string[]; 
   return (
     <>
       <tr data-testid="host-row" data-host={h.name} data-status={s.status} aria-busy={busy ? true : undefined}>
-        <td>
-          <button type="button" className="link-button host-name-link" title="Open the host overview" aria-label={`Overview of ${h.name}`} onClick={() => appStore.getState().openHostOverview(h.id)}>
+        <td className="cell-host-name">
+          <button type="button" className="link-button host-name-link" title={`${h.name}: open the host overview`} aria-label={`Overview of ${h.name}`} onClick={() => appStore.getState().openHostOverview(h.id)}>
             <strong>{h.name}</strong>
           </button>
         </td>
         <td className="mono">{h.kind === 'local' ? <span className="muted">this computer</span> : h.address}</td>
-        <td className="mono cell-socket">
+        <td className="mono cell-socket col-socket">
           {/* Long paths wrap after a slash, not in the middle of a name. */}
           {h.socketPath.split('/').map((part, i) => (
             <span key={i}>
@@ -113,7 +113,7 @@ function HostRow({ host: h, auth, onRemove }: { host: HostInfo; auth: string[]; 
             </span>
           ))}
         </td>
-        <td>
+        <td className="col-auth">
           <span className="auth-parts">
             {auth.map((a) => (
               <span key={a} className="tag" title={a}>

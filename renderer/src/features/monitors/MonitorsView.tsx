@@ -17,7 +17,17 @@ import { MuteMenu } from './MuteMenu';
 import { Sparkline, StatusBars } from './StatusBars';
 import { formatUntil, monitorsUi, ms, pct, STATE_TONE } from './monitors-ui';
 
-const COLS = '100px minmax(140px, 1.2fr) minmax(140px, 1.2fr) 76px 76px 160px 150px 220px';
+/** The table's columns, by class (the stylesheet sizes them, and drops some in a narrow window). */
+const COLUMNS = [
+  ['Status', 'col-status'],
+  ['Name', 'col-name'],
+  ['Target', 'col-target'],
+  ['24 h', 'col-day'],
+  ['30 d', 'col-month'],
+  ['Response', 'col-response'],
+  ['Last 24 h', 'col-bars'],
+  ['Actions', 'col-actions'],
+] as const;
 
 function errorToast(title: string, e: unknown) {
   const info = toErrorInfo(e);
@@ -174,11 +184,11 @@ export function MonitorsView() {
         </p>
       )}
       {shown.length > 0 && (
-        <table className="container-table container-list monitor-table" role="table" aria-label="Monitors" style={{ ['--cols' as string]: COLS }}>
+        <table className="container-table monitor-table" role="table" aria-label="Monitors">
           <thead>
             <tr className="container-columns" role="row">
-              {['Status', 'Name', 'Target', '24 h', '30 d', 'Response', 'Last 24 h', 'Actions'].map((c) => (
-                <th key={c} role="columnheader">
+              {COLUMNS.map(([c, cls]) => (
+                <th key={c} role="columnheader" className={cls}>
                   {c}
                 </th>
               ))}
@@ -262,13 +272,13 @@ interface MonitorRowProps {
 const MonitorRow = memo(function MonitorRow({ m, row, mutedUntil, selected, onSelect, act, onEdit, onRemove, onChanged }: MonitorRowProps) {
   return (
     <tr role="row" className={`container-row${selected ? ' selected' : ''}`} data-testid="monitor-row" data-name={m.name} data-status={m.state} data-muted={m.muted} data-id={m.id}>
-      <td role="cell">
+      <td role="cell" className="col-status">
         <StateBadge tone={STATE_TONE[m.state]} title={m.message}>
           {m.state}
         </StateBadge>
       </td>
-      <td role="cell" className="cell-name">
-        <button type="button" className="link-button name" onClick={() => onSelect(m.id)}>
+      <td role="cell" className="cell-name col-name">
+        <button type="button" className="link-button name" title={m.name} onClick={() => onSelect(m.id)}>
           {m.name}
         </button>
         {m.muted && (
@@ -283,19 +293,19 @@ const MonitorRow = memo(function MonitorRow({ m, row, mutedUntil, selected, onSe
           </span>
         )}
       </td>
-      <td role="cell" className="mono muted" title={m.target}>
+      <td role="cell" className="mono muted col-target" title={m.target}>
         {m.target}
       </td>
-      <td role="cell">{pct(m.uptime.day)}</td>
-      <td role="cell">{pct(m.uptime.month)}</td>
-      <td role="cell" className="cell-latency">
+      <td role="cell" className="col-day">{pct(m.uptime.day)}</td>
+      <td role="cell" className="col-month">{pct(m.uptime.month)}</td>
+      <td role="cell" className="cell-latency col-response">
         <Sparkline points={row?.latency ?? []} label={`${m.name}, response time over 24 hours`} />
         <span>{ms(m.latencyMs)}</span>
       </td>
-      <td role="cell">
+      <td role="cell" className="col-bars">
         <StatusBars bars={row?.bars ?? []} label={`${m.name}, last 24 hours`} />
       </td>
-      <td role="cell" className="cell-actions">
+      <td role="cell" className="cell-actions col-actions">
         {m.paused ? (
           <button type="button" className="button button-small" onClick={() => void act('Could not resume', () => client().monitors.resume({ id: m.id }))}>
             Resume

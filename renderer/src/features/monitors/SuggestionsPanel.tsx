@@ -66,8 +66,14 @@ export function SuggestionsPanel({ monitorsVersion, onAdded }: { monitorsVersion
           {list.map((s) => (
             <li key={s.key} data-testid="suggestion" data-key={s.key} data-kind={s.kind} style={{ display: 'flex', gap: 12, alignItems: 'center' }}>
               <span className="badge">{s.kind === 'container' ? 'Container' : s.kind === 'label' ? 'Label' : 'HTTP'}</span>
-              <span>{s.reason}</span>
-              {s.input.type === 'http' && <span className="mono muted">{s.input.url}</span>}
+              <span className="suggestion-text" title={s.reason}>
+                {s.reason}
+              </span>
+              {s.input.type === 'http' && (
+                <span className="mono muted suggestion-text" title={s.input.url}>
+                  {s.input.url}
+                </span>
+              )}
               {s.input.type === 'tcp' && <span className="mono muted">{`${s.input.host}:${s.input.port}`}</span>}
               {s.problem ? (
                 <span className="error-text" role="note" data-testid="suggestion-problem" style={{ marginLeft: 'auto' }}>

@@ -5,6 +5,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { TrashIcon } from '../../components/icons';
 import { appStore, useApp } from '../../store';
+import { splitImage } from '../containers/container-model';
 import { PullImageDialog } from './PullImageDialog';
 import { formatAge, formatBytes, listState, matches, ResourceHostSection, ResourceView, toErrorInfo, useHostLists } from './resource-common';
 
@@ -68,14 +69,20 @@ export function ImagesView() {
             >
               {g.images.map((i) => (
                 <tr role="row" key={i.id} className="container-row" data-testid="image-row" data-tags={i.repoTags.join(' ')} data-id={i.id}>
-                  <td role="cell" className="cell-name" title={i.repoTags.join('\n') || i.id}>
+                  <td role="cell" className="cell-name cell-tags" title={i.repoTags.join('\n') || i.id}>
                     {i.repoTags.length === 0 ? (
                       <span className="muted mono">&lt;none&gt; {shortId(i.id)}</span>
                     ) : (
-                      <>
-                        <span className="name">{i.repoTags[0]}</span>
-                        {i.repoTags.length > 1 && <span className="muted">+{i.repoTags.length - 1}</span>}
-                      </>
+                      // Every tag: two tags of one image are two names people pull and run it by.
+                      i.repoTags.map((t, n) => {
+                        const { repo, tag } = splitImage(t);
+                        return (
+                          <span key={t} className={n === 0 ? 'name image-tag-chip image-ref' : 'image-tag-chip image-ref'} data-testid="image-tag" title={t}>
+                            <span className="image-repo">{repo}</span>
+                            <span className="image-tag">{tag}</span>
+                          </span>
+                        );
+                      })
                     )}
                   </td>
                   <td role="cell">{formatBytes(i.sizeBytes)}</td>

@@ -6,7 +6,8 @@ import { appStore, useApp } from '../../store';
 import { NetworkInspectDialog } from './NetworkInspectDialog';
 import { listState, matches, ResourceHostSection, ResourceView, toErrorInfo, useHostLists } from './resource-common';
 
-const COLS = 'minmax(200px, 1.6fr) 90px minmax(140px, 1fr) minmax(160px, 1.4fr) 90px';
+// Narrow enough for the smallest window (960 px) with the actions in view.
+const COLS = 'minmax(140px, 1.6fr) 80px minmax(110px, 1fr) minmax(120px, 1.4fr) 90px';
 
 /** Every network on every host: driver, subnets, attached containers; remove the unused ones. */
 export function NetworksView() {

@@ -9,7 +9,8 @@ import { formatBytes, listState, matches, ResourceHostSection, ResourceView, toE
 import { VolumeBrowser } from './VolumeBrowser';
 import { BackupVolumeDialog, PruneVolumesDialog, RestoreVolumeDialog } from './VolumeDialogs';
 
-const COLS = 'minmax(200px, 2fr) 70px 80px minmax(140px, 1.2fr) 280px';
+// Narrow enough for the smallest window (960 px) with the actions in view.
+const COLS = 'minmax(120px, 2fr) 64px 72px minmax(90px, 1.2fr) 280px';
 
 type Open =
   | { kind: 'browse'; volume: VolumeInfo }

@@ -210,8 +210,12 @@ export function ResourceHostSection({
   return (
     <section className="host-section" data-testid="host-section" data-host={host.name} aria-labelledby={headingId} style={{ ['--cols' as string]: cols }}>
       <header className="host-header">
-        <h2 id={headingId}>{host.name}</h2>
-        <span className="host-address mono">{host.kind === 'local' ? host.socketPath : host.address}</span>
+        <h2 id={headingId} title={host.name}>
+          {host.name}
+        </h2>
+        <span className="host-address mono" title={host.kind === 'local' ? host.socketPath : host.address}>
+          {host.kind === 'local' ? host.socketPath : host.address}
+        </span>
         <HostStateBadge state={host.state} />
         <span className="spacer" />
         {count > 0 && <span className="count-summary">{count}</span>}

@@ -119,8 +119,12 @@ function HostStacks({ host, info, stacks }: { host: HostInfo; info: HostStacksIn
   return (
     <section className="host-section" data-testid="host-section" data-host={host.name} aria-labelledby={headingId}>
       <header className="host-header">
-        <h2 id={headingId}>{host.name}</h2>
-        <span className="host-address mono">{host.kind === 'local' ? host.socketPath : host.address}</span>
+        <h2 id={headingId} title={host.name}>
+          {host.name}
+        </h2>
+        <span className="host-address mono" title={host.kind === 'local' ? host.socketPath : host.address}>
+          {host.kind === 'local' ? host.socketPath : host.address}
+        </span>
         <HostStateBadge state={host.state} />
         <span className="spacer" />
         {stacks.length > 0 && <span className="count-summary">{stacks.length}</span>}
@@ -153,7 +157,9 @@ function StackCard({ stack }: { stack: StackInfo }) {
     <li className="stack-card" data-testid="stack-card" data-project={stack.project} data-status={stack.status} aria-labelledby={titleId}>
       <div className="stack-head">
         <div className="stack-title">
-          <h3 id={titleId}>{stack.project}</h3>
+          <h3 id={titleId} title={stack.project}>
+            {stack.project}
+          </h3>
           <StateBadge tone={STATUS_TONE[stack.status]}>
             <span data-testid="stack-status">{statusText(stack)}</span>
           </StateBadge>
@@ -195,7 +201,9 @@ function StackCard({ stack }: { stack: StackInfo }) {
         <tbody>
           {stack.services.map((svc) => (
             <tr key={svc.name} data-testid="stack-service" data-service={svc.name}>
-              <td className="svc-name">{svc.name}</td>
+              <td className="svc-name" title={svc.name}>
+                {svc.name}
+              </td>
               <td className="svc-image mono" title={svc.image}>
                 {svc.image || <span className="muted">—</span>}
               </td>
