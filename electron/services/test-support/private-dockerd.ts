@@ -1,5 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Lab } from '../ssh/test-lab';
 import { until } from './wait';
@@ -84,6 +84,20 @@ export async function startPrivateDockerd(lab: Lab, name: string): Promise<Priva
         // the engine is not running
       }
       await stop();
+      // dockerd leaves bind mounts under its exec and data roots (netns/default, and any a crash
+      // left): unmount ours, deepest first, or the folders cannot be removed.
+      const mounts = readFileSync('/proc/self/mounts', 'utf8')
+        .split('\n')
+        .map((l) => l.split(' ')[1] ?? '')
+        .filter((m) => m.startsWith(`${base}/`) || m.startsWith(`${data}/`))
+        .sort((a, b) => b.length - a.length);
+      for (const m of mounts) {
+        try {
+          execFileSync('umount', ['-l', m], { stdio: 'ignore' });
+        } catch {
+          // already gone
+        }
+      }
       rmSync(base, { recursive: true, force: true });
       rmSync(data, { recursive: true, force: true });
     },
