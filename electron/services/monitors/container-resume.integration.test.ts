@@ -336,3 +336,30 @@ describe('this computer back online', () => {
     expect(h.alerts.map((a) => `${a.kind}: ${a.title}`)).toEqual([]);
   }, 120_000);
 });
+
+describe('a host the user disconnects', () => {
+  it('makes its monitors unknown without an outage alert, and they resume when it is connected again', async () => {
+    const name = `${P}-stays`;
+    try {
+      engine1('rm', '-f', name);
+    } catch {
+      // not there
+    }
+    runContainer(engine1, name);
+    cleanups.push(() => void engine1('rm', '-f', name));
+    const h = await Homeport.start(testPlatform().platform);
+    const hostId = await h.addHost('faults-disconnect', lab.ssh.port, '/var/run/docker.sock');
+    const id = await h.addContainerMonitor(hostId, name);
+    await h.states({ [id]: 'up' }, 20_000, 'up at first');
+
+    await h.calls.ok('hosts.disconnect', { id: hostId });
+    await h.states({ [id]: 'unknown' }, 5_000, 'unknown while disconnected');
+    // Longer than the host confirmation time (2 s here): the user knows why, nobody is alerted.
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(h.alerts.map((a) => `${a.kind}: ${a.title}`)).toEqual([]);
+
+    await h.calls.ok('hosts.connect', { id: hostId });
+    await h.states({ [id]: 'up' }, BACK_WITHIN_MS, 'up again once connected');
+    expect(h.alerts).toEqual([]);
+  }, 60_000);
+});

@@ -750,12 +750,12 @@ export class MonitorsManager {
 
   /**
    * A host's SSH connection state: while it cannot be reached its monitors are unknown, and a long
-   * outage is one "host unreachable" alert. When it is back, its command monitors run at once
+   * outage is one "host unreachable" alert (not when the user disconnected it: `deliberate`). When it is back, its command monitors run at once
    * (its container monitors start watching as soon as its engine is back: `hostEngineUp`).
    */
-  hostReachability(hostId: string, name: string, reachable: boolean): void {
+  hostReachability(hostId: string, name: string, reachable: boolean, deliberate = false): void {
     this.policy.upsertHost(hostId, name);
-    this.handle(this.policy.hostReachability(hostId, reachable, this.now()));
+    this.handle(this.policy.hostReachability(hostId, reachable, this.now(), deliberate));
     if (reachable && this.started && !this.stopped) {
       for (const c of this.monitors.values()) if (c.type === 'ssh-command' && c.hostId === hostId && !c.paused) this.scheduler.runSoon(c.id);
     }

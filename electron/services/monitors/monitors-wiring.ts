@@ -335,7 +335,7 @@ export interface MonitorsWiring {
 export function wireMonitors(o: WireOptions): MonitorsWiring {
   /** Hosts whose engine the hub can hand out now. */
   const connected = new Set<string>();
-  const reachable = new Map<string, boolean>();
+  const reachable = new Map<string, 'up' | 'down' | 'deliberate'>();
   const known = new Map<string, HostInfo>();
   const labelTimers = new Map<string, NodeJS.Timeout>();
   let stopped = false;
@@ -394,11 +394,13 @@ export function wireMonitors(o: WireOptions): MonitorsWiring {
       known.set(h.id, h);
       const status = h.state.status;
       const isUp = status === 'connected';
-      // A first connection attempt says nothing yet; every other state means the host cannot be reached.
+      // A first connection attempt says nothing yet; every other state means the host cannot be
+      // reached (and "disconnected" that the user asked for it: not an outage to alert about).
       if (status === 'connecting') continue;
-      if (reachable.get(h.id) !== isUp) {
-        reachable.set(h.id, isUp);
-        o.monitors.hostReachability(h.id, h.name, isUp);
+      const said = isUp ? 'up' : status === 'disconnected' ? 'deliberate' : 'down';
+      if (reachable.get(h.id) !== said) {
+        reachable.set(h.id, said);
+        o.monitors.hostReachability(h.id, h.name, isUp, said === 'deliberate');
       }
     }
   };

@@ -445,6 +445,23 @@ describe('a host that cannot be reached', () => {
     expect(sim.alerts[3]).toMatchObject({ monitorIds: ['db'], title: 'db is up', body: expect.stringMatching(/^Back after 2 min/) });
   });
 
+  it('a host the user disconnected: its monitors are unknown, and no outage is told', () => {
+    const sim = new Sim();
+    sim.add('ctr', { hostId: 'nas' });
+    sim.policy.upsertHost('nas', 'nas');
+    sim.check('ctr', 'up');
+    sim.take(sim.policy.hostReachability('nas', false, sim.t, true));
+    sim.advance(10 * MIN);
+    expect(sim.state('ctr')).toBe('unknown');
+    expect(sim.alerts).toEqual([]);
+    // Connecting again fails: from then on it is an outage like any other (confirmed after 30 s).
+    sim.take(sim.policy.hostReachability('nas', false, sim.t));
+    sim.advance(20 * S);
+    expect(sim.alerts).toEqual([]);
+    sim.advance(20 * S);
+    expect(sim.kinds()).toEqual(['host-unreachable']);
+  });
+
   it('a failure seen as the link went is not evidence, and a short outage leaves no trace', () => {
     const sim = new Sim();
     sim.add('ctr', { hostId: 'nas' });

@@ -86,6 +86,8 @@ interface MonitorRec {
 
 interface HostRec {
   name: string;
+  /** Disconnected by the user: its monitors are unknown, but it is not an outage to tell. */
+  deliberate: boolean;
   reachable: boolean;
   since: number;
   confirmedDown: boolean;
@@ -289,12 +291,15 @@ export class AlertPolicy {
     });
   }
 
-  /** The host's SSH connection state. */
-  hostReachability(hostId: string, ok: boolean, at: number): Alert[] {
+  /** The host's SSH connection state (`deliberate`: the user disconnected it; never announced as an outage). */
+  hostReachability(hostId: string, ok: boolean, at: number, deliberate = false): Alert[] {
     return this.run((now) => {
       this.scanAt = -Infinity;
       const h = this.host(hostId);
       if (!ok) {
+        // Asked to connect again after a disconnect, and failing: the time to confirm starts now.
+        if (!h.reachable && h.deliberate && !deliberate) h.since = at;
+        h.deliberate = deliberate;
         if (!h.reachable) return;
         h.reachable = false;
         h.since = at;
@@ -523,7 +528,7 @@ export class AlertPolicy {
     }
     if (!held) {
       for (const [hostId, h] of this.hosts) {
-        if (!h.reachable && !h.confirmedDown && now >= this.hostDeadline(h)) {
+        if (!h.reachable && !h.deliberate && !h.confirmedDown && now >= this.hostDeadline(h)) {
           h.confirmedDown = true;
           h.event = 'down';
           this.touchBatch(now, `host-down:${hostId}`);
@@ -538,7 +543,7 @@ export class AlertPolicy {
     let best = Infinity;
     if (this.resumeUntil > now) best = this.resumeUntil;
     if (!held) {
-      for (const h of this.hosts.values()) if (!h.reachable && !h.confirmedDown) best = Math.min(best, this.hostDeadline(h));
+      for (const h of this.hosts.values()) if (!h.reachable && !h.deliberate && !h.confirmedDown) best = Math.min(best, this.hostDeadline(h));
     }
     if (this.globalMutedUntil !== null && this.globalMutedUntil > now) best = Math.min(best, this.globalMutedUntil);
     for (const m of this.monitors.values()) best = Math.min(best, this.monitorNext(m, now, held));
@@ -814,7 +819,7 @@ export class AlertPolicy {
   private host(hostId: string): HostRec {
     let h = this.hosts.get(hostId);
     if (!h) {
-      h = { name: hostId, reachable: true, since: -Infinity, confirmedDown: false, notifiedDown: false, coveredIds: [], event: null, trustedSince: -Infinity };
+      h = { name: hostId, deliberate: false, reachable: true, since: -Infinity, confirmedDown: false, notifiedDown: false, coveredIds: [], event: null, trustedSince: -Infinity };
       this.hosts.set(hostId, h);
     }
     return h;
