@@ -58,6 +58,21 @@ export function HostDialog({ host, onClose }: { host: HostInfo | null; onClose()
     password: kind !== 'ssh' ? undefined : password ? password : editing && clearPassword ? '' : undefined,
   });
 
+  /**
+   * A field changed: what was said about the last attempt may no longer be true — that field's
+   * error, a general error, and a connection test's outcome go.
+   */
+  const edited = (field: HostField) => {
+    setErrors((e) => {
+      if (!e[field]) return e;
+      const rest = { ...e };
+      delete rest[field];
+      return rest;
+    });
+    setGeneral(null);
+    setTest((t) => (t.status === 'running' ? t : { status: 'idle' }));
+  };
+
   /** Checks what the form can check itself; returns false (and shows why) when something is off. */
   const validate = (): boolean => {
     const next: Partial<Record<HostField, string>> = {};
@@ -173,7 +188,10 @@ export function HostDialog({ host, onClose }: { host: HostInfo | null; onClose()
             <input
               id={id}
               value={name}
-              onChange={(e) => setName(e.target.value)}
+              onChange={(e) => {
+                setName(e.target.value);
+                edited('name');
+              }}
               aria-invalid={invalid || undefined}
               aria-describedby={describedBy}
               placeholder="nas"
@@ -185,7 +203,10 @@ export function HostDialog({ host, onClose }: { host: HostInfo | null; onClose()
         </Field>
         <Field label="Type">
           {({ id }) => (
-            <select id={id} value={kind} onChange={(e) => setKind(e.target.value as HostKind)}>
+            <select id={id} value={kind} onChange={(e) => {
+              setKind(e.target.value as HostKind);
+              edited('kind');
+            }}>
               <option value="ssh">SSH</option>
               <option value="local">This computer&apos;s engine</option>
             </select>
@@ -200,7 +221,10 @@ export function HostDialog({ host, onClose }: { host: HostInfo | null; onClose()
                 value={address}
                 onChange={(e) => {
                   setAddress(e.target.value);
-                  if (errors.address) setErrors((x) => ({ ...x, address: addressError(kind, e.target.value) ?? undefined }));
+                  // Checked again as it is typed (rather than only cleared), once it was shown wrong.
+                  const again = errors.address ? addressError(kind, e.target.value) : null;
+                  edited('address');
+                  if (again) setErrors((x) => ({ ...x, address: again }));
                 }}
                 onBlur={() => address.trim() && setErrors((x) => ({ ...x, address: addressError(kind, address) ?? undefined }))}
                 aria-invalid={invalid || undefined}
@@ -218,7 +242,10 @@ export function HostDialog({ host, onClose }: { host: HostInfo | null; onClose()
               id={id}
               className="mono"
               value={socketPath}
-              onChange={(e) => setSocketPath(e.target.value)}
+              onChange={(e) => {
+                setSocketPath(e.target.value);
+                edited('socketPath');
+              }}
               aria-invalid={invalid || undefined}
               aria-describedby={describedBy}
               autoComplete="off"
@@ -232,13 +259,19 @@ export function HostDialog({ host, onClose }: { host: HostInfo | null; onClose()
           <legend>Authentication</legend>
           <p className="muted small">Homeport offers every credential set here, as OpenSSH would.</p>
           <label className="checkbox">
-            <input type="checkbox" checked={useAgent} onChange={(e) => setUseAgent(e.target.checked)} />
+            <input type="checkbox" checked={useAgent} onChange={(e) => {
+              setUseAgent(e.target.checked);
+              edited('useAgent');
+            }} />
             Use ssh-agent
           </label>
           <div className="form-grid">
             <Field label="Key" error={errors.keyId} hint={keys.length === 0 ? 'No stored keys yet: import or generate one on the Keys screen.' : undefined}>
               {({ id, describedBy }) => (
-                <select id={id} value={keyId} onChange={(e) => setKeyId(e.target.value)} aria-describedby={describedBy}>
+                <select id={id} value={keyId} onChange={(e) => {
+                  setKeyId(e.target.value);
+                  edited('keyId');
+                }} aria-describedby={describedBy}>
                   <option value="">None</option>
                   {keys.map((k) => (
                     <option key={k.id} value={k.id}>
@@ -255,7 +288,10 @@ export function HostDialog({ host, onClose }: { host: HostInfo | null; onClose()
                   id={id}
                   className="mono"
                   value={identityFile}
-                  onChange={(e) => setIdentityFile(e.target.value)}
+                  onChange={(e) => {
+                    setIdentityFile(e.target.value);
+                    edited('identityFile');
+                  }}
                   aria-invalid={invalid || undefined}
                   aria-describedby={describedBy}
                   placeholder="~/.ssh/id_ed25519"
@@ -279,6 +315,7 @@ export function HostDialog({ host, onClose }: { host: HostInfo | null; onClose()
                     onChange={(e) => {
                       setPassword(e.target.value);
                       if (e.target.value) setClearPassword(false);
+                      edited('password');
                     }}
                     aria-invalid={invalid || undefined}
                     aria-describedby={describedBy}

@@ -89,6 +89,10 @@ describe('Add host dialog', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
     await within(dialog).findByText('The Docker socket path must be an absolute path (starting with / or ~/).');
     expect(within(dialog).getByLabelText('Docker socket').getAttribute('aria-invalid')).toBe('true');
+    // Retyping the field takes its error away.
+    type(dialog, 'Docker socket', '/run/docker.sock');
+    expect(within(dialog).getByLabelText('Docker socket').getAttribute('aria-invalid')).not.toBe('true');
+    expect(within(dialog).queryByText('The Docker socket path must be an absolute path (starting with / or ~/).')).toBeNull();
   });
 
   it('asks to verify an unknown host key during a test, trusts it and re-runs the test', async () => {

@@ -104,12 +104,18 @@ export function GenerateKeyDialog({ onClose }: { onClose(): void }) {
         <>
           <Field label="Comment" hint="Ends the public line; helps you recognise the key in authorized_keys.">
             {({ id, describedBy }) => (
-              <input id={id} value={comment} onChange={(e) => setComment(e.target.value)} aria-describedby={describedBy} autoComplete="off" spellCheck={false} maxLength={128} />
+              <input id={id} value={comment} onChange={(e) => {
+              setComment(e.target.value);
+              setError(null);
+            }} aria-describedby={describedBy} autoComplete="off" spellCheck={false} maxLength={128} />
             )}
           </Field>
           <Field label="Passphrase" hint="Optional: encrypts the private key.">
             {({ id, describedBy }) => (
-              <input id={id} type="password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} aria-describedby={describedBy} autoComplete="new-password" />
+              <input id={id} type="password" value={passphrase} onChange={(e) => {
+              setPassphrase(e.target.value);
+              setError(null);
+            }} aria-describedby={describedBy} autoComplete="new-password" />
             )}
           </Field>
           {passphrase && (
@@ -119,7 +125,10 @@ export function GenerateKeyDialog({ onClose }: { onClose(): void }) {
                   id={id}
                   type="password"
                   value={repeat}
-                  onChange={(e) => setRepeat(e.target.value)}
+                  onChange={(e) => {
+              setRepeat(e.target.value);
+              setError(null);
+            }}
                   aria-describedby={describedBy}
                   aria-invalid={invalid || undefined}
                   autoComplete="new-password"

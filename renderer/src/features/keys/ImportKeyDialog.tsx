@@ -70,16 +70,25 @@ export function ImportKeyDialog({ onClose }: { onClose(): void }) {
     >
       <Field label="Name" hint="Shown in lists; the key's own comment is used when empty.">
         {({ id, describedBy }) => (
-          <input id={id} value={name} onChange={(e) => setName(e.target.value)} aria-describedby={describedBy} autoComplete="off" maxLength={128} />
+          <input id={id} value={name} onChange={(e) => {
+              setName(e.target.value);
+              setError(null);
+            }} aria-describedby={describedBy} autoComplete="off" maxLength={128} />
         )}
       </Field>
       <div className="segmented" role="radiogroup" aria-label="Key source">
         <label className={source === 'file' ? 'active' : ''}>
-          <input type="radio" name="key-source" checked={source === 'file'} onChange={() => setSource('file')} />
+          <input type="radio" name="key-source" checked={source === 'file'} onChange={() => {
+              setSource('file');
+              setError(null);
+            }} />
           From a file
         </label>
         <label className={source === 'text' ? 'active' : ''}>
-          <input type="radio" name="key-source" checked={source === 'text'} onChange={() => setSource('text')} />
+          <input type="radio" name="key-source" checked={source === 'text'} onChange={() => {
+              setSource('text');
+              setError(null);
+            }} />
           Paste the key
         </label>
       </div>
@@ -90,7 +99,10 @@ export function ImportKeyDialog({ onClose }: { onClose(): void }) {
               id={id}
               className="mono"
               value={path}
-              onChange={(e) => setPath(e.target.value)}
+              onChange={(e) => {
+              setPath(e.target.value);
+              setError(null);
+            }}
               aria-invalid={invalid || undefined}
               aria-describedby={describedBy}
               placeholder="~/.ssh/id_ed25519"
@@ -107,7 +119,10 @@ export function ImportKeyDialog({ onClose }: { onClose(): void }) {
               className="mono key-text"
               rows={7}
               value={privateKey}
-              onChange={(e) => setPrivateKey(e.target.value)}
+              onChange={(e) => {
+              setPrivateKey(e.target.value);
+              setError(null);
+            }}
               aria-invalid={invalid || undefined}
               aria-describedby={describedBy}
               placeholder="-----BEGIN OPENSSH PRIVATE KEY-----"
@@ -124,7 +139,10 @@ export function ImportKeyDialog({ onClose }: { onClose(): void }) {
             ref={passphraseRef}
             type="password"
             value={passphrase}
-            onChange={(e) => setPassphrase(e.target.value)}
+            onChange={(e) => {
+              setPassphrase(e.target.value);
+              setError(null);
+            }}
             aria-describedby={describedBy}
             autoComplete="off"
           />

@@ -44,6 +44,8 @@ describe('Keys screen', () => {
 
     fireEvent.change(within(dialog).getByLabelText('Private key'), { target: { value: PRIVATE } });
     fireEvent.change(within(dialog).getByLabelText('Passphrase'), { target: { value: 'secret' } });
+    // Typing takes the last attempt's error away.
+    expect(within(dialog).queryByText('The key is encrypted; its passphrase is needed.')).toBeNull();
     fireEvent.click(within(dialog).getByRole('button', { name: 'Import' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(bridge.callsOf('keys.import')[1]).toEqual({ name: 'nas key', path: null, privateKey: PRIVATE, passphrase: 'secret' });

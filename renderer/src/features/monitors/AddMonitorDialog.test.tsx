@@ -272,6 +272,27 @@ describe('the monitor form', () => {
     expect(screen.getByTestId('add-monitor-dialog')).toBeTruthy();
   });
 
+  it('takes a refused field’s error away once that field changes, and a general error once anything changes', async () => {
+    let calls = 0;
+    const { dialog } = await openAdd({
+      add: () => {
+        calls++;
+        if (calls === 1) throw new EnvelopeError({ code: 'VALIDATION', message: 'Could not add the monitor: the URL is too long.', fix: 'Correct the URL and try again.', details: { field: 'url', reason: 'The URL is too long.' } });
+        throw new EnvelopeError({ code: 'CONFLICT', message: 'A monitor named web exists.', fix: 'Choose another name.' });
+      },
+    });
+    type(dialog, 'Name', 'web');
+    type(dialog, 'URL', 'http://nas.lan/');
+    submit(dialog);
+    await waitFor(() => expect(errorAt(dialog, 'URL')).toBe('The URL is too long.'));
+    type(dialog, 'URL', 'http://nas.lan/x');
+    expect(dialog.getByLabelText('URL').getAttribute('aria-invalid')).toBe('false');
+    submit(dialog);
+    await waitFor(() => expect(dialog.getByRole('alert').textContent).toContain('A monitor named web exists.'));
+    type(dialog, 'Name', 'web 2');
+    expect(dialog.queryByRole('alert')).toBeNull();
+  });
+
   it('edits a monitor: prefilled, secrets blank (blank keeps them), sent as an update', async () => {
     const stored: MonitorInfo = {
       ...web,

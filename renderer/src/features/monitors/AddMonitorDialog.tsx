@@ -45,7 +45,17 @@ export function AddMonitorDialog({ onClose, onAdded, monitor }: { onClose(): voi
   const stored = new Set(moved ? [] : (editing?.secretFields ?? []));
   const storedHint = (field: string) => (stored.has(field) ? STORED : moved && editing?.secretFields.includes(field) ? AGAIN : '');
 
-  const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setForm((f) => ({ ...f, [k]: v }));
+  // A change takes away what was said about the last attempt: the field's own error, and any general one.
+  const set = <K extends keyof FormState>(k: K, v: FormState[K]) => {
+    setForm((f) => ({ ...f, [k]: v }));
+    setError(null);
+    setErrors((e) => {
+      if (!(k in e)) return e;
+      const rest = { ...e };
+      delete rest[k as keyof FieldErrors];
+      return rest;
+    });
+  };
   const hostChoices = useMemo(() => (form.type === 'ssh-command' ? hosts.filter((h) => h.kind !== 'local') : hosts), [hosts, form.type]);
   const containerChoices = useMemo(() => {
     const list = form.hostId ? (containers[form.hostId as keyof typeof containers]?.containers ?? []) : [];
@@ -69,7 +79,9 @@ export function AddMonitorDialog({ onClose, onAdded, monitor }: { onClose(): voi
     } catch (e) {
       const info = toErrorInfo(e);
       const field = formFieldOf(info);
-      if (field) setErrors({ [field]: info.fix ? `${info.message}. ${info.fix}.`.replace(/\.\./g, '.') : info.message });
+      // At the field: the contract's reason alone (the label says where), else the service's words and fix.
+      const reason = typeof info.details?.reason === 'string' ? info.details.reason : null;
+      if (field) setErrors({ [field]: reason ?? (info.fix ? `${info.message}. ${info.fix}.`.replace(/\.\./g, '.') : info.message) });
       else setError(info);
     } finally {
       setBusy(false);
@@ -123,7 +135,7 @@ export function AddMonitorDialog({ onClose, onAdded, monitor }: { onClose(): voi
       <div className="form-grid">
         <Field label="Type" hint={editing ? 'The type of a monitor cannot change; add a new one instead.' : undefined}>
           {({ id, describedBy }) => (
-            <select id={id} aria-describedby={describedBy} value={form.type} disabled={!!editing} onChange={(e) => setForm((f) => ({ ...f, type: e.target.value as MonitorType }))}>
+            <select id={id} aria-describedby={describedBy} value={form.type} disabled={!!editing} onChange={(e) => set('type', e.target.value as MonitorType)}>
               {(Object.keys(TYPE_LABELS) as MonitorType[]).map((t) => (
                 <option key={t} value={t}>
                   {TYPE_LABELS[t]}
@@ -228,7 +240,10 @@ export function AddMonitorDialog({ onClose, onAdded, monitor }: { onClose(): voi
         {(form.type === 'container' || form.type === 'ssh-command') && (
           <Field label="Host" error={errors.hostId} hint={hostChoices.length === 0 ? (form.type === 'ssh-command' ? 'Add an SSH host first (Hosts).' : 'Add a host first (Hosts).') : undefined}>
             {({ id, describedBy, invalid }) => (
-              <select id={id} aria-describedby={describedBy} aria-invalid={invalid} value={form.hostId} onChange={(e) => setForm((f) => ({ ...f, hostId: e.target.value, container: f.type === 'container' ? '' : f.container }))}>
+              <select id={id} aria-describedby={describedBy} aria-invalid={invalid} value={form.hostId} onChange={(e) => {
+                set('hostId', e.target.value);
+                if (form.type === 'container') set('container', '');
+              }}>
                 <option value="">Choose a host…</option>
                 {hostChoices.map((h) => (
                   <option key={h.id} value={h.id}>

@@ -97,7 +97,18 @@ export function ChannelDialog({ channel, onClose, onSaved }: { channel?: Channel
         )}
       </Field>
       <Field label="Channel name" error={shown('name')}>
-        {({ id, describedBy, invalid }) => <input id={id} value={name} aria-describedby={describedBy} aria-invalid={invalid} onChange={(e) => setName(e.target.value)} />}
+        {({ id, describedBy, invalid }) => (
+          <input
+            id={id}
+            value={name}
+            aria-describedby={describedBy}
+            aria-invalid={invalid}
+            onChange={(e) => {
+              setName(e.target.value);
+              setServerError(null);
+            }}
+          />
+        )}
       </Field>
       {CHANNEL_FIELDS[type].map((f) => {
         const stored = f.kind === 'secret' && channel?.hasSecret[f.key];
@@ -105,7 +116,15 @@ export function ChannelDialog({ channel, onClose, onSaved }: { channel?: Channel
         if (f.kind === 'checkbox') {
           return (
             <label key={f.key} className="checkbox-field">
-              <input type="checkbox" checked={form[f.key] === true} onChange={(e) => setForm({ ...form, [f.key]: e.target.checked })} /> {f.label}
+              <input
+                type="checkbox"
+                checked={form[f.key] === true}
+                onChange={(e) => {
+                  setForm({ ...form, [f.key]: e.target.checked });
+                  setServerError(null);
+                }}
+              />{' '}
+              {f.label}
             </label>
           );
         }
@@ -123,7 +142,11 @@ export function ChannelDialog({ channel, onClose, onSaved }: { channel?: Channel
                 aria-describedby={describedBy}
                 aria-invalid={invalid}
                 aria-required={f.required && !stored}
-                onChange={(e) => setForm({ ...form, [f.key]: e.target.value })}
+                onChange={(e) => {
+                  setForm({ ...form, [f.key]: e.target.value });
+                  // The services' refusal was about what was typed before.
+                  setServerError(null);
+                }}
               />
             )}
           </Field>

@@ -100,6 +100,7 @@ export function ImportDialog({ onClose, onImported }: { onClose(): void; onImpor
               void f.text().then((t) => {
                 setText(t);
                 setPreview(null);
+                setError(null);
               });
             }}
           />
@@ -116,6 +117,7 @@ export function ImportDialog({ onClose, onImported }: { onClose(): void; onImpor
             placeholder={'monitors:\n  - name: web\n    type: http\n    url: https://example.com/'}
             onChange={(e) => {
               setText(e.target.value);
+              // (A "line 3" error stays while the text is being fixed; Preview checks it again.)
               setPreview(null);
             }}
           />

@@ -70,7 +70,9 @@ describe('Uptime Kuma in the Monitors view', () => {
     fireEvent.click(dialog.getByRole('button', { name: 'Connect' }));
     expect(await dialog.findByText('Uptime Kuma on nas refused the username or password.')).toBeTruthy();
 
+    // Retyping takes the refusal away: it was about what was typed before.
     fireEvent.change(dialog.getByLabelText('Password'), { target: { value: 'right' } });
+    expect(dialog.queryByText('Uptime Kuma on nas refused the username or password.')).toBeNull();
     fireEvent.click(dialog.getByRole('button', { name: 'Connect' }));
     const code = await dialog.findByLabelText('2FA code');
     fireEvent.change(code, { target: { value: '12a3456' } });
@@ -147,6 +149,20 @@ describe('Uptime Kuma in the Monitors view', () => {
     const { bridge } = await openMonitors({ 'kuma.list': () => [instance()], 'kuma.pauseMonitor': () => undefined });
     fireEvent.click(await screen.findByRole('button', { name: 'Pause Nextcloud' }));
     await waitFor(() => expect(bridge.callsOf('kuma.pauseMonitor')).toEqual([{ id: 'ku_abcdef', monitorId: '1' }]));
+  });
+
+  it('takes a refused push URL’s error away once the URL changes', async () => {
+    await openMonitors({
+      'kuma.setHeartbeat': () => {
+        throw new EnvelopeError({ code: 'VALIDATION', message: 'Could not save the heartbeat: the URL is not an http(s) address.', fix: 'Correct the URL and try again.', details: { field: 'url' } });
+      },
+    });
+    const section = within(screen.getByTestId('heartbeat-section'));
+    fireEvent.change(section.getByLabelText('Push URL'), { target: { value: 'ftp://x' } });
+    fireEvent.click(section.getByRole('button', { name: 'Start sending' }));
+    expect(await section.findByText('Could not save the heartbeat: the URL is not an http(s) address.')).toBeTruthy();
+    fireEvent.change(section.getByLabelText('Push URL'), { target: { value: 'https://hc-ping.com/x' } });
+    expect(section.queryByText('Could not save the heartbeat: the URL is not an http(s) address.')).toBeNull();
   });
 
   it('sets Homeport’s own heartbeat and shows where it goes, without the token', async () => {

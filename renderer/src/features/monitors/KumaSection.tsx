@@ -225,7 +225,12 @@ export function ConnectKumaDialog({ onClose }: { onClose(): void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [urlError, setUrlError] = useState<string | null>(null);
-  const set = <K extends keyof KumaAddInput>(k: K, v: KumaAddInput[K]) => setForm((f) => ({ ...f, [k]: v }));
+  // A change takes away what was said about the last attempt (its cause may be gone).
+  const set = <K extends keyof KumaAddInput>(k: K, v: KumaAddInput[K]) => {
+    setForm((f) => ({ ...f, [k]: v }));
+    setError(null);
+    if (k === 'url') setUrlError(null);
+  };
 
   const submit = async () => {
     if (!/^https?:\/\/\S+$/i.test(form.url.trim())) {
@@ -393,12 +398,21 @@ export function HeartbeatSection() {
       >
         <Field label="Push URL">
           {({ id }) => (
-            <input id={id} type="url" className="mono" autoComplete="off" spellCheck={false} value={url} placeholder={info?.configured ? 'Paste a new URL to replace it' : 'https://…/api/push/…'} onChange={(e) => setUrl(e.target.value)} />
+            <input id={id} type="url" className="mono" autoComplete="off" spellCheck={false} value={url} placeholder={info?.configured ? 'Paste a new URL to replace it' : 'https://…/api/push/…'}
+              onChange={(e) => {
+                setUrl(e.target.value);
+                setError(null);
+              }}
+            />
           )}
         </Field>
         <Field label="Every (seconds)" error={Number.isInteger(seconds) && seconds >= 20 ? null : 'At least 20 seconds.'}>
           {({ id, describedBy, invalid }) => (
-            <input id={id} type="number" min={20} value={interval} aria-describedby={describedBy} aria-invalid={invalid} onChange={(e) => setIntervalSec(e.target.value)} />
+            <input id={id} type="number" min={20} value={interval} aria-describedby={describedBy} aria-invalid={invalid} onChange={(e) => {
+                setIntervalSec(e.target.value);
+                setError(null);
+              }}
+            />
           )}
         </Field>
         <div className="heartbeat-actions">

@@ -49,7 +49,11 @@ export function MaintenanceDialog({ monitorId, name, windows, onClose, onSaved }
   const [tried, setTried] = useState(false);
   const [saving, setSaving] = useState(false);
   const offset = -new Date().getTimezoneOffset();
-  const set = (i: number, d: Draft) => setDrafts((all) => all.map((x, j) => (j === i ? d : x)));
+  const set = (i: number, d: Draft) => {
+    setDrafts((all) => all.map((x, j) => (j === i ? d : x)));
+    // The refusal was about the windows before this change.
+    setError(null);
+  };
   const problems = drafts.map(draftProblem);
 
   const save = async () => {

@@ -233,6 +233,25 @@ describe('channel forms', () => {
     expect((within(screen.getByTestId('heartbeat-section')).getByLabelText('Push URL') as HTMLInputElement).type).toBe('url');
   });
 
+  it('takes a refused field’s error away once that field changes', async () => {
+    await openMonitors({
+      'monitors.addChannel': () => {
+        throw new EnvelopeError({ code: 'VALIDATION', message: 'Could not add the channel: the topic is too long.', fix: 'Correct the topic and try again.', details: { field: 'config.topic', reason: 'The topic is too long.' } });
+      },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Add channel' }));
+    const dialog = within(await screen.findByTestId('channel-dialog'));
+    fireEvent.change(dialog.getByLabelText('Channel type'), { target: { value: 'ntfy' } });
+    fireEvent.change(dialog.getByLabelText('Channel name'), { target: { value: 'Phone' } });
+    fireEvent.change(dialog.getByLabelText('Topic'), { target: { value: 'alerts' } });
+    fireEvent.click(dialog.getByRole('button', { name: 'Add channel' }));
+    expect(await dialog.findByText('The topic is too long.')).toBeTruthy();
+    expect(dialog.getByLabelText('Topic').getAttribute('aria-invalid')).toBe('true');
+    fireEvent.change(dialog.getByLabelText('Topic'), { target: { value: 'alerts2' } });
+    expect(dialog.queryByText('The topic is too long.')).toBeNull();
+    expect(dialog.getByLabelText('Topic').getAttribute('aria-invalid')).toBe('false');
+  });
+
   it('validates SMTP addresses and sends recipients as a list', async () => {
     const { bridge } = await openMonitors({
       'monitors.addChannel': (input: ChannelConfigInput) => ({ id: 'c_mail0000001', name: input.name, type: 'email', enabled: true, target: 'smtp.lan', settings: {}, hasSecret: {} }),
@@ -313,6 +332,21 @@ describe('YAML import and export', () => {
       { yaml: 'monitors:\n  - name: api\n', dryRun: true },
       { yaml: 'monitors:\n  - name: api\n', dryRun: false },
     ]);
+  });
+
+  it('maintenance windows: a refusal goes once the windows change', async () => {
+    await openMonitors({
+      'monitors.setMaintenance': () => {
+        throw new EnvelopeError({ code: 'VALIDATION', message: 'Could not save the maintenance windows: the end time must be a time as HH:MM (24 h).', fix: 'Correct the end time and try again.', details: { field: 'windows.0.end' } });
+      },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Maintenance…' }));
+    const dialog = within(await screen.findByTestId('maintenance-dialog'));
+    fireEvent.click(dialog.getByRole('button', { name: 'Add weekly window' }));
+    fireEvent.click(dialog.getByRole('button', { name: 'Save' }));
+    expect((await dialog.findByRole('alert')).textContent).toContain('the end time must be a time');
+    fireEvent.change(dialog.getAllByLabelText(/To/)[0]!, { target: { value: '05:00' } });
+    expect(dialog.queryByRole('alert')).toBeNull();
   });
 
   it('shows why a whole file cannot be read', async () => {

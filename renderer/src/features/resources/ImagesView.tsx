@@ -180,7 +180,16 @@ function RemoveImageDialog({ image, onDone, onCancel }: { image: ImageInfo; onDo
       {multi && (
         <label className="field">
           What to remove
-          <select data-testid="remove-image-target" value={target} onChange={(e) => setTarget(e.target.value)}>
+          <select
+            data-testid="remove-image-target"
+            value={target}
+            onChange={(e) => {
+              setTarget(e.target.value);
+              // The engine's refusal was about the other choice.
+              setError(null);
+              setForce(false);
+            }}
+          >
             {image.repoTags.map((t) => (
               <option key={t} value={t}>
                 The tag {t}

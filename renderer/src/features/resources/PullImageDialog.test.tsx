@@ -48,6 +48,21 @@ describe('Images and the pull dialog', () => {
     expect(row.textContent).toContain('3 days ago');
   });
 
+  it('removing an image: the engine’s refusal goes once another target is chosen', async () => {
+    const twice: ImageInfo = { ...busybox, repoTags: ['busybox:1.36', 'busybox:latest'] };
+    await openImages(() => [{ hostId: lab.id, images: [twice], error: null }], {
+      'images.remove': () => {
+        throw new EnvelopeError({ code: 'CONFLICT', message: 'The image is used by the stopped container web.', fix: 'Remove the container first.' });
+      },
+    });
+    fireEvent.click(await screen.findByRole('button', { name: 'Remove busybox:1.36' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Remove image busybox:1.36?' });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Remove' }));
+    expect(await within(dialog).findByText('The image is used by the stopped container web.')).toBeTruthy();
+    fireEvent.change(within(dialog).getByTestId('remove-image-target'), { target: { value: 'busybox:latest' } });
+    expect(within(dialog).queryByText('The image is used by the stopped container web.')).toBeNull();
+  });
+
   it('pulls through the stream, showing progress per layer and overall, then the new row', async () => {
     let list = [busybox];
     const { bridge } = await openImages(() => [{ hostId: lab.id, images: list, error: null }], { 'streams.open': () => ({ streamId: SID }) });

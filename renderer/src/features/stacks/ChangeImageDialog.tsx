@@ -62,7 +62,11 @@ export function ChangeImageDialog({ stack, service, onClose }: { stack: StackInf
             disabled={busy}
             spellCheck={false}
             autoComplete="off"
-            onChange={(e) => setImage(e.target.value)}
+            onChange={(e) => {
+              setImage(e.target.value);
+              // The refusal was about the image typed before.
+              setError(null);
+            }}
           />
         )}
       </Field>

@@ -159,6 +159,10 @@ describe('Stacks', () => {
     fireEvent.change(input, { target: { value: 'nginx:1.28' } });
     fireEvent.submit(input.closest('form')!);
     expect((await within(dialog).findByRole('alert')).textContent).toContain('not an image reference');
+    // Another image: the refusal was about the one before.
+    fireEvent.change(input, { target: { value: 'nginx:1.29' } });
+    expect(within(dialog).queryByRole('alert')).toBeNull();
+    fireEvent.change(input, { target: { value: 'nginx:1.28' } });
     refuse = false;
     fireEvent.submit(input.closest('form')!);
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
