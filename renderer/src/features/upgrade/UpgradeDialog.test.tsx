@@ -87,6 +87,8 @@ describe('Upgrade from the container detail', () => {
     emit(bridge, { type: 'step', step: 'verify', state: 'running', text: 'Checking that hp-app keeps running' });
     const steps = within(dialog).getByTestId('upgrade-steps');
     expect([...steps.querySelectorAll('li')].map((l) => `${l.dataset.step}:${l.dataset.state}`)).toEqual(['pull:done', 'verify:running']);
+    // The pull is over: its bars go (the step list says it was pulled).
+    expect(within(dialog).queryByLabelText('Pull progress')).toBeNull();
 
     // As the service does: the list (new container, old one kept under another name) comes before `done`.
     list = [hostContainers(lab, [upgraded, { ...app, name: 'hp-app-homeport-previous', state: 'exited' }])];
@@ -95,6 +97,7 @@ describe('Upgrade from the container detail', () => {
     emit(bridge, { type: 'done', result: { containerId: upgraded.id, name: 'hp-app', image: `${REPO}:1.1`, imageId: ID11, previous: { containerId: app.id, name: 'hp-app-homeport-previous', image: `${REPO}:1.0`, imageId: ID10, upgradedAt: Date.now() } } });
     act(() => bridge.emit('stream.end', { streamId: SID, error: null }));
     expect((await within(dialog).findByTestId('upgrade-done')).textContent).toContain('hp-app-homeport-previous');
+    expect(dialog.querySelector('progress')).toBeNull();
     expect(appStore.getState().detail?.containerId).toBe(upgraded.id);
     fireEvent.click(within(dialog).getByRole('button', { name: 'Done' }));
 

@@ -244,10 +244,11 @@ export function UpgradeDialog({ container, options, onClose }: { container: Cont
           ))}
         </ol>
       )}
-      {progress && (pulling || steps.some((s) => s.step === 'pull')) && (
+      {/* Bars while the pull runs; once it is over, the step list says how it went. */}
+      {progress && pulling && (
         <div className="pull-progress" data-testid="upgrade-pull">
           <div className="pull-overall">
-            <progress max={100} value={overall ?? (pulling ? undefined : 100)} aria-label="Pull progress" />
+            <progress max={100} value={overall ?? undefined} aria-label="Pull progress" />
             <span className="muted">
               {progress.overall.total > 0 ? `${formatBytes(progress.overall.current)} of ${formatBytes(progress.overall.total)}` : progress.message || 'Starting…'}
             </span>
