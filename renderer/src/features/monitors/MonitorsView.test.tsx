@@ -97,7 +97,11 @@ describe('the monitors list and detail', () => {
     const spark = await within(row).findByTestId('sparkline');
     expect(spark.querySelectorAll('polyline').length).toBeGreaterThan(0);
     expect(spark.getAttribute('aria-label')).toMatch(/10–16 ms/);
-    expect(within(row).getByRole('img', { name: 'web, last 24 hours' }).children).toHaveLength(24);
+    // "Last 24 h": 24 hourly bars from the half-hour buckets, the oldest 24 hours ago, the outage in its hour.
+    const bars = [...within(row).getByRole('img', { name: 'web, last 24 hours' }).children] as HTMLElement[];
+    expect(bars).toHaveLength(24);
+    expect(bars[0]!.title).toBe(`${new Date(NOW - 48 * 1_800_000).toLocaleString()}: 60 up, 0 down`);
+    expect(bars.map((b) => b.title.endsWith(', 2 down'))).toEqual(bars.map((_, i) => i === 20));
 
     fireEvent.click(within(row).getByRole('button', { name: 'web' }));
     const detail = await screen.findByTestId('monitor-detail');

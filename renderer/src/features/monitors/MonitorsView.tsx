@@ -15,7 +15,7 @@ import { MaintenanceDialog } from './MaintenanceDialog';
 import { MonitorDetail } from './MonitorDetail';
 import { MuteMenu } from './MuteMenu';
 import { Sparkline, StatusBars } from './StatusBars';
-import { formatUntil, monitorsUi, ms, pct, STATE_TONE } from './monitors-ui';
+import { formatUntil, mergeBars, monitorsUi, ms, pct, STATE_TONE } from './monitors-ui';
 
 /** The table's columns, by class (the stylesheet sizes them, and drops some in a narrow window). */
 const COLUMNS = [
@@ -62,7 +62,7 @@ export function MonitorsView() {
     if (id) select(id);
   }, [focus, select]);
 
-  // A row's sparkline and bars (half-hour buckets) are read when the list loads, and again when
+  // A row's sparkline and bars (half-hour buckets, shown as hourly bars) are read when the list loads, and again when
   // its monitor changes — at most every 30 s (3 s while it has no data yet), so a thousand
   // monitors checked every 20 s do not ask for a thousand histories each time.
   const loadRows = useCallback(async (list: MonitorInfo[], force = false) => {
@@ -81,7 +81,7 @@ export function MonitorsView() {
             await client()
               .monitors.history({ id: m.id, range: '24h' })
               .then(
-                (h): RowHistory => ({ bars: h.bars.slice(-24), latency: h.latency }),
+                (h): RowHistory => ({ bars: mergeBars(h.bars, 2), latency: h.latency }),
                 (): RowHistory => ({ bars: [], latency: [] }),
               ),
           ] as const,

@@ -36,6 +36,27 @@ export const ms = (v: number | null) => (v === null ? '–' : `${Math.round(v)} 
 export const barColor = (b: StatusBarInfo) =>
   b.status === null ? 'rgba(255,255,255,0.08)' : b.status === 'up' ? 'var(--ok)' : b.status === 'down' ? 'var(--error)' : b.status === 'maintenance' ? 'var(--idle)' : 'var(--warn)';
 
+const WORST: ReadonlyArray<StatusBarInfo['status']> = ['down', 'pending', 'unknown', 'maintenance', 'up', null];
+
+/**
+ * Bars of `n` buckets each (the newest group holds the newest bucket): a row's "Last 24 h" is 24
+ * hourly bars from the half-hour buckets, each as bad as the worst of its two.
+ */
+export function mergeBars(bars: readonly StatusBarInfo[], n: number): StatusBarInfo[] {
+  const out: StatusBarInfo[] = [];
+  for (let end = bars.length; end > 0; end -= n) {
+    const group = bars.slice(Math.max(0, end - n), end);
+    out.unshift({
+      start: group[0]!.start,
+      status: WORST[Math.min(...group.map((b) => WORST.indexOf(b.status)))] ?? null,
+      up: group.reduce((t, b) => t + b.up, 0),
+      down: group.reduce((t, b) => t + b.down, 0),
+      other: group.reduce((t, b) => t + b.other, 0),
+    });
+  }
+  return out;
+}
+
 /** "until 14:05" today, "until tomorrow 08:00", or a date. */
 export function formatUntil(t: number, now = Date.now()): string {
   const d = new Date(t);
