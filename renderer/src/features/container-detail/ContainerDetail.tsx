@@ -61,7 +61,7 @@ export function ContainerDetail({ detail }: { detail: DetailState }) {
         <button type="button" className="icon-button" aria-label="Back to containers" title="Back (Esc)" onClick={() => appStore.getState().closeDetail()}>
           <BackIcon />
         </button>
-        <h1 className="view-title" id="detail-title">
+        <h1 className="view-title" id="detail-title" title={container?.name}>
           {container ? (
             <>
               <StateDot tone={containerStateTone(container.state)} /> {container.name}

@@ -69,7 +69,7 @@ export function KeysView() {
             <tbody>
               {sorted.map((k) => (
                 <tr key={k.id} data-testid="key-row" data-fingerprint={k.fingerprint}>
-                  <td>
+                  <td className="cell-key-name" title={keyLabel(k)}>
                     <strong>{keyLabel(k)}</strong>
                     {k.hasPassphrase && <span className="tag">has passphrase</span>}
                   </td>
