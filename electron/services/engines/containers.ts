@@ -12,7 +12,7 @@ export interface RunTimes {
 const NO_TIMES: RunTimes = { startedAt: null, finishedAt: null, exitCode: null };
 
 /** Engine list entry → the DTO the UI sees (plain data; labels other than compose's stay behind). `image`: its name as people know it (see ContainerTimes.imageName). */
-export function toContainerInfo(hostId: HostId, c: Dockerode.ContainerInfo, times: RunTimes = NO_TIMES, image: string = c.Image): ContainerInfo {
+export function toContainerInfo(hostId: HostId, c: Dockerode.ContainerInfo, times: RunTimes = NO_TIMES, image: string = c.Image, state: string = c.State): ContainerInfo {
   const labels = c.Labels ?? {};
   const name = (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, '');
   return {
@@ -20,7 +20,7 @@ export function toContainerInfo(hostId: HostId, c: Dockerode.ContainerInfo, time
     hostId,
     name,
     image,
-    state: (STATES.has(c.State) ? c.State : 'dead') as ContainerStateName,
+    state: (STATES.has(state) ? state : 'dead') as ContainerStateName,
     status: c.Status,
     ports: toPorts(c.Ports ?? []),
     project: labels['com.docker.compose.project'] ?? null,
@@ -42,7 +42,8 @@ function engineTime(s: string | undefined): number | null {
  * refreshed on every burst of container events, and most of its containers did not change.
  */
 export class ContainerTimes {
-  private readonly known = new Map<string, { state: string; times: RunTimes; image: string | null }>();
+  /** `state`: what the list said when the container was inspected; `engineState`: what the inspect said. */
+  private readonly known = new Map<string, { state: string; engineState: string | null; times: RunTimes; image: string | null }>();
   /** A tag of each image a container was created from by id, '' when it has none. */
   private readonly tags = new Map<string, string>();
 
@@ -72,6 +73,7 @@ export class ContainerTimes {
             const ended = s.Status === 'exited' || s.Status === 'dead' || s.Status === 'restarting';
             this.known.set(c.Id, {
               state: c.State,
+              engineState: typeof s.Status === 'string' ? s.Status : null,
               image: info.Config?.Image || null,
               times: { startedAt: engineTime(s.StartedAt), finishedAt: engineTime(s.FinishedAt), exitCode: ended && typeof s.ExitCode === 'number' ? s.ExitCode : null },
             });
@@ -94,6 +96,17 @@ export class ContainerTimes {
       }),
     );
     return new Map(list.map((c) => [c.Id, this.known.get(c.Id)?.times ?? NO_TIMES]));
+  }
+
+  /**
+   * The container's state. The engine answers a list from a copy it updates a moment after its
+   * events: a list made right after a container's `die` can still say "running", and no later
+   * event corrects it. An inspect made after the list saw that state reads the container itself,
+   * so while the list has not changed since, the inspect's word is the fresher one.
+   */
+  stateOf(c: Dockerode.ContainerInfo): string {
+    const k = this.known.get(c.Id);
+    return k && k.state === c.State && k.engineState && STATES.has(k.engineState) ? k.engineState : c.State;
   }
 
   /**

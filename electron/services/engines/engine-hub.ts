@@ -192,7 +192,7 @@ export class EngineHub {
           const mine = raw.filter((c) => c.Labels?.['homeport.helper'] !== '1');
           const times = await e.times.of(link.docker, mine);
           if (e.link !== link) return;
-          e.containers = sortContainers(mine.map((c) => toContainerInfo(hostId, c, times.get(c.Id), e.times.imageName(c))));
+          e.containers = sortContainers(mine.map((c) => toContainerInfo(hostId, c, times.get(c.Id), e.times.imageName(c), e.times.stateOf(c))));
           e.error = null;
         } catch (err) {
           if (e.link !== link) return;
