@@ -52,8 +52,10 @@ import type { StreamOpenInput } from './streams';
  * The contract: every call the UI can make, declared once. Each method takes at most one
  * argument (a plain object) and returns a Promise of plain data. Main implements these
  * interfaces; the preload bridge, the WebSocket transport and the renderer client are derived.
+ * A feature's `*Api` is what it offers the window; the object in the services that answers it
+ * is that feature's `*Service` (`HostsService implements HostsApi`).
  */
-export interface AppService {
+export interface AppApi {
   info(): Promise<AppInfo>;
   /** Saved settings that cannot be read (kept as they were); live updates: `app.problems`. */
   problems(): Promise<SettingsProblemInfo[]>;
@@ -61,7 +63,7 @@ export interface AppService {
   resolveProblem(input: { id: string; action: SettingsAction }): Promise<void>;
 }
 
-export interface HostsService {
+export interface HostsApi {
   list(): Promise<HostInfo[]>;
   add(input: HostInput): Promise<HostInfo>;
   update(input: { id: HostId; host: HostInput }): Promise<HostInfo>;
@@ -76,7 +78,7 @@ export interface HostsService {
   importSshConfig(input: { aliases: string[] }): Promise<HostInfo[]>;
 }
 
-export interface KeysService {
+export interface KeysApi {
   list(): Promise<KeyInfo[]>;
   /** From a file path on the computer running the services, or pasted text. */
   import(input: { name: string; path: string | null; privateKey: string | null; passphrase: string | null }): Promise<KeyInfo>;
@@ -84,7 +86,7 @@ export interface KeysService {
   remove(input: { id: KeyId }): Promise<void>;
 }
 
-export interface ContainersService {
+export interface ContainersApi {
   list(): Promise<HostContainersInfo[]>;
   start(input: ContainerRef): Promise<void>;
   stop(input: ContainerRef): Promise<void>;
@@ -103,7 +105,7 @@ export interface ContainersService {
 }
 
 /** Images of every host (pulls run as `image.pull` streams). */
-export interface ImagesService {
+export interface ImagesApi {
   list(): Promise<HostImagesInfo[]>;
   /** Refused (CONFLICT) while containers use it; `force` never removes one under a running container. */
   remove(input: RemoveImageInput): Promise<RemoveImageResultInfo>;
@@ -111,7 +113,7 @@ export interface ImagesService {
   prune(input: { hostId: HostId }): Promise<PruneImagesResultInfo>;
 }
 
-export interface VolumesService {
+export interface VolumesApi {
   list(): Promise<HostVolumesInfo[]>;
   /** Refused (CONFLICT) while a container mounts it. */
   remove(input: { hostId: HostId; name: string }): Promise<void>;
@@ -128,7 +130,7 @@ export interface VolumesService {
   prepareRestore(input: PrepareRestoreInput): Promise<VolumeTransferInfo | null>;
 }
 
-export interface NetworksService {
+export interface NetworksApi {
   list(): Promise<HostNetworksInfo[]>;
   /** Removes user networks no container is attached to (built-in ones are never removed). */
   removeUnused(input: { hostId: HostId }): Promise<RemoveNetworksResultInfo>;
@@ -137,7 +139,7 @@ export interface NetworksService {
 }
 
 /** What a host's engine says about itself (engine events are the `engine.events` stream). */
-export interface EnginesService {
+export interface EnginesApi {
   /** Engine version, OS, CPUs, memory, container counts (`/version` + `/info`). */
   overview(input: { hostId: HostId }): Promise<HostOverviewInfo>;
   /** Disk use per category (`/system/df`: costly, so cached 30 s unless `refresh`). */
@@ -145,7 +147,7 @@ export interface EnginesService {
 }
 
 /** Monitors and alert channels (live updates: `monitors.changed`; alerts: `alerts.fired`). */
-export interface MonitorsService {
+export interface MonitorsApi {
   list(): Promise<MonitorInfo[]>;
   add(input: MonitorConfigInput): Promise<MonitorInfo>;
   /** Secrets left empty keep their stored values. */
@@ -192,7 +194,7 @@ export interface MonitorsService {
  * The user's Uptime Kuma instances, mirrored (live updates: `kuma.changed`), and Homeport's own
  * heartbeat to a push URL (`heartbeat.changed`). Instance ids are `k_…`.
  */
-export interface KumaService {
+export interface KumaApi {
   list(): Promise<KumaInstanceInfo[]>;
   /** Connects once before saving; answers `totp-required` when the account has 2FA. */
   add(input: KumaAddInput): Promise<KumaAddResult>;
@@ -212,7 +214,7 @@ export interface KumaService {
  * runs `stack.run` with `up` afterwards (with `revertFile`, so a file compose accepts but cannot
  * deploy is replaced by the previous one again), so the output streams to it.
  */
-export interface StacksService {
+export interface StacksApi {
   list(): Promise<HostStacksInfo[]>;
   /** A compose file of the stack (`path` one of its config files; default the first). */
   file(input: StackRef & { path?: string | undefined }): Promise<StackFileInfo>;
@@ -227,7 +229,7 @@ export interface StacksService {
 }
 
 /** The one stream mechanism: open → `stream.data` / `stream.end` events keyed by id → close. */
-export interface StreamsService {
+export interface StreamsApi {
   open(input: StreamOpenInput): Promise<{ streamId: StreamId }>;
   close(input: { streamId: StreamId }): Promise<void>;
   /** Input for a stream that takes it (a terminal's keystrokes and size); only its opener may send. */
@@ -235,18 +237,18 @@ export interface StreamsService {
 }
 
 export interface Contract {
-  app: AppService;
-  hosts: HostsService;
-  keys: KeysService;
-  containers: ContainersService;
-  images: ImagesService;
-  volumes: VolumesService;
-  networks: NetworksService;
-  engines: EnginesService;
-  monitors: MonitorsService;
-  kuma: KumaService;
-  stacks: StacksService;
-  streams: StreamsService;
+  app: AppApi;
+  hosts: HostsApi;
+  keys: KeysApi;
+  containers: ContainersApi;
+  images: ImagesApi;
+  volumes: VolumesApi;
+  networks: NetworksApi;
+  engines: EnginesApi;
+  monitors: MonitorsApi;
+  kuma: KumaApi;
+  stacks: StacksApi;
+  streams: StreamsApi;
 }
 
 export type ServiceName = keyof Contract;

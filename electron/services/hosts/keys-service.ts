@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { HomeportError, type KeyId, type KeyInfo, type KeysService } from '../../../shared/contract';
+import { HomeportError, type KeyId, type KeyInfo, type KeysApi } from '../../../shared/contract';
 import type { EventBus } from '../rpc/event-bus';
 import type { KeyVault } from '../ssh/key-vault';
 
 /** The contract's view of the key vault: ids, fingerprints and public lines; never key material. */
-export class KeysManager implements KeysService {
+export class KeysManager implements KeysApi {
   constructor(
     private readonly vault: KeyVault,
     private readonly bus: EventBus,

@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MonitorInfo as ContractMonitorInfo } from '../../../shared/contract';
-import type { MonitorsService } from '../../../shared/contract/services';
+import type { MonitorsApi } from '../../../shared/contract/services';
 import { createTestPlatform, type TestPlatform } from '../platform/test-platform';
 import { createMonitorsService } from './monitors-rpc';
 import { MonitorsManager, type MonitorsChange } from './monitors-service';
@@ -136,7 +136,7 @@ describe('saving one monitor', () => {
   it('stays cheap with many monitors: 400 added one by one through the contract, then a full list', async () => {
     const m = make();
     m.start();
-    const svc = createMonitorsService(m) as unknown as MonitorsService;
+    const svc = createMonitorsService(m) as unknown as MonitorsApi;
     const t0 = performance.now();
     for (let i = 0; i < 400; i++) await svc.add({ type: 'tcp', name: `svc ${i}`, host: '127.0.0.1', port, intervalSec: 20, paused: i % 2 === 0 });
     const addMs = performance.now() - t0;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { HomeportError } from '../../../shared/model/errors';
-import type { MonitorsService } from '../../../shared/contract/services';
+import type { MonitorsApi } from '../../../shared/contract/services';
 import type { AlertInfo, ChannelInfo, HistoryRange, MonitorHistoryInfo, MonitorInfo, MonitorSuggestion } from '../../../shared/model/monitors';
 import type { Alert } from '../alerts';
 import type { ContractImpl } from '../rpc/dispatcher';
@@ -85,7 +85,7 @@ export function createMonitorsService(
     if (!manager.has(id)) throw notFound();
     return toMonitorInfo(manager.info(id));
   };
-  const service: MonitorsService = {
+  const service: MonitorsApi = {
     list: async () => manager.list().map(toMonitorInfo),
     add: async (input) => {
       const c = manager.add({ ...input, id: newId('m_') });

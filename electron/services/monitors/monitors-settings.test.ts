@@ -12,11 +12,11 @@ import type { Alert, ChannelConfig } from '../alerts';
 import { createTestPlatform, type TestPlatform } from '../platform/test-platform';
 import { MonitorsManager } from './monitors-service';
 import { SECRET_PLACEHOLDER } from './monitors-yaml';
-import type { MonitorsService } from '../../../shared/contract/services';
+import type { MonitorsApi } from '../../../shared/contract/services';
 import { createMonitorsService } from './monitors-rpc';
 import { waitFor } from '../test-support/wait';
 
-const contract = (m: MonitorsManager) => createMonitorsService(m) as unknown as MonitorsService;
+const contract = (m: MonitorsManager) => createMonitorsService(m) as unknown as MonitorsApi;
 
 const HOUR = 3_600_000;
 

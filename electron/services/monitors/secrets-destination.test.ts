@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChannelInfo, MonitorInfo } from '../../../shared/contract';
-import type { MonitorsService } from '../../../shared/contract/services';
+import type { MonitorsApi } from '../../../shared/contract/services';
 import { startHttpReceiver, startSmtpReceiver, type HttpReceiver, type SmtpReceiver } from '../alerts/channels/test-receivers';
 import { createTestPlatform, type TestPlatform } from '../platform/test-platform';
 import { createMonitorsService } from './monitors-rpc';
@@ -62,13 +62,13 @@ async function failure(p: Promise<unknown>): Promise<{ code: string; message: st
 
 let tp: TestPlatform;
 let mgr: MonitorsManager;
-let svc: MonitorsService;
+let svc: MonitorsApi;
 
 beforeEach(() => {
   tp = createTestPlatform({ agentSocket: null });
   mgr = new MonitorsManager({ platform: tp.platform, historyFile: path.join(tp.dataDir, 'history.sqlite'), intervalScale: 0.01, dispatcherAttempts: 1 });
   mgr.start();
-  svc = createMonitorsService(mgr) as unknown as MonitorsService;
+  svc = createMonitorsService(mgr) as unknown as MonitorsApi;
 });
 afterEach(async () => {
   await mgr.stop();

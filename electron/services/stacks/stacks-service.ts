@@ -11,7 +11,7 @@ import {
   type StackInfo,
   type StackRef,
   type StackRunOutputInfo,
-  type StacksService,
+  type StacksApi,
   type StackServiceInfo,
 } from '../../../shared/contract';
 import type { EngineHub } from '../engines/engine-hub';
@@ -70,7 +70,7 @@ const STORE_KEY = 'stacks.known';
  * project deployed by hand or by Ansible is a full citizen, never "limited"), its compose file
  * read and written over SFTP, and compose run on the host over the host's SSH connection.
  */
-export class StacksManager implements StacksService {
+export class StacksManager implements StacksApi {
   /** Which compose each connection has, detected once per connection (the key is the SSH client). */
   private readonly flavors = new WeakMap<object, Promise<ComposeFlavor>>();
   private readonly localFlavors = new Map<HostId, Promise<ComposeFlavor>>();
