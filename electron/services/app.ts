@@ -2,8 +2,8 @@ import path from 'node:path';
 import type { HostId, HostInfo } from '../../shared/contract';
 import { TrayFeed } from './alerts/tray-feed';
 import { EngineHub } from './engines/engine-hub';
-import { HostsManager } from './hosts/hosts-service';
-import { KeysManager } from './hosts/keys-service';
+import { HostsService } from './hosts/hosts-service';
+import { KeysService } from './hosts/keys-service';
 import type { Platform } from './platform/platform';
 import { createDispatcher, type ContractImpl, type Dispatch } from './rpc/dispatcher';
 import { EventBus, type ClientId } from './rpc/event-bus';
@@ -20,9 +20,9 @@ import { ResourceWatch } from './resources/resource-watch';
 import { engineEventsStream, imagePullStream } from './streams/engine-streams';
 import { containerStatsStream } from './streams/stats-stream';
 import { inspectContainer, revealEnv, type HostAddress } from './containers/inspect';
-import { StreamsManager } from './streams/streams-service';
+import { StreamsService } from './streams/streams-service';
 import { stackRunStream } from './stacks/stack-run-stream';
-import { StacksManager } from './stacks/stacks-service';
+import { StacksService } from './stacks/stacks-service';
 import { ContainerUpgrader } from './engines/upgrade';
 import { containerUpgradeStream } from './streams/upgrade-stream';
 import { containerExecStream, hostShellStream } from './streams/terminal-streams';
@@ -34,7 +34,7 @@ export interface Services {
   events: EventBus;
   /** The handler table: allowlist, validation, envelope. Transports call only this. */
   dispatch: Dispatch;
-  hosts: HostsManager;
+  hosts: HostsService;
   engines: EngineHub;
   monitors: MonitorsManager;
   /** The tray's model and notifications (the Electron shell draws them). */
@@ -42,7 +42,7 @@ export interface Services {
   /** Volume backups and restores to and from the user's computer (headless: served over HTTP). */
   transfers: VolumeTransfers;
   /** The open streams (logs, stats, terminals…) of every client. */
-  streams: StreamsManager;
+  streams: StreamsService;
   /** A UI client went away (window closed, WebSocket dropped): close the streams it owned. */
   clientGone(clientId: ClientId): void;
   dispose(): Promise<void>;
@@ -58,13 +58,13 @@ export async function createServices(
   const engines = new EngineHub(events, platform.logger);
   const knownHosts = new KnownHosts({ store: platform.store, userKnownHostsFile: path.join(platform.homeDir, '.ssh', 'known_hosts') });
   const vault = new KeyVault(platform.store, platform.secrets);
-  const hosts = new HostsManager(platform, knownHosts, vault, engines, events);
-  const keys = new KeysManager(vault, events, platform.homeDir, (id) => hosts.forgetKey(id));
-  const stacks = new StacksManager(hosts, engines, platform.store, platform.logger);
+  const hosts = new HostsService(platform, knownHosts, vault, engines, events);
+  const keys = new KeysService(vault, events, platform.homeDir, (id) => hosts.forgetKey(id));
+  const stacks = new StacksService(hosts, engines, platform.store, platform.logger);
   const upgrader = new ContainerUpgrader({ dockerOf: (id) => engines.dockerOf(id), changed: (id) => engines.refresh(id) });
   const transfers = new VolumeTransfers(engines, platform.files ?? null);
   const resourceWatch = new ResourceWatch(engines, events, platform.logger);
-  const streams = new StreamsManager(
+  const streams = new StreamsService(
     {
       'engine.events': engineEventsStream(engines),
       'image.pull': imagePullStream(engines),

@@ -32,7 +32,7 @@ import { createLink } from './link';
  * Hosts: the saved list, one HostConnection per host, host-key trust, and ~/.ssh/config import.
  * A host's connection starts as soon as it is added (or at start-up) and is shared by everything.
  */
-export class HostsManager implements HostsApi {
+export class HostsService implements HostsApi {
   private readonly store: HostStore;
   private readonly connections = new Map<HostId, HostConnection>();
   /** Keys servers presented that are not trusted yet, by `hostname:port`, awaiting the user. */

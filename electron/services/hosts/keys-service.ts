@@ -5,7 +5,7 @@ import type { EventBus } from '../rpc/event-bus';
 import type { KeyVault } from '../ssh/key-vault';
 
 /** The contract's view of the key vault: ids, fingerprints and public lines; never key material. */
-export class KeysManager implements KeysApi {
+export class KeysService implements KeysApi {
   constructor(
     private readonly vault: KeyVault,
     private readonly bus: EventBus,

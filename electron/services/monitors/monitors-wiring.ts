@@ -19,7 +19,7 @@ import { isIP } from 'node:net';
 import type Dockerode from 'dockerode';
 import { HomeportError, HostId, type HostContainersInfo, type HostInfo, type MonitorConfigInput, type MonitorSuggestion } from '../../../shared/contract';
 import type { EngineHub } from '../engines/engine-hub';
-import type { HostsManager } from '../hosts/hosts-service';
+import type { HostsService } from '../hosts/hosts-service';
 import type { Logger } from '../platform/platform';
 import type { EventBus } from '../rpc/event-bus';
 import { sshExecShell } from '../ssh/ssh-exec';
@@ -27,7 +27,7 @@ import type { DockerLike } from './checks';
 import type { HostExec, LabelDeclaration, MonitorInfo, MonitorsManager, ReferenceTarget } from './monitors-service';
 
 /** ssh-command monitors: the host's own SSH connection (a local engine has none). */
-export function hostExecVia(hosts: Pick<HostsManager, 'connection'>): HostExec {
+export function hostExecVia(hosts: Pick<HostsService, 'connection'>): HostExec {
   return (hostId, command, signal) => {
     const conn = hosts.connection(HostId(hostId));
     if (!conn) return Promise.reject(new HomeportError({ code: 'NOT_FOUND', message: 'The host of this monitor was removed.', fix: 'Edit the monitor and choose another host.' }));
@@ -315,7 +315,7 @@ export async function syncLabelsOf(hostId: string, host: HostInfo, docker: Docke
 
 export interface WireOptions {
   monitors: MonitorsManager;
-  hosts: Pick<HostsManager, 'list'>;
+  hosts: Pick<HostsService, 'list'>;
   engines: Pick<EngineHub, 'dockerOf' | 'onAvailability'>;
   events: EventBus;
   logger: Logger;

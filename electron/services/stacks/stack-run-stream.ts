@@ -1,6 +1,6 @@
 import type { ErrorInfo, StackAction } from '../../../shared/contract';
 import { streamError, type StreamStarter } from '../streams/streams-service';
-import type { StackRunResult, StacksManager } from './stacks-service';
+import type { StackRunResult, StacksService } from './stacks-service';
 
 /**
  * `stack.run`: a compose action on the host, its output as lines; `stream.end` carries
@@ -8,7 +8,7 @@ import type { StackRunResult, StacksManager } from './stacks-service';
  * compose file back after a failed deploy, what became of that. An unknown stack, a disconnected
  * host or a missing compose fail the open call itself. Closing the stream stops the command.
  */
-export function stackRunStream(stacks: StacksManager): StreamStarter<'stack.run'> {
+export function stackRunStream(stacks: StacksService): StreamStarter<'stack.run'> {
   return async ({ hostId, project, action, revertFile }, sink) => {
     const abort = new AbortController();
     const go = await stacks.run({ hostId, project, action, revertFile }, sink.emit, abort.signal);

@@ -70,7 +70,7 @@ const STORE_KEY = 'stacks.known';
  * project deployed by hand or by Ansible is a full citizen, never "limited"), its compose file
  * read and written over SFTP, and compose run on the host over the host's SSH connection.
  */
-export class StacksManager implements StacksApi {
+export class StacksService implements StacksApi {
   /** Which compose each connection has, detected once per connection (the key is the SSH client). */
   private readonly flavors = new WeakMap<object, Promise<ComposeFlavor>>();
   private readonly localFlavors = new Map<HostId, Promise<ComposeFlavor>>();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HomeportError, STREAM_KINDS, type HostId, type StreamId, type TerminalInput } from '../../../shared/contract';
 import { EventBus } from '../rpc/event-bus';
-import { StreamsManager, type StreamStarters } from './streams-service';
+import { StreamsService, type StreamStarters } from './streams-service';
 import { TerminalOutput } from './terminal-streams';
 
 // The stream manager on its own: starters the test controls stand in for the real kinds (which
@@ -22,7 +22,7 @@ function harness(opts: { maxPerClient?: number } = {}) {
     'engine.events': () => () => void stops++,
     'container.exec': async () => ({ stop: () => void stops++, receive: (i: TerminalInput) => void received.push(i) }),
   } satisfies StreamStarters;
-  const m = new StreamsManager(starters, bus, opts);
+  const m = new StreamsService(starters, bus, opts);
   return { m, sent, received, stops: () => stops };
 }
 
@@ -38,7 +38,7 @@ const errorOf = async (p: Promise<unknown>) => {
   throw new Error('expected a rejection');
 };
 
-describe('StreamsManager.send', () => {
+describe('StreamsService.send', () => {
   it('passes valid input to the stream that takes it', async () => {
     const h = harness();
     const { streamId } = await h.m.open({ kind: 'container.exec', hostId, containerId: 'web', cols: 80, rows: 24 }, c1);
@@ -144,7 +144,7 @@ describe('TerminalOutput', () => {
   });
 });
 
-describe('StreamsManager limits', () => {
+describe('StreamsService limits', () => {
   it('refuses more than maxPerClient streams from one client, with a clear LIMIT error; others are not affected', async () => {
     const h = harness({ maxPerClient: 3 });
     const ids = [];

@@ -13,7 +13,7 @@ import {
   type StreamMap,
   type StreamOpenInput,
 } from '../../../shared/contract';
-import type { CallContext } from '../rpc/dispatcher';
+import type { CallContext, ContractImpl } from '../rpc/dispatcher';
 import type { ClientId, EventBus } from '../rpc/event-bus';
 
 /** What a stream kind is given when it starts. */
@@ -42,6 +42,9 @@ export type StreamStarter<K extends StreamKind> = (
 
 export type StreamStarters = { [K in StreamKind]: StreamStarter<K> };
 
+/** The `streams` contract, which reads the call context: a stream belongs to the client that opened it. */
+type StreamsImpl = ContractImpl['streams'];
+
 interface OpenStream {
   clientId: ClientId;
   kind: StreamKind;
@@ -65,7 +68,7 @@ export const MAX_STREAMS_PER_CLIENT = 64;
  * events sent only to the client that opened it, and `close` (or the client going away) ends it.
  * Each stream kind (a `StreamStarter`, in its own module) only says how to start and stop.
  */
-export class StreamsManager {
+export class StreamsService implements StreamsImpl {
   private readonly open_ = new Map<StreamId, OpenStream>();
   /** `open` calls still starting their stream; cancelled when their client goes away. */
   private readonly opening = new Set<{ clientId: ClientId; cancelled: boolean }>();
