@@ -1,11 +1,19 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-// styles.css is edited by many hands and merged often; a rule that loses its closing brace turns
-// every later rule into a nested (ignored) one, and nothing else would notice.
-describe('styles.css', () => {
-  const css = readFileSync(path.join(import.meta.dirname, 'styles.css'), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+// Stylesheets are edited by many hands and merged often; a rule that loses its closing brace turns
+// every later rule into a nested (ignored) one, and nothing else would notice. Every stylesheet of
+// the renderer is checked: the global one and those beside the features.
+const sheets = (readdirSync(import.meta.dirname, { recursive: true }) as string[]).filter((f) => f.endsWith('.css')).sort();
+
+it('finds the global stylesheet and those beside the features', () => {
+  expect(sheets).toContain('styles.css');
+  expect(sheets).toContain(path.join('features', 'containers', 'containers.css'));
+});
+
+describe.each(sheets)('%s', (sheet) => {
+  const css = readFileSync(path.join(import.meta.dirname, sheet), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
 
   it('closes every rule, and nests rules only inside @-rules', () => {
     const open: string[] = [];

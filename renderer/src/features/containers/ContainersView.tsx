@@ -6,6 +6,7 @@ import { ContainerList } from './ContainerList';
 import { ContainersHeader } from './ContainersHeader';
 import { RemoveContainerDialog } from './RemoveContainerDialog';
 import { useContainersView } from './use-containers-view';
+import './containers.css';
 
 /** Every container on every host, grouped by host and compose project; live from engine events. */
 export function ContainersView() {
