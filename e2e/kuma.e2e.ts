@@ -25,7 +25,7 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   // A computed path keeps tsc (e2e only sees shared/) from following the import; vitest compiles it.
-  const modulePath = path.resolve(import.meta.dirname, '..', 'electron/services/kuma/test-fake-kuma.ts');
+  const modulePath = path.resolve(import.meta.dirname, '..', 'electron/services/kuma/test-support/fake-kuma.ts');
   const mod = (await import(modulePath)) as { FakeKuma: new (opts: { flavour: '1.23' | '2.x' }) => Fake; FAKE_USER: string; FAKE_PASSWORD: string };
   user = mod.FAKE_USER;
   password = mod.FAKE_PASSWORD;

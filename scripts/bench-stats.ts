@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { STATS_LIMITS, type Envelope, type HostContainersInfo, type HostInfo, type MethodName } from '../shared/contract';
 import { createServices, type Services } from '../electron/services/app';
-import { createTestPlatform } from '../electron/services/platform/test-platform';
+import { createTestPlatform } from '../electron/services/test-support/temp-platform';
 
 const run = promisify(execFile);
 const N = Number(process.env.BENCH_CONTAINERS ?? 50);

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertInfo, Envelope, HostInfo, MonitorInfo, MonitorSuggestion } from '../../shared/contract';
 import { createHeadlessServer, type HeadlessServer } from './server';
 import { createServices, type Services } from '../services/app';
-import { createTestPlatform, type TestPlatform } from '../services/platform/test-platform';
-import { loadLab, type Lab } from '../services/ssh/test-lab';
+import { createTestPlatform, type TestPlatform } from '../services/test-support/temp-platform';
+import { loadLab, type Lab } from '../services/test-support/lab';
 import { contractCalls, until } from '../services/test-support/wait';
 
 // The monitors as the app wires them, against the real lab: ssh-command monitors over the lab

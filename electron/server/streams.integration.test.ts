@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { HostInfo } from '../../shared/contract';
 import { createServices, type Services } from '../services/app';
-import { createTestPlatform, type TestPlatform } from '../services/platform/test-platform';
-import { requireLab, type Lab } from '../services/ssh/test-lab';
+import { createTestPlatform, type TestPlatform } from '../services/test-support/temp-platform';
+import { requireLab, type Lab } from '../services/test-support/lab';
 import { contractCalls, until } from '../services/test-support/wait';
 import { createHeadlessServer, type HeadlessServer } from './server';
 

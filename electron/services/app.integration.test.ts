@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerInfo, Envelope, HostContainersInfo, HostInfo, HostInput, KeyId, MethodName } from '../../shared/contract';
 import { createServices, type Services } from './app';
-import { createTestPlatform, type TestPlatform } from './platform/test-platform';
-import { loadLab, type Lab } from './ssh/test-lab';
+import { createTestPlatform, type TestPlatform } from './test-support/temp-platform';
+import { loadLab, type Lab } from './test-support/lab';
 import { until } from './test-support/wait';
 
 // The services as the UI uses them — through the dispatcher, with real validation — against the

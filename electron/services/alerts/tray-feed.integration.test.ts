@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventMap } from '../../../shared/contract';
 import { MonitorsManager } from '../monitors/monitors-service';
 import { toAlertInfo, toMonitorInfo } from '../monitors/monitors-rpc';
-import { createTestPlatform, type TestPlatform } from '../platform/test-platform';
+import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
 import { EventBus } from '../rpc/event-bus';
 import type { DesktopNotification, TrayView } from './tray';
 import { TrayFeed } from './tray-feed';

@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerInspectInfo, ContainerStatsSample, HostInfo } from '../../../shared/contract';
 import { createServices, type Services } from '../app';
-import { createTestPlatform, type TestPlatform } from '../platform/test-platform';
-import { requireLab, type Lab } from '../ssh/test-lab';
+import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
+import { requireLab, type Lab } from '../test-support/lab';
 import { contractCalls, until } from '../test-support/wait';
 
 // Stats and inspect as the UI reaches them — through the dispatcher, over the lab's SSH host —

@@ -2,7 +2,7 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostId } from '../../../shared/contract';
 import { until } from '../test-support/wait';
-import { loadLab } from '../ssh/test-lab';
+import { loadLab } from '../test-support/lab';
 import { ContainerTimes, toContainerInfo } from './containers';
 
 // The engine answers a container list from a copy it updates a moment after its events, so a

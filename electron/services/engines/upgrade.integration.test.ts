@@ -6,9 +6,9 @@ import Docker from 'dockerode';
 import type { Client } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HomeportError, HostId, inputSchemas, type UpgradeProgressInfo } from '../../../shared/contract';
-import { cleanupByLabel, dockerOverSsh, failure, LAB_IMAGE, TEST_LABEL } from '../resources/test-support';
+import { cleanupByLabel, dockerOverSsh, failure, LAB_IMAGE, TEST_LABEL } from '../test-support/docker-fixtures';
 import type { DockerTransport } from '../ssh/docker-transport';
-import { requireLab, type Lab } from '../ssh/test-lab';
+import { requireLab, type Lab } from '../test-support/lab';
 import { ContainerUpgrader } from './upgrade';
 
 // Upgrade / rollback against the lab engine over the lab's real sshd. Everything here is this

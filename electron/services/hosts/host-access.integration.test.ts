@@ -6,13 +6,13 @@ import type { Client } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HomeportError, MAX_COMPOSE_FILE_BYTES, type HostId, type HostInfo, type StackFileInfo } from '../../../shared/contract';
 import { createServices, type Services } from '../app';
-import { createTestPlatform, type TestPlatform } from '../platform/test-platform';
+import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
 import { EXEC_OUTPUT_CAP, LINE_CAP, boundedLines } from '../ssh/bounded-output';
 import { KNOWN_HOSTS_STORE_KEY, KnownHosts, knownHostsName, type StoredHostKey } from '../ssh/known-hosts';
 import { connectSsh } from '../ssh/ssh-connect';
 import { sshExecShell } from '../ssh/ssh-exec';
-import { MemoryStore } from '../ssh/test-helpers';
-import { requireLab, type Lab } from '../ssh/test-lab';
+import { MemoryStore } from '../test-support/memory-store';
+import { requireLab, type Lab } from '../test-support/lab';
 import { contractCalls, until } from '../test-support/wait';
 import { localAccess, sshAccess, type HostAccess } from './host-access';
 

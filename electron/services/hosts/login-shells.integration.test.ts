@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorInfo, HostInfo, MonitorInfo, StackRunOutputInfo } from '../../../shared/contract';
 import { HostId } from '../../../shared/contract';
 import { createServices, type Services } from '../app';
-import { createTestPlatform, type TestPlatform } from '../platform/test-platform';
+import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
 import { KNOWN_HOSTS_STORE_KEY, knownHostsName, type StoredHostKey } from '../ssh/known-hosts';
-import { requireLab, type Lab } from '../ssh/test-lab';
-import { startPrivateSshd, type PrivateSshd } from '../ssh/test-private-sshd';
+import { requireLab, type Lab } from '../test-support/lab';
+import { startPrivateSshd, type PrivateSshd } from '../test-support/private-sshd';
 import { contractCalls, until } from '../test-support/wait';
 
 // sshd runs every exec request through the login user's shell. For users whose login shell is

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HomeportError } from '../../../shared/contract';
 import { KumaClient, type KumaMonitorsUpdate } from './kuma-client';
 import type { KumaMonitorInfo } from './kuma-model';
-import { captureLogger, FAKE_PASSWORD, FAKE_USER, FakeKuma, kumaTime, type Flavour } from './test-fake-kuma';
+import { captureLogger, FAKE_PASSWORD, FAKE_USER, FakeKuma, kumaTime, type Flavour } from './test-support/fake-kuma';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

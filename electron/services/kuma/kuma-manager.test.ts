@@ -10,10 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HeartbeatInfo, KumaAddInput, KumaInstanceInfo } from '../../../shared/contract';
 import { HomeportError } from '../../../shared/contract';
 import type { Alert } from '../alerts';
-import { createTestPlatform, type TestPlatform } from '../platform/test-platform';
+import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
 import { KumaClient } from './kuma-client';
 import { KumaManager } from './kuma-manager';
-import { FAKE_PASSWORD, FAKE_USER, FakeKuma } from './test-fake-kuma';
+import { FAKE_PASSWORD, FAKE_USER, FakeKuma } from './test-support/fake-kuma';
 import { waitFor } from '../test-support/wait';
 
 const input = (over: Partial<KumaAddInput>): KumaAddInput => ({

@@ -6,8 +6,8 @@ import { fetchKumaMetrics, metricsToMonitors, parsePrometheusText } from './kuma
 import { KumaPoller, type KumaReadOnlySnapshot } from './kuma-poller';
 import { fetchKumaStatusPage, statusPageToMonitors } from './kuma-status-page';
 import type { KumaInstanceFact, KumaRecovery } from './kuma-model';
-import { startFloodReceiver } from '../alerts/channels/test-receivers';
-import { captureLogger, FakeClock, kumaTime } from './test-fake-kuma';
+import { startFloodReceiver } from '../alerts/channels/test-support/receivers';
+import { captureLogger, FakeClock, kumaTime } from './test-support/fake-kuma';
 
 const KEY = 'uk1_9Xk3vQpL0sT7eRbN2mWcYf';
 

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { KumaClient } from './kuma-client';
 import type { KumaInstanceFact, KumaRecovery } from './kuma-model';
 import { KumaWatch, type KumaWatchOptions, type KumaWatchState } from './kuma-watch';
-import { captureLogger, FAKE_PASSWORD, FAKE_USER, FakeClock, FakeKuma, type Flavour } from './test-fake-kuma';
-import { startSilentProxy } from './test-tcp-proxy';
+import { captureLogger, FAKE_PASSWORD, FAKE_USER, FakeClock, FakeKuma, type Flavour } from './test-support/fake-kuma';
+import { startSilentProxy } from './test-support/tcp-proxy';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HomeportError } from '../../../shared/contract';
 import { pushTargetKind, startPushHeartbeat, validatePushUrl, type PushHeartbeat, type PushHeartbeatStatus } from './push-heartbeat';
-import { captureLogger } from './test-fake-kuma';
+import { captureLogger } from './test-support/fake-kuma';
 
 const TOKEN = 'Zq8rT1mXyPa0';
 

@@ -6,9 +6,9 @@ import { createServices, type Services } from '../app';
 import { createConfStore } from '../platform/conf-store';
 import { createKeyFileSecretBox } from '../platform/key-file-secret-box';
 import type { Platform } from '../platform/platform';
-import { createTestPlatform, type TestPlatform } from '../platform/test-platform';
-import { requireLab, type Lab } from '../ssh/test-lab';
-import { startPrivateSshd, type PrivateSshd } from '../ssh/test-private-sshd';
+import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
+import { requireLab, type Lab } from '../test-support/lab';
+import { startPrivateSshd, type PrivateSshd } from '../test-support/private-sshd';
 import { startPrivateDockerd } from '../test-support/private-dockerd';
 import { contractCalls, until } from '../test-support/wait';
 

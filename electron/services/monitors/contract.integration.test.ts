@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelInfo, MonitorHistoryInfo, MonitorInfo, MonitorsChangedInfo } from '../../../shared/contract';
 import { createServices, type Services } from '../app';
-import { createTestPlatform, type TestPlatform } from '../platform/test-platform';
+import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
 import { contractCalls, until } from '../test-support/wait';
 
 // Monitors as the UI reaches them: through the dispatcher, against a real local HTTP server.

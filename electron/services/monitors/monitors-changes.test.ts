@@ -15,7 +15,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MonitorInfo as ContractMonitorInfo } from '../../../shared/contract';
 import type { MonitorsApi } from '../../../shared/contract/services';
-import { createTestPlatform, type TestPlatform } from '../platform/test-platform';
+import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
 import { createMonitorsService } from './monitors-rpc';
 import { MonitorsManager, type MonitorsChange } from './monitors-service';
 import { waitFor } from '../test-support/wait';

@@ -11,10 +11,10 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHttpReceiver, type HttpReceiver } from '../alerts/channels/test-receivers';
+import { startHttpReceiver, type HttpReceiver } from '../alerts/channels/test-support/receivers';
 import type { Alert } from '../alerts';
 import type { ContainerInspectLike, DockerLike } from './checks';
-import { createTestPlatform, type TestPlatform } from '../platform/test-platform';
+import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
 import { MonitorsManager, type MonitorsChange } from './monitors-service';
 import { waitFor } from '../test-support/wait';
 

@@ -3,9 +3,9 @@ import Docker from 'dockerode';
 import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostId } from '../../../shared/contract';
-import { requireLab, type Lab } from '../ssh/test-lab';
+import { requireLab, type Lab } from '../test-support/lab';
 import { listImages, pruneDanglingImages, pullImage, removeImage, tagImage } from './images';
-import { cleanupByLabel, LAB_IMAGE, TEST_LABEL, failure } from './test-support';
+import { cleanupByLabel, LAB_IMAGE, TEST_LABEL, failure } from '../test-support/docker-fixtures';
 import type { PullProgressInfo } from './types';
 
 // Images against the lab's main engine and its registry (127.0.0.1:5555). The lab's own images

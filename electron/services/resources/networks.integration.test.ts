@@ -1,9 +1,9 @@
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostId } from '../../../shared/contract';
-import { requireLab } from '../ssh/test-lab';
+import { requireLab } from '../test-support/lab';
 import { inspectNetwork, listNetworks, removeNetwork, removeUnusedNetworks } from './networks';
-import { cleanupByLabel, LAB_IMAGE, TEST_LABEL, failure } from './test-support';
+import { cleanupByLabel, LAB_IMAGE, TEST_LABEL, failure } from '../test-support/docker-fixtures';
 
 // Networks against the lab's main engine. Ours are hp-res-net-<pid>…, labelled homeport.test=<pid>;
 // remove-unused is run limited to that label so that it cannot take anybody else's network.

@@ -7,7 +7,7 @@ import { pickArchiveImage, pickToolImages } from './helpers';
 import { familiarRef, parseImageRef } from './image-ref';
 import { PullProgressTracker } from './pull-progress';
 import { checkTar, normalizeEntryPath, sanitizeTar, TarPolicy, tarBytesOf } from './tar-safety';
-import { makeTarGz } from './test-support';
+import { makeTarGz } from '../test-support/docker-fixtures';
 import { normalizeVolumePath } from './volumes';
 
 const policy = (maxBytes = 1e9) => new TarPolicy({ maxBytes, maxEntries: 1000 });

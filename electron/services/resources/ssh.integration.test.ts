@@ -6,10 +6,10 @@ import type { Client } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostId } from '../../../shared/contract';
 import type { DockerTransport } from '../ssh/docker-transport';
-import { requireLab } from '../ssh/test-lab';
+import { requireLab } from '../test-support/lab';
 import { listImages, pullImage } from './images';
 import { listNetworks } from './networks';
-import { cleanupByLabel, dockerOverSsh, LAB_IMAGE, listing, mountpointOf, QUOTED_NAME, sink, TEST_LABEL, writeFixture } from './test-support';
+import { cleanupByLabel, dockerOverSsh, LAB_IMAGE, listing, mountpointOf, QUOTED_NAME, sink, TEST_LABEL, writeFixture } from '../test-support/docker-fixtures';
 import type { VolumeTransferProgressInfo } from './types';
 import { backupVolume, browseVolume, listVolumes, removeVolume, restoreVolume } from './volumes';
 

@@ -4,8 +4,8 @@ import { Readable } from 'node:stream';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostId } from '../../../shared/contract';
-import { requireLab } from '../ssh/test-lab';
-import { cleanupByLabel, LAB_IMAGE, listing, makeTarGz, mountpointOf, QUOTED_NAME, sink, TEST_LABEL, writeFixture, failure } from './test-support';
+import { requireLab } from '../test-support/lab';
+import { cleanupByLabel, LAB_IMAGE, listing, makeTarGz, mountpointOf, QUOTED_NAME, sink, TEST_LABEL, writeFixture, failure } from '../test-support/docker-fixtures';
 import type { VolumeTransferProgressInfo } from './types';
 import { backupVolume, browseVolume, listVolumes, pruneVolumes, removeVolume, restoreVolume } from './volumes';
 

@@ -9,8 +9,8 @@ import { HomeportError } from '../../../shared/contract';
 import { openDockerTransport, openLocalDockerTransport, type DockerTransport } from './docker-transport';
 import { KnownHosts } from './known-hosts';
 import { connectSsh, type SshTarget } from './ssh-connect';
-import { MemoryStore } from './test-helpers';
-import { requireLab, type Lab } from './test-lab';
+import { MemoryStore } from '../test-support/memory-store';
+import { requireLab, type Lab } from '../test-support/lab';
 
 let lab: Lab;
 let root: Client; // root@2222 through the agent, shared by most tests

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HomeportError, KeyId } from '../../../shared/contract';
 import { KEYS_STORE_KEY, KeyVault } from './key-vault';
-import { MemoryStore, TestSecretBox } from './test-helpers';
+import { MemoryStore, TestSecretBox } from '../test-support/memory-store';
 
 let dir: string;
 const files: Record<string, { pem: string; pub: string; fp: string }> = {};

@@ -13,7 +13,7 @@ import {
   matchPatternList,
   parseKnownHosts,
 } from './known-hosts';
-import { MemoryStore } from './test-helpers';
+import { MemoryStore } from '../test-support/memory-store';
 
 interface TestKey {
   line: string; // "type base64 comment"

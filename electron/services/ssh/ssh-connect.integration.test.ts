@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HomeportError } from '../../../shared/contract';
 import { KnownHosts } from './known-hosts';
 import { connectSsh, type SshTarget } from './ssh-connect';
-import { MemoryStore } from './test-helpers';
-import { requireLab, type Lab } from './test-lab';
+import { MemoryStore } from '../test-support/memory-store';
+import { requireLab, type Lab } from '../test-support/lab';
 
 let lab: Lab;
 let dir: string;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HomeportError } from '../../../shared/contract';
 import { fingerprintOf, KnownHosts } from './known-hosts';
 import { connectSsh, hostPort, type SshTarget } from './ssh-connect';
-import { MemoryStore } from './test-helpers';
+import { MemoryStore } from '../test-support/memory-store';
 
 /**
  * Unit tests against an in-process ssh2 Server (no lab): auth order, error mapping and host key

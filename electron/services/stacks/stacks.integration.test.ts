@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorInfo, HostId, HostInfo, HostStacksInfo, MethodName, StackFileInfo, StackInfo, StackRunOutputInfo } from '../../../shared/contract';
 import { HomeportError } from '../../../shared/contract';
 import { createServices, type Services } from '../app';
-import { createTestPlatform, type TestPlatform } from '../platform/test-platform';
-import { loadLab, type Lab } from '../ssh/test-lab';
+import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
+import { loadLab, type Lab } from '../test-support/lab';
 import { detectCompose } from './compose';
 import { contractCalls, until } from '../test-support/wait';
 

@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorInfo, HostInfo, StreamId } from '../../../shared/contract';
 import { createServices, type Services } from '../app';
-import { createTestPlatform, type TestPlatform } from '../platform/test-platform';
-import { requireLab, type Lab } from '../ssh/test-lab';
+import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
+import { requireLab, type Lab } from '../test-support/lab';
 import { contractCalls, until } from '../test-support/wait';
 
 // The terminal streams as the UI uses them — through the dispatcher, with real validation — against

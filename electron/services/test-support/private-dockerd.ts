@@ -1,7 +1,7 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Lab } from '../ssh/test-lab';
+import type { Lab } from './lab';
 import { until } from './wait';
 
 // A dockerd a fault test owns: it may stop and restart it without touching the lab's shared

@@ -5,7 +5,7 @@ import { HomeportError } from '../../../../shared/model/errors';
 import type { Alert } from '../policy/types';
 import { validateChannelConfig, type ChannelConfigInput } from './config';
 import { send } from './send';
-import { startFloodReceiver, startHttpReceiver, startSmtpReceiver, type FloodReceiver, type HttpReceiver, type SmtpReceiver } from './test-receivers';
+import { startFloodReceiver, startHttpReceiver, startSmtpReceiver, type FloodReceiver, type HttpReceiver, type SmtpReceiver } from './test-support/receivers';
 
 const ALERT: Alert = {
   id: 'a1',

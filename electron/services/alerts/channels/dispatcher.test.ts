@@ -5,7 +5,7 @@ import { AlertPolicy } from '../policy/engine';
 import type { Alert } from '../policy/types';
 import { validateChannelConfig, type ChannelConfig } from './config';
 import { Dispatcher } from './dispatcher';
-import { startHttpReceiver, type HttpReceiver } from './test-receivers';
+import { startHttpReceiver, type HttpReceiver } from './test-support/receivers';
 
 const TG_TOKEN = '987654321:AAF-secretSecretSecretSecretSecret';
 

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { until } from '../test-support/wait';
-import type { Lab } from './test-lab';
+import { until } from './wait';
+import type { Lab } from './lab';
 
 /**
  * A private OpenSSH server for fault tests: its own port, host keys, pid file and log, in the

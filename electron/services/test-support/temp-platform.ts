@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createConfStore } from './conf-store';
-import { createKeyFileSecretBox } from './key-file-secret-box';
-import { createConsoleLogger } from './logger';
-import { countSealed } from './settings-store';
-import type { Platform } from './platform';
+import { createConfStore } from '../platform/conf-store';
+import { createKeyFileSecretBox } from '../platform/key-file-secret-box';
+import { createConsoleLogger } from '../platform/logger';
+import { countSealed } from '../platform/settings-store';
+import type { Platform } from '../platform/platform';
 
 export interface TestPlatform {
   platform: Platform;

@@ -12,8 +12,8 @@ import { HomeportError } from '../../../shared/contract';
 import { openDockerTransport, type DockerTransport } from '../ssh/docker-transport';
 import { KnownHosts } from '../ssh/known-hosts';
 import { connectSsh } from '../ssh/ssh-connect';
-import { MemoryStore } from '../ssh/test-helpers';
-import type { Lab } from '../ssh/test-lab';
+import { MemoryStore } from './memory-store';
+import type { Lab } from './lab';
 
 /** Test-only helpers of the resources integration tests (never imported by app code). */
 

@@ -15,7 +15,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server, type Socket } from 'socket.io';
-import type { Logger } from '../platform/platform';
+import type { Logger } from '../../platform/platform';
 
 export type Flavour = '1.23' | '2.x';
 
