@@ -6,6 +6,48 @@ const outsideShared = ['**/electron/**', '**/renderer/**', '../electron', '../re
 const electronModules = ['electron', 'electron/*', 'electron-store', '@electron/*'];
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto'];
 
+/**
+ * The renderer opens, feeds and closes streams through one client (renderer/src/api/open-stream.ts):
+ * it holds events that arrive before the open answers, closes a stream cancelled before its id is
+ * known, and stops every handler after the end. A hand-written copy elsewhere drifts (one dropped
+ * an early end), so this rule forbids listening to `stream.*` events or calling `streams.*` there.
+ */
+const streamClientOnly = {
+  meta: {
+    type: 'problem',
+    messages: {
+      events: "Open streams with openStream/useStream from renderer/src/api/open-stream.ts; do not listen to '{{event}}' yourself.",
+      calls: 'Open streams with openStream/useStream from renderer/src/api/open-stream.ts; do not call streams.{{method}} yourself.',
+      service: 'Open streams with openStream/useStream from renderer/src/api/open-stream.ts; do not take the streams service yourself.',
+    },
+    schema: [],
+  },
+  create(context) {
+    const text = (node) =>
+      node?.type === 'Literal' && typeof node.value === 'string' ? node.value : node?.type === 'TemplateLiteral' && node.expressions.length === 0 ? node.quasis[0].value.cooked : null;
+    const name = (node) => (node?.type === 'Identifier' ? node.name : text(node));
+    return {
+      CallExpression(node) {
+        const event = text(node.arguments[0]);
+        if (node.callee.type === 'MemberExpression' && name(node.callee.property) === 'on' && event?.startsWith('stream.')) {
+          context.report({ node, messageId: 'events', data: { event } });
+        }
+      },
+      MemberExpression(node) {
+        const method = name(node.property);
+        const owner = node.object.type === 'MemberExpression' ? name(node.object.property) : name(node.object);
+        if (owner === 'streams' && ['open', 'close', 'send'].includes(method)) context.report({ node, messageId: 'calls', data: { method } });
+        // `client().streams` kept aside to call later is the same thing.
+        else if (method === 'streams' && node.object.type === 'CallExpression' && node.parent.type !== 'MemberExpression') context.report({ node, messageId: 'service' });
+      },
+      VariableDeclarator(node) {
+        const taken = node.id.type === 'ObjectPattern' && node.id.properties.some((p) => p.type === 'Property' && name(p.key) === 'streams');
+        if (taken && node.init?.type === 'CallExpression') context.report({ node, messageId: 'service' });
+      },
+    };
+  },
+};
+
 const restrict = (patterns, message) => ({
   'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
 });
@@ -33,6 +75,12 @@ export default tseslint.config(
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     ignores: ['renderer/**/*.test.ts', 'renderer/**/*.test.tsx'],
     rules: restrict([...electronModules, ...nodeBuiltins, '**/electron/**', '../electron', '../../electron'], 'the renderer imports only shared/ and talks to the bridge (DESIGN.md layering).'),
+  },
+  {
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    ignores: ['renderer/src/api/open-stream.ts', 'renderer/**/*.test.ts', 'renderer/**/*.test.tsx'],
+    plugins: { 'homeport-streams': { rules: { 'client-only': streamClientOnly } } },
+    rules: { 'homeport-streams/client-only': 'error' },
   },
   {
     // Renderer tests run under Node (a real WebSocket server in ws-bridge.test.ts) but still never reach main-process code.

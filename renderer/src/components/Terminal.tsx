@@ -2,9 +2,8 @@ import { FitAddon } from '@xterm/addon-fit';
 import { Terminal as XTerm, type ITheme } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
-import { MAX_TERMINAL_INPUT_CHARS, type ErrorInfo, type HostId, type StreamId } from '../../../shared/contract';
-import { client } from '../api/client';
-import { asHomeportError } from '../store/errors';
+import { MAX_TERMINAL_INPUT_CHARS, type ErrorInfo, type HostId } from '../../../shared/contract';
+import { openStream } from '../api/open-stream';
 import { copyText } from './clipboard';
 import { ErrorMessage } from './ErrorMessage';
 import { Spinner } from './Spinner';
@@ -63,7 +62,7 @@ export function splitInput(data: string, max = MAX_TERMINAL_INPUT_CHARS): string
 
 /**
  * An interactive terminal (xterm.js) on a `container.exec` or `host.shell` stream: keystrokes go
- * out through `streams.send`, output comes in as `stream.data`, the terminal follows the size of
+ * out as the stream's input, output comes in as its data, the terminal follows the size of
  * its box (FitAddon on a ResizeObserver) and tells the shell. Copy and paste are
  * Ctrl+Shift+C / Ctrl+Shift+V (⌘C / ⌘V on macOS), since Ctrl+C belongs to the shell. Paste uses
  * the browser's own paste event, so it needs no clipboard-read permission (Electron denies it).
@@ -133,64 +132,31 @@ export function Terminal({ target, label }: { target: TerminalTarget; label: str
     const t = termRef.current;
     if (!t) return;
     const { term } = t;
-    let disposed = false;
-    let streamId: StreamId | null = null;
-    let ended = false;
-    // Events may arrive before `open` answers: held until the stream id is known.
-    const early: Array<{ streamId: StreamId; data?: string; end?: ErrorInfo | null }> = [];
     setPhase({ kind: 'connecting' });
     if (session > 0) term.reset();
 
-    const onData = (id: StreamId, data: string) => {
-      if (streamId === null) early.push({ streamId: id, data });
-      else if (id === streamId) term.write(data);
-    };
-    const onEnd = (id: StreamId, error: ErrorInfo | null) => {
-      if (streamId === null) return void early.push({ streamId: id, end: error });
-      if (id !== streamId) return;
-      ended = true;
-      setPhase(error ? { kind: 'failed', error } : { kind: 'ended' });
-    };
-    const unsubs = [
-      client().on('stream.data', (p) => onData(p.streamId, p.data as string)),
-      client().on('stream.end', (p) => onEnd(p.streamId, p.error)),
-    ];
-    const send = (data: { type: 'data'; data: string } | { type: 'resize'; cols: number; rows: number }) => {
-      if (streamId === null || ended) return;
-      // A send that races the end of the session fails with NOT_FOUND: the banner says it ended.
-      client().streams.send({ streamId, data }).catch(() => {});
-    };
-    const typing = term.onData((d) => splitInput(d).forEach((piece) => send({ type: 'data', data: piece })));
-    const resizing = term.onResize(({ cols, rows }) => send({ type: 'resize', cols, rows }));
-
     const size = { cols: term.cols, rows: term.rows };
-    const open =
-      target.kind === 'container.exec'
-        ? client().streams.open({ kind: 'container.exec', hostId: target.hostId, containerId: target.containerId, ...size })
-        : client().streams.open({ kind: 'host.shell', hostId: target.hostId, ...size });
-    open.then(
-      (r) => {
-        if (disposed) return void client().streams.close({ streamId: r.streamId }).catch(() => {});
-        streamId = r.streamId;
+    const handlers = {
+      onOpen: () => {
         setPhase({ kind: 'open' });
         term.focus();
-        for (const e of early) {
-          if ('end' in e) onEnd(e.streamId, e.end ?? null);
-          else onData(e.streamId, e.data ?? '');
-        }
         // The box may have changed size while the session was opening.
-        if (term.cols !== size.cols || term.rows !== size.rows) send({ type: 'resize', cols: term.cols, rows: term.rows });
+        if (term.cols !== size.cols || term.rows !== size.rows) stream.send({ type: 'resize', cols: term.cols, rows: term.rows });
       },
-      (e: unknown) => {
-        if (!disposed) setPhase({ kind: 'failed', error: asHomeportError(e).toInfo() });
-      },
-    );
+      onData: (data: string) => term.write(data),
+      onEnd: (error: ErrorInfo | null) => setPhase(error ? { kind: 'failed', error } : { kind: 'ended' }),
+    };
+    const stream =
+      target.kind === 'container.exec'
+        ? openStream('container.exec', { hostId: target.hostId, containerId: target.containerId, ...size }, handlers)
+        : openStream('host.shell', { hostId: target.hostId, ...size }, handlers);
+    // Input before the session is open, or after it ended, is refused by the stream (not kept).
+    const typing = term.onData((d) => splitInput(d).forEach((piece) => stream.send({ type: 'data', data: piece })));
+    const resizing = term.onResize(({ cols, rows }) => stream.send({ type: 'resize', cols, rows }));
     return () => {
-      disposed = true;
       typing.dispose();
       resizing.dispose();
-      unsubs.forEach((u) => u());
-      if (streamId !== null && !ended) void client().streams.close({ streamId }).catch(() => {});
+      stream.close();
     };
   }, [session, targetKey]); // targetKey names the target
 

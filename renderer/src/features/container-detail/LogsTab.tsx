@@ -1,10 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
-import type { ContainerInfo, ErrorInfo, LogBatchInfo, LogLineInfo, StreamId } from '../../../../shared/contract';
-import { client } from '../../api/client';
+import type { ContainerInfo, ErrorInfo, LogLineInfo } from '../../../../shared/contract';
+import { openStream } from '../../api/open-stream';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Spinner } from '../../components/Spinner';
-import { toErrorInfo } from '../resources/resource-common';
 import { styleToCss } from './logs/ansi';
 import { LogModel, logText, segmentsOf, type LogLine, type Match, type StreamFilter } from './logs/log-model';
 
@@ -153,42 +152,18 @@ export function LogsTab({ container }: { container: ContainerInfo }) {
       rerender();
     }
     setStatus({ kind: 'connecting' });
-    let mine: StreamId | null = null;
-    let gone = false;
-    let ended = false;
-    const early: Array<{ streamId: StreamId; data?: LogBatchInfo; end?: ErrorInfo | null }> = [];
-    const onData = (streamId: StreamId, data: LogBatchInfo) => {
-      if (mine === null) early.push({ streamId, data });
-      else if (streamId === mine && Array.isArray(data?.lines)) enqueue(data.lines);
-    };
-    const onEnd = (streamId: StreamId, error: ErrorInfo | null) => {
-      if (mine === null) return void early.push({ streamId, end: error });
-      if (streamId !== mine) return;
-      ended = true;
-      setStatus(error ? { kind: 'failed', error } : { kind: 'ended' });
-    };
-    const unsubs = [client().on('stream.data', (p) => onData(p.streamId, p.data as LogBatchInfo)), client().on('stream.end', (p) => onEnd(p.streamId, p.error))];
-    client()
-      .streams.open({ kind: 'container.logs', hostId, containerId, tail: tail === 'all' ? 'all' : Number(tail), since: sinceSec, timestamps: true, follow: true })
-      .then(
-        ({ streamId }) => {
-          if (gone) return void client().streams.close({ streamId }).catch(() => {});
-          mine = streamId;
-          setStatus({ kind: 'live' });
-          for (const e of early) {
-            if ('end' in e) onEnd(e.streamId, e.end ?? null);
-            else if (e.data) onData(e.streamId, e.data);
-          }
+    const stream = openStream(
+      'container.logs',
+      { hostId, containerId, tail: tail === 'all' ? 'all' : Number(tail), since: sinceSec, timestamps: true, follow: true },
+      {
+        onOpen: () => setStatus({ kind: 'live' }),
+        onData: (data) => {
+          if (Array.isArray(data?.lines)) enqueue(data.lines);
         },
-        (e: unknown) => {
-          if (!gone) setStatus({ kind: 'failed', error: toErrorInfo(e) });
-        },
-      );
-    return () => {
-      gone = true;
-      unsubs.forEach((u) => u());
-      if (mine && !ended) void client().streams.close({ streamId: mine }).catch(() => {});
-    };
+        onEnd: (error) => setStatus(error ? { kind: 'failed', error } : { kind: 'ended' }),
+      },
+    );
+    return () => stream.close();
   }, [hostId, containerId, tail, since, customSince, generation, model, enqueue, rerender]);
 
   const resume = useCallback(() => {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { DiskCategory, DiskUsageInfo, EngineEventInfo, ErrorInfo, HostId, HostOverviewInfo } from '../../../../shared/contract';
 import { client } from '../../api/client';
-import { openStream, type OpenedStream } from '../../api/open-stream';
+import { useStream } from '../../api/open-stream';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { HostStateBadge } from '../../components/HostStateBadge';
@@ -300,36 +300,23 @@ function EventsCard({ hostId }: { hostId: HostId }) {
   const pausedRef = useRef(false);
   const heldRef = useRef<Array<EngineEventInfo & { key: number }>>([]);
 
-  useEffect(() => {
-    let stream: OpenedStream | null = null;
-    let gone = false;
-    let n = 0;
-    openStream(
-      { kind: 'engine.events', hostId },
-      {
-        onData: (e) => {
-          const item = { ...e, key: n++ };
-          if (pausedRef.current) {
-            heldRef.current = [item, ...heldRef.current].slice(0, EVENT_FEED_MAX);
-            setHeld(heldRef.current.length);
-          } else setEvents((list) => [item, ...list].slice(0, EVENT_FEED_MAX));
-        },
-        onEnd: (err) => {
-          if (err) setError(err);
-        },
+  const nextKey = useRef(0);
+  useStream(
+    'engine.events',
+    { hostId },
+    {
+      onData: (e) => {
+        const item = { ...e, key: nextKey.current++ };
+        if (pausedRef.current) {
+          heldRef.current = [item, ...heldRef.current].slice(0, EVENT_FEED_MAX);
+          setHeld(heldRef.current.length);
+        } else setEvents((list) => [item, ...list].slice(0, EVENT_FEED_MAX));
       },
-    ).then(
-      (s) => {
-        if (gone) s.close();
-        else stream = s;
+      onEnd: (err) => {
+        if (err) setError(err);
       },
-      (e: unknown) => !gone && setError(toErrorInfo(e)),
-    );
-    return () => {
-      gone = true;
-      stream?.close();
-    };
-  }, [hostId]);
+    },
+  );
 
   const toggle = () => {
     const next = !paused;

@@ -1,20 +1,20 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ErrorInfo, HostId, PullProgressInfo, StreamId } from '../../../../shared/contract';
-import { client } from '../../api/client';
+import type { ErrorInfo, HostId, PullProgressInfo } from '../../../../shared/contract';
+import { openStream, type StreamHandle } from '../../api/open-stream';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage, fieldReason } from '../../components/ErrorMessage';
 import { Field } from '../../components/Field';
 import { Spinner } from '../../components/Spinner';
 import { useApp } from '../../store';
-import { formatBytes, toErrorInfo } from './resource-common';
+import { formatBytes } from './resource-common';
 
-type Phase = { kind: 'idle' } | { kind: 'pulling'; streamId: StreamId | null } | { kind: 'done' } | { kind: 'failed'; error: ErrorInfo };
+type Phase = { kind: 'idle' } | { kind: 'pulling' } | { kind: 'done' } | { kind: 'failed'; error: ErrorInfo };
 
 const pct = (current: number, total: number) => (total > 0 ? Math.min(100, Math.round((current / total) * 100)) : null);
 
 /**
  * Pull an image on a host through the `image.pull` stream: progress per layer and overall from
- * `stream.data`, the outcome from `stream.end`. Closing the dialog while pulling aborts the pull.
+ * its data, the outcome from its end. Closing the dialog while pulling aborts the pull.
  */
 export function PullImageDialog({ onClose, onPulled }: { onClose(): void; onPulled(hostId: HostId): void }) {
   const hosts = useApp((s) => s.hosts.filter((h) => h.state.status === 'connected'));
@@ -22,63 +22,34 @@ export function PullImageDialog({ onClose, onPulled }: { onClose(): void; onPull
   const [ref, setRef] = useState('');
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
   const [progress, setProgress] = useState<PullProgressInfo | null>(null);
-  const streamRef = useRef<StreamId | null>(null);
-  const endedRef = useRef(true);
-  const unsubRef = useRef<(() => void) | null>(null);
+  const streamRef = useRef<StreamHandle<'image.pull'> | null>(null);
 
   useEffect(() => {
     if (!hostId && hosts[0]) setHostId(hosts[0].id);
   }, [hostId, hosts]);
 
   // Leaving while a pull runs aborts it (the stream's close aborts the pull on the host).
-  useEffect(
-    () => () => {
-      unsubRef.current?.();
-      if (!endedRef.current && streamRef.current) void client().streams.close({ streamId: streamRef.current }).catch(() => {});
-    },
-    [],
-  );
+  useEffect(() => () => streamRef.current?.close(), []);
 
-  const pull = async () => {
+  const pull = () => {
     if (!hostId || !ref.trim() || phase.kind === 'pulling') return;
     setProgress(null);
-    setPhase({ kind: 'pulling', streamId: null });
-    endedRef.current = false;
-    unsubRef.current?.();
-    // Events may arrive before `open` answers: buffer them until the stream id is known.
-    const early: Array<{ streamId: StreamId; data?: unknown; end?: ErrorInfo | null }> = [];
-    let mine: StreamId | null = null;
-    const onData = (streamId: StreamId, data: unknown) => {
-      if (mine === null) early.push({ streamId, data });
-      else if (streamId === mine) setProgress(data as PullProgressInfo);
-    };
-    const onEnd = (streamId: StreamId, error: ErrorInfo | null) => {
-      if (mine === null) return void early.push({ streamId, end: error });
-      if (streamId !== mine) return;
-      endedRef.current = true;
-      unsubs.forEach((u) => u());
-      if (error) setPhase({ kind: 'failed', error });
-      else {
-        setPhase({ kind: 'done' });
-        onPulled(hostId);
-      }
-    };
-    const unsubs = [client().on('stream.data', (p) => onData(p.streamId, p.data)), client().on('stream.end', (p) => onEnd(p.streamId, p.error))];
-    unsubRef.current = () => unsubs.forEach((u) => u());
-    try {
-      const { streamId } = await client().streams.open({ kind: 'image.pull', hostId, ref: ref.trim() });
-      mine = streamId;
-      streamRef.current = streamId;
-      setPhase((p) => (p.kind === 'pulling' ? { kind: 'pulling', streamId } : p));
-      for (const e of early) {
-        if ('end' in e) onEnd(e.streamId, e.end ?? null);
-        else onData(e.streamId, e.data);
-      }
-    } catch (e) {
-      endedRef.current = true;
-      unsubs.forEach((u) => u());
-      setPhase({ kind: 'failed', error: toErrorInfo(e) });
-    }
+    setPhase({ kind: 'pulling' });
+    streamRef.current?.close();
+    streamRef.current = openStream(
+      'image.pull',
+      { hostId, ref: ref.trim() },
+      {
+        onData: setProgress,
+        onEnd: (error) => {
+          if (error) setPhase({ kind: 'failed', error });
+          else {
+            setPhase({ kind: 'done' });
+            onPulled(hostId);
+          }
+        },
+      },
+    );
   };
 
   const pulling = phase.kind === 'pulling';
@@ -92,7 +63,7 @@ export function PullImageDialog({ onClose, onPulled }: { onClose(): void; onPull
       size="medium"
       testId="pull-dialog"
       onClose={onClose}
-      onSubmit={() => void pull()}
+      onSubmit={pull}
       footer={
         <>
           <button type="button" className="button" onClick={onClose}>

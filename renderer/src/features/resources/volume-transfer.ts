@@ -8,7 +8,7 @@ import type {
 } from '../../../../shared/contract';
 import { HomeportError, isErrorInfo } from '../../../../shared/contract';
 import { client } from '../../api/client';
-import { openStream, type OpenedStream } from '../../api/open-stream';
+import { openStream, type StreamHandle } from '../../api/open-stream';
 
 /**
  * Volume backups and restores between a host and the user's computer, the same way in both
@@ -41,12 +41,17 @@ export interface TransferHandle<T> {
 
 const asError = (e: ErrorInfo) => new HomeportError(e);
 
-function follow<T>(prepared: VolumeTransferInfo, onProgress: (p: VolumeTransferProgressInfo) => void, pick: (e: unknown) => T | undefined, started: (s: OpenedStream) => void): Promise<T> {
+type TransferStream = StreamHandle<'volume.transfer'>;
+
+/** Follows a prepared transfer's stream; `started` gets its handle once the services opened it. */
+function follow<T>(prepared: VolumeTransferInfo, onProgress: (p: VolumeTransferProgressInfo) => void, pick: (e: unknown) => T | undefined, started: (s: TransferStream) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let result: T | undefined;
-    openStream(
-      { kind: 'volume.transfer', transferId: prepared.transferId },
+    const stream: TransferStream = openStream(
+      'volume.transfer',
+      { transferId: prepared.transferId },
       {
+        onOpen: () => started(stream),
         onData: (d) => {
           if (d.type === 'progress') onProgress(d.progress);
           else result = pick(d);
@@ -57,7 +62,7 @@ function follow<T>(prepared: VolumeTransferInfo, onProgress: (p: VolumeTransferP
           else reject(new HomeportError({ code: 'INTERNAL', message: 'The transfer was cancelled.', fix: 'Start it again.' }));
         },
       },
-    ).then(started, reject);
+    );
   });
 }
 
@@ -74,7 +79,7 @@ function download(url: string, fileName: string): void {
 }
 
 export function backupVolume(hostId: HostId, name: string, onProgress: (p: VolumeTransferProgressInfo) => void): TransferHandle<{ result: BackupResultInfo; fileName: string }> {
-  let stream: OpenedStream | null = null;
+  let stream: TransferStream | null = null;
   let cancelled = false;
   const done = (async () => {
     const prepared = await client().volumes.prepareBackup({ hostId, name });
@@ -97,7 +102,7 @@ export function restoreVolume(
   input: { hostId: HostId; name: string; mode: 'new' | 'overwrite'; keepSetuid: boolean; file: File | null },
   onProgress: (p: VolumeTransferProgressInfo) => void,
 ): TransferHandle<RestoreResultInfo> {
-  let stream: OpenedStream | null = null;
+  let stream: TransferStream | null = null;
   let cancelled = false;
   const upload = new AbortController();
   const done = (async () => {
@@ -131,7 +136,7 @@ export function restoreVolume(
     try {
       return await Promise.race([outcome, uploadFailure]);
     } finally {
-      (stream as OpenedStream | null)?.close();
+      (stream as TransferStream | null)?.close();
     }
   })();
   return {

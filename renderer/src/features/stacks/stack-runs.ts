@@ -1,7 +1,6 @@
 import { create } from 'zustand';
 import type { ErrorInfo, HostId, StackAction, StackRunOutputInfo, StreamId } from '../../../../shared/contract';
-import { client } from '../../api/client';
-import { toErrorInfo } from '../resources/resource-common';
+import { openStream, type StreamHandle } from '../../api/open-stream';
 
 /** Most lines an output panel keeps (the oldest go first). */
 const MAX_LINES = 3000;
@@ -40,6 +39,9 @@ interface StackRunsState {
   dismiss(key: string): void;
 }
 
+/** Each running action's stream, and how it ends, by stack. */
+const active = new Map<string, { stream: StreamHandle<'stack.run'>; finish(error: ErrorInfo | null): void }>();
+
 /**
  * Compose runs live outside the view: leaving the Stacks screen does not stop a deploy, and its
  * output is still there on return.
@@ -61,46 +63,36 @@ export const useStackRuns = create<StackRunsState>((set, get) => {
         },
       }));
       return new Promise<StackRun>((resolve) => {
-        // Events may arrive before `open` answers: held until the stream id is known.
-        const early: Array<{ streamId: StreamId; data?: unknown; end?: ErrorInfo | null }> = [];
-        let mine: StreamId | null = null;
-        const onData = (streamId: StreamId, data: unknown) => {
-          if (mine === null) return void early.push({ streamId, data });
-          if (streamId !== mine) return;
-          patch(key, (r) => {
-            const lines = [...r.lines, data as StackRunOutputInfo];
-            const over = Math.max(0, lines.length - MAX_LINES);
-            return { lines: over ? lines.slice(over) : lines, dropped: r.dropped + over };
-          });
-        };
         const finish = (error: ErrorInfo | null) => {
-          unsubs.forEach((u) => u());
+          active.delete(key);
           patch(key, () => ({ state: error ? 'failed' : 'done', error }));
           resolve(get().runs[key]!);
         };
-        const onEnd = (streamId: StreamId, error: ErrorInfo | null) => {
-          if (mine === null) return void early.push({ streamId, end: error });
-          if (streamId === mine) finish(error);
-        };
-        const unsubs = [client().on('stream.data', (p) => onData(p.streamId, p.data)), client().on('stream.end', (p) => onEnd(p.streamId, p.error))];
-        client()
-          .streams.open({ kind: 'stack.run', hostId, project, action, ...(opts.file !== undefined && action === 'up' ? { revertFile: opts.file } : {}) })
-          .then(({ streamId }) => {
-            mine = streamId;
-            patch(key, () => ({ streamId }));
-            for (const e of early) {
-              if ('end' in e) onEnd(e.streamId, e.end ?? null);
-              else onData(e.streamId, e.data);
-            }
-          })
-          .catch((e: unknown) => finish(toErrorInfo(e)));
+        const stream = openStream(
+          'stack.run',
+          { hostId, project, action, ...(opts.file !== undefined && action === 'up' ? { revertFile: opts.file } : {}) },
+          {
+            onOpen: (streamId) => patch(key, () => ({ streamId })),
+            onData: (line) =>
+              patch(key, (r) => {
+                const lines = [...r.lines, line];
+                const over = Math.max(0, lines.length - MAX_LINES);
+                return { lines: over ? lines.slice(over) : lines, dropped: r.dropped + over };
+              }),
+            onEnd: finish,
+          },
+        );
+        active.set(key, { stream, finish });
       });
     },
     stop: (key) => {
       const r = get().runs[key];
-      if (r?.state !== 'running' || !r.streamId) return;
+      const run = active.get(key);
+      if (r?.state !== 'running' || !r.streamId || !run) return;
       patch(key, () => ({ stopped: true }));
-      void client().streams.close({ streamId: r.streamId }).catch(() => {});
+      // Closing the stream stops the command on the host; the run is over for the user now.
+      run.stream.close();
+      run.finish(null);
     },
     dismiss: (key) =>
       set((s) => {
@@ -112,5 +104,7 @@ export const useStackRuns = create<StackRunsState>((set, get) => {
 });
 
 export function resetStackRuns(): void {
+  for (const run of active.values()) run.stream.close();
+  active.clear();
   useStackRuns.setState({ runs: {} });
 }

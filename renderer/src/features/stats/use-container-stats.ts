@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ContainerStatsSample, ErrorInfo, HostId, StreamId } from '../../../../shared/contract';
-import { client } from '../../api/client';
-import { toErrorInfo } from '../resources/resource-common';
+import type { ContainerStatsSample, ErrorInfo, HostId } from '../../../../shared/contract';
+import { openStream, type StreamHandle } from '../../api/open-stream';
 
 /**
  * Opens one `container.stats` stream while the component shows it, and closes it when the
@@ -27,37 +26,23 @@ export function useContainerStats(
       return;
     }
     const [host, period, list] = key.split('|') as [HostId, string, string];
-    let mine: StreamId | null = null;
-    let closed = false;
-    const early: Array<{ streamId: StreamId; data: unknown }> = [];
-    const unsubs: Array<() => void> = [];
+    let stream: StreamHandle<'container.stats'> | null = null;
     const timer = setTimeout(() => {
-      unsubs.push(
-        client().on('stream.data', ({ streamId, data }) => {
-          if (mine === null) early.push({ streamId, data });
-          else if (streamId === mine) onRoundRef.current(data as ContainerStatsSample[]);
-        }),
-        client().on('stream.end', ({ streamId, error: e }) => {
-          if (streamId === mine && e) setError(e);
-        }),
+      stream = openStream(
+        'container.stats',
+        { hostId: host, containerIds: list.split(','), periodMs: Number(period) },
+        {
+          onOpen: () => setError(null),
+          onData: (samples) => onRoundRef.current(samples),
+          onEnd: (e) => {
+            if (e) setError(e);
+          },
+        },
       );
-      client()
-        .streams.open({ kind: 'container.stats', hostId: host, containerIds: list.split(','), periodMs: Number(period) })
-        .then(({ streamId }) => {
-          if (closed) return void client().streams.close({ streamId }).catch(() => {});
-          mine = streamId;
-          setError(null);
-          for (const e of early.splice(0)) if (e.streamId === mine) onRoundRef.current(e.data as ContainerStatsSample[]);
-        })
-        .catch((e: unknown) => {
-          if (!closed) setError(toErrorInfo(e));
-        });
     }, debounceMs);
     return () => {
-      closed = true;
       clearTimeout(timer);
-      unsubs.forEach((u) => u());
-      if (mine) void client().streams.close({ streamId: mine }).catch(() => {});
+      stream?.close();
     };
   }, [key, debounceMs]);
 

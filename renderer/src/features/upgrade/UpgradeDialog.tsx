@@ -1,12 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ContainerInfo, ErrorInfo, PullProgressInfo, StreamId, UpgradeOptionsInfo, UpgradeProgressInfo, UpgradeResultInfo, UpgradeStepName } from '../../../../shared/contract';
-import { client } from '../../api/client';
+import type { ContainerInfo, ErrorInfo, PullProgressInfo, UpgradeOptionsInfo, UpgradeProgressInfo, UpgradeResultInfo, UpgradeStepName } from '../../../../shared/contract';
+import { openStream, type StreamHandle } from '../../api/open-stream';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Field } from '../../components/Field';
 import { Spinner } from '../../components/Spinner';
 import { appStore } from '../../store';
-import { formatAge, formatBytes, toErrorInfo } from '../resources/resource-common';
+import { formatAge, formatBytes } from '../resources/resource-common';
 import { resolveTarget, shortImageId, useUpgradeStore } from './upgrade-store';
 
 type Phase = { kind: 'idle' } | { kind: 'running' } | { kind: 'done'; result: UpgradeResultInfo } | { kind: 'failed'; error: ErrorInfo };
@@ -39,20 +39,12 @@ export function UpgradeDialog({ container, options, onClose }: { container: Cont
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
   const [steps, setSteps] = useState<StepState[]>([]);
   const [progress, setProgress] = useState<PullProgressInfo | null>(null);
-  const streamRef = useRef<StreamId | null>(null);
-  const endedRef = useRef(true);
-  const unsubRef = useRef<(() => void) | null>(null);
+  const streamRef = useRef<StreamHandle<'container.upgrade'> | null>(null);
   const target = resolveTarget(input, options.repository);
   const present = options.tags.find((t) => t.ref === target) ?? null;
 
   // Leaving while a pull runs aborts it; a change already under way runs to its end on the host.
-  useEffect(
-    () => () => {
-      unsubRef.current?.();
-      if (!endedRef.current && streamRef.current) void client().streams.close({ streamId: streamRef.current }).catch(() => {});
-    },
-    [],
-  );
+  useEffect(() => () => streamRef.current?.close(), []);
 
   const onData = (d: UpgradeProgressInfo) => {
     if (d.type === 'pull') setProgress(d.progress);
@@ -60,53 +52,34 @@ export function UpgradeDialog({ container, options, onClose }: { container: Cont
     else setPhase({ kind: 'done', result: d.result });
   };
 
-  const start = async () => {
+  const start = () => {
     if (!target || phase.kind === 'running' || options.blocked) return;
     setSteps([]);
     setProgress(null);
     setPhase({ kind: 'running' });
-    endedRef.current = false;
-    unsubRef.current?.();
-    const early: Array<{ streamId: StreamId; data?: unknown; end?: ErrorInfo | null }> = [];
-    let mine: StreamId | null = null;
-    const data = (streamId: StreamId, d: unknown) => {
-      if (mine === null) return void early.push({ streamId, data: d });
-      if (streamId !== mine) return;
-      const p = d as UpgradeProgressInfo;
-      onData(p);
-      if (p.type === 'done') {
-        // The upgraded container has a new id (the list already has it): the detail page follows it.
-        const detail = appStore.getState().detail;
-        appStore.getState().openDetail({ hostId: container.hostId, containerId: p.result.containerId }, detail?.tab ?? 'logs');
-      }
-    };
-    const end = (streamId: StreamId, error: ErrorInfo | null) => {
-      if (mine === null) return void early.push({ streamId, end: error });
-      if (streamId !== mine) return;
-      endedRef.current = true;
-      unsubs.forEach((u) => u());
-      if (error) {
-        setPhase({ kind: 'failed', error });
-        // The old container is back (or says where it is): its options, kept container included, changed.
-        void useUpgradeStore.getState().load(container, true);
-      }
-      // Success is shown in the dialog itself (and by the banner once it closes).
-    };
-    const unsubs = [client().on('stream.data', (p) => data(p.streamId, p.data)), client().on('stream.end', (p) => end(p.streamId, p.error))];
-    unsubRef.current = () => unsubs.forEach((u) => u());
-    try {
-      const { streamId } = await client().streams.open({ kind: 'container.upgrade', hostId: container.hostId, containerId: container.id, image: target, pull });
-      mine = streamId;
-      streamRef.current = streamId;
-      for (const e of early) {
-        if ('end' in e) end(e.streamId, e.end ?? null);
-        else data(e.streamId, e.data);
-      }
-    } catch (e) {
-      endedRef.current = true;
-      unsubs.forEach((u) => u());
-      setPhase({ kind: 'failed', error: toErrorInfo(e) });
-    }
+    streamRef.current?.close();
+    let opened = false;
+    streamRef.current = openStream(
+      'container.upgrade',
+      { hostId: container.hostId, containerId: container.id, image: target, pull },
+      {
+        onOpen: () => (opened = true),
+        onData: (p) => {
+          onData(p);
+          if (p.type === 'done') {
+            // The upgraded container has a new id (the list already has it): the detail page follows it.
+            const detail = appStore.getState().detail;
+            appStore.getState().openDetail({ hostId: container.hostId, containerId: p.result.containerId }, detail?.tab ?? 'logs');
+          }
+        },
+        onEnd: (error) => {
+          if (!error) return; // success is shown in the dialog itself (and by the banner once it closes)
+          setPhase({ kind: 'failed', error });
+          // The old container is back (or says where it is): its options, kept container included, changed.
+          if (opened) void useUpgradeStore.getState().load(container, true);
+        },
+      },
+    );
   };
 
   const running = phase.kind === 'running';
@@ -149,7 +122,7 @@ export function UpgradeDialog({ container, options, onClose }: { container: Cont
       size="medium"
       testId="upgrade-dialog"
       onClose={onClose}
-      onSubmit={() => void start()}
+      onSubmit={start}
       footer={
         <>
           <button type="button" className="button" onClick={onClose}>
