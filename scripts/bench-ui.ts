@@ -1,0 +1,349 @@
+// npm run bench:ui — does the containers list stay quick with 1,000 containers on 10 hosts?
+//
+// The built headless server (built first when missing or older than the sources) runs on a fresh
+// data folder; Chromium shows its UI as a browser user would. BENCH_CONTAINERS (100) containers of
+// our own are created (not started) on the lab engine, hp-bench-ui-<pid>-N, most of them in a few
+// compose projects (labels only), the rest standalone. A private sshd of the bench listens on
+// 127.0.0.2 … 127.0.0.(1+BENCH_HOSTS); each address is a host added through the contract over the
+// WebSocket (its host key checked against the sshd's own and trusted, as a user would), so every
+// host reaches the same lab engine and the list holds BENCH_HOSTS × (our containers + the lab's).
+//
+// Two scenes in the same run: a baseline with one host (about 100 containers), then all the hosts
+// (1,000 and more). In each, BENCH_RUNS (5) page loads measure:
+//   - listToRowsMs: from the first load's answers arriving (the WebSocket frame of the last of
+//     hosts.list, keys.list and containers.list, which the list waits for) to the first paint
+//     after the DOM has the rows;
+//   - filterKeyMs: from a key pressed in the filter box to the first paint after it (the query
+//     "worker" typed and erased, one key at a time: 12 keys a load);
+//   - heapMiB: the page's JS heap after a garbage collection, the list drawn (CDP);
+//   - rowsInDom: container rows in the document (the list draws what is on screen, not all).
+// Medians. Prints one JSON line; goals ≤ 100 ms for both times. Everything created is removed at
+// the end (and on Ctrl+C).
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import WebSocket from 'ws';
+import { loadLab } from '../electron/services/test-support/lab';
+import { startPrivateSshd, type PrivateSshd } from '../electron/services/test-support/private-sshd';
+import { until } from '../electron/services/test-support/wait';
+
+const CONTAINERS = Number(process.env.BENCH_CONTAINERS ?? 100);
+const HOSTS = Number(process.env.BENCH_HOSTS ?? 10);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const QUERY = 'worker';
+const PREFIX = `hp-bench-ui-${process.pid}`;
+const PROJECTS = ['shop', 'blog', 'media', 'monitoring', 'mail', 'photos', 'wiki', 'ci'];
+const SERVICES = ['web', 'worker', 'db', 'cache', 'proxy', 'cron', 'api', 'queue', 'search', 'backup'];
+const root = path.resolve(import.meta.dirname, '..');
+const lab = loadLab();
+const log = (msg: string) => process.stderr.write(`bench:ui: ${msg}\n`);
+const run = promisify(execFile);
+const docker = (...args: string[]) => run('docker', ['-H', `unix://${lab.engine1.socket}`, ...args], { encoding: 'utf8' });
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/** The newest modification time under `dir` (node_modules left out). */
+function newest(dir: string): number {
+  let t = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules') continue;
+    const p = path.join(dir, entry.name);
+    t = Math.max(t, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+function buildIfNeeded(): void {
+  const outputs = ['out/main/server.js', 'out/renderer/index.html'].map((f) => path.join(root, f));
+  const built = outputs.every(existsSync) ? Math.min(...outputs.map((f) => statSync(f).mtimeMs)) : 0;
+  if (built > Math.max(...['renderer', 'shared', 'electron'].map((d) => newest(path.join(root, d))))) return;
+  log('building (electron-vite build)…');
+  execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+/** Our containers: created, never started; most in compose projects (by their labels), some standalone. */
+async function createContainers(): Promise<void> {
+  const image = `${lab.image}:latest`;
+  const jobs = Array.from({ length: CONTAINERS }, (_, i) => {
+    const standalone = i % 5 === 4;
+    const labels = standalone
+      ? []
+      : ['--label', `com.docker.compose.project=${PREFIX}-${PROJECTS[i % PROJECTS.length]}`, '--label', `com.docker.compose.service=${SERVICES[i % SERVICES.length]}`];
+    return ['create', '--name', `${PREFIX}-${i + 1}`, '--label', 'homeport.test=bench-ui', ...labels, image, 'sleep', '86400'];
+  });
+  // A few at a time: the engine is shared with other work.
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (let job = jobs.shift(); job; job = jobs.shift()) await docker(...job);
+    }),
+  );
+}
+
+async function removeContainers(): Promise<void> {
+  const { stdout } = await docker('ps', '-aq', '--filter', `name=^${PREFIX}-`).catch(() => ({ stdout: '' }));
+  const ids = stdout.split('\n').filter(Boolean);
+  for (let i = 0; i < ids.length; i += 50) await docker('rm', '-f', ...ids.slice(i, i + 50)).catch(() => undefined);
+}
+
+interface Server {
+  loginUrl: string;
+  call<T>(method: string, input?: unknown): Promise<T>;
+  stop(): Promise<void>;
+}
+
+/** The built headless server on a fresh data folder, and one logged-in WebSocket client of the contract. */
+async function startServer(): Promise<Server> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'homeport-bench-ui-data-'));
+  const home = mkdtempSync(path.join(os.tmpdir(), 'homeport-bench-ui-home-'));
+  const child: ChildProcess = spawn(process.execPath, [path.join(root, 'out/main/server.js'), '--port', '0', '--data-dir', dataDir], {
+    cwd: root,
+    // Only loopback traffic: no probe of the default gateway or the DNS servers.
+    env: { ...process.env, HOME: home, HOMEPORT_REFERENCE_TARGETS: 'none', SSH_AUTH_SOCK: lab.agentSock },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
+  const loginUrl = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`the headless server did not start:\n${stderr}`)), 60_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /Homeport is running: (\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`the headless server exited with ${code}:\n${stderr}`)));
+  });
+  // The bench's own session; the page logs in with the same link.
+  const login = await fetch(loginUrl, { redirect: 'manual' });
+  const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+  const origin = new URL(loginUrl).origin;
+  const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}/ws`, { headers: { cookie }, origin });
+  await new Promise((ok, fail) => {
+    ws.once('open', ok);
+    ws.once('error', fail);
+  });
+  const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  ws.on('message', (data: Buffer) => {
+    const frame = JSON.parse(data.toString()) as { t: string; id?: number; result?: { ok: boolean; value?: unknown; error?: { message: string } } };
+    const p = frame.t === 'result' ? pending.get(frame.id!) : undefined;
+    if (!p) return;
+    pending.delete(frame.id!);
+    if (frame.result!.ok) p.resolve(frame.result!.value);
+    else p.reject(new Error(frame.result!.error!.message));
+  });
+  let next = 1;
+  return {
+    loginUrl,
+    call: <T>(method: string, input?: unknown) =>
+      new Promise<T>((resolve, reject) => {
+        const id = next++;
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        ws.send(JSON.stringify({ t: 'call', id, method, input }));
+      }),
+    stop: async () => {
+      ws.close();
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+type HostState = { status: string; hostname?: string; port?: number; fingerprint?: string };
+interface HostRow {
+  id: string;
+  name: string;
+  state: HostState;
+}
+
+/** Adds host `i` (127.0.0.(2+i) on the bench's sshd), trusts its key once it matches the sshd's, and waits until it is connected. */
+async function addHost(server: Server, sshd: PrivateSshd, i: number): Promise<void> {
+  const address = `127.0.0.${2 + i}`;
+  const host = await server.call<HostRow>('hosts.add', { name: `bench-${String(i + 1).padStart(2, '0')}`, kind: 'ssh', address: `root@${address}:${sshd.port}`, useAgent: true });
+  const state = () => server.call<HostRow[]>('hosts.list').then((hs) => hs.find((h) => h.id === host.id)!.state);
+  const asks = await until(`${address} asking to trust its host key`, async () => {
+    const s = await state();
+    if (s.status === 'failed') throw new Error(`${address}: ${JSON.stringify(s)}`);
+    return s.status === 'needs-hostkey' ? s : null;
+  }, 60_000);
+  if (asks.fingerprint !== sshd.hostKeys[0]!.fingerprint) throw new Error(`${address} offered ${asks.fingerprint}, not the bench sshd's key`);
+  await server.call('hosts.acceptHostKey', { hostname: asks.hostname, port: asks.port, fingerprint: asks.fingerprint });
+  await until(`${address} connected`, async () => {
+    const s = await state();
+    if (s.status === 'disconnected') await server.call('hosts.connect', { id: host.id });
+    return s.status === 'connected';
+  }, 60_000);
+}
+
+/** Waits until the services list at least `n` containers on each of `hosts` hosts. */
+async function waitForLists(server: Server, hosts: number, n: number): Promise<void> {
+  await until(`${hosts} hosts listing ${n} containers each`, async () => {
+    const lists = await server.call<Array<{ containers: unknown[] }>>('containers.list');
+    return lists.filter((l) => l.containers.length >= n).length >= hosts;
+  }, 120_000, 500);
+}
+
+// In the page before the app: notes when the answers of the first load arrive (the first listener
+// of the socket runs first), when the DOM first has container rows, and the first paint after each
+// filter key. "After the paint" is a message posted from requestAnimationFrame: it runs once the
+// frame that rAF preceded has been drawn.
+const PAGE_PROBE = `(() => {
+  const b = (window.__bench = { calls: new Map(), arrived: {}, rowsAt: 0, drawnAt: 0, keys: [] });
+  const afterPaint = (f) => requestAnimationFrame(() => { const ch = new MessageChannel(); ch.port1.onmessage = () => f(performance.now()); ch.port2.postMessage(0); });
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (e) => {
+        const m = typeof e.data === 'string' ? /^\\{"t":"result","id":(\\d+)/.exec(e.data.slice(0, 40)) : null;
+        const method = m && b.calls.get(Number(m[1]));
+        if (method && !(method in b.arrived)) b.arrived[method] = performance.now();
+      });
+    }
+    send(data) {
+      if (typeof data === 'string' && data.startsWith('{"t":"call"')) {
+        const f = JSON.parse(data);
+        if (f.method === 'hosts.list' || f.method === 'keys.list' || f.method === 'containers.list') b.calls.set(f.id, f.method);
+      }
+      return super.send(data);
+    }
+  };
+  new MutationObserver((_, obs) => {
+    if (b.rowsAt || !document.querySelector('[data-testid="container-row"]')) return;
+    b.rowsAt = performance.now();
+    obs.disconnect();
+    afterPaint((t) => (b.drawnAt = t));
+  }).observe(document, { childList: true, subtree: true });
+  let down = 0;
+  window.addEventListener('keydown', (e) => { if (e.target && e.target.type === 'search') down = e.timeStamp; }, true);
+  window.addEventListener('input', (e) => { if (e.target && e.target.type === 'search' && down) { const t0 = down; down = 0; afterPaint((t) => b.keys.push(t - t0)); } }, true);
+})()`;
+
+interface Scene {
+  hosts: number;
+  containers: number;
+  listToRowsMs: number;
+  filterKeyMs: number;
+  heapMiB: number;
+  rowsInDom: number;
+}
+
+/** Polls `expr` in the page until it is true (the page's CSP forbids the eval that waitForFunction needs). */
+async function waitInPage(page: Page, expr: string, what: string, timeout = 60_000): Promise<void> {
+  await until(what, async () => (await page.evaluate(expr)) === true, timeout, 20);
+}
+
+/** RUNS page loads of the containers view, measured; medians. */
+async function measure(browser: Browser, server: Server, hosts: number, atLeast: number): Promise<Scene> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  await context.addInitScript(PAGE_PROBE);
+  const page: Page = await context.newPage();
+  page.on('crash', () => log('the page crashed'));
+  const cdp: CDPSession = await context.newCDPSession(page);
+  const list: number[] = [];
+  const keys: number[] = [];
+  const heap: number[] = [];
+  const rows: number[] = [];
+  let containers = 0;
+  try {
+    await page.goto(server.loginUrl);
+    for (let i = 0; i < RUNS + 1; i++) {
+      if (i > 0) await page.reload();
+      await waitInPage(page, 'window.__bench.drawnAt > 0 && Object.keys(window.__bench.arrived).length === 3', 'the rows drawn');
+      const t = (await page.evaluate('({ arrived: Math.max(...Object.values(window.__bench.arrived)), drawn: window.__bench.drawnAt })')) as { arrived: number; drawn: number };
+      // Other work on the lab engine may add or remove a few containers meanwhile: ours are there.
+      const summary = await page.locator('.view-summary').innerText();
+      containers = Number(/(\d+) total/.exec(summary)?.[1] ?? 0);
+      if (containers < atLeast) throw new Error(`the view says "${summary}", expected at least ${atLeast} containers`);
+      // The first load warms the caches (code, fonts): not counted.
+      if (i === 0) continue;
+      list.push(t.drawn - t.arrived);
+      rows.push(await page.getByTestId('container-row').count());
+      await cdp.send('HeapProfiler.collectGarbage');
+      heap.push(((await cdp.send('Runtime.getHeapUsage')) as { usedSize: number }).usedSize / 2 ** 20);
+
+      const box = page.getByRole('searchbox', { name: 'Filter containers' });
+      await box.click();
+      const pressed = async (key: string) => {
+        const before = (await page.evaluate('window.__bench.keys.length')) as number;
+        await page.keyboard.press(key);
+        await waitInPage(page, `window.__bench.keys.length > ${before}`, `the redraw after ${key}`, 10_000);
+      };
+      for (const ch of QUERY) await pressed(ch);
+      for (let k = 0; k < QUERY.length; k++) await pressed('Backspace');
+      keys.push(...((await page.evaluate('window.__bench.keys.splice(0)')) as number[]));
+    }
+  } finally {
+    await context.close();
+  }
+  return { hosts, containers, listToRowsMs: round1(median(list)), filterKeyMs: round1(median(keys)), heapMiB: round1(median(heap)), rowsInDom: median(rows) };
+}
+
+async function main() {
+  buildIfNeeded();
+  await removeContainers();
+  let sshd: PrivateSshd | null = null;
+  let server: Server | null = null;
+  let browser: Browser | null = null;
+  const cleanup = async () => {
+    await browser?.close().catch(() => undefined);
+    await server?.stop().catch(() => undefined);
+    await sshd?.stop().catch(() => undefined);
+    await removeContainers();
+  };
+  process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
+  try {
+    log(`creating ${CONTAINERS} containers (${PREFIX}-N)…`);
+    await createContainers();
+    const addresses = Array.from({ length: HOSTS }, (_, i) => `127.0.0.${2 + i}`);
+    sshd = await startPrivateSshd(lab, { extraConfig: addresses.map((a) => `ListenAddress ${a}`).join('\n') });
+    server = await startServer();
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--enable-precise-memory-info'],
+    });
+
+    log('baseline: one host…');
+    await addHost(server, sshd, 0);
+    await waitForLists(server, 1, CONTAINERS);
+    const baseline = await measure(browser, server, 1, CONTAINERS);
+    log(`baseline: ${JSON.stringify(baseline)}`);
+
+    log(`adding ${HOSTS - 1} more hosts…`);
+    for (let i = 1; i < HOSTS; i++) await addHost(server, sshd, i);
+    await waitForLists(server, HOSTS, CONTAINERS);
+    const loaded = await measure(browser, server, HOSTS, HOSTS * CONTAINERS);
+    log(`loaded: ${JSON.stringify(loaded)}`);
+
+    const ratio = (k: 'listToRowsMs' | 'filterKeyMs' | 'heapMiB') => round1(loaded[k] / baseline[k]);
+    console.log(
+      JSON.stringify({
+        bench: 'ui',
+        runs: RUNS,
+        filterKeys: QUERY.length * 2,
+        loaded,
+        baseline,
+        ratio: { listToRows: ratio('listToRowsMs'), filterKey: ratio('filterKeyMs'), heap: ratio('heapMiB') },
+        goalMs: 100,
+        withinGoal: loaded.listToRowsMs <= 100 && loaded.filterKeyMs <= 100,
+      }),
+    );
+  } finally {
+    await cleanup();
+  }
+}
+
+main().catch((e: unknown) => {
+  log(e instanceof Error ? (e.stack ?? e.message) : String(e));
+  process.exitCode = 1;
+});
