@@ -18,15 +18,15 @@ import { diskUsage, hostOverview } from './engines/overview';
 import { VolumeTransfers } from './resources/transfers';
 import { ResourceWatch } from './resources/resource-watch';
 import { engineEventsStream, imagePullStream } from './streams/engine-streams';
-import { containerStatsStream } from './streams/stats-stream';
+import { containerStatsStream } from './containers/stats-stream';
 import { inspectContainer, revealEnv, type HostAddress } from './containers/inspect';
 import { StreamsService } from './streams/streams-service';
 import { stackRunStream } from './stacks/stack-run-stream';
 import { StacksService } from './stacks/stacks-service';
-import { ContainerUpgrader } from './engines/upgrade';
-import { containerUpgradeStream } from './streams/upgrade-stream';
-import { containerExecStream, hostShellStream } from './streams/terminal-streams';
-import { containerLogsStream } from './logs/container-logs';
+import { ContainerUpgrader } from './containers/upgrade';
+import { containerUpgradeStream } from './containers/upgrade-stream';
+import { containerExecStream, hostShellStream } from './containers/exec-stream';
+import { containerLogsStream } from './containers/logs-stream';
 import { SettingsHealth } from './settings/settings-health';
 
 export interface Services {

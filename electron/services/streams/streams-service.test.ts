@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { HomeportError, STREAM_KINDS, type HostId, type StreamId, type TerminalInput } from '../../../shared/contract';
 import { EventBus } from '../rpc/event-bus';
 import { StreamsService, type StreamStarters } from './streams-service';
-import { TerminalOutput } from './terminal-streams';
+import { TerminalOutput } from '../containers/exec-stream';
 
 // The stream manager on its own: starters the test controls stand in for the real kinds (which
-// are proven against the lab in terminal-streams.integration.test.ts).
+// are proven against the lab in containers/terminals.integration.test.ts).
 
 function harness(opts: { maxPerClient?: number } = {}) {
   const bus = new EventBus();

@@ -1,5 +1,5 @@
-import type { ContainerUpgrader } from '../engines/upgrade';
-import { streamError, type StreamStarter } from './streams-service';
+import type { ContainerUpgrader } from './upgrade';
+import { streamError, type StreamStarter } from '../streams/streams-service';
 
 /**
  * `container.upgrade`: steps and pull progress as data; `stream.end` carries the error (whose

@@ -1,8 +1,8 @@
 import { STATS_LIMITS, type HostId } from '../../../shared/contract';
-import { StatsSampler } from '../containers/stats-sampler';
+import { StatsSampler } from './stats-sampler';
 import type { EngineHub } from '../engines/engine-hub';
 import type { Logger } from '../platform/platform';
-import type { StreamStarter } from './streams-service';
+import type { StreamStarter } from '../streams/streams-service';
 
 /**
  * Full ids of the running containers among `wanted` (ids, id prefixes or names), from the hub's

@@ -7,7 +7,7 @@ import type { EngineHub } from '../engines/engine-hub';
 import { engineErrorInfo } from '../hosts/host-connection';
 import { engineMessage } from '../engines/engine-message';
 import type { Logger } from '../platform/platform';
-import type { StreamHandle, StreamSink, StreamStarter } from './streams-service';
+import type { StreamHandle, StreamSink, StreamStarter } from '../streams/streams-service';
 
 /**
  * The one command a container terminal runs: bash where the image has it, else sh. Fixed text —
