@@ -25,7 +25,8 @@ import { stackRunStream } from './stacks/stack-run-stream';
 import { StacksService } from './stacks/stacks-service';
 import { ContainerUpgrader } from './containers/upgrade';
 import { containerUpgradeStream } from './containers/upgrade-stream';
-import { containerExecStream, hostShellStream } from './containers/exec-stream';
+import { containerExecStream } from './containers/exec-stream';
+import { hostShellStream } from './hosts/shell-stream';
 import { containerLogsStream } from './containers/logs-stream';
 import { SettingsHealth } from './settings/settings-health';
 

@@ -1,13 +1,12 @@
 import type Dockerode from 'dockerode';
 import type { Duplex } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
-import type { ClientChannel } from 'ssh2';
-import { HomeportError, type HostId, type TerminalInput } from '../../../shared/contract';
+import { HomeportError, type TerminalInput } from '../../../shared/contract';
 import type { EngineHub } from '../engines/engine-hub';
 import { engineErrorInfo } from '../hosts/host-connection';
 import { engineMessage } from '../engines/engine-message';
 import type { Logger } from '../platform/platform';
-import type { StreamHandle, StreamSink, StreamStarter } from '../streams/streams-service';
+import type { StreamHandle, StreamStarter } from '../streams/streams-service';
+import { TerminalOutput } from '../streams/terminal-output';
 
 /**
  * The one command a container terminal runs: bash where the image has it, else sh. Fixed text —
@@ -26,48 +25,6 @@ export const CONTAINER_SHELL_CMD = [
 const START_TIMEOUT_MS = 15_000;
 /** Hangs up the terminal's shell: its PID is an argument of a fixed script, never spliced into it. */
 const HANGUP_CMD = (pid: number) => ['/bin/sh', '-c', 'kill -HUP "$1"', 'homeport-hangup', String(pid)];
-
-/** Output is batched this long, so a burst (`ls -R`, a progress bar) is a few events, not thousands. */
-const BATCH_MS = 8;
-/** …but never more than this many characters per event. */
-const BATCH_MAX_CHARS = 32 * 1024;
-
-/**
- * Text for `stream.data` from a terminal's bytes: UTF-8 decoded safely across chunk boundaries
- * (a character split between two reads is held until its last byte arrives), batched briefly.
- */
-export class TerminalOutput {
-  private readonly decoder = new StringDecoder('utf8');
-  private pending = '';
-  private timer: NodeJS.Timeout | null = null;
-
-  constructor(private readonly emit: (text: string) => void) {}
-
-  write(chunk: Buffer | string): void {
-    this.pending += typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
-    if (this.pending.length >= BATCH_MAX_CHARS) this.flush();
-    else if (!this.timer && this.pending) this.timer = setTimeout(() => this.flush(), BATCH_MS);
-  }
-
-  /** Sends what is held now (and, at the end, whatever partial character is left, as U+FFFD). */
-  flush(final = false): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (final) this.pending += this.decoder.end();
-    while (this.pending) {
-      const piece = this.pending.slice(0, BATCH_MAX_CHARS);
-      this.pending = this.pending.slice(piece.length);
-      this.emit(piece);
-    }
-  }
-
-  /** Drops anything held (the stream was closed by its client: nobody is listening). */
-  discard(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.pending = '';
-  }
-}
 
 /**
  * `container.exec`: an interactive shell in a running container on a TTY, through the Docker API
@@ -165,34 +122,6 @@ export function containerExecStream(hub: EngineHub, logger: Logger): StreamStart
       },
     };
     return handle;
-  };
-}
-
-/** `host.shell`: an interactive login shell on the host, a session channel on its one SSH connection. */
-export function hostShellStream(openShell: (hostId: HostId, size: { cols: number; rows: number }) => Promise<ClientChannel>): StreamStarter<'host.shell'> {
-  return async ({ hostId, cols, rows }, sink: StreamSink<'host.shell'>) => {
-    const channel = await openShell(hostId, { cols, rows });
-    const output = new TerminalOutput((text) => sink.emit(text));
-    let stopped = false;
-    channel.on('data', (chunk: Buffer) => output.write(chunk));
-    // With a PTY the shell's stderr arrives on the same stream; this catches anything sent apart.
-    channel.stderr.on('data', (chunk: Buffer) => output.write(chunk));
-    channel.on('close', () => {
-      if (stopped) return;
-      output.flush(true);
-      sink.end(null);
-    });
-    return {
-      stop: () => {
-        stopped = true;
-        output.discard();
-        channel.close();
-      },
-      receive: (input: TerminalInput) => {
-        if (input.type === 'resize') channel.setWindow(input.rows, input.cols, 0, 0);
-        else channel.write(input.data);
-      },
-    };
   };
 }
 
