@@ -3,7 +3,7 @@ import type { Bridge } from './bridge';
 import type { EventMap, EventName } from './events';
 import { EVENT_NAMES } from './events';
 import { METHOD_NAMES } from './methods';
-import type { Contract, MethodName } from './services';
+import type { Contract, MethodName } from './methods';
 
 export type Client = Contract & {
   on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;

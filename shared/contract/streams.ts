@@ -1,84 +1,65 @@
 import { z } from 'zod';
-import type { EngineEventInfo } from '../model/container';
-import type { ContainerStatsParams, ContainerStatsSample } from '../model/container-stats';
-import type { HostId } from '../model/ids';
-import type { LogBatchInfo } from '../model/logs';
-import type { PullProgressInfo, VolumeTransferEventInfo } from '../model/resources';
-import type { StackAction, StackRunOutputInfo } from '../model/stacks';
-import type { UpgradeProgressInfo } from '../model/upgrade';
+import type { StreamId } from '../model/ids';
+import { feature, type AnyStreamSpec, type ShapeOf } from './define';
+import { FEATURES, type Features } from './features';
 
-/** What a terminal stream (`container.exec`, `host.shell`) accepts through `streams.send`. */
-export type TerminalInput = { type: 'data'; data: string } | { type: 'resize'; cols: number; rows: number };
-/** A terminal's size in character cells, as the open parameters and resize input carry it. */
-export interface TerminalSize {
-  cols: number;
-  rows: number;
-}
+// The one stream mechanism: every feature declares the stream kinds it owns in its record; the
+// union of them all, and the generic calls that open, feed and close any kind, are built here.
 
+type FeatureName = keyof Features;
+type KindsOf<F extends FeatureName> = Features[F]['streams'];
+type SpecOf<K> = { [F in FeatureName]: K extends keyof KindsOf<F> ? KindsOf<F>[K] : never }[FeatureName];
+
+/** Every kind of stream, from the features that own them. */
+export type StreamKind = { [F in FeatureName]: Extract<keyof KindsOf<F>, string> }[FeatureName];
 /**
  * Every kind of stream: its open parameters, the data each `stream.data` event carries, and —
  * for kinds that take any — the input `streams.send` accepts (validated by STREAM_INPUT_SCHEMAS).
  */
-export interface StreamMap {
-  'engine.events': { params: { hostId: HostId }; data: EngineEventInfo };
-  /** Pull `ref` on the host: progress as data; `stream.end` carries the error if the pull failed; close aborts it. */
-  'image.pull': { params: { hostId: HostId; ref: string }; data: PullProgressInfo };
-  /**
-   * Run a compose action on a stack on its host: output lines as data; `stream.end` carries
-   * COMMAND_FAILED naming the exit status if it failed; close stops the command. `revertFile`
-   * (with `up` only): the compose file this deploy follows a change of — if `up -d` fails, its
-   * previous version is put back and redeployed by itself, and the end error says so
-   * (`details.reverted`).
-   */
-  'stack.run': { params: { hostId: HostId; project: string; action: StackAction; revertFile?: string | undefined }; data: StackRunOutputInfo };
-  /**
-   * Recreate a container from another image with the same configuration, keeping the old one for a
-   * rollback. `pull`: pull even when the image is on the host (else only when missing). Steps and
-   * pull progress as data; `stream.end` carries the error (after the old container was put back).
-   */
-  'container.upgrade': { params: { hostId: HostId; containerId: string; image: string; pull: boolean }; data: UpgradeProgressInfo };
-  /** An interactive shell (bash, else sh) in a running container, on a TTY: output as text; ends when the shell exits. */
-  'container.exec': { params: { hostId: HostId; containerId: string } & TerminalSize; data: string; input: TerminalInput };
-  /** An interactive login shell on the host itself, over the host's one SSH connection. */
-  'host.shell': { params: { hostId: HostId } & TerminalSize; data: string; input: TerminalInput };
-  /**
-   * A prepared volume backup or restore (`volumes.prepareBackup` / `prepareRestore`): progress, then
-   * a `*-done` event; `stream.end` carries the error if it failed; close cancels it.
-   */
-  'volume.transfer': { params: { transferId: string }; data: VolumeTransferEventInfo };
-  /** One-shot samples of the running ones among `containerIds`, every `periodMs`: one array per round. */
-  'container.stats': { params: ContainerStatsParams; data: ContainerStatsSample[] };
-  /**
-   * A container's log: the last `tail` lines (or 'all'), from `since` (unix seconds) if given, then
-   * new lines while `follow`. Data: batches of lines; the stream ends by itself when the container
-   * stops (follow) or the log is read (no follow); close stops the engine request.
-   */
-  'container.logs': {
-    params: { hostId: HostId; containerId: string; tail: number | 'all'; since: number | null; timestamps: boolean; follow: boolean };
-    data: LogBatchInfo;
-  };
-}
-export type StreamKind = keyof StreamMap;
+export type StreamMap = { [K in StreamKind]: ShapeOf<SpecOf<K>> };
 export type StreamOpenInput = { [K in StreamKind]: { kind: K } & StreamMap[K]['params'] }[StreamKind];
 /** The input a kind accepts (never for kinds that take none). */
 export type StreamInputOf<K extends StreamKind> = StreamMap[K] extends { input: infer I } ? I : never;
 /** Kinds that accept input through `streams.send`. */
 export type InputStreamKind = { [K in StreamKind]: StreamMap[K] extends { input: unknown } ? K : never }[StreamKind];
-export const STREAM_KINDS = ['engine.events', 'image.pull', 'stack.run', 'container.upgrade', 'container.exec', 'host.shell', 'volume.transfer', 'container.stats', 'container.logs'] as const satisfies readonly StreamKind[];
 
-/** Terminal sizes a real screen can have; anything else is refused. */
-export const terminalCols = z.number().int().min(2).max(1000);
-export const terminalRows = z.number().int().min(1).max(500);
-/** One `streams.send` carries at most this many characters of typed or pasted text (the UI splits bigger pastes). */
-export const MAX_TERMINAL_INPUT_CHARS = 64 * 1024;
+const specs = new Map<StreamKind, AnyStreamSpec>();
+for (const [name, record] of Object.entries(FEATURES)) {
+  for (const [kind, spec] of Object.entries(record.streams as Record<string, AnyStreamSpec>)) {
+    // Streams are routed by kind alone: a kind two features declare would start the wrong one.
+    if (specs.has(kind as StreamKind)) throw new Error(`stream kind ${kind} is declared twice (again by ${name})`);
+    specs.set(kind as StreamKind, spec);
+  }
+}
 
-const terminalInput = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('data'), data: z.string().min(1).max(MAX_TERMINAL_INPUT_CHARS) }),
-  z.object({ type: z.literal('resize'), cols: terminalCols, rows: terminalRows }),
-]) satisfies z.ZodType<TerminalInput, unknown>;
+export const STREAM_KINDS: readonly StreamKind[] = [...specs.keys()];
+
+/** What opening each kind of stream does, as a phrase that follows "Could not …". */
+export const STREAM_ACTIONS = Object.fromEntries([...specs].map(([kind, spec]) => [kind, spec.action])) as { [K in StreamKind]: string };
 
 /** Per kind, the schema of its `streams.send` input; a kind missing here accepts no input. */
-export const STREAM_INPUT_SCHEMAS: { [K in InputStreamKind]: z.ZodType<StreamInputOf<K>, unknown> } = {
-  'container.exec': terminalInput,
-  'host.shell': terminalInput,
-};
+export const STREAM_INPUT_SCHEMAS = Object.fromEntries(
+  [...specs].flatMap(([kind, spec]) => (spec.input ? [[kind, spec.input]] : [])),
+) as { [K in InputStreamKind]: z.ZodType<StreamInputOf<K>, unknown> };
+
+/** `streams.open`'s input: one object per kind, told apart by `kind`, with that kind's parameters. */
+const openOptions = [...specs].map(([kind, spec]) => spec.params.extend({ kind: z.literal(kind) }));
+const streamOpenInput = z.discriminatedUnion('kind', openOptions as unknown as [z.ZodObject, ...z.ZodObject[]]) as unknown as z.ZodType<StreamOpenInput, unknown>;
+const streamId = z.string().regex(/^s_[A-Za-z0-9_-]{4,40}$/, 'is not a stream id').transform((s) => s as StreamId);
+
+/** The one stream mechanism: open → `stream.data` / `stream.end` events keyed by id → close. */
+export interface StreamsApi {
+  open(input: StreamOpenInput): Promise<{ streamId: StreamId }>;
+  close(input: { streamId: StreamId }): Promise<void>;
+  /** Input for a stream that takes it (a terminal's keystrokes and size); only its opener may send. */
+  send(input: { streamId: StreamId; data: unknown }): Promise<void>;
+}
+
+export const streams = feature<StreamsApi>()({
+  methods: {
+    open: { input: streamOpenInput, action: 'start it' },
+    close: { input: z.object({ streamId }), action: 'stop it' },
+    // The data's shape depends on the stream's kind: the streams manager validates it against STREAM_INPUT_SCHEMAS.
+    send: { input: z.object({ streamId, data: z.unknown() }), action: 'send the input' },
+  },
+});

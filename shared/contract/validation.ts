@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { ErrorInfo } from '../model/errors';
-import type { MethodName } from './services';
-import type { StreamKind } from './streams';
+import { METHOD_ACTIONS, METHOD_FIELD_LABELS, type MethodName } from './methods';
+import { STREAM_ACTIONS, type StreamKind } from './streams';
 
 /**
  * Refused input, explained in the words of the person who asked: what they were doing, which of
@@ -9,105 +9,6 @@ import type { StreamKind } from './streams';
  * 65535."). Method names, schema paths and zod's own phrasing stay out of the message; the field's
  * path goes in `details.field` so that a form can mark the field it belongs to.
  */
-
-/** What each call does, as a phrase that follows "Could not …". */
-const METHOD_ACTIONS: { [M in MethodName]: string } = {
-  'app.info': 'read Homeport’s settings',
-  'app.problems': 'list the settings that cannot be read',
-  'app.resolveProblem': 'act on the setting that cannot be read',
-  'hosts.list': 'list the hosts',
-  'hosts.add': 'add the host',
-  'hosts.update': 'save the host',
-  'hosts.remove': 'remove the host',
-  'hosts.test': 'test the connection',
-  'hosts.connect': 'connect the host',
-  'hosts.disconnect': 'disconnect the host',
-  'hosts.acceptHostKey': 'trust the host key',
-  'hosts.scanSshConfig': 'read ~/.ssh/config',
-  'hosts.importSshConfig': 'import the hosts',
-  'keys.list': 'list the keys',
-  'keys.import': 'import the key',
-  'keys.generate': 'generate the key',
-  'keys.remove': 'remove the key',
-  'containers.list': 'list the containers',
-  'containers.start': 'start the container',
-  'containers.stop': 'stop the container',
-  'containers.restart': 'restart the container',
-  'containers.remove': 'remove the container',
-  'containers.upgradeOptions': 'look up newer images',
-  'containers.rollback': 'roll the container back',
-  'containers.discardPrevious': 'remove the kept container',
-  'containers.inspect': 'inspect the container',
-  'containers.revealEnv': 'reveal the variable',
-  'images.list': 'list the images',
-  'images.remove': 'remove the image',
-  'images.prune': 'prune the images',
-  'volumes.list': 'list the volumes',
-  'volumes.remove': 'remove the volume',
-  'volumes.browse': 'open the folder',
-  'volumes.prune': 'remove the unused volumes',
-  'volumes.prepareBackup': 'back up the volume',
-  'volumes.prepareRestore': 'restore the volume',
-  'networks.list': 'list the networks',
-  'networks.removeUnused': 'remove the unused networks',
-  'networks.inspect': 'inspect the network',
-  'engines.overview': 'read the host’s overview',
-  'engines.diskUsage': 'read the disk usage',
-  'monitors.list': 'list the monitors',
-  'monitors.add': 'add the monitor',
-  'monitors.update': 'save the monitor',
-  'monitors.remove': 'remove the monitor',
-  'monitors.pause': 'pause the monitor',
-  'monitors.resume': 'resume the monitor',
-  'monitors.history': 'read the monitor’s history',
-  'monitors.suggestions': 'suggest monitors',
-  'monitors.addSuggested': 'add the suggested monitor',
-  'monitors.pushUrl': 'show the push URL',
-  'monitors.listChannels': 'list the channels',
-  'monitors.addChannel': 'add the channel',
-  'monitors.removeChannel': 'remove the channel',
-  'monitors.testChannel': 'send the test notification',
-  'kuma.list': 'list the Uptime Kuma instances',
-  'kuma.add': 'connect Uptime Kuma',
-  'kuma.remove': 'remove the Uptime Kuma instance',
-  'kuma.pauseMonitor': 'pause the Uptime Kuma monitor',
-  'kuma.resumeMonitor': 'resume the Uptime Kuma monitor',
-  'kuma.heartbeat': 'read the heartbeat settings',
-  'kuma.setHeartbeat': 'save the heartbeat',
-  'kuma.sendHeartbeat': 'send the heartbeat',
-  'stacks.list': 'list the stacks',
-  'stacks.file': 'open the compose file',
-  'stacks.validateFile': 'check the compose file',
-  'stacks.saveFile': 'save the compose file',
-  'stacks.rollbackFile': 'roll the compose file back',
-  'stacks.setServiceImage': 'change the image',
-  'monitors.updateChannel': 'save the channel',
-  'monitors.mute': 'mute the notifications',
-  'monitors.unmute': 'unmute the notifications',
-  'monitors.setMaintenance': 'save the maintenance windows',
-  'monitors.setRouting': 'save where the alerts go',
-  'monitors.setDefaultChannels': 'save the default channels',
-  'monitors.alertSettings': 'read the alert settings',
-  'monitors.recentAlerts': 'list the recent alerts',
-  'monitors.exportYaml': 'export the monitors',
-  'monitors.importYaml': 'import the monitors',
-  'streams.open': 'start it',
-  'streams.close': 'stop it',
-  'streams.send': 'send the input',
-};
-
-/** What opening each kind of stream does, as a phrase that follows "Could not …". */
-export const STREAM_ACTIONS: { [K in StreamKind]: string } = {
-  'engine.events': 'follow the engine’s events',
-  'image.pull': 'pull the image',
-  'stack.run': 'run the compose command',
-  'container.upgrade': 'upgrade the container',
-  'container.exec': 'open the terminal',
-  'host.shell': 'open a shell on the host',
-  'volume.transfer': 'start the transfer',
-  'container.stats': 'read the container stats',
-  'container.logs': 'open the log',
-};
 
 /** "add the host"; for `streams.open`, what the stream is for ("pull the image"). */
 export function actionOf(method: MethodName, input?: unknown): string {
@@ -162,17 +63,6 @@ const FIELD_LABELS: Record<string, string> = {
   containerIds: 'containers',
   tail: 'number of lines',
   since: 'start time',
-};
-
-/** Labels that depend on the call (a path is a key file, a folder or a compose file). */
-const METHOD_FIELD_LABELS: Partial<Record<MethodName, Record<string, string>>> = {
-  'keys.import': { path: 'key file path', name: 'key name' },
-  'volumes.browse': { path: 'folder' },
-  'volumes.prepareRestore': { name: 'volume name' },
-  'stacks.file': { path: 'compose file path' },
-  'stacks.validateFile': { path: 'compose file path' },
-  'stacks.saveFile': { path: 'compose file path' },
-  'stacks.rollbackFile': { path: 'compose file path' },
 };
 
 export function fieldLabel(method: MethodName | null, path: readonly PropertyKey[]): string | null {

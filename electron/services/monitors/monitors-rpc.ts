@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { HomeportError } from '../../../shared/model/errors';
-import type { MonitorsApi } from '../../../shared/contract/services';
+import type { MonitorsApi } from '../../../shared/contract/monitors';
 import type { AlertInfo, ChannelInfo, HistoryRange, MonitorHistoryInfo, MonitorInfo, MonitorSuggestion } from '../../../shared/model/monitors';
 import type { Alert } from '../alerts';
 import type { ContractImpl } from '../rpc/dispatcher';

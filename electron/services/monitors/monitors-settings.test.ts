@@ -12,7 +12,7 @@ import type { Alert, ChannelConfig } from '../alerts';
 import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
 import { MonitorsManager } from './monitors-service';
 import { SECRET_PLACEHOLDER } from './monitors-yaml';
-import type { MonitorsApi } from '../../../shared/contract/services';
+import type { MonitorsApi } from '../../../shared/contract/monitors';
 import { createMonitorsService } from './monitors-rpc';
 import { waitFor } from '../test-support/wait';
 

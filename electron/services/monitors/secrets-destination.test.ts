@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChannelInfo, MonitorInfo } from '../../../shared/contract';
-import type { MonitorsApi } from '../../../shared/contract/services';
+import type { MonitorsApi } from '../../../shared/contract/monitors';
 import { startHttpReceiver, startSmtpReceiver, type HttpReceiver, type SmtpReceiver } from '../alerts/channels/test-support/receivers';
 import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
 import { createMonitorsService } from './monitors-rpc';
