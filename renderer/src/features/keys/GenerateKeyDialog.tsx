@@ -1,12 +1,11 @@
 import { useRef, useState } from 'react';
-import type { HomeportError, KeyInfo } from '../../../../shared/contract';
+import type { KeyInfo } from '../../../../shared/contract';
 import { copyText } from '../../components/clipboard';
-import { Dialog } from '../../components/Dialog';
-import { ErrorMessage } from '../../components/ErrorMessage';
 import { Field } from '../../components/Field';
-import { Spinner } from '../../components/Spinner';
+import { FormDialog } from '../../components/FormDialog';
+import { PasswordField, TextField } from '../../components/fields';
+import { useSubmit } from '../../components/use-submit';
 import { appStore } from '../../store';
-import { asHomeportError } from '../../store/errors';
 
 /** `homeport@<this machine>`, as far as the page can tell. */
 export function defaultKeyComment(hostname: string): string {
@@ -19,126 +18,69 @@ export function GenerateKeyDialog({ onClose }: { onClose(): void }) {
   const [comment, setComment] = useState(() => defaultKeyComment(location.hostname));
   const [passphrase, setPassphrase] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [mismatch, setMismatch] = useState<string | null>(null);
-  const [error, setError] = useState<HomeportError | null>(null);
-  const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<KeyInfo | null>(null);
   const [copied, setCopied] = useState<boolean | null>(null);
   const publicRef = useRef<HTMLTextAreaElement>(null);
 
-  const submit = async () => {
-    if (busy) return;
-    if (created) return onClose();
-    setError(null);
-    if (passphrase && passphrase !== repeat) return setMismatch('The two passphrases differ.');
-    setMismatch(null);
-    setBusy(true);
+  const submit = useSubmit(async () => {
     try {
       setCreated(await appStore.getState().generateKey({ comment: comment.trim(), passphrase: passphrase ? passphrase : null }));
-    } catch (e) {
-      setError(asHomeportError(e));
     } finally {
       setPassphrase('');
       setRepeat('');
-      setBusy(false);
     }
+  });
+  const onSubmit = () => {
+    if (submit.busy) return;
+    if (created) return onClose();
+    if (submit.check({ repeat: passphrase && passphrase !== repeat ? 'The two passphrases differ.' : undefined })) void submit.run();
   };
 
-  return (
-    <Dialog
-      title={created ? 'Key generated' : 'Generate ed25519 key'}
-      onClose={() => !busy && onClose()}
-      onSubmit={() => void submit()}
-      testId="generate-key-dialog"
-      footer={
-        created ? (
-          <button type="submit" className="button button-primary" data-autofocus>
-            Done
-          </button>
-        ) : (
-          <>
-            <button type="button" className="button" onClick={onClose} disabled={busy}>
-              Cancel
-            </button>
-            <button type="submit" className="button button-primary" disabled={busy}>
-              {busy && <Spinner />}
-              Generate
-            </button>
-          </>
-        )
-      }
-    >
-      {created ? (
-        <>
-          <p>
-            <span className="mono">{created.fingerprint}</span>
-          </p>
-          <Field label="Public key" hint="Add this line to ~/.ssh/authorized_keys on the server.">
-            {({ id, describedBy }) => (
-              <textarea
-                id={id}
-                ref={publicRef}
-                className="mono key-text"
-                rows={3}
-                readOnly
-                value={created.publicLine}
-                aria-describedby={describedBy}
-                data-testid="public-key"
-                onFocus={(e) => e.currentTarget.select()}
-              />
-            )}
-          </Field>
-          <div className="inline-row">
-            <button
-              type="button"
-              className="button"
-              onClick={async () => setCopied(await copyText(created.publicLine, publicRef.current))}
-            >
-              Copy
-            </button>
-            {copied === true && <span className="muted small" role="status">Copied.</span>}
-            {copied === false && <span className="muted small" role="status">Selected: press Ctrl+C to copy.</span>}
-          </div>
-        </>
-      ) : (
-        <>
-          <Field label="Comment" hint="Ends the public line; helps you recognise the key in authorized_keys.">
-            {({ id, describedBy }) => (
-              <input id={id} value={comment} onChange={(e) => {
-              setComment(e.target.value);
-              setError(null);
-            }} aria-describedby={describedBy} autoComplete="off" spellCheck={false} maxLength={128} />
-            )}
-          </Field>
-          <Field label="Passphrase" hint="Optional: encrypts the private key.">
-            {({ id, describedBy }) => (
-              <input id={id} type="password" value={passphrase} onChange={(e) => {
-              setPassphrase(e.target.value);
-              setError(null);
-            }} aria-describedby={describedBy} autoComplete="new-password" />
-            )}
-          </Field>
-          {passphrase && (
-            <Field label="Repeat passphrase" error={mismatch}>
-              {({ id, describedBy, invalid }) => (
-                <input
-                  id={id}
-                  type="password"
-                  value={repeat}
-                  onChange={(e) => {
-              setRepeat(e.target.value);
-              setError(null);
-            }}
-                  aria-describedby={describedBy}
-                  aria-invalid={invalid || undefined}
-                  autoComplete="new-password"
-                />
-              )}
-            </Field>
+  if (created) {
+    return (
+      <FormDialog title="Key generated" form={submit} onSubmit={onSubmit} onClose={onClose} submitLabel="Done" submitAutoFocus cancelLabel={null} testId="generate-key-dialog">
+        <p>
+          <span className="mono">{created.fingerprint}</span>
+        </p>
+        <Field label="Public key" hint="Add this line to ~/.ssh/authorized_keys on the server.">
+          {({ id, describedBy }) => (
+            <textarea
+              id={id}
+              ref={publicRef}
+              className="mono key-text"
+              rows={3}
+              readOnly
+              value={created.publicLine}
+              aria-describedby={describedBy}
+              data-testid="public-key"
+              onFocus={(e) => e.currentTarget.select()}
+            />
           )}
-          {error && <ErrorMessage error={error} />}
-        </>
-      )}
-    </Dialog>
+        </Field>
+        <div className="inline-row">
+          <button type="button" className="button" onClick={async () => setCopied(await copyText(created.publicLine, publicRef.current))}>
+            Copy
+          </button>
+          {copied === true && <span className="muted small" role="status">Copied.</span>}
+          {copied === false && <span className="muted small" role="status">Selected: press Ctrl+C to copy.</span>}
+        </div>
+      </FormDialog>
+    );
+  }
+
+  return (
+    <FormDialog title="Generate ed25519 key" form={submit} onSubmit={onSubmit} onClose={onClose} submitLabel="Generate" testId="generate-key-dialog">
+      <TextField
+        label="Comment"
+        hint="Ends the public line; helps you recognise the key in authorized_keys."
+        value={comment}
+        onChange={setComment}
+        autoComplete="off"
+        spellCheck={false}
+        maxLength={128}
+      />
+      <PasswordField label="Passphrase" hint="Optional: encrypts the private key." value={passphrase} onChange={setPassphrase} autoComplete="new-password" />
+      {passphrase && <PasswordField name="repeat" label="Repeat passphrase" value={repeat} onChange={setRepeat} autoComplete="new-password" />}
+    </FormDialog>
   );
 }

@@ -2,9 +2,10 @@ import { useEffect, useState } from 'react';
 import type { ErrorInfo, StackFileInfo, StackInfo } from '../../../../shared/contract';
 import { client } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { FormDialog } from '../../components/FormDialog';
 import { Spinner } from '../../components/Spinner';
+import { useSubmit } from '../../components/use-submit';
 import { toErrorInfo } from '../resources/resource-common';
 import { useStackRuns } from './stack-runs';
 
@@ -19,8 +20,6 @@ export function ComposeFileDialog({ stack, onClose }: { stack: StackInfo; onClos
   const [load, setLoad] = useState<Load>({ kind: 'loading' });
   const [path, setPath] = useState(stack.configFiles[0] ?? '');
   const [text, setText] = useState('');
-  const [busy, setBusy] = useState<null | 'save' | 'check'>(null);
-  const [error, setError] = useState<ErrorInfo | null>(null);
   const [checked, setChecked] = useState(false);
   const [confirmRollback, setConfirmRollback] = useState(false);
 
@@ -45,71 +44,64 @@ export function ComposeFileDialog({ stack, onClose }: { stack: StackInfo; onClos
   const file = load.kind === 'ready' ? load.file : null;
   const dirty = file !== null && text !== file.content;
 
-  const save = async () => {
-    if (!file || busy) return;
-    setBusy('save');
-    setError(null);
+  const save = useSubmit(async () => {
     setChecked(false);
-    try {
-      const saved = await client().stacks.saveFile({ hostId: stack.hostId, project: stack.project, path: file.path, content: text });
-      onClose();
-      void useStackRuns.getState().start(stack.hostId, stack.project, 'up', { title: 'Save & redeploy', file: saved.path });
-    } catch (e) {
-      setError(toErrorInfo(e));
-    } finally {
-      setBusy(null);
-    }
+    const saved = await client().stacks.saveFile({ hostId: stack.hostId, project: stack.project, path: file!.path, content: text });
+    onClose();
+    void useStackRuns.getState().start(stack.hostId, stack.project, 'up', { title: 'Save & redeploy', file: saved.path });
+  });
+  const check = useSubmit(async () => {
+    setChecked(false);
+    await client().stacks.validateFile({ hostId: stack.hostId, project: stack.project, path: file!.path, content: text });
+    setChecked(true);
+  });
+  const busy = save.busy || check.busy;
+  // One outcome at a time: a save's or a check's. The text keeps a line-numbered error while it is
+  // fixed; the next save or check says whether it still holds.
+  const error = save.error ?? check.error;
+  const form = { busy, error, fieldErrors: {}, edited: () => {} };
+  const onSave = () => {
+    if (!file || busy) return;
+    check.setError(null);
+    void save.run();
   };
-
-  const check = async () => {
+  const onCheck = () => {
     if (!file || busy) return;
-    setBusy('check');
-    setError(null);
-    setChecked(false);
-    try {
-      await client().stacks.validateFile({ hostId: stack.hostId, project: stack.project, path: file.path, content: text });
-      setChecked(true);
-    } catch (e) {
-      setError(toErrorInfo(e));
-    } finally {
-      setBusy(null);
-    }
+    save.setError(null);
+    void check.run();
   };
 
   return (
-    <Dialog
+    <FormDialog
       title={`Compose file — ${stack.project}`}
       size="large"
       testId="compose-file-dialog"
-      onClose={() => !busy && onClose()}
-      onSubmit={() => void save()}
-      footer={
-        <>
-          {file?.previousPath && (
-            <button type="button" className="button" disabled={!!busy} onClick={() => setConfirmRollback(true)}>
-              Roll back file
-            </button>
-          )}
-          <span className="spacer" />
-          <button type="button" className="button" onClick={onClose} disabled={!!busy}>
-            Cancel
+      form={form}
+      onSubmit={onSave}
+      onClose={onClose}
+      submitLabel="Save & redeploy"
+      submitDisabled={!file || !dirty}
+      submitBusy={save.busy}
+      errorAt="none"
+      actions={
+        file?.previousPath && (
+          <button type="button" className="button" disabled={busy} onClick={() => setConfirmRollback(true)}>
+            Roll back file
           </button>
-          <button type="button" className="button" onClick={() => void check()} disabled={!file || !!busy}>
-            {busy === 'check' && <Spinner />}
-            Validate
-          </button>
-          <button type="submit" className="button button-primary" disabled={!file || !dirty || !!busy}>
-            {busy === 'save' && <Spinner />}
-            Save &amp; redeploy
-          </button>
-        </>
+        )
+      }
+      moreActions={
+        <button type="button" className="button" onClick={onCheck} disabled={!file || busy}>
+          {check.busy && <Spinner />}
+          Validate
+        </button>
       }
     >
       <div className="compose-file-meta">
         {stack.configFiles.length > 1 ? (
           <label className="inline-field">
             <span>File</span>
-            <select value={path} disabled={!!busy} onChange={(e) => setPath(e.target.value)}>
+            <select value={path} disabled={busy} onChange={(e) => setPath(e.target.value)}>
               {stack.configFiles.map((f) => (
                 <option key={f} value={f}>
                   {f}
@@ -139,7 +131,7 @@ export function ComposeFileDialog({ stack, onClose }: { stack: StackInfo; onClos
           autoCapitalize="off"
           autoCorrect="off"
           wrap="off"
-          disabled={busy === 'save'}
+          disabled={save.busy}
           onChange={(e) => {
             setText(e.target.value);
             setChecked(false);
@@ -147,7 +139,7 @@ export function ComposeFileDialog({ stack, onClose }: { stack: StackInfo; onClos
           onKeyDown={(e) => {
             if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
               e.preventDefault();
-              void save();
+              onSave();
             }
           }}
         />
@@ -175,7 +167,8 @@ export function ComposeFileDialog({ stack, onClose }: { stack: StackInfo; onClos
               void useStackRuns.getState().start(stack.hostId, stack.project, 'up', { title: 'Roll back & redeploy', file: back.path });
             } catch (e) {
               setConfirmRollback(false);
-              setError(toErrorInfo(e));
+              check.setError(null);
+              save.setError(toErrorInfo(e));
             }
           }}
         >
@@ -185,6 +178,6 @@ export function ComposeFileDialog({ stack, onClose }: { stack: StackInfo; onClos
           </p>
         </ConfirmDialog>
       )}
-    </Dialog>
+    </FormDialog>
   );
 }
