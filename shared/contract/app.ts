@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AppInfo, SettingsAction, SettingsProblemInfo } from '../model/app';
-import { feature, none } from './define';
+import type { MonitorId } from '../model/monitors';
+import { event, feature, none } from './define';
 import { noControl } from './fields';
 
 export interface AppApi {
@@ -22,5 +23,11 @@ export const app = feature<AppApi>()({
       }),
       action: 'act on the setting that cannot be read',
     },
+  },
+  events: {
+    /** Main asks the UI to show something (a tray item or a notification was clicked). */
+    'app.navigate': event<{ view: 'monitors'; monitorId: MonitorId | null }>(),
+    /** Saved settings that cannot be read changed (the whole list). */
+    'app.problems': event<SettingsProblemInfo[]>(),
   },
 });

@@ -5,7 +5,7 @@ import { STATS_LIMITS, type ContainerStatsParams, type ContainerStatsSample } fr
 import type { HostId } from '../model/ids';
 import { MAX_LOG_TAIL, type LogBatchInfo } from '../model/logs';
 import type { RollbackResultInfo, UpgradeOptionsInfo, UpgradeProgressInfo } from '../model/upgrade';
-import { feature, none, stream } from './define';
+import { event, feature, none, stream } from './define';
 import { containerId, hostId, imageRef } from './fields';
 import { terminalCols, terminalInput, terminalRows, type TerminalInput, type TerminalSize } from './terminal';
 
@@ -90,5 +90,8 @@ export const containers = feature<ContainersApi>()({
       }),
       action: 'open the log',
     }),
+  },
+  events: {
+    'containers.changed': event<HostContainersInfo>(),
   },
 });

@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import { feature, none, stream, type ShapeOf } from './define';
+import { event, feature, none, stream, type PayloadOf, type ShapeOf } from './define';
 
 // The record of a feature is checked against its service interface: `tsc -b` fails on any gap.
 
@@ -17,6 +17,7 @@ describe('a feature record', () => {
     });
     expect(Object.keys(things.methods)).toEqual(['list', 'rename']);
     expect(things.streams).toEqual({});
+    expect(things.events).toEqual({});
 
     // @ts-expect-error — `rename` is declared in the interface but missing from the record
     feature<ThingsApi>()({ methods: { list: { input: none, action: 'list the things' } } });
@@ -49,5 +50,12 @@ describe('a feature record', () => {
     stream<{ params: { id: string }; data: string; input: string }>({ params: z.object({ id: z.string() }), action: 'type' });
     // @ts-expect-error — the parameters' schema yields something else than the kind's parameters
     stream<{ params: { id: string }; data: number }>({ params: z.object({ id: z.number() }), action: 'watch the thing' });
+  });
+
+  it('gives each event its payload type', () => {
+    const changed = event<string[] | null>();
+    expectTypeOf<PayloadOf<typeof changed>>().toEqualTypeOf<string[] | null>();
+    expect(changed).toEqual({});
+    expectTypeOf<PayloadOf<ReturnType<typeof event<undefined>>>>().toEqualTypeOf<undefined>();
   });
 });

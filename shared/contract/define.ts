@@ -60,26 +60,44 @@ export function stream<T extends StreamShape>(spec: StreamSpec<T>): StreamSpec<T
 export type AnyStreamSpec = StreamSpec<any>;
 export type ShapeOf<Spec> = Spec extends { readonly shape?: infer T extends StreamShape } ? T : never;
 
-/** A feature's record: its interface (type-level), its methods and its stream kinds. */
-export interface Feature<S, Streams extends Record<string, AnyStreamSpec>> {
+/** An event the services push to the window; its payload exists only as the type argument. */
+export interface EventSpec<T> {
+  /** Type-level only: carries the payload type to the derived EventMap; never set. */
+  readonly payload?: [T];
+}
+
+/** Declares an event whose payload is `T`. */
+export function event<T>(): EventSpec<T> {
+  return {};
+}
+
+export type AnyEventSpec = EventSpec<unknown>;
+export type PayloadOf<Spec> = Spec extends { readonly payload?: [infer T] } ? T : never;
+
+/** A feature's record: its interface (type-level), its methods, its stream kinds and its events. */
+export interface Feature<S, Streams extends Record<string, AnyStreamSpec>, Events extends Record<string, AnyEventSpec>> {
   methods: MethodsOf<S>;
   streams: Streams;
+  events: Events;
   /** Type-level only: the interface the methods were checked against; never set. */
   readonly api?: S;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyFeature = Feature<any, Record<string, AnyStreamSpec>>;
 export type ApiOf<F> = F extends { readonly api?: infer S } ? Exclude<S, undefined> : never;
 
 /**
- * `feature<HostsApi>()({ methods: {...}, streams: {...} })`: the record is checked against the
- * interface, so a method missing from either side, or a schema that yields something else than
- * the method takes, fails to compile.
+ * `feature<HostsApi>()({ methods: {...}, streams: {...}, events: {...} })`: the record is checked
+ * against the interface, so a method missing from either side, or a schema that yields something
+ * else than the method takes, fails to compile. Events are named in full (`hosts.changed`): some
+ * features announce under another name (`alerts.fired`, `heartbeat.changed`).
  */
 export function feature<S>() {
-  return <const Streams extends Record<string, AnyStreamSpec> = Record<never, never>>(spec: {
+  return <
+    const Streams extends Record<string, AnyStreamSpec> = Record<never, never>,
+    const Events extends Record<string, AnyEventSpec> = Record<never, never>,
+  >(spec: {
     methods: MethodsOf<S>;
     streams?: Streams;
-  }): Feature<S, Streams> => ({ methods: spec.methods, streams: spec.streams ?? ({} as Streams) });
+    events?: Events;
+  }): Feature<S, Streams, Events> => ({ methods: spec.methods, streams: spec.streams ?? ({} as Streams), events: spec.events ?? ({} as Events) });
 }

@@ -1,48 +1,22 @@
-import type { HostContainersInfo } from '../model/container';
-import type { SettingsProblemInfo } from '../model/app';
-import type { ErrorInfo } from '../model/errors';
-import type { HostInfo, KeyInfo } from '../model/host';
-import type { StreamId } from '../model/ids';
-import type { HeartbeatInfo, KumaInstanceInfo } from '../model/kuma';
-import type { AlertInfo, MonitorId, MonitorsChangedInfo } from '../model/monitors';
-import type { HostImagesInfo, HostNetworksInfo, HostVolumesInfo } from '../model/resources';
+import type { AnyEventSpec, PayloadOf } from './define';
+import { FEATURES } from './features';
+import { streams } from './streams';
 
-/** Events main pushes to the UI. Stream events go only to the client that opened the stream. */
-export interface EventMap {
-  'hosts.changed': HostInfo[];
-  'keys.changed': KeyInfo[];
-  'containers.changed': HostContainersInfo;
-  /** One host's volumes, images or networks after the engine said they changed (whoever changed them). */
-  'volumes.changed': HostVolumesInfo;
-  'images.changed': HostImagesInfo;
-  'networks.changed': HostNetworksInfo;
-  /** Only the monitors that changed (and those removed); `monitors.list` gives them all. */
-  'monitors.changed': MonitorsChangedInfo;
-  'alerts.fired': AlertInfo;
-  'kuma.changed': KumaInstanceInfo[];
-  'heartbeat.changed': HeartbeatInfo;
-  /** Main asks the UI to show something (a tray item or a notification was clicked). */
-  'app.navigate': { view: 'monitors'; monitorId: MonitorId | null };
-  /** Saved settings that cannot be read changed (the whole list). */
-  'app.problems': SettingsProblemInfo[];
-  'stream.data': { streamId: StreamId; data: unknown };
-  'stream.end': { streamId: StreamId; error: ErrorInfo | null };
-}
-export type EventName = keyof EventMap;
+// Events main pushes to the UI, from the features that announce them. Stream events go only to
+// the client that opened the stream.
 
-export const EVENT_NAMES = [
-  'hosts.changed',
-  'keys.changed',
-  'containers.changed',
-  'volumes.changed',
-  'images.changed',
-  'networks.changed',
-  'monitors.changed',
-  'alerts.fired',
-  'kuma.changed',
-  'heartbeat.changed',
-  'app.navigate',
-  'app.problems',
-  'stream.data',
-  'stream.end',
-] as const satisfies readonly EventName[];
+const SOURCES = { ...FEATURES, streams };
+type Sources = typeof SOURCES;
+type EventsOf<F extends keyof Sources> = Sources[F]['events'];
+type SpecOf<E> = { [F in keyof Sources]: E extends keyof EventsOf<F> ? EventsOf<F>[E] : never }[keyof Sources];
+
+export type EventName = { [F in keyof Sources]: Extract<keyof EventsOf<F>, string> }[keyof Sources];
+export type EventMap = { [E in EventName]: PayloadOf<SpecOf<E>> };
+
+const names: string[] = [];
+for (const record of Object.values(SOURCES)) names.push(...Object.keys(record.events as Record<string, AnyEventSpec>));
+// Listeners are found by name alone: an event two features declared would mix their payloads.
+const twice = names.find((n, i) => names.indexOf(n) !== i);
+if (twice) throw new Error(`event ${twice} is declared twice`);
+
+export const EVENT_NAMES: readonly EventName[] = names as EventName[];

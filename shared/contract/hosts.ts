@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_DOCKER_SOCKET, parseAddress } from '../model/host';
 import type { AcceptHostKeyInput, HostInfo, HostInput, HostTestResult, SshConfigScanInfo } from '../model/host';
 import type { HostId } from '../model/ids';
-import { feature, none, stream } from './define';
+import { event, feature, none, stream } from './define';
 import { absPath, between, hostId, keyId, noControl } from './fields';
 import { terminalCols, terminalInput, terminalRows, type TerminalInput, type TerminalSize } from './terminal';
 
@@ -65,5 +65,8 @@ export const hosts = feature<HostsApi>()({
       input: terminalInput,
       action: 'open a shell on the host',
     }),
+  },
+  events: {
+    'hosts.changed': event<HostInfo[]>(),
   },
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { HostId } from '../model/ids';
 import type { HostImagesInfo, PruneImagesResultInfo, PullProgressInfo, RemoveImageInput, RemoveImageResultInfo } from '../model/resources';
-import { feature, none, stream } from './define';
+import { event, feature, none, stream } from './define';
 import { hostId, IMAGE_REF_RE, imageRef } from './fields';
 
 /** Images of every host (pulls run as `image.pull` streams). */
@@ -31,5 +31,9 @@ export const images = feature<ImagesApi>()({
       params: z.object({ hostId, ref: imageRef }),
       action: 'pull the image',
     }),
+  },
+  events: {
+    /** One host's images after the engine said they changed (whoever changed them). */
+    'images.changed': event<HostImagesInfo>(),
   },
 });

@@ -16,9 +16,11 @@
  *   schema (an object, without `kind`), the schema of what `streams.send` may carry (only for kinds
  *   that take input) and its phrase. `StreamMap`, `STREAM_KINDS`, `StreamOpenInput` and the
  *   `streams.open` schema follow; the services' table of stream starters then asks for its starter.
+ * - To add an event the services push to the window: an entry in the record's `events`,
+ *   `'thing.changed': event<ThingInfo[]>()`, named in full. `EventMap` and `EVENT_NAMES` follow.
  * - A new feature is a new file plus its line in `features.ts`.
  *
- * Events the services push to the window are in `events.ts`; the transports' frames in `bridge.ts`.
+ * The transports' frames are in `bridge.ts`; the typed client over any of them in `client.ts`.
  */
 export * from './bridge';
 export * from './client';

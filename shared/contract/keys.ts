@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { KeyInfo } from '../model/host';
 import type { KeyId } from '../model/ids';
-import { feature, none } from './define';
+import { event, feature, none } from './define';
 import { absPath, keyId, noControl } from './fields';
 
 export interface KeysApi {
@@ -35,5 +35,8 @@ export const keys = feature<KeysApi>()({
       action: 'generate the key',
     },
     remove: { input: z.object({ id: keyId }), action: 'remove the key' },
+  },
+  events: {
+    'keys.changed': event<KeyInfo[]>(),
   },
 });

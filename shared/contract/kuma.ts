@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { HeartbeatInfo, KumaAddInput, KumaAddResult, KumaInstanceInfo } from '../model/kuma';
-import { feature, none } from './define';
+import { event, feature, none } from './define';
 import { noControl } from './fields';
 
 /**
@@ -50,5 +50,9 @@ export const kuma = feature<KumaApi>()({
       action: 'save the heartbeat',
     },
     sendHeartbeat: { input: none, action: 'send the heartbeat' },
+  },
+  events: {
+    'kuma.changed': event<KumaInstanceInfo[]>(),
+    'heartbeat.changed': event<HeartbeatInfo>(),
   },
 });

@@ -13,10 +13,11 @@ import type {
   MonitorImportResultInfo,
   MonitorInfo,
   MonitorRoutingInfo,
+  MonitorsChangedInfo,
   MonitorSuggestion,
   MutePreset,
 } from '../model/monitors';
-import { feature, none } from './define';
+import { event, feature, none } from './define';
 import { noControl } from './fields';
 
 /** Monitors and alert channels (live updates: `monitors.changed`; alerts: `alerts.fired`). */
@@ -121,5 +122,10 @@ export const monitors = feature<MonitorsApi>()({
     recentAlerts: { input: none, action: 'list the recent alerts' },
     exportYaml: { input: none, action: 'export the monitors' },
     importYaml: { input: z.object({ yaml: z.string().max(1024 * 1024), dryRun: z.boolean() }), action: 'import the monitors' },
+  },
+  events: {
+    /** Only the monitors that changed (and those removed); `monitors.list` gives them all. */
+    'monitors.changed': event<MonitorsChangedInfo>(),
+    'alerts.fired': event<AlertInfo>(),
   },
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { HostId } from '../model/ids';
 import type { HostNetworksInfo, NetworkDetailInfo, RemoveNetworksResultInfo } from '../model/resources';
-import { feature, none } from './define';
+import { event, feature, none } from './define';
 import { hostId } from './fields';
 
 export interface NetworksApi {
@@ -20,5 +20,9 @@ export const networks = feature<NetworksApi>()({
       input: z.object({ hostId, id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/, 'is not a network id or name') }),
       action: 'inspect the network',
     },
+  },
+  events: {
+    /** One host's networks after the engine said they changed (whoever changed them). */
+    'networks.changed': event<HostNetworksInfo>(),
   },
 });

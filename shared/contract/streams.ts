@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import type { ErrorInfo } from '../model/errors';
 import type { StreamId } from '../model/ids';
-import { feature, type AnyStreamSpec, type ShapeOf } from './define';
+import { event, feature, type AnyStreamSpec, type ShapeOf } from './define';
 import { FEATURES, type Features } from './features';
 
 // The one stream mechanism: every feature declares the stream kinds it owns in its record; the
@@ -61,5 +62,10 @@ export const streams = feature<StreamsApi>()({
     close: { input: z.object({ streamId }), action: 'stop it' },
     // The data's shape depends on the stream's kind: the streams manager validates it against STREAM_INPUT_SCHEMAS.
     send: { input: z.object({ streamId, data: z.unknown() }), action: 'send the input' },
+  },
+  // Sent only to the client that opened the stream.
+  events: {
+    'stream.data': event<{ streamId: StreamId; data: unknown }>(),
+    'stream.end': event<{ streamId: StreamId; error: ErrorInfo | null }>(),
   },
 });

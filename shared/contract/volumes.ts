@@ -8,7 +8,7 @@ import type {
   VolumeTransferEventInfo,
   VolumeTransferInfo,
 } from '../model/resources';
-import { feature, none, stream } from './define';
+import { event, feature, none, stream } from './define';
 import { hostId, noControl } from './fields';
 
 export interface VolumesApi {
@@ -67,5 +67,9 @@ export const volumes = feature<VolumesApi>()({
       params: z.object({ transferId }),
       action: 'start the transfer',
     }),
+  },
+  events: {
+    /** One host's volumes after the engine said they changed (whoever changed them). */
+    'volumes.changed': event<HostVolumesInfo>(),
   },
 });

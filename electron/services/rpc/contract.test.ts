@@ -10,6 +10,7 @@ import {
   STREAM_KINDS,
   streams,
   type Contract,
+  type EventMap,
   type EventName,
   type InputOf,
   type InputStreamKind,
@@ -19,7 +20,7 @@ import {
   type StreamMap,
   type StreamOpenInput,
 } from '../../../shared/contract';
-import type { HostId, HostInfo, PullProgressInfo, TerminalInput } from '../../../shared/contract';
+import type { ErrorInfo, HostId, HostInfo, PullProgressInfo, StreamId, TerminalInput } from '../../../shared/contract';
 import { FEATURES } from '../../../shared/contract/features';
 import type { StreamStarters } from '../streams/streams-service';
 import type { Services } from '../app';
@@ -86,6 +87,14 @@ describe('the contract', () => {
       const named = METHOD_NAMES.filter((m) => text.includes(`'${m}'`) && !(EVENT_NAMES as readonly string[]).includes(m) && !(file === 'validation.ts' && m === 'streams.open'));
       expect(named, file).toEqual([]);
     }
+  });
+
+  it('builds the events from the features that announce them', () => {
+    const declared = Object.values({ ...FEATURES, streams }).flatMap((record) => Object.keys(record.events));
+    expect(new Set(declared).size).toBe(declared.length);
+    expect([...EVENT_NAMES].sort()).toEqual(declared.sort());
+    expectTypeOf<EventMap['hosts.changed']>().toEqualTypeOf<HostInfo[]>();
+    expectTypeOf<EventMap['stream.end']>().toEqualTypeOf<{ streamId: StreamId; error: ErrorInfo | null }>();
   });
 
   it('builds the stream kinds from the features that own them', () => {
