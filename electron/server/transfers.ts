@@ -2,7 +2,7 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import { PassThrough, Transform, type TransformCallback } from 'node:stream';
 import { HomeportError, type ErrorInfo } from '../../shared/contract';
 import type { Logger } from '../services/platform/platform';
-import type { VolumeTransfers } from '../services/resources/transfers';
+import type { VolumeTransfers } from '../services/volumes/transfers';
 
 export interface TransferContext {
   transfers: VolumeTransfers;

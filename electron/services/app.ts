@@ -15,8 +15,8 @@ import { MonitorsManager, type MonitorsManagerOptions } from './monitors/monitor
 import { createMonitorsService, toAlertInfo, toMonitorInfo } from './monitors/monitors-rpc';
 import { dockerVia, hostExecVia, monitorSuggestions, referenceTargetsFromEnv, wireMonitors } from './monitors/monitors-wiring';
 import { diskUsage, hostOverview } from './engines/overview';
-import { VolumeTransfers } from './resources/transfers';
-import { ResourceWatch } from './resources/resource-watch';
+import { VolumeTransfers } from './volumes/transfers';
+import { ResourceWatch } from './engines/resource-watch';
 import { engineEventsStream, imagePullStream } from './streams/engine-streams';
 import { containerStatsStream } from './containers/stats-stream';
 import { inspectContainer, revealEnv, type HostAddress } from './containers/inspect';

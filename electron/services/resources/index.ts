@@ -3,8 +3,8 @@
  * dockerode instance (over SSH in the app) and returns plain `*Info` data; failures are
  * HomeportErrors with a message and a fix.
  */
-export { listImages, pullImage, removeImage, pruneDanglingImages, tagImage, PULL_PROGRESS_INTERVAL_MS } from './images';
-export { parseImageRef, familiarRef, type ParsedRef } from './image-ref';
+export { listImages, pullImage, removeImage, pruneDanglingImages, tagImage, PULL_PROGRESS_INTERVAL_MS } from '../images/images';
+export { parseImageRef, familiarRef, type ParsedRef } from '../images/image-ref';
 export {
   listVolumes,
   browseVolume,
@@ -17,9 +17,9 @@ export {
   DF_CACHE_MS,
   BROWSE_MAX_BYTES,
   type RestoreOptions,
-} from './volumes';
-export { listNetworks, inspectNetwork, removeNetwork, removeUnusedNetworks } from './networks';
-export { cleanupStaleHelpers } from './helpers';
-export { HELPER_LABEL } from './common';
-export { DEFAULT_RESTORE_MAX_BYTES } from './tar-safety';
+} from '../volumes/volumes';
+export { listNetworks, inspectNetwork, removeNetwork, removeUnusedNetworks } from '../networks/networks';
+export { cleanupStaleHelpers } from '../volumes/helper-containers';
+export { HELPER_LABEL } from '../engines/engine-common';
+export { DEFAULT_RESTORE_MAX_BYTES } from '../volumes/tar-safety';
 export type * from './types';

@@ -1,7 +1,7 @@
 import { HomeportError, type Contract, type ErrorInfo, type HostId } from '../../../shared/contract';
 import type { EngineHub } from '../engines/engine-hub';
 import { browseVolume, inspectNetwork, listImages, listNetworks, listVolumes, pruneDanglingImages, pruneVolumes, removeImage, removeUnusedNetworks, removeVolume } from './index';
-import type { VolumeTransfers } from './transfers';
+import type { VolumeTransfers } from '../volumes/transfers';
 
 function errorInfo(e: unknown): ErrorInfo {
   if (e instanceof HomeportError) return e.toInfo();

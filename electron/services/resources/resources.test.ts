@@ -2,13 +2,13 @@ import { Readable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { HomeportError } from '../../../shared/contract';
 import type Dockerode from 'dockerode';
-import { engineMessage, hasLabel, throttle } from './common';
-import { pickArchiveImage, pickToolImages } from './helpers';
-import { familiarRef, parseImageRef } from './image-ref';
-import { PullProgressTracker } from './pull-progress';
-import { checkTar, normalizeEntryPath, sanitizeTar, TarPolicy, tarBytesOf } from './tar-safety';
+import { engineMessage, hasLabel, throttle } from '../engines/engine-common';
+import { pickArchiveImage, pickToolImages } from '../volumes/helper-containers';
+import { familiarRef, parseImageRef } from '../images/image-ref';
+import { PullProgressTracker } from '../images/pull-progress';
+import { checkTar, normalizeEntryPath, sanitizeTar, TarPolicy, tarBytesOf } from '../volumes/tar-safety';
 import { makeTarGz } from '../test-support/docker-fixtures';
-import { normalizeVolumePath } from './volumes';
+import { normalizeVolumePath } from '../volumes/volumes';
 
 const policy = (maxBytes = 1e9) => new TarPolicy({ maxBytes, maxEntries: 1000 });
 

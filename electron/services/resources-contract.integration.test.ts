@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HostImagesInfo, HostInfo, HostNetworksInfo, HostVolumesInfo, PullProgressInfo } from '../../../shared/contract';
-import { createServices, type Services } from '../app';
-import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
-import { loadLab, type Lab } from '../test-support/lab';
-import { contractCalls, until } from '../test-support/wait';
+import type { HostImagesInfo, HostInfo, HostNetworksInfo, HostVolumesInfo, PullProgressInfo } from '../../shared/contract';
+import { createServices, type Services } from './app';
+import { createTestPlatform, type TestPlatform } from './test-support/temp-platform';
+import { loadLab, type Lab } from './test-support/lab';
+import { contractCalls, until } from './test-support/wait';
 
 // Images, volumes and networks as the UI reaches them — through the dispatcher, over the lab's SSH
 // host — and the `image.pull` stream from the lab registry (127.0.0.1:5555). The registry tag is

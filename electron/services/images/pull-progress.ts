@@ -1,4 +1,4 @@
-import type { PullLayerInfo, PullProgressInfo } from './types';
+import type { PullLayerInfo, PullProgressInfo } from '../resources/types';
 
 /** One line of the engine's pull stream (`POST /images/create`). */
 export interface PullEvent {

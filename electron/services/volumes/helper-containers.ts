@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { HomeportError } from '../../../shared/contract';
-import { engineError, HELPER_LABEL } from './common';
+import { engineError, HELPER_LABEL } from '../engines/engine-common';
 
 /**
  * Throwaway helper containers that give Homeport access to a volume's files on a remote host

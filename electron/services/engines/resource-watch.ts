@@ -1,10 +1,10 @@
 import type { EngineEventInfo, HostId } from '../../../shared/contract';
-import type { EngineHub } from '../engines/engine-hub';
+import type { EngineHub } from './engine-hub';
 import type { Logger } from '../platform/platform';
 import type { EventBus } from '../rpc/event-bus';
-import { listImages } from './images';
-import { listNetworks } from './networks';
-import { listVolumes } from './volumes';
+import { listImages } from '../images/images';
+import { listNetworks } from '../networks/networks';
+import { listVolumes } from '../volumes/volumes';
 
 type Kind = 'volume' | 'image' | 'network';
 

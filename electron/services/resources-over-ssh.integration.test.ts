@@ -4,14 +4,14 @@ import { Readable } from 'node:stream';
 import Docker from 'dockerode';
 import type { Client } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HostId } from '../../../shared/contract';
-import type { DockerTransport } from '../ssh/docker-transport';
-import { requireLab } from '../test-support/lab';
-import { listImages, pullImage } from './images';
-import { listNetworks } from './networks';
-import { cleanupByLabel, dockerOverSsh, LAB_IMAGE, listing, mountpointOf, QUOTED_NAME, sink, TEST_LABEL, writeFixture } from '../test-support/docker-fixtures';
-import type { VolumeTransferProgressInfo } from './types';
-import { backupVolume, browseVolume, listVolumes, removeVolume, restoreVolume } from './volumes';
+import { HostId } from '../../shared/contract';
+import type { DockerTransport } from './ssh/docker-transport';
+import { requireLab } from './test-support/lab';
+import { listImages, pullImage } from './images/images';
+import { listNetworks } from './networks/networks';
+import { cleanupByLabel, dockerOverSsh, LAB_IMAGE, listing, mountpointOf, QUOTED_NAME, sink, TEST_LABEL, writeFixture } from './test-support/docker-fixtures';
+import type { VolumeTransferProgressInfo } from './resources/types';
+import { backupVolume, browseVolume, listVolumes, removeVolume, restoreVolume } from './volumes/volumes';
 
 // The same services as the app runs them: dockerode over ONE SSH connection to the lab's sshd
 // (streamlocal forward to /var/run/docker.sock). The local socket is used only to set up and to

@@ -8,8 +8,8 @@ import { createGzip } from 'node:zlib';
 import type Dockerode from 'dockerode';
 import tar from 'tar-stream';
 import { HomeportError, type HostId } from '../../../shared/contract';
-import { abortedError, containerName, hasLabel, engineError, engineMessage, invalid, listUserContainers, nameList, notFound, quote, refInfo, statusOf, throttle, validateName } from './common';
-import { NO_IMAGE_FIX, pickArchiveImage, pickToolImages, runHelper, withHelper } from './helpers';
+import { abortedError, containerName, hasLabel, engineError, engineMessage, invalid, listUserContainers, nameList, notFound, quote, refInfo, statusOf, throttle, validateName } from '../engines/engine-common';
+import { NO_IMAGE_FIX, pickArchiveImage, pickToolImages, runHelper, withHelper } from './helper-containers';
 import { checkTar, DEFAULT_RESTORE_MAX_BYTES, DEFAULT_RESTORE_MAX_ENTRIES, sanitizeTar, TarPolicy, tarBytesOf, type TarPolicyOptions } from './tar-safety';
 import type {
   BackupResultInfo,
@@ -20,7 +20,7 @@ import type {
   VolumeEntryType,
   VolumeInfo,
   VolumeTransferProgressInfo,
-} from './types';
+} from '../resources/types';
 
 const PROGRESS_INTERVAL_MS = 100;
 

@@ -1,7 +1,7 @@
 import type Dockerode from 'dockerode';
 import { HomeportError } from '../../../shared/contract';
-import type { ContainerRefInfo } from './types';
-import { engineMessage } from '../engines/engine-message';
+import type { ContainerRefInfo } from '../resources/types';
+import { engineMessage } from './engine-message';
 
 export { engineMessage };
 

@@ -16,7 +16,7 @@ import {
 import type { EngineHub } from '../engines/engine-hub';
 import type { FileDialogs } from '../platform/platform';
 import { streamError, type StreamStarter } from '../streams/streams-service';
-import { validateName } from './common';
+import { validateName } from '../engines/engine-common';
 import { backupVolume, restoreVolume } from './volumes';
 
 /** A prepared transfer nobody started is forgotten after this long. */

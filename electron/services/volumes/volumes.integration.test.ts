@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostId } from '../../../shared/contract';
 import { requireLab } from '../test-support/lab';
 import { cleanupByLabel, LAB_IMAGE, listing, makeTarGz, mountpointOf, QUOTED_NAME, sink, TEST_LABEL, writeFixture, failure } from '../test-support/docker-fixtures';
-import type { VolumeTransferProgressInfo } from './types';
+import type { VolumeTransferProgressInfo } from '../resources/types';
 import { backupVolume, browseVolume, listVolumes, pruneVolumes, removeVolume, restoreVolume } from './volumes';
 
 // Volumes against the lab's main engine on its local socket (the SSH path is in ssh.integration.test.ts).

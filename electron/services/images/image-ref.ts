@@ -1,4 +1,4 @@
-import { invalid, quote } from './common';
+import { invalid, quote } from '../engines/engine-common';
 
 /**
  * Image references (`[registry[:port]/]path[:tag][@digest]`) checked against the grammar of
