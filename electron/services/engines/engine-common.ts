@@ -1,6 +1,5 @@
 import type Dockerode from 'dockerode';
-import { HomeportError } from '../../../shared/contract';
-import type { ContainerRefInfo } from '../resources/types';
+import { type ContainerRefInfo, HomeportError } from '../../../shared/contract';
 import { engineMessage } from './engine-message';
 
 export { engineMessage };

@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import Docker from 'dockerode';
 import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HostId } from '../../../shared/contract';
+import { HostId, type PullProgressInfo } from '../../../shared/contract';
 import { requireLab, type Lab } from '../test-support/lab';
 import { listImages, pruneDanglingImages, pullImage, removeImage, tagImage } from './images';
 import { cleanupByLabel, LAB_IMAGE, TEST_LABEL, failure } from '../test-support/docker-fixtures';
-import type { PullProgressInfo } from '../resources/types';
 
 // Images against the lab's main engine and its registry (127.0.0.1:5555). The lab's own images
 // and tags (homeport-lab/busybox:*, the registry's lab/busybox:*) are left as they were found.

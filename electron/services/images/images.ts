@@ -1,9 +1,8 @@
 import type Dockerode from 'dockerode';
-import { HomeportError, type HostId } from '../../../shared/contract';
+import { HomeportError, type HostId, type ImageInfo, type PruneImagesResultInfo, type PullProgressInfo, type PullResultInfo, type RemoveImageResultInfo } from '../../../shared/contract';
 import { abortedError, containerName, engineError, engineMessage, invalid, listUserContainers, nameList, notFound, quote, statusOf, throttle } from '../engines/engine-common';
 import { familiarRef, isImageId, parseImageRef, validateImageRefOrId } from './image-ref';
 import { ndjson, PullProgressTracker, type PullEvent } from './pull-progress';
-import type { ImageInfo, PruneImagesResultInfo, PullProgressInfo, PullResultInfo, RemoveImageResultInfo } from '../resources/types';
 
 /** Progress reaches the caller at most this often (≤ 10 updates/s); the last state always arrives. */
 export const PULL_PROGRESS_INTERVAL_MS = 100;

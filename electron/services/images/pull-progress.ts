@@ -1,4 +1,4 @@
-import type { PullLayerInfo, PullProgressInfo } from '../resources/types';
+import type { PullLayerInfo, PullProgressInfo } from '../../../shared/contract';
 
 /** One line of the engine's pull stream (`POST /images/create`). */
 export interface PullEvent {

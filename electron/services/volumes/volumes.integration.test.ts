@@ -3,10 +3,9 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HostId } from '../../../shared/contract';
+import { HostId, type VolumeTransferProgressInfo } from '../../../shared/contract';
 import { requireLab } from '../test-support/lab';
 import { cleanupByLabel, LAB_IMAGE, listing, makeTarGz, mountpointOf, QUOTED_NAME, sink, TEST_LABEL, writeFixture, failure } from '../test-support/docker-fixtures';
-import type { VolumeTransferProgressInfo } from '../resources/types';
 import { backupVolume, browseVolume, listVolumes, pruneVolumes, removeVolume, restoreVolume } from './volumes';
 
 // Volumes against the lab's main engine on its local socket (the SSH path is in ssh.integration.test.ts).

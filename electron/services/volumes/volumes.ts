@@ -7,20 +7,10 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type Dockerode from 'dockerode';
 import tar from 'tar-stream';
-import { HomeportError, type HostId } from '../../../shared/contract';
+import { type BackupResultInfo, HomeportError, type HostId, type PruneVolumesResultInfo, type RestoreResultInfo, type VolumeDirInfo, type VolumeEntryInfo, type VolumeEntryType, type VolumeInfo, type VolumeTransferProgressInfo } from '../../../shared/contract';
 import { abortedError, containerName, hasLabel, engineError, engineMessage, invalid, listUserContainers, nameList, notFound, quote, refInfo, statusOf, throttle, validateName } from '../engines/engine-common';
 import { NO_IMAGE_FIX, pickArchiveImage, pickToolImages, runHelper, withHelper } from './helper-containers';
 import { checkTar, DEFAULT_RESTORE_MAX_BYTES, DEFAULT_RESTORE_MAX_ENTRIES, sanitizeTar, TarPolicy, tarBytesOf, type TarPolicyOptions } from './tar-safety';
-import type {
-  BackupResultInfo,
-  PruneVolumesResultInfo,
-  RestoreResultInfo,
-  VolumeDirInfo,
-  VolumeEntryInfo,
-  VolumeEntryType,
-  VolumeInfo,
-  VolumeTransferProgressInfo,
-} from '../resources/types';
 
 const PROGRESS_INTERVAL_MS = 100;
 
