@@ -1,34 +1,24 @@
 import path from 'node:path';
-import type { HostId, HostInfo } from '../../shared/contract';
-import { TrayFeed } from './alerts/tray-feed';
-import { EngineHub } from './engines/engine-hub';
-import { HostsService } from './hosts/hosts-service';
-import { KeysService } from './hosts/keys-service';
+import type { HostId } from '../../shared/contract';
+import { TrayFeed } from './alerts';
+import { AppService } from './settings';
+import { ContainersService, containerStreams } from './containers';
+import { EngineHub, EnginesService, engineStreams, ResourceWatch } from './engines';
+import { HostsService, hostStreams, KeysService } from './hosts';
+import { ImagesService, imageStreams } from './images';
+import { KumaManager, KumaService } from './kuma';
+import { MonitorsManager, type MonitorsManagerOptions } from './monitors/monitors-service';
+import { createMonitorsService, toAlertInfo, toMonitorInfo } from './monitors/monitors-rpc';
+import { dockerVia, hostExecVia, monitorSuggestions, referenceTargetsFromEnv, wireMonitors } from './monitors/monitors-wiring';
+import { NetworksService } from './networks';
 import type { Platform } from './platform/platform';
 import { createDispatcher, type ContractImpl, type Dispatch } from './rpc/dispatcher';
 import { EventBus, type ClientId } from './rpc/event-bus';
 import { KeyVault } from './ssh/key-vault';
 import { KnownHosts } from './ssh/known-hosts';
-import { createResourceServices } from './resources/resources-service';
-import { KumaManager } from './kuma/kuma-manager';
-import { MonitorsManager, type MonitorsManagerOptions } from './monitors/monitors-service';
-import { createMonitorsService, toAlertInfo, toMonitorInfo } from './monitors/monitors-rpc';
-import { dockerVia, hostExecVia, monitorSuggestions, referenceTargetsFromEnv, wireMonitors } from './monitors/monitors-wiring';
-import { diskUsage, hostOverview } from './engines/overview';
-import { VolumeTransfers } from './volumes/transfers';
-import { ResourceWatch } from './engines/resource-watch';
-import { engineEventsStream, imagePullStream } from './streams/engine-streams';
-import { containerStatsStream } from './containers/stats-stream';
-import { inspectContainer, revealEnv, type HostAddress } from './containers/inspect';
+import { StacksService, stackStreams } from './stacks';
 import { StreamsService } from './streams/streams-service';
-import { stackRunStream } from './stacks/stack-run-stream';
-import { StacksService } from './stacks/stacks-service';
-import { ContainerUpgrader } from './containers/upgrade';
-import { containerUpgradeStream } from './containers/upgrade-stream';
-import { containerExecStream } from './containers/exec-stream';
-import { hostShellStream } from './hosts/shell-stream';
-import { containerLogsStream } from './containers/logs-stream';
-import { SettingsHealth } from './settings/settings-health';
+import { VolumesService, volumeStreams, VolumeTransfers } from './volumes';
 
 export interface Services {
   impl: ContractImpl;
@@ -55,30 +45,22 @@ export async function createServices(
   /** Test-only knobs for the monitors (short intervals and policy windows). */
   testing: { monitors?: Pick<MonitorsManagerOptions, 'intervalScale' | 'policyOptions' | 'referenceTargets' | 'referenceIntervalMs'>; labelDebounceMs?: number } = {},
 ): Promise<Services> {
+  // What every feature shares: the UI event bus, the hosts (one SSH connection each) and their engines.
   const events = new EventBus();
   const engines = new EngineHub(events, platform.logger);
   const knownHosts = new KnownHosts({ store: platform.store, userKnownHostsFile: path.join(platform.homeDir, '.ssh', 'known_hosts') });
   const vault = new KeyVault(platform.store, platform.secrets);
   const hosts = new HostsService(platform, knownHosts, vault, engines, events);
   const keys = new KeysService(vault, events, platform.homeDir, (id) => hosts.forgetKey(id));
-  const stacks = new StacksService(hosts, engines, platform.store, platform.logger);
-  const upgrader = new ContainerUpgrader({ dockerOf: (id) => engines.dockerOf(id), changed: (id) => engines.refresh(id) });
+
+  // The features, each from its folder.
+  const containers = new ContainersService(engines, hosts);
+  const images = new ImagesService(engines);
   const transfers = new VolumeTransfers(engines, platform.files ?? null);
+  const volumes = new VolumesService(engines, transfers);
+  const networks = new NetworksService(engines);
   const resourceWatch = new ResourceWatch(engines, events, platform.logger);
-  const streams = new StreamsService(
-    {
-      'engine.events': engineEventsStream(engines),
-      'image.pull': imagePullStream(engines),
-      'stack.run': stackRunStream(stacks),
-      'container.upgrade': containerUpgradeStream(upgrader, (id) => engines.dockerOf(id)),
-      'container.exec': containerExecStream(engines, platform.logger),
-      'host.shell': hostShellStream((hostId, size) => hosts.openShell(hostId, size)),
-      'volume.transfer': transfers.stream(),
-      'container.stats': containerStatsStream(engines, platform.logger),
-      'container.logs': containerLogsStream(engines),
-    },
-    events,
-  );
+  const stacks = new StacksService(hosts, engines, platform.store, platform.logger);
   const monitors = new MonitorsManager({
     platform,
     historyFile: path.join(platform.dataDir, 'history.sqlite'),
@@ -102,51 +84,32 @@ export async function createServices(
   // Host reachability (one grouped alert per unreachable host), engine up/down for container
   // monitors, label-declared monitors, and an hourly history prune.
   const monitorsWiring = wireMonitors({ monitors, hosts, engines, events, logger: platform.logger, ...(testing.labelDebounceMs !== undefined ? { labelDebounceMs: testing.labelDebounceMs } : {}) });
-
-  /** Where a browser on this computer reaches the host's published ports. */
-  const hostAddress = async (hostId: HostInfo['id']): Promise<HostAddress> => {
-    const h = (await hosts.list()).find((x) => x.id === hostId);
-    return { kind: h?.kind ?? 'local', hostname: h?.hostname || 'localhost' };
-  };
-
   // Saved settings that cannot be read: listed for the user, kept until they decide.
-  const health = new SettingsHealth({
-    platform,
-    monitors,
-    events,
-    removeKey: (id) => keys.remove({ id }),
-    hosts: () => hosts.list(),
-    clearHostPassword: async (h) => {
-      await hosts.update({ id: h.id, host: { name: h.name, kind: h.kind, address: h.address, socketPath: h.socketPath, useAgent: h.useAgent, keyId: h.keyId, identityFile: h.identityFile, password: '' } });
-    },
-  });
+  const app = new AppService({ platform, files: transfers.mode, monitors, hosts, keys, events });
 
-  const impl: ContractImpl = {
-    app: {
-      info: async () => ({ version: platform.version, mode: platform.mode, platform: process.platform, dataDir: platform.dataDir, files: transfers.mode }),
-      problems: async () => health.problems(),
-      resolveProblem: ({ id, action }) => health.resolve(id, action),
+  // Every stream kind, from the features that own them.
+  const streams = new StreamsService(
+    {
+      ...hostStreams(hosts),
+      ...containerStreams(containers, engines, platform.logger),
+      ...imageStreams(engines),
+      ...volumeStreams(transfers),
+      ...engineStreams(engines),
+      ...stackStreams(stacks),
     },
-    // Class instances serve as they are: the dispatcher binds each method to its service.
+    events,
+  );
+
+  // The contract's implementation: one service per feature (the dispatcher binds each method to its service).
+  const impl: ContractImpl = {
+    app,
     hosts,
     keys,
-    containers: {
-      list: async () => engines.list(),
-      start: (ref) => engines.start(ref),
-      stop: (ref) => engines.stop(ref),
-      restart: (ref) => engines.restart(ref),
-      remove: (input) => engines.remove(input),
-      upgradeOptions: (ref) => upgrader.options(ref),
-      rollback: (ref) => upgrader.rollback(ref),
-      discardPrevious: (ref) => upgrader.discardPrevious(ref),
-      inspect: async ({ hostId, containerId }) => inspectContainer(engines.dockerOf(hostId), hostId, containerId, await hostAddress(hostId)),
-      revealEnv: ({ hostId, containerId, name }) => revealEnv(engines.dockerOf(hostId), containerId, name),
-    },
-    ...createResourceServices(engines, transfers),
-    engines: {
-      overview: async ({ hostId }) => hostOverview(engines.dockerOf(hostId), hostId),
-      diskUsage: async ({ hostId, refresh }) => diskUsage(engines.dockerOf(hostId), hostId, refresh),
-    },
+    containers,
+    images,
+    volumes,
+    networks,
+    engines: new EnginesService(engines),
     monitors: createMonitorsService(monitors, Date.now, {
       suggestions: async () => {
         // What the containers declare with labels, read now: a container that just appeared is there.
@@ -154,22 +117,9 @@ export async function createServices(
         return monitorSuggestions(engines.list(), await hosts.list(), monitors.list(), monitors.labelDeclarations());
       },
     }),
-    kuma: {
-      list: async () => kuma.list(),
-      add: (input) => kuma.add(input),
-      remove: async ({ id }) => kuma.remove(id),
-      pauseMonitor: ({ id, monitorId }) => kuma.pause(id, monitorId),
-      resumeMonitor: ({ id, monitorId }) => kuma.resume(id, monitorId),
-      heartbeat: async () => kuma.heartbeatInfo(),
-      setHeartbeat: (input) => kuma.setHeartbeat(input),
-      sendHeartbeat: () => kuma.sendHeartbeat(),
-    },
+    kuma: new KumaService(kuma),
     stacks,
-    streams: {
-      open: (input, ctx) => streams.open(input, ctx),
-      close: (input, ctx) => streams.close(input, ctx),
-      send: (input, ctx) => streams.send(input, ctx),
-    },
+    streams,
   };
 
   const tray = new TrayFeed({

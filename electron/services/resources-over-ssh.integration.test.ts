@@ -10,7 +10,7 @@ import { requireLab } from './test-support/lab';
 import { listImages, pullImage } from './images/images';
 import { listNetworks } from './networks/networks';
 import { cleanupByLabel, dockerOverSsh, LAB_IMAGE, listing, mountpointOf, QUOTED_NAME, sink, TEST_LABEL, writeFixture } from './test-support/docker-fixtures';
-import type { VolumeTransferProgressInfo } from './resources/types';
+import type { VolumeTransferProgressInfo } from '../../shared/contract';
 import { backupVolume, browseVolume, listVolumes, removeVolume, restoreVolume } from './volumes/volumes';
 
 // The same services as the app runs them: dockerode over ONE SSH connection to the lab's sshd

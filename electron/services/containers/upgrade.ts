@@ -13,7 +13,7 @@ import {
   type UpgradeTagInfo,
 } from '../../../shared/contract';
 import { engineError, quote, statusOf } from '../engines/engine-common';
-import { familiarRef, parseImageRef, pullImage } from '../resources';
+import { familiarRef, parseImageRef, pullImage } from '../images';
 import { buildCreatePlan, demuxLogs, PREVIOUS_SUFFIX, UPGRADE_LABELS, type ImageDefaults } from './upgrade-config';
 
 /** How long a container without a health check must stay up (not exit, not restart) to count as started. */

@@ -18,6 +18,7 @@ import type { ClientChannel } from 'ssh2';
 import type { EngineHub } from '../engines/engine-hub';
 import type { Platform } from '../platform/platform';
 import type { EventBus } from '../rpc/event-bus';
+import type { StreamStarters } from '../streams/streams-service';
 import { openDockerTransport, openLocalDockerTransport } from '../ssh/docker-transport';
 import type { KeyVault } from '../ssh/key-vault';
 import { fingerprintOf, type HostKeyVerdict, type KnownHosts } from '../ssh/known-hosts';
@@ -27,6 +28,7 @@ import { HostConnection, type Link } from './host-connection';
 import { addressOf, HostStore, newHostId, type HostRecord } from './host-store';
 import { localAccess, sshAccess, type HostAccess } from './host-access';
 import { createLink } from './link';
+import { hostShellStream } from './shell-stream';
 
 /**
  * Hosts: the saved list, one HostConnection per host, host-key trust, and ~/.ssh/config import.
@@ -347,4 +349,9 @@ function defaultUser(): string {
   } catch {
     return process.env.USER ?? 'root';
   }
+}
+
+/** The hosts' stream kinds: a login shell on the host. */
+export function hostStreams(hosts: HostsService): Pick<StreamStarters, 'host.shell'> {
+  return { 'host.shell': hostShellStream((hostId, size) => hosts.openShell(hostId, size)) };
 }

@@ -18,8 +18,10 @@ import type { EngineHub } from '../engines/engine-hub';
 import { siblingTemp, type HostAccess } from '../hosts/host-access';
 import type { DocumentStore, Logger } from '../platform/platform';
 import { boundedLines } from '../ssh/bounded-output';
+import type { StreamStarters } from '../streams/streams-service';
 import { actionArgs, detectCompose, displayCommand, plainText, projectArgs, resolveConfigFiles, type ComposeFlavor, type ComposeProject } from './compose';
 import { setServiceImageInText } from './compose-yaml';
+import { stackRunStream } from './stack-run-stream';
 
 const L = {
   project: 'com.docker.compose.project',
@@ -489,4 +491,9 @@ async function undoComposeRenames(docker: Dockerode, project: string): Promise<A
 
 function toInfo(e: unknown): ErrorInfo {
   return e instanceof HomeportError ? e.toInfo() : { code: 'INTERNAL', message: `Listing stacks failed unexpectedly: ${String(e)}`, fix: 'This is a bug; the log has details.' };
+}
+
+/** The stacks' stream kinds: a compose action and its output. */
+export function stackStreams(stacks: StacksService): Pick<StreamStarters, 'stack.run'> {
+  return { 'stack.run': stackRunStream(stacks) };
 }

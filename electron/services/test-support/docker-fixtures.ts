@@ -146,3 +146,15 @@ export async function failure(p: Promise<unknown>): Promise<HomeportError> {
   expect((e as HomeportError).fix).toBeTruthy();
   return e as HomeportError;
 }
+
+/** Runs something that must throw a HomeportError carrying a fix; returns the error. */
+export function refusal(f: () => unknown): HomeportError {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(HomeportError);
+    expect((e as HomeportError).fix).toBeTruthy();
+    return e as HomeportError;
+  }
+  throw new Error('expected a refusal');
+}

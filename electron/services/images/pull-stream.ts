@@ -1,11 +1,6 @@
 import type { EngineHub } from '../engines/engine-hub';
-import { pullImage } from '../resources';
-import { streamError, type StreamStarter } from './streams-service';
-
-/** `engine.events`: the host's engine events, live. */
-export function engineEventsStream(hub: EngineHub): StreamStarter<'engine.events'> {
-  return ({ hostId }, sink) => hub.subscribe(hostId, sink.emit);
-}
+import { streamError, type StreamStarter } from '../streams/streams-service';
+import { pullImage } from './images';
 
 /** `image.pull`: progress as data; the stream ends by itself when the pull does; close aborts it. */
 export function imagePullStream(hub: EngineHub): StreamStarter<'image.pull'> {

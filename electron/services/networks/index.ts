@@ -1,0 +1,2 @@
+/** The networks of every host: list, inspect, remove the unused ones. */
+export { NetworksService } from './networks-service';

@@ -1,0 +1,43 @@
+import type { HostId, HostVolumesInfo, PrepareRestoreInput, PruneVolumesResultInfo, VolumeDirInfo, VolumesApi, VolumeTransferInfo } from '../../../shared/contract';
+import type { EngineHub } from '../engines/engine-hub';
+import { listEveryHost } from '../engines/every-host';
+import type { StreamStarters } from '../streams/streams-service';
+import type { VolumeTransfers } from './transfers';
+import { browseVolume, listVolumes, pruneVolumes, removeVolume } from './volumes';
+
+/** The volumes of every host: list, browse, remove, and backups to and restores from the user's computer. */
+export class VolumesService implements VolumesApi {
+  constructor(
+    private readonly hub: EngineHub,
+    private readonly transfers: VolumeTransfers,
+  ) {}
+
+  async list(): Promise<HostVolumesInfo[]> {
+    return (await listEveryHost(this.hub, (h) => listVolumes(this.hub.dockerOf(h), h))).map(({ hostId, items, error }) => ({ hostId, volumes: items, error }));
+  }
+
+  async remove({ hostId, name }: { hostId: HostId; name: string }): Promise<void> {
+    return removeVolume(this.hub.dockerOf(hostId), name);
+  }
+
+  async browse({ hostId, name, path }: { hostId: HostId; name: string; path: string }): Promise<VolumeDirInfo> {
+    return browseVolume(this.hub.dockerOf(hostId), name, path);
+  }
+
+  async prune({ hostId, all }: { hostId: HostId; all: boolean }): Promise<PruneVolumesResultInfo> {
+    return pruneVolumes(this.hub.dockerOf(hostId), { all });
+  }
+
+  prepareBackup(input: { hostId: HostId; name: string }): Promise<VolumeTransferInfo | null> {
+    return this.transfers.prepareBackup(input);
+  }
+
+  prepareRestore(input: PrepareRestoreInput): Promise<VolumeTransferInfo | null> {
+    return this.transfers.prepareRestore(input);
+  }
+}
+
+/** The volumes' stream kinds: a backup's or restore's progress. */
+export function volumeStreams(transfers: VolumeTransfers): Pick<StreamStarters, 'volume.transfer'> {
+  return { 'volume.transfer': transfers.stream() };
+}
