@@ -48,6 +48,36 @@ const streamClientOnly = {
   },
 };
 
+/**
+ * Test fixtures, fake servers and benches live in test-support/ folders, which only tests, e2e
+ * specs and scripts may import: app code that reached one would ship a fake peer (or vitest) in
+ * the product, and would make a fixture's change a product change.
+ */
+const TEST_SUPPORT = /(^|\/)test-support(\/|$)/;
+const noTestSupport = {
+  meta: {
+    type: 'problem',
+    messages: { testSupport: "'{{source}}' is test support: only tests, e2e specs and scripts import it. Move what the app needs out of test-support/." },
+    schema: [],
+  },
+  create(context) {
+    const check = (source) => {
+      if (source?.type === 'Literal' && typeof source.value === 'string' && TEST_SUPPORT.test(source.value)) {
+        context.report({ node: source, messageId: 'testSupport', data: { source: source.value } });
+      }
+    };
+    return {
+      ImportDeclaration: (node) => check(node.source),
+      ExportNamedDeclaration: (node) => check(node.source),
+      ExportAllDeclaration: (node) => check(node.source),
+      ImportExpression: (node) => check(node.source),
+      CallExpression: (node) => {
+        if (node.callee.type === 'Identifier' && node.callee.name === 'require') check(node.arguments[0]);
+      },
+    };
+  },
+};
+
 const restrict = (patterns, message) => ({
   'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
 });
@@ -98,5 +128,12 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'electron', importNames: ['ipcMain'], message: 'Use electron/main/ipc.ts, which checks senders and validates input.' }] }],
     },
+  },
+  {
+    // Everything but tests, test support, e2e specs and scripts.
+    files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.mjs', '**/*.cjs'],
+    ignores: ['**/*.test.ts', '**/*.test.tsx', '**/*.e2e.ts', '**/test-support/**', 'e2e/**', 'scripts/**'],
+    plugins: { 'homeport-tests': { rules: { 'no-test-support': noTestSupport } } },
+    rules: { 'homeport-tests/no-test-support': 'error' },
   },
 );
