@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 
-// One config for the three builds (toolchain.md §1). Outputs:
+// One config for the three builds (main with the headless server, preload, renderer). Outputs:
 //   out/main/index.js      Electron main (ESM, since package.json has "type": "module")
 //   out/main/server.js     headless mode, plain Node: `node out/main/server.js` (never imports electron)
 //   out/preload/index.cjs  the sandboxed preload (CommonJS: a sandboxed preload cannot be an ES module)

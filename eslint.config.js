@@ -1,4 +1,4 @@
-// Lint enforces the layering of DESIGN.md alongside the per-folder tsconfig settings:
+// Lint enforces the layering (README, Layout) alongside the per-folder tsconfig settings:
 //   shared ← electron/services ← electron/{main,server,preload};  shared ← renderer.
 import tseslint from 'typescript-eslint';
 
@@ -95,16 +95,16 @@ export default tseslint.config(
   {
     files: ['shared/**/*.ts'],
     ignores: ['shared/**/*.test.ts'],
-    rules: restrict([...outsideShared, ...electronModules, ...nodeBuiltins], 'shared/ imports nothing from other folders, Node or Electron (DESIGN.md layering).'),
+    rules: restrict([...outsideShared, ...electronModules, ...nodeBuiltins], 'shared/ imports nothing from other folders, Node or Electron (README, Layout).'),
   },
   {
     files: ['electron/services/**/*.ts'],
-    rules: restrict([...electronModules, '**/renderer/**', '../main/*', '../../main/*', '**/electron/main/**', '**/electron/server/**', '**/electron/preload/**'], 'services never import Electron, the shell or the renderer (DESIGN.md layering).'),
+    rules: restrict([...electronModules, '**/renderer/**', '../main/*', '../../main/*', '**/electron/main/**', '**/electron/server/**', '**/electron/preload/**'], 'services never import Electron, the shell or the renderer (README, Layout).'),
   },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     ignores: ['renderer/**/*.test.ts', 'renderer/**/*.test.tsx'],
-    rules: restrict([...electronModules, ...nodeBuiltins, '**/electron/**', '../electron', '../../electron'], 'the renderer imports only shared/ and talks to the bridge (DESIGN.md layering).'),
+    rules: restrict([...electronModules, ...nodeBuiltins, '**/electron/**', '../electron', '../../electron'], 'the renderer imports only shared/ and talks to the bridge (README, Layout).'),
   },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
@@ -115,11 +115,11 @@ export default tseslint.config(
   {
     // Renderer tests run under Node (a real WebSocket server in ws-bridge.test.ts) but still never reach main-process code.
     files: ['renderer/**/*.test.ts', 'renderer/**/*.test.tsx'],
-    rules: restrict([...electronModules, '**/electron/**', '../electron', '../../electron'], 'renderer tests exercise the renderer through the bridge only (DESIGN.md layering).'),
+    rules: restrict([...electronModules, '**/electron/**', '../electron', '../../electron'], 'renderer tests exercise the renderer through the bridge only (README, Layout).'),
   },
   {
     files: ['electron/server/**/*.ts'],
-    rules: restrict([...electronModules, '**/renderer/**', '**/electron/main/**', '../main/*'], 'headless mode runs without Electron: the server never imports it or the shell (DESIGN.md layering).'),
+    rules: restrict([...electronModules, '**/renderer/**', '**/electron/main/**', '../main/*'], 'headless mode runs without Electron: the server never imports it or the shell (README, Layout).'),
   },
   {
     // Only the IPC module and the preload touch raw IPC (Heroic / VS Code habit).

@@ -3,7 +3,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
-// Proves the layering of DESIGN.md is enforced by the tools, not by review: a file that crosses a
+// Proves the layering (README, Layout) is enforced by the tools, not by review: a file that crosses a
 // layer fails both the folder's TypeScript project and ESLint.
 const root = path.resolve(import.meta.dirname, '..');
 const written: string[] = [];

@@ -49,7 +49,7 @@ export function createIpc(services: Services, loc: AppLocation, logger: Logger):
       logger.warn('refused an IPC call from an untrusted sender', { url: String(event.senderFrame?.url ?? '(gone)').slice(0, 200) });
       return FORBIDDEN;
     }
-    // The dispatcher checks the method against the contract and validates the input (DESIGN.md).
+    // The dispatcher checks the method against the contract and validates the input.
     return services.dispatch(method, input, { clientId: clientIdOf(event.sender) });
   });
 

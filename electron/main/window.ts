@@ -14,7 +14,7 @@ export interface MainWindowOptions {
   beforeLoad?: (win: BrowserWindow) => void;
 }
 
-/** The only BrowserWindow factory. No security setting here is relaxed (DESIGN.md conventions). */
+/** The only BrowserWindow factory. No security setting here is relaxed: each one keeps the page's code away from the computer. */
 export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
   const win = new BrowserWindow({
     title: 'Homeport',

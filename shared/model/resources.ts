@@ -1,6 +1,6 @@
 /**
  * DTOs of the images, volumes and networks services: plain data only (no dockerode objects), as
- * the contract carries them (DESIGN.md "The contract").
+ * the contract carries them.
  * Times are epoch milliseconds; sizes are bytes; `null` means "the engine does not know".
  */
 import type { ErrorInfo } from './errors';

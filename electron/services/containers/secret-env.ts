@@ -1,5 +1,5 @@
 /**
- * Which environment values Homeport keeps back until the user asks (DESIGN.md: secrets never
+ * Which environment values Homeport keeps back until the user asks (secrets never
  * leave main unasked). A name is secret-looking when it contains one of these words; a value is,
  * whatever its name, when it is a URL with a password in it (DATABASE_URL=postgres://u:p@db/x).
  */

@@ -232,7 +232,7 @@ export function errorInfoOf(e: unknown): ErrorInfo {
   };
 }
 
-/** The engine's own message, kept verbatim (issue #2: "with the engine's own message"). */
+/** The engine's own message, kept verbatim: its words say what went wrong better than a paraphrase would. */
 export function engineErrorInfo(e: unknown): ErrorInfo {
   const err = e as { statusCode?: number };
   const raw = engineMessage(e);

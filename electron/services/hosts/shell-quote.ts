@@ -1,7 +1,7 @@
 /**
  * POSIX single-quote quoting for the one place a remote shell is unavoidable: an SSH exec request
  * carries a command string, not argv. (The text is POSIX sh; ssh/remote-command.ts carries it past
- * the login shell, which may be fish or csh, to /bin/sh.) Rule (BRIEF "Standards"): no user- or host-supplied text is
+ * the login shell, which may be fish or csh, to /bin/sh.) Rule: no user- or host-supplied text is
  * ever spliced into a command string; every word is quoted here. Inside single quotes a POSIX
  * shell gives no character a meaning except `'` itself, which is written as `'\''` (close the
  * quote, an escaped quote, reopen).

@@ -1,10 +1,10 @@
 /**
- * A client for Uptime Kuma's socket.io API (1.23 and 2.x; monitor-anchors.md §2), mirrored into a
+ * A client for Uptime Kuma's socket.io API (1.23 and 2.x, as their servers send it), mirrored into a
  * normalised model of monitors.
  *
  * - It runs in the main process with socket.io-client under Node, which sends no `Origin` header:
  *   Kuma ≥ 1.23.9 refuses a WebSocket whose Origin differs from its Host (CVE-2023-49805), so a
- *   renderer could not connect. Transports stay socket.io's default (polling, then upgrade; #4216).
+ *   renderer could not connect. Transports stay socket.io's default (polling, then upgrade; Uptime Kuma #4216).
  * - It never sends `login` before `loginRequired`/`autoLogin`: the server registers its handlers
  *   after an `await`, and an early login is dropped without a reply (appendix of the notes).
  * - The JWT from `login` is handed to the caller (who stores it encrypted) and never logged; it has
@@ -60,7 +60,7 @@ export interface KumaHello {
   loginRequired: boolean;
   /** Kuma has no user yet (`setup`): it must be set up in its own page first. */
   setupNeeded: boolean;
-  /** The pre-login `info` (no version since 1.23, #3421). */
+  /** The pre-login `info` (no version since 1.23, Uptime Kuma #3421). */
   info: KumaServerInfo | null;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Read-only mode 1: Uptime Kuma's Prometheus `/metrics` (UK:server/prometheus.js; notes §2.7).
+ * Read-only mode 1: Uptime Kuma's Prometheus `/metrics` (UK:server/prometheus.js).
  * Auth is HTTP Basic: once an API key exists only keys work, as the password with any username
  * (`curl -u ":uk1_…"`); before that, Kuma's own username and password.
  * Gauges: monitor_status, monitor_response_time (ms, −1 = none), monitor_cert_days_remaining,

@@ -61,7 +61,7 @@ export interface KumaBeat {
 }
 
 export interface KumaServerInfo {
-  /** Hidden before login since 1.23 (#3421); null until then. */
+  /** Hidden before login since 1.23 (Uptime Kuma #3421); null until then. */
   version: string | null;
   latestVersion: string | null;
   serverTimezone: string | null;

@@ -1,6 +1,6 @@
 /**
  * Defensive readers for what Uptime Kuma sends (UK:server/model/monitor.js, heartbeat.js, server.js,
- * 1.23 and 2.0 copies; monitor-anchors.md §2.6). Every reader returns a value or a list of problem
+ * 1.23 and 2.0 copies). Every reader returns a value or a list of problem
  * paths — never throws, never keeps a value it does not need (z.object strips unknown keys, so
  * monitorList's passwords, headers and push tokens are dropped here), never echoes a value.
  */

@@ -1,6 +1,6 @@
 /**
- * Read-only mode 2: a published status page, no credentials (UK:server/routers/status-page-router.js;
- * notes §2.8). `GET /api/status-page/:slug` gives the groups and monitors (cached 5 min by Kuma),
+ * Read-only mode 2: a published status page, no credentials (UK:server/routers/status-page-router.js).
+ * `GET /api/status-page/:slug` gives the groups and monitors (cached 5 min by Kuma),
  * `GET /api/status-page/heartbeat/:slug` the recent beats and 24 h uptime (cached 1 min, cleared on
  * every status change). `uptimeList` is keyed `"<id>_24"`, or by the bare id in newer copies: both are read.
  */

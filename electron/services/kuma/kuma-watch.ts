@@ -1,11 +1,11 @@
 /**
- * "Who monitors the monitor" (issue #4, item 8): keeps a KumaClient connected, re-signs in with the
+ * "Who monitors the monitor" (an Uptime Kuma that dies with what it watches sends no alert): keeps a KumaClient connected, re-signs in with the
  * stored session JWT after every drop, and turns what it sees into facts for the alert layer:
  *
  * - unreachable: connection attempts fail (refused, timeout, DNS, TLS);
  * - disconnected: an established connection dropped and has not come back yet;
  * - stale: connected, but no heartbeat from any active monitor for max(3 × the smallest interval,
- *   2 min) — Kuma's socket can outlive its checks (#4439, #3752: monitors that silently stop);
+ *   2 min) — Kuma's socket can outlive its checks (Uptime Kuma #4439, #3752: monitors that silently stop);
  * - auth-failed: the saved session was refused (password changed), so nothing is watched any more.
  *
  * Facts other than stale are raised only once they have lasted `problemGraceMs` (a Kuma restart

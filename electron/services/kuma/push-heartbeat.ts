@@ -1,5 +1,5 @@
 /**
- * Homeport's own heartbeat (issue #4, item 8; the seed's two-guards design): a GET to a push URL
+ * Homeport's own heartbeat (the monitor is itself monitored, by a second guard outside): a GET to a push URL
  * every interval, so that something outside notices when Homeport itself stops —
  * an Uptime Kuma push monitor (`/api/push/<token>?status=up&msg=OK&ping=`, any method; 404
  * `{ok:false}` for an unknown or paused token), Healthchecks (`https://hc-ping.com/<uuid>` or

@@ -1,7 +1,7 @@
 /**
  * Everything the services need from their host process arrives through these small interfaces,
  * so the same services run in Electron (safeStorage, electron-store) and headless (a key file,
- * conf), and under plain Node in tests (DESIGN.md: services never import electron).
+ * conf), and under plain Node in tests (services never import electron).
  */
 
 /**

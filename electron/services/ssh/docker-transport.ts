@@ -9,7 +9,7 @@ import { CappedOutput } from './bounded-output';
 import { portableCommand } from './remote-command';
 
 /**
- * Docker API calls carried over one SSH connection (DESIGN.md "Hosts, SSH and engines"):
+ * Docker API calls carried over one SSH connection (one per host, shared by everything):
  * each HTTP connection of a keep-alive `http.Agent` is an OpenSSH streamlocal channel to the
  * remote socket (no remote shell, no per-request session); where sshd forbids that, each is a
  * `docker system dial-stdio` exec channel instead. A local engine is reached on its unix socket.
@@ -91,8 +91,8 @@ export class SshStreamLocalAgent extends http.Agent {
     private readonly client: Client,
     private readonly socketPath: string,
   ) {
-    // Unlimited: long-lived streams (logs, events) pin their sockets (toolchain.md §2). After a
-    // burst, keep only a few idle channels open.
+    // Unlimited: long-lived streams (logs, events) each hold a socket for as long as they run, and a
+    // cap would queue every other request behind them. After a burst, keep only a few idle channels open.
     super({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 16 });
   }
 

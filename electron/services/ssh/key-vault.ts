@@ -9,7 +9,7 @@ import { fingerprintOf } from './known-hosts';
  * Homeport's own SSH keys: imported or generated, stored sealed by the platform's SecretBox.
  * On disk (DocumentStore `keys`) only public facts are in clear text; the private key and its
  * passphrase live inside `sealed`. `material()` hands them to the SSH layer and nowhere else
- * (DESIGN.md: secrets never cross the contract).
+ * (secrets never cross the contract).
  */
 
 export const KEYS_STORE_KEY = 'keys';

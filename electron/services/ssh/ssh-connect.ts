@@ -18,7 +18,7 @@ export interface SshTarget {
 }
 
 export interface ConnectSshOptions {
-  /** MUST answer synchronously: ssh2 treats a returned Promise as "accept" (toolchain.md §2). */
+  /** MUST answer synchronously: ssh2 treats a returned Promise as "accept". */
   verifyHostKey: (keyBlob: Buffer) => HostKeyVerdict;
   /** Whole handshake + login budget. Default 10 s. */
   readyTimeoutMs?: number;

@@ -64,7 +64,7 @@ export function streamError(e: unknown, what: string): ErrorInfo {
 export const MAX_STREAMS_PER_CLIENT = 64;
 
 /**
- * The one stream mechanism (DESIGN.md): `open` returns an id, data arrives as `stream.data`
+ * The one stream mechanism, for every kind: `open` returns an id, data arrives as `stream.data`
  * events sent only to the client that opened it, and `close` (or the client going away) ends it.
  * Each stream kind (a `StreamStarter`, in its own module) only says how to start and stop.
  */

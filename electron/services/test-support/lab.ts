@@ -2,8 +2,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import net from 'node:net';
 
 /**
- * The test lab's description, written by `bash scripts/lab.sh up` (DESIGN.md "The test lab").
- * Integration tests read it with `loadLab()` and FAIL with a clear message when the lab is not
+ * The test lab's description, written by `bash scripts/lab.sh up`: two Docker engines, sshd, a
+ * registry, keys and users on this machine. Integration tests read it with `loadLab()` and FAIL with a clear message when the lab is not
  * up: they never skip silently. Path: $HOMEPORT_LAB, or /var/tmp/homeport-lab/lab.json.
  */
 export interface Lab {

@@ -5,7 +5,7 @@
  * native notifications.
  */
 
-/** What the UI and the tray show for a monitor (DESIGN.md: `pending → up ↔ down`, paused, maintenance). */
+/** What the UI and the tray show for a monitor (`pending → up ↔ down`, paused, maintenance). */
 export type MonitorState = 'pending' | 'up' | 'down' | 'paused' | 'maintenance' | 'unknown';
 
 export type AlertKind =
@@ -135,7 +135,7 @@ export interface PolicyOptions {
 }
 
 /**
- * Defaults, and why (failures from ../shared/research/monitor-anchors.md):
+ * Defaults, and why (failures other monitoring tools' users reported):
  * - coalesce 10 s sliding, 60 s at most: a mass outage arrives as one alert (Kuma #1137: 50 emails
  *   down + 50 up per connectivity loss; #4779: 28 000 SMS), yet a single outage is told within
  *   seconds, and no alert waits longer than a minute.

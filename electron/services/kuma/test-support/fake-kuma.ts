@@ -1,6 +1,6 @@
 /**
  * For tests only: a real socket.io server on 127.0.0.1 that speaks Uptime Kuma's protocol as
- * recorded in monitor-anchors.md §2 and its appendix, in two shapes:
+ * 1.23 and 2.x servers speak it (read from their sources and recorded from real servers), in two shapes:
  *
  * - "1.23": English `msg`s, `monitorList` re-sent in full after every change,
  *   `importantHeartbeatList` pushed after login, numeric ids everywhere, uptime 24/720 only,
