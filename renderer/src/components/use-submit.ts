@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type Dispatch, type SetStateAction } from 'react';
 import type { ErrorInfo } from '../../../shared/contract';
 import { asHomeportError } from '../store/errors';
 
@@ -19,7 +19,7 @@ export interface SubmitState<A extends unknown[] = []> {
   error: ErrorInfo | null;
   fieldErrors: FieldErrors;
   setError(error: ErrorInfo | null): void;
-  setFieldErrors(errors: FieldErrors): void;
+  setFieldErrors: Dispatch<SetStateAction<FieldErrors>>;
   /**
    * The form's own checks before a submit: what they found is shown at the fields, in place of the
    * last attempt's errors. True when they found nothing (go ahead and run).

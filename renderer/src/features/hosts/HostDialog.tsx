@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import {
   DEFAULT_DOCKER_SOCKET,
   parseKnownKeys,
+  type ErrorInfo,
   type HomeportError,
   type HostId,
   type HostInfo,
@@ -11,10 +12,12 @@ import {
   type KeyId,
 } from '../../../../shared/contract';
 import { client } from '../../api/client';
-import { Dialog } from '../../components/Dialog';
 import { ErrorMessage, fieldReason } from '../../components/ErrorMessage';
 import { Field } from '../../components/Field';
+import { CheckboxField, SelectField, TextField } from '../../components/fields';
+import { FormDialog } from '../../components/FormDialog';
 import { Spinner } from '../../components/Spinner';
+import { useSubmit } from '../../components/use-submit';
 import { appStore, useApp } from '../../store';
 import { asHomeportError } from '../../store/errors';
 import { HostKeyDialog, type HostKeyFacts } from './HostKeyDialog';
@@ -25,6 +28,15 @@ type TestState =
   | { status: 'running' }
   | { status: 'ok'; result: HostTestResult }
   | { status: 'error'; error: HomeportError };
+
+/** Where a refusal of the host's settings belongs: at the field it names, else above the form. */
+function placeHostError(err: ErrorInfo): { field: string; message: string } | null {
+  const field = validationField(err);
+  // At the field, its reason alone (the label says which field); the full message elsewhere.
+  if (field) return { field, message: fieldReason(err, field) ?? err.message };
+  if (err.code === 'CONFLICT' && /name/i.test(err.message)) return { field: 'name', message: err.message };
+  return null;
+}
 
 /** Add a host, or edit one (`host` given). Test connection tries the settings without saving them. */
 export function HostDialog({ host, onClose }: { host: HostInfo | null; onClose(): void }) {
@@ -39,10 +51,7 @@ export function HostDialog({ host, onClose }: { host: HostInfo | null; onClose()
   const [identityFile, setIdentityFile] = useState(host?.identityFile ?? '');
   const [password, setPassword] = useState('');
   const [clearPassword, setClearPassword] = useState(false);
-  const [errors, setErrors] = useState<Partial<Record<HostField, string>>>({});
-  const [general, setGeneral] = useState<HomeportError | null>(null);
   const [test, setTest] = useState<TestState>({ status: 'idle' });
-  const [saving, setSaving] = useState(false);
   const [hostKey, setHostKey] = useState<HostKeyFacts | null>(null);
   const testRun = useRef(0);
 
@@ -58,47 +67,38 @@ export function HostDialog({ host, onClose }: { host: HostInfo | null; onClose()
     password: kind !== 'ssh' ? undefined : password ? password : editing && clearPassword ? '' : undefined,
   });
 
+  const save = useSubmit(
+    async () => {
+      const st = appStore.getState();
+      if (host) await st.updateHost(host.id, input());
+      else await st.addHost(input());
+      setPassword('');
+      st.pushToast({ tone: 'success', title: host ? `Saved ${name.trim()}` : `Added ${name.trim()}` });
+      onClose();
+    },
+    { placeError: placeHostError },
+  );
+
   /**
-   * A field changed: what was said about the last attempt may no longer be true — that field's
-   * error, a general error, and a connection test's outcome go.
+   * A field changed (the form already took that field's error and a general error away): a
+   * connection test's outcome was about the settings before, so it goes too.
    */
-  const edited = (field: HostField) => {
-    setErrors((e) => {
-      if (!e[field]) return e;
-      const rest = { ...e };
-      delete rest[field];
-      return rest;
-    });
-    setGeneral(null);
+  const edited = <T,>(set: (value: T) => void) => (value: T) => {
+    set(value);
     setTest((t) => (t.status === 'running' ? t : { status: 'idle' }));
   };
 
-  /** Checks what the form can check itself; returns false (and shows why) when something is off. */
-  const validate = (): boolean => {
-    const next: Partial<Record<HostField, string>> = {};
-    const n = nameError(name);
-    if (n) next.name = n;
-    const a = addressError(kind, address);
-    if (a) next.address = a;
-    if (!socketPath.trim().startsWith('/')) next.socketPath = 'The Docker socket is an absolute path, e.g. /var/run/docker.sock.';
-    if (kind === 'ssh' && identityFile.trim() && !/^(\/|~\/|[A-Za-z]:[\\/])/.test(identityFile.trim()))
-      next.identityFile = 'Give the full path of the key file, e.g. ~/.ssh/id_ed25519.';
-    setErrors(next);
-    return Object.keys(next).length === 0;
-  };
-
-  /** Puts an error from the services where it belongs: at its field, or at the top. */
-  const place = (err: HomeportError) => {
-    const field = validationField(err);
-    // At the field, its reason alone (the label says which field); the full message elsewhere.
-    if (field) setErrors((e) => ({ ...e, [field]: fieldReason(err, field) ?? err.message }));
-    else if (err.code === 'CONFLICT' && /name/i.test(err.message)) setErrors((e) => ({ ...e, name: err.message }));
-    else setGeneral(err);
-  };
+  /** What the form can check itself. */
+  const problems = (): Partial<Record<HostField, string>> => ({
+    name: nameError(name) ?? undefined,
+    address: addressError(kind, address) ?? undefined,
+    socketPath: socketPath.trim().startsWith('/') ? undefined : 'The Docker socket is an absolute path, e.g. /var/run/docker.sock.',
+    identityFile:
+      kind === 'ssh' && identityFile.trim() && !/^(\/|~\/|[A-Za-z]:[\\/])/.test(identityFile.trim()) ? 'Give the full path of the key file, e.g. ~/.ssh/id_ed25519.' : undefined,
+  });
 
   const runTest = async () => {
-    setGeneral(null);
-    if (!validate()) return;
+    if (!save.check(problems())) return;
     const run = ++testRun.current;
     setTest({ status: 'running' });
     try {
@@ -107,8 +107,9 @@ export function HostDialog({ host, onClose }: { host: HostInfo | null; onClose()
     } catch (e) {
       if (run !== testRun.current) return;
       const err = asHomeportError(e);
-      if (validationField(err)) {
-        place(err);
+      const at = validationField(err) ? placeHostError(err.toInfo()) : null;
+      if (at) {
+        save.setFieldErrors((x) => ({ ...x, [at.field]: at.message }));
         setTest({ status: 'idle' });
         return;
       }
@@ -126,26 +127,12 @@ export function HostDialog({ host, onClose }: { host: HostInfo | null; onClose()
     }
   };
 
-  const save = async () => {
-    if (saving) return;
-    setGeneral(null);
-    if (!validate()) return;
-    setSaving(true);
-    try {
-      const st = appStore.getState();
-      if (host) await st.updateHost(host.id, input());
-      else await st.addHost(input());
-      setPassword('');
-      st.pushToast({ tone: 'success', title: host ? `Saved ${name.trim()}` : `Added ${name.trim()}` });
-      onClose();
-    } catch (e) {
-      place(asHomeportError(e));
-    } finally {
-      setSaving(false);
-    }
+  const onSubmit = () => {
+    if (save.busy) return;
+    if (save.check(problems())) void save.run();
   };
 
-  const busy = saving || test.status === 'running';
+  const busy = save.busy || test.status === 'running';
   // The stored password is only ever sent to the address it was typed for (the services drop it
   // when the user, host or port changes): with a new address, ask for the password again.
   const storedPassword = editing && host.hasPassword && kind === 'ssh';
@@ -158,154 +145,82 @@ export function HostDialog({ host, onClose }: { host: HostInfo | null; onClose()
         ? 'The stored password will be removed when you save.'
         : 'A password is stored. Leave this empty to keep it.';
   return (
-    <Dialog
+    <FormDialog
       title={host ? `Edit host ${host.name}` : 'Add host'}
-      size="medium"
-      onClose={() => !saving && onClose()}
-      onSubmit={() => void save()}
       testId="host-dialog"
-      footer={
-        <>
-          <button type="button" className="button" onClick={() => void runTest()} disabled={busy}>
-            {test.status === 'running' && <Spinner />}
-            Test connection
-          </button>
-          <span className="spacer" />
-          <button type="button" className="button" onClick={onClose} disabled={saving}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={saving}>
-            {saving && <Spinner />}
-            Save
-          </button>
-        </>
+      form={save}
+      onSubmit={onSubmit}
+      onClose={onClose}
+      submitLabel="Save"
+      errorAt="top"
+      actions={
+        <button type="button" className="button" onClick={() => void runTest()} disabled={busy}>
+          {test.status === 'running' && <Spinner />}
+          Test connection
+        </button>
       }
     >
-      {general && <ErrorMessage error={general} />}
       <div className="form-grid">
-        <Field label="Name" error={errors.name}>
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              value={name}
-              onChange={(e) => {
-                setName(e.target.value);
-                edited('name');
-              }}
-              aria-invalid={invalid || undefined}
-              aria-describedby={describedBy}
-              placeholder="nas"
-              autoComplete="off"
-              spellCheck={false}
-              maxLength={64}
-            />
-          )}
-        </Field>
-        <Field label="Type">
-          {({ id }) => (
-            <select id={id} value={kind} onChange={(e) => {
-              setKind(e.target.value as HostKind);
-              edited('kind');
-            }}>
-              <option value="ssh">SSH</option>
-              <option value="local">This computer&apos;s engine</option>
-            </select>
-          )}
-        </Field>
+        <TextField name="name" label="Name" value={name} onChange={edited(setName)} placeholder="nas" autoComplete="off" spellCheck={false} maxLength={64} />
+        <SelectField name="kind" label="Type" value={kind} onChange={edited(setKind)}>
+          <option value="ssh">SSH</option>
+          <option value="local">This computer&apos;s engine</option>
+        </SelectField>
         {kind === 'ssh' && (
-          <Field label="Address" error={errors.address} hint="user@host or user@host:port, as for ssh" className="span-2">
-            {({ id, describedBy, invalid }) => (
-              <input
-                id={id}
-                className="mono"
-                value={address}
-                onChange={(e) => {
-                  setAddress(e.target.value);
-                  // Checked again as it is typed (rather than only cleared), once it was shown wrong.
-                  const again = errors.address ? addressError(kind, e.target.value) : null;
-                  edited('address');
-                  if (again) setErrors((x) => ({ ...x, address: again }));
-                }}
-                onBlur={() => address.trim() && setErrors((x) => ({ ...x, address: addressError(kind, address) ?? undefined }))}
-                aria-invalid={invalid || undefined}
-                aria-describedby={describedBy}
-                placeholder="root@192.168.1.10"
-                autoComplete="off"
-                spellCheck={false}
-              />
-            )}
-          </Field>
+          <TextField
+            name="address"
+            label="Address"
+            hint="user@host or user@host:port, as for ssh"
+            className="span-2"
+            mono
+            value={address}
+            onChange={edited((value: string) => {
+              setAddress(value);
+              // Checked again as it is typed (rather than only cleared), once it was shown wrong.
+              const again = save.fieldErrors.address ? addressError(kind, value) : null;
+              if (again) save.setFieldErrors((x) => ({ ...x, address: again }));
+            })}
+            onBlur={() => address.trim() && save.setFieldErrors((x) => ({ ...x, address: addressError(kind, address) ?? undefined }))}
+            placeholder="root@192.168.1.10"
+            autoComplete="off"
+            spellCheck={false}
+          />
         )}
-        <Field label="Docker socket" error={errors.socketPath} className="span-2">
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              className="mono"
-              value={socketPath}
-              onChange={(e) => {
-                setSocketPath(e.target.value);
-                edited('socketPath');
-              }}
-              aria-invalid={invalid || undefined}
-              aria-describedby={describedBy}
-              autoComplete="off"
-              spellCheck={false}
-            />
-          )}
-        </Field>
+        <TextField name="socketPath" label="Docker socket" className="span-2" mono value={socketPath} onChange={edited(setSocketPath)} autoComplete="off" spellCheck={false} />
       </div>
       {kind === 'ssh' && (
         <fieldset className="auth-fieldset">
           <legend>Authentication</legend>
           <p className="muted small">Homeport offers every credential set here, as OpenSSH would.</p>
-          <label className="checkbox">
-            <input type="checkbox" checked={useAgent} onChange={(e) => {
-              setUseAgent(e.target.checked);
-              edited('useAgent');
-            }} />
-            Use ssh-agent
-          </label>
+          <CheckboxField name="useAgent" label="Use ssh-agent" checked={useAgent} onChange={edited(setUseAgent)} />
           <div className="form-grid">
-            <Field label="Key" error={errors.keyId} hint={keys.length === 0 ? 'No stored keys yet: import or generate one on the Keys screen.' : undefined}>
-              {({ id, describedBy }) => (
-                <select id={id} value={keyId} onChange={(e) => {
-                  setKeyId(e.target.value);
-                  edited('keyId');
-                }} aria-describedby={describedBy}>
-                  <option value="">None</option>
-                  {keys.map((k) => (
-                    <option key={k.id} value={k.id}>
-                      {keyLabel(k)} ({k.type})
-                    </option>
-                  ))}
-                  {keyId && !keys.some((k) => k.id === keyId) && <option value={keyId}>Removed key</option>}
-                </select>
-              )}
-            </Field>
-            <Field label="Identity file" error={errors.identityFile} hint="Optional, a key file on this computer">
-              {({ id, describedBy, invalid }) => (
-                <input
-                  id={id}
-                  className="mono"
-                  value={identityFile}
-                  onChange={(e) => {
-                    setIdentityFile(e.target.value);
-                    edited('identityFile');
-                  }}
-                  aria-invalid={invalid || undefined}
-                  aria-describedby={describedBy}
-                  placeholder="~/.ssh/id_ed25519"
-                  autoComplete="off"
-                  spellCheck={false}
-                />
-              )}
-            </Field>
-            <Field
-              label="Password"
-              error={errors.password}
-              className="span-2"
-              hint={passwordHint}
+            <SelectField
+              name="keyId"
+              label="Key"
+              hint={keys.length === 0 ? 'No stored keys yet: import or generate one on the Keys screen.' : undefined}
+              value={keyId}
+              onChange={edited(setKeyId)}
             >
+              <option value="">None</option>
+              {keys.map((k) => (
+                <option key={k.id} value={k.id}>
+                  {keyLabel(k)} ({k.type})
+                </option>
+              ))}
+              {keyId && !keys.some((k) => k.id === keyId) && <option value={keyId}>Removed key</option>}
+            </SelectField>
+            <TextField
+              name="identityFile"
+              label="Identity file"
+              hint="Optional, a key file on this computer"
+              mono
+              value={identityFile}
+              onChange={edited(setIdentityFile)}
+              placeholder="~/.ssh/id_ed25519"
+              autoComplete="off"
+              spellCheck={false}
+            />
+            <Field label="Password" error={save.fieldErrors.password} className="span-2" hint={passwordHint}>
               {({ id, describedBy, invalid }) => (
                 <div className="inline-row">
                   <input
@@ -313,11 +228,11 @@ export function HostDialog({ host, onClose }: { host: HostInfo | null; onClose()
                     type="password"
                     value={password}
                     onChange={(e) => {
-                      setPassword(e.target.value);
+                      save.edited('password');
+                      edited(setPassword)(e.target.value);
                       if (e.target.value) setClearPassword(false);
-                      edited('password');
                     }}
-                    aria-invalid={invalid || undefined}
+                    aria-invalid={invalid}
                     aria-describedby={describedBy}
                     placeholder={passwordStays && !clearPassword ? '•••••••• (stored)' : ''}
                     autoComplete="new-password"
@@ -353,7 +268,7 @@ export function HostDialog({ host, onClose }: { host: HostInfo | null; onClose()
           }}
         />
       )}
-    </Dialog>
+    </FormDialog>
   );
 }
 

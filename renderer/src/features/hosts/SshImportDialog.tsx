@@ -1,18 +1,29 @@
 import { useEffect, useState } from 'react';
-import { formatAddress, type HomeportError, type SshConfigScanInfo } from '../../../../shared/contract';
+import { formatAddress, type SshConfigScanInfo } from '../../../../shared/contract';
 import { client } from '../../api/client';
-import { Dialog } from '../../components/Dialog';
-import { ErrorMessage } from '../../components/ErrorMessage';
+import { FormDialog } from '../../components/FormDialog';
 import { Spinner } from '../../components/Spinner';
+import { useSubmit } from '../../components/use-submit';
 import { appStore } from '../../store';
 import { asHomeportError } from '../../store/errors';
 
 /** Pick hosts from ~/.ssh/config; the file's problems are listed with their line numbers. */
 export function SshImportDialog({ onClose }: { onClose(): void }) {
   const [scan, setScan] = useState<SshConfigScanInfo | null>(null);
-  const [error, setError] = useState<HomeportError | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [importing, setImporting] = useState(false);
+  const submit = useSubmit(async () => {
+    if (!scan) return;
+    // Keep the file's order.
+    const aliases = scan.hosts.map((h) => h.alias).filter((a) => selected.has(a));
+    const added = await client().hosts.importSshConfig({ aliases });
+    appStore.getState().pushToast({
+      tone: 'success',
+      title: `Imported ${added.length} ${added.length === 1 ? 'host' : 'hosts'} from ${scan.path}`,
+    });
+    onClose();
+  });
+  const { setError } = submit;
+  const error = submit.error;
 
   useEffect(() => {
     let live = true;
@@ -23,11 +34,11 @@ export function SshImportDialog({ onClose }: { onClose(): void }) {
         setScan(result);
         setSelected(new Set(result.hosts.filter((h) => !h.existingHostId).map((h) => h.alias)));
       })
-      .catch((e: unknown) => live && setError(asHomeportError(e)));
+      .catch((e: unknown) => live && setError(asHomeportError(e).toInfo()));
     return () => {
       live = false;
     };
-  }, []);
+  }, [setError]);
 
   const toggle = (alias: string, on: boolean) =>
     setSelected((s) => {
@@ -37,52 +48,26 @@ export function SshImportDialog({ onClose }: { onClose(): void }) {
       return next;
     });
 
-  const run = async () => {
-    if (!scan || selected.size === 0 || importing) return;
-    setImporting(true);
-    setError(null);
-    try {
-      // Keep the file's order.
-      const aliases = scan.hosts.map((h) => h.alias).filter((a) => selected.has(a));
-      const added = await client().hosts.importSshConfig({ aliases });
-      appStore.getState().pushToast({
-        tone: 'success',
-        title: `Imported ${added.length} ${added.length === 1 ? 'host' : 'hosts'} from ${scan.path}`,
-      });
-      onClose();
-    } catch (e) {
-      setError(asHomeportError(e));
-    } finally {
-      setImporting(false);
-    }
-  };
-
   return (
-    <Dialog
+    <FormDialog
       title="Import from ~/.ssh/config"
       size="large"
-      onClose={() => !importing && onClose()}
-      onSubmit={() => void run()}
       testId="ssh-import-dialog"
-      footer={
-        <>
-          {scan && scan.hosts.length > 0 && (
-            <span className="muted small">
-              {selected.size} of {scan.hosts.length} selected
-            </span>
-          )}
-          <span className="spacer" />
-          <button type="button" className="button" onClick={onClose} disabled={importing}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={!scan || selected.size === 0 || importing}>
-            {importing && <Spinner />}
-            Import
-          </button>
-        </>
+      form={submit}
+      onSubmit={() => scan && selected.size > 0 && void submit.run()}
+      onClose={onClose}
+      submitLabel="Import"
+      submitDisabled={!scan || selected.size === 0}
+      errorAt="top"
+      actions={
+        scan &&
+        scan.hosts.length > 0 && (
+          <span className="muted small">
+            {selected.size} of {scan.hosts.length} selected
+          </span>
+        )
       }
     >
-      {error && <ErrorMessage error={error} />}
       {!scan && !error && (
         <p className="center-note">
           <Spinner /> Reading ~/.ssh/config…
@@ -143,6 +128,6 @@ export function SshImportDialog({ onClose }: { onClose(): void }) {
           )}
         </>
       )}
-    </Dialog>
+    </FormDialog>
   );
 }

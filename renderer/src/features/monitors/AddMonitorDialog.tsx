@@ -1,12 +1,11 @@
 import { useMemo, useState, type ReactNode } from 'react';
-import type { ErrorInfo, MonitorInfo, MonitorType } from '../../../../shared/contract';
+import type { MonitorConfigInput, MonitorInfo, MonitorType } from '../../../../shared/contract';
 import { client } from '../../api/client';
-import { Dialog } from '../../components/Dialog';
-import { ErrorMessage } from '../../components/ErrorMessage';
 import { Field } from '../../components/Field';
-import { Spinner } from '../../components/Spinner';
+import { CheckboxField, SelectField, TextAreaField, TextField } from '../../components/fields';
+import { FormDialog } from '../../components/FormDialog';
+import { useSubmit } from '../../components/use-submit';
 import { useApp } from '../../store';
-import { toErrorInfo } from '../resources/resource-common';
 import {
   buildInput,
   movedToAnotherServer,
@@ -17,7 +16,6 @@ import {
   HTTP_METHODS,
   MIN_INTERVAL_SEC,
   TYPE_LABELS,
-  type FieldErrors,
   type FormField,
   type FormState,
 } from './monitor-form';
@@ -35,9 +33,6 @@ const AGAIN = 'Enter again — the address moved to another server';
 export function AddMonitorDialog({ onClose, onAdded, monitor }: { onClose(): void; onAdded(m: MonitorInfo): void; monitor?: MonitorInfo }) {
   const editing = monitor ?? null;
   const [form, setForm] = useState<FormState>(() => (editing ? formFromMonitor(editing) : emptyForm()));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ErrorInfo | null>(null);
-  const [errors, setErrors] = useState<FieldErrors>({});
   const hosts = useApp((s) => s.hosts);
   const containers = useApp((s) => s.containers);
   // Pointed at another server, the stored secrets are not kept: the fields say so.
@@ -45,134 +40,107 @@ export function AddMonitorDialog({ onClose, onAdded, monitor }: { onClose(): voi
   const stored = new Set(moved ? [] : (editing?.secretFields ?? []));
   const storedHint = (field: string) => (stored.has(field) ? STORED : moved && editing?.secretFields.includes(field) ? AGAIN : '');
 
-  // A change takes away what was said about the last attempt: the field's own error, and any general one.
-  const set = <K extends keyof FormState>(k: K, v: FormState[K]) => {
-    setForm((f) => ({ ...f, [k]: v }));
-    setError(null);
-    setErrors((e) => {
-      if (!(k in e)) return e;
-      const rest = { ...e };
-      delete rest[k as keyof FieldErrors];
-      return rest;
-    });
-  };
+  // (A field that changes takes away what was said about the last attempt: its own error, and any general one.)
+  const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setForm((f) => ({ ...f, [k]: v }));
   const hostChoices = useMemo(() => (form.type === 'ssh-command' ? hosts.filter((h) => h.kind !== 'local') : hosts), [hosts, form.type]);
   const containerChoices = useMemo(() => {
     const list = form.hostId ? (containers[form.hostId as keyof typeof containers]?.containers ?? []) : [];
     return [...list].sort((a, b) => a.name.localeCompare(b.name));
   }, [containers, form.hostId]);
 
-  const submit = async () => {
-    if (busy) return;
-    const built = buildInput(form, editing);
-    if ('errors' in built) {
-      setErrors(built.errors);
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    setErrors({});
-    try {
-      const m = editing ? await client().monitors.update({ id: editing.id, config: built.input }) : await client().monitors.add(built.input);
+  const save = useSubmit(
+    async (input: MonitorConfigInput) => {
+      const m = editing ? await client().monitors.update({ id: editing.id, config: input }) : await client().monitors.add(input);
       onAdded(m);
       onClose();
-    } catch (e) {
-      const info = toErrorInfo(e);
-      const field = formFieldOf(info);
-      // At the field: the contract's reason alone (the label says where), else the service's words and fix.
-      const reason = typeof info.details?.reason === 'string' ? info.details.reason : null;
-      if (field) setErrors({ [field]: reason ?? (info.fix ? `${info.message}. ${info.fix}.`.replace(/\.\./g, '.') : info.message) });
-      else setError(info);
-    } finally {
-      setBusy(false);
-    }
+    },
+    {
+      placeError: (info) => {
+        const field = formFieldOf(info);
+        // At the field: the contract's reason alone (the label says where), else the service's words and fix.
+        const reason = typeof info.details?.reason === 'string' ? info.details.reason : null;
+        return field ? { field, message: reason ?? (info.fix ? `${info.message}. ${info.fix}.`.replace(/\.\./g, '.') : info.message) } : null;
+      },
+    },
+  );
+  const submit = () => {
+    if (save.busy) return;
+    const built = buildInput(form, editing);
+    if ('errors' in built) return void save.setFieldErrors(built.errors);
+    void save.run(built.input);
   };
 
-  const text = (label: string, field: FormField & keyof FormState, opts: { hint?: ReactNode; placeholder?: string; mono?: boolean; type?: string; span?: boolean; autoFocus?: boolean } = {}) => (
-    <Field label={label} error={errors[field]} hint={opts.hint} className={opts.span ? 'span-2' : undefined}>
-      {({ id, describedBy, invalid }) => (
-        <input
-          id={id}
-          type={opts.type ?? 'text'}
-          className={opts.mono ? 'mono' : undefined}
-          aria-describedby={describedBy}
-          aria-invalid={invalid}
-          value={form[field] as string}
-          spellCheck={false}
-          autoComplete="off"
-          placeholder={opts.placeholder}
-          onChange={(e) => set(field, e.target.value as never)}
-        />
-      )}
-    </Field>
+  const changeContainer = (v: string) => {
+    set('container', v);
+    save.edited('container');
+  };
+
+  const text = (label: string, field: FormField & keyof FormState, opts: { hint?: ReactNode; placeholder?: string; mono?: boolean; type?: string; span?: boolean } = {}) => (
+    <TextField
+      name={field}
+      label={label}
+      hint={opts.hint}
+      className={opts.span ? 'span-2' : undefined}
+      type={opts.type ?? 'text'}
+      mono={opts.mono}
+      value={form[field] as string}
+      spellCheck={false}
+      autoComplete="off"
+      placeholder={opts.placeholder}
+      onChange={(v) => set(field, v as never)}
+    />
   );
   const check = (label: string, field: 'upsideDown' | 'ignoreTls' | 'followRedirects', hint?: string) => (
-    <label className="checkbox" title={hint}>
-      <input type="checkbox" checked={form[field]} onChange={(e) => set(field, e.target.checked)} />
-      {label}
-    </label>
+    <CheckboxField name={field} label={label} title={hint} checked={form[field]} onChange={(v) => set(field, v)} />
   );
 
   return (
-    <Dialog
+    <FormDialog
       title={editing ? `Edit ${editing.name}` : 'Add monitor'}
       size="large"
       testId="add-monitor-dialog"
+      form={save}
+      onSubmit={submit}
       onClose={onClose}
-      onSubmit={() => void submit()}
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy && <Spinner />}
-            {editing ? 'Save' : 'Add'}
-          </button>
-        </>
-      }
+      submitLabel={editing ? 'Save' : 'Add'}
+      errorTitle={editing ? 'The monitor was not saved' : 'The monitor was not added'}
     >
       <div className="form-grid">
-        <Field label="Type" hint={editing ? 'The type of a monitor cannot change; add a new one instead.' : undefined}>
-          {({ id, describedBy }) => (
-            <select id={id} aria-describedby={describedBy} value={form.type} disabled={!!editing} onChange={(e) => set('type', e.target.value as MonitorType)}>
-              {(Object.keys(TYPE_LABELS) as MonitorType[]).map((t) => (
-                <option key={t} value={t}>
-                  {TYPE_LABELS[t]}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <SelectField
+          name="type"
+          label="Type"
+          hint={editing ? 'The type of a monitor cannot change; add a new one instead.' : undefined}
+          value={form.type}
+          disabled={!!editing}
+          onChange={(v: MonitorType) => set('type', v)}
+        >
+          {(Object.keys(TYPE_LABELS) as MonitorType[]).map((t) => (
+            <option key={t} value={t}>
+              {TYPE_LABELS[t]}
+            </option>
+          ))}
+        </SelectField>
         {text('Name', 'name', { placeholder: 'e.g. Nextcloud' })}
 
         {form.type === 'http' && (
           <>
             {text('URL', 'url', { mono: true, span: true, placeholder: 'https://nas.lan:8443/health' })}
-            <Field label="Method">
-              {({ id }) => (
-                <select id={id} value={form.method} onChange={(e) => set('method', e.target.value as FormState['method'])}>
-                  {HTTP_METHODS.map((m) => (
-                    <option key={m}>{m}</option>
-                  ))}
-                </select>
-              )}
-            </Field>
+            <SelectField name="method" label="Method" value={form.method} onChange={(v) => set('method', v)}>
+              {HTTP_METHODS.map((m) => (
+                <option key={m}>{m}</option>
+              ))}
+            </SelectField>
             {text('Accepted status codes', 'acceptedStatus', { mono: true, hint: 'Codes, ranges or classes, comma-separated: 200-299, 301, 4xx.' })}
             {text('Keyword (optional)', 'keyword', { hint: 'Text to look for in the response body.' })}
-            <Field label="The keyword must be">
-              {({ id }) => (
-                <select id={id} value={form.keywordMode} onChange={(e) => set('keywordMode', e.target.value as 'present' | 'absent')}>
-                  <option value="present">present (up when found)</option>
-                  <option value="absent">absent (down when found)</option>
-                </select>
-              )}
-            </Field>
+            <SelectField name="keywordMode" label="The keyword must be" value={form.keywordMode} onChange={(v) => set('keywordMode', v)}>
+              <option value="present">present (up when found)</option>
+              <option value="absent">absent (down when found)</option>
+            </SelectField>
             {text('JSON path (optional)', 'jsonPath', { mono: true, placeholder: '$.status' })}
             {text('JSON value equals', 'jsonEquals', { mono: true, placeholder: 'ok' })}
-            <Field
+            <TextAreaField
+              name="headers"
               label="Headers (optional)"
-              error={errors.headers}
               className="span-2"
               hint={
                 moved && editing?.secretFields.some((f) => f.startsWith('headers.'))
@@ -181,20 +149,18 @@ export function AddMonitorDialog({ onClose, onAdded, monitor }: { onClose(): voi
                     ? `One "Name: value" per line. Values are kept secret; a blank value keeps the stored one.`
                     : 'One "Name: value" per line. Values are kept secret.'
               }
-            >
-              {({ id, describedBy, invalid }) => (
-                <textarea id={id} className="mono" rows={2} aria-describedby={describedBy} aria-invalid={invalid} value={form.headers} spellCheck={false} placeholder="X-Api-Key: …" onChange={(e) => set('headers', e.target.value)} />
-              )}
-            </Field>
-            <Field label="Authentication">
-              {({ id }) => (
-                <select id={id} value={form.authKind} onChange={(e) => set('authKind', e.target.value as FormState['authKind'])}>
-                  <option value="none">None</option>
-                  <option value="basic">Basic (user and password)</option>
-                  <option value="bearer">Bearer token</option>
-                </select>
-              )}
-            </Field>
+              mono
+              rows={2}
+              value={form.headers}
+              spellCheck={false}
+              placeholder="X-Api-Key: …"
+              onChange={(v) => set('headers', v)}
+            />
+            <SelectField name="authKind" label="Authentication" value={form.authKind} onChange={(v) => set('authKind', v)}>
+              <option value="none">None</option>
+              <option value="basic">Basic (user and password)</option>
+              <option value="bearer">Bearer token</option>
+            </SelectField>
             {form.authKind === 'basic' ? (
               <>
                 {text('User', 'authUser')}
@@ -223,42 +189,43 @@ export function AddMonitorDialog({ onClose, onAdded, monitor }: { onClose(): voi
         {form.type === 'dns' && (
           <>
             {text('Host name', 'hostname', { mono: true, placeholder: 'nas.lan' })}
-            <Field label="Record type">
-              {({ id }) => (
-                <select id={id} value={form.recordType} onChange={(e) => set('recordType', e.target.value as FormState['recordType'])}>
-                  {DNS_TYPES.map((t) => (
-                    <option key={t}>{t}</option>
-                  ))}
-                </select>
-              )}
-            </Field>
+            <SelectField name="recordType" label="Record type" value={form.recordType} onChange={(v) => set('recordType', v)}>
+              {DNS_TYPES.map((t) => (
+                <option key={t}>{t}</option>
+              ))}
+            </SelectField>
             {text('Resolver (optional)', 'resolver', { mono: true, placeholder: '192.168.1.1', hint: 'Blank: the system’s DNS servers.' })}
             {text('Expected value (optional)', 'expected', { mono: true, hint: 'Blank: any answer is up.' })}
           </>
         )}
 
         {(form.type === 'container' || form.type === 'ssh-command') && (
-          <Field label="Host" error={errors.hostId} hint={hostChoices.length === 0 ? (form.type === 'ssh-command' ? 'Add an SSH host first (Hosts).' : 'Add a host first (Hosts).') : undefined}>
-            {({ id, describedBy, invalid }) => (
-              <select id={id} aria-describedby={describedBy} aria-invalid={invalid} value={form.hostId} onChange={(e) => {
-                set('hostId', e.target.value);
-                if (form.type === 'container') set('container', '');
-              }}>
-                <option value="">Choose a host…</option>
-                {hostChoices.map((h) => (
-                  <option key={h.id} value={h.id}>
-                    {h.name} ({h.address})
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <SelectField
+            name="hostId"
+            label="Host"
+            hint={hostChoices.length === 0 ? (form.type === 'ssh-command' ? 'Add an SSH host first (Hosts).' : 'Add a host first (Hosts).') : undefined}
+            value={form.hostId}
+            onChange={(v) => {
+              set('hostId', v);
+              if (form.type === 'container') {
+                set('container', '');
+                save.edited('container');
+              }
+            }}
+          >
+            <option value="">Choose a host…</option>
+            {hostChoices.map((h) => (
+              <option key={h.id} value={h.id}>
+                {h.name} ({h.address})
+              </option>
+            ))}
+          </SelectField>
         )}
         {form.type === 'container' && (
-          <Field label="Container" error={errors.container} hint="Followed by name: a re-created container (compose up) keeps its monitor. Up while running, and healthy when it has a health check.">
+          <Field label="Container" error={save.fieldErrors.container} hint="Followed by name: a re-created container (compose up) keeps its monitor. Up while running, and healthy when it has a health check.">
             {({ id, describedBy, invalid }) =>
               containerChoices.length > 0 ? (
-                <select id={id} aria-describedby={describedBy} aria-invalid={invalid} value={form.container} onChange={(e) => set('container', e.target.value)}>
+                <select id={id} aria-describedby={describedBy} aria-invalid={invalid} value={form.container} onChange={(e) => changeContainer(e.target.value)}>
                   <option value="">Choose a container…</option>
                   {form.container && !containerChoices.some((c) => c.name === form.container) && <option value={form.container}>{form.container} (not found now)</option>}
                   {containerChoices.map((c) => (
@@ -268,18 +235,24 @@ export function AddMonitorDialog({ onClose, onAdded, monitor }: { onClose(): voi
                   ))}
                 </select>
               ) : (
-                <input id={id} className="mono" aria-describedby={describedBy} aria-invalid={invalid} value={form.container} spellCheck={false} placeholder={form.hostId ? 'container name' : 'choose a host first'} onChange={(e) => set('container', e.target.value)} />
+                <input id={id} className="mono" aria-describedby={describedBy} aria-invalid={invalid} value={form.container} spellCheck={false} placeholder={form.hostId ? 'container name' : 'choose a host first'} onChange={(e) => changeContainer(e.target.value)} />
               )
             }
           </Field>
         )}
         {form.type === 'ssh-command' && (
           <>
-            <Field label="Command" error={errors.command} className="span-2" hint="Run by sh on the host over its SSH connection, e.g. systemctl is-active nginx.">
-              {({ id, describedBy, invalid }) => (
-                <textarea id={id} className="mono" rows={2} aria-describedby={describedBy} aria-invalid={invalid} value={form.command} spellCheck={false} onChange={(e) => set('command', e.target.value)} />
-              )}
-            </Field>
+            <TextAreaField
+              name="command"
+              label="Command"
+              className="span-2"
+              hint="Run by sh on the host over its SSH connection, e.g. systemctl is-active nginx."
+              mono
+              rows={2}
+              value={form.command}
+              spellCheck={false}
+              onChange={(v) => set('command', v)}
+            />
             {text('Expected exit status', 'expectExit')}
             {text('Output must match (optional)', 'outputMatch', { mono: true, placeholder: '^active$', hint: 'A regular expression tested against the output.' })}
           </>
@@ -305,7 +278,6 @@ export function AddMonitorDialog({ onClose, onAdded, monitor }: { onClose(): voi
           </div>
         </fieldset>
       </div>
-      {error && <ErrorMessage error={error} title={editing ? 'The monitor was not saved' : 'The monitor was not added'} />}
-    </Dialog>
+    </FormDialog>
   );
 }
