@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import type { ErrorInfo, MonitorImportResultInfo } from '../../../../shared/contract';
+import type { MonitorImportResultInfo } from '../../../../shared/contract';
 import { client } from '../../api/client';
-import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Field } from '../../components/Field';
+import { FormDialog } from '../../components/FormDialog';
+import { useSubmit } from '../../components/use-submit';
 import { appStore } from '../../store';
 import { toErrorInfo } from '../resources/resource-common';
 
@@ -32,56 +33,38 @@ export async function exportMonitors(): Promise<void> {
 export function ImportDialog({ onClose, onImported }: { onClose(): void; onImported(): void }) {
   const [text, setText] = useState('');
   const [preview, setPreview] = useState<MonitorImportResultInfo | null>(null);
-  const [error, setError] = useState<ErrorInfo | null>(null);
-  const [busy, setBusy] = useState(false);
   const changes = preview ? preview.added + preview.updated : 0;
 
-  const run = async (dryRun: boolean) => {
-    setBusy(true);
-    setError(null);
+  const submit = useSubmit(async (dryRun: boolean) => {
     try {
       const r = await client().monitors.importYaml({ yaml: text, dryRun });
-      if (dryRun) setPreview(r);
-      else {
-        appStore.getState().pushToast({
-          tone: r.errors ? 'warning' : 'success',
-          title: `Imported: ${r.added} added, ${r.updated} updated`,
-          ...(r.errors ? { message: `${r.errors} ${r.errors === 1 ? 'entry was' : 'entries were'} skipped.` } : {}),
-        });
-        onImported();
-        onClose();
-      }
+      if (dryRun) return setPreview(r);
+      appStore.getState().pushToast({
+        tone: r.errors ? 'warning' : 'success',
+        title: `Imported: ${r.added} added, ${r.updated} updated`,
+        ...(r.errors ? { message: `${r.errors} ${r.errors === 1 ? 'entry was' : 'entries were'} skipped.` } : {}),
+      });
+      onImported();
+      onClose();
     } catch (e) {
       setPreview(null);
-      setError(toErrorInfo(e));
-    } finally {
-      setBusy(false);
+      throw e;
     }
-  };
+  });
+  const { setError } = submit;
 
   return (
-    <Dialog
+    <FormDialog
       title="Import monitors"
       size="large"
       testId="import-dialog"
+      form={submit}
+      onSubmit={() => void submit.run(preview === null)}
       onClose={onClose}
-      onSubmit={() => void run(preview === null)}
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          {preview === null ? (
-            <button type="submit" className="button button-primary" disabled={busy || !text.trim()}>
-              Preview
-            </button>
-          ) : (
-            <button type="submit" className="button button-primary" disabled={busy || changes === 0}>
-              {changes === 0 ? 'Nothing to import' : `Import ${changes} ${changes === 1 ? 'monitor' : 'monitors'}`}
-            </button>
-          )}
-        </>
-      }
+      submitLabel={preview === null ? 'Preview' : changes === 0 ? 'Nothing to import' : `Import ${changes} ${changes === 1 ? 'monitor' : 'monitors'}`}
+      submitDisabled={preview === null ? !text.trim() : changes === 0}
+      // Between the text and the preview, where the line it names is.
+      errorAt="none"
     >
       <p className="muted">A file exported from Homeport (Export), or written by hand: a “monitors:” list. Entries with an id (or the name of an existing monitor) update it; the others are added. Secrets left as the export placeholder keep their stored values.</p>
       <Field label="YAML file">
@@ -123,7 +106,7 @@ export function ImportDialog({ onClose, onImported }: { onClose(): void; onImpor
           />
         )}
       </Field>
-      {error && <ErrorMessage error={error} title="The file cannot be imported" />}
+      {submit.error && <ErrorMessage error={submit.error} title="The file cannot be imported" />}
       {preview && (
         <div className="import-preview" data-testid="import-preview">
           <p role="status">
@@ -146,6 +129,6 @@ export function ImportDialog({ onClose, onImported }: { onClose(): void; onImpor
           </ul>
         </div>
       )}
-    </Dialog>
+    </FormDialog>
   );
 }

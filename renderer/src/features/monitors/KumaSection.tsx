@@ -1,13 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ErrorInfo, HeartbeatInfo, KumaAddInput, KumaInstanceInfo, KumaMode, KumaMonitorView } from '../../../../shared/contract';
+import type { HeartbeatInfo, KumaAddInput, KumaInstanceInfo, KumaMode, KumaMonitorView } from '../../../../shared/contract';
 import { client } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { Field } from '../../components/Field';
+import { CheckboxField, NumberField, PasswordField, SelectField, TextField } from '../../components/fields';
+import { Form, FormDialog } from '../../components/FormDialog';
 import { Spinner } from '../../components/Spinner';
 import { StateDot } from '../../components/StateBadge';
 import { useNow } from '../../components/use-now';
+import { useSubmit } from '../../components/use-submit';
 import type { Tone } from '../containers/container-model';
 import { appStore } from '../../store';
 import { formatAge, toErrorInfo } from '../resources/resource-common';
@@ -222,126 +223,66 @@ const EMPTY: KumaAddInput = { name: '', url: '', mode: 'socket', username: '', p
 export function ConnectKumaDialog({ onClose }: { onClose(): void }) {
   const [form, setForm] = useState<KumaAddInput>(EMPTY);
   const [needTotp, setNeedTotp] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ErrorInfo | null>(null);
-  const [urlError, setUrlError] = useState<string | null>(null);
-  // A change takes away what was said about the last attempt (its cause may be gone).
-  const set = <K extends keyof KumaAddInput>(k: K, v: KumaAddInput[K]) => {
-    setForm((f) => ({ ...f, [k]: v }));
-    setError(null);
-    if (k === 'url') setUrlError(null);
-  };
+  // (A field that changes takes away what was said about the last attempt: its cause may be gone.)
+  const set = <K extends keyof KumaAddInput>(k: K, v: KumaAddInput[K]) => setForm((f) => ({ ...f, [k]: v }));
 
-  const submit = async () => {
-    if (!/^https?:\/\/\S+$/i.test(form.url.trim())) {
-      setUrlError('Enter the address of Uptime Kuma, starting with http:// or https:// (e.g. http://nas:3001).');
-      return;
-    }
-    setUrlError(null);
-    setBusy(true);
-    setError(null);
-    try {
-      const r = await client().kuma.add({ ...form, url: form.url.trim() });
-      if (r.status === 'totp-required') {
-        setNeedTotp(true);
-        return;
-      }
-      appStore.getState().pushToast({ tone: 'success', title: `Connected ${r.instance.name}` });
-      onClose();
-    } catch (e) {
-      setError(toErrorInfo(e));
-    } finally {
-      setBusy(false);
-    }
+  const connect = useSubmit(async () => {
+    const r = await client().kuma.add({ ...form, url: form.url.trim() });
+    if (r.status === 'totp-required') return setNeedTotp(true);
+    appStore.getState().pushToast({ tone: 'success', title: `Connected ${r.instance.name}` });
+    onClose();
+  });
+  const submit = () => {
+    const url = /^https?:\/\/\S+$/i.test(form.url.trim()) ? undefined : 'Enter the address of Uptime Kuma, starting with http:// or https:// (e.g. http://nas:3001).';
+    if (connect.check({ url })) void connect.run();
   };
 
   return (
-    <Dialog
+    <FormDialog
       title="Connect Uptime Kuma"
-      size="medium"
       testId="connect-kuma-dialog"
+      form={connect}
+      onSubmit={submit}
       onClose={onClose}
-      onSubmit={() => void submit()}
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy && <Spinner />}
-            {needTotp ? 'Verify and connect' : 'Connect'}
-          </button>
-        </>
-      }
+      submitLabel={needTotp ? 'Verify and connect' : 'Connect'}
+      errorTitle="Not connected"
     >
-      <Field label="Address" error={urlError} hint="Where you open Uptime Kuma in a browser.">
-        {({ id, describedBy, invalid }) => (
-          <input
-            id={id}
-            className="mono"
-            value={form.url}
-            placeholder="http://nas:3001"
-            spellCheck={false}
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
-            onChange={(e) => set('url', e.target.value)}
-          />
-        )}
-      </Field>
-      <Field label="Name (optional)">
-        {({ id }) => <input id={id} value={form.name} placeholder="Uptime Kuma on nas" onChange={(e) => set('name', e.target.value)} />}
-      </Field>
-      <Field label="How to read it">
-        {({ id }) => (
-          <select id={id} value={form.mode} onChange={(e) => set('mode', e.target.value as KumaMode)}>
-            <option value="socket">Sign in (live; pause and resume monitors)</option>
-            <option value="metrics">/metrics with an API key (read-only)</option>
-            <option value="status-page">A public status page (read-only)</option>
-          </select>
-        )}
-      </Field>
+      <TextField name="url" label="Address" hint="Where you open Uptime Kuma in a browser." mono value={form.url} placeholder="http://nas:3001" spellCheck={false} onChange={(v) => set('url', v)} />
+      <TextField label="Name (optional)" value={form.name} placeholder="Uptime Kuma on nas" onChange={(v) => set('name', v)} />
+      <SelectField label="How to read it" value={form.mode} onChange={(v: KumaMode) => set('mode', v)}>
+        <option value="socket">Sign in (live; pause and resume monitors)</option>
+        <option value="metrics">/metrics with an API key (read-only)</option>
+        <option value="status-page">A public status page (read-only)</option>
+      </SelectField>
       {form.mode === 'socket' && (
         <>
-          <Field label="Username">{({ id }) => <input id={id} autoComplete="username" value={form.username} onChange={(e) => set('username', e.target.value)} />}</Field>
-          <Field label="Password">
-            {({ id }) => <input id={id} type="password" autoComplete="current-password" value={form.password} onChange={(e) => set('password', e.target.value)} />}
-          </Field>
+          <TextField label="Username" autoComplete="username" value={form.username} onChange={(v) => set('username', v)} />
+          <PasswordField label="Password" autoComplete="current-password" value={form.password} onChange={(v) => set('password', v)} />
           {needTotp && (
-            <Field label="2FA code" hint="This account has two-factor authentication: enter the current code from your authenticator app.">
-              {({ id, describedBy }) => (
-                <input
-                  id={id}
-                  inputMode="numeric"
-                  autoComplete="one-time-code"
-                  maxLength={6}
-                  autoFocus
-                  value={form.totp}
-                  aria-describedby={describedBy}
-                  onChange={(e) => set('totp', e.target.value.replace(/\D/g, ''))}
-                />
-              )}
-            </Field>
+            <TextField
+              label="2FA code"
+              hint="This account has two-factor authentication: enter the current code from your authenticator app."
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              maxLength={6}
+              autoFocus
+              value={form.totp}
+              onChange={(v) => set('totp', v.replace(/\D/g, ''))}
+            />
           )}
           <p className="muted small">Homeport keeps only the session Uptime Kuma gives back, encrypted like your keys; the password is not stored.</p>
         </>
       )}
       {form.mode === 'metrics' && (
-        <Field label="API key" hint="Settings → API Keys in Uptime Kuma (1.21 or later).">
-          {({ id, describedBy }) => <input id={id} type="password" className="mono" value={form.apiKey} aria-describedby={describedBy} onChange={(e) => set('apiKey', e.target.value)} />}
-        </Field>
+        <PasswordField label="API key" hint="Settings → API Keys in Uptime Kuma (1.21 or later)." mono value={form.apiKey} onChange={(v) => set('apiKey', v)} />
       )}
       {form.mode === 'status-page' && (
-        <Field label="Status page slug" hint="The last part of the page’s address: http://nas:3001/status/<slug>.">
-          {({ id, describedBy }) => <input id={id} className="mono" value={form.slug} aria-describedby={describedBy} onChange={(e) => set('slug', e.target.value)} />}
-        </Field>
+        <TextField label="Status page slug" hint="The last part of the page’s address: http://nas:3001/status/<slug>." mono value={form.slug} onChange={(v) => set('slug', v)} />
       )}
       {form.url.trim().toLowerCase().startsWith('https://') && (
-        <label className="checkbox">
-          <input type="checkbox" checked={form.allowSelfSigned} onChange={(e) => set('allowSelfSigned', e.target.checked)} /> Accept a self-signed certificate
-        </label>
+        <CheckboxField label=" Accept a self-signed certificate" checked={form.allowSelfSigned} onChange={(v) => set('allowSelfSigned', v)} />
       )}
-      {error && <ErrorMessage error={error} title="Not connected" />}
-    </Dialog>
+    </FormDialog>
   );
 }
 
@@ -350,27 +291,19 @@ export function HeartbeatSection() {
   const [info, setInfo] = useState<HeartbeatInfo | null>(null);
   const [url, setUrl] = useState('');
   const [interval, setIntervalSec] = useState('60');
-  const [error, setError] = useState<ErrorInfo | null>(null);
-  const [busy, setBusy] = useState(false);
+  const change = useSubmit(async (f: () => Promise<HeartbeatInfo>) => {
+    setInfo(await f());
+    setUrl('');
+  });
+  const { setError } = change;
 
   useEffect(() => {
     client().kuma.heartbeat().then(setInfo, (e: unknown) => setError(toErrorInfo(e)));
     return client().on('heartbeat.changed', setInfo);
-  }, []);
+  }, [setError]);
 
-  const run = async (f: () => Promise<HeartbeatInfo>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      setInfo(await f());
-      setUrl('');
-    } catch (e) {
-      setError(toErrorInfo(e));
-    } finally {
-      setBusy(false);
-    }
-  };
   const seconds = Number(interval);
+  const busy = change.busy;
 
   return (
     <section className="heartbeat" aria-labelledby="heartbeat-title" data-testid="heartbeat-section">
@@ -387,51 +320,35 @@ export function HeartbeatSection() {
           {info.lastError ? `last attempt failed: ${info.lastError.message}` : info.lastOkAt ? `last sent ${formatAge(info.lastOkAt)}` : 'not sent yet'} · {info.sent} sent
         </p>
       )}
-      <form
-        className="heartbeat-form"
-        // The services check the URL and say what is wrong in words; no browser bubble first.
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void run(() => client().kuma.setHeartbeat({ url: url.trim(), intervalSec: seconds }));
-        }}
-      >
-        <Field label="Push URL">
-          {({ id }) => (
-            <input id={id} type="url" className="mono" autoComplete="off" spellCheck={false} value={url} placeholder={info?.configured ? 'Paste a new URL to replace it' : 'https://…/api/push/…'}
-              onChange={(e) => {
-                setUrl(e.target.value);
-                setError(null);
-              }}
-            />
-          )}
-        </Field>
-        <Field label="Every (seconds)" error={Number.isInteger(seconds) && seconds >= 20 ? null : 'At least 20 seconds.'}>
-          {({ id, describedBy, invalid }) => (
-            <input id={id} type="number" min={20} value={interval} aria-describedby={describedBy} aria-invalid={invalid} onChange={(e) => {
-                setIntervalSec(e.target.value);
-                setError(null);
-              }}
-            />
-          )}
-        </Field>
+      <Form className="heartbeat-form" form={change} onSubmit={() => void change.run(() => client().kuma.setHeartbeat({ url: url.trim(), intervalSec: seconds }))}>
+        <TextField
+          label="Push URL"
+          type="url"
+          mono
+          autoComplete="off"
+          spellCheck={false}
+          value={url}
+          placeholder={info?.configured ? 'Paste a new URL to replace it' : 'https://…/api/push/…'}
+          onChange={setUrl}
+        />
+        <NumberField label="Every (seconds)" error={Number.isInteger(seconds) && seconds >= 20 ? null : 'At least 20 seconds.'} min={20} value={interval} onChange={setIntervalSec} />
         <div className="heartbeat-actions">
           <button type="submit" className="button button-small" disabled={busy || !url.trim() || !(seconds >= 20)}>
             {info?.configured ? 'Replace' : 'Start sending'}
           </button>
           {info?.configured && (
             <>
-              <button type="button" className="button button-small" disabled={busy} onClick={() => void run(() => client().kuma.sendHeartbeat())}>
+              <button type="button" className="button button-small" disabled={busy} onClick={() => void change.run(() => client().kuma.sendHeartbeat())}>
                 Send one now
               </button>
-              <button type="button" className="button button-small" disabled={busy} onClick={() => void run(() => client().kuma.setHeartbeat({ url: null, intervalSec: seconds || 60 }))}>
+              <button type="button" className="button button-small" disabled={busy} onClick={() => void change.run(() => client().kuma.setHeartbeat({ url: null, intervalSec: seconds || 60 }))}>
                 Stop
               </button>
             </>
           )}
         </div>
-      </form>
-      {error && <ErrorMessage error={error} title="The heartbeat was not changed" />}
+      </Form>
+      {change.error && <ErrorMessage error={change.error} title="The heartbeat was not changed" />}
     </section>
   );
 }

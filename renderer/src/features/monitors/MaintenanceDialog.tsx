@@ -1,9 +1,8 @@
 import { useState } from 'react';
-import type { ErrorInfo, MaintenanceWindowInfo } from '../../../../shared/contract';
+import type { MaintenanceWindowInfo } from '../../../../shared/contract';
 import { client } from '../../api/client';
-import { Dialog } from '../../components/Dialog';
-import { ErrorMessage } from '../../components/ErrorMessage';
-import { toErrorInfo } from '../resources/resource-common';
+import { FormDialog } from '../../components/FormDialog';
+import { useSubmit } from '../../components/use-submit';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const HOUR = 3_600_000;
@@ -45,50 +44,35 @@ export function draftProblem(d: Draft): string | null {
  */
 export function MaintenanceDialog({ monitorId, name, windows, onClose, onSaved }: { monitorId: string | null; name: string; windows: MaintenanceWindowInfo[]; onClose(): void; onSaved(): void }) {
   const [drafts, setDrafts] = useState<Draft[]>(() => windows.map(toDraft));
-  const [error, setError] = useState<ErrorInfo | null>(null);
   const [tried, setTried] = useState(false);
-  const [saving, setSaving] = useState(false);
   const offset = -new Date().getTimezoneOffset();
+  const problems = drafts.map(draftProblem);
+  const save = useSubmit(async () => {
+    const out: MaintenanceWindowInfo[] = drafts.map((d) => (d.kind === 'once' ? { kind: 'once', from: fromLocalInput(d.from), to: fromLocalInput(d.to) } : { ...d, utcOffsetMinutes: offset }));
+    await client().monitors.setMaintenance({ id: monitorId, windows: out });
+    onSaved();
+    onClose();
+  });
   const set = (i: number, d: Draft) => {
     setDrafts((all) => all.map((x, j) => (j === i ? d : x)));
     // The refusal was about the windows before this change.
-    setError(null);
+    save.edited();
   };
-  const problems = drafts.map(draftProblem);
-
-  const save = async () => {
+  const submit = () => {
     setTried(true);
     if (problems.some(Boolean)) return;
-    setSaving(true);
-    try {
-      const out: MaintenanceWindowInfo[] = drafts.map((d) => (d.kind === 'once' ? { kind: 'once', from: fromLocalInput(d.from), to: fromLocalInput(d.to) } : { ...d, utcOffsetMinutes: offset }));
-      await client().monitors.setMaintenance({ id: monitorId, windows: out });
-      onSaved();
-      onClose();
-    } catch (e) {
-      setError(toErrorInfo(e));
-    } finally {
-      setSaving(false);
-    }
+    void save.run();
   };
 
   return (
-    <Dialog
+    <FormDialog
       title={monitorId === null ? 'Maintenance for all monitors' : `Maintenance: ${name}`}
-      size="medium"
       testId="maintenance-dialog"
+      form={save}
+      onSubmit={submit}
       onClose={onClose}
-      onSubmit={() => void save()}
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={saving}>
-            Save
-          </button>
-        </>
-      }
+      submitLabel="Save"
+      errorTitle="The windows were not saved"
     >
       <p className="muted">During a window checks go on, the monitor shows “maintenance”, and no alert is sent. Times are this computer’s.</p>
       {drafts.length === 0 && <p className="muted" data-testid="maintenance-empty">No maintenance windows.</p>}
@@ -153,7 +137,6 @@ export function MaintenanceDialog({ monitorId, name, windows, onClose, onSaved }
           Add weekly window
         </button>
       </div>
-      {error && <ErrorMessage error={error} title="The windows were not saved" />}
-    </Dialog>
+    </FormDialog>
   );
 }
