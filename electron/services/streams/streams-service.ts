@@ -34,6 +34,9 @@ export interface StreamHandle<K extends StreamKind> {
  * How one kind of stream starts: it returns how to stop it (a function, or a handle that also
  * receives input for kinds that take it). It may throw (or reject) to fail the `open` call
  * itself, e.g. for a disconnected host; it must not call `end` before it returns.
+ *
+ * A feature makes each of its kinds' starters with a `<kind>Stream(deps)` function in its folder
+ * (`containerLogsStream(hub)`), and hands them to app.ts as one table (`containerStreams(…)`).
  */
 export type StreamStarter<K extends StreamKind> = (
   params: Omit<Extract<StreamOpenInput, { kind: K }>, 'kind'>,
