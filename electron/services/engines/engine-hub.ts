@@ -11,7 +11,7 @@ import {
 import type { Logger } from '../platform/platform';
 import type { EventBus } from '../rpc/event-bus';
 import { engineErrorInfo, type Link } from '../hosts/host-connection';
-import { ContainerTimes, EngineEventStream, sortContainers, toContainerInfo, toEngineEvent } from './containers';
+import { ContainerTimes, EngineEventStream, sortContainers, toContainerInfo, toEngineEvent } from './container-list';
 
 interface EngineState {
   link: Link | null;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostId } from '../../../shared/contract';
 import { until } from '../test-support/wait';
 import { loadLab } from '../test-support/lab';
-import { ContainerTimes, toContainerInfo } from './containers';
+import { ContainerTimes, toContainerInfo } from './container-list';
 
 // The engine answers a container list from a copy it updates a moment after its events, so a
 // list made right after a `die` can still say "running" and no later event corrects it (seen on
