@@ -11,7 +11,8 @@ import {
 import type { Logger } from '../platform/platform';
 import type { EventBus } from '../rpc/event-bus';
 import { engineErrorInfo, type Link } from '../hosts/host-connection';
-import { ContainerTimes, EngineEventStream, sortContainers, toContainerInfo, toEngineEvent } from './container-list';
+import { ContainerTimes, sortContainers, toContainerInfo } from './container-list';
+import { EngineEventStream, toEngineEvent } from './engine-events';
 
 interface EngineState {
   link: Link | null;

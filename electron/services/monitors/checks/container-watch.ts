@@ -1,6 +1,6 @@
 import type { Logger } from '../../platform/platform';
 import type { CheckResult } from './types';
-import type { RawEngineEvent } from '../../engines/container-list';
+import type { RawEngineEvent } from '../../engines/engine-events';
 
 /**
  * Container monitors are driven by the engine's event stream, not by polling: one inspect when
