@@ -12,11 +12,13 @@
 //   4. import: a second fresh server gets the same number of monitors in one YAML import through
 //      the contract (`monitors.importYaml`) — timed.
 //
+// BENCH_PROFILE=<dir> makes each server write a CPU profile (node --cpu-prof) there.
+//
 // CPU is the server process's own (utime + stime from /proc/<pid>/stat) as a percentage of one
 // core; RSS is its resident memory (/proc/<pid>/status), averaged and at its peak over the phase.
 // Prints one JSON line. Goals: ≤ 5 % of a core and ≤ 200 MiB loaded; import ≤ 10 s.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
@@ -59,14 +61,25 @@ interface Server {
 async function startServer(): Promise<Server> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'homeport-bench-mon-data-'));
   const home = mkdtempSync(path.join(os.tmpdir(), 'homeport-bench-mon-home-'));
-  const child: ChildProcess = spawn(process.execPath, [path.join(root, 'out/main/server.js'), '--port', '0', '--data-dir', dataDir], {
+  // BENCH_PROFILE=<dir>: the server writes a CPU profile there when it stops (node --cpu-prof).
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : [];
+  // BENCH_HEAPSNAPSHOT=<dir>: a heap snapshot of the loaded server is written there (SIGUSR2).
+  if (process.env.BENCH_HEAPSNAPSHOT) profile.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${process.env.BENCH_HEAPSNAPSHOT}`);
+  // BENCH_NODE_FLAGS: more node options for the server (e.g. --trace-gc); BENCH_SERVER_LOG: its stderr, to a file.
+  if (process.env.BENCH_NODE_FLAGS) profile.push(...process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean));
+  const child: ChildProcess = spawn(process.execPath, [...profile, path.join(root, 'out/main/server.js'), '--port', '0', '--data-dir', dataDir], {
     cwd: root,
     // Only loopback traffic: no probe of the default gateway or the DNS servers.
     env: { ...process.env, HOME: home, HOMEPORT_REFERENCE_TARGETS: 'none', SSH_AUTH_SOCK: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
+  const logFile = process.env.BENCH_SERVER_LOG ? createWriteStream(process.env.BENCH_SERVER_LOG, { flags: 'a' }) : null;
+  child.stderr!.on('data', (d: Buffer) => {
+    logFile?.write(d);
+    stderr = (stderr + d.toString()).slice(-20_000);
+  });
+  child.stdout!.on('data', (d: Buffer) => logFile?.write(d));
   const loginUrl = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`the headless server did not start:\n${stderr}`)), 60_000);
@@ -132,14 +145,31 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS;
 }
 
+/** CPU seconds per thread name (the main thread is "node"; V8's and libuv's helpers have their own names). */
+function threadSeconds(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+$/, '').trim();
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(name, (out.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / TICKS);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
+
 function rssMiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
 /** CPU % of one core and RSS (mean and peak) of `pid` over `seconds`. */
-async function measure(pid: number, seconds: number): Promise<{ seconds: number; cpuPercentOfOneCore: number; rssMiB: number; rssPeakMiB: number }> {
+async function measure(pid: number, seconds: number): Promise<{ seconds: number; cpuPercentOfOneCore: number; byThread: Record<string, number>; rssMiB: number; rssPeakMiB: number }> {
   const c0 = cpuSeconds(pid);
+  const th0 = threadSeconds(pid);
   const t0 = performance.now();
   const samples: number[] = [];
   while (performance.now() - t0 < seconds * 1000) {
@@ -147,9 +177,15 @@ async function measure(pid: number, seconds: number): Promise<{ seconds: number;
     await sleep(1000);
   }
   const elapsed = (performance.now() - t0) / 1000;
+  const byThread: Record<string, number> = {};
+  for (const [name, sec] of threadSeconds(pid)) {
+    const pct = round1(((sec - (th0.get(name) ?? 0)) / elapsed) * 100);
+    if (pct > 0) byThread[name] = pct;
+  }
   return {
     seconds: Math.round(elapsed),
     cpuPercentOfOneCore: round1(((cpuSeconds(pid) - c0) / elapsed) * 100),
+    byThread,
     rssMiB: Math.round(samples.reduce((a, b) => a + b, 0) / samples.length),
     rssPeakMiB: Math.round(Math.max(...samples)),
   };
@@ -190,6 +226,10 @@ async function main() {
     const e0 = { ...server.events };
     const t0 = performance.now();
     const loaded = await measure(server.pid, SECONDS);
+    if (process.env.BENCH_HEAPSNAPSHOT) {
+      process.kill(server.pid, 'SIGUSR2');
+      await sleep(15_000);
+    }
     const elapsed = (performance.now() - t0) / 1000;
     const checks = (await target.count()) - n0;
     const listed = await server.call<Array<{ state: string }>>('monitors.list');

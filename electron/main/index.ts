@@ -7,6 +7,7 @@ import { app, dialog, Notification, powerMonitor, protocol, session, type Browse
 import type { DesktopNotification } from '../services/alerts/tray';
 import { createServices, type Services } from '../services/app';
 import { createConsoleLogger } from '../services/platform/logger';
+import { boundYoungGeneration } from '../services/platform/memory';
 import { HomeportError } from '../../shared/contract';
 import { APP_SCHEME_PRIVILEGES, serveAppRequest } from './app-protocol';
 import { APP_SCHEME, resolveAppLocation } from './app-url';
@@ -17,6 +18,8 @@ import { createTray, destroyTray, drawTray, hasTray } from './tray';
 import { createMainWindow } from './window';
 
 const logger = createConsoleLogger('homeport');
+// The services' memory stays bounded with many monitors (see memory.ts).
+boundYoungGeneration();
 // out/main → out/preload, out/renderer.
 const here = import.meta.dirname;
 const rendererDir = join(here, '../renderer');

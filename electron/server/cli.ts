@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { HomeportError } from '../../shared/contract';
 import { createServices, type Services } from '../services/app';
 import { createConsoleLogger } from '../services/platform/logger';
+import { boundYoungGeneration } from '../services/platform/memory';
 import { isLoopbackHost } from './auth';
 import { createHeadlessPlatform } from './headless-platform';
 import { HELP, parseHeadlessOptions, UsageError } from './options';
@@ -24,6 +25,7 @@ const SHUTDOWN_LIMIT_MS = 9000;
 const here = import.meta.dirname;
 
 async function main(): Promise<void> {
+  boundYoungGeneration();
   const logger = createConsoleLogger('homeport');
 
   let opts;

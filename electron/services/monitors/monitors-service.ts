@@ -358,6 +358,7 @@ export class MonitorsManager {
   private readonly kept = { monitors: new Map<string, { raw: unknown; sealed: string | undefined; entry: UnreadableEntry }>(), channels: new Map<string, { raw: unknown; entry: UnreadableEntry }>() };
   /** Each monitor's sealed secrets as stored, so a save seals again only the monitors that changed. */
   private readonly sealedOf = new Map<string, string>();
+  private readonly redactedOf = new WeakMap<MonitorConfig, MonitorConfig>();
   /** Monitors declared by container labels that the user added (persisted as `monitorLabels`). */
   private labels: Record<string, LabelSource>;
   /** What each connected host's containers declare with labels (suggestions until added). */
@@ -416,6 +417,8 @@ export class MonitorsManager {
     });
     this.scheduler = new Scheduler({
       now: this.now,
+      // The wake-up grid shrinks with the test-only interval scale, like the intervals.
+      tickMs: 500 * this.scale,
       run: (id, signal) => this.runPolled(id, signal),
       onResult: (id, outcome, startedAt) => this.onResult(id, outcome as CheckResult, startedAt),
     });
@@ -522,7 +525,7 @@ export class MonitorsManager {
     const f = this.figuresOf(c.id);
     const ratio = (w: WindowCounts) => (w.up + w.down === 0 ? null : w.up / (w.up + w.down));
     return {
-      config: redactMonitor(c),
+      config: this.redacted(c),
       label: this.labels[c.id] ?? null,
       secretFields: monitorSecretFields(c),
       status: this.policy.status(c.id) ?? null,
@@ -586,7 +589,8 @@ export class MonitorsManager {
       else if (beat === 'down') w.down++;
       if (latencyMs !== null) {
         w.latencyCount++;
-        w.latencySumMs += latencyMs;
+        // Kept to the microsecond, as the history keeps it.
+        w.latencySumMs += Math.round(latencyMs * 1000) / 1000;
       }
     }
   }
@@ -609,7 +613,7 @@ export class MonitorsManager {
         this.figures.delete(id);
         continue;
       }
-      const before = JSON.stringify(this.infoOf(this.monitors.get(id)!).uptime);
+      const before = [f.day.up, f.day.down, f.month.up, f.month.down, f.year.up, f.year.down].join();
       if (now - f.dayAt >= DAY_FIGURES_EVERY_MS) {
         f.day = this.windowCounts(id, now - DAY);
         f.dayAt = now;
@@ -619,7 +623,7 @@ export class MonitorsManager {
         f.year = this.windowCounts(id, now - 365 * DAY);
         f.longAt = now;
       }
-      if (JSON.stringify(this.infoOf(this.monitors.get(id)!).uptime) !== before) this.changed(id);
+      if ([f.day.up, f.day.down, f.month.up, f.month.down, f.year.up, f.year.down].join() !== before) this.changed(id);
     }
   }
 
@@ -1405,10 +1409,20 @@ export class MonitorsManager {
     }, wait);
   }
 
+  /** A config without its secrets, as stored and listed (made once per config object: configs are replaced, never changed). */
+  private redacted(c: MonitorConfig): MonitorConfig {
+    let r = this.redactedOf.get(c);
+    if (!r) {
+      r = redactMonitor(c);
+      this.redactedOf.set(c, r);
+    }
+    return r;
+  }
+
   /** Writes several settings entries, in one file write where the store can. */
-  private writeStore(values: Record<string, unknown>): void {
+  private writeStore(values: Record<string, unknown>, owned = false): void {
     const store = this.platform.store;
-    if (store.setMany) store.setMany(values);
+    if (store.setMany) store.setMany(values, { owned });
     else for (const [k, v] of Object.entries(values)) store.set(k, v);
   }
 
@@ -1428,7 +1442,7 @@ export class MonitorsManager {
       const sealed: Record<string, string> = {};
       const monitors: unknown[] = [];
       for (const c of this.monitors.values()) {
-        monitors.push(redactMonitor(c));
+        monitors.push(this.redacted(c));
         const s = resealed.has(c.id) ? resealed.get(c.id) : this.sealedOf.get(c.id);
         if (s !== undefined && s !== null) sealed[c.id] = s;
       }
@@ -1436,7 +1450,8 @@ export class MonitorsManager {
         monitors.push(k.raw);
         if (k.sealed !== undefined) sealed[key] = k.sealed;
       }
-      this.writeStore({ monitorSecrets: sealed, monitors });
+      // Both built here and never changed afterwards: the store keeps them without a copy.
+      this.writeStore({ monitorSecrets: sealed, monitors }, true);
     } catch (e) {
       // Nothing was written: the change is put back and the caller hears why (no key file, disk full).
       undo?.();

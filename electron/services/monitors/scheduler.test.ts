@@ -30,6 +30,37 @@ describe('Scheduler', () => {
     s.stop();
   });
 
+  it('goes back to each monitor\'s place in the spread after checks run soon (a thousand added or imported at once)', async () => {
+    const starts: Array<[string, number]> = [];
+    const s = new Scheduler({
+      run: async (id) => {
+        starts.push([id, Date.now()]);
+        return up;
+      },
+      onResult: () => {},
+      maxConcurrent: 1000,
+    });
+    // Added one after the other and each checked at once, as monitors.add and an import do.
+    for (let i = 0; i < 1000; i++) {
+      s.upsert({ id: `m${i}`, intervalMs: 20_000, retryIntervalMs: 20_000, timeoutMs: 5000 });
+      s.runSoon(`m${i}`);
+    }
+    await vi.advanceTimersByTimeAsync(100);
+    expect(starts).toHaveLength(1000);
+    starts.length = 0;
+    // The next round is spread over the interval again, not 1,000 checks in the same instant.
+    await vi.advanceTimersByTimeAsync(40_000);
+    const perSecond = new Map<number, number>();
+    for (const [, t] of starts) perSecond.set(Math.floor(t / 1000), (perSecond.get(Math.floor(t / 1000)) ?? 0) + 1);
+    expect(Math.max(...perSecond.values())).toBeLessThan(150);
+    // Back in its turn, each monitor waits between half a period and a period and a half once, then one period.
+    const perMonitor = new Map<string, number>();
+    for (const [id] of starts) perMonitor.set(id, (perMonitor.get(id) ?? 0) + 1);
+    expect(perMonitor.size).toBe(1000);
+    expect(Math.max(...perMonitor.values())).toBeLessThanOrEqual(2);
+    s.stop();
+  });
+
   it('uses the retry interval while a monitor is unconfirmed', async () => {
     const times: number[] = [];
     const s = new Scheduler({
@@ -82,8 +113,38 @@ describe('Scheduler', () => {
       onResult: () => {},
     });
     s.upsert({ id: 'slow', intervalMs: 20_000, retryIntervalMs: 20_000, timeoutMs: 2000 });
-    await vi.advanceTimersByTimeAsync(spreadOffset('slow', 20_000) + 2001);
+    // Its turn, the tick it waits for (at most 500 ms), then the timeout.
+    await vi.advanceTimersByTimeAsync(spreadOffset('slow', 20_000) + 500 + 2001);
     expect(aborted).toBe(true);
+    s.stop();
+  });
+
+  it('wakes on a grid of ticks: checks due within one tick start together, none waits longer than a tick', async () => {
+    const starts: Array<[string, number]> = [];
+    const s = new Scheduler({
+      run: async (id) => {
+        starts.push([id, Date.now()]);
+        return up;
+      },
+      onResult: () => {},
+      tickMs: 500,
+    });
+    for (let i = 0; i < 200; i++) s.upsert({ id: `m${i}`, intervalMs: 20_000, retryIntervalMs: 20_000, timeoutMs: 5000 });
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(starts).toHaveLength(200);
+    for (const [id, t] of starts) {
+      expect(t % 500).toBe(0);
+      const due = spreadOffset(id, 20_000);
+      expect(t - due).toBeGreaterThanOrEqual(0);
+      expect(t - due).toBeLessThan(500);
+    }
+    // 200 checks, at most 40 wake-ups (one per tick).
+    expect(new Set(starts.map(([, t]) => t)).size).toBeLessThanOrEqual(40);
+    // The ticks do not add up: ten periods later each monitor has had eleven checks, still within a tick of its turn.
+    await vi.advanceTimersByTimeAsync(200_000);
+    expect(starts).toHaveLength(2200);
+    const last = new Map(starts.map(([id, t]) => [id, t]));
+    for (const [id, t] of last) expect(t - (spreadOffset(id, 20_000) + 200_000)).toBeLessThan(500);
     s.stop();
   });
 

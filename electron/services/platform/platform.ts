@@ -40,8 +40,8 @@ export interface DocumentStore {
   get(key: string): unknown;
   set(key: string, value: unknown): void;
   delete(key: string): void;
-  /** Several entries in one write, where the store can. */
-  setMany?(values: Record<string, unknown>): void;
+  /** Several entries in one write, where the store can; `owned`: the values are not copied (the caller never changes them). */
+  setMany?(values: Record<string, unknown>, opts?: { owned?: boolean }): void;
   /** The settings file, where there is one. */
   readonly file?: string;
   /** Entries of the wrong shape, hidden from `get` and kept in the file. */

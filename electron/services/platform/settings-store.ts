@@ -11,16 +11,46 @@
  *   until the user removes it (`discardDamaged`) or puts it right by hand.
  *
  * Reading once also matters for speed: `conf` reads and parses the whole file on every `get`
- * (4 ms per call for 1,000 monitors), and every `set` read it again before writing it.
+ * (4 ms per call for 1,000 monitors), and every `set` read, parsed and walked it again before
+ * writing it. So `conf` (or electron-store) reads the file once, at start, and every write goes
+ * straight to the file: the whole document, tab-indented as conf writes it, to a temporary file
+ * (owner-only) that is flushed to disk and renamed over the old one, so a crash leaves either
+ * the old file or the new one, never half of one.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { HomeportError } from '../../../shared/model/errors';
 import type { DamagedSetting, DocumentStore } from './platform';
 
 /** The part of `conf` the store uses; electron-store extends Conf, so it fits as well. */
 export interface ConfLike {
-  /** The whole document: read from the file by the getter, written to it by the setter. */
-  store: Record<string, unknown>;
+  /** The whole document, read from the file. */
+  readonly store: Record<string, unknown>;
+}
+
+let tmpCounter = 0;
+
+/** Writes the document over `file` atomically: a temporary owner-only file, flushed, renamed. */
+export function writeSettingsFile(file: string, doc: Record<string, unknown>): void {
+  const text = JSON.stringify(doc, undefined, '\t');
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}-${++tmpCounter}.tmp`;
+  let fd: number | null = null;
+  try {
+    fd = openSync(tmp, 'w', 0o600);
+    writeSync(fd, text);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = null;
+    renameSync(tmp, file);
+  } catch (e) {
+    if (fd !== null) closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw new HomeportError(
+      { code: 'SETTINGS', message: `Homeport could not save its settings to ${file}: ${(e as Error).message}.`, fix: `Check that ${dirname(file)} is writable and the disk is not full, then try again.`, details: { file } },
+      { cause: e },
+    );
+  }
 }
 
 /** Where damaged entries are kept once a service has written a new value in their place. */
@@ -224,13 +254,13 @@ export interface SettingsStore extends DocumentStore {
   damaged(): DamagedEntry[];
   /** Removes a damaged entry for good: the user chose to. */
   discardDamaged(key: string): void;
-  /** Writes several entries in one go (one file write). */
-  setMany(values: Record<string, unknown>): void;
+  /** Writes several entries in one go (one file write); `owned`: the values are not copied (the caller never changes them). */
+  setMany(values: Record<string, unknown>, opts?: { owned?: boolean }): void;
   /** The whole document as stored (read-only: for scans such as "is anything sealed?"). */
   snapshot(): Readonly<Record<string, unknown>>;
 }
 
-/** The services' DocumentStore over a conf (or electron-store) instance whose file is `file`. */
+/** The services' DocumentStore over what a conf (or electron-store) instance read from `file`. */
 export function createSettingsStore(conf: ConfLike, file: string): SettingsStore {
   let doc: Record<string, unknown> = { ...conf.store };
   /** Keys whose value in `doc` has the wrong shape (hidden from the services). */
@@ -248,11 +278,11 @@ export function createSettingsStore(conf: ConfLike, file: string): SettingsStore
 
   /** Writes `next` as the whole document; on failure the document in memory stays as it was. */
   const write = (next: Record<string, unknown>) => {
-    conf.store = next;
+    writeSettingsFile(file, next);
     doc = next;
   };
 
-  const apply = (next: Record<string, unknown>, key: string, value: unknown) => {
+  const apply = (next: Record<string, unknown>, key: string, value: unknown, owned: boolean) => {
     const why = damaged.get(key);
     if (why !== undefined) {
       // Never over the user's data: the damaged value moves aside, as it was.
@@ -263,7 +293,8 @@ export function createSettingsStore(conf: ConfLike, file: string): SettingsStore
       next[KEPT_ASIDE_KEY] = aside;
     }
     if (value === undefined) delete next[key];
-    else next[key] = structuredClone(value);
+    // A value handed over (`owned`) is kept as it is: its owner built it for this write and does not change it.
+    else next[key] = owned ? value : structuredClone(value);
   };
 
   const store: SettingsStore = {
@@ -271,9 +302,9 @@ export function createSettingsStore(conf: ConfLike, file: string): SettingsStore
     get: (key) => (damaged.has(key) || doc[key] === undefined ? undefined : structuredClone(doc[key])),
     set: (key, value) => store.setMany({ [key]: value }),
     delete: (key) => store.setMany({ [key]: undefined }),
-    setMany(values) {
+    setMany(values, opts) {
       const next = { ...doc };
-      for (const [k, v] of Object.entries(values)) apply(next, k, v);
+      for (const [k, v] of Object.entries(values)) apply(next, k, v, opts?.owned === true);
       write(next);
       for (const k of Object.keys(values)) damaged.delete(k);
     },
