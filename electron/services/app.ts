@@ -18,7 +18,7 @@ import { KeyVault } from './ssh/key-vault';
 import { KnownHosts } from './ssh/known-hosts';
 import { StacksService, stackStreams } from './stacks';
 import { StreamsService } from './streams/streams-service';
-import { VolumesService, volumeStreams, VolumeTransfers } from './volumes';
+import { HelperJanitor, VolumesService, volumeStreams, VolumeTransfers } from './volumes';
 
 export interface Services {
   impl: ContractImpl;
@@ -60,6 +60,8 @@ export async function createServices(
   const volumes = new VolumesService(engines, transfers);
   const networks = new NetworksService(engines);
   const resourceWatch = new ResourceWatch(engines, events, platform.logger);
+  // Homeport's helper containers left behind on a host (lost connection, a crash) go when it connects.
+  const helperJanitor = new HelperJanitor(engines, platform.logger);
   const stacks = new StacksService(hosts, engines, platform.store, platform.logger);
   const monitors = new MonitorsManager({
     platform,
@@ -149,7 +151,10 @@ export async function createServices(
       tray.stop();
       kuma.stop();
       streams.dispose();
-      transfers.dispose();
+      // Cancelled transfers and helpers still in use (a browse) clean up on the hosts — helper
+      // containers, a half-restored new volume — while the connections are still open.
+      await Promise.all([transfers.dispose(3000), helperJanitor.drain(3000)]);
+      helperJanitor.dispose();
       resourceWatch.dispose();
       engines.dispose();
       monitorsWiring.stop();

@@ -69,6 +69,8 @@ function stamp(d = new Date()): string {
  */
 export class VolumeTransfers {
   private readonly transfers = new Map<string, Transfer>();
+  /** The work of the transfers under way, until it has stopped. */
+  private readonly running = new Set<Promise<unknown>>();
 
   constructor(
     private readonly hub: EngineHub,
@@ -163,12 +165,22 @@ export class VolumeTransfers {
     return this.run(this.claimed(id), async (t) => this.restore(t, input)).then((e) => (e as Extract<VolumeTransferEventInfo, { type: 'restore-done' }>).result);
   }
 
-  dispose(): void {
+  /**
+   * Cancels every transfer, then waits (at most `timeoutMs`) until the running ones have stopped:
+   * they remove their helper containers, and a restore the new volume it made, while the
+   * connections are still open.
+   */
+  async dispose(timeoutMs = 3000): Promise<void> {
     for (const t of this.transfers.values()) {
       t.abort.abort();
       clearTimeout(t.expiry);
     }
     this.transfers.clear();
+    const running = [...this.running];
+    if (running.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled(running), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+    clearTimeout(timer);
   }
 
   // ── inside ──────────────────────────────────────────────────────────────────────────────
@@ -226,14 +238,17 @@ export class VolumeTransfers {
   private async run(t: Transfer, work: (t: Transfer) => Promise<VolumeTransferEventInfo>): Promise<VolumeTransferEventInfo> {
     t.state = 'running';
     clearTimeout(t.expiry);
+    const working = work(t);
+    this.running.add(working);
     try {
-      const done = await work(t);
+      const done = await working;
       t.outcome = { done, error: null };
       return done;
     } catch (e) {
       t.outcome = { done: null, error: streamError(e, t.op === 'backup' ? 'The backup' : 'The restore') };
       throw e;
     } finally {
+      this.running.delete(working);
       t.state = 'finished';
       if (t.sink) this.deliver(t);
       else {

@@ -648,7 +648,8 @@ async function extractInto(
  * re-packed before the engine's `PUT /containers/{id}/archive` extracts it into /v of a created,
  * never-started helper.
  *
- * - `new`: the volume must not exist; it is created, and removed again if anything fails.
+ * - `new`: the volume must not exist; it is created, and removed again if anything fails (the
+ *   error says so, or that it could not be — the connection to the host was lost).
  * - `overwrite`: no running container may use the volume. The archive is first read to the end
  *   and checked while it is saved to a private temp file — a refused or damaged archive changes
  *   nothing — then the volume is emptied (`find` + `rm -rf` in a helper, see emptyVolume) and filled
@@ -676,7 +677,8 @@ export async function restoreVolume(
   } catch (e) {
     progress.cancel();
     input.destroy();
-    if (signal?.aborted && !(e instanceof HomeportError && e.details?.partial)) throw abortedError(what);
+    // A restore that had changed something already says what (an emptied volume, a new one).
+    if (signal?.aborted && !(e instanceof HomeportError && (e.details?.partial || e.details?.newVolume))) throw abortedError(what);
     throw e;
   } finally {
     progress.flush();
@@ -716,15 +718,34 @@ async function restoreNew(
     input.on('error', (e) => counted.destroy(e));
     await extractInto(docker, name, counted, policy, images, signal);
   } catch (e) {
-    try {
-      await docker.getVolume(name).remove();
-    } catch {
-      // best effort: the error below is what matters; a leftover empty volume is named in it
-    }
-    if (e instanceof HomeportError) throw e;
-    throw engineError(e, 'Nothing was kept: the new volume was removed again. Fix the cause and restore again.', { volume: name });
+    // The volume is Homeport's own, made a moment ago for this restore and holding only part of
+    // the backup: it goes again, and the message says whether it could.
+    const left = await removeNewVolume(docker, name);
+    const base = signal?.aborted ? abortedError(`Restoring ${name}`) : e instanceof HomeportError ? e : engineError(e, 'Fix the cause and restore again.', { volume: name });
+    throw new HomeportError(
+      {
+        code: base.code,
+        message: left
+          ? `${base.message} The new volume ${quote(name)} is still there, with part of the backup in it: Homeport could not remove it (${left}).`
+          : `${base.message} The new volume ${quote(name)} was removed again: nothing of this restore is left on the host.`,
+        fix: left ? `Once the host is connected again, remove the volume ${quote(name)} in Volumes, then restore again.` : (base.fix ?? 'Restore again.'),
+        details: { ...base.details, volume: name, newVolume: left ? 'kept' : 'removed' },
+      },
+      { cause: e },
+    );
   }
   return { volume: name, mode: 'new', entries: policy.entries, bytes: policy.bytes, setuidCleared: policy.setuidCleared };
+}
+
+/** Removes the volume a failed restore made; why it could not, or null when it is gone. */
+async function removeNewVolume(docker: Dockerode, name: string): Promise<string | null> {
+  try {
+    await docker.getVolume(name).remove();
+    return null;
+  } catch (e) {
+    if (statusOf(e) === 404) return null;
+    return engineMessage(e);
+  }
 }
 
 async function runningUsers(docker: Dockerode, name: string): Promise<Dockerode.ContainerInfo[]> {
