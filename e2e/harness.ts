@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,8 @@ export interface Lab {
   agentSock: string;
   /** A local image every engine of the lab has. */
   image: string;
+  /** The lab registry, `127.0.0.1:5555`. */
+  registry: string;
   compose: { project: string; services: string[] };
 }
 
@@ -111,4 +113,32 @@ export async function addLabHostInUi(page: Page, lab: Lab, name = 'lab'): Promis
   await pwExpect(verify).toBeVisible({ timeout: 20_000 });
   await pwExpect(verify.getByTestId('hostkey-fingerprint')).toHaveText(lab.ssh.hostKeyFingerprint);
   await verify.getByRole('button', { name: 'Trust and connect' }).click();
+}
+
+/**
+ * The lab image pushed to the lab registry under a repository of this run's own
+ * (`<registry>/<repo>:<tag>`), and its local tag removed: a test that pulls, tags or removes it
+ * never meets another run doing the same to the lab's shared `lab/busybox` tags. `drop` removes
+ * the local tag and the registry's copy.
+ */
+export async function registryCopy(lab: Lab, repo: string, tag: string): Promise<{ ref: string; drop(): Promise<void> }> {
+  const ref = `${lab.registry}/${repo}:${tag}`;
+  const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  docker('tag', `${lab.image}:latest`, ref);
+  docker('push', ref);
+  const digest = (JSON.parse(docker('image', 'inspect', '--format', '{{json .RepoDigests}}', ref)) as string[])
+    .find((d) => d.startsWith(`${lab.registry}/${repo}@`))!
+    .split('@')[1]!;
+  docker('rmi', ref);
+  return {
+    ref,
+    drop: async () => {
+      try {
+        docker('rmi', ref);
+      } catch {
+        // not there
+      }
+      await fetch(`http://${lab.registry}/v2/${repo}/manifests/${digest}`, { method: 'DELETE' }).catch(() => {});
+    },
+  };
 }

@@ -2,25 +2,26 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expect as pwExpect } from './expect';
 import type { Browser, Page } from 'playwright-core';
-import { addLabHostInUi, launchChromium, loadLab, startHeadless, type Headless, type Lab } from './harness';
+import { addLabHostInUi, launchChromium, loadLab, registryCopy, startHeadless, type Headless, type Lab } from './harness';
 
 // Images end to end: add the lab host, trust its key, open Images, pull an image from the lab
 // registry through the image.pull stream (progress, then complete, then the row), and remove it.
-// The registry tag is left as the lab had it.
-const REF = '127.0.0.1:5555/lab/busybox:1.1';
+// The image is the lab's, pushed to a repository of this run's own (hp-images-e2e-<pid>) so that
+// runs at the same time do not pull or remove each other's tag; it goes again in afterAll.
+let REF = '';
+let copy: Awaited<ReturnType<typeof registryCopy>> | null = null;
 let lab: Lab;
 let server: Headless;
 let browser: Browser;
 let page: Page;
-let existed = false;
 
 const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
 const hasTag = () => docker('images', '--format', '{{.Repository}}:{{.Tag}}').split('\n').includes(REF);
 
 beforeAll(async () => {
   lab = loadLab();
-  existed = hasTag();
-  if (existed) docker('rmi', REF); // only the tag: the lab's other tags keep the image
+  copy = await registryCopy(lab, `hp-images-e2e-${process.pid}/busybox`, '1.1');
+  REF = copy.ref;
   server = await startHeadless({ SSH_AUTH_SOCK: lab.agentSock });
   browser = await launchChromium();
   page = await browser.newPage();
@@ -29,10 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
-  if (!lab) return;
-  const present = hasTag();
-  if (existed && !present) docker('pull', REF);
-  if (!existed && present) docker('rmi', REF);
+  await copy?.drop();
 });
 
 describe('images', () => {

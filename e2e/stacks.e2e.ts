@@ -9,8 +9,9 @@ import { addLabHostInUi, launchChromium, loadLab, startHeadless, type Headless, 
 // Stacks end to end: our own compose project, deployed by hand with docker-compose on the lab
 // host, is found in the UI, brought down (after confirming) and up again with the output streamed,
 // and an invalid edit of its compose file is refused with compose's error and the file unchanged.
-// The lab's own projects are only looked at.
-const PROJECT = 'hp-stacks-e2e';
+// The lab's own projects are only looked at. The project is named with our pid: runs at the same
+// time do not meet.
+const PROJECT = `hp-stacks-e2e-${process.pid}`;
 const COMPOSE = `# Photo gallery — deployed by Ansible
 version: "2.4"
 services:

@@ -6,16 +6,16 @@ import { addLabHostInUi, launchChromium, loadLab, startHeadless, type Headless, 
 
 // Live stats and inspect end to end, on this test's own containers (a small "shop" compose-like
 // project: a web server with a secret in its env and a published port, and a worker that uses a
-// little CPU), removed in afterAll.
+// little CPU), removed in afterAll. Named with our pid: runs at the same time do not meet.
 let lab: Lab;
 let server: Headless;
 let browser: Browser;
 let page: Page;
 
-const PROJECT = 'hp-stats-shop';
-const WEB = 'hp-stats-shop-web-1';
-const WORKER = 'hp-stats-shop-worker-1';
-const NET = 'hp-stats-shop_default';
+const PROJECT = `hp-stats-shop-${process.pid}`;
+const WEB = `${PROJECT}-web-1`;
+const WORKER = `${PROJECT}-worker-1`;
+const NET = `${PROJECT}_default`;
 const IMAGE = 'homeport-lab/busybox:latest';
 const docker = (...args: string[]) => execFileSync('docker', ['-H', 'unix:///var/run/docker.sock', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 const compose = (service: string) => ['--label', `com.docker.compose.project=${PROJECT}`, '--label', `com.docker.compose.service=${service}`];

@@ -6,8 +6,9 @@ import { addLabHostInUi, launchChromium, loadLab, startHeadless, type Headless, 
 
 // Upgrade end to end: a container of our own on lab/busybox:1.0, upgraded from its detail page to
 // 1.1 pulled from the lab registry (live steps), running on 1.1, then rolled back from the banner
-// to the very same container on 1.0. Registry tags are left as the lab had them.
-const NAME = 'hp-upgrade-e2e';
+// to the very same container on 1.0. Registry tags are left as the lab had them. The container is
+// named with our pid: runs at the same time do not meet.
+const NAME = `hp-upgrade-e2e-${process.pid}-app`;
 const REPO = '127.0.0.1:5555/lab/busybox';
 const OLD = `${REPO}:1.0`;
 const NEW = `${REPO}:1.1`;
@@ -49,7 +50,7 @@ beforeAll(async () => {
   if (!hadOld) docker('pull', OLD);
   originalId = docker(
     'run', '-d', '--name', NAME, '--stop-timeout', '1', '--restart', 'unless-stopped',
-    '-e', 'APP_MODE=prod', '-p', '127.0.0.1::8080', '--label', 'homeport.test=hp-upgrade-e2e',
+    '-e', 'APP_MODE=prod', '-p', '127.0.0.1::8080', '--label', `homeport.test=${NAME}`,
     OLD, 'sleep', '3600',
   );
   server = await startHeadless({ SSH_AUTH_SOCK: lab.agentSock });

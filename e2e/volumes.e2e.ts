@@ -10,11 +10,14 @@ import { addLabHostInUi, launchChromium, loadLab, startHeadless, type Headless, 
 // Volumes end to end in Chromium against headless mode: back up our own volume (a browser
 // download of the transfer URL), restore the downloaded file into a new volume through the file
 // chooser (an upload), browse the new volume and find the files; then the host overview shows the
-// engine's version and its live events. Every volume is our own (hp-overview-*), removed in afterAll.
-const VOL = 'hp-overview-vol';
-const RESTORED = 'hp-overview-vol-restored';
-const KEPT = 'hp-overview-vol-kept';
-const EVENT_VOL = 'hp-overview-evt';
+// engine's version and its live events. Every volume and container is our own
+// (hp-overview-<pid>-*, so runs at the same time do not meet), removed in afterAll.
+const PREFIX = `hp-overview-${process.pid}`;
+const VOL = `${PREFIX}-vol`;
+const RESTORED = `${PREFIX}-vol-restored`;
+const KEPT = `${PREFIX}-vol-kept`;
+const EVENT_VOL = `${PREFIX}-evt`;
+const EVENT_RUN = `${PREFIX}-evt-run`;
 let lab: Lab;
 let server: Headless;
 let browser: Browser;
@@ -25,6 +28,13 @@ const docker = (...args: string[]) => execFileSync('docker', args, { encoding: '
 const rmVolume = (name: string) => {
   try {
     docker('volume', 'rm', '-f', name);
+  } catch {
+    // not there
+  }
+};
+const rmContainer = (name: string) => {
+  try {
+    execFileSync('docker', ['rm', '-f', name], { stdio: 'ignore' });
   } catch {
     // not there
   }
@@ -56,6 +66,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
+  rmContainer(EVENT_RUN);
   for (const v of [VOL, RESTORED, KEPT, EVENT_VOL]) rmVolume(v);
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
@@ -149,14 +160,15 @@ describe('volumes', () => {
     await pwExpect(overview.locator('[data-testid="disk-row"][data-category="volumes"]')).toBeVisible({ timeout: 60_000 });
 
     // An event on the host shows up in the feed, newest first (other tests share the lab engine,
-    // so other events may come between).
+    // so other events may come between: ours are told apart by name).
+    const ours = (type: string, action: string, name: string) => overview.locator(`[data-testid="event-row"][data-type="${type}"][data-action="${action}"]`).filter({ hasText: name });
     docker('volume', 'create', EVENT_VOL);
-    const created = overview.locator('[data-testid="event-row"][data-type="volume"][data-action="create"]');
-    await pwExpect(created).toBeVisible({ timeout: 20_000 });
-    docker('run', '--rm', '--name', 'hp-overview-evt-run', '-v', `${EVENT_VOL}:/v`, 'homeport-lab/busybox', 'true');
-    await pwExpect(overview.locator('[data-testid="event-row"][data-type="container"][data-action="die"]')).toBeVisible({ timeout: 20_000 });
-    const order = await overview.getByTestId('event-row').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-type')}:${e.getAttribute('data-action')}`));
-    expect(order.indexOf('container:die')).toBeLessThan(order.indexOf('volume:create'));
+    await pwExpect(ours('volume', 'create', EVENT_VOL)).toBeVisible({ timeout: 20_000 });
+    docker('run', '--rm', '--name', EVENT_RUN, '-v', `${EVENT_VOL}:/v`, 'homeport-lab/busybox', 'true');
+    await pwExpect(ours('container', 'die', EVENT_RUN)).toBeVisible({ timeout: 20_000 });
+    const order = await overview.getByTestId('event-row').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-type')}:${e.getAttribute('data-action')}:${e.textContent ?? ''}`));
+    const at = (type: string, action: string, name: string) => order.findIndex((o) => o.startsWith(`${type}:${action}:`) && o.includes(name));
+    expect(at('container', 'die', EVENT_RUN)).toBeLessThan(at('volume', 'create', EVENT_VOL));
 
     // Pause holds new events back.
     await overview.getByRole('button', { name: 'Pause' }).click();
@@ -164,9 +176,9 @@ describe('volumes', () => {
     docker('volume', 'rm', EVENT_VOL);
     await pwExpect(overview.getByText(/Paused · \d+ new/)).toBeVisible({ timeout: 20_000 });
     expect(await overview.getByTestId('event-row').count()).toBe(before);
-    expect(await overview.locator('[data-testid="event-row"][data-type="volume"][data-action="destroy"]').count()).toBe(0);
+    expect(await ours('volume', 'destroy', EVENT_VOL).count()).toBe(0);
     await overview.getByRole('button', { name: 'Resume' }).click();
-    await pwExpect(overview.locator('[data-testid="event-row"][data-type="volume"][data-action="destroy"]')).toBeVisible();
+    await pwExpect(ours('volume', 'destroy', EVENT_VOL)).toBeVisible();
     await page.screenshot({ path: '.cache/screenshots/host-overview.png', fullPage: true });
 
     // Escape goes back to the hosts list.

@@ -22,7 +22,8 @@ const N = Number(process.env.BENCH_CONTAINERS ?? 50);
 const WINDOW_SEC = Number(process.env.BENCH_WINDOW_SEC ?? 30);
 const CYCLES = Number(process.env.BENCH_CYCLES ?? 3);
 const WARMUP_MS = 3000;
-const PREFIX = 'hp-stats-bench-';
+// Our pid in every name: a run at the same time (or a test) never removes this one's containers.
+const PREFIX = `hp-stats-bench-${process.pid}-`;
 const IMAGE = 'homeport-lab/busybox:latest';
 
 const lab = JSON.parse(readFileSync(process.env.HOMEPORT_LAB ?? '/var/tmp/homeport-lab/lab.json', 'utf8')) as {

@@ -19,11 +19,13 @@ import { contractCalls, until } from '../services/test-support/wait';
 // The headless server's volume transfer endpoints against the real services, over the lab's SSH
 // host: auth and Origin enforced, a backup downloaded over HTTP and uploaded again into a new
 // volume gives the same files; and the host overview through the contract. Volumes are our own
-// (hp-overview-http-*), removed in afterAll.
+// (hp-overview-http-<pid>-*, so runs at the same time do not meet), removed in afterAll.
 
 const TOKEN = 'transfer-test-token-0123456789';
-const SRC = 'hp-overview-http-src';
-const DST = 'hp-overview-http-dst';
+const PREFIX = `hp-overview-http-${process.pid}`;
+const SRC = `${PREFIX}-src`;
+const DST = `${PREFIX}-dst`;
+const NEVER = `${PREFIX}-never`;
 const local = new Docker({ socketPath: '/var/run/docker.sock' });
 const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
 const rmVolume = (name: string) => {
@@ -82,6 +84,7 @@ afterAll(async () => {
   if (root) rmSync(root, { recursive: true, force: true });
   rmVolume(SRC);
   rmVolume(DST);
+  rmVolume(NEVER);
 });
 
 describe('host overview over SSH', () => {
@@ -160,7 +163,7 @@ describe('volume transfers over HTTP', () => {
   });
 
   it('refuses an upload bigger than announced, and a restore over an existing name in new mode', async () => {
-    const big = (await ok<VolumeTransferInfo>('volumes.prepareRestore', { hostId, name: 'hp-overview-http-never', mode: 'new', fileName: 'x.tar.gz', sizeBytes: 10 }))!;
+    const big = (await ok<VolumeTransferInfo>('volumes.prepareRestore', { hostId, name: NEVER, mode: 'new', fileName: 'x.tar.gz', sizeBytes: 10 }))!;
     const s = await watch(big.transferId);
     const r = await fetch(server.url + big.url!, { method: 'PUT', headers: { cookie, origin: server.url }, body: Buffer.alloc(1000) });
     expect(r.status).toBe(413);
@@ -171,6 +174,6 @@ describe('volume transfers over HTTP', () => {
     const c = await fetch(server.url + exists.url!, { method: 'PUT', headers: { cookie, origin: server.url }, body: 'abc' });
     expect(c.status).toBe(409);
     expect(((await c.json()) as { error: { message: string } }).error.message).toContain(`A volume named "${SRC}" already exists`);
-    expect(docker('volume', 'ls', '-q').split('\n')).not.toContain('hp-overview-http-never');
+    expect(docker('volume', 'ls', '-q').split('\n')).not.toContain(NEVER);
   });
 });

@@ -7,7 +7,8 @@ import { requireLab, type Lab } from '../test-support/lab';
 import { contractCalls, until } from '../test-support/wait';
 
 // Stats and inspect as the UI reaches them — through the dispatcher, over the lab's SSH host —
-// on this test's own hp-stats-* containers (removed in afterAll).
+// on this test's own hp-stats-it-<pid>-* containers (removed in afterAll; the pid keeps runs at the
+// same time apart).
 
 let lab: Lab;
 let tp: TestPlatform;
@@ -16,11 +17,12 @@ let hostId: string;
 const events: Array<{ event: string; payload: unknown; target: unknown }> = [];
 const docker = (...args: string[]) => execFileSync('docker', ['-H', 'unix:///var/run/docker.sock', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 const IMAGE = 'homeport-lab/busybox:latest';
-const BURN = 'hp-stats-it-burn';
-const WEB = 'hp-stats-it-web';
-const STOPPED = 'hp-stats-it-stopped';
-const NET = 'hp-stats-it-net';
-const VOL = 'hp-stats-it-vol';
+const PREFIX = `hp-stats-it-${process.pid}`;
+const BURN = `${PREFIX}-burn`;
+const WEB = `${PREFIX}-web`;
+const STOPPED = `${PREFIX}-stopped`;
+const NET = `${PREFIX}-net`;
+const VOL = `${PREFIX}-vol`;
 const ids: Record<string, string> = {};
 
 const { call, ok } = contractCalls(() => services);
@@ -179,6 +181,6 @@ describe('containers.inspect', () => {
   it('a stopped container: no start, an exit code; an unknown one: NOT_FOUND', async () => {
     const info = await ok<ContainerInspectInfo>('containers.inspect', { hostId, containerId: STOPPED });
     expect(info).toMatchObject({ state: 'created', startedAt: null, health: null });
-    expect(await call('containers.inspect', { hostId, containerId: 'hp-stats-it-nothing' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await call('containers.inspect', { hostId, containerId: `${PREFIX}-nothing` })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 });

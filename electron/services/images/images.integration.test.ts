@@ -5,10 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostId, type PullProgressInfo } from '../../../shared/contract';
 import { requireLab, type Lab } from '../test-support/lab';
 import { listImages, pruneDanglingImages, pullImage, removeImage, tagImage } from './images';
-import { cleanupByLabel, LAB_IMAGE, TEST_LABEL, failure } from '../test-support/docker-fixtures';
+import { cleanupByLabel, LAB_IMAGE, registryCopy, TEST_LABEL, failure } from '../test-support/docker-fixtures';
 
 // Images against the lab's main engine and its registry (127.0.0.1:5555). The lab's own images
-// and tags (homeport-lab/busybox:*, the registry's lab/busybox:*) are left as they were found.
+// and tags (homeport-lab/busybox:*, the registry's lab/busybox:*) are left as they were found;
+// what is pulled is a copy in a registry repository of our own (hp-res-<pid>/…).
 
 const pid = process.pid;
 const LABEL = `${TEST_LABEL}=${pid}`;
@@ -17,15 +18,17 @@ const hostId = HostId('lab');
 let lab: Lab;
 let docker: Docker;
 let pullRef: string;
-let pullRefExisted = false;
+let pullCopy: Awaited<ReturnType<typeof registryCopy>> | null = null;
 
 const tagsNow = async () => (await docker.listImages()).flatMap((i) => i.RepoTags ?? []);
 
 beforeAll(async () => {
   lab = await requireLab();
   docker = new Docker({ socketPath: lab.engine1.socket });
-  pullRef = `${lab.registry}/lab/busybox:1.1`;
-  pullRefExisted = (await tagsNow()).includes(pullRef);
+  // The lab image under a registry repository of our own: runs at the same time do not pull or
+  // remove each other's tag (nor the lab's lab/busybox:*).
+  pullCopy = await registryCopy(docker, lab.registry, `hp-res-${pid}/busybox`, '1.1');
+  pullRef = pullCopy.ref;
 });
 
 afterAll(async () => {
@@ -33,13 +36,7 @@ afterAll(async () => {
   await cleanupByLabel(docker, LABEL);
   for (const i of await docker.listImages({ filters: { label: [LABEL] } })) await docker.getImage(i.Id).remove({ force: true }).catch(() => {});
   for (const t of (await tagsNow()).filter((x) => x.startsWith(`hp-res-${pid}/`))) await docker.getImage(t).remove().catch(() => {});
-  // Leave the registry tag as the lab had it.
-  const present = (await tagsNow()).includes(pullRef);
-  if (pullRefExisted && !present) {
-    const s = await docker.pull(pullRef);
-    await new Promise((res) => docker.modem.followProgress(s, res));
-  }
-  if (!pullRefExisted && present) await docker.getImage(pullRef).remove().catch(() => {});
+  await pullCopy?.drop();
 });
 
 describe('images', () => {
@@ -57,7 +54,6 @@ describe('images', () => {
   });
 
   it(`pulls from the lab registry with progress, then removes it`, async () => {
-    if (pullRefExisted) await removeImage(docker, pullRef); // only the tag: other tags keep the image
     expect(await tagsNow()).not.toContain(pullRef);
 
     const events: PullProgressInfo[] = [];
@@ -79,8 +75,10 @@ describe('images', () => {
     const again = await pullImage(docker, pullRef, () => {});
     expect(again.downloaded).toBe(false);
 
+    // Only the tag (and the repository's digest reference, it being its only tag) goes: the lab's
+    // other tags keep the image.
     const removed = await removeImage(docker, pullRef);
-    expect(removed).toEqual({ untagged: [pullRef], deleted: [] });
+    expect(removed).toEqual({ untagged: [pullRef, `${pullRef.slice(0, pullRef.lastIndexOf(':'))}@${r.digest}`], deleted: [] });
     expect(await tagsNow()).not.toContain(pullRef);
     expect(await tagsNow()).toContain(LAB_IMAGE);
   });

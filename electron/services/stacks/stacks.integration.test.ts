@@ -15,7 +15,7 @@ import { contractCalls, until } from '../test-support/wait';
 // The project is our own, deployed "by hand" with docker-compose (v1, as on this machine) in a
 // directory whose name is hostile to shells; the lab's labweb/labapi are only looked at.
 
-const PROJECT = 'hp-stacks-int';
+const PROJECT = `hp-stacks-int-${process.pid}`;
 const REG = '127.0.0.1:5555/lab/busybox';
 const COMPOSE = `# hp-stacks integration project — comments must survive edits
 version: "2.4"
@@ -136,11 +136,11 @@ describe('stacks over SSH', () => {
     const restart = await run('restart');
     expect(restart.error).toBeNull();
     expect(restart.lines[0]).toEqual({ line: `$ docker-compose -p ${PROJECT} -f '${file.replaceAll("'", `'\\''`)}' restart`, stream: 'info' });
-    expect(restart.lines.map((l) => l.line).join('\n')).toMatch(/Restarting hp-stacks-int_app_1/);
+    expect(restart.lines.map((l) => l.line).join('\n')).toContain(`Restarting ${PROJECT}_app_1`);
 
     const down = await run('down');
     expect(down.error).toBeNull();
-    expect(down.lines.map((l) => l.line).join('\n')).toMatch(/Removing hp-stacks-int_app_1/);
+    expect(down.lines.map((l) => l.line).join('\n')).toContain(`Removing ${PROJECT}_app_1`);
     expect(ids()).toEqual([]);
     const stopped = await stackOf();
     expect(stopped).toMatchObject({ status: 'stopped', running: 0, total: 0 });
@@ -160,7 +160,7 @@ describe('stacks over SSH', () => {
     expect(pull.error).toBeNull();
     const recreate = await run('recreate');
     expect(recreate.error).toBeNull();
-    expect(recreate.lines.map((l) => l.line).join('\n')).toMatch(/Recreating hp-stacks-int_app_1/);
+    expect(recreate.lines.map((l) => l.line).join('\n')).toContain(`Recreating ${PROJECT}_app_1`);
     const after = ids();
     expect(after.map((l) => l.split(' ')[1])).toEqual(['running', 'running']);
     expect(after.map((l) => l.split(' ')[0])).not.toEqual(before);
@@ -296,7 +296,7 @@ describe('stacks over SSH', () => {
     const before = ids();
     const r = await run('restart', PROJECT, local.id);
     expect(r.error).toBeNull();
-    expect(r.lines.map((l) => l.line).join('\n')).toMatch(/Restarting hp-stacks-int_app_1/);
+    expect(r.lines.map((l) => l.line).join('\n')).toContain(`Restarting ${PROJECT}_app_1`);
     expect(ids().map((l) => l.split(' ')[1])).toEqual(before.map((l) => l.split(' ')[1]));
     await ok('hosts.remove', { id: local.id });
   }, 120_000);

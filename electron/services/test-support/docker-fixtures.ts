@@ -158,3 +158,26 @@ export function refusal(f: () => unknown): HomeportError {
   }
   throw new Error('expected a refusal');
 }
+
+/**
+ * The lab image pushed to the lab registry under a repository of this run's own
+ * (`<registry>/<repo>:<tag>`), its local tag removed again: a test that pulls and removes it never
+ * meets another run doing the same to the lab's shared `lab/busybox` tags. `drop` removes the local
+ * tag and the registry's copy.
+ */
+export async function registryCopy(docker: Docker, registry: string, repo: string, tag: string): Promise<{ ref: string; drop(): Promise<void> }> {
+  const ref = `${registry}/${repo}:${tag}`;
+  await docker.getImage(LAB_IMAGE).tag({ repo: `${registry}/${repo}`, tag });
+  // Engine 20.10 refuses a push without an X-Registry-Auth header, even for an open registry.
+  const push = await docker.getImage(ref).push({ authconfig: { serveraddress: registry } });
+  await new Promise((res, rej) => docker.modem.followProgress(push, (e: Error | null) => (e ? rej(e) : res(null))));
+  const digest = ((await docker.getImage(ref).inspect()).RepoDigests ?? []).find((d) => d.startsWith(`${registry}/${repo}@`))!.split('@')[1]!;
+  await docker.getImage(ref).remove();
+  return {
+    ref,
+    drop: async () => {
+      await docker.getImage(ref).remove().catch(() => {});
+      await fetch(`http://${registry}/v2/${repo}/manifests/${digest}`, { method: 'DELETE' }).catch(() => {});
+    },
+  };
+}
