@@ -4,7 +4,7 @@ import os from 'node:os';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { HomeportError } from '../../../shared/contract';
-import { engineError, HELPER_LABEL, statusOf } from '../engines/engine-common';
+import { abortedError, engineError, HELPER_LABEL, statusOf } from '../engines/engine-common';
 
 /**
  * Throwaway helper containers that give Homeport access to a volume's files on a remote host
@@ -325,7 +325,11 @@ export async function runHelper(
   const onAbort = () => void c.kill().catch(() => {});
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
+    // A cancel that came while the helper was being created never reached the listener.
+    if (opts.signal?.aborted) throw abortedError('The helper\'s work');
     await c.start();
+    // One that came while it was starting found nothing to stop yet.
+    if (opts.signal?.aborted) onAbort();
     timer = setTimeout(onAbort, opts.timeoutMs);
     if (opts.input) {
       const input = opts.input;
