@@ -117,28 +117,33 @@ export async function addLabHostInUi(page: Page, lab: Lab, name = 'lab'): Promis
 
 /**
  * The lab image pushed to the lab registry under a repository of this run's own
- * (`<registry>/<repo>:<tag>`), and its local tag removed: a test that pulls, tags or removes it
- * never meets another run doing the same to the lab's shared `lab/busybox` tags. `drop` removes
- * the local tag and the registry's copy.
+ * (`<registry>/<repo>:<tag>`, `repo` being `<namespace>/<name>`), and its local tag removed: a test
+ * that pulls, tags or removes it never meets another run doing the same to the lab's shared
+ * `lab/busybox` tags. `drop` removes the local tag and the registry's copy: its manifest through
+ * the API, then the emptied repository's folder in the lab registry's storage (the API cannot
+ * delete a repository, and an empty one would stay in the catalog).
  */
 export async function registryCopy(lab: Lab, repo: string, tag: string): Promise<{ ref: string; drop(): Promise<void> }> {
   const ref = `${lab.registry}/${repo}:${tag}`;
   const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-  docker('tag', `${lab.image}:latest`, ref);
-  docker('push', ref);
-  const digest = (JSON.parse(docker('image', 'inspect', '--format', '{{json .RepoDigests}}', ref)) as string[])
-    .find((d) => d.startsWith(`${lab.registry}/${repo}@`))!
-    .split('@')[1]!;
-  docker('rmi', ref);
-  return {
-    ref,
-    drop: async () => {
-      try {
-        docker('rmi', ref);
-      } catch {
-        // not there
-      }
-      await fetch(`http://${lab.registry}/v2/${repo}/manifests/${digest}`, { method: 'DELETE' }).catch(() => {});
-    },
+  let digest: string | null = null;
+  const drop = async () => {
+    try {
+      docker('rmi', ref);
+    } catch {
+      // not there
+    }
+    if (digest) await fetch(`http://${lab.registry}/v2/${repo}/manifests/${digest}`, { method: 'DELETE' }).catch(() => {});
+    rmSync(path.join(lab.dir, 'registry', 'data', 'docker', 'registry', 'v2', 'repositories', repo.split('/')[0]!), { recursive: true, force: true });
   };
+  try {
+    docker('tag', `${lab.image}:latest`, ref);
+    docker('push', ref);
+    digest = (JSON.parse(docker('image', 'inspect', '--format', '{{json .RepoDigests}}', ref)) as string[]).find((d) => d.startsWith(`${lab.registry}/${repo}@`))!.split('@')[1]!;
+    docker('rmi', ref);
+  } catch (e) {
+    await drop();
+    throw e;
+  }
+  return { ref, drop };
 }

@@ -27,7 +27,7 @@ beforeAll(async () => {
   docker = new Docker({ socketPath: lab.engine1.socket });
   // The lab image under a registry repository of our own: runs at the same time do not pull or
   // remove each other's tag (nor the lab's lab/busybox:*).
-  pullCopy = await registryCopy(docker, lab.registry, `hp-res-${pid}/busybox`, '1.1');
+  pullCopy = await registryCopy(docker, lab, `hp-res-${pid}/busybox`, '1.1');
   pullRef = pullCopy.ref;
 });
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { chmod, lchown, link, lstat, mkdir, readdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises';
+import { chmod, lchown, link, lstat, mkdir, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
@@ -161,23 +161,30 @@ export function refusal(f: () => unknown): HomeportError {
 
 /**
  * The lab image pushed to the lab registry under a repository of this run's own
- * (`<registry>/<repo>:<tag>`), its local tag removed again: a test that pulls and removes it never
- * meets another run doing the same to the lab's shared `lab/busybox` tags. `drop` removes the local
- * tag and the registry's copy.
+ * (`<registry>/<repo>:<tag>`, `repo` being `<namespace>/<name>`), its local tag removed again: a
+ * test that pulls and removes it never meets another run doing the same to the lab's shared
+ * `lab/busybox` tags. `drop` removes the local tag and the registry's copy: its manifest through
+ * the API, then the emptied repository's folder in the lab registry's storage (the API cannot
+ * delete a repository, and an empty one would stay in the catalog).
  */
-export async function registryCopy(docker: Docker, registry: string, repo: string, tag: string): Promise<{ ref: string; drop(): Promise<void> }> {
-  const ref = `${registry}/${repo}:${tag}`;
-  await docker.getImage(LAB_IMAGE).tag({ repo: `${registry}/${repo}`, tag });
-  // Engine 20.10 refuses a push without an X-Registry-Auth header, even for an open registry.
-  const push = await docker.getImage(ref).push({ authconfig: { serveraddress: registry } });
-  await new Promise((res, rej) => docker.modem.followProgress(push, (e: Error | null) => (e ? rej(e) : res(null))));
-  const digest = ((await docker.getImage(ref).inspect()).RepoDigests ?? []).find((d) => d.startsWith(`${registry}/${repo}@`))!.split('@')[1]!;
-  await docker.getImage(ref).remove();
-  return {
-    ref,
-    drop: async () => {
-      await docker.getImage(ref).remove().catch(() => {});
-      await fetch(`http://${registry}/v2/${repo}/manifests/${digest}`, { method: 'DELETE' }).catch(() => {});
-    },
+export async function registryCopy(docker: Docker, lab: Pick<Lab, 'registry' | 'dir'>, repo: string, tag: string): Promise<{ ref: string; drop(): Promise<void> }> {
+  const ref = `${lab.registry}/${repo}:${tag}`;
+  let digest: string | null = null;
+  const drop = async () => {
+    await docker.getImage(ref).remove().catch(() => {});
+    if (digest) await fetch(`http://${lab.registry}/v2/${repo}/manifests/${digest}`, { method: 'DELETE' }).catch(() => {});
+    await rm(path.join(lab.dir, 'registry', 'data', 'docker', 'registry', 'v2', 'repositories', repo.split('/')[0]!), { recursive: true, force: true });
   };
+  try {
+    await docker.getImage(LAB_IMAGE).tag({ repo: `${lab.registry}/${repo}`, tag });
+    // Engine 20.10 refuses a push without an X-Registry-Auth header, even for an open registry.
+    const push = await docker.getImage(ref).push({ authconfig: { serveraddress: lab.registry } });
+    await new Promise((res, rej) => docker.modem.followProgress(push, (e: Error | null) => (e ? rej(e) : res(null))));
+    digest = ((await docker.getImage(ref).inspect()).RepoDigests ?? []).find((d) => d.startsWith(`${lab.registry}/${repo}@`))!.split('@')[1]!;
+    await docker.getImage(ref).remove();
+  } catch (e) {
+    await drop();
+    throw e;
+  }
+  return { ref, drop };
 }
