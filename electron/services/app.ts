@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { HostId } from '../../shared/contract';
+import { MonitorId, type HostId } from '../../shared/contract';
 import { TrayFeed } from './alerts';
 import { AppService } from './settings';
 import { ContainersService, containerStreams } from './containers';
@@ -71,7 +71,7 @@ export async function createServices(
     dockerFor: dockerVia(engines),
     // This computer's own network (default gateway, DNS servers): while it is down, alerts are held.
     referenceTargets: referenceTargetsFromEnv(),
-    onChange: ({ changed, removed }) => events.emit('monitors.changed', { changed: changed.map(toMonitorInfo), removed }),
+    onChange: ({ changed, removed }) => events.emit('monitors.changed', { changed: changed.map(toMonitorInfo), removed: removed.map(MonitorId) }),
     // Back online: hosts waiting out a long backoff reconnect now (a host is not unreachable for our own outage).
     onNetworkBack: () => hosts.reconnectNow(),
     ...testing.monitors,

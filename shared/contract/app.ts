@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AppInfo, SettingsAction, SettingsProblemInfo } from '../model/app';
-import type { MonitorId } from '../model/monitors';
+import type { MonitorId } from '../model/ids';
 import { event, feature, none } from './define';
 import { noControl } from './fields';
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { KumaInstanceId } from '../model/ids';
 import type { HeartbeatInfo, KumaAddInput, KumaAddResult, KumaInstanceInfo } from '../model/kuma';
 import { event, feature, none } from './define';
 import { noControl } from './fields';
@@ -11,16 +12,17 @@ export interface KumaApi {
   list(): Promise<KumaInstanceInfo[]>;
   /** Connects once before saving; answers `totp-required` when the account has 2FA. */
   add(input: KumaAddInput): Promise<KumaAddResult>;
-  remove(input: { id: string }): Promise<void>;
-  pauseMonitor(input: { id: string; monitorId: string }): Promise<void>;
-  resumeMonitor(input: { id: string; monitorId: string }): Promise<void>;
+  remove(input: { id: KumaInstanceId }): Promise<void>;
+  /** `monitorId`: the monitor's id in that Kuma. */
+  pauseMonitor(input: { id: KumaInstanceId; monitorId: string }): Promise<void>;
+  resumeMonitor(input: { id: KumaInstanceId; monitorId: string }): Promise<void>;
   heartbeat(): Promise<HeartbeatInfo>;
   /** `url` null stops it. The first beat goes out at once; its result is in the answer. */
   setHeartbeat(input: { url: string | null; intervalSec: number }): Promise<HeartbeatInfo>;
   sendHeartbeat(): Promise<HeartbeatInfo>;
 }
 
-const kumaId = z.string().regex(/^ku_[A-Za-z0-9_-]{4,40}$/, 'is not an Uptime Kuma instance id');
+const kumaId = z.string().regex(/^ku_[A-Za-z0-9_-]{4,40}$/, 'is not an Uptime Kuma instance id').transform((s) => s as KumaInstanceId);
 const kumaMonitorId = z.string().min(1).max(64).refine(noControl, 'is not a monitor id');
 const kumaAddInput = z.object({
   name: z.string().trim().max(100).refine(noControl, 'must not contain control characters'),

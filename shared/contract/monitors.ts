@@ -1,15 +1,14 @@
 import { z } from 'zod';
+import type { ChannelId, MonitorId } from '../model/ids';
 import type {
   AlertInfo,
   AlertSettingsInfo,
   ChannelConfigInput,
-  ChannelId,
   ChannelInfo,
   HistoryRange,
   MaintenanceWindowInfo,
   MonitorConfigInput,
   MonitorHistoryInfo,
-  MonitorId,
   MonitorImportResultInfo,
   MonitorInfo,
   MonitorRoutingInfo,
@@ -66,8 +65,8 @@ export interface MonitorsApi {
 
 // Monitors and channels: only the shape is checked here; the monitors service's validators are
 // the real validation (their VALIDATION errors carry details.field).
-const monitorId = z.string().regex(/^m_[A-Za-z0-9_-]{4,40}$/, 'is not a monitor id');
-const channelId = z.string().regex(/^c_[A-Za-z0-9_-]{4,40}$/, 'is not a channel id');
+const monitorId = z.string().regex(/^m_[A-Za-z0-9_-]{4,40}$/, 'is not a monitor id').transform((s) => s as MonitorId);
+const channelId = z.string().regex(/^c_[A-Za-z0-9_-]{4,40}$/, 'is not a channel id').transform((s) => s as ChannelId);
 const monitorCommon = { name: z.string().max(200) };
 const monitorConfigInput = z.discriminatedUnion('type', [
   z.looseObject({ ...monitorCommon, type: z.literal('http'), url: z.string().max(4096) }),

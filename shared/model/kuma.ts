@@ -1,4 +1,5 @@
 import type { ErrorInfo } from './errors';
+import type { KumaInstanceId } from './ids';
 
 /** How Homeport reads an Uptime Kuma instance. */
 export type KumaMode = 'socket' | 'metrics' | 'status-page';
@@ -34,7 +35,7 @@ export interface KumaIncidentView {
 export type KumaConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'polling' | 'stopped';
 
 export interface KumaInstanceInfo {
-  id: string;
+  id: KumaInstanceId;
   name: string;
   /** Kuma's address (origin only). */
   url: string;

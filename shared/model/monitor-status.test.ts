@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { KumaInstanceId, MonitorId } from './ids';
 import type { KumaInstanceInfo } from './kuma';
 import type { MonitorInfo } from './monitors';
 import { kumaStatusItems, summarizeMonitors } from './monitor-status';
@@ -7,7 +8,7 @@ let n = 0;
 function mon(state: MonitorInfo['state'], extra: Partial<MonitorInfo> = {}): MonitorInfo {
   n++;
   return {
-    id: `m${n}`, name: `svc${n}`, type: 'http', target: `http://nas:${8000 + n}/`, config: {}, secretFields: [], source: { kind: 'user' }, intervalSec: 60, retries: 0,
+    id: MonitorId(`m${n}`), name: `svc${n}`, type: 'http', target: `http://nas:${8000 + n}/`, config: {}, secretFields: [], source: { kind: 'user' }, intervalSec: 60, retries: 0,
     paused: state === 'paused', state, muted: false, flapping: false, message: '', downSince: null, lastCheckAt: null, latencyMs: null,
     avgLatencyMs24h: null, uptime: { day: null, month: null, year: null }, ...extra,
   };
@@ -46,7 +47,7 @@ describe('summarizeMonitors', () => {
 
 describe('kumaStatusItems', () => {
   const inst = (over: Partial<KumaInstanceInfo> = {}): KumaInstanceInfo => ({
-    id: 'ku_1', name: 'Kuma on nas', url: 'http://nas:3001', mode: 'socket', slug: null, state: 'connected', error: null, problem: null, stale: false, lastDataAt: null, version: null, warning: null, canPause: true, incidents: [],
+    id: KumaInstanceId('ku_1'), name: 'Kuma on nas', url: 'http://nas:3001', mode: 'socket', slug: null, state: 'connected', error: null, problem: null, stale: false, lastDataAt: null, version: null, warning: null, canPause: true, incidents: [],
     monitors: [
       { id: '1', name: 'Immich', type: 'http', target: null, active: true, status: 'down', lastKnownStatus: 'down', lastBeatAt: 5, latencyMs: null, avgLatencyMs: null, uptime: { day: null, month: null, year: null }, message: '' },
       { id: '2', name: 'Old', type: 'http', target: null, active: false, status: 'down', lastKnownStatus: 'down', lastBeatAt: 5, latencyMs: null, avgLatencyMs: null, uptime: { day: null, month: null, year: null }, message: '' },

@@ -1,8 +1,12 @@
+import type { MonitorId } from './ids';
 import type { KumaInstanceInfo } from './kuma';
 import type { MonitorInfo } from './monitors';
 
-/** What the summary needs of a monitor; Homeport's monitors and mirrored Uptime Kuma monitors both give it. */
-export type StatusItem = Pick<MonitorInfo, 'id' | 'name' | 'state' | 'muted' | 'downSince'> & Partial<Pick<MonitorInfo, 'type' | 'config'>>;
+/**
+ * What the summary needs of a monitor; Homeport's monitors and mirrored Uptime Kuma monitors both
+ * give it. A mirrored one has no MonitorId of Homeport's: its id is `kuma:<instance>:<monitor>`.
+ */
+export type StatusItem = { id: MonitorId | `kuma:${string}` } & Pick<MonitorInfo, 'name' | 'state' | 'muted' | 'downSince'> & Partial<Pick<MonitorInfo, 'type' | 'config'>>;
 
 /** The worst state at a glance (the tray icon, the Monitors nav item). */
 export type OverallStatus = 'ok' | 'pending' | 'down' | 'unknown';

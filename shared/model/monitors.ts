@@ -5,8 +5,7 @@
  * real validation; their VALIDATION errors name the field in `details.field`.
  */
 
-export type MonitorId = string;
-export type ChannelId = string;
+import type { ChannelId, HostId, MonitorId } from './ids';
 
 export type MonitorState = 'pending' | 'up' | 'down' | 'paused' | 'maintenance' | 'unknown';
 
@@ -62,7 +61,7 @@ export interface DnsMonitorInput extends MonitorCommonInput {
 /** A container on a host: up while running (and healthy, when it has a health check); driven by the engine's events. */
 export interface ContainerMonitorInput extends MonitorCommonInput {
   type: 'container';
-  hostId: string;
+  hostId: HostId;
   /** Container name (followed across re-creation) or id. */
   container: string;
 }
@@ -70,7 +69,7 @@ export interface ContainerMonitorInput extends MonitorCommonInput {
 /** A shell command run on a host over its SSH connection: up on the expected exit status (and output match). */
 export interface SshCommandMonitorInput extends MonitorCommonInput {
   type: 'ssh-command';
-  hostId: string;
+  hostId: HostId;
   command: string;
   expectExit?: number;
   /** A regular expression the output must match; null: any output. */
@@ -105,7 +104,7 @@ export interface MonitorSuggestion {
   /** Stable key (host, container, port) for lists. */
   key: string;
   kind: 'container' | 'port' | 'label';
-  hostId: string;
+  hostId: HostId;
   hostName: string;
   container: string;
   /** Why it is suggested, in the user's terms. */
@@ -117,7 +116,7 @@ export interface MonitorSuggestion {
 }
 
 /** Where a monitor came from: the user, or a container's `homeport.monitor.*` labels. */
-export type MonitorSource = { kind: 'user' } | { kind: 'label'; hostId: string; container: string };
+export type MonitorSource = { kind: 'user' } | { kind: 'label'; hostId: HostId; container: string };
 
 export interface MonitorInfo {
   id: MonitorId;

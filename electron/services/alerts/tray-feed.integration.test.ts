@@ -7,7 +7,7 @@ import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventMap } from '../../../shared/contract';
+import { MonitorId, type EventMap } from '../../../shared/contract';
 import { MonitorsManager } from '../monitors/monitors-service';
 import { toAlertInfo, toMonitorInfo } from '../monitors/monitors-rpc';
 import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
@@ -55,7 +55,7 @@ describe('TrayFeed (integration)', () => {
       policyOptions: { coalesceMs: 50, coalesceMaxMs: 200 },
       referenceTargets: [{ host: '127.0.0.1', port: (reference.address() as AddressInfo).port }],
       dispatcherAttempts: 1,
-      onChange: ({ changed, removed }) => events.emit('monitors.changed', { changed: changed.map(toMonitorInfo), removed }),
+      onChange: ({ changed, removed }) => events.emit('monitors.changed', { changed: changed.map(toMonitorInfo), removed: removed.map(MonitorId) }),
     });
     mgr.onAlert((a) => events.emit('alerts.fired', toAlertInfo(a)));
     const navigations: EventMap['app.navigate'][] = [];

@@ -1,4 +1,4 @@
-import { applyMonitorsChange, type KumaInstanceInfo, type MonitorInfo, type MonitorsChangedInfo } from '../../../shared/contract';
+import { applyMonitorsChange, MonitorId, type KumaInstanceInfo, type MonitorInfo, type MonitorsChangedInfo } from '../../../shared/contract';
 import { kumaStatusItems } from '../../../shared/model/monitor-status';
 import type { Logger } from '../platform/platform';
 import type { EventBus } from '../rpc/event-bus';
@@ -75,7 +75,7 @@ export class TrayFeed {
     try {
       switch (action.kind) {
         case 'open':
-          this.deps.events.emit('app.navigate', { view: 'monitors', monitorId: action.monitorId });
+          this.deps.events.emit('app.navigate', { view: 'monitors', monitorId: action.monitorId === null ? null : MonitorId(action.monitorId) });
           return;
         case 'restart':
           await this.deps.restartContainer({ hostId: action.hostId, containerId: action.container });

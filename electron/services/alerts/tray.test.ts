@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AlertInfo, MonitorInfo } from '../../../shared/contract';
+import { MonitorId, type AlertInfo, type MonitorInfo } from '../../../shared/contract';
 import { notificationFor, TRAY_DOWN_SHOWN, trayView } from './tray';
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
@@ -7,7 +7,7 @@ let n = 0;
 function mon(state: MonitorInfo['state'], extra: Partial<MonitorInfo> = {}): MonitorInfo {
   n++;
   return {
-    id: `m${n}`, name: `svc${n}`, type: 'http', target: '', config: {}, secretFields: [], source: { kind: 'user' }, intervalSec: 60, retries: 0, paused: false, state,
+    id: MonitorId(`m${n}`), name: `svc${n}`, type: 'http', target: '', config: {}, secretFields: [], source: { kind: 'user' }, intervalSec: 60, retries: 0, paused: false, state,
     muted: false, flapping: false, message: '', downSince: null, lastCheckAt: null, latencyMs: null, avgLatencyMs24h: null,
     uptime: { day: null, month: null, year: null }, ...extra,
   };
@@ -54,10 +54,10 @@ describe('trayView', () => {
 });
 
 describe('notificationFor', () => {
-  const alert = (extra: Partial<AlertInfo>): AlertInfo => ({ id: 'a', kind: 'down', title: 'nextcloud is down', body: 'HTTP 502', monitorIds: ['m1'], at: NOW, severity: 'critical', ...extra });
+  const alert = (extra: Partial<AlertInfo>): AlertInfo => ({ id: 'a', kind: 'down', title: 'nextcloud is down', body: 'HTTP 502', monitorIds: [MonitorId('m1')], at: NOW, severity: 'critical', ...extra });
   it('opens the monitor an alert is about, or the list for a grouped one', () => {
     expect(notificationFor(alert({}))).toEqual({ title: 'nextcloud is down', body: 'HTTP 502', monitorId: 'm1', urgency: 'critical' });
-    expect(notificationFor(alert({ monitorIds: ['m1', 'm2'], severity: 'warning' }))).toMatchObject({ monitorId: null, urgency: 'normal' });
+    expect(notificationFor(alert({ monitorIds: [MonitorId('m1'), MonitorId('m2')], severity: 'warning' }))).toMatchObject({ monitorId: null, urgency: 'normal' });
     expect(notificationFor(alert({ kind: 'up', severity: 'info' })).urgency).toBe('low');
   });
 });

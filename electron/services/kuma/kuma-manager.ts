@@ -14,6 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   HomeportError,
+  KumaInstanceId,
   type ErrorInfo,
   type HeartbeatInfo,
   type KumaAddInput,
@@ -36,7 +37,7 @@ const HEARTBEAT_KEY = 'pushHeartbeat';
 export const DEFAULT_HEARTBEAT_SEC = 60;
 
 interface KumaRecord {
-  id: string;
+  id: KumaInstanceId;
   name: string;
   url: string;
   mode: KumaMode;
@@ -197,7 +198,7 @@ export class KumaManager {
       throw new HomeportError({ code: 'VALIDATION', message: 'A status page needs its slug.', fix: `Copy it from the page's address: ${origin}/status/<slug>.` });
     }
     const record: KumaRecord = {
-      id: `ku_${randomBytes(6).toString('base64url')}`,
+      id: KumaInstanceId(`ku_${randomBytes(6).toString('base64url')}`),
       name,
       url: origin,
       mode: input.mode,

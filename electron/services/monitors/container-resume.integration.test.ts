@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AlertInfo, HostInfo, MonitorInfo, MonitorsChangedInfo, MonitorState } from '../../../shared/contract';
+import type { AlertInfo, HostInfo, MonitorId, MonitorInfo, MonitorsChangedInfo, MonitorState } from '../../../shared/contract';
 import { createServices, type Services } from '../app';
 import { createConfStore } from '../platform/conf-store';
 import { createKeyFileSecretBox } from '../platform/key-file-secret-box';
@@ -63,7 +63,7 @@ class Homeport {
   }
   connected = (hostId: string, timeout = 30_000) => until(`host ${hostId} connected`, async () => (await this.host(hostId))?.state.status === 'connected', timeout);
 
-  async addContainerMonitor(hostId: string, container: string, options: object = MONITOR): Promise<string> {
+  async addContainerMonitor(hostId: string, container: string, options: object = MONITOR): Promise<MonitorId> {
     return (await this.calls.ok<MonitorInfo>('monitors.add', { ...options, type: 'container', name: container, hostId, container })).id;
   }
 
@@ -86,7 +86,7 @@ class Homeport {
   }
 
   /** A down alert (alone or grouped) that names the monitor. */
-  downAlertFor = (id: string) => this.alerts.find((a) => (a.kind === 'down' || a.kind === 'group-down') && a.monitorIds.includes(id));
+  downAlertFor = (id: MonitorId) => this.alerts.find((a) => (a.kind === 'down' || a.kind === 'group-down') && a.monitorIds.includes(id));
 }
 
 function testPlatform(): TestPlatform {

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { HomeportError } from '../../../shared/model/errors';
+import { ChannelId, HostId, MonitorId } from '../../../shared/model/ids';
 import type { MonitorsApi } from '../../../shared/contract/monitors';
 import type { AlertInfo, ChannelInfo, HistoryRange, MonitorHistoryInfo, MonitorInfo, MonitorSuggestion } from '../../../shared/model/monitors';
 import type { Alert } from '../alerts';
 import type { ContractImpl } from '../rpc/dispatcher';
 import type { MonitorConfig } from './checks';
-import type { MonitorInfo as ManagerMonitorInfo, MonitorsManager } from './monitors-service';
+import type { ChannelInfo as ManagerChannelInfo, MonitorInfo as ManagerMonitorInfo, MonitorsManager, StoredAlert } from './monitors-service';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -46,13 +47,13 @@ export function toMonitorInfo(m: ManagerMonitorInfo): MonitorInfo {
   const c = m.config;
   const state = c.paused ? 'paused' : (m.status?.state ?? 'pending');
   return {
-    id: c.id,
+    id: MonitorId(c.id),
     name: c.name,
     type: c.type,
     target: monitorTarget(c),
     config: { ...c },
     secretFields: m.secretFields,
-    source: m.label ? { kind: 'label', hostId: m.label.hostId, container: m.label.container } : { kind: 'user' },
+    source: m.label ? { kind: 'label', hostId: HostId(m.label.hostId), container: m.label.container } : { kind: 'user' },
     intervalSec: c.intervalSec,
     retries: c.retries,
     paused: c.paused,
@@ -69,8 +70,10 @@ export function toMonitorInfo(m: ManagerMonitorInfo): MonitorInfo {
 }
 
 export function toAlertInfo(a: Alert): AlertInfo {
-  return { id: a.id, kind: a.kind, title: a.title, body: a.body, monitorIds: [...a.monitorIds], at: a.at, severity: a.severity };
+  return { id: a.id, kind: a.kind, title: a.title, body: a.body, monitorIds: a.monitorIds.map(MonitorId), at: a.at, severity: a.severity };
 }
+
+const toChannelInfo = (c: ManagerChannelInfo): ChannelInfo => ({ ...c, id: ChannelId(c.id) });
 
 const notFound = () => new HomeportError({ code: 'NOT_FOUND', message: 'There is no such monitor.', fix: 'Reload the list.' });
 const newId = (prefix: 'm_' | 'c_') => prefix + randomBytes(12).toString('base64url');
@@ -122,14 +125,14 @@ export function createMonitorsService(
         incidents: manager
           .incidents(id, 100, 'confirmed')
           .filter((i) => i.end === null || i.end >= from)
-          .map((i) => ({ id: i.id, monitorId: i.monitorId, start: i.start, end: i.end, durationMs: i.durationMs, message: i.message })),
+          .map((i) => ({ id: i.id, monitorId: MonitorId(i.monitorId), start: i.start, end: i.end, durationMs: i.durationMs, message: i.message })),
       };
     },
-    listChannels: async (): Promise<ChannelInfo[]> => manager.listChannels(),
-    addChannel: async (input) => manager.addChannel({ ...input, id: newId('c_') }),
+    listChannels: async (): Promise<ChannelInfo[]> => manager.listChannels().map(toChannelInfo),
+    addChannel: async (input) => toChannelInfo(manager.addChannel({ ...input, id: newId('c_') })),
     removeChannel: async ({ id }) => manager.removeChannel(id),
     testChannel: async ({ id }) => manager.testChannel(id),
-    updateChannel: async ({ id, config }) => manager.updateChannel(id, config),
+    updateChannel: async ({ id, config }) => toChannelInfo(manager.updateChannel(id, config)),
     mute: async ({ id, preset, utcOffsetMinutes }) => {
       if (id !== null && !manager.has(id)) throw notFound();
       return { until: manager.mute(id, preset, utcOffsetMinutes)! };
@@ -142,7 +145,7 @@ export function createMonitorsService(
     setRouting: async ({ id, routing }) => manager.setMonitorRouting(id, routing),
     setDefaultChannels: async ({ channelIds }) => manager.setDefaultChannels(channelIds),
     alertSettings: async () => manager.alertSettings(),
-    recentAlerts: async (): Promise<AlertInfo[]> => manager.recentAlerts(),
+    recentAlerts: async (): Promise<AlertInfo[]> => manager.recentAlerts().map((a: StoredAlert) => ({ ...a, monitorIds: a.monitorIds.map(MonitorId) })),
     exportYaml: async () => ({ yaml: manager.exportYaml() }),
     importYaml: async ({ yaml, dryRun }) => manager.importYaml(yaml, dryRun),
   };

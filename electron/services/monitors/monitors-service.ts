@@ -23,6 +23,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
 import { HomeportError } from '../../../shared/model/errors';
+import { ChannelId, MonitorId } from '../../../shared/model/ids';
 import {
   AlertPolicy,
   Dispatcher,
@@ -995,13 +996,13 @@ export class MonitorsManager {
     const monitors: AlertSettingsInfo['monitors'] = {};
     for (const c of this.monitors.values()) {
       const r = this.routing.monitors?.[c.id];
-      monitors[c.id] = {
+      monitors[MonitorId(c.id)] = {
         mutedUntil: live(this.mutes[c.id]),
         maintenance: (this.maintenance.monitors[c.id] ?? []).map((w) => ({ ...w })),
-        routing: r ? { channelIds: [...r.channelIds], includeDefaults: r.includeDefaults ?? false } : null,
+        routing: r ? { channelIds: r.channelIds.map(ChannelId), includeDefaults: r.includeDefaults ?? false } : null,
       };
     }
-    return { globalMuteUntil: live(this.globalMute), globalMaintenance: this.maintenance.global.map((w) => ({ ...w })), defaultChannelIds: [...this.routing.defaultChannelIds], monitors };
+    return { globalMuteUntil: live(this.globalMute), globalMaintenance: this.maintenance.global.map((w) => ({ ...w })), defaultChannelIds: this.routing.defaultChannelIds.map(ChannelId), monitors };
   }
 
   /** The last alerts (newest first), kept across restarts (at most 50). */

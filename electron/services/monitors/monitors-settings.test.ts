@@ -13,6 +13,7 @@ import { createTestPlatform, type TestPlatform } from '../test-support/temp-plat
 import { MonitorsManager } from './monitors-service';
 import { SECRET_PLACEHOLDER } from './monitors-yaml';
 import type { MonitorsApi } from '../../../shared/contract/monitors';
+import { MonitorId } from '../../../shared/model/ids';
 import { createMonitorsService } from './monitors-rpc';
 import { waitFor } from '../test-support/wait';
 
@@ -69,15 +70,15 @@ describe('MonitorsManager: mute, maintenance, routing, recent alerts', () => {
     mgr.add(tcp('b', openPort));
     mgr.start();
     const svc = contract(mgr);
-    await expect(svc.mute({ id: 'm_nosuchmonitor', preset: '1h', utcOffsetMinutes: 0 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(svc.mute({ id: MonitorId('m_nosuchmonitor'), preset: '1h', utcOffsetMinutes: 0 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
 
     const before = Date.now();
-    const { until } = await svc.mute({ id: 'a', preset: '1h', utcOffsetMinutes: 0 });
+    const { until } = await svc.mute({ id: MonitorId('a'), preset: '1h', utcOffsetMinutes: 0 });
     expect(until).toBeGreaterThanOrEqual(before + HOUR);
     expect(until).toBeLessThanOrEqual(Date.now() + HOUR);
     let s = await svc.alertSettings();
-    expect(s.monitors.a!.mutedUntil).toBe(until);
-    expect(s.monitors.b!.mutedUntil).toBeNull();
+    expect(s.monitors[MonitorId('a')]!.mutedUntil).toBe(until);
+    expect(s.monitors[MonitorId('b')]!.mutedUntil).toBeNull();
     await waitFor(() => mgr.list().find((m) => m.config.id === 'a')?.status?.muted, 3000, 'a muted');
     expect(mgr.list().find((m) => m.config.id === 'b')!.status!.muted).toBe(false);
 
@@ -92,16 +93,16 @@ describe('MonitorsManager: mute, maintenance, routing, recent alerts', () => {
     await svc.unmute({ id: null });
     s = await svc.alertSettings();
     expect(s.globalMuteUntil).toBeNull();
-    expect(s.monitors.a!.mutedUntil).toBe(until);
+    expect(s.monitors[MonitorId('a')]!.mutedUntil).toBe(until);
     await waitFor(() => mgr.list().find((m) => m.config.id === 'b')?.status?.muted === false, 3000, 'b unmuted');
     await mgr.stop();
 
     // A restarted app remembers the per-monitor mute.
     const again = make();
     again.start();
-    expect(again.alertSettings().monitors.a!.mutedUntil).toBe(until);
+    expect(again.alertSettings().monitors[MonitorId('a')]!.mutedUntil).toBe(until);
     again.mute('a', null);
-    expect(again.alertSettings().monitors.a!.mutedUntil).toBeNull();
+    expect(again.alertSettings().monitors[MonitorId('a')]!.mutedUntil).toBeNull();
   });
 
   it('puts a monitor in maintenance during a window, refuses bad windows naming them, and applies global windows to all', async () => {
@@ -120,7 +121,7 @@ describe('MonitorsManager: mute, maintenance, routing, recent alerts', () => {
     await new Promise((r) => setTimeout(r, 800));
     expect(mgr.list().find((m) => m.config.id === 'a')!.status!.state).toBe('maintenance');
     expect(mgr.recentAlerts()).toEqual([]);
-    expect(mgr.alertSettings().monitors.a!.maintenance).toEqual([{ kind: 'once', from: now - 1000, to: now + HOUR }]);
+    expect(mgr.alertSettings().monitors[MonitorId('a')]!.maintenance).toEqual([{ kind: 'once', from: now - 1000, to: now + HOUR }]);
 
     // A weekly window covering every day and hour, for all monitors.
     mgr.setMaintenance(null, [{ kind: 'weekly', days: [0, 1, 2, 3, 4, 5, 6], start: '00:00', end: '00:00', utcOffsetMinutes: 0 }]);
@@ -156,11 +157,11 @@ describe('MonitorsManager: mute, maintenance, routing, recent alerts', () => {
 
     // Back to the defaults; removing a channel drops it from every route.
     mgr.setMonitorRouting('down1', { channelIds: ['c_pager001'], includeDefaults: true });
-    expect(mgr.alertSettings().monitors.down1!.routing).toEqual({ channelIds: ['c_pager001'], includeDefaults: true });
+    expect(mgr.alertSettings().monitors[MonitorId('down1')]!.routing).toEqual({ channelIds: ['c_pager001'], includeDefaults: true });
     mgr.removeChannel('c_pager001');
-    expect(mgr.alertSettings().monitors.down1!.routing).toEqual({ channelIds: [], includeDefaults: true });
+    expect(mgr.alertSettings().monitors[MonitorId('down1')]!.routing).toEqual({ channelIds: [], includeDefaults: true });
     mgr.setMonitorRouting('down1', null);
-    expect(mgr.alertSettings().monitors.down1!.routing).toBeNull();
+    expect(mgr.alertSettings().monitors[MonitorId('down1')]!.routing).toBeNull();
   });
 });
 

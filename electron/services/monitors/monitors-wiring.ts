@@ -132,11 +132,11 @@ export function monitorSuggestions(engines: HostContainersInfo[], hosts: HostInf
     out.push({
       key: `${d.hostId}/${d.container}/label`,
       kind: 'label',
-      hostId: d.hostId,
+      hostId: host.id,
       hostName: host.name,
       container: d.container,
       reason: `${d.container} on ${host.name} declares a monitor with its homeport.monitor.* labels`,
-      input: 'input' in d ? d.input : { type: 'container', name: d.container, hostId: d.hostId, container: d.container },
+      input: 'input' in d ? d.input : { type: 'container', name: d.container, hostId: host.id, container: d.container },
       ...('error' in d ? { problem: d.error } : {}),
     });
   }

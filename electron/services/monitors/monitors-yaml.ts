@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { LineCounter, parseDocument, stringify, isMap, isSeq, type Node as YamlNode } from 'yaml';
 import { HomeportError } from '../../../shared/model/errors';
+import { MonitorId } from '../../../shared/model/ids';
 import type { MonitorImportEntryInfo, MonitorImportResultInfo } from '../../../shared/model/monitors';
 import { validateMonitorConfig, type MonitorConfig } from './checks';
 import { httpOrigin } from './secret-destinations';
@@ -144,7 +145,7 @@ export function planMonitorsImport(
   return seq.items.map((item, index): ImportPlanEntry => {
     const line = lineOf(item as YamlNode);
     const raw = values[index] ?? null;
-    const base = { index, line, name: '', id: null as string | null };
+    const base = { index, line, name: '', id: null as MonitorId | null };
     const err = (message: string, fix: string): ImportPlanEntry => ({ ...base, action: 'error', error: { message: `Entry ${index + 1}${line ? ` (line ${line})` : ''}${base.name ? `, "${base.name}"` : ''}: ${message}`, fix } });
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return err('is not a monitor (expected keys such as name, type, url).', 'Write each entry as a mapping: "- name: web" then "  type: http" …');
     let o = { ...(raw as Rec) };
@@ -162,7 +163,7 @@ export function planMonitorsImport(
       if (seenIds.has(id)) return err(`the monitor ${id} appears twice in the file.`, 'Keep one entry per monitor.');
       seenIds.add(id);
     }
-    base.id = id;
+    base.id = id === null ? null : MonitorId(id);
     // Placeholders keep the stored secret of the same monitor; a new monitor needs the real value.
     const placeholders: string[] = [];
     const scan = (v: unknown, path: string) => {
@@ -195,7 +196,7 @@ export function planMonitorsImport(
       return err(he.message, he.fix ?? 'Correct the field and import again.');
     }
     if (prev && prev.type !== config.type) return err(`the monitor ${prev.name} is a ${prev.type} monitor; the file makes it ${config.type}.`, 'Remove the id to add it as a new monitor, or keep the type.');
-    if (!prev) return { ...base, id: config.id, action: 'add', config };
+    if (!prev) return { ...base, id: MonitorId(config.id), action: 'add', config };
     if (sameConfig(prev, config)) return { ...base, action: 'unchanged' };
     return { ...base, action: 'update', config };
   });

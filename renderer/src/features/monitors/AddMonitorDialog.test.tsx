@@ -1,14 +1,14 @@
 // @vitest-environment happy-dom
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HistoryRange, HostContainersInfo, HostInfo, MonitorConfigInput, MonitorInfo, MonitorSuggestion } from '../../../../shared/contract';
+import { HostId, MonitorId, type HistoryRange, type HostContainersInfo, type HostInfo, type MonitorConfigInput, type MonitorInfo, type MonitorSuggestion } from '../../../../shared/contract';
 import { EnvelopeError } from '../../test-support/memory-bridge';
 import { renderApp, teardownApp } from '../../test-support/render-app';
 
 afterEach(teardownApp);
 
 const web: MonitorInfo = {
-  id: 'm_testmonitor01',
+  id: MonitorId('m_testmonitor01'),
   name: 'web',
   type: 'http',
   target: 'http://127.0.0.1:8080/',
@@ -46,12 +46,12 @@ const nas = {
 } as unknown as HostInfo;
 
 const nasContainers = {
-  hostId: 'h_nas',
+  hostId: HostId('h_nas'),
   error: null,
   loading: false,
   containers: [
-    { id: 'c1', hostId: 'h_nas', name: 'nextcloud', image: 'nextcloud', state: 'running', status: 'Up', ports: [], project: null, service: null, createdAt: 0 },
-    { id: 'c2', hostId: 'h_nas', name: 'db', image: 'postgres', state: 'running', status: 'Up', ports: [], project: null, service: null, createdAt: 0 },
+    { id: 'c1', hostId: HostId('h_nas'), name: 'nextcloud', image: 'nextcloud', state: 'running', status: 'Up', ports: [], project: null, service: null, createdAt: 0 },
+    { id: 'c2', hostId: HostId('h_nas'), name: 'db', image: 'postgres', state: 'running', status: 'Up', ports: [], project: null, service: null, createdAt: 0 },
   ],
 } as unknown as HostContainersInfo;
 
@@ -71,7 +71,7 @@ async function openMonitors(s: Setup = {}) {
     'app.info': () => ({ version: '0', mode: 'headless', platform: 'linux', dataDir: '/tmp', files: 'browser' }),
     'monitors.list': () => monitors,
     'monitors.suggestions': () => s.suggestions ?? [],
-    'monitors.history': ({ id, range }: { id: string; range: HistoryRange }) => ({ id, range, latency: [], bars: [], incidents: [] }),
+    'monitors.history': ({ id, range }: { id: MonitorId; range: HistoryRange }) => ({ id, range, latency: [], bars: [], incidents: [] }),
     'monitors.listChannels': () => [],
     'monitors.pushUrl': () => ({ path: '/push/abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG' }),
     'monitors.add': (input: MonitorConfigInput) => {
@@ -218,7 +218,7 @@ describe('the monitor form', () => {
     type(dialog, 'Container', 'nextcloud');
     submit(dialog);
     await waitFor(() => expect(bridge.callsOf('monitors.add')).toHaveLength(1));
-    expect(bridge.callsOf('monitors.add')[0]).toEqual({ type: 'container', name: 'cloud', hostId: 'h_nas', container: 'nextcloud', intervalSec: 60, retries: 1, upsideDown: false });
+    expect(bridge.callsOf('monitors.add')[0]).toEqual({ type: 'container', name: 'cloud', hostId: HostId('h_nas'), container: 'nextcloud', intervalSec: 60, retries: 1, upsideDown: false });
   });
 
   it('checks an SSH command monitor: host, command, exit status and the output pattern', async () => {
@@ -238,7 +238,7 @@ describe('the monitor form', () => {
     type(dialog, /Output must match/, '^active$');
     submit(dialog);
     await waitFor(() => expect(bridge.callsOf('monitors.add')).toHaveLength(1));
-    expect(bridge.callsOf('monitors.add')[0]).toMatchObject({ type: 'ssh-command', hostId: 'h_nas', command: "systemctl is-active 'nginx'", expectExit: 0, outputMatch: '^active$' });
+    expect(bridge.callsOf('monitors.add')[0]).toMatchObject({ type: 'ssh-command', hostId: HostId('h_nas'), command: "systemctl is-active 'nginx'", expectExit: 0, outputMatch: '^active$' });
   });
 
   it('adds a push monitor without a token (the services make one) and checks the grace period', async () => {
@@ -360,7 +360,7 @@ describe('the monitor form', () => {
   });
 
   it('offers no edit for a label monitor (its labels say what it is; it can be removed), and says where it comes from', async () => {
-    const labelled: MonitorInfo = { ...web, name: 'labelled', source: { kind: 'label', hostId: 'h_nas', container: 'nextcloud' } };
+    const labelled: MonitorInfo = { ...web, name: 'labelled', source: { kind: 'label', hostId: HostId('h_nas'), container: 'nextcloud' } };
     await openMonitors({ monitors: [labelled] });
     expect(screen.getByTestId('label-badge')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Edit labelled' })).toBeNull();
@@ -373,11 +373,11 @@ describe('the monitor form', () => {
     const suggestion: MonitorSuggestion = {
       key: 'h_nas/nextcloud/container',
       kind: 'container',
-      hostId: 'h_nas',
+      hostId: HostId('h_nas'),
       hostName: 'nas',
       container: 'nextcloud',
       reason: 'nextcloud is running on nas without a monitor',
-      input: { type: 'container', name: 'nextcloud (nas)', hostId: 'h_nas', container: 'nextcloud' },
+      input: { type: 'container', name: 'nextcloud (nas)', hostId: HostId('h_nas'), container: 'nextcloud' },
     };
     const { bridge } = await openMonitors({ suggestions: [suggestion] });
     const item = await screen.findByTestId('suggestion');
@@ -390,7 +390,7 @@ describe('the monitor form', () => {
     const declared: MonitorSuggestion = {
       key: 'h_nas/nextcloud/label',
       kind: 'label',
-      hostId: 'h_nas',
+      hostId: HostId('h_nas'),
       hostName: 'nas',
       container: 'nextcloud',
       reason: 'nextcloud on nas declares a monitor with its homeport.monitor.* labels',
@@ -404,7 +404,7 @@ describe('the monitor form', () => {
       input: { type: 'http', name: 'db', url: 'http://192.168.1.1/admin' },
       problem: "homeport.monitor.url points at 192.168.1.1, not at the container's host (nas.lan); a label may only point at its own container",
     };
-    const approved: MonitorInfo = { ...web, id: 'm_lbl1', name: 'Nextcloud', source: { kind: 'label', hostId: 'h_nas', container: 'nextcloud' } };
+    const approved: MonitorInfo = { ...web, id: MonitorId('m_lbl1'), name: 'Nextcloud', source: { kind: 'label', hostId: HostId('h_nas'), container: 'nextcloud' } };
     const { bridge } = await openMonitors({ suggestions: [declared, refused], addSuggested: () => approved });
     const items = await screen.findAllByTestId('suggestion');
     const [mine, theirs] = [items.find((i) => i.dataset.key === declared.key)!, items.find((i) => i.dataset.key === refused.key)!];

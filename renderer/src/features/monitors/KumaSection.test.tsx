@@ -1,14 +1,14 @@
 // @vitest-environment happy-dom
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HeartbeatInfo, HistoryRange, KumaAddInput, KumaInstanceInfo } from '../../../../shared/contract';
+import { KumaInstanceId, type HeartbeatInfo, type HistoryRange, type KumaAddInput, type KumaInstanceInfo, type MonitorId } from '../../../../shared/contract';
 import { EnvelopeError } from '../../test-support/memory-bridge';
 import { renderApp, teardownApp } from '../../test-support/render-app';
 
 afterEach(teardownApp);
 
 const instance = (over: Partial<KumaInstanceInfo> = {}): KumaInstanceInfo => ({
-  id: 'ku_abcdef',
+  id: KumaInstanceId('ku_abcdef'),
   name: 'Uptime Kuma on nas',
   url: 'http://nas:3001',
   mode: 'socket',
@@ -34,7 +34,7 @@ const off: HeartbeatInfo = { configured: false, target: null, kind: null, interv
 async function openMonitors(extra: Record<string, unknown> = {}) {
   const r = await renderApp({
     'monitors.list': () => [],
-    'monitors.history': ({ id, range }: { id: string; range: HistoryRange }) => ({ id, range, latency: [], bars: [], incidents: [] }),
+    'monitors.history': ({ id, range }: { id: MonitorId; range: HistoryRange }) => ({ id, range, latency: [], bars: [], incidents: [] }),
     'monitors.listChannels': () => [],
     'kuma.list': () => [],
     'kuma.heartbeat': () => off,
@@ -135,7 +135,7 @@ describe('Uptime Kuma in the Monitors view', () => {
         { title: 'Disk swap', content: 'Tonight 22:00', style: 'info' },
       ],
     });
-    const quiet = instance({ id: 'ku_second', name: 'Kuma metrics', mode: 'metrics', canPause: false, warning: 'Also connected as “Uptime Kuma on nas” (signed in): alerts about this Uptime Kuma come from there only. Remove one of the two.' });
+    const quiet = instance({ id: KumaInstanceId('ku_second'), name: 'Kuma metrics', mode: 'metrics', canPause: false, warning: 'Also connected as “Uptime Kuma on nas” (signed in): alerts about this Uptime Kuma come from there only. Remove one of the two.' });
     await openMonitors({ 'kuma.list': () => [page, quiet] });
     const list = await screen.findByRole('list', { name: 'Incidents pinned on Uptime Kuma on nas' });
     expect(screen.getByTestId('kuma-warning').textContent).toBe(quiet.warning);
@@ -148,7 +148,7 @@ describe('Uptime Kuma in the Monitors view', () => {
   it('pauses a Kuma monitor through the signed-in session', async () => {
     const { bridge } = await openMonitors({ 'kuma.list': () => [instance()], 'kuma.pauseMonitor': () => undefined });
     fireEvent.click(await screen.findByRole('button', { name: 'Pause Nextcloud' }));
-    await waitFor(() => expect(bridge.callsOf('kuma.pauseMonitor')).toEqual([{ id: 'ku_abcdef', monitorId: '1' }]));
+    await waitFor(() => expect(bridge.callsOf('kuma.pauseMonitor')).toEqual([{ id: KumaInstanceId('ku_abcdef'), monitorId: '1' }]));
   });
 
   it('takes a refused push URL’s error away once the URL changes', async () => {

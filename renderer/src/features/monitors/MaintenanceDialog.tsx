@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { MaintenanceWindowInfo } from '../../../../shared/contract';
+import type { MaintenanceWindowInfo, MonitorId } from '../../../../shared/contract';
 import { client } from '../../api/client';
 import { FormDialog } from '../../components/FormDialog';
 import { useSubmit } from '../../components/use-submit';
@@ -42,7 +42,7 @@ export function draftProblem(d: Draft): string | null {
  * Maintenance windows of one monitor (or, `monitorId` null, of every monitor): during a window
  * checks go on, the monitor shows "maintenance", and nothing is notified.
  */
-export function MaintenanceDialog({ monitorId, name, windows, onClose, onSaved }: { monitorId: string | null; name: string; windows: MaintenanceWindowInfo[]; onClose(): void; onSaved(): void }) {
+export function MaintenanceDialog({ monitorId, name, windows, onClose, onSaved }: { monitorId: MonitorId | null; name: string; windows: MaintenanceWindowInfo[]; onClose(): void; onSaved(): void }) {
   const [drafts, setDrafts] = useState<Draft[]>(() => windows.map(toDraft));
   const [tried, setTried] = useState(false);
   const offset = -new Date().getTimezoneOffset();

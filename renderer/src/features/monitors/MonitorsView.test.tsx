@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AlertSettingsInfo, ChannelConfigInput, ChannelInfo, HistoryRange, MonitorHistoryInfo, MonitorImportResultInfo, MonitorInfo } from '../../../../shared/contract';
+import { ChannelId, MonitorId, type AlertSettingsInfo, type ChannelConfigInput, type ChannelInfo, type HistoryRange, type MonitorHistoryInfo, type MonitorImportResultInfo, type MonitorInfo } from '../../../../shared/contract';
 import { EnvelopeError, type Handlers } from '../../test-support/memory-bridge';
 import { renderApp, teardownApp } from '../../test-support/render-app';
 import { resetMonitorsUi } from './monitors-ui';
@@ -34,7 +34,7 @@ beforeAll(() => {
 
 const NOW = Date.now();
 const base: MonitorInfo = {
-  id: 'm_web0000001',
+  id: MonitorId('m_web0000001'),
   name: 'web',
   type: 'http',
   target: 'http://127.0.0.1:8080/',
@@ -54,9 +54,9 @@ const base: MonitorInfo = {
   uptime: { day: 1, month: 0.9995, year: null },
   source: { kind: 'user' },
 };
-const db: MonitorInfo = { ...base, id: 'm_db00000001', name: 'db', type: 'tcp', target: 'db.lan:5432', state: 'down', message: 'connect ECONNREFUSED', latencyMs: null };
+const db: MonitorInfo = { ...base, id: MonitorId('m_db00000001'), name: 'db', type: 'tcp', target: 'db.lan:5432', state: 'down', message: 'connect ECONNREFUSED', latencyMs: null };
 
-function history(id: string, range: HistoryRange): MonitorHistoryInfo {
+function history(id: MonitorId, range: HistoryRange): MonitorHistoryInfo {
   const latency = Array.from({ length: 30 }, (_, i) => ({ time: NOW - (30 - i) * 60_000, avg: 10 + (i % 7), min: 8, max: 20 + (i % 5) }));
   return {
     id,
@@ -190,7 +190,7 @@ describe('channel forms', () => {
     const { bridge } = await openMonitors({
       'monitors.listChannels': () => channels,
       'monitors.addChannel': (input: ChannelConfigInput) => {
-        const c: ChannelInfo = { id: 'c_tg00000001', name: input.name, type: input.type, enabled: true, target: 'api.telegram.org', settings: { chatId: input.chatId }, hasSecret: { botToken: true } };
+        const c: ChannelInfo = { id: ChannelId('c_tg00000001'), name: input.name, type: input.type, enabled: true, target: 'api.telegram.org', settings: { chatId: input.chatId }, hasSecret: { botToken: true } };
         channels = [c];
         return c;
       },
@@ -258,7 +258,7 @@ describe('channel forms', () => {
 
   it('validates SMTP addresses and sends recipients as a list', async () => {
     const { bridge } = await openMonitors({
-      'monitors.addChannel': (input: ChannelConfigInput) => ({ id: 'c_mail0000001', name: input.name, type: 'email', enabled: true, target: 'smtp.lan', settings: {}, hasSecret: {} }),
+      'monitors.addChannel': (input: ChannelConfigInput) => ({ id: ChannelId('c_mail0000001'), name: input.name, type: 'email', enabled: true, target: 'smtp.lan', settings: {}, hasSecret: {} }),
     });
     fireEvent.click(screen.getByRole('button', { name: 'Add channel' }));
     const dialog = within(await screen.findByTestId('channel-dialog'));
@@ -281,7 +281,7 @@ describe('channel forms', () => {
   });
 
   it('edits a channel without showing or resending its secret, and shows a test failure with its fix', async () => {
-    const hook: ChannelInfo = { id: 'c_hook0000001', name: 'Hook', type: 'webhook', enabled: true, target: 'hooks.lan', settings: {}, hasSecret: { url: true, secret: true } };
+    const hook: ChannelInfo = { id: ChannelId('c_hook0000001'), name: 'Hook', type: 'webhook', enabled: true, target: 'hooks.lan', settings: {}, hasSecret: { url: true, secret: true } };
     const { bridge } = await openMonitors({
       'monitors.listChannels': () => [hook],
       'monitors.updateChannel': ({ config }) => ({ ...hook, name: config.name }),
@@ -314,7 +314,7 @@ describe('YAML import and export', () => {
       unchanged: 0,
       errors: 1,
       entries: [
-        { index: 0, line: 2, name: 'api', id: 'm_api0000001', action: 'add' },
+        { index: 0, line: 2, name: 'api', id: MonitorId('m_api0000001'), action: 'add' },
         { index: 1, line: 6, name: 'bad', id: null, action: 'error', error: { message: 'Entry 2 (line 6), "bad": url: "ftp://x" is not an http(s) URL', fix: 'Give a full URL' } },
       ],
     };

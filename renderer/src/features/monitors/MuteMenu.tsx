@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { MutePreset } from '../../../../shared/contract';
+import type { MonitorId, MutePreset } from '../../../../shared/contract';
 import { client } from '../../api/client';
 import { appStore } from '../../store';
 import { toErrorInfo } from '../resources/resource-common';
@@ -17,7 +17,7 @@ const PRESETS: Array<[MutePreset, string]> = [
  * 08:00 here (the offset of this computer is sent, so "tomorrow" is the user's morning even when
  * the services run elsewhere). Checks go on; only notifications stop.
  */
-export function MuteMenu({ id, mutedUntil, label, compact = false, onChanged }: { id: string | null; mutedUntil: number | null; label: string; compact?: boolean; onChanged(): void }) {
+export function MuteMenu({ id, mutedUntil, label, compact = false, onChanged }: { id: MonitorId | null; mutedUntil: number | null; label: string; compact?: boolean; onChanged(): void }) {
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const root = useRef<HTMLDivElement>(null);

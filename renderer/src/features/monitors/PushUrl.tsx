@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ErrorInfo } from '../../../../shared/contract';
+import type { ErrorInfo, MonitorId } from '../../../../shared/contract';
 import { client } from '../../api/client';
 import { copyText } from '../../components/clipboard';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -9,7 +9,7 @@ import { toErrorInfo } from '../resources/resource-common';
  * A push monitor's URL, shown on request (the token is a secret and never in monitor lists). Only
  * headless mode listens for HTTP: in the desktop app this says so instead.
  */
-export function PushUrl({ monitorId }: { monitorId: string }) {
+export function PushUrl({ monitorId }: { monitorId: MonitorId }) {
   const [mode, setMode] = useState<'electron' | 'headless' | null>(null);
   const [url, setUrl] = useState<string | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);

@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'react';
-import type { ChannelInfo, MonitorRoutingInfo } from '../../../../shared/contract';
+import type { ChannelId, ChannelInfo, MonitorId, MonitorRoutingInfo } from '../../../../shared/contract';
 import { client } from '../../api/client';
 import { appStore } from '../../store';
 import { toErrorInfo } from '../resources/resource-common';
 
 /** Which channels get this monitor's alerts: the default channels, or a chosen set (optionally plus the defaults). */
-export function RoutingEditor({ monitorId, routing, channels, defaultIds, onChanged }: { monitorId: string; routing: MonitorRoutingInfo | null; channels: ChannelInfo[]; defaultIds: string[]; onChanged(): void }) {
+export function RoutingEditor({ monitorId, routing, channels, defaultIds, onChanged }: { monitorId: MonitorId; routing: MonitorRoutingInfo | null; channels: ChannelInfo[]; defaultIds: ChannelId[]; onChanged(): void }) {
   const [mode, setMode] = useState<'default' | 'chosen'>(routing ? 'chosen' : 'default');
-  const [chosen, setChosen] = useState<string[]>(routing?.channelIds ?? []);
+  const [chosen, setChosen] = useState<ChannelId[]>(routing?.channelIds ?? []);
   const [plusDefaults, setPlusDefaults] = useState(routing?.includeDefaults ?? false);
   const [saved, setSaved] = useState<string | null>(null);
   const key = JSON.stringify(routing);
@@ -17,7 +17,7 @@ export function RoutingEditor({ monitorId, routing, channels, defaultIds, onChan
     setPlusDefaults(routing?.includeDefaults ?? false);
   }, [key]);
   const dirty = JSON.stringify(mode === 'default' ? null : { channelIds: chosen, includeDefaults: plusDefaults }) !== key;
-  const names = (ids: string[]) => channels.filter((c) => ids.includes(c.id)).map((c) => c.name);
+  const names = (ids: ChannelId[]) => channels.filter((c) => ids.includes(c.id)).map((c) => c.name);
   const defaultsText = names(defaultIds).join(', ') || 'none';
 
   const save = async () => {

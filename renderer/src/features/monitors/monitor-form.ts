@@ -1,4 +1,4 @@
-import type { ErrorInfo, MonitorConfigInput, MonitorInfo, MonitorType } from '../../../../shared/contract';
+import { HostId, type ErrorInfo, type MonitorConfigInput, type MonitorInfo, type MonitorType } from '../../../../shared/contract';
 
 /**
  * The monitor form's model: plain strings and booleans as the inputs hold them, turned into a
@@ -368,7 +368,7 @@ export function buildInput(f: FormState, editing: { secretFields: string[]; conf
     case 'container':
       if (!f.hostId) e.hostId = 'Choose the host the container runs on.';
       if (!f.container.trim()) e.container = 'Choose the container (or type its name).';
-      input = { ...common, type: 'container', hostId: f.hostId, container: f.container.trim() };
+      input = { ...common, type: 'container', hostId: HostId(f.hostId), container: f.container.trim() };
       break;
     case 'ssh-command': {
       if (!f.hostId) e.hostId = 'Choose the SSH host to run the command on.';
@@ -382,7 +382,7 @@ export function buildInput(f: FormState, editing: { secretFields: string[]; conf
           e.outputMatch = `Not a valid regular expression: ${(err as Error).message}`;
         }
       }
-      input = { ...common, type: 'ssh-command', hostId: f.hostId, command: f.command, expectExit: exit ?? 0, outputMatch: f.outputMatch || null };
+      input = { ...common, type: 'ssh-command', hostId: HostId(f.hostId), command: f.command, expectExit: exit ?? 0, outputMatch: f.outputMatch || null };
       break;
     }
     case 'push': {

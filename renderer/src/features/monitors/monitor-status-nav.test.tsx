@@ -1,20 +1,20 @@
 // @vitest-environment happy-dom
 import { act, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HistoryRange, MonitorInfo } from '../../../../shared/contract';
+import { KumaInstanceId, MonitorId, type HistoryRange, type MonitorInfo } from '../../../../shared/contract';
 import { renderApp, teardownApp } from '../../test-support/render-app';
 
 afterEach(teardownApp);
 
 const mon = (id: string, name: string, state: MonitorInfo['state']): MonitorInfo => ({
-  id, name, type: 'http', target: `http://127.0.0.1:8080/${name}`, config: {}, secretFields: [], source: { kind: 'user' }, intervalSec: 60, retries: 0, paused: false, state,
+  id: MonitorId(id), name, type: 'http', target: `http://127.0.0.1:8080/${name}`, config: {}, secretFields: [], source: { kind: 'user' }, intervalSec: 60, retries: 0, paused: false, state,
   muted: false, flapping: false, message: state === 'down' ? 'connection refused' : '200 OK', downSince: state === 'down' ? Date.now() - 60_000 : null,
   lastCheckAt: Date.now(), latencyMs: 5, avgLatencyMs24h: 5, uptime: { day: 1, month: 1, year: null },
 });
 
 const handlers = (list: () => MonitorInfo[]) => ({
   'monitors.list': list,
-  'monitors.history': ({ id, range }: { id: string; range: HistoryRange }) => ({ id, range, latency: [], bars: [], incidents: [] }),
+  'monitors.history': ({ id, range }: { id: MonitorId; range: HistoryRange }) => ({ id, range, latency: [], bars: [], incidents: [] }),
   'monitors.listChannels': () => [],
 });
 
@@ -37,7 +37,7 @@ describe('the monitors’ status in the window', () => {
     act(() =>
       bridge.emit('kuma.changed', [
         {
-          id: 'ku_abcdef', name: 'Kuma on nas', url: 'http://nas:3001', mode: 'socket', slug: null, state: 'connected', error: null, problem: null, stale: false, lastDataAt: null, version: '2.0.2', warning: null, canPause: true, incidents: [],
+          id: KumaInstanceId('ku_abcdef'), name: 'Kuma on nas', url: 'http://nas:3001', mode: 'socket', slug: null, state: 'connected', error: null, problem: null, stale: false, lastDataAt: null, version: '2.0.2', warning: null, canPause: true, incidents: [],
           monitors: [{ id: '3', name: 'Immich', type: 'http', target: null, active: true, status: 'down', lastKnownStatus: 'down', lastBeatAt: Date.now(), latencyMs: null, avgLatencyMs: null, uptime: { day: null, month: null, year: null }, message: 'timeout' }],
         },
       ]),
@@ -50,7 +50,7 @@ describe('the monitors’ status in the window', () => {
     const list = [mon('a', 'web', 'up'), mon('b', 'nextcloud', 'down')];
     const { bridge } = await renderApp(handlers(() => list));
     expect(screen.queryByTestId('monitor-detail')).toBeNull();
-    act(() => bridge.emit('app.navigate', { view: 'monitors', monitorId: 'b' }));
+    act(() => bridge.emit('app.navigate', { view: 'monitors', monitorId: MonitorId('b') }));
     const detail = await screen.findByTestId('monitor-detail');
     expect(detail.getAttribute('aria-label')).toBe('nextcloud details');
     expect(screen.getByRole('button', { name: /Monitors/ }).getAttribute('aria-current')).toBe('page');

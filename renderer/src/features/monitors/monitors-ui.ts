@@ -4,7 +4,7 @@
  * opened (the Recent alerts panel merges them with `monitors.recentAlerts`).
  */
 import { create } from 'zustand';
-import type { AlertInfo, MonitorState, StatusBarInfo } from '../../../../shared/contract';
+import type { AlertInfo, MonitorId, MonitorState, StatusBarInfo } from '../../../../shared/contract';
 import { appStore } from '../../store';
 import type { Tone } from '../containers/container-model';
 
@@ -24,7 +24,7 @@ export const monitorsUi = create<MonitorsUiState>()((set) => ({
 }));
 
 /** Shows the Monitors view with this monitor's detail open (the same path a native notification's click takes). */
-export function openMonitor(id: string): void {
+export function openMonitor(id: MonitorId): void {
   appStore.getState().showMonitor(id);
 }
 
