@@ -43,7 +43,7 @@ export function SettingsProblems() {
   return (
     <section className="banner banner-warn settings-problems" role="region" aria-label="Saved settings that cannot be read" data-testid="settings-problems">
       <strong>
-        {problems.length === 1 ? 'One saved setting cannot be read.' : `${problems.length} saved settings cannot be read.`} It is kept as it was until you decide.
+        {problems.length === 1 ? 'One saved setting cannot be read. It is kept as it was until you decide.' : `${problems.length} saved settings cannot be read. They are kept as they were until you decide.`}
       </strong>
       <ul>
         {shown.map((p) => (
