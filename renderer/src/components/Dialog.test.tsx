@@ -69,4 +69,20 @@ describe('Dialog', () => {
     expect(inner).toHaveBeenCalledTimes(1);
     expect(outer).not.toHaveBeenCalled();
   });
+
+  it('submitting a dialog opened from another one submits only the inner one', () => {
+    const outer = vi.fn();
+    const inner = vi.fn();
+    render(
+      <Dialog title="Outer" onClose={() => {}} onSubmit={outer}>
+        <input aria-label="outer field" />
+        <Dialog title="Inner" onClose={() => {}} onSubmit={inner}>
+          <button type="submit">Confirm</button>
+        </Dialog>
+      </Dialog>,
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Confirm' }));
+    expect(inner).toHaveBeenCalledTimes(1);
+    expect(outer).not.toHaveBeenCalled();
+  });
 });

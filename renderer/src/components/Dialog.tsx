@@ -125,6 +125,9 @@ export function Dialog({ title, label, onClose, children, footer, role = 'dialog
             noValidate
             onSubmit={(e) => {
               e.preventDefault();
+              // A dialog opened from another one sits inside it in React's tree (its DOM is a portal),
+              // and React passes the submit on to the outer form too: it must stop here.
+              e.stopPropagation();
               onSubmit();
             }}
           >

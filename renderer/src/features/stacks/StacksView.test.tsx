@@ -143,6 +143,25 @@ describe('Stacks', () => {
     await waitFor(() => expect(bridge.callsOf('streams.open')).toHaveLength(2));
   });
 
+  it('rolls the compose file back from its dialog without also saving what is in the editor', async () => {
+    const { bridge } = await setup({
+      'stacks.file': () => file({ previousPath: '/srv/shop/docker-compose.yml.homeport-prev' }),
+      'stacks.saveFile': ({ content }) => file({ content }),
+      'stacks.rollbackFile': () => file(),
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Compose file of shop' }));
+    const dialog = await screen.findByRole('dialog', { name: /Compose file — shop/ });
+    fireEvent.change(await within(dialog).findByLabelText('Compose file'), { target: { value: `${FILE}# half-typed\n` } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Roll back file' }));
+    const confirm = await screen.findByRole('dialog', { name: 'Roll back the compose file?' });
+    fireEvent.click(within(confirm).getByRole('button', { name: 'Roll back & redeploy' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(bridge.callsOf('stacks.rollbackFile')).toEqual([{ hostId: lab.id, project: 'shop', path: '/srv/shop/docker-compose.yml' }]);
+    await waitFor(() => expect(bridge.callsOf('streams.open')).toHaveLength(1));
+    expect(bridge.callsOf('stacks.saveFile')).toEqual([]);
+    expect(screen.getByTestId('stack-output').getAttribute('aria-label')).toBe('Output of Roll back & redeploy');
+  });
+
   it('changes one service image and redeploys; a refusal is shown in the dialog', async () => {
     let refuse = true;
     const { bridge } = await setup({
