@@ -1,6 +1,6 @@
-import { useState, type ReactNode } from 'react';
-import { Dialog } from './Dialog';
-import { Spinner } from './Spinner';
+import type { ReactNode } from 'react';
+import { FormDialog } from './FormDialog';
+import { useSubmit } from './use-submit';
 
 export interface ConfirmDialogProps {
   title: string;
@@ -14,46 +14,21 @@ export interface ConfirmDialogProps {
 
 /** A yes/no question. Enter confirms (the confirm button has focus), Escape cancels. */
 export function ConfirmDialog({ title, children, confirmLabel, danger = false, onConfirm, onCancel }: ConfirmDialogProps) {
-  const [busy, setBusy] = useState(false);
-  const confirm = async () => {
-    if (busy) return;
-    setBusy(true);
-    try {
-      await onConfirm();
-    } finally {
-      setBusy(false);
-    }
-  };
+  const confirm = useSubmit(onConfirm);
   return (
-    <Dialog
-      title={title}
-      size="small"
-      onClose={() => !busy && onCancel()}
-      onSubmit={() => void confirm()}
-      footer={
-        <>
-          <button type="button" className="button" onClick={onCancel} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" className={`button ${danger ? 'button-danger' : 'button-primary'}`} data-autofocus disabled={busy}>
-            {busy && <Spinner />}
-            {confirmLabel}
-          </button>
-        </>
-      }
-    >
+    <FormDialog title={title} size="small" form={confirm} onSubmit={() => void confirm.run()} onClose={onCancel} submitLabel={confirmLabel} danger={danger} submitAutoFocus>
       <div
         className="confirm-body"
         onKeyDown={(e) => {
           // Enter on a checkbox does not submit a form by itself; here it means "confirm".
           if (e.key === 'Enter' && (e.target as HTMLElement).matches('input[type="checkbox"]')) {
             e.preventDefault();
-            void confirm();
+            void confirm.run();
           }
         }}
       >
         {children}
       </div>
-    </Dialog>
+    </FormDialog>
   );
 }

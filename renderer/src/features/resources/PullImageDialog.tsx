@@ -1,14 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ErrorInfo, HostId, PullProgressInfo } from '../../../../shared/contract';
+import { HomeportError, type HostId, type PullProgressInfo } from '../../../../shared/contract';
 import { openStream, type StreamHandle } from '../../api/open-stream';
-import { Dialog } from '../../components/Dialog';
-import { ErrorMessage, fieldReason } from '../../components/ErrorMessage';
-import { Field } from '../../components/Field';
-import { Spinner } from '../../components/Spinner';
+import { SelectField, TextField } from '../../components/fields';
+import { FormDialog } from '../../components/FormDialog';
+import { atFields, useSubmit } from '../../components/use-submit';
 import { useApp } from '../../store';
 import { formatBytes } from './resource-common';
-
-type Phase = { kind: 'idle' } | { kind: 'pulling' } | { kind: 'done' } | { kind: 'failed'; error: ErrorInfo };
 
 const pct = (current: number, total: number) => (total > 0 ? Math.min(100, Math.round((current / total) * 100)) : null);
 
@@ -20,7 +17,7 @@ export function PullImageDialog({ onClose, onPulled }: { onClose(): void; onPull
   const hosts = useApp((s) => s.hosts.filter((h) => h.state.status === 'connected'));
   const [hostId, setHostId] = useState<HostId | ''>(hosts[0]?.id ?? '');
   const [ref, setRef] = useState('');
-  const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
+  const [done, setDone] = useState(false);
   const [progress, setProgress] = useState<PullProgressInfo | null>(null);
   const streamRef = useRef<StreamHandle<'image.pull'> | null>(null);
 
@@ -31,97 +28,65 @@ export function PullImageDialog({ onClose, onPulled }: { onClose(): void; onPull
   // Leaving while a pull runs aborts it (the stream's close aborts the pull on the host).
   useEffect(() => () => streamRef.current?.close(), []);
 
-  const pull = () => {
-    if (!hostId || !ref.trim() || phase.kind === 'pulling') return;
-    setProgress(null);
-    setPhase({ kind: 'pulling' });
-    streamRef.current?.close();
-    streamRef.current = openStream(
-      'image.pull',
-      { hostId, ref: ref.trim() },
-      {
-        onData: setProgress,
-        onEnd: (error) => {
-          if (error) setPhase({ kind: 'failed', error });
-          else {
-            setPhase({ kind: 'done' });
-            onPulled(hostId);
-          }
-        },
-      },
-    );
-  };
-
-  const pulling = phase.kind === 'pulling';
-  const failed = phase.kind === 'failed' ? phase.error : null;
   // A refused reference is told at the Image field; anything else below the form.
-  const refError = fieldReason(failed, 'ref');
+  const pull = useSubmit(
+    async (host: HostId, image: string) => {
+      setProgress(null);
+      setDone(false);
+      await new Promise<void>((resolve, reject) => {
+        streamRef.current?.close();
+        streamRef.current = openStream('image.pull', { hostId: host, ref: image }, { onData: setProgress, onEnd: (error) => (error ? reject(new HomeportError(error)) : resolve()) });
+      });
+      setDone(true);
+      onPulled(host);
+    },
+    { placeError: atFields(['ref']) },
+  );
+  const pulling = pull.busy;
   const overall = progress ? pct(progress.overall.current, progress.overall.total) : null;
   return (
-    <Dialog
+    <FormDialog
       title="Pull image"
-      size="medium"
       testId="pull-dialog"
+      form={pull}
+      onSubmit={() => hostId && ref.trim() && void pull.run(hostId, ref.trim())}
       onClose={onClose}
-      onSubmit={pull}
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            {pulling ? 'Cancel pull' : 'Done'}
-          </button>
-          <button type="submit" className="button button-primary" disabled={pulling || !hostId || !ref.trim()}>
-            {pulling && <Spinner />}
-            Pull
-          </button>
-        </>
-      }
+      submitLabel="Pull"
+      submitDisabled={!hostId || !ref.trim()}
+      cancelLabel={pulling ? 'Cancel pull' : 'Done'}
+      closeWhileBusy
+      errorTitle="The pull failed"
     >
-      <Field label="Host">
-        {({ id }) => (
-          <select
-            id={id}
-            value={hostId}
-            disabled={pulling}
-            onChange={(e) => {
-              setHostId(e.target.value as HostId);
-              if (phase.kind === 'failed') setPhase({ kind: 'idle' });
-            }}
-          >
-            {hosts.length === 0 && <option value="">No connected host</option>}
-            {hosts.map((h) => (
-              <option key={h.id} value={h.id}>
-                {h.name}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <Field label="Image" error={refError} hint="As for docker pull: nginx:1.27, ghcr.io/owner/app:tag, registry:5000/team/app. Without a tag, :latest.">
-        {({ id, describedBy, invalid }) => (
-          <input
-            id={id}
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
-            className="mono"
-            value={ref}
-            disabled={pulling}
-            spellCheck={false}
-            autoComplete="off"
-            placeholder="nginx:latest"
-            onChange={(e) => {
-              setRef(e.target.value);
-              // A new reference: the last pull's outcome no longer applies to it.
-              if (phase.kind !== 'pulling') {
-                setPhase({ kind: 'idle' });
-                setProgress(null);
-              }
-            }}
-          />
-        )}
-      </Field>
+      <SelectField label="Host" value={hostId} disabled={pulling} onChange={setHostId}>
+        {hosts.length === 0 && <option value="">No connected host</option>}
+        {hosts.map((h) => (
+          <option key={h.id} value={h.id}>
+            {h.name}
+          </option>
+        ))}
+      </SelectField>
+      <TextField
+        name="ref"
+        label="Image"
+        hint="As for docker pull: nginx:1.27, ghcr.io/owner/app:tag, registry:5000/team/app. Without a tag, :latest."
+        mono
+        value={ref}
+        disabled={pulling}
+        spellCheck={false}
+        autoComplete="off"
+        placeholder="nginx:latest"
+        onChange={(value) => {
+          setRef(value);
+          // A new reference: the last pull's outcome no longer applies to it.
+          if (!pulling) {
+            setDone(false);
+            setProgress(null);
+          }
+        }}
+      />
       {/* Bars while the pull runs; once it ended, only what came of it. */}
-      {(pulling || phase.kind === 'done') && (
-        <div className="pull-progress" data-testid="pull-progress" data-state={phase.kind}>
+      {(pulling || done) && (
+        <div className="pull-progress" data-testid="pull-progress" data-state={pulling ? 'pulling' : 'done'}>
           {pulling && (
             <>
               <div className="pull-overall">
@@ -145,14 +110,13 @@ export function PullImageDialog({ onClose, onPulled }: { onClose(): void; onPull
               {progress?.message && <p className="muted pull-message">{progress.message}</p>}
             </>
           )}
-          {phase.kind === 'done' && (
+          {!pulling && done && (
             <p className="pull-done" data-testid="pull-complete" role="status">
               Pulled {ref.trim()}.{progress?.message ? ` ${progress.message}` : ''}
             </p>
           )}
         </div>
       )}
-      {failed && !refError && <ErrorMessage error={failed} title="The pull failed" />}
-    </Dialog>
+    </FormDialog>
   );
 }

@@ -5,7 +5,8 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Field } from '../../components/Field';
-import { Spinner } from '../../components/Spinner';
+import { CheckboxField, SelectField, TextField } from '../../components/fields';
+import { FormDialog } from '../../components/FormDialog';
 import { appStore } from '../../store';
 import { formatBytes, toErrorInfo } from './resource-common';
 import { backupVolume, filesModeOf, restoreVolume, type TransferHandle } from './volume-transfer';
@@ -181,27 +182,22 @@ export function RestoreVolumeDialog({
   const edited = () => {
     if (t.run?.kind === 'failed') t.clear();
   };
+  // The transfer's state for the form around it: busy while it runs, its failure as the form's error.
+  const form = { busy: running, error: t.run?.kind === 'failed' ? t.run.error : null, fieldErrors: {}, edited };
   return (
     <>
-      <Dialog
+      <FormDialog
         title={initial ? `Restore from a backup of ${initial.name}` : 'Restore a volume'}
-        size="medium"
         testId="restore-dialog"
-        onClose={onClose}
+        form={form}
         onSubmit={submit}
-        footer={
-          <>
-            <button type="button" className="button" onClick={onClose}>
-              {running ? 'Cancel restore' : done ? 'Done' : 'Cancel'}
-            </button>
-            {!done && (
-              <button type="submit" className={`button ${mode === 'overwrite' ? 'button-danger' : 'button-primary'}`} disabled={!ready}>
-                {running && <Spinner />}
-                {native ? 'Choose file and restore…' : mode === 'overwrite' ? 'Restore over it…' : 'Restore'}
-              </button>
-            )}
-          </>
-        }
+        onClose={onClose}
+        closeWhileBusy
+        cancelLabel={running ? 'Cancel restore' : done ? 'Done' : 'Cancel'}
+        submitLabel={done ? null : native ? 'Choose file and restore…' : mode === 'overwrite' ? 'Restore over it…' : 'Restore'}
+        submitDisabled={!ready}
+        danger={mode === 'overwrite'}
+        errorTitle="The restore failed"
       >
         {!native && native !== null && (
           <Field label="Backup file" hint="A .tar.gz (or .tar) made by Back up, or by tar -czf of a volume's folder.">
@@ -243,37 +239,38 @@ export function RestoreVolumeDialog({
           </label>
         </fieldset>
         {mode === 'new' ? (
-          <Field label="New volume name" error={nameError}>
-            {({ id, describedBy, invalid }) => (
-              <input id={id} className="mono" value={newName} disabled={running} aria-invalid={invalid} aria-describedby={describedBy} spellCheck={false} autoComplete="off" placeholder="my-data-restored" onChange={(e) => {
-                setNewName(e.target.value);
-                edited();
-              }} />
-            )}
-          </Field>
+          <TextField
+            label="New volume name"
+            error={nameError}
+            mono
+            value={newName}
+            disabled={running}
+            spellCheck={false}
+            autoComplete="off"
+            placeholder="my-data-restored"
+            onChange={setNewName}
+          />
         ) : (
-          <Field label="Volume to overwrite">
-            {({ id }) => (
-              <select id={id} value={target} disabled={running} onChange={(e) => {
-                setTarget(e.target.value);
-                edited();
-              }}>
-                {volumes.map((v) => (
-                  <option key={v.name} value={v.name}>
-                    {v.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <SelectField label="Volume to overwrite" value={target} disabled={running} onChange={setTarget}>
+            {volumes.map((v) => (
+              <option key={v.name} value={v.name}>
+                {v.name}
+              </option>
+            ))}
+          </SelectField>
         )}
-        <label className="checkbox">
-          <input type="checkbox" checked={keepSetuid} disabled={running} onChange={(e) => setKeepSetuid(e.target.checked)} /> Keep setuid/setgid bits
-          <span className="muted small">
-            {' '}
-            — off: restored files lose them, so a setuid program in the archive cannot give root to whoever runs it in a container.
-          </span>
-        </label>
+        <CheckboxField
+          label=" Keep setuid/setgid bits"
+          note={
+            <span className="muted small">
+              {' '}
+              — off: restored files lose them, so a setuid program in the archive cannot give root to whoever runs it in a container.
+            </span>
+          }
+          checked={keepSetuid}
+          disabled={running}
+          onChange={setKeepSetuid}
+        />
         {mode === 'overwrite' && targetInfo && targetInfo.containers.length > 0 && (
           <p className="note-warn">
             Used by {targetInfo.containers.map((c) => `${c.name} (${c.state})`).join(', ')}. A running container must be stopped first.
@@ -286,8 +283,7 @@ export function RestoreVolumeDialog({
             {done.setuidCleared > 0 && ` The setuid/setgid bits of ${done.setuidCleared} ${done.setuidCleared === 1 ? 'file were' : 'files were'} removed.`}
           </p>
         )}
-        {t.run?.kind === 'failed' && <ErrorMessage error={t.run.error} title="The restore failed" />}
-      </Dialog>
+      </FormDialog>
       {confirming && targetInfo && (
         <ConfirmDialog title={`Replace every file in ${targetInfo.name}?`} confirmLabel="Replace its files" danger onCancel={() => setConfirming(false)} onConfirm={begin}>
           <p>

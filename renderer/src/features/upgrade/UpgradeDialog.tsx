@@ -3,7 +3,8 @@ import type { ContainerInfo, ErrorInfo, PullProgressInfo, UpgradeOptionsInfo, Up
 import { openStream, type StreamHandle } from '../../api/open-stream';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { Field } from '../../components/Field';
+import { CheckboxField, SelectField, TextField } from '../../components/fields';
+import { FormDialog } from '../../components/FormDialog';
 import { Spinner } from '../../components/Spinner';
 import { appStore } from '../../store';
 import { formatAge, formatBytes } from '../resources/resource-common';
@@ -116,26 +117,21 @@ export function UpgradeDialog({ container, options, onClose }: { container: Cont
     );
   }
 
+  // The dialog's state for the form around it: busy while the stream runs, the failure as its error.
+  // A new target does not take a failure away: it says where the old container is now.
+  const form = { busy: running, error: phase.kind === 'failed' ? phase.error : null, fieldErrors: {}, edited: () => {} };
   return (
-    <Dialog
+    <FormDialog
       title={`Upgrade ${options.name}`}
-      size="medium"
       testId="upgrade-dialog"
-      onClose={onClose}
+      form={form}
       onSubmit={start}
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            {pulling ? 'Cancel pull' : phase.kind === 'idle' || phase.kind === 'failed' ? 'Cancel' : phase.kind === 'done' ? 'Done' : 'Run in background'}
-          </button>
-          {phase.kind !== 'done' && (
-            <button type="submit" className="button button-primary" disabled={running || !target || !!options.blocked}>
-              {running && <Spinner />}
-              {phase.kind === 'failed' ? 'Try again' : 'Upgrade'}
-            </button>
-          )}
-        </>
-      }
+      onClose={onClose}
+      closeWhileBusy
+      cancelLabel={pulling ? 'Cancel pull' : phase.kind === 'idle' || phase.kind === 'failed' ? 'Cancel' : phase.kind === 'done' ? 'Done' : 'Run in background'}
+      submitLabel={phase.kind === 'done' ? null : phase.kind === 'failed' ? 'Try again' : 'Upgrade'}
+      submitDisabled={!target || !!options.blocked}
+      errorTitle="The upgrade failed"
     >
       <dl className="upgrade-facts">
         <dt>Now</dt>
@@ -148,20 +144,16 @@ export function UpgradeDialog({ container, options, onClose }: { container: Cont
       ) : (
         <>
           {others.length > 0 && (
-            <Field label="Tags on this host">
-              {({ id }) => (
-                <select id={id} value={present && !present.current ? present.ref : ''} disabled={running} onChange={(e) => e.target.value && setInput(e.target.value)}>
-                  <option value="">Other (type below)</option>
-                  {others.map((t) => (
-                    <option key={t.ref} value={t.ref}>
-                      {t.ref} · {shortImageId(t.imageId)} · {formatAge(t.createdAt)}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
+            <SelectField label="Tags on this host" value={present && !present.current ? present.ref : ''} disabled={running} onChange={(v) => v && setInput(v)}>
+              <option value="">Other (type below)</option>
+              {others.map((t) => (
+                <option key={t.ref} value={t.ref}>
+                  {t.ref} · {shortImageId(t.imageId)} · {formatAge(t.createdAt)}
+                </option>
+              ))}
+            </SelectField>
           )}
-          <Field
+          <TextField
             label="New image"
             hint={
               <>
@@ -169,21 +161,14 @@ export function UpgradeDialog({ container, options, onClose }: { container: Cont
                 reference. An image that is not on the host is pulled first.
               </>
             }
-          >
-            {({ id, describedBy }) => (
-              <input
-                id={id}
-                aria-describedby={describedBy}
-                className="mono"
-                value={input}
-                disabled={running}
-                spellCheck={false}
-                autoComplete="off"
-                placeholder={options.repository ? `${options.repository}:tag` : 'image:tag'}
-                onChange={(e) => setInput(e.target.value)}
-              />
-            )}
-          </Field>
+            mono
+            value={input}
+            disabled={running}
+            spellCheck={false}
+            autoComplete="off"
+            placeholder={options.repository ? `${options.repository}:tag` : 'image:tag'}
+            onChange={setInput}
+          />
           {target && (
             <p className="muted" data-testid="upgrade-target">
               Will run <span className="mono">{target}</span>
@@ -191,10 +176,7 @@ export function UpgradeDialog({ container, options, onClose }: { container: Cont
               {present?.current ? ' That is the image it runs now: it is recreated on the same image.' : ''}
             </p>
           )}
-          <label className="checkbox">
-            <input type="checkbox" checked={pull} disabled={running} onChange={(e) => setPull(e.target.checked)} /> Pull even if the image is on the host (get the registry&apos;s
-            latest build of the tag)
-          </label>
+          <CheckboxField label=" Pull even if the image is on the host (get the registry's latest build of the tag)" checked={pull} disabled={running} onChange={setPull} />
           <p className="muted upgrade-note">
             The container is recreated with the same settings (environment, mounts, ports, networks, labels, restart policy) and started
             {container.state === 'running' ? '' : ' (it is stopped now)'}. The old one is kept, stopped, for a one-click rollback
@@ -245,7 +227,6 @@ export function UpgradeDialog({ container, options, onClose }: { container: Cont
           <span className="mono">{phase.result.previous.name}</span> — roll back from the banner at any time.
         </p>
       )}
-      {phase.kind === 'failed' && <ErrorMessage error={phase.error} title="The upgrade failed" />}
-    </Dialog>
+    </FormDialog>
   );
 }
