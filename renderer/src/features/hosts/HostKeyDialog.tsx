@@ -1,10 +1,8 @@
-import { Fragment, useState } from 'react';
-import type { HomeportError, KnownHostKeyInfo } from '../../../../shared/contract';
+import { Fragment } from 'react';
+import type { KnownHostKeyInfo } from '../../../../shared/contract';
 import { client } from '../../api/client';
-import { Dialog } from '../../components/Dialog';
-import { ErrorMessage } from '../../components/ErrorMessage';
-import { Spinner } from '../../components/Spinner';
-import { asHomeportError } from '../../store/errors';
+import { FormDialog } from '../../components/FormDialog';
+import { useSubmit } from '../../components/use-submit';
 
 export interface HostKeyFacts {
   hostname: string;
@@ -50,42 +48,24 @@ export function HostKeyDialog({
   onTrusted(): void;
   onCancel(): void;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<HomeportError | null>(null);
   const where = `${facts.hostname.includes(':') ? `[${facts.hostname}]` : facts.hostname}:${facts.port}`;
   const known = facts.knownKeys ?? [];
   const typeChanged = known.length > 0;
   const newType = keyTypeName(facts.keyType);
   const knownTypes = [...new Set(known.map((k) => keyTypeName(k.keyType)))].join(' and ');
-  const trust = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await client().hosts.acceptHostKey({ hostname: facts.hostname, port: facts.port, fingerprint: facts.fingerprint });
-      onTrusted();
-    } catch (e) {
-      setError(asHomeportError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const trust = useSubmit(async () => {
+    await client().hosts.acceptHostKey({ hostname: facts.hostname, port: facts.port, fingerprint: facts.fingerprint });
+    onTrusted();
+  });
   return (
-    <Dialog
+    <FormDialog
       title={typeChanged ? `The host key type of ${where} changed` : `Verify the host key of ${where}`}
       label="Verify host key"
-      onClose={() => !busy && onCancel()}
       testId="hostkey-dialog"
-      footer={
-        <>
-          <button type="button" className="button" onClick={onCancel} disabled={busy}>
-            Cancel
-          </button>
-          <button type="button" className="button button-primary" onClick={() => void trust()} disabled={busy}>
-            {busy && <Spinner />}
-            {typeChanged ? `Trust the ${newType} key and connect` : 'Trust and connect'}
-          </button>
-        </>
-      }
+      form={trust}
+      onSubmit={() => void trust.run()}
+      onClose={onCancel}
+      submitLabel={typeChanged ? `Trust the ${newType} key and connect` : 'Trust and connect'}
     >
       {typeChanged ? (
         <div className="error-message error-loud" role="alert" data-testid="hostkey-type-changed">
@@ -136,7 +116,6 @@ export function HostKeyDialog({
           Trust the {newType} key only if both check out.
         </p>
       )}
-      {error && <ErrorMessage error={error} />}
-    </Dialog>
+    </FormDialog>
   );
 }
