@@ -49,6 +49,7 @@ export * from '../model/ids';
 export * from '../model/resources';
 export * from '../model/monitors';
 export * from '../model/monitor-status';
+export * from '../model/monitor-limits';
 export * from '../model/kuma';
 export * from '../model/stacks';
 export * from '../model/upgrade';

@@ -16,6 +16,7 @@ import type {
   MonitorSuggestion,
   MutePreset,
 } from '../model/monitors';
+import { ALERT_LIMITS, MONITOR_INPUT_CAPS, MONITOR_IMPORT_LIMITS } from '../model/monitor-limits';
 import { event, feature, none } from './define';
 import { noControl } from './fields';
 
@@ -63,23 +64,24 @@ export interface MonitorsApi {
   importYaml(input: { yaml: string; dryRun: boolean }): Promise<MonitorImportResultInfo>;
 }
 
-// Monitors and channels: only the shape is checked here; the monitors service's validators are
-// the real validation (their VALIDATION errors carry details.field).
+// Monitors and channels: only the shape and a size cap are checked here; the monitors service's
+// validators are the real validation (their VALIDATION errors carry details.field).
 const monitorId = z.string().regex(/^m_[A-Za-z0-9_-]{4,40}$/, 'is not a monitor id').transform((s) => s as MonitorId);
 const channelId = z.string().regex(/^c_[A-Za-z0-9_-]{4,40}$/, 'is not a channel id').transform((s) => s as ChannelId);
-const monitorCommon = { name: z.string().max(200) };
+const cap = MONITOR_INPUT_CAPS;
+const monitorCommon = { name: z.string().max(cap.name) };
 const monitorConfigInput = z.discriminatedUnion('type', [
-  z.looseObject({ ...monitorCommon, type: z.literal('http'), url: z.string().max(4096) }),
-  z.looseObject({ ...monitorCommon, type: z.literal('tcp'), host: z.string().max(300), port: z.number() }),
-  z.looseObject({ ...monitorCommon, type: z.literal('ping'), host: z.string().max(300) }),
-  z.looseObject({ ...monitorCommon, type: z.literal('dns'), hostname: z.string().max(300) }),
-  z.looseObject({ ...monitorCommon, type: z.literal('container'), hostId: z.string().max(200), container: z.string().max(300) }),
-  z.looseObject({ ...monitorCommon, type: z.literal('ssh-command'), hostId: z.string().max(200), command: z.string().max(8192) }),
-  z.looseObject({ ...monitorCommon, type: z.literal('push'), token: z.string().max(200).optional() }),
+  z.looseObject({ ...monitorCommon, type: z.literal('http'), url: z.string().max(cap.url) }),
+  z.looseObject({ ...monitorCommon, type: z.literal('tcp'), host: z.string().max(cap.host), port: z.number() }),
+  z.looseObject({ ...monitorCommon, type: z.literal('ping'), host: z.string().max(cap.host) }),
+  z.looseObject({ ...monitorCommon, type: z.literal('dns'), hostname: z.string().max(cap.host) }),
+  z.looseObject({ ...monitorCommon, type: z.literal('container'), hostId: z.string().max(cap.hostId), container: z.string().max(cap.container) }),
+  z.looseObject({ ...monitorCommon, type: z.literal('ssh-command'), hostId: z.string().max(cap.hostId), command: z.string().max(cap.command) }),
+  z.looseObject({ ...monitorCommon, type: z.literal('push'), token: z.string().max(cap.token).optional() }),
 ]) as unknown as z.ZodType<MonitorConfigInput, unknown>;
 const channelConfigInput = z.looseObject({
   type: z.enum(['ntfy', 'webhook', 'discord', 'slack', 'telegram', 'gotify', 'email']),
-  name: z.string().max(200),
+  name: z.string().max(cap.name),
   enabled: z.boolean().optional(),
 }) as z.ZodType<ChannelConfigInput, unknown>;
 const utcOffsetMinutes = z.number().int().min(-840).max(840);
@@ -111,16 +113,16 @@ export const monitors = feature<MonitorsApi>()({
       action: 'mute the notifications',
     },
     unmute: { input: z.object({ id: monitorId.nullable() }), action: 'unmute the notifications' },
-    setMaintenance: { input: z.object({ id: monitorId.nullable(), windows: z.array(maintenanceWindow).max(50) }), action: 'save the maintenance windows' },
+    setMaintenance: { input: z.object({ id: monitorId.nullable(), windows: z.array(maintenanceWindow).max(ALERT_LIMITS.maintenanceWindows) }), action: 'save the maintenance windows' },
     setRouting: {
-      input: z.object({ id: monitorId, routing: z.object({ channelIds: z.array(channelId).max(50), includeDefaults: z.boolean() }).nullable() }),
+      input: z.object({ id: monitorId, routing: z.object({ channelIds: z.array(channelId).max(ALERT_LIMITS.routeChannels), includeDefaults: z.boolean() }).nullable() }),
       action: 'save where the alerts go',
     },
-    setDefaultChannels: { input: z.object({ channelIds: z.array(channelId).max(50) }), action: 'save the default channels' },
+    setDefaultChannels: { input: z.object({ channelIds: z.array(channelId).max(ALERT_LIMITS.routeChannels) }), action: 'save the default channels' },
     alertSettings: { input: none, action: 'read the alert settings' },
     recentAlerts: { input: none, action: 'list the recent alerts' },
     exportYaml: { input: none, action: 'export the monitors' },
-    importYaml: { input: z.object({ yaml: z.string().max(1024 * 1024), dryRun: z.boolean() }), action: 'import the monitors' },
+    importYaml: { input: z.object({ yaml: z.string().max(MONITOR_IMPORT_LIMITS.bytes), dryRun: z.boolean() }), action: 'import the monitors' },
   },
   events: {
     /** Only the monitors that changed (and those removed); `monitors.list` gives them all. */

@@ -24,6 +24,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { HomeportError } from '../../../shared/model/errors';
 import { ChannelId, MonitorId } from '../../../shared/model/ids';
+import { ALERT_LIMITS } from '../../../shared/model/monitor-limits';
 import {
   AlertPolicy,
   Dispatcher,
@@ -48,6 +49,7 @@ import {
   ContainerEventHub,
   createCheckEnv,
   evaluatePush,
+  PUSH_TOKEN,
   runCheck,
   validateMonitorConfig,
   type CheckEnv,
@@ -209,7 +211,7 @@ export interface ChannelInfo {
   hasSecret: Record<string, boolean>;
 }
 
-const RECENT_ALERTS = 50;
+const RECENT_ALERTS = ALERT_LIMITS.recentAlerts;
 
 interface StoredMaintenance {
   global: MaintenanceWindow[];
@@ -844,7 +846,7 @@ export class MonitorsManager {
 
   /** A push arrived for a token: false when no active push monitor has it (the endpoint answers 404). */
   push(token: string, input: PushInput = {}): boolean {
-    if (!this.started || this.stopped || !/^[A-Za-z0-9_-]{16,128}$/.test(token)) return false;
+    if (!this.started || this.stopped || !PUSH_TOKEN.test(token)) return false;
     let found: Extract<MonitorConfig, { type: 'push' }> | null = null;
     for (const c of this.monitors.values()) if (c.type === 'push' && !c.paused && safeTokenEqual(c.token, token)) found = c;
     if (!found) return false;
@@ -956,7 +958,7 @@ export class MonitorsManager {
    */
   setMaintenance(id: string | null, windows: readonly MaintenanceWindow[]): void {
     if (id !== null && !this.monitors.has(id)) throw notFound('monitor');
-    if (windows.length > 50) throw new HomeportError({ code: 'VALIDATION', message: 'windows: at most 50 maintenance windows.', fix: 'Remove windows that are over.', details: { field: 'windows' } });
+    if (windows.length > ALERT_LIMITS.maintenanceWindows) throw new HomeportError({ code: 'VALIDATION', message: `windows: at most ${ALERT_LIMITS.maintenanceWindows} maintenance windows.`, fix: 'Remove windows that are over.', details: { field: 'windows' } });
     windows.forEach((w, i) => {
       const problem = maintenanceWindowProblem(w);
       if (problem) throw new HomeportError({ code: 'VALIDATION', message: `windows.${i}: window ${i + 1}: ${problem}`, fix: 'Correct the window and save again.', details: { field: `windows.${i}` } });

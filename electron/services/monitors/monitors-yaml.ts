@@ -11,14 +11,15 @@ import { randomBytes } from 'node:crypto';
 import { LineCounter, parseDocument, stringify, isMap, isSeq, type Node as YamlNode } from 'yaml';
 import { HomeportError } from '../../../shared/model/errors';
 import { MonitorId } from '../../../shared/model/ids';
+import { MONITOR_IMPORT_LIMITS } from '../../../shared/model/monitor-limits';
 import type { MonitorImportEntryInfo, MonitorImportResultInfo } from '../../../shared/model/monitors';
 import { validateMonitorConfig, type MonitorConfig } from './checks';
 import { httpOrigin } from './secret-destinations';
 
 /** What an exported secret becomes; on import it means "keep the stored value" (or is refused for a new monitor). */
 export const SECRET_PLACEHOLDER = '<secret: fill in before importing>';
-export const MAX_IMPORT_BYTES = 1024 * 1024;
-export const MAX_IMPORT_ENTRIES = 2000;
+export const MAX_IMPORT_BYTES = MONITOR_IMPORT_LIMITS.bytes;
+export const MAX_IMPORT_ENTRIES = MONITOR_IMPORT_LIMITS.entries;
 const ID = /^m_[A-Za-z0-9_-]{4,40}$/;
 
 type Rec = Record<string, unknown>;
@@ -111,7 +112,7 @@ export function planMonitorsImport(
   existing: ReadonlyMap<string, MonitorConfig>,
   newId: () => string = () => 'm_' + randomBytes(12).toString('base64url'),
 ): ImportPlanEntry[] {
-  if (Buffer.byteLength(text, 'utf8') > MAX_IMPORT_BYTES) fail('The YAML file is larger than 1 MiB.', 'Split it into smaller files.');
+  if (Buffer.byteLength(text, 'utf8') > MAX_IMPORT_BYTES) fail(`The YAML file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB.`, 'Split it into smaller files.');
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const lineOf = (n: YamlNode | null | undefined) => (n?.range ? lines.linePos(n.range[0]).line : null);

@@ -7,7 +7,7 @@ import { checkTcp } from './tcp';
 import type { CheckResult, PolledMonitorConfig, SshExec } from './types';
 
 export * from './types';
-export { validateMonitorConfig, monitorConfigShapeSchema, hostProblem, parseResolver, LIMITS } from './validate';
+export { validateMonitorConfig, monitorConfigShapeSchema, hostProblem, parseResolver, LIMITS, PUSH_TOKEN } from './validate';
 export { parseJsonPath, evaluateJsonPath, jsonValueAsText, JsonPathError, type JsonPathSegment } from './json-path';
 export { createCheckEnv, defaultCheckEnv, type CheckContext, type CheckEnv, type CheckEnvOptions } from './env';
 export { checkHttp, HTTP_BODY_CAP } from './http';

@@ -1,6 +1,7 @@
 import { isIP, isIPv6 } from 'node:net';
 import { z } from 'zod';
 import { HomeportError } from '../../../../shared/contract';
+import { MONITOR_LIMITS } from '../../../../shared/model/monitor-limits';
 import { JsonPathError, parseJsonPath } from './json-path';
 import { DNS_RECORD_TYPES, HTTP_METHODS, MONITOR_TYPES, type MonitorConfig } from './types';
 
@@ -15,24 +16,11 @@ import { DNS_RECORD_TYPES, HTTP_METHODS, MONITOR_TYPES, type MonitorConfig } fro
  * filling in the form.
  */
 
-export const LIMITS = {
-  intervalSec: { min: 20, max: 86_400 },
-  timeoutSec: { min: 1, max: 120 },
-  retries: { min: 0, max: 20 },
-  maxRedirects: { min: 0, max: 20 },
-  certExpiryWarnDays: { min: 1, max: 365 },
-  pingCount: { min: 1, max: 10 },
-  graceSec: { min: 0, max: 86_400 },
-  urlLength: 2048,
-  /** Keyword and regex sources are capped so that a pasted document cannot become a pattern. */
-  keywordLength: 1000,
-  regexLength: 500,
-  jsonEqualsLength: 1000,
-  headerCount: 50,
-  headerValueLength: 8192,
-  bodyBytes: 64 * 1024,
-  commandLength: 4096,
-} as const;
+/** The bounds, shared with the contract and the monitor form. */
+export const LIMITS = MONITOR_LIMITS;
+
+/** What a push token looks like (the push endpoint refuses anything else before looking it up). */
+export const PUSH_TOKEN = new RegExp(`^[A-Za-z0-9_-]{${LIMITS.pushTokenLength.min},${LIMITS.pushTokenLength.max}}$`);
 
 const common = {
   id: z.string(),
@@ -138,7 +126,7 @@ export function validateMonitorConfig(input: unknown): MonitorConfig {
       break;
     case 'tcp':
       cfgWithDefaults.host = checkHost('host', cfgWithDefaults.host, problems);
-      checkInt('port', cfgWithDefaults.port, 1, 65_535, problems);
+      checkInt('port', cfgWithDefaults.port, LIMITS.port.min, LIMITS.port.max, problems);
       break;
     case 'ping':
       cfgWithDefaults.host = checkHost('host', cfgWithDefaults.host, problems);
@@ -164,12 +152,12 @@ export function validateMonitorConfig(input: unknown): MonitorConfig {
       else if (cfgWithDefaults.command.length > LIMITS.commandLength)
         problems.push({ field: 'command', message: `command is longer than ${LIMITS.commandLength} characters`, fix: 'Put a long script in a file on the host and run that file' });
       else if (cfgWithDefaults.command.includes('\0')) problems.push({ field: 'command', message: 'command contains a NUL character', fix: 'Remove the NUL character' });
-      checkInt('expectExit', cfgWithDefaults.expectExit, 0, 255, problems);
+      checkInt('expectExit', cfgWithDefaults.expectExit, LIMITS.exitStatus.min, LIMITS.exitStatus.max, problems);
       if (cfgWithDefaults.outputMatch !== null) checkRegex('outputMatch', cfgWithDefaults.outputMatch, problems);
       break;
     case 'push':
-      if (!/^[A-Za-z0-9_-]{16,128}$/.test(cfgWithDefaults.token)) {
-        problems.push({ field: 'token', message: 'token must be 16 to 128 letters, digits, "_" or "-"', fix: 'Generate a new push token (a short token can be guessed)' });
+      if (!PUSH_TOKEN.test(cfgWithDefaults.token)) {
+        problems.push({ field: 'token', message: `token must be ${LIMITS.pushTokenLength.min} to ${LIMITS.pushTokenLength.max} letters, digits, "_" or "-"`, fix: 'Generate a new push token (a short token can be guessed)' });
       }
       checkInt('graceSec', cfgWithDefaults.graceSec, LIMITS.graceSec.min, LIMITS.graceSec.max, problems);
       break;
@@ -263,20 +251,20 @@ function checkInt(field: string, v: number, min: number, max: number, problems: 
 
 function checkCommon(cfg: Record<string, unknown> & { intervalSec: number }, problems: Problem[]): void {
   const id = cfg.id as string;
-  if (id.trim() === '' || id.length > 128 || /[\s\p{Cc}]/u.test(id)) {
-    problems.push({ field: 'id', message: 'id must be 1 to 128 characters without spaces or control characters', fix: 'Let Homeport assign the id' });
+  if (id.trim() === '' || id.length > LIMITS.idLength || /[\s\p{Cc}]/u.test(id)) {
+    problems.push({ field: 'id', message: `id must be 1 to ${LIMITS.idLength} characters without spaces or control characters`, fix: 'Let Homeport assign the id' });
   }
   const name = (cfg.name as string).trim();
   cfg.name = name;
   if (name === '') problems.push({ field: 'name', message: 'name is empty', fix: 'Give the monitor a name, e.g. "Nextcloud"' });
-  else if (name.length > 200 || /\p{Cc}/u.test(name)) problems.push({ field: 'name', message: 'name must be at most 200 characters, without control characters', fix: 'Shorten the name' });
+  else if (name.length > LIMITS.nameLength || /\p{Cc}/u.test(name)) problems.push({ field: 'name', message: `name must be at most ${LIMITS.nameLength} characters, without control characters`, fix: 'Shorten the name' });
 
   const { min, max } = LIMITS.intervalSec;
   const intervalOk = Number.isInteger(cfg.intervalSec) && cfg.intervalSec >= min && cfg.intervalSec <= max;
   if (!intervalOk) {
     problems.push({
       field: 'intervalSec',
-      message: `intervalSec must be a whole number of seconds from ${min} (20 s) to ${max} (24 h), not ${cfg.intervalSec}`,
+      message: `intervalSec must be a whole number of seconds from ${min} (${min} s) to ${max} (${max / 3600} h), not ${cfg.intervalSec}`,
       fix: cfg.intervalSec < min ? `Check no more often than every ${min} s` : `Set intervalSec between ${min} and ${max}`,
     });
   }
@@ -292,8 +280,8 @@ function checkCommon(cfg: Record<string, unknown> & { intervalSec: number }, pro
   if (t < LIMITS.timeoutSec.min || t > maxTimeout) {
     problems.push({
       field: 'timeoutSec',
-      message: `timeoutSec must be from 1 to ${maxTimeout} s (at most the interval, and at most 120 s), not ${t}`,
-      fix: `Set timeoutSec between 1 and ${maxTimeout}`,
+      message: `timeoutSec must be from ${LIMITS.timeoutSec.min} to ${maxTimeout} s (at most the interval, and at most ${LIMITS.timeoutSec.max} s), not ${t}`,
+      fix: `Set timeoutSec between ${LIMITS.timeoutSec.min} and ${maxTimeout}`,
     });
   }
   checkInt('retries', cfg.retries as number, LIMITS.retries.min, LIMITS.retries.max, problems);
@@ -326,7 +314,7 @@ export function hostProblem(raw: string): { message: string; fix: string } | nul
     }
     return { message: `${JSON.stringify(clip(h))} is a URL, not a host`, fix: host ? `Give the host only: ${host}` : 'Give the host only, e.g. nas.lan' };
   }
-  if (h.length > 253) return { message: 'is longer than 253 characters', fix: 'Give a shorter host name' };
+  if (h.length > LIMITS.hostLength) return { message: `is longer than ${LIMITS.hostLength} characters`, fix: 'Give a shorter host name' };
   if (h.startsWith('-')) return { message: `${JSON.stringify(clip(h))} starts with "-"`, fix: 'Give a host name or IP address; a leading "-" is not allowed' };
   if (isIP(h)) return null;
   if (h.startsWith('[') && h.endsWith(']') && isIPv6(h.slice(1, -1))) return null;
@@ -341,7 +329,7 @@ export function hostProblem(raw: string): { message: string; fix: string } | nul
 }
 
 function checkHostId(hostId: string, problems: Problem[]): void {
-  if (hostId.trim() === '' || hostId.length > 200 || /\p{Cc}/u.test(hostId)) {
+  if (hostId.trim() === '' || hostId.length > LIMITS.hostIdLength || /\p{Cc}/u.test(hostId)) {
     problems.push({ field: 'hostId', message: hostId.trim() === '' ? 'hostId is empty' : 'hostId is not a valid host id', fix: 'Choose one of your hosts' });
   }
 }
@@ -410,8 +398,8 @@ function checkHttpConfig(cfg: Extract<MonitorConfig, { type: 'http' }>, problems
   }
 
   const ranges = parseStatusRanges(cfg.acceptedStatus);
-  if (cfg.acceptedStatus.length === 0 || cfg.acceptedStatus.length > 20) {
-    problems.push({ field: 'acceptedStatus', message: 'acceptedStatus must list 1 to 20 codes or ranges', fix: 'Use e.g. ["200-299"] or ["200-299", "301"]' });
+  if (cfg.acceptedStatus.length === 0 || cfg.acceptedStatus.length > LIMITS.acceptedStatusEntries) {
+    problems.push({ field: 'acceptedStatus', message: `acceptedStatus must list 1 to ${LIMITS.acceptedStatusEntries} codes or ranges`, fix: 'Use e.g. ["200-299"] or ["200-299", "301"]' });
   } else {
     ranges.forEach(([lo], i) => {
       if (Number.isNaN(lo)) {
@@ -441,7 +429,7 @@ function checkHttpConfig(cfg: Extract<MonitorConfig, { type: 'http' }>, problems
 
   if (cfg.body !== null) {
     if (cfg.method === 'HEAD') problems.push({ field: 'body', message: 'a HEAD request cannot carry a body', fix: 'Clear the body, or use POST' });
-    else if (Buffer.byteLength(cfg.body) > LIMITS.bodyBytes) problems.push({ field: 'body', message: 'body is larger than 64 KiB', fix: 'Send a smaller request body' });
+    else if (Buffer.byteLength(cfg.body) > LIMITS.bodyBytes) problems.push({ field: 'body', message: `body is larger than ${LIMITS.bodyBytes / 1024} KiB`, fix: 'Send a smaller request body' });
   }
 
   if (cfg.keyword) {
@@ -470,7 +458,7 @@ function checkHttpConfig(cfg: Extract<MonitorConfig, { type: 'http' }>, problems
     }
     if (/\p{Cc}/u.test(cfg.auth.password)) problems.push({ field: 'auth.password', message: 'basic-auth password contains a control character', fix: 'Retype the password' });
   } else if (cfg.auth.kind === 'bearer') {
-    if (cfg.auth.token === '' || /[\s\p{Cc}]/u.test(cfg.auth.token) || cfg.auth.token.length > 8192) {
+    if (cfg.auth.token === '' || /[\s\p{Cc}]/u.test(cfg.auth.token) || cfg.auth.token.length > LIMITS.bearerTokenLength) {
       problems.push({ field: 'auth.token', message: 'bearer token must be non-empty, without spaces or line breaks', fix: 'Paste the token alone, without "Bearer "' });
     }
   }
@@ -501,7 +489,7 @@ function checkDnsConfig(cfg: Extract<MonitorConfig, { type: 'dns' }>, problems: 
   }
   if (cfg.expected !== null) {
     cfg.expected = cfg.expected.trim();
-    if (cfg.expected === '' || cfg.expected.length > 1000) problems.push({ field: 'expected', message: 'expected must be 1 to 1000 characters', fix: 'Give the value to expect, or clear it (null) to accept any answer' });
+    if (cfg.expected === '' || cfg.expected.length > LIMITS.dnsExpectedLength) problems.push({ field: 'expected', message: `expected must be 1 to ${LIMITS.dnsExpectedLength} characters`, fix: 'Give the value to expect, or clear it (null) to accept any answer' });
   }
 }
 

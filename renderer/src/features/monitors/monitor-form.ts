@@ -1,4 +1,4 @@
-import { HostId, type ErrorInfo, type MonitorConfigInput, type MonitorInfo, type MonitorType } from '../../../../shared/contract';
+import { HostId, MONITOR_LIMITS as L, type ErrorInfo, type MonitorConfigInput, type MonitorInfo, type MonitorType } from '../../../../shared/contract';
 
 /**
  * The monitor form's model: plain strings and booleans as the inputs hold them, turned into a
@@ -7,7 +7,7 @@ import { HostId, type ErrorInfo, type MonitorConfigInput, type MonitorInfo, type
  * them back here).
  */
 
-export const MIN_INTERVAL_SEC = 20;
+export const MIN_INTERVAL_SEC = L.intervalSec.min;
 
 export const TYPE_LABELS: Record<MonitorType, string> = {
   http: 'HTTP(S)',
@@ -239,23 +239,23 @@ export function buildInput(f: FormState, editing: { secretFields: string[]; conf
   const e: FieldErrors = {};
   const name = f.name.trim();
   if (!name) e.name = 'Give the monitor a name, e.g. "Nextcloud".';
-  else if (name.length > 200) e.name = 'The name is at most 200 characters.';
+  else if (name.length > L.nameLength) e.name = `The name is at most ${L.nameLength} characters.`;
 
   const interval = wholeNumber(f.intervalSec);
-  if (interval === null || interval < MIN_INTERVAL_SEC || interval > 86_400) e.intervalSec = `The interval is at least ${MIN_INTERVAL_SEC} seconds (a whole number, at most 86400).`;
+  if (interval === null || interval < MIN_INTERVAL_SEC || interval > L.intervalSec.max) e.intervalSec = `The interval is at least ${MIN_INTERVAL_SEC} seconds (a whole number, at most ${L.intervalSec.max}).`;
   const retries = wholeNumber(f.retries);
-  if (retries === null || retries > 20) e.retries = 'Retries is a whole number from 0 to 20.';
+  if (retries === null || retries > L.retries.max) e.retries = `Retries is a whole number from ${L.retries.min} to ${L.retries.max}.`;
   let timeout: number | undefined;
   if (f.timeoutSec.trim() !== '') {
     const t = wholeNumber(f.timeoutSec);
-    const max = Math.min(interval ?? 120, 120);
-    if (t === null || t < 1 || t > max) e.timeoutSec = `The timeout is a whole number of seconds from 1 to ${max} (at most the interval).`;
+    const max = Math.min(interval ?? L.timeoutSec.max, L.timeoutSec.max);
+    if (t === null || t < L.timeoutSec.min || t > max) e.timeoutSec = `The timeout is a whole number of seconds from ${L.timeoutSec.min} to ${max} (at most the interval).`;
     else timeout = t;
   }
   let retryInterval: number | undefined;
   if (f.retryIntervalSec.trim() !== '') {
     const r = wholeNumber(f.retryIntervalSec);
-    if (r === null || r < MIN_INTERVAL_SEC || r > 86_400) e.retryIntervalSec = `The retry interval is at least ${MIN_INTERVAL_SEC} seconds.`;
+    if (r === null || r < MIN_INTERVAL_SEC || r > L.intervalSec.max) e.retryIntervalSec = `The retry interval is at least ${MIN_INTERVAL_SEC} seconds.`;
     else retryInterval = r;
   }
   const common = {
@@ -329,7 +329,7 @@ export function buildInput(f: FormState, editing: { secretFields: string[]; conf
       let certDays: number | null = null;
       if (f.certDays.trim() !== '') {
         const d = wholeNumber(f.certDays);
-        if (d === null || d < 1 || d > 365) e.certDays = 'Days is a whole number from 1 to 365 (blank: never warn).';
+        if (d === null || d < L.certExpiryWarnDays.min || d > L.certExpiryWarnDays.max) e.certDays = `Days is a whole number from ${L.certExpiryWarnDays.min} to ${L.certExpiryWarnDays.max} (blank: never warn).`;
         else certDays = d;
       }
       input = {
@@ -352,7 +352,7 @@ export function buildInput(f: FormState, editing: { secretFields: string[]; conf
       const port = wholeNumber(f.port);
       if (!f.host.trim()) e.host = 'Give a host name or IP address, e.g. nas.lan.';
       else if (/^[a-z]+:\/\//i.test(f.host.trim())) e.host = 'Give the host only, without http:// (use an HTTP monitor for URLs).';
-      if (port === null || port < 1 || port > 65_535) e.port = 'The port is a number from 1 to 65535.';
+      if (port === null || port < L.port.min || port > L.port.max) e.port = `The port is a number from ${L.port.min} to ${L.port.max}.`;
       input = { ...common, type: 'tcp', host: f.host.trim(), port: port ?? 0 };
       break;
     }
@@ -374,7 +374,7 @@ export function buildInput(f: FormState, editing: { secretFields: string[]; conf
       if (!f.hostId) e.hostId = 'Choose the SSH host to run the command on.';
       if (!f.command.trim()) e.command = 'Give the command, e.g. systemctl is-active nginx.';
       const exit = wholeNumber(f.expectExit);
-      if (exit === null || exit > 255) e.expectExit = 'The exit status is a whole number from 0 to 255.';
+      if (exit === null || exit > L.exitStatus.max) e.expectExit = `The exit status is a whole number from ${L.exitStatus.min} to ${L.exitStatus.max}.`;
       if (f.outputMatch) {
         try {
           new RegExp(f.outputMatch, 'm');
@@ -387,7 +387,7 @@ export function buildInput(f: FormState, editing: { secretFields: string[]; conf
     }
     case 'push': {
       const grace = wholeNumber(f.graceSec);
-      if (grace === null || grace > 86_400) e.graceSec = 'The grace period is a whole number of seconds (0 to 86400).';
+      if (grace === null || grace > L.graceSec.max) e.graceSec = `The grace period is a whole number of seconds (${L.graceSec.min} to ${L.graceSec.max}).`;
       input = { ...common, type: 'push', graceSec: grace ?? 60 };
       break;
     }
