@@ -55,7 +55,7 @@ describe.each(['1.23', '2.x'] as const)('KumaClient against a %s server', (flavo
   it('signs in, mirrors the monitors with their beats and stats, and keeps no secret', async () => {
     const { fake, client, lines, updates } = await setup(flavour);
     const important: string[] = [];
-    client.on('importantBeats', (id) => important.push(id));
+    client.on('importantBeats', ({ monitorId }) => important.push(monitorId));
 
     const hello = await client.connect();
     expect(hello.loginRequired).toBe(true);

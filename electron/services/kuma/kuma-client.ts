@@ -40,7 +40,7 @@ import {
   readUptimePeriod,
   type KumaMonitorDef,
 } from './kuma-schemas';
-import { TypedEmitter } from './typed-emitter';
+import { Emitter } from '../platform/emitter';
 
 export interface KumaCredentials {
   username: string;
@@ -73,21 +73,21 @@ export interface KumaMonitorsUpdate {
 
 export interface KumaClientEvents {
   /** The socket is up and Kuma is ready for a login (or auto-logged-in). */
-  connected(hello: KumaHello): void;
-  /** An established connection was lost (not emitted for `close()`). */
-  disconnected(reason: string): void;
-  info(info: KumaServerInfo): void;
-  loggedIn(): void;
+  connected: KumaHello;
+  /** An established connection was lost (not emitted for `close()`): why. */
+  disconnected: string;
+  info: KumaServerInfo;
+  loggedIn: void;
   /** Coalesced model changes (at most one per `throttleMs`). */
-  monitors(update: KumaMonitorsUpdate): void;
+  monitors: KumaMonitorsUpdate;
   /** Every live heartbeat, at once (for staleness and the alert policy). */
-  heartbeat(beat: KumaBeat): void;
+  heartbeat: KumaBeat;
   /** 1.23 pushes up to 500 important beats per monitor after login; 2.x does not. */
-  importantBeats(monitorId: string, beats: KumaBeat[]): void;
+  importantBeats: { monitorId: string; beats: KumaBeat[] };
   /** Kuma sent something unreadable; the model kept its previous values. */
-  protocolError(error: HomeportError): void;
+  protocolError: HomeportError;
   /** Kuma sent more than Homeport keeps (e.g. too many monitors): a sentence for the user, or null once it no longer does. */
-  limit(notice: string | null): void;
+  limit: string | null;
 }
 
 export interface KumaClientOptions {
@@ -137,7 +137,7 @@ function emptyStats(): Stats {
   return { lastBeat: null, avgPing: null, uptime24h: null, uptime30d: null, uptime1y: null, certDaysLeft: null, certValid: null };
 }
 
-export class KumaClient extends TypedEmitter<KumaClientEvents> {
+export class KumaClient extends Emitter<KumaClientEvents> {
   readonly url: URL;
   readonly instance: string;
   private readonly logger: Logger;
@@ -175,7 +175,7 @@ export class KumaClient extends TypedEmitter<KumaClientEvents> {
   private readonly lastReport = new Map<string, { at: number; suppressed: number }>();
 
   constructor(opts: KumaClientOptions) {
-    super(opts.logger);
+    super(opts.logger, 'kuma');
     this.url = parseKumaUrl(opts.url);
     this.instance = opts.instance ?? defaultInstanceName(this.url);
     this.logger = opts.logger;
@@ -577,7 +577,7 @@ export class KumaClient extends TypedEmitter<KumaClientEvents> {
         if (!r.ok) return this.report('importantHeartbeatList', r.problems);
         if (r.value.problems.length) this.report('importantHeartbeatList', r.value.problems);
         this.mergeBeats(this.important, id, r.value.beats, overwrite === true, IMPORTANT_BEATS);
-        this.emit('importantBeats', id, this.importantBeats(id));
+        this.emit('importantBeats', { monitorId: id, beats: this.importantBeats(id) });
       }),
     );
     socket.on(

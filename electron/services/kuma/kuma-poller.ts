@@ -25,7 +25,7 @@ import {
   type KumaRecovery,
 } from './kuma-model';
 import { fetchKumaStatusPage } from './kuma-status-page';
-import { TypedEmitter } from './typed-emitter';
+import { Emitter } from '../platform/emitter';
 
 export type KumaReadOnlySource =
   | { kind: 'metrics'; url: string; apiKey?: string; username?: string; password?: string }
@@ -46,11 +46,11 @@ export interface KumaReadOnlySnapshot {
 }
 
 export interface KumaPollerEvents {
-  snapshot(snapshot: KumaReadOnlySnapshot): void;
+  snapshot: KumaReadOnlySnapshot;
   /** One poll failed (the previous snapshot stays valid). */
-  error(error: HomeportError): void;
-  problem(fact: KumaInstanceFact): void;
-  recovered(recovery: KumaRecovery): void;
+  error: HomeportError;
+  problem: KumaInstanceFact;
+  recovered: KumaRecovery;
 }
 
 export interface KumaPollerOptions {
@@ -68,7 +68,7 @@ export interface KumaPollerOptions {
   fetch?: FetchLike;
 }
 
-export class KumaPoller extends TypedEmitter<KumaPollerEvents> {
+export class KumaPoller extends Emitter<KumaPollerEvents> {
   readonly instance: string;
   private readonly opts: KumaPollerOptions;
   private readonly clock: Clock;
@@ -86,7 +86,7 @@ export class KumaPoller extends TypedEmitter<KumaPollerEvents> {
   private raised: KumaInstanceFact | null = null;
 
   constructor(opts: KumaPollerOptions) {
-    super(opts.logger);
+    super(opts.logger, 'kuma');
     this.opts = opts;
     this.instance = opts.instance ?? defaultInstanceName(parseKumaUrl(opts.source.url));
     this.clock = opts.clock ?? systemClock;

@@ -16,7 +16,7 @@ import { HomeportError, type ErrorInfo } from '../../../shared/contract';
 import type { Logger } from '../platform/platform';
 import { KumaClient, type KumaClientOptions, type KumaCredentials, type KumaLoginResult } from './kuma-client';
 import { shortReason } from './kuma-errors';
-import { TypedEmitter } from './typed-emitter';
+import { Emitter } from '../platform/emitter';
 import { formatDuration, makeFact, systemClock, type Clock, type KumaInstanceFact, type KumaProblem, type KumaRecovery } from './kuma-model';
 
 export type KumaWatchState =
@@ -28,13 +28,13 @@ export type KumaWatchState =
   | { status: 'failed'; since: number; error: ErrorInfo };
 
 export interface KumaWatchEvents {
-  state(state: KumaWatchState): void;
+  state: KumaWatchState;
   /** A new or changed problem with the instance itself. */
-  problem(fact: KumaInstanceFact): void;
+  problem: KumaInstanceFact;
   /** The raised problem is over. */
-  recovered(recovery: KumaRecovery): void;
+  recovered: KumaRecovery;
   /** A new session JWT from `login()`: the owner stores it encrypted (it is never logged). */
-  session(token: string): void;
+  session: string;
 }
 
 export interface KumaWatchOptions {
@@ -73,7 +73,7 @@ interface Condition {
   reason?: string;
 }
 
-export class KumaWatch extends TypedEmitter<KumaWatchEvents> {
+export class KumaWatch extends Emitter<KumaWatchEvents> {
   readonly client: KumaClient;
   readonly instance: string;
   private readonly logger: Logger;
@@ -107,7 +107,7 @@ export class KumaWatch extends TypedEmitter<KumaWatchEvents> {
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(opts: KumaWatchOptions) {
-    super(opts.logger);
+    super(opts.logger, 'kuma');
     this.logger = opts.logger;
     this.clock = opts.clock ?? systemClock;
     this.client = new KumaClient({
