@@ -78,6 +78,13 @@ const noTestSupport = {
   },
 };
 
+/** The Electron shell does not reach into headless mode: both take what they share from electron/web/. */
+const shellsApart = {
+  group: ['**/electron/server/**', '../server/*', '../../server/*'],
+  message: 'The Electron shell does not import headless mode: move what both need to electron/web/ (README, Layout).',
+};
+const ipcMainOnlyInIpc = [{ name: 'electron', importNames: ['ipcMain'], message: 'Use electron/main/ipc.ts, which checks senders and validates input.' }];
+
 const restrict = (patterns, message) => ({
   'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
 });
@@ -119,15 +126,29 @@ export default tseslint.config(
   },
   {
     files: ['electron/server/**/*.ts'],
-    rules: restrict([...electronModules, '**/renderer/**', '**/electron/main/**', '../main/*'], 'headless mode runs without Electron: the server never imports it or the shell (README, Layout).'),
+    rules: restrict(
+      [...electronModules, '**/renderer/**', '**/electron/main/**', '../main/*', '../../main/*'],
+      'headless mode runs without Electron: the server never imports it or the shell; what both need lives in electron/web/ (README, Layout).',
+    ),
+  },
+  {
+    // The two shells serve the same UI: what both need (the CSP, the built UI's files, loopback
+    // hosts) lives in electron/web/, so neither reaches into the other.
+    files: ['electron/main/**/*.ts'],
+    ignores: ['electron/main/ipc.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: ipcMainOnlyInIpc, patterns: [shellsApart] }] },
   },
   {
     // Only the IPC module and the preload touch raw IPC (Heroic / VS Code habit).
-    files: ['electron/main/**/*.ts'],
-    ignores: ['electron/main/ipc.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', importNames: ['ipcMain'], message: 'Use electron/main/ipc.ts, which checks senders and validates input.' }] }],
-    },
+    files: ['electron/main/ipc.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [shellsApart] }] },
+  },
+  {
+    files: ['electron/web/**/*.ts'],
+    rules: restrict(
+      [...electronModules, '**/renderer/**', '**/electron/main/**', '**/electron/server/**', '**/electron/services/**', '../main/*', '../server/*', '../services/*', '../services/**'],
+      'electron/web/ is what both shells need to serve the UI: plain Node, importing neither shell, the services nor Electron (README, Layout).',
+    ),
   },
   {
     // Everything but tests, test support, e2e specs and scripts.

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { CONTENT_SECURITY_POLICY } from '../server/csp';
-import { contentTypeOf, lookupStatic } from '../server/static-files';
+import { CONTENT_SECURITY_POLICY } from '../web/csp';
+import { contentTypeOf, lookupStatic } from '../web/static-files';
 import { isAppOrigin } from './app-url';
 
 /**

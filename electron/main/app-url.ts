@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { isLoopbackHost } from '../server/auth';
+import { isLoopbackHost } from '../web/loopback';
 
 /**
  * Where the app's own pages live, and the URL checks every security rule uses. Plain Node (no

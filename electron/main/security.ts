@@ -1,5 +1,5 @@
 import { app, shell, type Session, type WebContents } from 'electron';
-import { CONTENT_SECURITY_POLICY } from '../server/csp';
+import { CONTENT_SECURITY_POLICY } from '../web/csp';
 import type { Logger } from '../services/platform/platform';
 import { externalHttpUrl, isAppUrl, type AppLocation } from './app-url';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bearerOf, createHostPolicy, displayHost, isLoopbackHost, isSameOriginRequest, parseCookies, safeEqual, SESSION_COOKIE, sessionIdOf, splitHostHeader, urlHost } from './auth';
+import { isLoopbackHost } from '../web/loopback';
+import { bearerOf, createHostPolicy, displayHost, isSameOriginRequest, parseCookies, safeEqual, SESSION_COOKIE, sessionIdOf, splitHostHeader, urlHost } from './auth';
 import { AttemptLimiter } from './rate-limit';
 import { SessionStore } from './sessions';
 

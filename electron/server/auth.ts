@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
+import { isLoopbackHost } from '../web/loopback';
 
 /**
  * Headless mode's login: whoever holds the token (printed at start, or set by the user) may use
@@ -51,12 +52,6 @@ export function clearedSessionCookieHeader(): string {
 export function bearerOf(authorization: string | undefined): string | null {
   if (!authorization || !/^Bearer /i.test(authorization)) return null;
   return authorization.slice(7).trim();
-}
-
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h.endsWith('.localhost') || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
-  return isIP(h) === 4 && h.startsWith('127.');
 }
 
 export function isWildcardHost(host: string): boolean {

@@ -12,7 +12,7 @@ import { HomeportError } from '../../shared/contract';
 import { createServices, type Services } from '../services/app';
 import { createConsoleLogger } from '../services/platform/logger';
 import { boundYoungGeneration } from '../services/platform/memory';
-import { isLoopbackHost } from './auth';
+import { isLoopbackHost } from '../web/loopback';
 import { createHeadlessPlatform } from './headless-platform';
 import { HELP, parseHeadlessOptions, UsageError } from './options';
 import { createHeadlessServer, type HeadlessServer } from './server';

@@ -8,7 +8,7 @@ import { StreamId, type Envelope, type WsServerFrame } from '../../shared/contra
 import { createServices, type Services } from '../services/app';
 import type { Logger } from '../services/platform/platform';
 import { SESSION_COOKIE } from './auth';
-import { CONTENT_SECURITY_POLICY } from './csp';
+import { CONTENT_SECURITY_POLICY } from '../web/csp';
 import { PAGE_CONTENT_SECURITY_POLICY } from './pages';
 import { createHeadlessPlatform } from './headless-platform';
 import { createHeadlessServer, MAX_FRAME_BYTES, type HeadlessServer } from './server';

@@ -20,11 +20,11 @@ import {
   splitHostHeader,
   urlHost,
 } from './auth';
-import { CONTENT_SECURITY_POLICY } from './csp';
+import { CONTENT_SECURITY_POLICY } from '../web/csp';
 import { escapeHtml, loginPageHtml, PAGE_CONTENT_SECURITY_POLICY, pageHtml } from './pages';
 import { AttemptLimiter, type AttemptLimitOptions } from './rate-limit';
 import { SessionStore, type SessionOptions } from './sessions';
-import { contentTypeOf, lookupStatic } from './static-files';
+import { contentTypeOf, lookupStatic } from '../web/static-files';
 import { handleTransfer } from './transfers';
 import { TRANSFER_PATH } from '../services/volumes/transfers';
 
