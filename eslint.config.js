@@ -49,6 +49,31 @@ const streamClientOnly = {
 };
 
 /**
+ * Forms are built with the form-dialog kit (renderer/src/components/FormDialog.tsx, use-submit.ts,
+ * fields.tsx): busy state, the last attempt's error at its field, Enter and Escape written once. A
+ * dialog with its own submit handler, or a bare <form>, in a feature is a copy that will drift.
+ */
+const formKitOnly = {
+  meta: {
+    type: 'problem',
+    messages: {
+      dialog: 'A dialog with a form is a FormDialog (renderer/src/components/FormDialog.tsx), not a Dialog with onSubmit.',
+      form: 'A form on a page is a Form (renderer/src/components/FormDialog.tsx), not a bare <form>.',
+    },
+    schema: [],
+  },
+  create(context) {
+    return {
+      JSXOpeningElement(node) {
+        if (node.name.type !== 'JSXIdentifier') return;
+        if (node.name.name === 'form') context.report({ node, messageId: 'form' });
+        else if (node.name.name === 'Dialog' && node.attributes.some((a) => a.type === 'JSXAttribute' && a.name.name === 'onSubmit')) context.report({ node, messageId: 'dialog' });
+      },
+    };
+  },
+};
+
+/**
  * Test fixtures, fake servers and benches live in test-support/ folders, which only tests, e2e
  * specs and scripts may import: app code that reached one would ship a fake peer (or vitest) in
  * the product, and would make a fixture's change a product change.
@@ -118,6 +143,12 @@ export default tseslint.config(
     ignores: ['renderer/src/api/open-stream.ts', 'renderer/**/*.test.ts', 'renderer/**/*.test.tsx'],
     plugins: { 'homeport-streams': { rules: { 'client-only': streamClientOnly } } },
     rules: { 'homeport-streams/client-only': 'error' },
+  },
+  {
+    files: ['renderer/**/*.tsx'],
+    ignores: ['renderer/src/components/**', 'renderer/**/*.test.tsx'],
+    plugins: { 'homeport-forms': { rules: { 'form-kit-only': formKitOnly } } },
+    rules: { 'homeport-forms/form-kit-only': 'error' },
   },
   {
     // Renderer tests run under Node (a real WebSocket server in ws-bridge.test.ts) but still never reach main-process code.

@@ -2,14 +2,15 @@ import path from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
-// Proves the renderer's one stream client is held by the linter, not by review: code that
-// listens to `stream.*` events or calls `streams.*` outside renderer/src/api/open-stream.ts fails.
+// Proves the renderer's shared mechanisms are held by the linter, not by review: code that listens
+// to `stream.*` events or calls `streams.*` outside renderer/src/api/open-stream.ts fails, and so
+// does a feature's dialog with its own submit handler or a bare <form>.
 const root = path.resolve(import.meta.dirname, '..');
 const eslint = new ESLint({ cwd: root });
 
-async function messages(code: string, file: string): Promise<string[]> {
+async function messages(code: string, file: string, rule = 'homeport-streams/client-only'): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
-  return (result?.messages ?? []).filter((m) => m.ruleId === 'homeport-streams/client-only').map((m) => m.message);
+  return (result?.messages ?? []).filter((m) => m.ruleId === rule).map((m) => m.message);
 }
 
 const handWritten = `import { client } from '../../api/client';
@@ -43,5 +44,36 @@ describe('one stream client', { timeout: 60_000 }, () => {
     expect(await messages(handWritten, 'renderer/src/api/open-stream.ts')).toEqual([]);
     const other = `import { client } from '../../api/client';\nexport const off = client().on('monitors.changed', () => {});\n`;
     expect(await messages(other, 'renderer/src/features/monitors/probe.ts')).toEqual([]);
+  });
+});
+
+const handWrittenForm = `import { Dialog } from '../../components/Dialog';
+export function AddThing({ onClose }: { onClose(): void }) {
+  return (
+    <>
+      <Dialog title="Add thing" onClose={onClose} onSubmit={() => {}}>
+        <input aria-label="Name" />
+      </Dialog>
+      <form onSubmit={(e) => e.preventDefault()}>
+        <input aria-label="URL" />
+      </form>
+      <Dialog title="About" onClose={onClose}>
+        <p>Not a form.</p>
+      </Dialog>
+    </>
+  );
+}
+`;
+
+describe('the form-dialog kit', { timeout: 60_000 }, () => {
+  it('refuses a feature’s Dialog with onSubmit and a bare <form>', async () => {
+    expect(await messages(handWrittenForm, 'renderer/src/features/hosts/FormProbe.tsx', 'homeport-forms/form-kit-only')).toEqual([
+      'A dialog with a form is a FormDialog (renderer/src/components/FormDialog.tsx), not a Dialog with onSubmit.',
+      'A form on a page is a Form (renderer/src/components/FormDialog.tsx), not a bare <form>.',
+    ]);
+  });
+
+  it('allows them in the kit itself', async () => {
+    expect(await messages(handWrittenForm, 'renderer/src/components/FormProbe.tsx', 'homeport-forms/form-kit-only')).toEqual([]);
   });
 });
