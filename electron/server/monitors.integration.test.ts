@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AlertInfo, Envelope, HostInfo, MonitorInfo, MonitorSuggestion } from '../../shared/contract';
+import type { AlertInfo, Envelope, HostInfo, MonitorInfo, MonitorSuggestionInfo } from '../../shared/contract';
 import { createHeadlessServer, type HeadlessServer } from './server';
 import { createServices, type Services } from '../services/app';
 import { createTestPlatform, type TestPlatform } from '../services/test-support/temp-platform';
@@ -97,16 +97,16 @@ describe('container monitors and suggestions', () => {
     const name = `${PREFIX}-ctr`;
     docker('run', '-d', '--network', 'host', '--name', name, '--label', 'homeport.lab=1', `${lab.image}:latest`, 'sleep', '600');
     const suggestion = await until('a suggestion for the container', async () =>
-      (await ok<MonitorSuggestion[]>('monitors.suggestions')).find((s) => s.kind === 'container' && s.container === name),
+      (await ok<MonitorSuggestionInfo[]>('monitors.suggestions')).find((s) => s.kind === 'container' && s.container === name),
     );
     expect(suggestion.input).toEqual({ type: 'container', name: `${name} (lab)`, hostId: labId, container: name });
-    const all = await ok<MonitorSuggestion[]>('monitors.suggestions');
+    const all = await ok<MonitorSuggestionInfo[]>('monitors.suggestions');
     expect(all.find((s) => s.kind === 'port' && s.input.type === 'http' && s.input.url === 'http://127.0.0.1:18082/')).toBeTruthy();
 
     const m = await ok<MonitorInfo>('monitors.add', suggestion.input);
     expect((await stateIs(m.id, 'up'))!.message).toMatch(/running/i);
     // Once it has a monitor it is no longer suggested.
-    expect((await ok<MonitorSuggestion[]>('monitors.suggestions')).some((s) => s.kind === 'container' && s.container === name)).toBe(false);
+    expect((await ok<MonitorSuggestionInfo[]>('monitors.suggestions')).some((s) => s.kind === 'container' && s.container === name)).toBe(false);
 
     const t0 = Date.now();
     docker('stop', '-t', '0', name);
@@ -233,7 +233,7 @@ describe('label monitors', () => {
     docker('run', '-d', '--network', 'host', '--name', evil, '--label', 'homeport.lab=1', '--label', 'homeport.monitor.type=http', '--label', 'homeport.monitor.url=http://192.168.1.1/admin', `${lab.image}:latest`, 'sleep', '600');
 
     const suggested = await until('both declarations suggested', async () => {
-      const all = await ok<MonitorSuggestion[]>('monitors.suggestions');
+      const all = await ok<MonitorSuggestionInfo[]>('monitors.suggestions');
       const mine = all.find((x) => x.kind === 'label' && x.container === name);
       const refused = all.find((x) => x.kind === 'label' && x.container === evil);
       return mine && refused && { mine, refused };
@@ -251,7 +251,7 @@ describe('label monitors', () => {
     expect(m.source).toEqual({ kind: 'label', hostId: labId, container: name });
     expect(m).toMatchObject({ type: 'http', target: `http://127.0.0.1:${port}/`, intervalSec: 30 });
     await stateIs(m.id, 'up');
-    expect((await ok<MonitorSuggestion[]>('monitors.suggestions')).some((x) => x.kind === 'label' && x.container === name)).toBe(false);
+    expect((await ok<MonitorSuggestionInfo[]>('monitors.suggestions')).some((x) => x.kind === 'label' && x.container === name)).toBe(false);
     const edit = await call('monitors.update', { id: m.id, config: { type: 'http', name: 'mine now', url: `http://127.0.0.1:${port}/` } });
     expect(edit.ok).toBe(false);
     if (!edit.ok) expect(edit.error).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining(name) });

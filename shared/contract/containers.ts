@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ContainerRef, HostContainersInfo, RemoveContainerInput } from '../model/container';
 import type { ContainerInspectInfo, RevealEnvInput } from '../model/container-inspect';
-import { STATS_LIMITS, type ContainerStatsParams, type ContainerStatsSample } from '../model/container-stats';
+import { STATS_LIMITS, type ContainerStatsParams, type ContainerStatsSampleInfo } from '../model/container-stats';
 import type { HostId } from '../model/ids';
 import { MAX_LOG_TAIL, type LogBatchInfo } from '../model/logs';
 import type { RollbackResultInfo, UpgradeOptionsInfo, UpgradeProgressInfo } from '../model/upgrade';
@@ -63,7 +63,7 @@ export const containers = feature<ContainersApi>()({
       action: 'open the terminal',
     }),
     /** One-shot samples of the running ones among `containerIds`, every `periodMs`: one array per round. */
-    'container.stats': stream<{ params: ContainerStatsParams; data: ContainerStatsSample[] }>({
+    'container.stats': stream<{ params: ContainerStatsParams; data: ContainerStatsSampleInfo[] }>({
       params: z.object({
         hostId,
         containerIds: z.array(containerId).min(1, 'Give at least one container.').max(STATS_LIMITS.maxContainers, `has too many entries (at most ${STATS_LIMITS.maxContainers})`),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_DOCKER_SOCKET, parseAddress } from '../model/host';
-import type { AcceptHostKeyInput, HostInfo, HostInput, HostTestResult, SshConfigScanInfo } from '../model/host';
+import type { AcceptHostKeyInput, HostInfo, HostInput, HostTestResultInfo, SshConfigScanInfo } from '../model/host';
 import type { HostId } from '../model/ids';
 import { event, feature, none, stream } from './define';
 import { absPath, between, hostId, keyId, noControl } from './fields';
@@ -12,7 +12,7 @@ export interface HostsApi {
   update(input: { id: HostId; host: HostInput }): Promise<HostInfo>;
   remove(input: { id: HostId }): Promise<void>;
   /** Connect with these settings once, without saving them; `id` lets an edit reuse a stored password. */
-  test(input: { id: HostId | null; host: HostInput }): Promise<HostTestResult>;
+  test(input: { id: HostId | null; host: HostInput }): Promise<HostTestResultInfo>;
   connect(input: { id: HostId }): Promise<void>;
   disconnect(input: { id: HostId }): Promise<void>;
   /** Trust the key a server presented (it must be the fingerprint the server showed). */

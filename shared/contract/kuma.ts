@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { KumaInstanceId } from '../model/ids';
-import type { HeartbeatInfo, KumaAddInput, KumaAddResult, KumaInstanceInfo } from '../model/kuma';
+import type { HeartbeatInfo, KumaAddInput, KumaAddResultInfo, KumaInstanceInfo } from '../model/kuma';
 import { event, feature, none } from './define';
 import { noControl } from './fields';
 
@@ -11,7 +11,7 @@ import { noControl } from './fields';
 export interface KumaApi {
   list(): Promise<KumaInstanceInfo[]>;
   /** Connects once before saving; answers `totp-required` when the account has 2FA. */
-  add(input: KumaAddInput): Promise<KumaAddResult>;
+  add(input: KumaAddInput): Promise<KumaAddResultInfo>;
   remove(input: { id: KumaInstanceId }): Promise<void>;
   /** `monitorId`: the monitor's id in that Kuma. */
   pauseMonitor(input: { id: KumaInstanceId; monitorId: string }): Promise<void>;

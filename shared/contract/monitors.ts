@@ -13,7 +13,7 @@ import type {
   MonitorInfo,
   MonitorRoutingInfo,
   MonitorsChangedInfo,
-  MonitorSuggestion,
+  MonitorSuggestionInfo,
   MutePreset,
 } from '../model/monitors';
 import { ALERT_LIMITS, MONITOR_INPUT_CAPS, MONITOR_IMPORT_LIMITS } from '../model/monitor-limits';
@@ -30,7 +30,7 @@ export interface MonitorsApi {
   pause(input: { id: MonitorId }): Promise<void>;
   resume(input: { id: MonitorId }): Promise<void>;
   /** A container monitor for every running container without one, an HTTP monitor for every published port, and the monitors containers declare with labels. */
-  suggestions(): Promise<MonitorSuggestion[]>;
+  suggestions(): Promise<MonitorSuggestionInfo[]>;
   /** Adds the suggestion with this key as it is offered now (a label declaration: owned by the container's labels). */
   addSuggested(input: { key: string }): Promise<MonitorInfo>;
   /** A push monitor's push path (`/push/<token>`), asked for explicitly: tokens are never in lists. */

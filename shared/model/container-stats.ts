@@ -16,7 +16,7 @@ export const STATS_LIMITS = {
  * per-second figures) need two consecutive samples: they are null in a container's first sample,
  * and after a counter went backwards (the container restarted).
  */
-export interface ContainerStatsSample {
+export interface ContainerStatsSampleInfo {
   containerId: string;
   /** Milliseconds since the epoch, as the engine read the sample. */
   time: number;

@@ -6,7 +6,7 @@ export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
 export type HostKind = 'ssh' | 'local';
 export type Transport = 'streamlocal' | 'dial-stdio' | 'local';
 
-export interface EngineSummary {
+export interface EngineSummaryInfo {
   version: string;
   apiVersion: string;
   os: string;
@@ -46,7 +46,7 @@ export function parseKnownKeys(text: unknown): KnownHostKeyInfo[] {
 export type ConnectionState =
   | { status: 'disconnected' }
   | { status: 'connecting'; attempt: number }
-  | { status: 'connected'; since: number; transport: Transport; engine: EngineSummary }
+  | { status: 'connected'; since: number; transport: Transport; engine: EngineSummaryInfo }
   | { status: 'reconnecting'; attempt: number; retryAt: number; error: ErrorInfo }
   | {
       status: 'needs-hostkey';
@@ -65,7 +65,7 @@ export type ConnectionState =
 export const ConnectionState = {
   disconnected: (): ConnectionState => ({ status: 'disconnected' }),
   connecting: (attempt: number): ConnectionState => ({ status: 'connecting', attempt }),
-  connected: (transport: Transport, engine: EngineSummary, since = Date.now()): ConnectionState => ({
+  connected: (transport: Transport, engine: EngineSummaryInfo, since = Date.now()): ConnectionState => ({
     status: 'connected',
     since,
     transport,
@@ -121,9 +121,9 @@ export interface HostInput {
   password?: string | undefined;
 }
 
-export interface HostTestResult {
+export interface HostTestResultInfo {
   transport: Transport;
-  engine: EngineSummary;
+  engine: EngineSummaryInfo;
   /** Milliseconds to connect, authenticate and ask the engine for its version. */
   elapsedMs: number;
 }
@@ -150,7 +150,7 @@ export interface SshConfigHostInfo {
   existingHostId: HostId | null;
 }
 
-export interface SshConfigProblem {
+export interface SshConfigProblemInfo {
   line: number;
   message: string;
 }
@@ -158,7 +158,7 @@ export interface SshConfigProblem {
 export interface SshConfigScanInfo {
   path: string;
   hosts: SshConfigHostInfo[];
-  problems: SshConfigProblem[];
+  problems: SshConfigProblemInfo[];
 }
 
 export interface AcceptHostKeyInput {

@@ -7,7 +7,7 @@ export type KumaMode = 'socket' | 'metrics' | 'status-page';
 export type KumaMonitorStatus = 'up' | 'down' | 'pending' | 'maintenance' | 'unknown';
 
 /** One of Kuma's monitors as Homeport mirrors it (no secrets: URLs without credentials). */
-export interface KumaMonitorView {
+export interface KumaMonitorInfo {
   id: string;
   name: string;
   type: string;
@@ -26,7 +26,7 @@ export interface KumaMonitorView {
 }
 
 /** A pinned incident on a status page; `style` is Kuma's colour (info, warning, danger, primary, light, dark). */
-export interface KumaIncidentView {
+export interface KumaIncidentInfo {
   title: string;
   content: string;
   style: string;
@@ -60,8 +60,8 @@ export interface KumaInstanceInfo {
   /** Pause/resume works only through the signed-in socket. */
   canPause: boolean;
   /** Status pages: the incidents pinned on the page, newest first; empty otherwise. */
-  incidents: KumaIncidentView[];
-  monitors: KumaMonitorView[];
+  incidents: KumaIncidentInfo[];
+  monitors: KumaMonitorInfo[];
 }
 
 export interface KumaAddInput {
@@ -83,7 +83,7 @@ export interface KumaAddInput {
 }
 
 /** Adding asks for a 2FA code when the account has one; call again with `totp` set. */
-export type KumaAddResult = { status: 'added'; instance: KumaInstanceInfo } | { status: 'totp-required' };
+export type KumaAddResultInfo = { status: 'added'; instance: KumaInstanceInfo } | { status: 'totp-required' };
 
 /** Homeport's own heartbeat to a push URL (an Uptime Kuma push monitor, Healthchecks, Better Stack). */
 export interface HeartbeatInfo {

@@ -100,7 +100,7 @@ export type MonitorType = MonitorConfigInput['type'];
  * monitor a container declares with `homeport.monitor.*` labels (added only when the user
  * approves it, with `monitors.addSuggested`).
  */
-export interface MonitorSuggestion {
+export interface MonitorSuggestionInfo {
   /** Stable key (host, container, port) for lists. */
   key: string;
   kind: 'container' | 'port' | 'label';
@@ -116,7 +116,7 @@ export interface MonitorSuggestion {
 }
 
 /** Where a monitor came from: the user, or a container's `homeport.monitor.*` labels. */
-export type MonitorSource = { kind: 'user' } | { kind: 'label'; hostId: HostId; container: string };
+export type MonitorSourceInfo = { kind: 'user' } | { kind: 'label'; hostId: HostId; container: string };
 
 export interface MonitorInfo {
   id: MonitorId;
@@ -129,7 +129,7 @@ export interface MonitorInfo {
   /** Names of the config's fields that hold a secret (left empty in `config`). */
   secretFields: string[];
   /** Label monitors follow their container's labels: only pause/resume applies to them. */
-  source: MonitorSource;
+  source: MonitorSourceInfo;
   intervalSec: number;
   retries: number;
   paused: boolean;

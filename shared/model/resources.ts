@@ -49,15 +49,6 @@ export interface PullProgressInfo {
   message: string;
 }
 
-export interface PullResultInfo {
-  ref: string;
-  /** Image id the reference points at after the pull. */
-  id: string;
-  /** False when the engine already had it ("Image is up to date"). */
-  downloaded: boolean;
-  digest: string | null;
-}
-
 export interface RemoveImageResultInfo {
   untagged: string[];
   /** Image and layer ids the engine deleted; empty when only a tag was removed. */

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ContainerInspectInfo, ContainerStatsSample, HostInfo } from '../../../shared/contract';
+import type { ContainerInspectInfo, ContainerStatsSampleInfo, HostInfo } from '../../../shared/contract';
 import { createServices, type Services } from '../app';
 import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
 import { requireLab, type Lab } from '../test-support/lab';
@@ -43,7 +43,7 @@ function cleanup() {
   }
 }
 const dataOf = (streamId: string) =>
-  events.filter((e) => e.event === 'stream.data' && (e.payload as { streamId: string }).streamId === streamId).map((e) => (e.payload as { data: ContainerStatsSample[] }).data);
+  events.filter((e) => e.event === 'stream.data' && (e.payload as { streamId: string }).streamId === streamId).map((e) => (e.payload as { data: ContainerStatsSampleInfo[] }).data);
 
 beforeAll(async () => {
   lab = await requireLab();

@@ -1,4 +1,4 @@
-import type { ContainerStatsSample } from '../../../shared/contract';
+import type { ContainerStatsSampleInfo } from '../../../shared/contract';
 
 /** The part of the engine's `GET /containers/{id}/stats` answer Homeport reads. */
 export interface RawStats {
@@ -88,7 +88,7 @@ function rate(prev: number, cur: number, seconds: number): number | null {
  * computes it (container CPU time over the host's CPU time in the same interval, times the
  * number of CPUs), byte rates over the time between the two reads.
  */
-export function toSample(containerId: string, cur: Counters, prev: Counters | null): ContainerStatsSample {
+export function toSample(containerId: string, cur: Counters, prev: Counters | null): ContainerStatsSampleInfo {
   const base = { containerId, time: cur.time, memBytes: cur.memBytes, memLimit: cur.memLimit };
   if (!prev) return { ...base, cpuPercent: null, netRxPerSec: null, netTxPerSec: null, blkReadPerSec: null, blkWritePerSec: null };
   const seconds = (cur.time - prev.time) / 1000;

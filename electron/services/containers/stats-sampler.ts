@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import type { ContainerStatsSample } from '../../../shared/contract';
+import type { ContainerStatsSampleInfo } from '../../../shared/contract';
 import { toCounters, toSample, type Counters, type RawStats } from './stats-math';
 
 /**
@@ -19,7 +19,7 @@ export interface StatsSamplerOptions {
   running(): string[];
   periodMs: number;
   concurrency?: number;
-  emit(samples: ContainerStatsSample[]): void;
+  emit(samples: ContainerStatsSampleInfo[]): void;
   /** A sample failed for a reason other than the container going away. */
   onError?(containerId: string, error: unknown): void;
 }
@@ -74,7 +74,7 @@ export class StatsSampler {
     if (!docker) return;
     const ids = this.opts.running();
     for (const id of this.prev.keys()) if (!ids.includes(id)) this.prev.delete(id);
-    const samples: ContainerStatsSample[] = [];
+    const samples: ContainerStatsSampleInfo[] = [];
     let next = 0;
     const worker = async () => {
       while (!this.stopped && next < ids.length) {
@@ -89,7 +89,7 @@ export class StatsSampler {
     this.opts.emit(samples);
   }
 
-  private async sampleOne(docker: Dockerode, id: string): Promise<ContainerStatsSample | null> {
+  private async sampleOne(docker: Dockerode, id: string): Promise<ContainerStatsSampleInfo | null> {
     const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
     try {
       const raw = (await docker.getContainer(id).stats({

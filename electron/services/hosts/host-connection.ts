@@ -4,7 +4,7 @@ import {
   ConnectionState,
   HomeportError,
   parseKnownKeys,
-  type EngineSummary,
+  type EngineSummaryInfo,
   type ErrorCode,
   type ErrorInfo,
   type HostId,
@@ -56,7 +56,7 @@ export const defaultBackoff: BackoffPolicy = {
 export interface HostConnectionEvents {
   state(state: ConnectionState): void;
   /** A link is up: the owner starts the engine's event stream and lists containers. */
-  up(link: Link, engine: EngineSummary): void;
+  up(link: Link, engine: EngineSummaryInfo): void;
   down(): void;
 }
 
@@ -135,7 +135,7 @@ export class HostConnection {
     this.attempt++;
     this.set(ConnectionState.connecting(this.attempt));
     let link: Link;
-    let engine: EngineSummary;
+    let engine: EngineSummaryInfo;
     try {
       link = await this.connector();
       if (gen !== this.generation) return void link.close();

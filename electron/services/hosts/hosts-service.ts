@@ -10,7 +10,7 @@ import {
   type HostInfo,
   type HostInput,
   type HostsApi,
-  type HostTestResult,
+  type HostTestResultInfo,
   type SshConfigScanInfo,
   type TerminalSize,
 } from '../../../shared/contract';
@@ -86,7 +86,7 @@ export class HostsService implements HostsApi {
     this.changed();
   }
 
-  async test({ id, host }: { id: HostId | null; host: HostInput }): Promise<HostTestResult> {
+  async test({ id, host }: { id: HostId | null; host: HostInput }): Promise<HostTestResultInfo> {
     const previous = id ? this.store.get(id) : null;
     const record = this.store.fromInput(id ?? newHostId(), host, previous, { checkName: false });
     const t0 = performance.now();

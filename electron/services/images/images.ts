@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import { HomeportError, type HostId, type ImageInfo, type PruneImagesResultInfo, type PullProgressInfo, type PullResultInfo, type RemoveImageResultInfo } from '../../../shared/contract';
+import { HomeportError, type HostId, type ImageInfo, type PruneImagesResultInfo, type PullProgressInfo, type RemoveImageResultInfo } from '../../../shared/contract';
 import { abortedError, containerName, engineError, engineMessage, invalid, listUserContainers, nameList, notFound, quote, statusOf, throttle } from '../engines/engine-common';
 import { familiarRef, isImageId, parseImageRef, validateImageRefOrId } from './image-ref';
 import { ndjson, PullProgressTracker, type PullEvent } from './pull-progress';
@@ -71,6 +71,16 @@ function pullError(ref: string, e: unknown): HomeportError {
   );
 }
 
+/** What a finished pull left on the host. */
+export interface PullResult {
+  ref: string;
+  /** Image id the reference points at after the pull. */
+  id: string;
+  /** False when the engine already had it ("Image is up to date"). */
+  downloaded: boolean;
+  digest: string | null;
+}
+
 /**
  * Pull an image on the host, streaming the engine's progress: per layer and overall, throttled to
  * ≤ 10 updates/s. `auth` is an engine AuthConfig (for private registries), sent as the
@@ -82,7 +92,7 @@ export async function pullImage(
   onProgress: (p: PullProgressInfo) => void,
   signal?: AbortSignal,
   opts: { auth?: { username?: string; password?: string; serveraddress?: string; identitytoken?: string } } = {},
-): Promise<PullResultInfo> {
+): Promise<PullResult> {
   const p = parseImageRef(ref);
   if (signal?.aborted) throw abortedError(`Pulling ${ref}`);
   // Without a tag the API pulls EVERY tag of the repository; `docker pull` means :latest.

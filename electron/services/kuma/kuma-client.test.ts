@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HomeportError } from '../../../shared/contract';
 import { KumaClient, type KumaMonitorsUpdate } from './kuma-client';
-import type { KumaMonitorInfo } from './kuma-model';
+import type { KumaMonitorFact } from './kuma-model';
 import { captureLogger, FAKE_PASSWORD, FAKE_USER, FakeKuma, kumaTime, type Flavour } from './test-support/fake-kuma';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -23,7 +23,7 @@ async function setup(flavour: Flavour, opts: Partial<ConstructorParameters<typeo
 }
 
 /** Resolves when `pred` holds for the model (checked on every coalesced update). */
-function until(client: KumaClient, pred: (ms: KumaMonitorInfo[]) => boolean, timeoutMs = 3000): Promise<KumaMonitorInfo[]> {
+function until(client: KumaClient, pred: (ms: KumaMonitorFact[]) => boolean, timeoutMs = 3000): Promise<KumaMonitorFact[]> {
   return new Promise((resolve, reject) => {
     if (pred(client.monitors())) return resolve(client.monitors());
     const t = setTimeout(() => {
@@ -67,7 +67,7 @@ describe.each(['1.23', '2.x'] as const)('KumaClient against a %s server', (flavo
     expect(jwt).toMatch(/^eyJ/);
 
     const model = await until(client, (ms) => ms.length === 3 && ms[0]?.uptime30d !== null && ms[0]?.certDaysLeft !== null && ms[1]?.uptime30d !== null);
-    const [cloud, nas, push] = model as [KumaMonitorInfo, KumaMonitorInfo, KumaMonitorInfo];
+    const [cloud, nas, push] = model as [KumaMonitorFact, KumaMonitorFact, KumaMonitorFact];
     expect(cloud).toMatchObject({
       id: '1',
       name: 'Nextcloud',

@@ -25,7 +25,7 @@ import {
   toNumber,
   wireId,
   type KumaBeat,
-  type KumaMonitorInfo,
+  type KumaMonitorFact,
   type KumaServerInfo,
 } from './kuma-model';
 import {
@@ -66,7 +66,7 @@ export interface KumaHello {
 
 export interface KumaMonitorsUpdate {
   /** The whole model after the change. */
-  monitors: KumaMonitorInfo[];
+  monitors: KumaMonitorFact[];
   changed: string[];
   removed: string[];
 }
@@ -217,11 +217,11 @@ export class KumaClient extends Emitter<KumaClientEvents> {
   }
 
   /** The model, in Kuma's id order. */
-  monitors(): KumaMonitorInfo[] {
+  monitors(): KumaMonitorFact[] {
     return [...this.defs.values()].sort(byId).map((d) => this.toInfo(d));
   }
 
-  monitor(id: string): KumaMonitorInfo | null {
+  monitor(id: string): KumaMonitorFact | null {
     const d = this.defs.get(id);
     return d ? this.toInfo(d) : null;
   }
@@ -779,7 +779,7 @@ export class KumaClient extends Emitter<KumaClientEvents> {
     this.emit('monitors', { monitors: this.monitors(), changed, removed });
   }
 
-  private toInfo(d: KumaMonitorDef): KumaMonitorInfo {
+  private toInfo(d: KumaMonitorDef): KumaMonitorFact {
     const s = this.stats.get(d.id) ?? emptyStats();
     const b = s.lastBeat;
     return {

@@ -18,16 +18,16 @@ import {
   type ErrorInfo,
   type HeartbeatInfo,
   type KumaAddInput,
-  type KumaAddResult,
+  type KumaAddResultInfo,
   type KumaConnectionState,
   type KumaInstanceInfo,
   type KumaMode,
-  type KumaMonitorView,
+  type KumaMonitorInfo,
 } from '../../../shared/contract';
 import type { Alert } from '../alerts';
 import type { Platform } from '../platform/platform';
 import { KumaClient } from './kuma-client';
-import { defaultInstanceName, parseKumaUrl, type KumaIncident, type KumaInstanceFact, type KumaMonitorInfo, type KumaRecovery } from './kuma-model';
+import { defaultInstanceName, parseKumaUrl, type KumaIncident, type KumaInstanceFact, type KumaMonitorFact, type KumaRecovery } from './kuma-model';
 import { KumaPoller, type KumaReadOnlySource } from './kuma-poller';
 import { KumaWatch, type KumaWatchOptions, type KumaWatchState } from './kuma-watch';
 import { startPushHeartbeat, validatePushUrl, type PushHeartbeat, type PushHeartbeatStatus } from './push-heartbeat';
@@ -61,12 +61,12 @@ interface Runtime {
   state: KumaConnectionState;
   error: ErrorInfo | null;
   version: string | null;
-  monitors: KumaMonitorInfo[];
+  monitors: KumaMonitorFact[];
   incidents: KumaIncident[];
   /** Kuma sent more than Homeport keeps (too many monitors): said on the instance. */
   limit: string | null;
   /** The last status seen per monitor, for down/up alerts on transitions. */
-  seen: Map<string, KumaMonitorInfo['status']>;
+  seen: Map<string, KumaMonitorFact['status']>;
   offs: (() => void)[];
 }
 
@@ -87,7 +87,7 @@ export interface KumaManagerOptions {
 
 const notFound = () => new HomeportError({ code: 'NOT_FOUND', message: 'There is no such Uptime Kuma instance.', fix: 'Reload the list.' });
 
-function view(m: KumaMonitorInfo, stale: boolean): KumaMonitorView {
+function view(m: KumaMonitorFact, stale: boolean): KumaMonitorInfo {
   return {
     id: m.id,
     name: m.name,
@@ -157,7 +157,7 @@ export class KumaManager {
    * Connects once with what the user typed before saving anything: a wrong password, a missing
    * 2FA code, an address that is not Kuma, each comes back as an answer or a clear error.
    */
-  async add(input: KumaAddInput): Promise<KumaAddResult> {
+  async add(input: KumaAddInput): Promise<KumaAddResultInfo> {
     const url = parseKumaUrl(input.url);
     const origin = url.origin;
     const name = input.name.trim() || defaultInstanceName(url);
@@ -383,7 +383,7 @@ export class KumaManager {
   }
 
   /** New monitor data: down/up transitions become alerts (Kuma has already applied its retries). */
-  private mirror(rt: Runtime, monitors: KumaMonitorInfo[]): void {
+  private mirror(rt: Runtime, monitors: KumaMonitorFact[]): void {
     rt.monitors = monitors;
     const first = rt.seen.size === 0;
     for (const m of monitors) {

@@ -9,7 +9,7 @@
 import { HomeportError } from '../../../shared/contract';
 import { notKumaError, protocolError, REMOTE_ERROR } from './kuma-errors';
 import { httpGet, type FetchLike } from './kuma-http';
-import { defaultInstanceName, parseKumaUrl, safeDisplayUrl, statusFromCode, type KumaMonitorInfo } from './kuma-model';
+import { defaultInstanceName, parseKumaUrl, safeDisplayUrl, statusFromCode, type KumaMonitorFact } from './kuma-model';
 
 export interface PromSample {
   name: string;
@@ -88,7 +88,7 @@ export interface KumaMetricsSnapshot {
   version: string | null;
   /** True when the instance labels series with `monitor_id` (2.x); ids are then Kuma's ids. */
   hasIds: boolean;
-  monitors: KumaMonitorInfo[];
+  monitors: KumaMonitorFact[];
   /** More monitors than Homeport keeps: a sentence for the user. */
   limit: string | null;
 }
@@ -102,7 +102,7 @@ function labelValue(v: string | undefined, max = 200): string | null {
 
 /** Prometheus samples → the model. Without `monitor_id` a monitor is keyed by its name (`name:<name>`). */
 export function metricsToMonitors(samples: PromSample[], at: number): KumaMetricsSnapshot {
-  const byKey = new Map<string, KumaMonitorInfo>();
+  const byKey = new Map<string, KumaMonitorFact>();
   const idOfKey = new Map<string, string>();
   const usedIds = new Set<string>();
   let version: string | null = null;

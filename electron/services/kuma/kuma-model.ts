@@ -8,7 +8,7 @@ import { HomeportError } from '../../../shared/contract';
 
 export type KumaStatus = 'up' | 'down' | 'pending' | 'maintenance' | 'unknown';
 
-export interface KumaMonitorInfo {
+export interface KumaMonitorFact {
   /** Kuma's monitor id as a string ("7"); for 1.23 `/metrics` (no id label) `name:<monitor name>`. */
   id: string;
   name: string;

@@ -20,7 +20,7 @@ import {
   type Clock,
   type KumaIncident,
   type KumaInstanceFact,
-  type KumaMonitorInfo,
+  type KumaMonitorFact,
   type KumaProblem,
   type KumaRecovery,
 } from './kuma-model';
@@ -34,7 +34,7 @@ export type KumaReadOnlySource =
 export interface KumaReadOnlySnapshot {
   kind: KumaReadOnlySource['kind'];
   at: number;
-  monitors: KumaMonitorInfo[];
+  monitors: KumaMonitorFact[];
   /** `/metrics` only. */
   version: string | null;
   /** Status page only. */

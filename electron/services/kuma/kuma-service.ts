@@ -1,4 +1,4 @@
-import type { HeartbeatInfo, KumaAddInput, KumaAddResult, KumaApi, KumaInstanceInfo } from '../../../shared/contract';
+import type { HeartbeatInfo, KumaAddInput, KumaAddResultInfo, KumaApi, KumaInstanceInfo } from '../../../shared/contract';
 import type { KumaManager } from './kuma-manager';
 
 /** Uptime Kuma as the window sees it: the instances Homeport mirrors, and its own push heartbeat. */
@@ -9,7 +9,7 @@ export class KumaService implements KumaApi {
     return this.kuma.list();
   }
 
-  add(input: KumaAddInput): Promise<KumaAddResult> {
+  add(input: KumaAddInput): Promise<KumaAddResultInfo> {
     return this.kuma.add(input);
   }
 

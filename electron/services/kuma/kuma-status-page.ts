@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { HomeportError } from '../../../shared/contract';
 import { notKumaError, protocolError, REMOTE_ERROR } from './kuma-errors';
 import { httpGet, type FetchLike } from './kuma-http';
-import { defaultInstanceName, normaliseId, parseKumaUrl, safeDisplayUrl, toNumber, type KumaBeat, type KumaIncident, type KumaMonitorInfo } from './kuma-model';
+import { defaultInstanceName, normaliseId, parseKumaUrl, safeDisplayUrl, toNumber, type KumaBeat, type KumaIncident, type KumaMonitorFact } from './kuma-model';
 import { readBeatList } from './kuma-schemas';
 
 const idLike = z.union([z.number(), z.string()]);
@@ -50,7 +50,7 @@ export interface KumaStatusPageSnapshot {
   title: string | null;
   /** The pinned incidents, newest first (1.23 pins at most one). */
   incidents: KumaIncident[];
-  monitors: KumaMonitorInfo[];
+  monitors: KumaMonitorFact[];
   /** The newest beat on the page (Kuma's clock); null when the page shows none. */
   newestBeatAt: number | null;
   /** Beats that could not be read (they were skipped). */
@@ -138,7 +138,7 @@ export function statusPageToMonitors(pageRaw: unknown, beatsRaw: unknown, at: nu
 
   const problems: string[] = [];
   const uptime = beats.data.uptimeList ?? {};
-  const monitors: KumaMonitorInfo[] = [];
+  const monitors: KumaMonitorFact[] = [];
   const seen = new Set<string>();
   let newest: number | null = null;
 

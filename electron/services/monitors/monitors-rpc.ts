@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { HomeportError } from '../../../shared/model/errors';
 import { ChannelId, HostId, MonitorId } from '../../../shared/model/ids';
 import type { MonitorsApi } from '../../../shared/contract/monitors';
-import type { AlertInfo, ChannelInfo, HistoryRange, MonitorHistoryInfo, MonitorInfo, MonitorSuggestion } from '../../../shared/model/monitors';
+import type { AlertInfo, ChannelInfo, HistoryRange, MonitorHistoryInfo, MonitorInfo, MonitorSuggestionInfo } from '../../../shared/model/monitors';
 import type { Alert } from '../alerts';
 import type { ContractImpl } from '../rpc/dispatcher';
 import type { MonitorConfig } from './checks';
@@ -82,7 +82,7 @@ const newId = (prefix: 'm_' | 'c_') => prefix + randomBytes(12).toString('base64
 export function createMonitorsService(
   manager: MonitorsManager,
   now: () => number = Date.now,
-  extras: { suggestions?: () => Promise<MonitorSuggestion[]> } = {},
+  extras: { suggestions?: () => Promise<MonitorSuggestionInfo[]> } = {},
 ): ContractImpl['monitors'] {
   const info = (id: string): MonitorInfo => {
     if (!manager.has(id)) throw notFound();

@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type Dockerode from 'dockerode';
-import { HomeportError, HostId, type HostContainersInfo, type HostInfo, type MonitorConfigInput, type MonitorSuggestion } from '../../../shared/contract';
+import { HomeportError, HostId, type HostContainersInfo, type HostInfo, type MonitorConfigInput, type MonitorSuggestionInfo } from '../../../shared/contract';
 import type { EngineHub } from '../engines/engine-hub';
 import type { HostsService } from '../hosts/hosts-service';
 import type { Logger } from '../platform/platform';
@@ -122,8 +122,8 @@ function hostAddress(h: HostInfo): string {
  * every monitor a container declares with labels that the user has not added yet (one that is
  * refused says why, and cannot be added).
  */
-export function monitorSuggestions(engines: HostContainersInfo[], hosts: HostInfo[], monitors: MonitorInfo[], declared: readonly LabelDeclaration[] = []): MonitorSuggestion[] {
-  const out: MonitorSuggestion[] = [];
+export function monitorSuggestions(engines: HostContainersInfo[], hosts: HostInfo[], monitors: MonitorInfo[], declared: readonly LabelDeclaration[] = []): MonitorSuggestionInfo[] {
+  const out: MonitorSuggestionInfo[] = [];
   const ids = new Set(monitors.map((m) => m.config.id));
   for (const d of declared) {
     if (ids.has(d.id)) continue;

@@ -24,14 +24,14 @@ export interface SshConfigHost {
   identityFile: string | null;
 }
 
-export interface SshConfigProblem {
+export interface SshConfigProblemInfo {
   line: number;
   message: string;
 }
 
 export interface ParsedSshConfig {
   hosts: SshConfigHost[];
-  problems: SshConfigProblem[];
+  problems: SshConfigProblemInfo[];
 }
 
 /** Client keywords of OpenSSH 9.x (ssh_config(5)), lowercase, plus a few deprecated or vendor ones it accepts. */
@@ -141,7 +141,7 @@ function localUserName(): string {
 }
 
 export function parseSshConfig(text: string, homeDir: string): ParsedSshConfig {
-  const problems: SshConfigProblem[] = [];
+  const problems: SshConfigProblemInfo[] = [];
   const problem = (line: number, message: string) => problems.push({ line, message });
   const blocks: Block[] = [{ kind: 'global', patterns: [], entries: [] }];
   const ignoreUnknown: string[] = [];

@@ -1,6 +1,6 @@
 import { useCallback, useMemo, useState } from 'react';
 import type uPlot from 'uplot';
-import { STATS_LIMITS, type ContainerInfo, type ContainerStatsSample } from '../../../../shared/contract';
+import { STATS_LIMITS, type ContainerInfo, type ContainerStatsSampleInfo } from '../../../../shared/contract';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Spinner } from '../../components/Spinner';
@@ -16,10 +16,10 @@ type Col = (number | null)[];
 /** CPU, memory, network and block I/O of one container, live, for the last five minutes. */
 export function StatsTab({ container }: { container: ContainerInfo }) {
   const running = container.state === 'running';
-  const [history, setHistory] = useState<ContainerStatsSample[]>([]);
+  const [history, setHistory] = useState<ContainerStatsSampleInfo[]>([]);
   const ids = useMemo(() => (running ? [container.id] : []), [running, container.id]);
   const onRound = useCallback(
-    (samples: ContainerStatsSample[]) => {
+    (samples: ContainerStatsSampleInfo[]) => {
       const mine = samples.find((s) => s.containerId === container.id);
       if (!mine) return;
       setHistory((h) => {

@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import type { ContainerInfo, ContainerStatsSample } from '../../../../shared/contract';
+import type { ContainerInfo, ContainerStatsSampleInfo } from '../../../../shared/contract';
 import { PlayIcon, RestartIcon, StopIcon, TrashIcon } from '../../components/icons';
 import { Spinner } from '../../components/Spinner';
 import { StateDot } from '../../components/StateBadge';
@@ -18,7 +18,7 @@ export const ContainerRow = memo(function ContainerRow({
   onRemove,
 }: {
   container: ContainerInfo;
-  sample: ContainerStatsSample | null;
+  sample: ContainerStatsSampleInfo | null;
   rowKey: string;
   tabbable: boolean;
   onFocus(key: string): void;

@@ -1,5 +1,5 @@
 import { useCallback, useId, useMemo, useState } from 'react';
-import { STATS_LIMITS, type ContainerInfo, type ContainerStatsSample, type HostInfo } from '../../../../shared/contract';
+import { STATS_LIMITS, type ContainerInfo, type ContainerStatsSampleInfo, type HostInfo } from '../../../../shared/contract';
 import { HostStateBadge } from '../../components/HostStateBadge';
 import { Spinner } from '../../components/Spinner';
 import { appStore, useApp } from '../../store';
@@ -36,7 +36,7 @@ export function HostSection({
     return ids.sort().slice(0, STATS_LIMITS.maxContainers);
   }, [group.projects, filtering, collapsed, host.id]);
   const [stats, setStats] = useState<StatsById>({});
-  const onRound = useCallback((samples: ContainerStatsSample[]) => {
+  const onRound = useCallback((samples: ContainerStatsSampleInfo[]) => {
     setStats((prev) => {
       const next: StatsById = {};
       for (const s of samples) {

@@ -1,12 +1,12 @@
 import { useId } from 'react';
-import type { ContainerInfo, ContainerStatsSample, HostInfo } from '../../../../shared/contract';
+import type { ContainerInfo, ContainerStatsSampleInfo, HostInfo } from '../../../../shared/contract';
 import { ChevronIcon } from '../../components/icons';
 import { appStore, useApp } from '../../store';
 import { containerKey, projectKey, type ProjectGroup } from './container-model';
 import { ContainerRow } from './ContainerRow';
 
 /** Samples by container id; a container missing from the latest round is dropped. */
-export type StatsById = Record<string, ContainerStatsSample>;
+export type StatsById = Record<string, ContainerStatsSampleInfo>;
 
 /** A compose project (or the host's standalone containers): a header that collapses it, then its rows. */
 export function ProjectGroupView({

@@ -8,7 +8,7 @@ import {
   type HostInfo,
   type HostInput,
   type HostKind,
-  type HostTestResult,
+  type HostTestResultInfo,
   type KeyId,
 } from '../../../../shared/contract';
 import { client } from '../../api/client';
@@ -26,7 +26,7 @@ import { addressError, keyLabel, nameError, sameDestination, transportLabel, val
 type TestState =
   | { status: 'idle' }
   | { status: 'running' }
-  | { status: 'ok'; result: HostTestResult }
+  | { status: 'ok'; result: HostTestResultInfo }
   | { status: 'error'; error: HomeportError };
 
 /** Where a refusal of the host's settings belongs: at the field it names, else above the form. */

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HostId, MonitorId, type HistoryRange, type HostContainersInfo, type HostInfo, type MonitorConfigInput, type MonitorInfo, type MonitorSuggestion } from '../../../../shared/contract';
+import { HostId, MonitorId, type HistoryRange, type HostContainersInfo, type HostInfo, type MonitorConfigInput, type MonitorInfo, type MonitorSuggestionInfo } from '../../../../shared/contract';
 import { EnvelopeError } from '../../test-support/memory-bridge';
 import { renderApp, teardownApp } from '../../test-support/render-app';
 
@@ -59,7 +59,7 @@ interface Setup {
   add?: (input: MonitorConfigInput) => MonitorInfo;
   update?: (input: { id: string; config: MonitorConfigInput }) => MonitorInfo;
   monitors?: MonitorInfo[];
-  suggestions?: MonitorSuggestion[];
+  suggestions?: MonitorSuggestionInfo[];
   addSuggested?: (input: { key: string }) => MonitorInfo;
 }
 
@@ -370,7 +370,7 @@ describe('the monitor form', () => {
   });
 
   it('adds a suggested monitor with one click', async () => {
-    const suggestion: MonitorSuggestion = {
+    const suggestion: MonitorSuggestionInfo = {
       key: 'h_nas/nextcloud/container',
       kind: 'container',
       hostId: HostId('h_nas'),
@@ -387,7 +387,7 @@ describe('the monitor form', () => {
   });
 
   it('adds a label declaration only when the user approves it, and shows why a refused one cannot be added', async () => {
-    const declared: MonitorSuggestion = {
+    const declared: MonitorSuggestionInfo = {
       key: 'h_nas/nextcloud/label',
       kind: 'label',
       hostId: HostId('h_nas'),
@@ -396,7 +396,7 @@ describe('the monitor form', () => {
       reason: 'nextcloud on nas declares a monitor with its homeport.monitor.* labels',
       input: { type: 'http', name: 'Nextcloud', url: 'http://nas.lan:8080/' },
     };
-    const refused: MonitorSuggestion = {
+    const refused: MonitorSuggestionInfo = {
       ...declared,
       key: 'h_nas/db/label',
       container: 'db',

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { HeartbeatInfo, KumaAddInput, KumaInstanceInfo, KumaMode, KumaMonitorView } from '../../../../shared/contract';
+import type { HeartbeatInfo, KumaAddInput, KumaInstanceInfo, KumaMode, KumaMonitorInfo } from '../../../../shared/contract';
 import { client } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -14,7 +14,7 @@ import { appStore } from '../../store';
 import { formatAge, toErrorInfo } from '../resources/resource-common';
 import { formatDuration } from './monitors-ui';
 
-const STATUS_TONE: Record<KumaMonitorView['status'], Tone> = { up: 'ok', down: 'error', pending: 'warn', maintenance: 'busy', unknown: 'idle' };
+const STATUS_TONE: Record<KumaMonitorInfo['status'], Tone> = { up: 'ok', down: 'error', pending: 'warn', maintenance: 'busy', unknown: 'idle' };
 const STATE_LABEL: Record<KumaInstanceInfo['state'], string> = {
   connecting: 'Connecting…',
   connected: 'Connected',
@@ -53,7 +53,7 @@ export function KumaSection() {
     return client().on('kuma.changed', (list) => setInstances(list));
   }, [reload]);
 
-  const toggle = async (inst: KumaInstanceInfo, m: KumaMonitorView) => {
+  const toggle = async (inst: KumaInstanceInfo, m: KumaMonitorInfo) => {
     const key = `${inst.id}/${m.id}`;
     setBusy((b) => ({ ...b, [key]: true }));
     try {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ErrorInfo, MonitorSuggestion } from '../../../../shared/contract';
+import type { ErrorInfo, MonitorSuggestionInfo } from '../../../../shared/contract';
 import { client } from '../../api/client';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Spinner } from '../../components/Spinner';
@@ -14,7 +14,7 @@ import { toErrorInfo } from '../resources/resource-common';
  * with the monitors.
  */
 export function SuggestionsPanel({ monitorsVersion, onAdded }: { monitorsVersion: unknown; onAdded(): void }) {
-  const [list, setList] = useState<MonitorSuggestion[] | null>(null);
+  const [list, setList] = useState<MonitorSuggestionInfo[] | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [busy, setBusy] = useState<Record<string, boolean>>({});
   const [open, setOpen] = useState(true);
@@ -34,7 +34,7 @@ export function SuggestionsPanel({ monitorsVersion, onAdded }: { monitorsVersion
     return () => clearTimeout(t);
   }, [reload, monitorsVersion, containers]);
 
-  const add = async (s: MonitorSuggestion) => {
+  const add = async (s: MonitorSuggestionInfo) => {
     setBusy((b) => ({ ...b, [s.key]: true }));
     try {
       // A label declaration is added as the services read it now, owned by the container's labels.

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StreamId, type ContainerInspectInfo, type ContainerStatsSample, type StreamOpenInput } from '../../../../shared/contract';
+import { StreamId, type ContainerInspectInfo, type ContainerStatsSampleInfo, type StreamOpenInput } from '../../../../shared/contract';
 import { appStore } from '../../store';
 import { container, host, hostContainers } from '../../test-support/fixtures';
 import { EnvelopeError, type MemoryBridge } from '../../test-support/memory-bridge';
@@ -13,7 +13,7 @@ const db = container(lab, { name: 'db', project: 'shop' });
 const old = container(lab, { name: 'old', state: 'exited', status: 'Exited (0) 1 hour ago' });
 const loose = container(lab, { name: 'loose' });
 
-const sample = (c: { id: string }, over: Partial<ContainerStatsSample> = {}): ContainerStatsSample => ({
+const sample = (c: { id: string }, over: Partial<ContainerStatsSampleInfo> = {}): ContainerStatsSampleInfo => ({
   containerId: c.id,
   time: Date.now(),
   cpuPercent: 12.5,

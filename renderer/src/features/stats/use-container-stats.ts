@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ContainerStatsSample, ErrorInfo, HostId } from '../../../../shared/contract';
+import type { ContainerStatsSampleInfo, ErrorInfo, HostId } from '../../../../shared/contract';
 import { openStream, type StreamHandle } from '../../api/open-stream';
 
 /**
@@ -12,7 +12,7 @@ export function useContainerStats(
   hostId: HostId | null,
   containerIds: readonly string[],
   periodMs: number,
-  onRound: (samples: ContainerStatsSample[]) => void,
+  onRound: (samples: ContainerStatsSampleInfo[]) => void,
   debounceMs = 0,
 ): { error: ErrorInfo | null } {
   const [error, setError] = useState<ErrorInfo | null>(null);
