@@ -27,6 +27,23 @@ function useFieldState(name: string | undefined, explicit: string | null | undef
   return { error, changed };
 }
 
+/** What a labelled control spreads on itself: its id, and its error and hint tied to it. */
+interface ControlProps {
+  id: string;
+  'aria-invalid': boolean | undefined;
+  'aria-describedby': string | undefined;
+}
+
+/** The label, hint and error around one control; `control` draws it, calling `changed` before its own change. */
+function Labelled({ label, name, error: explicit, hint, className, control }: FieldBase & { control(props: ControlProps, changed: () => void): ReactNode }) {
+  const { error, changed } = useFieldState(name, explicit);
+  return (
+    <Field label={label} error={error} hint={hint} className={className}>
+      {({ id, describedBy, invalid }) => control({ id, 'aria-invalid': invalid, 'aria-describedby': describedBy }, changed)}
+    </Field>
+  );
+}
+
 type InputRest = Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange' | 'name' | 'className' | 'id' | 'children'>;
 
 export interface TextFieldProps extends FieldBase, InputRest {
@@ -36,26 +53,14 @@ export interface TextFieldProps extends FieldBase, InputRest {
 }
 
 /** A labelled one-line input; `type` may be text, url, password, number, time… */
-export function TextField({ label, name, error: explicit, hint, className, mono, value, onChange, inputRef, ...input }: TextFieldProps) {
-  const { error, changed } = useFieldState(name, explicit);
+export function TextField({ label, name, error, hint, className, mono, value, onChange, inputRef, ...input }: TextFieldProps) {
   return (
-    <Field label={label} error={error} hint={hint} className={className}>
-      {({ id, describedBy, invalid }) => (
-        <input
-          {...input}
-          id={id}
-          ref={inputRef}
-          className={mono ? 'mono' : undefined}
-          value={value}
-          aria-invalid={invalid}
-          aria-describedby={describedBy}
-          onChange={(e) => {
-            changed();
-            onChange(e.target.value);
-          }}
-        />
+    <Labelled
+      {...{ label, name, error, hint, className }}
+      control={(props, changed) => (
+        <input {...input} {...props} ref={inputRef} className={mono ? 'mono' : undefined} value={value} onChange={(e) => { changed(); onChange(e.target.value); }} />
       )}
-    </Field>
+    />
   );
 }
 
@@ -79,27 +84,13 @@ export interface TextAreaFieldProps extends FieldBase, TextAreaRest {
   inputRef?: Ref<HTMLTextAreaElement>;
 }
 
-export function TextAreaField({ label, name, error: explicit, hint, className, mono, inputClassName, value, onChange, inputRef, ...area }: TextAreaFieldProps) {
-  const { error, changed } = useFieldState(name, explicit);
+export function TextAreaField({ label, name, error, hint, className, mono, inputClassName, value, onChange, inputRef, ...area }: TextAreaFieldProps) {
   const classes = [mono ? 'mono' : null, inputClassName ?? null].filter(Boolean).join(' ') || undefined;
   return (
-    <Field label={label} error={error} hint={hint} className={className}>
-      {({ id, describedBy, invalid }) => (
-        <textarea
-          {...area}
-          id={id}
-          ref={inputRef}
-          className={classes}
-          value={value}
-          aria-invalid={invalid}
-          aria-describedby={describedBy}
-          onChange={(e) => {
-            changed();
-            onChange(e.target.value);
-          }}
-        />
-      )}
-    </Field>
+    <Labelled
+      {...{ label, name, error, hint, className }}
+      control={(props, changed) => <textarea {...area} {...props} ref={inputRef} className={classes} value={value} onChange={(e) => { changed(); onChange(e.target.value); }} />}
+    />
   );
 }
 
@@ -112,27 +103,17 @@ export interface SelectFieldProps<V extends string> extends FieldBase, SelectRes
   children: ReactNode;
 }
 
-export function SelectField<V extends string>({ label, name, error: explicit, hint, className, mono, value, onChange, children, ...select }: SelectFieldProps<V>) {
-  const { error, changed } = useFieldState(name, explicit);
+export function SelectField<V extends string>({ label, name, error, hint, className, mono, value, onChange, children, ...select }: SelectFieldProps<V>) {
   return (
-    <Field label={label} error={error} hint={hint} className={className}>
-      {({ id, describedBy, invalid }) => (
-        <select
-          {...select}
-          id={id}
-          className={mono ? 'mono' : undefined}
-          value={value}
-          aria-invalid={error ? invalid : undefined}
-          aria-describedby={describedBy}
-          onChange={(e) => {
-            changed();
-            onChange(e.target.value as V);
-          }}
-        >
+    <Labelled
+      {...{ label, name, error, hint, className }}
+      control={(props, changed) => (
+        // A select is marked invalid only while it has an error (most never do).
+        <select {...select} {...props} aria-invalid={props['aria-invalid'] || undefined} className={mono ? 'mono' : undefined} value={value} onChange={(e) => { changed(); onChange(e.target.value as V); }}>
           {children}
         </select>
       )}
-    </Field>
+    />
   );
 }
 
