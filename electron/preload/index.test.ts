@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { EVENT_NAMES, IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type Bridge } from '../../shared/contract';
+import { EVENT_NAMES, IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, METHOD_NAMES, type Bridge } from '../../shared/contract';
 
 // The preload runs against a recorded `electron` (Podman Desktop's preload spec does the same):
 // what it exposes, and what it lets through.
@@ -33,6 +33,12 @@ describe('preload bridge', () => {
   it('invokes contract methods on the one channel', async () => {
     await expect(bridge.invoke('hosts.list', undefined)).resolves.toEqual({ ok: true, value: 'from-main' });
     expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith(IPC_INVOKE_CHANNEL, 'hosts.list', undefined);
+  });
+
+  it('lets every method the contract declares through', async () => {
+    electron.ipcRenderer.invoke.mockClear();
+    for (const m of METHOD_NAMES) expect((await bridge.invoke(m, undefined)).ok).toBe(true);
+    expect(electron.ipcRenderer.invoke.mock.calls.map((c) => c[1])).toEqual([...METHOD_NAMES]);
   });
 
   it('refuses methods outside the contract without crossing to main', async () => {

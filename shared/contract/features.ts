@@ -17,3 +17,4 @@ import { volumes } from './volumes';
  */
 export const FEATURES = { app, hosts, keys, containers, images, volumes, networks, engines, monitors, kuma, stacks };
 export type Features = typeof FEATURES;
+export type FeatureName = keyof Features;

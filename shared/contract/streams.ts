@@ -2,17 +2,18 @@ import { z } from 'zod';
 import type { ErrorInfo } from '../model/errors';
 import type { StreamId } from '../model/ids';
 import { event, feature, type AnyStreamSpec, type ShapeOf } from './define';
-import { FEATURES, type Features } from './features';
+import { FEATURES, type FeatureName, type Features } from './features';
 
 // The one stream mechanism: every feature declares the stream kinds it owns in its record; the
 // union of them all, and the generic calls that open, feed and close any kind, are built here.
 
-type FeatureName = keyof Features;
 type KindsOf<F extends FeatureName> = Features[F]['streams'];
 type SpecOf<K> = { [F in FeatureName]: K extends keyof KindsOf<F> ? KindsOf<F>[K] : never }[FeatureName];
 
+/** The stream kinds one feature declares (`StreamKindOf<'images'>` is `'image.pull'`). */
+export type StreamKindOf<F extends FeatureName> = Extract<keyof KindsOf<F>, string>;
 /** Every kind of stream, from the features that own them. */
-export type StreamKind = { [F in FeatureName]: Extract<keyof KindsOf<F>, string> }[FeatureName];
+export type StreamKind = { [F in FeatureName]: StreamKindOf<F> }[FeatureName];
 /**
  * Every kind of stream: its open parameters, the data each `stream.data` event carries, and —
  * for kinds that take any — the input `streams.send` accepts (validated by STREAM_INPUT_SCHEMAS).

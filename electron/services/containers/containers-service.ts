@@ -12,7 +12,7 @@ import type {
 } from '../../../shared/contract';
 import type { EngineHub } from '../engines/engine-hub';
 import type { Logger } from '../platform/platform';
-import type { StreamStarters } from '../streams/streams-service';
+import type { StartersOf } from '../streams/streams-service';
 import { containerExecStream } from './exec-stream';
 import { inspectContainer, revealEnv, type HostAddress } from './inspect';
 import { containerLogsStream } from './logs-stream';
@@ -84,7 +84,7 @@ export class ContainersService implements ContainersApi {
 }
 
 /** The containers' stream kinds: logs, stats, a terminal in the container, an upgrade's steps. */
-export function containerStreams(containers: ContainersService, hub: EngineHub, logger: Logger): Pick<StreamStarters, 'container.logs' | 'container.stats' | 'container.exec' | 'container.upgrade'> {
+export function containerStreams(containers: ContainersService, hub: EngineHub, logger: Logger): StartersOf<'containers'> {
   return {
     'container.logs': containerLogsStream(hub),
     'container.stats': containerStatsStream(hub, logger),

@@ -1,5 +1,5 @@
 import type { DiskUsageInfo, EnginesApi, HostId, HostOverviewInfo } from '../../../shared/contract';
-import type { StreamStarters } from '../streams/streams-service';
+import type { StartersOf } from '../streams/streams-service';
 import type { EngineHub } from './engine-hub';
 import { engineEventsStream } from './events-stream';
 import { diskUsage, hostOverview } from './overview';
@@ -18,6 +18,6 @@ export class EnginesService implements EnginesApi {
 }
 
 /** The engines' stream kinds. */
-export function engineStreams(hub: EngineHub): Pick<StreamStarters, 'engine.events'> {
+export function engineStreams(hub: EngineHub): StartersOf<'engines'> {
   return { 'engine.events': engineEventsStream(hub) };
 }

@@ -18,7 +18,7 @@ import type { ClientChannel } from 'ssh2';
 import type { EngineHub } from '../engines/engine-hub';
 import type { Platform } from '../platform/platform';
 import type { EventBus } from '../rpc/event-bus';
-import type { StreamStarters } from '../streams/streams-service';
+import type { StartersOf } from '../streams/streams-service';
 import { openDockerTransport, openLocalDockerTransport } from '../ssh/docker-transport';
 import type { KeyVault } from '../ssh/key-vault';
 import { fingerprintOf, type HostKeyVerdict, type KnownHosts } from '../ssh/known-hosts';
@@ -352,6 +352,6 @@ function defaultUser(): string {
 }
 
 /** The hosts' stream kinds: a login shell on the host. */
-export function hostStreams(hosts: HostsService): Pick<StreamStarters, 'host.shell'> {
+export function hostStreams(hosts: HostsService): StartersOf<'hosts'> {
   return { 'host.shell': hostShellStream((hostId, size) => hosts.openShell(hostId, size)) };
 }

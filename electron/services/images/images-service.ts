@@ -1,7 +1,7 @@
 import type { HostId, HostImagesInfo, ImagesApi, PruneImagesResultInfo, RemoveImageInput, RemoveImageResultInfo } from '../../../shared/contract';
 import type { EngineHub } from '../engines/engine-hub';
 import { listEveryHost } from '../engines/every-host';
-import type { StreamStarters } from '../streams/streams-service';
+import type { StartersOf } from '../streams/streams-service';
 import { listImages, pruneDanglingImages, removeImage } from './images';
 import { imagePullStream } from './pull-stream';
 
@@ -23,6 +23,6 @@ export class ImagesService implements ImagesApi {
 }
 
 /** The images' stream kinds. */
-export function imageStreams(hub: EngineHub): Pick<StreamStarters, 'image.pull'> {
+export function imageStreams(hub: EngineHub): StartersOf<'images'> {
   return { 'image.pull': imagePullStream(hub) };
 }

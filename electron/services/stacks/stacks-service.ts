@@ -18,7 +18,7 @@ import type { EngineHub } from '../engines/engine-hub';
 import { siblingTemp, type HostAccess } from '../hosts/host-access';
 import type { DocumentStore, Logger } from '../platform/platform';
 import { boundedLines } from '../ssh/bounded-output';
-import type { StreamStarters } from '../streams/streams-service';
+import type { StartersOf } from '../streams/streams-service';
 import { actionArgs, detectCompose, displayCommand, plainText, projectArgs, resolveConfigFiles, type ComposeFlavor, type ComposeProject } from './compose';
 import { setServiceImageInText } from './compose-yaml';
 import { stackRunStream } from './stack-run-stream';
@@ -494,6 +494,6 @@ function toInfo(e: unknown): ErrorInfo {
 }
 
 /** The stacks' stream kinds: a compose action and its output. */
-export function stackStreams(stacks: StacksService): Pick<StreamStarters, 'stack.run'> {
+export function stackStreams(stacks: StacksService): StartersOf<'stacks'> {
   return { 'stack.run': stackRunStream(stacks) };
 }

@@ -7,9 +7,11 @@ import {
   STREAM_INPUT_SCHEMAS,
   VALIDATION_PARSE_OPTIONS,
   type ErrorInfo,
+  type FeatureName,
   type StreamId,
   type StreamInputOf,
   type StreamKind,
+  type StreamKindOf,
   type StreamMap,
   type StreamOpenInput,
 } from '../../../shared/contract';
@@ -44,6 +46,8 @@ export type StreamStarter<K extends StreamKind> = (
 ) => (() => void) | StreamHandle<K> | Promise<(() => void) | StreamHandle<K>>;
 
 export type StreamStarters = { [K in StreamKind]: StreamStarter<K> };
+/** The starters of the kinds one feature declares: a kind added to its contract record is missing here until it is written. */
+export type StartersOf<F extends FeatureName> = Pick<StreamStarters, Extract<StreamKind, StreamKindOf<F>>>;
 
 /** The `streams` contract, which reads the call context: a stream belongs to the client that opened it. */
 type StreamsImpl = ContractImpl['streams'];

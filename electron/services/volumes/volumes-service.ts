@@ -1,7 +1,7 @@
 import type { HostId, HostVolumesInfo, PrepareRestoreInput, PruneVolumesResultInfo, VolumeDirInfo, VolumesApi, VolumeTransferInfo } from '../../../shared/contract';
 import type { EngineHub } from '../engines/engine-hub';
 import { listEveryHost } from '../engines/every-host';
-import type { StreamStarters } from '../streams/streams-service';
+import type { StartersOf } from '../streams/streams-service';
 import type { VolumeTransfers } from './transfers';
 import { browseVolume, listVolumes, pruneVolumes, removeVolume } from './volumes';
 
@@ -38,6 +38,6 @@ export class VolumesService implements VolumesApi {
 }
 
 /** The volumes' stream kinds: a backup's or restore's progress. */
-export function volumeStreams(transfers: VolumeTransfers): Pick<StreamStarters, 'volume.transfer'> {
+export function volumeStreams(transfers: VolumeTransfers): StartersOf<'volumes'> {
   return { 'volume.transfer': transfers.stream() };
 }
