@@ -154,4 +154,26 @@ describe('FormDialog and useSubmit', () => {
     expect(send).toHaveBeenCalledWith('ftp://x');
     expect(screen.getByRole('alert').textContent).toBe('Use http:// or https://.');
   });
+
+  it('a checkbox has its hint and error tied to it, and a change takes its error away', async () => {
+    function Terms() {
+      const [agreed, setAgreed] = useState(false);
+      const submit = useSubmit(() => {});
+      return (
+        <FormDialog title="Terms" form={submit} onSubmit={() => submit.check({ agreed: agreed ? undefined : 'Tick it to go on.' })} onClose={() => {}} submitLabel="Go on">
+          <CheckboxField name="agreed" label="I have read the terms" hint="They fit on one page." checked={agreed} onChange={setAgreed} />
+        </FormDialog>
+      );
+    }
+    render(<Terms />);
+    const box = screen.getByLabelText('I have read the terms');
+    const described = () => (box.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent);
+    expect(described()).toEqual(['They fit on one page.']);
+    fireEvent.click(screen.getByRole('button', { name: 'Go on' }));
+    await waitFor(() => expect(box.getAttribute('aria-invalid')).toBe('true'));
+    expect(described()).toEqual(['Tick it to go on.', 'They fit on one page.']);
+    fireEvent.click(box);
+    expect(box.hasAttribute('aria-invalid')).toBe(false);
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
 });

@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, ReactNode, Ref, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react';
+import { useId, type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { Field } from './Field';
 import { useFormContext } from './FormDialog';
 
@@ -129,23 +129,43 @@ export interface CheckboxFieldProps extends CheckboxRest {
   className?: string;
   /** A note after the words, inside the label. */
   note?: ReactNode;
+  /** A line below the box, tied to it. */
+  hint?: ReactNode;
+  /** An error given directly (wins over the form's). */
+  error?: string | null | undefined;
 }
 
-export function CheckboxField({ label, checked, onChange, name, className = 'checkbox', note, title, ...input }: CheckboxFieldProps) {
-  const { changed } = useFieldState(name, undefined);
+export function CheckboxField({ label, checked, onChange, name, className = 'checkbox', note, title, hint, error: explicit, ...input }: CheckboxFieldProps) {
+  const { error, changed } = useFieldState(name, explicit);
+  const id = useId();
+  const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ') || undefined;
   return (
-    <label className={className} title={title}>
-      <input
-        {...input}
-        type="checkbox"
-        checked={checked}
-        onChange={(e) => {
-          changed();
-          onChange(e.target.checked);
-        }}
-      />
-      {label}
-      {note}
-    </label>
+    <>
+      <label className={className} title={title}>
+        <input
+          {...input}
+          type="checkbox"
+          checked={checked}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={describedBy}
+          onChange={(e) => {
+            changed();
+            onChange(e.target.checked);
+          }}
+        />
+        {label}
+        {note}
+      </label>
+      {error && (
+        <p className="field-error" id={`${id}-error`} role="alert">
+          {error}
+        </p>
+      )}
+      {hint && (
+        <p className="field-hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+    </>
   );
 }
