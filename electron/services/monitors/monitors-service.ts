@@ -766,7 +766,8 @@ export class MonitorsManager {
     if (reachable && this.started && !this.stopped) {
       for (const c of this.monitors.values()) if (c.type === 'ssh-command' && c.hostId === hostId && !c.paused) this.scheduler.runSoon(c.id);
     }
-    this.changed();
+    // Only this host's monitors can have changed.
+    for (const c of this.monitors.values()) if ((c.type === 'container' || c.type === 'ssh-command') && c.hostId === hostId) this.changed(c.id);
   }
 
   /**
