@@ -20,7 +20,8 @@ import { createTestPlatform, type TestPlatform } from '../test-support/temp-plat
 import { createMonitorsService } from './monitors-rpc';
 import { MonitorsManager } from './monitors-service';
 import { SECRET_PLACEHOLDER } from './monitors-yaml';
-import { waitFor } from '../test-support/wait';
+import { createServices, type Services } from '../app';
+import { contractCalls, waitFor } from '../test-support/wait';
 
 interface Target {
   url: string;
@@ -237,3 +238,39 @@ describe('a channel whose server changes', () => {
     expect(moved.hasSecret.password).toBe(false);
   });
 });
+
+describe('through the contract (the dispatcher a window or a browser calls)', () => {
+  let target: Target;
+  let other: Target;
+  let ctp: TestPlatform;
+  let services: Services;
+  beforeAll(async () => {
+    target = await startTarget();
+    other = await startTarget();
+    ctp = createTestPlatform({ agentSocket: null });
+    services = await createServices(ctp.platform, { monitors: { referenceTargets: [] } });
+  });
+  afterAll(async () => {
+    await services.dispose();
+    ctp.cleanup();
+    await stop(target.server);
+    await stop(other.server);
+  });
+
+  it('answers an edit that keeps a password for another server with VALIDATION naming the field', async () => {
+    const { call, ok } = contractCalls(() => services);
+    const m = await ok<MonitorInfo>('monitors.add', { type: 'http', name: 'api', url: `${target.url}/`, intervalSec: 20, auth: { kind: 'basic', user: 'admin', password: OLD_PASSWORD } });
+    const r = await call('monitors.update', { id: m.id, config: { ...(m.config as Record<string, unknown>), url: `${other.url}/` } });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.code).toBe('VALIDATION');
+    expect(r.error.details?.field).toBe('auth.password');
+    expect(r.error.message).toMatch(/another server/);
+    expect(JSON.stringify(r)).not.toContain(OLD_PASSWORD);
+    const c = await ok<ChannelInfo>('monitors.addChannel', { type: 'gotify', name: 'g', server: target.url, appToken: 'app-token-x' });
+    const rc = await call('monitors.updateChannel', { id: c.id, config: { type: 'gotify', name: 'g', server: other.url } });
+    expect(rc.ok).toBe(false);
+    if (!rc.ok) expect(rc.error).toMatchObject({ code: 'VALIDATION', details: { field: 'appToken' } });
+  });
+});
+
