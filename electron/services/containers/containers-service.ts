@@ -89,6 +89,6 @@ export function containerStreams(containers: ContainersService, hub: EngineHub, 
     'container.logs': containerLogsStream(hub),
     'container.stats': containerStatsStream(hub, logger),
     'container.exec': containerExecStream(hub, logger),
-    'container.upgrade': containerUpgradeStream(containers.upgrader, (id) => hub.dockerOf(id)),
+    'container.upgrade': containerUpgradeStream(containers.upgrader, hub),
   };
 }

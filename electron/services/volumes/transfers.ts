@@ -15,7 +15,7 @@ import {
 } from '../../../shared/contract';
 import type { EngineHub } from '../engines/engine-hub';
 import type { FileDialogs } from '../platform/platform';
-import { streamError, type StreamStarter } from '../streams/streams-service';
+import { streamError } from '../streams/streams-service';
 import { validateName } from '../engines/engine-common';
 import { backupVolume, restoreVolume } from './volumes';
 
@@ -121,25 +121,26 @@ export class VolumeTransfers {
     return this.info(t);
   }
 
-  /** The `volume.transfer` stream kind. */
-  stream(): StreamStarter<'volume.transfer'> {
-    return ({ transferId }, sink) => {
-      const t = this.transfers.get(transferId);
-      if (!t) throw gone('transfer');
-      if (t.sink) throw new HomeportError({ code: 'CONFLICT', message: 'That transfer is already being watched.', fix: 'Start the transfer again.' });
-      t.sink = sink;
-      // Replay what happened before the stream opened (a fast download), after open answers.
-      setImmediate(() => {
-        if (t.sink !== sink) return;
-        if (t.last) sink.emit(t.last);
-        if (t.outcome) this.deliver(t);
-      });
-      if (t.state === 'prepared' && t.target.kind === 'file') void this.runFile(t, t.target.path);
-      return () => {
-        t.sink = null;
-        if (t.state !== 'finished') t.abort.abort();
-        this.forget(t);
-      };
+  /**
+   * Follows a prepared transfer (the `volume.transfer` stream): what happened before is replayed,
+   * a desktop transfer starts now, and stopping the watch cancels a transfer still running.
+   */
+  watch(transferId: string, sink: Sink): () => void {
+    const t = this.transfers.get(transferId);
+    if (!t) throw gone('transfer');
+    if (t.sink) throw new HomeportError({ code: 'CONFLICT', message: 'That transfer is already being watched.', fix: 'Start the transfer again.' });
+    t.sink = sink;
+    // Replay what happened before the stream opened (a fast download), after open answers.
+    setImmediate(() => {
+      if (t.sink !== sink) return;
+      if (t.last) sink.emit(t.last);
+      if (t.outcome) this.deliver(t);
+    });
+    if (t.state === 'prepared' && t.target.kind === 'file') void this.runFile(t, t.target.path);
+    return () => {
+      t.sink = null;
+      if (t.state !== 'finished') t.abort.abort();
+      this.forget(t);
     };
   }
 

@@ -2,6 +2,7 @@ import type { HostId, HostVolumesInfo, PrepareRestoreInput, PruneVolumesResultIn
 import type { EngineHub } from '../engines/engine-hub';
 import { listEveryHost } from '../engines/every-host';
 import type { StartersOf } from '../streams/streams-service';
+import { volumeTransferStream } from './transfer-stream';
 import type { VolumeTransfers } from './transfers';
 import { browseVolume, listVolumes, pruneVolumes, removeVolume } from './volumes';
 
@@ -39,5 +40,5 @@ export class VolumesService implements VolumesApi {
 
 /** The volumes' stream kinds: a backup's or restore's progress. */
 export function volumeStreams(transfers: VolumeTransfers): StartersOf<'volumes'> {
-  return { 'volume.transfer': transfers.stream() };
+  return { 'volume.transfer': volumeTransferStream(transfers) };
 }
