@@ -11,7 +11,10 @@ import { listImages, pullImage } from './images/images';
 import { listNetworks } from './networks/networks';
 import { cleanupByLabel, dockerOverSsh, LAB_IMAGE, listing, mountpointOf, QUOTED_NAME, sink, TEST_LABEL, writeFixture } from './test-support/docker-fixtures';
 import type { VolumeTransferProgressInfo } from '../../shared/contract';
-import { backupVolume, browseVolume, listVolumes, removeVolume, restoreVolume } from './volumes/volumes';
+import { backupVolume } from './volumes/backup';
+import { browseVolume } from './volumes/browse';
+import { restoreVolume } from './volumes/restore';
+import { listVolumes, removeVolume } from './volumes/volumes';
 
 // The same services as the app runs them: dockerode over ONE SSH connection to the lab's sshd
 // (streamlocal forward to /var/run/docker.sock). The local socket is used only to set up and to

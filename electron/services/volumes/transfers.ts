@@ -17,7 +17,8 @@ import type { EngineHub } from '../engines/engine-hub';
 import type { FileDialogs } from '../platform/platform';
 import { streamError } from '../streams/streams-service';
 import { validateName } from '../engines/engine-common';
-import { backupVolume, restoreVolume } from './volumes';
+import { backupVolume } from './backup';
+import { restoreVolume } from './restore';
 
 /** A prepared transfer nobody started is forgotten after this long. */
 export const TRANSFER_TTL_MS = 10 * 60_000;

@@ -4,7 +4,8 @@ import { listEveryHost } from '../engines/every-host';
 import type { StartersOf } from '../streams/streams-service';
 import { volumeTransferStream } from './transfer-stream';
 import type { VolumeTransfers } from './transfers';
-import { browseVolume, listVolumes, pruneVolumes, removeVolume } from './volumes';
+import { browseVolume } from './browse';
+import { listVolumes, pruneVolumes, removeVolume } from './volumes';
 
 /** The volumes of every host: list, browse, remove, and backups to and restores from the user's computer. */
 export class VolumesService implements VolumesApi {

@@ -6,7 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostId, type VolumeTransferProgressInfo } from '../../../shared/contract';
 import { requireLab } from '../test-support/lab';
 import { cleanupByLabel, LAB_IMAGE, listing, makeTarGz, mountpointOf, QUOTED_NAME, sink, TEST_LABEL, writeFixture, failure } from '../test-support/docker-fixtures';
-import { backupVolume, browseVolume, listVolumes, pruneVolumes, removeVolume, restoreVolume } from './volumes';
+import { backupVolume } from './backup';
+import { browseVolume } from './browse';
+import { restoreVolume } from './restore';
+import { listVolumes, pruneVolumes, removeVolume } from './volumes';
 
 // Volumes against the lab's main engine on its local socket (the SSH path is in ssh.integration.test.ts).
 // Everything created here is named hp-res-<pid>… and labelled homeport.test=<pid>; the lab's own

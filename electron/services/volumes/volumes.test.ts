@@ -5,7 +5,7 @@ import { HomeportError } from '../../../shared/contract';
 import { makeTarGz, refusal } from '../test-support/docker-fixtures';
 import { pickArchiveImage, pickToolImages } from './helper-containers';
 import { checkTar, normalizeEntryPath, sanitizeTar, TarPolicy, tarBytesOf } from './tar-safety';
-import { normalizeVolumePath } from './volumes';
+import { normalizeVolumePath } from './browse';
 
 const policy = (maxBytes = 1e9) => new TarPolicy({ maxBytes, maxEntries: 1000 });
 
