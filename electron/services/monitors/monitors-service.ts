@@ -9,11 +9,18 @@
  * `policy.nextWakeAt()`. Confirmed transitions (the policy's `confirmed` field changing) open and
  * close 'confirmed' incidents in the history, so an outage is recorded even while muted.
  *
- * Persistence (platform.store): `monitors` (validated configs), `alertChannels` (id, name, type,
- * enabled in clear; the whole config sealed with platform.secrets), `alertRouting` (RoutingRules),
- * `monitorMutes` (per-monitor mute deadlines). After a restart the policy is given each monitor's
- * last confirmed state from the history (an open confirmed incident → down), so a known outage is
- * not announced again.
+ * Persistence (platform.store): `monitors` (configs without their secrets) and `monitorSecrets`
+ * (each monitor's secrets, sealed with platform.secrets; a save seals again only the monitors it
+ * changed), `alertChannels` (id, name, type, enabled in clear; the whole config sealed),
+ * `alertRouting` (RoutingRules), `monitorMutes` (per-monitor mute deadlines). A stored monitor or
+ * channel that cannot be read (not valid, or sealed with another key) is kept as it was, written
+ * back with every save and listed by `unreadable()` until the user removes it or it reads again.
+ * After a restart the policy is given each monitor's last confirmed state from the history (an open
+ * confirmed incident → down), so a known outage is not announced again.
+ *
+ * What the UI is told (`onChange`): only the monitors that changed, at most twice a second, built
+ * from memory — uptime and latency figures are counted as beats arrive (see `figuresOf`), never
+ * recomputed from SQLite for every monitor at every check.
  *
  * Test-only knobs: `intervalScale` multiplies every interval and retry interval given to the
  * scheduler and the policy (validateMonitorConfig still enforces ≥ 20 s in the configs; a scale of
