@@ -180,7 +180,10 @@ export interface HostGroup {
   matched: number;
 }
 
-const byName = (a: string, b: string) => a.localeCompare(b, undefined, { numeric: true, sensitivity: 'base' });
+// One collator for every comparison: `localeCompare` with options sets one up for each call,
+// which sorting a thousand containers on each filter key would pay for tens of thousands of times.
+const nameOrder = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+const byName = (a: string, b: string) => nameOrder.compare(a, b);
 
 /**
  * Hosts (by name) → compose projects (by name, "Standalone" last) → containers (by name).
