@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expect as pwExpect } from './expect';
 import type { Browser, Page } from 'playwright-core';
-import { addLabHostInUi, launchChromium, loadLab, startHeadless, type Headless, type Lab } from './harness';
+import { addLabHostInUi, launchChromium, loadLab, revealRow, startHeadless, type Headless, type Lab } from './harness';
 
 // The foundation end to end: log in to headless mode, add the lab host over SSH (agent auth),
 // accept its host key after comparing the fingerprint, see the compose project's containers
@@ -50,8 +50,10 @@ describe('headless mode', () => {
     await page.getByRole('button', { name: 'Containers', exact: true }).click();
     const host = page.locator('[data-testid="host-section"][data-host="lab"]');
     const project = host.locator(`[data-testid="project-group"][data-project="${lab.compose.project}"]`);
+    await revealRow(page, project, 20_000);
     await pwExpect(project).toBeVisible({ timeout: 20_000 });
     for (const service of lab.compose.services) {
+      await revealRow(page, project.locator(`[data-testid="container-row"][data-name="${lab.compose.project}_${service}_1"]`));
       await pwExpect(project.locator(`[data-testid="container-row"][data-name="${lab.compose.project}_${service}_1"]`)).toBeVisible();
     }
 

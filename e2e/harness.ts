@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { expect as pwExpect } from './expect';
 
 /** The lab's facts, written by `npm run lab` (scripts/lab.sh). */
@@ -97,14 +97,16 @@ export function launchChromium(): Promise<Browser> {
 
 /**
  * Adds the lab host through the UI (ssh-agent auth, the default) and trusts its host key after
- * checking that the fingerprint shown is the lab server's own.
+ * checking that the fingerprint shown is the lab server's own. `socketPath`: another engine of the
+ * lab than the default socket's.
  */
-export async function addLabHostInUi(page: Page, lab: Lab, name = 'lab'): Promise<void> {
+export async function addLabHostInUi(page: Page, lab: Lab, name = 'lab', socketPath?: string): Promise<void> {
   await page.getByRole('button', { name: 'Hosts', exact: true }).click();
   await page.getByRole('button', { name: 'Add host' }).first().click();
   const dialog = page.getByRole('dialog');
   await dialog.getByLabel('Name', { exact: true }).fill(name);
   await dialog.getByLabel('Address', { exact: true }).fill(`root@${lab.ssh.host}:${lab.ssh.port}`);
+  if (socketPath) await dialog.getByLabel('Docker socket', { exact: true }).fill(socketPath);
   await pwExpect(dialog.getByLabel('Use ssh-agent')).toBeChecked();
   await dialog.getByRole('button', { name: 'Save' }).click();
 
@@ -146,4 +148,24 @@ export async function registryCopy(lab: Lab, repo: string, tag: string): Promise
     throw e;
   }
   return { ref, drop };
+}
+
+/**
+ * The containers list draws the rows on screen and a few around them, not all: scrolls the view a
+ * screen at a time (round again from the top) until `target` is drawn — waiting up to `timeout`
+ * for it to appear at all, as for a container just created — then brings it into view. What the
+ * test asserts about it comes after.
+ */
+export async function revealRow(page: Page, target: Locator, timeout = 30_000): Promise<void> {
+  const end = Date.now() + timeout;
+  while ((await target.count()) === 0 && Date.now() < end) {
+    await page
+      .locator('main .view-body')
+      .evaluate((el) => {
+        el.scrollTop = el.scrollTop + el.clientHeight >= el.scrollHeight - 1 ? 0 : el.scrollTop + el.clientHeight * 0.8;
+      })
+      .catch(() => undefined);
+    await page.waitForTimeout(100); // the list draws what the scroll brought into view
+  }
+  if ((await target.count()) > 0) await target.first().scrollIntoViewIfNeeded();
 }

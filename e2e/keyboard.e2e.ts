@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { expect as pwExpect } from './expect';
-import { addLabHostInUi, launchChromium, loadLab, startHeadless, type Headless, type Lab } from './harness';
+import { addLabHostInUi, launchChromium, loadLab, revealRow, startHeadless, type Headless, type Lab } from './harness';
 
 // The keyboard alone, in Chromium against headless mode and the lab: Enter on a container row
 // opens its page, ←/→ switch its tabs, Escape comes back with focus on that same row; the command
@@ -103,6 +103,7 @@ beforeEach(async () => {
 describe('the keyboard', () => {
   it('opens a row with Enter, switches tabs with ←/→, and Escape returns focus to that row', async () => {
     await page.getByRole('button', { name: 'Containers', exact: true }).click();
+    await revealRow(page, page.locator('[data-testid="container-row"][data-name="lab-sleeper"]'));
     await pwExpect(page.locator('[data-testid="container-row"][data-name="lab-sleeper"]')).toBeVisible({ timeout: 30_000 });
     // To the row from the filter box, with the arrow keys only.
     await page.locator('body').press('/');

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { expect as pwExpect } from './expect';
-import { addLabHostInUi, launchChromium, loadLab, startHeadless, type Headless, type Lab } from './harness';
+import { addLabHostInUi, launchChromium, loadLab, revealRow, startHeadless, type Headless, type Lab } from './harness';
 
 // Tables at the smallest window Homeport opens (960×600), in Chromium against headless mode and
 // the lab: 120-character names are cut short with the full name in a tooltip, and no button is
@@ -103,6 +103,7 @@ function layoutProblems(longTexts: string[]): Promise<string[]> {
 
 async function show(view: string, ready: string): Promise<void> {
   await page.getByRole('button', { name: view, exact: true }).click();
+  await revealRow(page, page.locator(ready));
   await pwExpect(page.locator(ready)).toBeVisible({ timeout: 30_000 });
   await page.screenshot({ path: `.cache/screenshots/layout-${view.toLowerCase()}.png` });
 }
@@ -175,6 +176,7 @@ describe('tables at 960×600', () => {
 
     // Listed by the engine as sha256:…, shown by the name it was created from.
     const untagged = page.locator(`[data-testid="container-row"][data-name="${UNTAGGED}"] .cell-image`);
+    await revealRow(page, untagged);
     await pwExpect(untagged).toHaveText(new RegExp(`${TAG}-gone$`));
     expect(await untagged.innerText()).not.toMatch(/sha256/);
   });

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { expect as pwExpect } from './expect';
-import { addLabHostInUi, launchChromium, loadLab, startHeadless, type Headless, type Lab } from './harness';
+import { addLabHostInUi, launchChromium, loadLab, revealRow, startHeadless, type Headless, type Lab } from './harness';
 
 // Lists that stay true while they are on screen: a container's STATUS ages without any engine
 // event ("Up 5 minutes" five minutes later — the page's clock is moved forward, the engine's is
@@ -56,6 +56,7 @@ describe('live lists', () => {
     await page.getByRole('button', { name: 'Containers', exact: true }).click();
     docker('run', '-d', '--name', CTR, '--network', 'none', lab.image, 'sleep', '3600');
     const row = page.locator(`[data-testid="container-row"][data-name="${CTR}"]`);
+    await revealRow(page, row);
     await pwExpect(row).toHaveAttribute('data-state', 'running', { timeout: 30_000 });
     const status = row.locator('.cell-status');
     await pwExpect(status).toHaveText(/^Up (Less than a second|\d+ seconds?)$/);

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { expect as pwExpect } from './expect';
-import { addLabHostInUi, launchChromium, loadLab, startHeadless, type Headless, type Lab } from './harness';
+import { addLabHostInUi, launchChromium, loadLab, revealRow, startHeadless, type Headless, type Lab } from './harness';
 
 // The Logs tab end to end: a container of our own on the lab engine writes known lines (stdout and
 // stderr, ANSI colours); Chromium opens its logs through headless mode over SSH, searches with a
@@ -42,6 +42,7 @@ describe('container logs', () => {
     await addLabHostInUi(page, lab);
     await page.getByRole('button', { name: 'Containers', exact: true }).click();
     const open = page.getByRole('button', { name: `Open ${NAME}`, exact: true });
+    await revealRow(page, open);
     await pwExpect(open).toBeVisible({ timeout: 30_000 });
     await open.click();
 

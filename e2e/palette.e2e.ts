@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { expect as pwExpect } from './expect';
-import { addLabHostInUi, launchChromium, loadLab, startHeadless, type Headless, type Lab } from './harness';
+import { addLabHostInUi, launchChromium, loadLab, revealRow, startHeadless, type Headless, type Lab } from './harness';
 
 // Keyboard first: with the lab host added, Ctrl+K finds a container by a few letters and opens its
 // page; the palette moves between views; ? lists the shortcuts.
@@ -31,6 +31,7 @@ describe('the command palette', () => {
   it('finds a container and opens it, goes to a view, and lists the shortcuts — all from the keyboard', async () => {
     await page.getByRole('button', { name: 'Containers', exact: true }).click();
     const row = page.locator('[data-testid="container-row"][data-name="lab-sleeper"]');
+    await revealRow(page, row, 20_000);
     await pwExpect(row).toBeVisible({ timeout: 20_000 });
 
     await page.keyboard.press('Control+K');

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { expect as pwExpect } from './expect';
-import { addLabHostInUi, launchChromium, loadLab, startHeadless, type Headless, type Lab } from './harness';
+import { addLabHostInUi, launchChromium, loadLab, revealRow, startHeadless, type Headless, type Lab } from './harness';
 
 // Live stats and inspect end to end, on this test's own containers (a small "shop" compose-like
 // project: a web server with a secret in its env and a published port, and a worker that uses a
@@ -68,9 +68,11 @@ describe('stats and inspect', () => {
     await page.getByRole('button', { name: 'Containers', exact: true }).click();
 
     const group = page.locator(`[data-testid="project-group"][data-project="${PROJECT}"]`);
+    await revealRow(page, group);
     await pwExpect(group).toBeVisible({ timeout: 30_000 });
     const worker = group.locator(`[data-testid="container-row"][data-name="${WORKER}"]`);
     const web = group.locator(`[data-testid="container-row"][data-name="${WEB}"]`);
+    await revealRow(page, worker);
     // Memory comes with the first round, CPU with the second (5 s apart in the list).
     await pwExpect(web.getByTestId('cell-mem')).toHaveText(/\d(\.\d)? (B|KiB|MiB)$/, { timeout: 30_000 });
     await pwExpect(worker.getByTestId('cell-cpu')).toHaveText(/^\d+(\.\d+)? %$/, { timeout: 30_000 });
@@ -91,6 +93,7 @@ describe('stats and inspect', () => {
     await page.screenshot({ path: '.cache/screenshots/stats.png' });
 
     await page.getByRole('button', { name: 'Back to containers' }).click();
+    await revealRow(page, web);
     await web.getByRole('button', { name: `Open ${WEB}` }).click();
     await page.getByRole('tab', { name: 'Inspect' }).click();
     const inspect = page.getByTestId('inspect-tab');

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect as pwExpect } from './expect';
-import { addLabHostInUi, launchChromium, loadLab, startHeadless, type Headless, type Lab } from './harness';
+import { addLabHostInUi, launchChromium, loadLab, revealRow, startHeadless, type Headless, type Lab } from './harness';
 
 // The terminal end to end: add the lab host over SSH, open a running container's Terminal tab,
 // type a command and read what the shell computed from the xterm screen; the terminal follows the
@@ -75,6 +75,7 @@ describe('terminal', () => {
 
     await page.getByRole('button', { name: 'Containers', exact: true }).click();
     const row = page.locator(`[data-testid="container-row"][data-name="${NAME}"]`);
+    await revealRow(page, row);
     await pwExpect(row).toBeVisible({ timeout: 30_000 });
     await row.getByRole('button', { name: `Open ${NAME}`, exact: true }).click();
     await page.getByRole('tab', { name: 'Terminal' }).click();

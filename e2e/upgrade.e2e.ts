@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expect as pwExpect } from './expect';
 import type { Browser, Page } from 'playwright-core';
-import { addLabHostInUi, launchChromium, loadLab, startHeadless, type Headless, type Lab } from './harness';
+import { addLabHostInUi, launchChromium, loadLab, revealRow, startHeadless, type Headless, type Lab } from './harness';
 
 // Upgrade end to end: a container of our own on lab/busybox:1.0, upgraded from its detail page to
 // 1.1 pulled from the lab registry (live steps), running on 1.1, then rolled back from the banner
@@ -73,6 +73,7 @@ describe('upgrade', () => {
     await addLabHostInUi(page, lab);
     await page.getByRole('button', { name: 'Containers', exact: true }).click();
     const row = page.locator(`[data-testid="container-row"][data-name="${NAME}"]`);
+    await revealRow(page, row, 20_000);
     await pwExpect(row).toBeVisible({ timeout: 20_000 });
     await row.getByRole('button', { name: `Open ${NAME}`, exact: true }).click();
 

@@ -1,28 +1,42 @@
-import type { KeyboardEvent, RefObject } from 'react';
+import { Fragment, useRef, type KeyboardEvent, type RefObject } from 'react';
 import type { ContainerInfo } from '../../../../shared/contract';
 import type { HostGroup } from './container-model';
 import { HostSection } from './HostSection';
+import { ListGap } from './ListGap';
+import type { ListItem } from './list-layout';
+import { HostStatsFeed, useListStats } from './use-list-stats';
+import { useListWindow } from './use-list-window';
 
-/** The column headings, then one section per host. */
+/**
+ * The column headings, then one section per host — only the part on screen (and a little around
+ * it) is in the page; empty space of the right height stands for the rest, so the scroll bar and
+ * the positions are those of the whole list.
+ */
 export function ContainerList({
   listRef,
+  scrollRef,
   groups,
-  filtering,
-  collapsed,
+  items,
   tabRow,
+  tabIndex,
   onRowFocus,
   onRemove,
   onKeyDown,
 }: {
   listRef: RefObject<HTMLDivElement | null>;
+  /** The view's scrolling element. */
+  scrollRef: RefObject<HTMLElement | null>;
   groups: HostGroup[];
-  filtering: boolean;
-  collapsed: Partial<Record<string, true>>;
+  items: ListItem[];
   tabRow: string | null;
+  tabIndex: number | null;
   onRowFocus(key: string): void;
   onRemove(c: ContainerInfo): void;
   onKeyDown(e: KeyboardEvent<HTMLDivElement>): void;
 }) {
+  const rowsRef = useRef<HTMLDivElement>(null);
+  const { plan, measure, shown } = useListWindow(items, scrollRef, rowsRef, tabIndex);
+  const stats = useListStats(items, shown);
   return (
     <div className="container-list" ref={listRef} onKeyDown={onKeyDown}>
       <div className="container-columns" aria-hidden="true">
@@ -35,8 +49,29 @@ export function ContainerList({
         <span className="col-ports">Ports</span>
         <span className="col-actions-head">Actions</span>
       </div>
+      <div ref={rowsRef}>
+        {plan.sections.map((s) => {
+          const item = items[s.index] as Extract<ListItem, { kind: 'host' }>;
+          return (
+            <Fragment key={item.key}>
+              <ListGap height={s.gapBefore} />
+              <HostSection
+                slot={s}
+                group={item.group}
+                items={items}
+                stats={stats.byHost[item.group.host.id]}
+                tabRow={tabRow}
+                measure={measure}
+                onRowFocus={onRowFocus}
+                onRemove={onRemove}
+              />
+            </Fragment>
+          );
+        })}
+        <ListGap height={plan.gapAfter} />
+      </div>
       {groups.map((g) => (
-        <HostSection key={g.host.id} group={g} filtering={filtering} collapsed={collapsed} tabRow={tabRow} onRowFocus={onRowFocus} onRemove={onRemove} />
+        <HostStatsFeed key={g.host.id} host={g.host} containerIds={stats.shownRunning.get(g.host.id) ?? []} onRound={stats.onRound} />
       ))}
     </div>
   );

@@ -13,14 +13,21 @@ export const ContainerRow = memo(function ContainerRow({
   container: c,
   sample,
   rowKey,
+  index,
+  position,
   tabbable,
+  measure,
   onFocus,
   onRemove,
 }: {
   container: ContainerInfo;
   sample: ContainerStatsSampleInfo | null;
   rowKey: string;
+  /** The row's place among the list's items (to measure it), and in its project's table. */
+  index: number;
+  position: number;
   tabbable: boolean;
+  measure(el: HTMLElement | null): void;
   onFocus(key: string): void;
   onRemove(c: ContainerInfo): void;
 }) {
@@ -32,7 +39,10 @@ export const ContainerRow = memo(function ContainerRow({
   const tone = containerStateTone(c.state);
   return (
     <tr
+      ref={measure}
+      data-index={index}
       role="row"
+      aria-rowindex={position + 2}
       className="container-row"
       data-testid="container-row"
       data-name={c.name}

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { StreamId, type StreamOpenInput } from '../../../../shared/contract';
 import { container, host, hostContainers } from '../../test-support/fixtures';
 import { EnvelopeError } from '../../test-support/memory-bridge';
 import { renderApp, teardownApp } from '../../test-support/render-app';
@@ -153,5 +154,41 @@ describe('ContainersView', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Add your first host' }));
     expect(screen.getByRole('dialog', { name: 'Add host' })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Hosts' }).getAttribute('aria-current')).toBe('page');
+  });
+
+  describe('a long list', () => {
+    // 80 running containers in one project: more than the list draws at once (here, without a
+    // layout, the first screenful).
+    const many = Array.from({ length: 80 }, (_, i) => container(lab, { name: `shop_app_${i + 1}`, project: 'shop' }));
+    const long = () => ({
+      'hosts.list': () => [lab],
+      'containers.list': () => [hostContainers(lab, many)],
+      'streams.open': () => ({ streamId: StreamId('s_list0000') }),
+      'streams.close': () => undefined,
+    });
+
+    it('draws part of it, and samples CPU and memory for the rows drawn only', async () => {
+      const { bridge } = await renderApp(long());
+      const drawn = rows().map((r) => r.dataset.containerId!);
+      expect(drawn.length).toBeGreaterThan(5);
+      expect(drawn.length).toBeLessThan(many.length);
+      await waitFor(() => expect(bridge.callsOf('streams.open')).toHaveLength(1));
+      const open = bridge.callsOf('streams.open')[0] as StreamOpenInput & { containerIds: string[] };
+      expect(open.kind).toBe('container.stats');
+      expect([...open.containerIds].sort()).toEqual([...drawn].sort());
+    });
+
+    it('End and Home reach the last and first rows, drawn or not', async () => {
+      await renderApp(long());
+      const first = rows()[0]!;
+      expect(rows().some((r) => r.dataset.name === 'shop_app_80')).toBe(false);
+      first.focus();
+      fireEvent.keyDown(first, { key: 'End' });
+      expect((document.activeElement as HTMLElement).dataset.name).toBe('shop_app_80');
+      fireEvent.keyDown(document.activeElement!, { key: 'ArrowUp' });
+      expect((document.activeElement as HTMLElement).dataset.name).toBe('shop_app_79');
+      fireEvent.keyDown(document.activeElement!, { key: 'Home' });
+      expect((document.activeElement as HTMLElement).dataset.name).toBe('shop_app_1');
+    });
   });
 });

@@ -51,10 +51,11 @@ export function ContainersView() {
     body = (
       <ContainerList
         listRef={v.listRef}
+        scrollRef={v.scrollRef}
         groups={v.groups}
-        filtering={v.filtering}
-        collapsed={v.collapsed}
+        items={v.items}
         tabRow={v.tabRow}
+        tabIndex={v.tabIndex}
         onRowFocus={v.setActiveRow}
         onRemove={v.requestRemove}
         onKeyDown={v.onListKeyDown}
@@ -70,7 +71,7 @@ export function ContainersView() {
         filterRef={v.filterRef}
         onFilterKeyDown={v.onFilterKeyDown}
       />
-      <div className="view-body">
+      <div className="view-body" ref={v.scrollRef}>
         {v.loadError && (
           <div className="load-error">
             <ErrorMessage error={v.loadError} title="Could not load from Homeport's services" />

@@ -1,44 +1,51 @@
-import { useId } from 'react';
-import type { ContainerInfo, ContainerStatsSampleInfo, HostInfo } from '../../../../shared/contract';
+import { Fragment, useId } from 'react';
+import type { ContainerInfo, HostInfo } from '../../../../shared/contract';
 import { ChevronIcon } from '../../components/icons';
-import { appStore, useApp } from '../../store';
-import { containerKey, projectKey, type ProjectGroup } from './container-model';
+import { appStore } from '../../store';
+import { projectKey } from './container-model';
 import { ContainerRow } from './ContainerRow';
+import { ListGap } from './ListGap';
+import type { ListItem, ProjectSlot } from './list-layout';
+import type { StatsById } from './use-list-stats';
 
-/** Samples by container id; a container missing from the latest round is dropped. */
-export type StatsById = Record<string, ContainerStatsSampleInfo>;
-
-/** A compose project (or the host's standalone containers): a header that collapses it, then its rows. */
+/**
+ * A compose project (or the host's standalone containers): a header that collapses it, then those
+ * of its rows that are drawn (`slot`), with space standing for the others.
+ */
 export function ProjectGroupView({
   host,
-  group,
-  filtering,
+  item,
+  slot,
+  items,
   stats,
   tabRow,
+  measure,
   onRowFocus,
   onRemove,
 }: {
   host: HostInfo;
-  group: ProjectGroup;
-  filtering: boolean;
-  stats: StatsById;
+  item: Extract<ListItem, { kind: 'project' }>;
+  slot: ProjectSlot;
+  items: readonly ListItem[];
+  stats: StatsById | undefined;
   tabRow: string | null;
+  measure(el: HTMLElement | null): void;
   onRowFocus(key: string): void;
   onRemove(c: ContainerInfo): void;
 }) {
-  const key = projectKey(host.id, group.key);
-  const collapsedFlag = useApp((s) => !!s.collapsed[key]);
-  // While filtering, matches are shown even in collapsed groups.
-  const open = filtering || !collapsedFlag;
+  // While filtering, matches are shown even in collapsed groups: `open` says so.
+  const { group, open } = item;
   const tableId = useId();
   return (
-    <div className="project-group" data-testid="project-group" data-project={group.label} data-standalone={group.project === null || undefined}>
+    <div className="project-group" data-testid="project-group" data-project={group.label} data-standalone={group.project === null || undefined} data-first={item.first || undefined}>
       <button
         type="button"
         className="project-header"
+        data-index={slot.index}
+        ref={measure}
         aria-expanded={open}
         aria-controls={open ? tableId : undefined}
-        onClick={() => appStore.getState().toggleCollapsed(key)}
+        onClick={() => appStore.getState().toggleCollapsed(projectKey(host.id, group.key))}
       >
         <ChevronIcon open={open} />
         <span className={group.project === null ? 'project-name standalone' : 'project-name'} title={group.label}>
@@ -49,10 +56,11 @@ export function ProjectGroupView({
         </span>
       </button>
       {open && (
-        // Explicit roles: the rows are laid out as CSS grid, which can cost tables their implicit semantics.
-        <table role="table" className="container-table" id={tableId} aria-label={`${group.label} on ${host.name}`}>
+        // Explicit roles: the rows are laid out as CSS grid, which can cost tables their implicit
+        // semantics. The row count and indexes tell assistive technology about the rows not drawn.
+        <table role="table" className="container-table" id={tableId} aria-label={`${group.label} on ${host.name}`} aria-rowcount={group.containers.length + 1}>
           <thead className="sr-only" role="rowgroup">
-            <tr role="row">
+            <tr role="row" aria-rowindex={1}>
               <th role="columnheader" scope="col">Name</th>
               <th role="columnheader" scope="col">Image</th>
               <th role="columnheader" scope="col">State</th>
@@ -64,9 +72,25 @@ export function ProjectGroupView({
             </tr>
           </thead>
           <tbody role="rowgroup">
-            {group.containers.map((c) => {
-              const k = containerKey(c.hostId, c.id);
-              return <ContainerRow key={k} container={c} sample={stats[c.id] ?? null} rowKey={k} tabbable={tabRow === k} onFocus={onRowFocus} onRemove={onRemove} />;
+            {slot.rows.map((r) => {
+              const row = items[r.index] as Extract<ListItem, { kind: 'row' }>;
+              const c = row.container;
+              return (
+                <Fragment key={row.key}>
+                  <ListGap height={r.gapBefore} row />
+                  <ContainerRow
+                    container={c}
+                    sample={stats?.[c.id] ?? null}
+                    rowKey={row.key}
+                    index={r.index}
+                    position={row.position}
+                    tabbable={tabRow === row.key}
+                    measure={measure}
+                    onFocus={onRowFocus}
+                    onRemove={onRemove}
+                  />
+                </Fragment>
+              );
             })}
           </tbody>
         </table>
