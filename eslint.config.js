@@ -114,6 +114,18 @@ const restrict = (patterns, message) => ({
   'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
 });
 
+const sharedOnly = { group: [...outsideShared, ...electronModules, ...nodeBuiltins], message: 'shared/ imports nothing from other folders, Node or Electron (README, Layout).' };
+/**
+ * The contract's lists (features.ts, then methods, streams and events) are built from the feature
+ * files when they load: a feature file that imports them back closes a cycle, and the lists are
+ * built before that feature exists (a crash at start-up, far from its cause).
+ */
+const contractMechanism = ['index.ts', 'features.ts', 'methods.ts', 'streams.ts', 'events.ts', 'validation.ts', 'client.ts', 'bridge.ts', 'define.ts', 'fields.ts', 'terminal.ts'];
+const notTheDerivedLists = ['.', './', './index', './features', './methods', './streams', './events', './validation', './client'].map((name) => ({
+  name,
+  message: 'A feature’s contract file is read by the lists derived from it (features.ts, methods.ts, streams.ts, events.ts): importing them back makes an import cycle. Take shared field schemas from fields.ts and the record helpers from define.ts.',
+}));
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'out/**', 'dist/**', '.cache/**', 'test-results/**'] },
   ...tseslint.configs.recommended,
@@ -127,7 +139,13 @@ export default tseslint.config(
   {
     files: ['shared/**/*.ts'],
     ignores: ['shared/**/*.test.ts'],
-    rules: restrict([...outsideShared, ...electronModules, ...nodeBuiltins], 'shared/ imports nothing from other folders, Node or Electron (README, Layout).'),
+    rules: { 'no-restricted-imports': ['error', { patterns: [sharedOnly] }] },
+  },
+  {
+    // The feature files of the contract (both rules: one config replaces the other's list).
+    files: ['shared/contract/*.ts'],
+    ignores: ['shared/contract/*.test.ts', ...contractMechanism.map((f) => `shared/contract/${f}`)],
+    rules: { 'no-restricted-imports': ['error', { paths: notTheDerivedLists, patterns: [sharedOnly] }] },
   },
   {
     files: ['electron/services/**/*.ts'],
