@@ -1,9 +1,9 @@
-import { Fragment, useRef, type KeyboardEvent, type RefObject } from 'react';
+import { Fragment, useMemo, useRef, type KeyboardEvent, type RefObject } from 'react';
 import type { ContainerInfo } from '../../../../shared/contract';
 import type { HostGroup } from './container-model';
 import { HostSection } from './HostSection';
 import { ListGap } from './ListGap';
-import type { ListItem } from './list-layout';
+import type { ListDrawing, ListItem } from './list-layout';
 import { HostStatsFeed, useListStats } from './use-list-stats';
 import { useListWindow } from './use-list-window';
 
@@ -37,6 +37,8 @@ export function ContainerList({
   const rowsRef = useRef<HTMLDivElement>(null);
   const { plan, measure, shown } = useListWindow(items, scrollRef, rowsRef, tabIndex);
   const stats = useListStats(items, shown);
+  // One object for every level: memoised rows see the same callbacks from render to render.
+  const draw = useMemo<ListDrawing>(() => ({ items, tabRow, measure, onRowFocus, onRemove }), [items, tabRow, measure, onRowFocus, onRemove]);
   return (
     <div className="container-list" ref={listRef} onKeyDown={onKeyDown}>
       <div className="container-columns" aria-hidden="true">
@@ -55,16 +57,7 @@ export function ContainerList({
           return (
             <Fragment key={item.key}>
               <ListGap height={s.gapBefore} />
-              <HostSection
-                slot={s}
-                group={item.group}
-                items={items}
-                stats={stats.byHost[item.group.host.id]}
-                tabRow={tabRow}
-                measure={measure}
-                onRowFocus={onRowFocus}
-                onRemove={onRemove}
-              />
+              <HostSection slot={s} group={item.group} stats={stats.byHost[item.group.host.id]} draw={draw} />
             </Fragment>
           );
         })}

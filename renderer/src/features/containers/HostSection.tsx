@@ -1,12 +1,12 @@
 import { Fragment, useId } from 'react';
-import type { ContainerInfo, HostInfo } from '../../../../shared/contract';
-import { HostStateBadge } from '../../components/HostStateBadge';
+import type { HostInfo } from '../../../../shared/contract';
+import { HostHeader } from '../../components/HostHeader';
 import { Spinner } from '../../components/Spinner';
 import { appStore, useApp } from '../../store';
 import type { HostGroup } from './container-model';
 import { HostNotes } from './HostNotes';
 import { ListGap } from './ListGap';
-import type { ListItem, SectionSlot } from './list-layout';
+import type { ListDrawing, ListItem, SectionSlot } from './list-layout';
 import { ProjectGroupView } from './ProjectGroup';
 import type { StatsById } from './use-list-stats';
 
@@ -14,55 +14,29 @@ import type { StatsById } from './use-list-stats';
  * One host: its name, address, state and counts, what it has to say, then its project groups —
  * those of its items that are drawn (`slot`), with space standing for the others.
  */
-export function HostSection({
-  slot,
-  group,
-  items,
-  stats,
-  tabRow,
-  measure,
-  onRowFocus,
-  onRemove,
-}: {
-  slot: SectionSlot;
-  group: HostGroup;
-  items: readonly ListItem[];
-  stats: StatsById | undefined;
-  tabRow: string | null;
-  measure(el: HTMLElement | null): void;
-  onRowFocus(key: string): void;
-  onRemove(c: ContainerInfo): void;
-}) {
+export function HostSection({ slot, group, stats, draw }: { slot: SectionSlot; group: HostGroup; stats: StatsById | undefined; draw: ListDrawing }) {
   const { host, info } = group;
   const headingId = useId();
   const running = info?.containers.filter((c) => c.state === 'running').length ?? 0;
   return (
     <section className="host-section" data-testid="host-section" data-host={host.name} aria-labelledby={headingId}>
-      <div data-index={slot.index} ref={measure}>
-        <header className="host-header">
-          <h2 id={headingId} title={host.name}>
-            {host.name}
-          </h2>
-          <span className="host-address mono" title={host.kind === 'local' ? host.socketPath : host.address}>
-            {host.kind === 'local' ? host.socketPath : host.address}
-          </span>
-          <HostStateBadge state={host.state} />
-          <span className="spacer" />
+      <div data-index={slot.index} ref={draw.measure}>
+        <HostHeader host={host} headingId={headingId}>
           {info && info.containers.length > 0 && (
             <span className="count-summary">
               {running} running / {info.containers.length}
             </span>
           )}
           <HostSectionActions host={host} />
-        </header>
+        </HostHeader>
         <HostNotes host={host} info={info} />
       </div>
       {slot.projects.map((p) => {
-        const item = items[p.index] as Extract<ListItem, { kind: 'project' }>;
+        const item = draw.items[p.index] as Extract<ListItem, { kind: 'project' }>;
         return (
           <Fragment key={item.key}>
             <ListGap height={p.gapBefore} />
-            <ProjectGroupView host={host} item={item} slot={p} items={items} stats={stats} tabRow={tabRow} measure={measure} onRowFocus={onRowFocus} onRemove={onRemove} />
+            <ProjectGroupView host={host} item={item} slot={p} stats={stats} draw={draw} />
           </Fragment>
         );
       })}

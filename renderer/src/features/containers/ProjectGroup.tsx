@@ -1,11 +1,11 @@
 import { Fragment, useId } from 'react';
-import type { ContainerInfo, HostInfo } from '../../../../shared/contract';
+import type { HostInfo } from '../../../../shared/contract';
 import { ChevronIcon } from '../../components/icons';
 import { appStore } from '../../store';
 import { projectKey } from './container-model';
 import { ContainerRow } from './ContainerRow';
 import { ListGap } from './ListGap';
-import type { ListItem, ProjectSlot } from './list-layout';
+import type { ListDrawing, ListItem, ProjectSlot } from './list-layout';
 import type { StatsById } from './use-list-stats';
 
 /**
@@ -16,22 +16,14 @@ export function ProjectGroupView({
   host,
   item,
   slot,
-  items,
   stats,
-  tabRow,
-  measure,
-  onRowFocus,
-  onRemove,
+  draw,
 }: {
   host: HostInfo;
   item: Extract<ListItem, { kind: 'project' }>;
   slot: ProjectSlot;
-  items: readonly ListItem[];
   stats: StatsById | undefined;
-  tabRow: string | null;
-  measure(el: HTMLElement | null): void;
-  onRowFocus(key: string): void;
-  onRemove(c: ContainerInfo): void;
+  draw: ListDrawing;
 }) {
   // While filtering, matches are shown even in collapsed groups: `open` says so.
   const { group, open } = item;
@@ -42,7 +34,7 @@ export function ProjectGroupView({
         type="button"
         className="project-header"
         data-index={slot.index}
-        ref={measure}
+        ref={draw.measure}
         aria-expanded={open}
         aria-controls={open ? tableId : undefined}
         onClick={() => appStore.getState().toggleCollapsed(projectKey(host.id, group.key))}
@@ -73,7 +65,7 @@ export function ProjectGroupView({
           </thead>
           <tbody role="rowgroup">
             {slot.rows.map((r) => {
-              const row = items[r.index] as Extract<ListItem, { kind: 'row' }>;
+              const row = draw.items[r.index] as Extract<ListItem, { kind: 'row' }>;
               const c = row.container;
               return (
                 <Fragment key={row.key}>
@@ -84,10 +76,10 @@ export function ProjectGroupView({
                     rowKey={row.key}
                     index={r.index}
                     position={row.position}
-                    tabbable={tabRow === row.key}
-                    measure={measure}
-                    onFocus={onRowFocus}
-                    onRemove={onRemove}
+                    tabbable={draw.tabRow === row.key}
+                    measure={draw.measure}
+                    onFocus={draw.onRowFocus}
+                    onRemove={draw.onRemove}
                   />
                 </Fragment>
               );

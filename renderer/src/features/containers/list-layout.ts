@@ -52,6 +52,16 @@ export function withOwners(items: readonly ListItem[], indexes: Iterable<number>
   return [...out].sort((a, b) => a - b);
 }
 
+/** What every level of the drawn list needs: the items, which row takes Tab, and the row callbacks. */
+export interface ListDrawing {
+  items: readonly ListItem[];
+  tabRow: string | null;
+  /** Measures a drawn item's element (it carries the item's index in `data-index`). */
+  measure(el: HTMLElement | null): void;
+  onRowFocus(key: string): void;
+  onRemove(c: ContainerInfo): void;
+}
+
 /** An item drawn, with the space left for the items not drawn just before it. */
 export interface Slot {
   index: number;

@@ -3,7 +3,7 @@ import { HomeportError, type ErrorInfo, type HostId, type HostInfo } from '../..
 import { client } from '../../api/client';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { HostStateBadge } from '../../components/HostStateBadge';
+import { HostHeader } from '../../components/HostHeader';
 import { SearchIcon } from '../../components/icons';
 import { Spinner } from '../../components/Spinner';
 import { appStore, useApp } from '../../store';
@@ -209,18 +209,10 @@ export function ResourceHostSection({
   else if (count === 0) note = <p className="host-note muted">No {what} on this host.</p>;
   return (
     <section className="host-section" data-testid="host-section" data-host={host.name} aria-labelledby={headingId} style={{ ['--cols' as string]: cols }}>
-      <header className="host-header">
-        <h2 id={headingId} title={host.name}>
-          {host.name}
-        </h2>
-        <span className="host-address mono" title={host.kind === 'local' ? host.socketPath : host.address}>
-          {host.kind === 'local' ? host.socketPath : host.address}
-        </span>
-        <HostStateBadge state={host.state} />
-        <span className="spacer" />
+      <HostHeader host={host} headingId={headingId}>
         {count > 0 && <span className="count-summary">{count}</span>}
         {connected && actions}
-      </header>
+      </HostHeader>
       {note}
       {count > 0 && (
         <table role="table" className="container-table" aria-label={`${what} on ${host.name}`}>

@@ -3,7 +3,7 @@ import type { HostInfo, HostStacksInfo, StackAction, StackInfo, StackServiceInfo
 import { client } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { HostStateBadge } from '../../components/HostStateBadge';
+import { HostHeader } from '../../components/HostHeader';
 import { Spinner } from '../../components/Spinner';
 import { StateBadge } from '../../components/StateBadge';
 import { useApp } from '../../store';
@@ -118,17 +118,9 @@ function HostStacks({ host, info, stacks }: { host: HostInfo; info: HostStacksIn
     note = <p className="host-note muted" data-testid="stacks-none">No compose projects on this host. Stacks appear here as soon as a project is deployed with docker compose — by hand, by Ansible or any other way.</p>;
   return (
     <section className="host-section" data-testid="host-section" data-host={host.name} aria-labelledby={headingId}>
-      <header className="host-header">
-        <h2 id={headingId} title={host.name}>
-          {host.name}
-        </h2>
-        <span className="host-address mono" title={host.kind === 'local' ? host.socketPath : host.address}>
-          {host.kind === 'local' ? host.socketPath : host.address}
-        </span>
-        <HostStateBadge state={host.state} />
-        <span className="spacer" />
+      <HostHeader host={host} headingId={headingId}>
         {stacks.length > 0 && <span className="count-summary">{stacks.length}</span>}
-      </header>
+      </HostHeader>
       {note}
       {connected && stacks.length > 0 && (
         <ul className="stack-list" aria-label={`Stacks on ${host.name}`}>
