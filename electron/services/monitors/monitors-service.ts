@@ -67,7 +67,7 @@ import {
   type PolledMonitorConfig,
 } from './checks';
 import { MonitorHistory, type BeatStatus, type Incident, type LatencyPoint, type PruneResult, type StatusBar } from './history/monitor-history';
-import { Scheduler, type CheckOutcome } from './scheduler';
+import { Scheduler, type CheckOutcome } from './runtime/scheduler';
 import { exportMonitorsYaml, planMonitorsImport, summarizeImport } from './monitors-yaml';
 import { assertMonitorSecretsStay, CHANNEL_SECRETS, channelWithKeptSecrets } from './secret-destinations';
 import type { AlertSettingsInfo, MonitorConfigInput, MonitorImportResultInfo } from '../../../shared/model/monitors';
