@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { HomeportError } from '../../../shared/model/errors';
-import { ChannelId, HostId, MonitorId } from '../../../shared/model/ids';
+import { HostId, MonitorId } from '../../../shared/model/ids';
 import type { MonitorsApi } from '../../../shared/contract/monitors';
 import type { AlertInfo, ChannelInfo, HistoryRange, MonitorHistoryInfo, MonitorInfo, MonitorSuggestionInfo } from '../../../shared/model/monitors';
 import type { Alert } from '../alerts';
 import type { ContractImpl } from '../rpc/dispatcher';
 import type { MonitorConfig } from './checks';
-import type { ChannelInfo as ManagerChannelInfo, MonitorInfo as ManagerMonitorInfo, MonitorsManager, StoredAlert } from './monitors-service';
+import type { StoredAlert } from './alert-settings';
+import type { MonitorSnapshot, MonitorsManager } from './monitors-service';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -43,7 +44,7 @@ export function monitorTarget(c: MonitorConfig): string {
   }
 }
 
-export function toMonitorInfo(m: ManagerMonitorInfo): MonitorInfo {
+export function toMonitorInfo(m: MonitorSnapshot): MonitorInfo {
   const c = m.config;
   const state = c.paused ? 'paused' : (m.status?.state ?? 'pending');
   return {
@@ -72,8 +73,6 @@ export function toMonitorInfo(m: ManagerMonitorInfo): MonitorInfo {
 export function toAlertInfo(a: Alert): AlertInfo {
   return { id: a.id, kind: a.kind, title: a.title, body: a.body, monitorIds: a.monitorIds.map(MonitorId), at: a.at, severity: a.severity };
 }
-
-const toChannelInfo = (c: ManagerChannelInfo): ChannelInfo => ({ ...c, id: ChannelId(c.id) });
 
 const notFound = () => new HomeportError({ code: 'NOT_FOUND', message: 'There is no such monitor.', fix: 'Reload the list.' });
 const newId = (prefix: 'm_' | 'c_') => prefix + randomBytes(12).toString('base64url');
@@ -128,11 +127,11 @@ export function createMonitorsService(
           .map((i) => ({ id: i.id, monitorId: MonitorId(i.monitorId), start: i.start, end: i.end, durationMs: i.durationMs, message: i.message })),
       };
     },
-    listChannels: async (): Promise<ChannelInfo[]> => manager.listChannels().map(toChannelInfo),
-    addChannel: async (input) => toChannelInfo(manager.addChannel({ ...input, id: newId('c_') })),
+    listChannels: async (): Promise<ChannelInfo[]> => manager.listChannels(),
+    addChannel: async (input) => manager.addChannel({ ...input, id: newId('c_') }),
     removeChannel: async ({ id }) => manager.removeChannel(id),
     testChannel: async ({ id }) => manager.testChannel(id),
-    updateChannel: async ({ id, config }) => toChannelInfo(manager.updateChannel(id, config)),
+    updateChannel: async ({ id, config }) => manager.updateChannel(id, config),
     mute: async ({ id, preset, utcOffsetMinutes }) => {
       if (id !== null && !manager.has(id)) throw notFound();
       return { until: manager.mute(id, preset, utcOffsetMinutes)! };

@@ -230,7 +230,7 @@ describe('MonitorsManager: YAML export and import', () => {
     const edited = yaml.replace('https://admin.lan/', 'https://admin.lan/login');
     expect(mgr.importYaml(edited, false)).toMatchObject({ updated: 1, errors: 0 });
     // The manager's own config (secrets are sealed at rest, so the store does not show them).
-    const stored = (mgr as unknown as { monitors: Map<string, { url: string; auth: { password: string }; headers: Record<string, string> }> }).monitors.get('m_auth0001')!;
+    const stored = (mgr as unknown as { store: Map<string, { url: string; auth: { password: string }; headers: Record<string, string> }> }).store.get('m_auth0001')!;
     expect(stored.url).toBe('https://admin.lan/login');
     expect(stored.auth.password).toBe('hunter2-do-not-leak');
     expect(stored.headers['X-Api-Key']).toBe('key-do-not-leak');

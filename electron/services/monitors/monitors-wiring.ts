@@ -24,7 +24,10 @@ import type { Logger } from '../platform/platform';
 import type { EventBus } from '../rpc/event-bus';
 import { sshExecShell } from '../ssh/ssh-exec';
 import type { DockerLike } from './checks';
-import type { HostExec, LabelDeclaration, MonitorInfo, MonitorsManager, ReferenceTarget } from './monitors-service';
+import type { LabelDeclaration } from './label-monitors';
+import type { MonitorSnapshot, MonitorsManager } from './monitors-service';
+import type { HostExec } from './runtime/monitor-runtime';
+import type { ReferenceTarget } from './runtime/network-check';
 
 /** ssh-command monitors: the host's own SSH connection (a local engine has none). */
 export function hostExecVia(hosts: Pick<HostsService, 'connection'>): HostExec {
@@ -122,7 +125,7 @@ function hostAddress(h: HostInfo): string {
  * every monitor a container declares with labels that the user has not added yet (one that is
  * refused says why, and cannot be added).
  */
-export function monitorSuggestions(engines: HostContainersInfo[], hosts: HostInfo[], monitors: MonitorInfo[], declared: readonly LabelDeclaration[] = []): MonitorSuggestionInfo[] {
+export function monitorSuggestions(engines: HostContainersInfo[], hosts: HostInfo[], monitors: MonitorSnapshot[], declared: readonly LabelDeclaration[] = []): MonitorSuggestionInfo[] {
   const out: MonitorSuggestionInfo[] = [];
   const ids = new Set(monitors.map((m) => m.config.id));
   for (const d of declared) {

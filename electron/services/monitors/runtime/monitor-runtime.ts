@@ -1,0 +1,467 @@
+/**
+ * The monitors at work: results come in, the policy decides, the history records, alerts go out.
+ *
+ * Data flow: Scheduler (polled monitors) / ContainerWatches (container monitors) / PushWindows
+ * (push monitors) → one result → AlertPolicy.result (state, retries, grouping) → history.record
+ * (the beat, with the state the policy gave it) → alerts → `remember` + `onAlert` listeners +
+ * `dispatch` (the channels). The policy's `fastRecheck` switches the scheduler to the retry
+ * interval (event-driven monitors are read again instead); one timer follows
+ * `policy.nextWakeAt()`. Confirmed transitions (the policy's `confirmed` field changing) open and
+ * close 'confirmed' incidents in the history, so an outage is recorded even while muted. After a
+ * restart the policy is given each monitor's last confirmed state from the history (an open
+ * confirmed incident → down), so a known outage is not announced again.
+ *
+ * Host reachability (a host's SSH connection) and this computer's own network (NetworkCheck) go
+ * to the policy too: a host that cannot be reached makes its monitors unknown and is one grouped
+ * alert; while this computer is offline, failures are not outages.
+ */
+import type { Alert, AlertPolicyConfig, MaintenanceWindow, MonitorPolicySettings, MonitorPolicyStatus } from '../../alerts';
+import { AlertPolicy } from '../../alerts';
+import type { Logger } from '../../platform/platform';
+import { createCheckEnv, runCheck, type CheckEnv, type CheckResult, type MonitorConfig, type PolledMonitorConfig } from '../checks';
+import { MonitorHistory, type BeatStatus, type Incident, type LatencyPoint, type PruneResult, type StatusBar } from '../history/monitor-history';
+import { ContainerWatches, type ContainerWatchesOptions } from './container-watches';
+import { EventRechecks } from './event-rechecks';
+import { FIGURES_TICK_MS, MonitorFigures, type LastResult, type MonitorFiguresInfo } from './figures';
+import { NetworkCheck, type ReferenceTarget } from './network-check';
+import { findPushMonitor, PushWindows, type PushInput } from './push-monitors';
+import { Scheduler, type CheckOutcome } from './scheduler';
+
+export type HostExec = (hostId: string, command: string, signal: AbortSignal) => Promise<{ code: number | null; stdout: string; stderr: string }>;
+
+/**
+ * How long stopping waits for alerts still being delivered: long enough for a slow webhook,
+ * short enough to stop within the 10 s a supervisor usually allows before it kills.
+ */
+export const STOP_DELIVERY_WAIT_MS = 5000;
+
+export interface MonitorRuntimeOptions extends Pick<ContainerWatchesOptions, 'dockerFor'> {
+  logger: Logger;
+  historyFile: string;
+  now: () => number;
+  /** Test-only: multiplies intervals and retry intervals (see MonitorsManagerOptions). */
+  scale: number;
+  policyOptions?: AlertPolicyConfig['options'];
+  /** Runs a command over a host's SSH connection (ssh-command monitors); without it they report down. */
+  hostExec?: HostExec;
+  referenceTargets?: ReferenceTarget[];
+  referenceIntervalMs?: number;
+  onNetworkBack?: () => void;
+  stopDeliveryWaitMs?: number;
+  /** The stored monitors. */
+  monitors: { get(id: string): MonitorConfig | undefined; values(): Iterable<MonitorConfig> };
+  /** A monitor's mute and maintenance windows (the alert settings). */
+  alertSettingsOf: (id: string) => { mutedUntil: number | null; maintenance: MaintenanceWindow[] };
+  /** Something about a monitor (or, without an id, about every monitor) changed. */
+  changed: (id?: string) => void;
+  /** Every alert, first: kept in the recent list. */
+  remember: (alert: Alert) => void;
+  /** Every alert, last: handed to the channels; resolves when delivered (or given up). */
+  dispatch: (alert: Alert) => Promise<unknown>;
+}
+
+/** What the runtime knows of one monitor. */
+export interface MonitorRuntimeState extends MonitorFiguresInfo {
+  status: MonitorPolicyStatus | null;
+  last: LastResult | null;
+  /** The last check's latency. */
+  latencyMs: number | null;
+}
+
+const isPolled = (c: MonitorConfig): c is PolledMonitorConfig => c.type !== 'container' && c.type !== 'push';
+
+export class MonitorRuntime {
+  private readonly opts: MonitorRuntimeOptions;
+  private readonly now: () => number;
+  private readonly scale: number;
+  private readonly history: MonitorHistory;
+  private readonly policy: AlertPolicy;
+  private readonly scheduler: Scheduler;
+  private readonly env: CheckEnv;
+  private readonly figures: MonitorFigures;
+  private readonly containers: ContainerWatches;
+  private readonly pushes: PushWindows;
+  private readonly rechecks: EventRechecks;
+  private readonly network: NetworkCheck;
+  private readonly confirmed = new Map<string, 'up' | 'down' | null>();
+  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly alertListeners = new Set<(alert: Alert) => void>();
+  private wakeTimer: NodeJS.Timeout | null = null;
+  private figuresTimer: NodeJS.Timeout | null = null;
+  private started = false;
+  private stopped = false;
+
+  constructor(opts: MonitorRuntimeOptions) {
+    this.opts = opts;
+    this.now = opts.now;
+    this.scale = opts.scale;
+    this.history = MonitorHistory.open(opts.historyFile, { logger: opts.logger, now: this.now });
+    this.env = createCheckEnv();
+    this.figures = new MonitorFigures(this.history, opts.logger, this.now);
+    this.policy = new AlertPolicy({ clock: { now: this.now }, options: opts.policyOptions, onStateChange: (s) => this.onPolicyState(s) });
+    this.scheduler = new Scheduler({
+      now: this.now,
+      // The wake-up grid shrinks with the test-only interval scale, like the intervals.
+      tickMs: 500 * this.scale,
+      run: (id, signal) => this.runPolled(id, signal),
+      onResult: (id, outcome, startedAt) => this.onResult(id, outcome as CheckResult, startedAt),
+    });
+    this.containers = new ContainerWatches({
+      dockerFor: opts.dockerFor,
+      logger: opts.logger,
+      onResult: (id, r) => this.onResult(id, r, this.now()),
+      hasResult: (id) => this.figures.hasLast(id),
+    });
+    this.pushes = new PushWindows({ now: this.now, scale: this.scale, config: (id) => opts.monitors.get(id), onDown: (id, r) => this.onResult(id, r, this.now()) });
+    this.rechecks = new EventRechecks({
+      scale: this.scale,
+      status: (id) => this.policy.status(id),
+      config: (id) => opts.monitors.get(id),
+      current: (c) => (c.type === 'container' ? this.containers.current(c.id) : c.type === 'push' ? this.pushes.current(c) : null),
+      onResult: (id, r) => this.onResult(id, r, this.now()),
+    });
+    this.network = new NetworkCheck({
+      targets: opts.referenceTargets ?? [],
+      intervalMs: opts.referenceIntervalMs,
+      now: this.now,
+      onResult: (ok, back) => {
+        this.handle(this.policy.localNetwork(ok, this.now()));
+        if (back) this.opts.onNetworkBack?.();
+      },
+    });
+  }
+
+  get running(): boolean {
+    return this.started && !this.stopped;
+  }
+
+  // ── Lifecycle ─────────────────────────────────────────────────────────────────────────────
+
+  /** Registers every monitor with the policy (restoring its last confirmed state) and starts checking. */
+  start(globalMuteUntil: number | null): void {
+    if (this.started) return;
+    this.started = true;
+    if (globalMuteUntil !== null && globalMuteUntil > this.now()) this.handle(this.policy.setGlobalMute(globalMuteUntil));
+    for (const c of this.opts.monitors.values()) this.activate(c, true);
+    this.network.start();
+    this.figuresTimer = setInterval(() => {
+      try {
+        this.figures.refreshStep((id) => this.opts.monitors.get(id) !== undefined, (id) => this.opts.changed(id));
+      } catch (e) {
+        this.opts.logger.warn('monitors: could not read the history', { error: (e as Error).message });
+      }
+    }, FIGURES_TICK_MS);
+    this.figuresTimer.unref?.();
+    this.rearm();
+    this.opts.changed();
+  }
+
+  /** Stops checking, writes the history, waits (bounded) for alerts being delivered, closes the history. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.scheduler.stop();
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.network.stop();
+    if (this.figuresTimer) clearInterval(this.figuresTimer);
+    this.pushes.stop();
+    this.rechecks.stop();
+    this.containers.stop();
+    // The beats first: they are safe on disk even if the wait below is cut short by a supervisor.
+    this.flushHistory();
+    if (this.inflight.size) {
+      const waitMs = this.opts.stopDeliveryWaitMs ?? STOP_DELIVERY_WAIT_MS;
+      this.opts.logger.info('monitors: waiting for alerts being delivered', { alerts: this.inflight.size, atMostMs: waitMs });
+      let timer: NodeJS.Timeout | undefined;
+      const delivered = await Promise.race([
+        Promise.allSettled([...this.inflight]).then(() => true),
+        new Promise<false>((done) => (timer = setTimeout(() => done(false), waitMs))),
+      ]);
+      clearTimeout(timer);
+      if (!delivered) this.opts.logger.warn('monitors: stopped before every alert was delivered', { alerts: this.inflight.size });
+    }
+    this.env.close();
+    this.history.close();
+  }
+
+  onAlert(listener: (alert: Alert) => void): () => void {
+    this.alertListeners.add(listener);
+    return () => this.alertListeners.delete(listener);
+  }
+
+  /** Resolves when every alert handed to the channels so far has been delivered (or given up). */
+  async idle(): Promise<void> {
+    while (this.inflight.size) await Promise.allSettled([...this.inflight]);
+  }
+
+  /** An alert from outside the policy (an Uptime Kuma instance): to the same listeners and channels. */
+  raise(alert: Alert): void {
+    this.handle([alert]);
+  }
+
+  // ── Monitors ──────────────────────────────────────────────────────────────────────────────
+
+  /** The monitor's state, last result and figures, from memory. */
+  stateOf(id: string): MonitorRuntimeState {
+    const last = this.figures.lastOf(id);
+    return { status: this.policy.status(id) ?? null, last, ...this.figures.of(id), latencyMs: last?.latencyMs ?? null };
+  }
+
+  /** A monitor was added (or, `restoring`, a stored one could be read at last): it runs, if the runtime does. */
+  added(c: MonitorConfig, opts: { restoring?: boolean } = {}): void {
+    if (this.started) this.activate(c, opts.restoring ?? false);
+  }
+
+  /** A monitor's config changed (edited, paused, resumed, imported): it runs again with the new one. */
+  replaced(prev: MonitorConfig, c: MonitorConfig, opts: { dropWatch?: boolean } = {}): void {
+    if (!this.started) return;
+    this.deactivate(prev.id, opts.dropWatch ?? (prev.type !== c.type || prev.type === 'container'));
+    this.activate(c, false);
+  }
+
+  /** A monitor was removed: it stops, and its state and history go. */
+  removed(id: string): void {
+    this.deactivate(id, true);
+    this.handle(this.policy.removeMonitor(id));
+    this.figures.forget(id);
+    this.confirmed.delete(id);
+    this.history.deleteMonitor(id);
+  }
+
+  /** Checks a polled monitor soon (a monitor just added or resumed from the UI), outside its spread slot. */
+  checkSoon(id: string): void {
+    const c = this.opts.monitors.get(id);
+    if (this.started && c && isPolled(c) && !c.paused) this.scheduler.runSoon(id);
+  }
+
+  /** A monitor's (or, id null, every monitor's) mute or maintenance windows changed. */
+  alertSettingsChanged(id: string | null): void {
+    if (!this.started) return;
+    for (const c of this.opts.monitors.values()) if (id === null || c.id === id) this.handle(this.policy.upsertMonitor(this.policySettings(c)));
+  }
+
+  /** Every notification is muted until then (null: unmuted). */
+  setGlobalMute(until: number | null): void {
+    this.handle(this.policy.setGlobalMute(until));
+  }
+
+  /** The computer woke from sleep: hold alerts, and check everything soon. */
+  systemResumed(): void {
+    this.handle(this.policy.systemResumed(this.now()));
+    this.opts.onNetworkBack?.();
+    for (const c of this.opts.monitors.values()) if (isPolled(c) && !c.paused) this.scheduler.runSoon(c.id);
+    void this.network.check(true);
+    this.opts.changed();
+  }
+
+  // ── Hosts, push ───────────────────────────────────────────────────────────────────────────
+
+  /**
+   * A host's SSH connection state: while it cannot be reached its monitors are unknown, and a long
+   * outage is one "host unreachable" alert (not when the user disconnected it: `deliberate`). When
+   * it is back, its command monitors run at once (its container monitors start watching as soon as
+   * its engine is back: `hostEngineUp`).
+   */
+  hostReachability(hostId: string, name: string, reachable: boolean, deliberate = false): void {
+    this.policy.upsertHost(hostId, name);
+    this.handle(this.policy.hostReachability(hostId, reachable, this.now(), deliberate));
+    if (reachable && this.running) {
+      for (const c of this.opts.monitors.values()) if (c.type === 'ssh-command' && c.hostId === hostId && !c.paused) this.scheduler.runSoon(c.id);
+    }
+    // Only this host's monitors can have changed.
+    for (const c of this.opts.monitors.values()) if ((c.type === 'container' || c.type === 'ssh-command') && c.hostId === hostId) this.opts.changed(c.id);
+  }
+
+  /**
+   * A host's engine can be used (a new connection, or told again about the current one): every
+   * container monitor of the host watches it. Idempotent: watches already on this engine stay.
+   */
+  hostEngineUp(hostId: string): void {
+    if (!this.running) return;
+    const mine = [...this.opts.monitors.values()].filter((c): c is Extract<MonitorConfig, { type: 'container' }> => c.type === 'container' && c.hostId === hostId && !c.paused);
+    for (const c of this.containers.hostUp(hostId, mine)) this.rechecks.freshWatch(c.id);
+  }
+
+  /** A host's engine went away: its container watches end until it is back. */
+  hostEngineDown(hostId: string): void {
+    this.containers.hostDown(hostId);
+  }
+
+  /** A push arrived for a token: false when no active push monitor has it (the endpoint answers 404). */
+  push(token: string, input: PushInput = {}): boolean {
+    if (!this.running) return false;
+    const found = findPushMonitor(this.opts.monitors.values(), token);
+    if (!found) return false;
+    const now = this.now();
+    this.onResult(found.id, this.pushes.received(found, input, now), now);
+    return true;
+  }
+
+  // ── History ───────────────────────────────────────────────────────────────────────────────
+
+  latencySeries(id: string, fromMs: number, toMs: number, maxPoints: number): LatencyPoint[] {
+    this.flushHistory();
+    return this.history.latencySeries(id, fromMs, toMs, maxPoints);
+  }
+
+  statusBars(id: string, buckets: number, bucketMs: number): StatusBar[] {
+    this.flushHistory();
+    return this.history.statusBars(id, buckets, bucketMs);
+  }
+
+  incidents(id: string | null, limit: number, kind?: 'observed' | 'confirmed'): Incident[] {
+    this.flushHistory();
+    return this.history.incidents(id, limit, kind);
+  }
+
+  /** Deletes history that has aged out (call it on a timer). */
+  pruneHistory(): PruneResult {
+    return this.history.prune();
+  }
+
+  // ── Internals ─────────────────────────────────────────────────────────────────────────────
+
+  private policySettings(c: MonitorConfig): MonitorPolicySettings {
+    const hostId = c.type === 'container' || c.type === 'ssh-command' ? c.hostId : null;
+    const { mutedUntil, maintenance } = this.opts.alertSettingsOf(c.id);
+    return {
+      id: c.id,
+      name: c.name,
+      hostId,
+      intervalMs: c.intervalSec * 1000 * this.scale,
+      timeoutMs: c.timeoutSec * 1000,
+      retries: c.retries,
+      retryIntervalMs: c.retryIntervalSec * 1000 * this.scale,
+      paused: c.paused,
+      mutedUntil,
+      maintenance,
+      // Event-driven and push monitors report only on change.
+      ...(c.type === 'container' || c.type === 'push' ? { stallAfterMs: null } : {}),
+    };
+  }
+
+  private activate(c: MonitorConfig, restoring: boolean): void {
+    const restored = restoring ? this.restoredState(c.id) : undefined;
+    this.handle(this.policy.upsertMonitor(this.policySettings(c), restored));
+    if (c.paused) return;
+    if (isPolled(c)) {
+      this.scheduler.upsert({ id: c.id, intervalMs: c.intervalSec * 1000 * this.scale, retryIntervalMs: c.retryIntervalSec * 1000 * this.scale, timeoutMs: c.timeoutSec * 1000 });
+      const s = this.policy.status(c.id);
+      if (s) this.scheduler.setFast(c.id, s.fastRecheck);
+    } else if (c.type === 'container') {
+      if (this.containers.watch(c)) this.rechecks.freshWatch(c.id);
+    } else if (c.type === 'push') {
+      this.pushes.open(c);
+    }
+  }
+
+  private deactivate(id: string, dropWatch: boolean): void {
+    this.scheduler.remove(id);
+    this.rechecks.cancel(id);
+    this.pushes.close(id, dropWatch);
+    if (dropWatch) this.containers.unwatch(id);
+  }
+
+  private restoredState(id: string): { status: 'up' | 'down'; since?: number } | undefined {
+    const [inc] = this.history.incidents(id, 1, 'confirmed');
+    if (inc && inc.end === null) return { status: 'down', since: inc.start };
+    const [beat] = this.history.recentBeats(id, 1);
+    if (beat?.status === 'up') return { status: 'up', since: inc?.end ?? beat.time };
+    return undefined;
+  }
+
+  private runPolled(id: string, signal: AbortSignal): Promise<CheckOutcome> {
+    const c = this.opts.monitors.get(id);
+    if (!c || !isPolled(c)) return Promise.resolve({ status: 'down', latencyMs: null, message: 'The monitor was removed' });
+    const hostExec = this.opts.hostExec;
+    const exec = c.type === 'ssh-command' && hostExec ? (cmd: string, s: AbortSignal) => hostExec(c.hostId, cmd, s) : undefined;
+    return runCheck(c, { signal, env: this.env, ...(exec ? { exec } : {}) });
+  }
+
+  private onResult(id: string, raw: CheckResult, startedAt: number): void {
+    const c = this.opts.monitors.get(id);
+    if (!c || this.stopped) return;
+    const r = c.upsideDown ? flip(raw) : raw;
+    this.figures.setLast(id, { time: startedAt, status: r.status, latencyMs: r.latencyMs, message: r.message, ...(r.details ? { details: r.details } : {}) });
+    const hostId = c.type === 'container' || c.type === 'ssh-command' ? c.hostId : null;
+    this.handle(this.policy.result({ monitorId: id, hostId, time: startedAt, status: r.status, message: r.message }));
+    const state = this.policy.status(id)?.state;
+    let beat: BeatStatus;
+    if (state === 'maintenance') beat = 'maintenance';
+    else if (r.status === 'up') beat = 'up';
+    else if (state === 'down') beat = 'down';
+    else if (state === 'unknown') beat = 'unknown';
+    else beat = 'pending';
+    try {
+      this.history.record({ monitorId: id, time: startedAt, status: beat, latencyMs: r.latencyMs, message: r.message });
+      this.figures.count(id, beat, r.latencyMs);
+    } catch (e) {
+      this.opts.logger.warn('monitors: could not record a check', { monitorId: id, error: (e as Error).message });
+    }
+    if (r.status === 'down') void this.network.check();
+    if (!this.stopped) this.rechecks.schedule(c);
+    this.opts.changed(id);
+  }
+
+  private onPolicyState(s: MonitorPolicyStatus): void {
+    this.scheduler.setFast(s.monitorId, s.fastRecheck);
+    const prev = this.confirmed.get(s.monitorId) ?? null;
+    if (s.confirmed !== prev) {
+      this.confirmed.set(s.monitorId, s.confirmed);
+      try {
+        if (s.confirmed === 'down') this.history.openIncident(s.monitorId, s.downSince ?? this.now(), s.message || null);
+        else if (prev === 'down') this.history.closeIncident(s.monitorId, this.now());
+      } catch (e) {
+        this.opts.logger.warn('monitors: could not record an incident', { monitorId: s.monitorId, error: (e as Error).message });
+      }
+    }
+    this.opts.changed(s.monitorId);
+  }
+
+  /** Hands the policy's alerts to the recent list, the listeners and the channels, and re-arms the wake timer. */
+  private handle(alerts: Alert[]): void {
+    for (const alert of alerts) {
+      this.opts.remember(alert);
+      for (const l of this.alertListeners) {
+        try {
+          l(alert);
+        } catch (e) {
+          this.opts.logger.error('monitors: an alert listener failed', { error: (e as Error).message });
+        }
+      }
+      const p = this.opts.dispatch(alert);
+      this.inflight.add(p);
+      void p.finally(() => this.inflight.delete(p));
+    }
+    this.rearm();
+  }
+
+  private rearm(): void {
+    if (this.stopped || !this.started) return;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
+    const at = this.policy.nextWakeAt();
+    if (at === null) return;
+    this.wakeTimer = setTimeout(
+      () => {
+        this.wakeTimer = null;
+        if (!this.stopped) this.handle(this.policy.tick(this.now()));
+      },
+      Math.max(0, Math.min(at - this.now(), 2 ** 31 - 1)),
+    );
+  }
+
+  private flushHistory(): void {
+    try {
+      this.history.flush();
+    } catch (e) {
+      this.opts.logger.warn('monitors: could not write the history', { error: (e as Error).message });
+    }
+  }
+}
+
+function flip(r: CheckResult): CheckResult {
+  return r.status === 'up'
+    ? { ...r, status: 'down', message: `Reachable, and this monitor is upside down: ${r.message}` }
+    : { ...r, status: 'up', message: `Not reachable, as expected (upside down): ${r.message}` };
+}
