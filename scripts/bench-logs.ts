@@ -4,11 +4,12 @@
 // would). Measured for BENCH_SECONDS (20): lines/s the page took in (its `data-received-lines`
 // counter) and the p95 of requestAnimationFrame intervals (frame time); then, once a million lines
 // have gone through, the page's JS heap after a garbage collection (CDP). Prints one JSON line.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
+import { buildIfNeeded, startHeadlessServer } from './bench-support/headless';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const TARGET = 10_000;
@@ -31,40 +32,6 @@ const WRITER = [
   'while [ $(date +%s) -eq $s ]; do usleep 5000; done',
   'done',
 ].join('; ');
-
-async function startHeadless(): Promise<{ loginUrl: string; stop(): Promise<void> }> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'homeport-bench-data-'));
-  const home = mkdtempSync(path.join(os.tmpdir(), 'homeport-bench-home-'));
-  const child: ChildProcess = spawn(process.execPath, [path.join(root, 'out/main/server.js'), '--port', '0', '--data-dir', dataDir], {
-    cwd: root,
-    env: { ...process.env, HOME: home, SSH_AUTH_SOCK: lab.agentSock },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const loginUrl = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`headless server did not start:\n${stderr}`)), 30_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /Homeport is running: (\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`headless server exited with ${code}:\n${stderr}`)));
-  });
-  return {
-    loginUrl,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
-      rmSync(dataDir, { recursive: true, force: true });
-      rmSync(home, { recursive: true, force: true });
-    },
-  };
-}
 
 async function addLabHost(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Hosts', exact: true }).click();
@@ -101,12 +68,9 @@ async function profile(page: Page): Promise<void> {
 const received = async (page: Page) => Number(await page.getByTestId('logs-tab').getAttribute('data-received-lines'));
 
 async function main() {
-  if (!existsSync(path.join(root, 'out/main/server.js'))) {
-    log('building (electron-vite build)…');
-    execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  }
+  buildIfNeeded(root, log);
   docker('rm', '-f', NAME);
-  const server = await startHeadless();
+  const server = await startHeadlessServer({ root, name: 'logs', env: { SSH_AUTH_SOCK: lab.agentSock } });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],

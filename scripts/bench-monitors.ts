@@ -17,11 +17,11 @@
 // CPU is the server process's own (utime + stime from /proc/<pid>/stat) as a percentage of one
 // core; RSS is its resident memory (/proc/<pid>/status), averaged and at its peak over the phase.
 // Prints one JSON line. Goals: ≤ 5 % of a core and ≤ 200 MiB loaded; import ≤ 10 s.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import WebSocket from 'ws';
+import { buildIfNeeded, connectClient, startHeadlessServer, type ContractClient } from './bench-support/headless';
 
 const MONITORS = Number(process.env.BENCH_MONITORS ?? 1000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 120);
@@ -52,86 +52,35 @@ async function startTarget(): Promise<{ port: number; count(): Promise<number>; 
 
 interface Server {
   pid: number;
-  call<T>(method: string, input?: unknown): Promise<T>;
-  events: { count: number; bytes: number };
+  call: ContractClient['call'];
+  events: ContractClient['events'];
   stop(): Promise<void>;
 }
 
 /** The built headless server on a fresh data folder, and one logged-in WebSocket client. */
 async function startServer(): Promise<Server> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'homeport-bench-mon-data-'));
-  const home = mkdtempSync(path.join(os.tmpdir(), 'homeport-bench-mon-home-'));
   // BENCH_PROFILE=<dir>: the server writes a CPU profile there when it stops (node --cpu-prof).
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : [];
+  const nodeFlags = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : [];
   // BENCH_HEAPSNAPSHOT=<dir>: a heap snapshot of the loaded server is written there (SIGUSR2).
-  if (process.env.BENCH_HEAPSNAPSHOT) profile.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${process.env.BENCH_HEAPSNAPSHOT}`);
+  if (process.env.BENCH_HEAPSNAPSHOT) nodeFlags.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${process.env.BENCH_HEAPSNAPSHOT}`);
   // BENCH_NODE_FLAGS: more node options for the server (e.g. --trace-gc); BENCH_SERVER_LOG: its stderr, to a file.
-  if (process.env.BENCH_NODE_FLAGS) profile.push(...process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean));
-  const child: ChildProcess = spawn(process.execPath, [...profile, path.join(root, 'out/main/server.js'), '--port', '0', '--data-dir', dataDir], {
-    cwd: root,
+  if (process.env.BENCH_NODE_FLAGS) nodeFlags.push(...process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean));
+  const server = await startHeadlessServer({
+    root,
+    name: 'mon',
     // Only loopback traffic: no probe of the default gateway or the DNS servers.
-    env: { ...process.env, HOME: home, HOMEPORT_REFERENCE_TARGETS: 'none', SSH_AUTH_SOCK: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { HOMEPORT_REFERENCE_TARGETS: 'none', SSH_AUTH_SOCK: '' },
+    nodeFlags,
+    log: process.env.BENCH_SERVER_LOG ? createWriteStream(process.env.BENCH_SERVER_LOG, { flags: 'a' }) : null,
   });
-  let stderr = '';
-  const logFile = process.env.BENCH_SERVER_LOG ? createWriteStream(process.env.BENCH_SERVER_LOG, { flags: 'a' }) : null;
-  child.stderr!.on('data', (d: Buffer) => {
-    logFile?.write(d);
-    stderr = (stderr + d.toString()).slice(-20_000);
-  });
-  child.stdout!.on('data', (d: Buffer) => logFile?.write(d));
-  const loginUrl = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`the headless server did not start:\n${stderr}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /Homeport is running: (\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`the headless server exited with ${code}:\n${stderr}`)));
-  });
-  const login = await fetch(loginUrl, { redirect: 'manual' });
-  const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
-  const origin = new URL(loginUrl).origin;
-  const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}/ws`, { headers: { cookie }, origin });
-  await new Promise((ok, fail) => {
-    ws.once('open', ok);
-    ws.once('error', fail);
-  });
-  const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-  const events = { count: 0, bytes: 0 };
-  ws.on('message', (data: Buffer) => {
-    const frame = JSON.parse(data.toString()) as { t: string; id?: number; result?: { ok: boolean; value?: unknown; error?: { message: string } } };
-    if (frame.t === 'event') {
-      events.count++;
-      events.bytes += data.length;
-      return;
-    }
-    const p = pending.get(frame.id!);
-    if (!p) return;
-    pending.delete(frame.id!);
-    if (frame.result!.ok) p.resolve(frame.result!.value);
-    else p.reject(new Error(frame.result!.error!.message));
-  });
-  let next = 1;
+  const client = await connectClient(server);
   return {
-    pid: child.pid!,
-    events,
-    call: <T>(method: string, input?: unknown) =>
-      new Promise<T>((resolve, reject) => {
-        const id = next++;
-        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-        ws.send(JSON.stringify({ t: 'call', id, method, input }));
-      }),
+    pid: server.pid,
+    call: client.call,
+    events: client.events,
     stop: async () => {
-      ws.close();
-      child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
-      rmSync(dataDir, { recursive: true, force: true });
-      rmSync(home, { recursive: true, force: true });
+      client.close();
+      await server.stop();
     },
   };
 }
@@ -201,10 +150,7 @@ const monitorInput = (port: number, i: number) => ({
 });
 
 async function main() {
-  if (!existsSync(path.join(root, 'out/main/server.js'))) {
-    log('building (electron-vite build)…');
-    execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  }
+  buildIfNeeded(root, log);
   const target = await startTarget();
   const servers: Server[] = [];
   try {

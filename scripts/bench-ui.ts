@@ -22,16 +22,15 @@
 // Medians. Prints one JSON line (with the machine's load: the times are wall-clock); goals ≤ 100 ms
 // for both times. BENCH_PROFILE=1 also prints where one load spent its time. Everything created is
 // removed at the end (and on Ctrl+C).
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
-import WebSocket from 'ws';
 import { loadLab } from '../electron/services/test-support/lab';
 import { startPrivateSshd, type PrivateSshd } from '../electron/services/test-support/private-sshd';
 import { until } from '../electron/services/test-support/wait';
+import { buildIfNeeded, connectClient, startHeadlessServer, type ContractClient, type HeadlessServer } from './bench-support/headless';
 
 const CONTAINERS = Number(process.env.BENCH_CONTAINERS ?? 100);
 const HOSTS = Number(process.env.BENCH_HOSTS ?? 10);
@@ -51,25 +50,6 @@ const median = (xs: number[]) => {
   return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 const round1 = (n: number) => Math.round(n * 10) / 10;
-
-/** The newest modification time under `dir` (node_modules left out). */
-function newest(dir: string): number {
-  let t = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules') continue;
-    const p = path.join(dir, entry.name);
-    t = Math.max(t, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-function buildIfNeeded(): void {
-  const outputs = ['out/main/server.js', 'out/renderer/index.html'].map((f) => path.join(root, f));
-  const built = outputs.every(existsSync) ? Math.min(...outputs.map((f) => statSync(f).mtimeMs)) : 0;
-  if (built > Math.max(...['renderer', 'shared', 'electron'].map((d) => newest(path.join(root, d))))) return;
-  log('building (electron-vite build)…');
-  execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-}
 
 /** Our containers: created, never started; most in compose projects (by their labels), some standalone. */
 async function createContainers(): Promise<void> {
@@ -95,70 +75,24 @@ async function removeContainers(): Promise<void> {
   for (let i = 0; i < ids.length; i += 50) await docker('rm', '-f', ...ids.slice(i, i + 50)).catch(() => undefined);
 }
 
-interface Server {
-  loginUrl: string;
-  call<T>(method: string, input?: unknown): Promise<T>;
-  stop(): Promise<void>;
+/** A headless server and the bench's own client of its contract. */
+interface Server extends HeadlessServer {
+  call: ContractClient['call'];
 }
 
-/** The built headless server on a fresh data folder, and one logged-in WebSocket client of the contract. */
 async function startServer(): Promise<Server> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'homeport-bench-ui-data-'));
-  const home = mkdtempSync(path.join(os.tmpdir(), 'homeport-bench-ui-home-'));
-  const child: ChildProcess = spawn(process.execPath, [path.join(root, 'out/main/server.js'), '--port', '0', '--data-dir', dataDir], {
-    cwd: root,
-    // Only loopback traffic: no probe of the default gateway or the DNS servers.
-    env: { ...process.env, HOME: home, HOMEPORT_REFERENCE_TARGETS: 'none', SSH_AUTH_SOCK: lab.agentSock },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  // Only loopback traffic: no probe of the default gateway or the DNS servers.
+  const server = await startHeadlessServer({ root, name: 'ui', env: { HOMEPORT_REFERENCE_TARGETS: 'none', SSH_AUTH_SOCK: lab.agentSock } });
+  const client = await connectClient(server).catch(async (e: unknown) => {
+    await server.stop();
+    throw e;
   });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
-  const loginUrl = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`the headless server did not start:\n${stderr}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /Homeport is running: (\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`the headless server exited with ${code}:\n${stderr}`)));
-  });
-  // The bench's own session; the page logs in with the same link.
-  const login = await fetch(loginUrl, { redirect: 'manual' });
-  const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
-  const origin = new URL(loginUrl).origin;
-  const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}/ws`, { headers: { cookie }, origin });
-  await new Promise((ok, fail) => {
-    ws.once('open', ok);
-    ws.once('error', fail);
-  });
-  const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-  ws.on('message', (data: Buffer) => {
-    const frame = JSON.parse(data.toString()) as { t: string; id?: number; result?: { ok: boolean; value?: unknown; error?: { message: string } } };
-    const p = frame.t === 'result' ? pending.get(frame.id!) : undefined;
-    if (!p) return;
-    pending.delete(frame.id!);
-    if (frame.result!.ok) p.resolve(frame.result!.value);
-    else p.reject(new Error(frame.result!.error!.message));
-  });
-  let next = 1;
   return {
-    loginUrl,
-    call: <T>(method: string, input?: unknown) =>
-      new Promise<T>((resolve, reject) => {
-        const id = next++;
-        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-        ws.send(JSON.stringify({ t: 'call', id, method, input }));
-      }),
+    ...server,
+    call: client.call,
     stop: async () => {
-      ws.close();
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
-      rmSync(dataDir, { recursive: true, force: true });
-      rmSync(home, { recursive: true, force: true });
+      client.close();
+      await server.stop();
     },
   };
 }
@@ -335,7 +269,7 @@ function scene(v: Viewer, hosts: number): Scene {
 }
 
 async function main() {
-  buildIfNeeded();
+  buildIfNeeded(root, log);
   await removeContainers();
   let sshd: PrivateSshd | null = null;
   const servers: Server[] = [];
