@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type { Client, ErrorInfo, StreamId, StreamInputOf, StreamKind, StreamMap } from '../../../shared/contract';
-import { asHomeportError } from '../store/errors';
+import { asHomeportError } from '../lib/errors';
 import { client } from './client';
 
 /** What a kind of stream is opened with (the `streams.open` input without its `kind`). */

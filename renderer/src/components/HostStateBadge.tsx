@@ -1,5 +1,5 @@
 import type { ConnectionState } from '../../../shared/contract';
-import { connectionLabel, connectionTone } from '../features/hosts/host-model';
+import { connectionLabel, connectionTone } from './host-state';
 import { StateBadge } from './StateBadge';
 import { useNow } from './use-now';
 

@@ -1,5 +1,7 @@
 import type { ReactNode } from 'react';
-import type { Tone } from '../features/containers/container-model';
+
+/** Colour family of a state (dots and badges); the only colours the lists use. */
+export type Tone = 'ok' | 'warn' | 'error' | 'idle' | 'busy';
 
 /** A small state pill: dot + text. Colour comes only from the tone. */
 export function StateBadge({ tone, children, title }: { tone: Tone; children: ReactNode; title?: string }) {

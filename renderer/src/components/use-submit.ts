@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type Dispatch, type SetStateAction } from 'react';
 import type { ErrorInfo } from '../../../shared/contract';
-import { asHomeportError } from '../store/errors';
+import { asHomeportError } from '../lib/errors';
 
 /** What the form says at its fields, by field name (the form's own checks, or a refusal naming the field). */
 export type FieldErrors = Readonly<Record<string, string | undefined>>;

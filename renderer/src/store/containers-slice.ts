@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand';
 import { client } from '../api/client';
-import { containerKey } from '../features/containers/container-model';
-import { asHomeportError } from './errors';
+import { containerKey } from './refs';
+import { asHomeportError } from '../lib/errors';
 import type { AppState, ContainerAction, ContainersSlice } from './types';
 
 const VERB: Record<ContainerAction, string> = { start: 'start', stop: 'stop', restart: 'restart', remove: 'remove' };

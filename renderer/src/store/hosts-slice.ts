@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { HostId } from '../../../shared/contract';
 import { client } from '../api/client';
-import { asHomeportError } from './errors';
+import { asHomeportError } from '../lib/errors';
 import type { AppState, HostAction, HostsSlice } from './types';
 
 export const createHostsSlice: StateCreator<AppState, [], [], HostsSlice> = (set, get) => {

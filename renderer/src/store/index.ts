@@ -4,13 +4,14 @@ import { applyMonitorsChange, type Client, type HostId, type HostInfo } from '..
 import { installClient, client } from '../api/client';
 import type { WsStatus } from '../api/ws-bridge';
 import { createContainersSlice } from './containers-slice';
-import { asHomeportError } from './errors';
+import { asHomeportError } from '../lib/errors';
 import { createHostsSlice } from './hosts-slice';
 import { createKeysSlice } from './keys-slice';
 import type { AppState } from './types';
 import { createUiSlice } from './ui-slice';
 
 export type * from './types';
+export { containerKey } from './refs';
 
 /** The one store (zustand slices pattern); components read it through `useApp`. */
 const store = create<AppState>()((...a) => ({

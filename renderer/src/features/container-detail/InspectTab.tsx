@@ -7,7 +7,7 @@ import { Spinner } from '../../components/Spinner';
 import { StateBadge } from '../../components/StateBadge';
 import { client } from '../../api/client';
 import { appStore } from '../../store';
-import { toErrorInfo } from '../resources/resource-common';
+import { toErrorInfo } from '../../lib/errors';
 
 type Load = { kind: 'loading' } | { kind: 'error'; error: ErrorInfo } | { kind: 'ok'; info: ContainerInspectInfo };
 

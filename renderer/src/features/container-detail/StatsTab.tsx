@@ -5,7 +5,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Spinner } from '../../components/Spinner';
 import { StatsChart } from '../stats/StatsChart';
-import { formatBytesShort, formatPercent, formatRate } from '../stats/format';
+import { formatBytesShort, formatPercent, formatRate } from '../../lib/format';
 import { useContainerStats } from '../stats/use-container-stats';
 
 /** How much history the charts keep. */

@@ -5,7 +5,7 @@ import { Spinner } from '../../components/Spinner';
 import { StateDot } from '../../components/StateBadge';
 import { useClock } from '../../components/use-now';
 import { appStore, useApp } from '../../store';
-import { formatBytesShort, formatMemory, formatPercent } from '../stats/format';
+import { formatBytesShort, formatMemory, formatPercent } from '../../lib/format';
 import { availableActions, containerStateLabel, containerStateTone, formatPorts, liveStatus, splitImage } from './container-model';
 
 /** One container: name (opens its page), image, state, CPU and memory, status, ports, actions. */

@@ -6,9 +6,7 @@ import type {
   HostInfo,
   PortInfo,
 } from '../../../../shared/contract';
-
-/** Colour family of a state (dots and badges); the only colours the lists use. */
-export type Tone = 'ok' | 'warn' | 'error' | 'idle' | 'busy';
+import type { Tone } from '../../components/StateBadge';
 
 const STATE_LABELS: Record<ContainerStateName, string> = {
   created: 'Created',
@@ -227,10 +225,6 @@ export function groupContainers(
     groups.push({ host, info, projects: projectGroups, total: list.length, matched });
   }
   return groups;
-}
-
-export function containerKey(hostId: HostId, containerId: string): string {
-  return `${hostId}/${containerId}`;
 }
 
 export function projectKey(hostId: HostId, project: string): string {

@@ -1,5 +1,6 @@
 import type { ContainerInfo } from '../../../../shared/contract';
-import { containerKey, projectKey, type HostGroup, type ProjectGroup } from './container-model';
+import { containerKey } from '../../store';
+import { projectKey, type HostGroup, type ProjectGroup } from './container-model';
 
 /**
  * The containers list as one column of items, top to bottom, so that only the part on screen is

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import type { ContainerInfo, HostId } from '../../../../shared/contract';
-import { appStore, useApp } from '../../store';
-import { containerKey, groupContainers } from './container-model';
+import { appStore, containerKey, useApp } from '../../store';
+import { groupContainers } from './container-model';
 import { listItems } from './list-layout';
 
 /**

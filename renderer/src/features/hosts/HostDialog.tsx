@@ -19,9 +19,10 @@ import { FormDialog } from '../../components/FormDialog';
 import { Spinner } from '../../components/Spinner';
 import { useSubmit } from '../../components/use-submit';
 import { appStore, useApp } from '../../store';
-import { asHomeportError } from '../../store/errors';
+import { asHomeportError } from '../../lib/errors';
 import { HostKeyDialog, type HostKeyFacts } from './HostKeyDialog';
-import { addressError, keyLabel, nameError, sameDestination, transportLabel, validationField, type HostField } from './host-model';
+import { transportLabel } from '../../components/host-state';
+import { addressError, keyLabel, nameError, sameDestination, validationField, type HostField } from './host-model';
 
 type TestState =
   | { status: 'idle' }

@@ -8,7 +8,8 @@ import { HostStateBadge } from '../../components/HostStateBadge';
 import { BackIcon } from '../../components/icons';
 import { Spinner } from '../../components/Spinner';
 import { appStore, useApp } from '../../store';
-import { formatAge, formatBytes, toErrorInfo } from '../resources/resource-common';
+import { formatAge, formatBytes } from '../../lib/format';
+import { toErrorInfo } from '../../lib/errors';
 import { canConnect } from './host-model';
 
 /** Events the feed keeps (newest first). */

@@ -5,7 +5,7 @@ import { FormDialog } from '../../components/FormDialog';
 import { Spinner } from '../../components/Spinner';
 import { useSubmit } from '../../components/use-submit';
 import { appStore } from '../../store';
-import { asHomeportError } from '../../store/errors';
+import { asHomeportError } from '../../lib/errors';
 
 /** Pick hosts from ~/.ssh/config; the file's problems are listed with their line numbers. */
 export function SshImportDialog({ onClose }: { onClose(): void }) {

@@ -3,7 +3,7 @@ import { FormDialog } from '../../components/FormDialog';
 import { PasswordField, TextAreaField, TextField } from '../../components/fields';
 import { useSubmit } from '../../components/use-submit';
 import { appStore } from '../../store';
-import { asHomeportError } from '../../store/errors';
+import { asHomeportError } from '../../lib/errors';
 
 /**
  * Import a private key from a file (on the computer running Homeport's services) or pasted text.

@@ -7,7 +7,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { CopyIcon } from '../../components/icons';
 import { Spinner } from '../../components/Spinner';
 import { appStore, useApp } from '../../store';
-import { asHomeportError } from '../../store/errors';
+import { asHomeportError } from '../../lib/errors';
 import { keyLabel } from '../hosts/host-model';
 import { GenerateKeyDialog } from './GenerateKeyDialog';
 import { ImportKeyDialog } from './ImportKeyDialog';

@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { AlertInfo, MonitorInfo } from '../../../../shared/contract';
 import { client } from '../../api/client';
-import { formatAge, toErrorInfo } from '../resources/resource-common';
+import { formatAge } from '../../lib/format';
+import { toErrorInfo } from '../../lib/errors';
 import { alertTone } from './AlertToasts';
 import { monitorsUi } from './monitors-ui';
 

@@ -3,7 +3,7 @@ import type { AlertSettingsInfo, ChannelInfo } from '../../../../shared/contract
 import { client } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { appStore } from '../../store';
-import { toErrorInfo } from '../resources/resource-common';
+import { toErrorInfo } from '../../lib/errors';
 import { CHANNEL_LABELS } from './channel-forms';
 import { ChannelDialog } from './ChannelDialog';
 

@@ -6,7 +6,7 @@ import { Field } from '../../components/Field';
 import { FormDialog } from '../../components/FormDialog';
 import { useSubmit } from '../../components/use-submit';
 import { appStore } from '../../store';
-import { toErrorInfo } from '../resources/resource-common';
+import { toErrorInfo } from '../../lib/errors';
 
 const ACTION_LABEL = { add: 'add', update: 'update', unchanged: 'unchanged', error: 'skip' } as const;
 const ACTION_TONE = { add: 'ok', update: 'busy', unchanged: 'idle', error: 'error' } as const;

@@ -9,9 +9,10 @@ import { Spinner } from '../../components/Spinner';
 import { StateDot } from '../../components/StateBadge';
 import { useNow } from '../../components/use-now';
 import { useSubmit } from '../../components/use-submit';
-import type { Tone } from '../containers/container-model';
+import type { Tone } from '../../components/StateBadge';
 import { appStore } from '../../store';
-import { formatAge, toErrorInfo } from '../resources/resource-common';
+import { formatAge } from '../../lib/format';
+import { toErrorInfo } from '../../lib/errors';
 import { formatDuration } from './monitors-ui';
 
 const STATUS_TONE: Record<KumaMonitorInfo['status'], Tone> = { up: 'ok', down: 'error', pending: 'warn', maintenance: 'busy', unknown: 'idle' };

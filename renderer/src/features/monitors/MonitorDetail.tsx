@@ -3,7 +3,7 @@ import type { AlertSettingsInfo, ChannelInfo, ErrorInfo, HistoryRange, MonitorHi
 import { client } from '../../api/client';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { StateBadge } from '../../components/StateBadge';
-import { toErrorInfo } from '../resources/resource-common';
+import { toErrorInfo } from '../../lib/errors';
 import { MaintenanceDialog } from './MaintenanceDialog';
 import { MuteMenu } from './MuteMenu';
 import { PushUrl } from './PushUrl';

@@ -4,7 +4,8 @@ import { client } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { StateBadge } from '../../components/StateBadge';
 import { appStore, useApp } from '../../store';
-import { ResourceView, toErrorInfo } from '../resources/resource-common';
+import { ListView } from '../../components/ListView';
+import { toErrorInfo } from '../../lib/errors';
 import { AddMonitorDialog } from './AddMonitorDialog';
 import { AlertsPanel } from './AlertsPanel';
 import { ChannelsSection } from './ChannelsSection';
@@ -147,7 +148,7 @@ export function MonitorsView() {
   );
 
   return (
-    <ResourceView
+    <ListView
       title="Monitors"
       summary={monitors ? `${monitors.length} ${monitors.length === 1 ? 'monitor' : 'monitors'}${down ? `, ${down} down` : ''}` : null}
       toolbar={
@@ -249,7 +250,7 @@ export function MonitorsView() {
           <p>Its history and incidents are deleted with it.</p>
         </ConfirmDialog>
       )}
-    </ResourceView>
+    </ListView>
   );
 }
 

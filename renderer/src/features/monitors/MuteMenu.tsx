@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { MonitorId, MutePreset } from '../../../../shared/contract';
 import { client } from '../../api/client';
 import { appStore } from '../../store';
-import { toErrorInfo } from '../resources/resource-common';
+import { toErrorInfo } from '../../lib/errors';
 import { formatUntil } from './monitors-ui';
 
 const PRESETS: Array<[MutePreset, string]> = [

@@ -3,7 +3,7 @@ import type { ErrorInfo, MonitorId } from '../../../../shared/contract';
 import { client } from '../../api/client';
 import { copyText } from '../../components/clipboard';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { toErrorInfo } from '../resources/resource-common';
+import { toErrorInfo } from '../../lib/errors';
 
 /**
  * A push monitor's URL, shown on request (the token is a secret and never in monitor lists). Only

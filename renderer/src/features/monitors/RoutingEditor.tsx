@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { ChannelId, ChannelInfo, MonitorId, MonitorRoutingInfo } from '../../../../shared/contract';
 import { client } from '../../api/client';
 import { appStore } from '../../store';
-import { toErrorInfo } from '../resources/resource-common';
+import { toErrorInfo } from '../../lib/errors';
 
 /** Which channels get this monitor's alerts: the default channels, or a chosen set (optionally plus the defaults). */
 export function RoutingEditor({ monitorId, routing, channels, defaultIds, onChanged }: { monitorId: MonitorId; routing: MonitorRoutingInfo | null; channels: ChannelInfo[]; defaultIds: ChannelId[]; onChanged(): void }) {

@@ -4,7 +4,7 @@ import { client } from '../../api/client';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Spinner } from '../../components/Spinner';
 import { appStore, useApp } from '../../store';
-import { toErrorInfo } from '../resources/resource-common';
+import { toErrorInfo } from '../../lib/errors';
 
 /**
  * Monitors Homeport proposes: a container monitor for every running container without one, an

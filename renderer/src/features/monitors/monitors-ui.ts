@@ -6,7 +6,7 @@
 import { create } from 'zustand';
 import type { AlertInfo, MonitorId, MonitorState, StatusBarInfo } from '../../../../shared/contract';
 import { appStore } from '../../store';
-import type { Tone } from '../containers/container-model';
+import type { Tone } from '../../components/StateBadge';
 
 interface MonitorsUiState {
   selected: string | null;

@@ -7,7 +7,12 @@ import { TrashIcon } from '../../components/icons';
 import { appStore, useApp } from '../../store';
 import { splitImage } from '../containers/container-model';
 import { PullImageDialog } from './PullImageDialog';
-import { formatAge, formatBytes, listState, matches, ResourceHostSection, ResourceView, toErrorInfo, useHostLists } from './resource-common';
+import { formatAge, formatBytes } from '../../lib/format';
+import { listPlaceholder, ListView } from '../../components/ListView';
+import { matchesFilter } from '../../lib/filter';
+import { HostListSection } from '../../components/HostListSection';
+import { toErrorInfo } from '../../lib/errors';
+import { useHostLists } from './resource-common';
 
 const COLS = 'minmax(220px, 2fr) 90px 110px minmax(140px, 1.2fr) 60px';
 const shortId = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
@@ -27,15 +32,15 @@ export function ImagesView() {
       hosts.map((h) => ({
         host: h,
         info: lists?.[h.id],
-        images: (lists?.[h.id]?.images ?? []).filter((i) => matches(filter, h.name, i.id, ...i.repoTags, ...i.containers)),
+        images: (lists?.[h.id]?.images ?? []).filter((i) => matchesFilter(filter, h.name, i.id, ...i.repoTags, ...i.containers)),
       })),
     [hosts, lists, filter],
   );
   const total = shown.reduce((n, g) => n + g.images.length, 0);
-  const state = listState({ loaded: lists !== null, hostCount: hosts.length, matchCount: total, filter, setFilter, what: 'images' });
+  const state = listPlaceholder({ loaded: lists !== null, hostCount: hosts.length, matchCount: total, filter, setFilter, what: 'images' });
 
   return (
-    <ResourceView
+    <ListView
       title="Images"
       summary={lists ? `${total} ${total === 1 ? 'image' : 'images'}` : null}
       toolbar={
@@ -53,7 +58,7 @@ export function ImagesView() {
         shown
           .filter((g) => !filter.trim() || g.images.length > 0)
           .map((g) => (
-            <ResourceHostSection
+            <HostListSection
               key={g.host.id}
               host={g.host}
               error={g.info?.error}
@@ -103,7 +108,7 @@ export function ImagesView() {
                   </td>
                 </tr>
               ))}
-            </ResourceHostSection>
+            </HostListSection>
           ))}
       {pulling && <PullImageDialog onClose={() => setPulling(false)} onPulled={() => void reload()} />}
       {removing && (
@@ -137,7 +142,7 @@ export function ImagesView() {
           <p>Untagged images that no container uses will be deleted from {hosts.find((h) => h.id === pruning)?.name ?? 'the host'}.</p>
         </ConfirmDialog>
       )}
-    </ResourceView>
+    </ListView>
   );
 }
 

@@ -4,7 +4,7 @@ import { client } from '../../api/client';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Spinner } from '../../components/Spinner';
-import { toErrorInfo } from './resource-common';
+import { toErrorInfo } from '../../lib/errors';
 
 /** One network: driver, IPAM (subnets, gateways, ranges), options, and the attached containers with their addresses. */
 export function NetworkInspectDialog({ network: n, onClose }: { network: NetworkInfo; onClose(): void }) {

@@ -4,7 +4,11 @@ import { client } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { appStore, useApp } from '../../store';
 import { NetworkInspectDialog } from './NetworkInspectDialog';
-import { listState, matches, ResourceHostSection, ResourceView, toErrorInfo, useHostLists } from './resource-common';
+import { listPlaceholder, ListView } from '../../components/ListView';
+import { matchesFilter } from '../../lib/filter';
+import { HostListSection } from '../../components/HostListSection';
+import { toErrorInfo } from '../../lib/errors';
+import { useHostLists } from './resource-common';
 
 // Narrow enough for the smallest window (960 px) with the actions in view.
 const COLS = 'minmax(140px, 1.6fr) 80px minmax(110px, 1fr) minmax(120px, 1.4fr) 90px';
@@ -23,15 +27,15 @@ export function NetworksView() {
       hosts.map((h) => ({
         host: h,
         info: lists?.[h.id],
-        networks: (lists?.[h.id]?.networks ?? []).filter((n) => matches(filter, h.name, n.name, n.driver, n.project, ...n.subnets, ...n.containers.map((c) => c.name))),
+        networks: (lists?.[h.id]?.networks ?? []).filter((n) => matchesFilter(filter, h.name, n.name, n.driver, n.project, ...n.subnets, ...n.containers.map((c) => c.name))),
       })),
     [hosts, lists, filter],
   );
   const total = shown.reduce((n, g) => n + g.networks.length, 0);
-  const state = listState({ loaded: lists !== null, hostCount: hosts.length, matchCount: total, filter, setFilter, what: 'networks' });
+  const state = listPlaceholder({ loaded: lists !== null, hostCount: hosts.length, matchCount: total, filter, setFilter, what: 'networks' });
 
   return (
-    <ResourceView
+    <ListView
       title="Networks"
       summary={lists ? `${total} ${total === 1 ? 'network' : 'networks'}` : null}
       filter={filter}
@@ -44,7 +48,7 @@ export function NetworksView() {
         shown
           .filter((g) => !filter.trim() || g.networks.length > 0)
           .map((g) => (
-            <ResourceHostSection
+            <HostListSection
               key={g.host.id}
               host={g.host}
               error={g.info?.error}
@@ -78,7 +82,7 @@ export function NetworksView() {
                   </td>
                 </tr>
               ))}
-            </ResourceHostSection>
+            </HostListSection>
           ))}
       {inspecting && <NetworkInspectDialog network={inspecting} onClose={() => setInspecting(null)} />}
       {pruning && (
@@ -108,6 +112,6 @@ export function NetworksView() {
           </p>
         </ConfirmDialog>
       )}
-    </ResourceView>
+    </ListView>
   );
 }

@@ -5,7 +5,7 @@ import { SelectField, TextField } from '../../components/fields';
 import { FormDialog } from '../../components/FormDialog';
 import { atFields, useSubmit } from '../../components/use-submit';
 import { useApp } from '../../store';
-import { formatBytes } from './resource-common';
+import { formatBytes } from '../../lib/format';
 
 const pct = (current: number, total: number) => (total > 0 ? Math.min(100, Math.round((current / total) * 100)) : null);
 

@@ -4,7 +4,8 @@ import { client } from '../../api/client';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Spinner } from '../../components/Spinner';
-import { formatBytes, toErrorInfo } from './resource-common';
+import { formatBytes } from '../../lib/format';
+import { toErrorInfo } from '../../lib/errors';
 
 const TYPE_LABEL: Record<VolumeEntryInfo['type'], string> = { file: 'File', directory: 'Folder', symlink: 'Link', hardlink: 'Hard link', other: 'Other' };
 

@@ -8,7 +8,8 @@ import { Field } from '../../components/Field';
 import { CheckboxField, SelectField, TextField } from '../../components/fields';
 import { FormDialog } from '../../components/FormDialog';
 import { appStore } from '../../store';
-import { formatBytes, toErrorInfo } from './resource-common';
+import { formatBytes } from '../../lib/format';
+import { toErrorInfo } from '../../lib/errors';
 import { backupVolume, filesModeOf, restoreVolume, type TransferHandle } from './volume-transfer';
 
 const PHASE: Record<VolumeTransferProgressInfo['phase'], string> = { checking: 'Checking the archive', emptying: 'Emptying the volume', copying: 'Copying' };

@@ -5,7 +5,12 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { TrashIcon } from '../../components/icons';
 import { appStore, useApp } from '../../store';
-import { formatBytes, listState, matches, ResourceHostSection, ResourceView, toErrorInfo, useHostLists } from './resource-common';
+import { formatBytes } from '../../lib/format';
+import { listPlaceholder, ListView } from '../../components/ListView';
+import { matchesFilter } from '../../lib/filter';
+import { HostListSection } from '../../components/HostListSection';
+import { toErrorInfo } from '../../lib/errors';
+import { useHostLists } from './resource-common';
 import { VolumeBrowser } from './VolumeBrowser';
 import { BackupVolumeDialog, PruneVolumesDialog, RestoreVolumeDialog } from './VolumeDialogs';
 
@@ -50,15 +55,15 @@ export function VolumesView() {
       hosts.map((h) => ({
         host: h,
         info: lists?.[h.id],
-        volumes: (lists?.[h.id]?.volumes ?? []).filter((v) => matches(filter, h.name, v.name, v.driver, v.project, ...v.containers.map((c) => c.name))),
+        volumes: (lists?.[h.id]?.volumes ?? []).filter((v) => matchesFilter(filter, h.name, v.name, v.driver, v.project, ...v.containers.map((c) => c.name))),
       })),
     [hosts, lists, filter],
   );
   const total = shown.reduce((n, g) => n + g.volumes.length, 0);
-  const state = listState({ loaded: lists !== null, hostCount: hosts.length, matchCount: total, filter, setFilter, what: 'volumes' });
+  const state = listPlaceholder({ loaded: lists !== null, hostCount: hosts.length, matchCount: total, filter, setFilter, what: 'volumes' });
 
   return (
-    <ResourceView
+    <ListView
       title="Volumes"
       summary={lists ? `${total} ${total === 1 ? 'volume' : 'volumes'}` : null}
       filter={filter}
@@ -71,7 +76,7 @@ export function VolumesView() {
         shown
           .filter((g) => !filter.trim() || g.volumes.length > 0)
           .map((g) => (
-            <ResourceHostSection
+            <HostListSection
               key={g.host.id}
               host={g.host}
               error={g.info?.error}
@@ -116,7 +121,7 @@ export function VolumesView() {
                   </td>
                 </tr>
               ))}
-            </ResourceHostSection>
+            </HostListSection>
           ))}
       {open?.kind === 'browse' && <VolumeBrowser volume={open.volume} onClose={close} />}
       {open?.kind === 'backup' && <BackupVolumeDialog volume={open.volume} onClose={close} />}
@@ -145,7 +150,7 @@ export function VolumesView() {
           }}
         />
       )}
-    </ResourceView>
+    </ListView>
   );
 }
 

@@ -3,7 +3,7 @@ import type { SettingsAction, SettingsProblemInfo } from '../../../../shared/con
 import { client } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { appStore, useApp } from '../../store';
-import { toErrorInfo } from '../resources/resource-common';
+import { toErrorInfo } from '../../lib/errors';
 
 const ACTION_LABEL: Record<SettingsAction, string> = {
   'check-again': 'Check again',

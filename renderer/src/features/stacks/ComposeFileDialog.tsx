@@ -6,7 +6,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { FormDialog } from '../../components/FormDialog';
 import { Spinner } from '../../components/Spinner';
 import { useSubmit } from '../../components/use-submit';
-import { toErrorInfo } from '../resources/resource-common';
+import { toErrorInfo } from '../../lib/errors';
 import { useStackRuns } from './stack-runs';
 
 type Load = { kind: 'loading' } | { kind: 'failed'; error: ErrorInfo } | { kind: 'ready'; file: StackFileInfo };

@@ -4,7 +4,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { Spinner } from '../../components/Spinner';
 import { appStore } from '../../store';
 import { client } from '../../api/client';
-import { toErrorInfo } from '../resources/resource-common';
+import { toErrorInfo } from '../../lib/errors';
 import { useStackRuns, type StackRun } from './stack-runs';
 
 /**

@@ -8,7 +8,9 @@ import { Spinner } from '../../components/Spinner';
 import { StateBadge } from '../../components/StateBadge';
 import { useApp } from '../../store';
 import { containerStateLabel, containerStateTone } from '../containers/container-model';
-import { listState, matches, ResourceView, useHostLists } from '../resources/resource-common';
+import { listPlaceholder, ListView } from '../../components/ListView';
+import { matchesFilter } from '../../lib/filter';
+import { useHostLists } from '../resources/resource-common';
 import { ChangeImageDialog } from './ChangeImageDialog';
 import { ComposeFileDialog } from './ComposeFileDialog';
 import { StackOutput } from './StackOutput';
@@ -83,15 +85,15 @@ export function StacksView() {
       hosts.map((h) => ({
         host: h,
         info: lists?.[h.id],
-        stacks: (lists?.[h.id]?.stacks ?? []).filter((s) => matches(filter, h.name, s.project, s.workingDir, ...s.services.map((x) => x.name))),
+        stacks: (lists?.[h.id]?.stacks ?? []).filter((s) => matchesFilter(filter, h.name, s.project, s.workingDir, ...s.services.map((x) => x.name))),
       })),
     [hosts, lists, filter],
   );
   const total = shown.reduce((n, g) => n + g.stacks.length, 0);
-  const state = listState({ loaded: lists !== null, hostCount: hosts.length, matchCount: total, filter, setFilter, what: 'stacks' });
+  const state = listPlaceholder({ loaded: lists !== null, hostCount: hosts.length, matchCount: total, filter, setFilter, what: 'stacks' });
 
   return (
-    <ResourceView
+    <ListView
       title="Stacks"
       summary={lists ? `${total} ${total === 1 ? 'stack' : 'stacks'}` : null}
       filter={filter}
@@ -104,7 +106,7 @@ export function StacksView() {
         shown
           .filter((g) => !filter.trim() || g.stacks.length > 0)
           .map((g) => <HostStacks key={g.host.id} host={g.host} info={g.info} stacks={g.stacks} />)}
-    </ResourceView>
+    </ListView>
   );
 }
 

@@ -3,7 +3,8 @@ import type { ContainerInfo, UpgradeOptionsInfo } from '../../../../shared/contr
 import { client } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { appStore } from '../../store';
-import { formatAge, toErrorInfo } from '../resources/resource-common';
+import { formatAge } from '../../lib/format';
+import { toErrorInfo } from '../../lib/errors';
 import { UpgradeDialog } from './UpgradeDialog';
 import { shortImageId, useUpgradeOptions, useUpgradeStore } from './upgrade-store';
 

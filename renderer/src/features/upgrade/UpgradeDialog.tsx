@@ -7,7 +7,7 @@ import { CheckboxField, SelectField, TextField } from '../../components/fields';
 import { FormDialog } from '../../components/FormDialog';
 import { Spinner } from '../../components/Spinner';
 import { appStore } from '../../store';
-import { formatAge, formatBytes } from '../resources/resource-common';
+import { formatAge, formatBytes } from '../../lib/format';
 import { resolveTarget, shortImageId, useUpgradeStore } from './upgrade-store';
 
 type Phase = { kind: 'idle' } | { kind: 'running' } | { kind: 'done'; result: UpgradeResultInfo } | { kind: 'failed'; error: ErrorInfo };

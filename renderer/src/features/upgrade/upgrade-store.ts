@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { create } from 'zustand';
 import type { ContainerInfo, ErrorInfo, UpgradeOptionsInfo } from '../../../../shared/contract';
 import { client } from '../../api/client';
-import { toErrorInfo } from '../resources/resource-common';
+import { toErrorInfo } from '../../lib/errors';
 
 interface Entry {
   options: UpgradeOptionsInfo | null;

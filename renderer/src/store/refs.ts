@@ -1,0 +1,6 @@
+import type { HostId } from '../../../shared/contract';
+
+/** A container's key in the store's maps (busy actions, the list's rows): `hostId/containerId`. */
+export function containerKey(hostId: HostId, containerId: string): string {
+  return `${hostId}/${containerId}`;
+}
