@@ -7,7 +7,7 @@ import { EngineHub, EnginesService, engineStreams, ResourceWatch } from './engin
 import { HostsService, hostStreams, KeysService } from './hosts';
 import { ImagesService, imageStreams } from './images';
 import { KumaManager, KumaService } from './kuma';
-import { MonitorsManager, type MonitorsManagerOptions } from './monitors/monitors-service';
+import { MonitorsManager, type MonitorsManagerOptions } from './monitors/monitors-manager';
 import { createMonitorsService, toAlertInfo, toMonitorInfo } from './monitors/monitors-rpc';
 import { dockerVia, hostExecVia, monitorSuggestions, referenceTargetsFromEnv, wireMonitors } from './monitors/monitors-wiring';
 import { NetworksService } from './networks';

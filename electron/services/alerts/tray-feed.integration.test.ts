@@ -8,7 +8,7 @@ import path from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MonitorId, type EventMap } from '../../../shared/contract';
-import { MonitorsManager } from '../monitors/monitors-service';
+import { MonitorsManager } from '../monitors/monitors-manager';
 import { toAlertInfo, toMonitorInfo } from '../monitors/monitors-rpc';
 import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
 import { EventBus } from '../rpc/event-bus';

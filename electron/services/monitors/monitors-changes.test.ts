@@ -17,7 +17,7 @@ import type { MonitorInfo as ContractMonitorInfo } from '../../../shared/contrac
 import type { MonitorsApi } from '../../../shared/contract/monitors';
 import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
 import { createMonitorsService } from './monitors-rpc';
-import { MonitorsManager, type MonitorsChange } from './monitors-service';
+import { MonitorsManager, type MonitorsChange } from './monitors-manager';
 import { waitFor } from '../test-support/wait';
 
 let listener: net.Server;

@@ -7,7 +7,7 @@ import type { Alert } from '../alerts';
 import type { ContractImpl } from '../rpc/dispatcher';
 import type { MonitorConfig } from './checks';
 import type { StoredAlert } from './alert-settings';
-import type { MonitorSnapshot, MonitorsManager } from './monitors-service';
+import type { MonitorSnapshot, MonitorsManager } from './monitors-manager';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { parse } from 'yaml';
 import type { Alert, ChannelConfig } from '../alerts';
 import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
-import { MonitorsManager } from './monitors-service';
+import { MonitorsManager } from './monitors-manager';
 import { SECRET_PLACEHOLDER } from './monitors-yaml';
 import type { MonitorsApi } from '../../../shared/contract/monitors';
 import { MonitorId } from '../../../shared/model/ids';

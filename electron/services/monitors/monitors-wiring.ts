@@ -25,7 +25,7 @@ import type { EventBus } from '../rpc/event-bus';
 import { sshExecShell } from '../ssh/ssh-exec';
 import type { DockerLike } from './checks';
 import type { LabelDeclaration } from './label-monitors';
-import type { MonitorSnapshot, MonitorsManager } from './monitors-service';
+import type { MonitorSnapshot, MonitorsManager } from './monitors-manager';
 import type { HostExec } from './runtime/monitor-runtime';
 import type { ReferenceTarget } from './runtime/network-check';
 

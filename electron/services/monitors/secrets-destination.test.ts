@@ -18,7 +18,7 @@ import type { MonitorsApi } from '../../../shared/contract/monitors';
 import { startHttpReceiver, startSmtpReceiver, type HttpReceiver, type SmtpReceiver } from '../alerts/channels/test-support/receivers';
 import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
 import { createMonitorsService } from './monitors-rpc';
-import { MonitorsManager } from './monitors-service';
+import { MonitorsManager } from './monitors-manager';
 import { SECRET_PLACEHOLDER } from './monitors-yaml';
 import { createServices, type Services } from '../app';
 import { contractCalls, waitFor } from '../test-support/wait';

@@ -15,7 +15,7 @@ import { startHttpReceiver, type HttpReceiver } from '../alerts/channels/test-su
 import type { Alert } from '../alerts';
 import type { ContainerInspectLike, DockerLike } from './checks';
 import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
-import { MonitorsManager, type MonitorsChange } from './monitors-service';
+import { MonitorsManager, type MonitorsChange } from './monitors-manager';
 import { waitFor } from '../test-support/wait';
 
 const SECRET = 'hook-signing-secret-do-not-leak';
