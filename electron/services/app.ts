@@ -7,9 +7,7 @@ import { EngineHub, EnginesService, engineStreams, ResourceWatch } from './engin
 import { HostsService, hostStreams, KeysService } from './hosts';
 import { ImagesService, imageStreams } from './images';
 import { KumaManager, KumaService } from './kuma';
-import { MonitorsManager, type MonitorsManagerOptions } from './monitors/monitors-manager';
-import { createMonitorsService, toAlertInfo, toMonitorInfo } from './monitors/monitors-rpc';
-import { dockerVia, hostExecVia, monitorSuggestions, referenceTargetsFromEnv, wireMonitors } from './monitors/monitors-wiring';
+import { dockerVia, hostExecVia, monitorSuggestions, MonitorsManager, MonitorsService, referenceTargetsFromEnv, toAlertInfo, toMonitorInfo, wireMonitors, type MonitorsManagerOptions } from './monitors';
 import { NetworksService } from './networks';
 import type { Platform } from './platform/platform';
 import { createDispatcher, type ContractImpl, type Dispatch } from './rpc/dispatcher';
@@ -112,7 +110,7 @@ export async function createServices(
     volumes,
     networks,
     engines: new EnginesService(engines),
-    monitors: createMonitorsService(monitors, Date.now, {
+    monitors: new MonitorsService(monitors, {
       suggestions: async () => {
         // What the containers declare with labels, read now: a container that just appeared is there.
         await monitorsWiring.readLabels();

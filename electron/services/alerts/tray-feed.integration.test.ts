@@ -9,7 +9,7 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MonitorId, type EventMap } from '../../../shared/contract';
 import { MonitorsManager } from '../monitors/monitors-manager';
-import { toAlertInfo, toMonitorInfo } from '../monitors/monitors-rpc';
+import { toAlertInfo, toMonitorInfo } from '../monitors/monitors-service';
 import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
 import { EventBus } from '../rpc/event-bus';
 import type { DesktopNotification, TrayView } from './tray';

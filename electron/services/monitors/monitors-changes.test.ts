@@ -16,7 +16,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { MonitorInfo as ContractMonitorInfo } from '../../../shared/contract';
 import type { MonitorsApi } from '../../../shared/contract/monitors';
 import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
-import { createMonitorsService } from './monitors-rpc';
+import { MonitorsService } from './monitors-service';
 import { MonitorsManager, type MonitorsChange } from './monitors-manager';
 import { waitFor } from '../test-support/wait';
 
@@ -136,7 +136,7 @@ describe('saving one monitor', () => {
   it('stays cheap with many monitors: 400 added one by one through the contract, then a full list', async () => {
     const m = make();
     m.start();
-    const svc = createMonitorsService(m) as unknown as MonitorsApi;
+    const svc = new MonitorsService(m) as MonitorsApi;
     const t0 = performance.now();
     for (let i = 0; i < 400; i++) await svc.add({ type: 'tcp', name: `svc ${i}`, host: '127.0.0.1', port, intervalSec: 20, paused: i % 2 === 0 });
     const addMs = performance.now() - t0;

@@ -14,10 +14,10 @@ import { MonitorsManager } from './monitors-manager';
 import { SECRET_PLACEHOLDER } from './monitors-yaml';
 import type { MonitorsApi } from '../../../shared/contract/monitors';
 import { MonitorId } from '../../../shared/model/ids';
-import { createMonitorsService } from './monitors-rpc';
+import { MonitorsService } from './monitors-service';
 import { waitFor } from '../test-support/wait';
 
-const contract = (m: MonitorsManager) => createMonitorsService(m) as unknown as MonitorsApi;
+const contract = (m: MonitorsManager) => new MonitorsService(m) as MonitorsApi;
 
 const HOUR = 3_600_000;
 

@@ -17,7 +17,7 @@ import type { ChannelInfo, MonitorInfo } from '../../../shared/contract';
 import type { MonitorsApi } from '../../../shared/contract/monitors';
 import { startHttpReceiver, startSmtpReceiver, type HttpReceiver, type SmtpReceiver } from '../alerts/channels/test-support/receivers';
 import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
-import { createMonitorsService } from './monitors-rpc';
+import { MonitorsService } from './monitors-service';
 import { MonitorsManager } from './monitors-manager';
 import { SECRET_PLACEHOLDER } from './monitors-yaml';
 import { createServices, type Services } from '../app';
@@ -69,7 +69,7 @@ beforeEach(() => {
   tp = createTestPlatform({ agentSocket: null });
   mgr = new MonitorsManager({ platform: tp.platform, historyFile: path.join(tp.dataDir, 'history.sqlite'), intervalScale: 0.01, dispatcherAttempts: 1 });
   mgr.start();
-  svc = createMonitorsService(mgr) as unknown as MonitorsApi;
+  svc = new MonitorsService(mgr);
 });
 afterEach(async () => {
   await mgr.stop();

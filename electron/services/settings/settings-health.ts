@@ -15,7 +15,7 @@
  * entry by entry until removed.
  */
 import { HomeportError, type HostId, type HostInfo, type KeyId, type SettingsAction, type SettingsProblemInfo } from '../../../shared/contract';
-import type { MonitorsManager } from '../monitors/monitors-manager';
+import type { MonitorsManager } from '../monitors';
 import type { Platform } from '../platform/platform';
 import type { EventBus } from '../rpc/event-bus';
 
