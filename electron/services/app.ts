@@ -7,7 +7,7 @@ import { EngineHub, EnginesService, engineStreams, ResourceWatch } from './engin
 import { HostsService, hostStreams, KeysService } from './hosts';
 import { ImagesService, imageStreams } from './images';
 import { KumaManager, KumaService } from './kuma';
-import { dockerVia, hostExecVia, monitorSuggestions, MonitorsManager, MonitorsService, referenceTargetsFromEnv, toAlertInfo, toMonitorInfo, wireMonitors, type MonitorsManagerOptions } from './monitors';
+import { dockerVia, hostExecVia, MonitorsManager, MonitorsService, referenceTargetsFromEnv, toAlertInfo, toMonitorInfo, wireMonitors, type MonitorsManagerOptions } from './monitors';
 import { NetworksService } from './networks';
 import type { Platform } from './platform/platform';
 import { createDispatcher, type ContractImpl, type Dispatch } from './rpc/dispatcher';
@@ -110,13 +110,7 @@ export async function createServices(
     volumes,
     networks,
     engines: new EnginesService(engines),
-    monitors: new MonitorsService(monitors, {
-      suggestions: async () => {
-        // What the containers declare with labels, read now: a container that just appeared is there.
-        await monitorsWiring.readLabels();
-        return monitorSuggestions(engines.list(), await hosts.list(), monitors.list(), monitors.labelDeclarations());
-      },
-    }),
+    monitors: new MonitorsService(monitors, { suggestions: monitorsWiring.suggestions }),
     kuma: new KumaService(kuma),
     stacks,
     streams,

@@ -9,7 +9,7 @@
  * - `wireMonitors(...)`: follows `hosts.changed` (host reachability → the policy's one grouped
  *   "host unreachable, N affected" alert, and unknown monitors meanwhile), the engine hub's
  *   availability (engine up/down → container watches), `containers.changed` (label-declared
- *   monitors, debounced), and prunes the history hourly.
+ *   monitors, debounced), prunes the history hourly, and offers the monitors to suggest.
  * - `monitorSuggestions(...)`, `labelMonitorInput(...)` and `syncLabelsOf(...)`: see their
  *   comments; the label scheme is documented in README.md ("Monitors declared by container labels").
  */
@@ -319,7 +319,7 @@ export async function syncLabelsOf(hostId: string, host: HostInfo, docker: Docke
 export interface WireOptions {
   monitors: MonitorsManager;
   hosts: Pick<HostsService, 'list'>;
-  engines: Pick<EngineHub, 'dockerOf' | 'onAvailability'>;
+  engines: Pick<EngineHub, 'dockerOf' | 'onAvailability' | 'list'>;
   events: EventBus;
   logger: Logger;
   /** How often the history is pruned (default hourly). */
@@ -329,8 +329,11 @@ export interface WireOptions {
 }
 
 export interface MonitorsWiring {
-  /** Reads every connected host's container labels now (suggestions are then up to date). */
-  readLabels(): Promise<void>;
+  /**
+   * The monitors offered now (see monitorSuggestions): the labels are read first, so a container
+   * that just appeared is there.
+   */
+  suggestions(): Promise<MonitorSuggestionInfo[]>;
   stop(): void;
 }
 
@@ -426,9 +429,15 @@ export function wireMonitors(o: WireOptions): MonitorsWiring {
   }, o.pruneEveryMs ?? 3_600_000);
   prune.unref?.();
 
+  /** Reads every connected host's container labels now (suggestions are then up to date). */
+  const readLabels = async (): Promise<void> => {
+    await Promise.all([...connected].map((id) => syncLabels(id)));
+  };
+
   return {
-    readLabels: async () => {
-      await Promise.all([...connected].map((id) => syncLabels(id)));
+    suggestions: async () => {
+      await readLabels();
+      return monitorSuggestions(o.engines.list(), await o.hosts.list(), o.monitors.list(), o.monitors.labelDeclarations());
     },
     stop: () => {
       stopped = true;
