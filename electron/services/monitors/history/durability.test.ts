@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HomeportError } from '../../../../shared/model/errors';
 import { MonitorHistory } from './monitor-history';
 import { APPLICATION_ID, SCHEMA_VERSION } from './schema';
-import { memoryLogger, seeded, tempDir } from './testing';
+import { memoryLogger, seeded, tempDir } from './test-support/helpers';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const T0 = Date.UTC(2026, 3, 1);
@@ -72,7 +72,7 @@ describe('MonitorHistory durability', () => {
     const dir = newDir();
     const file = dir.file();
     const n = 2000;
-    const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'crash-child.ts'), file, String(n), String(T0)], {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'test-support', 'crash-child.ts'), file, String(n), String(T0)], {
       cwd: process.cwd(),
       encoding: 'utf8',
       timeout: 20_000,

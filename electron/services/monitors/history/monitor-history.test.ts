@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HomeportError } from '../../../../shared/model/errors';
 import { DAY, HOUR, MINUTE } from './levels';
 import { MAX_MESSAGE_LENGTH, MonitorHistory, type Beat, type MonitorHistoryOptions } from './monitor-history';
-import { memoryLogger, seeded, tempDir } from './testing';
+import { memoryLogger, seeded, tempDir } from './test-support/helpers';
 
 const T0 = Date.UTC(2026, 4, 10, 12, 0, 0);
 

@@ -6,7 +6,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DAY, DEFAULT_RETENTION, floorTo, HOUR, MINUTE, STATUS_CODE, type BeatStatus, type Retention } from './levels';
 import { MonitorHistory, type Beat } from './monitor-history';
-import { memoryLogger, seeded, tempDir } from './testing';
+import { memoryLogger, seeded, tempDir } from './test-support/helpers';
 
 const T0 = Date.UTC(2025, 0, 1, 7, 13, 17, 123); // deliberately not aligned to anything
 const LEVEL_MS = { minute: MINUTE, hour: HOUR, day: DAY } as const;

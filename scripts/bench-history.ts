@@ -1,6 +1,6 @@
 /**
  * Monitor-history benchmark (not part of the test suite):
- *   node --import tsx electron/services/monitors/history/bench.ts [monitors=1000] [hours=24]
+ *   npm run bench:history -- [monitors=1000] [hours=24]
  *
  * 1. Bulk: records `monitors` × `hours` of 20-second checks (1,000 × 24 h = 4.32 M beats) in the
  *    order a live scheduler produces them (time-major: each 20 s round, spread over the round),
@@ -17,8 +17,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DAY, HOUR } from './levels';
-import { MonitorHistory } from './monitor-history';
+import { DAY, HOUR } from '../electron/services/monitors/history/levels';
+import { MonitorHistory } from '../electron/services/monitors/history/monitor-history';
 
 const MONITORS = Number(process.argv[2] ?? 1000);
 const HOURS = Number(process.argv[3] ?? 24);

@@ -4,7 +4,7 @@
  *   node --import tsx crash-child.ts <file> <beats> <t0>
  */
 import { writeSync } from 'node:fs';
-import { MonitorHistory } from './monitor-history';
+import { MonitorHistory } from '../monitor-history';
 
 const [file, count, start] = process.argv.slice(2);
 const n = Number(count);

@@ -1,8 +1,8 @@
-/** Helpers shared by this folder's tests (and the crash child): temp files, a quiet logger, a seeded PRNG. */
+/** Helpers shared by the history tests: temp files, a quiet logger, a seeded PRNG. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Logger } from '../../platform/platform';
+import type { Logger } from '../../../platform/platform';
 
 export interface LogEntry {
   level: 'info' | 'warn' | 'error';
