@@ -76,20 +76,24 @@ const formKitOnly = {
 /**
  * Test fixtures, fake servers and benches live in test-support/ folders, which only tests, e2e
  * specs and scripts may import: app code that reached one would ship a fake peer (or vitest) in
- * the product, and would make a fixture's change a product change.
+ * the product, and would make a fixture's change a product change. The test runner itself is
+ * refused in app code for the same reason.
  */
 const TEST_SUPPORT = /(^|\/)test-support(\/|$)/;
 const noTestSupport = {
   meta: {
     type: 'problem',
-    messages: { testSupport: "'{{source}}' is test support: only tests, e2e specs and scripts import it. Move what the app needs out of test-support/." },
+    messages: {
+      testSupport: "'{{source}}' is test support: only tests, e2e specs and scripts import it. Move what the app needs out of test-support/.",
+      runner: "'{{source}}' is the test runner: only tests and test support import it.",
+    },
     schema: [],
   },
   create(context) {
     const check = (source) => {
-      if (source?.type === 'Literal' && typeof source.value === 'string' && TEST_SUPPORT.test(source.value)) {
-        context.report({ node: source, messageId: 'testSupport', data: { source: source.value } });
-      }
+      if (source?.type !== 'Literal' || typeof source.value !== 'string') return;
+      if (TEST_SUPPORT.test(source.value)) context.report({ node: source, messageId: 'testSupport', data: { source: source.value } });
+      else if (/^vitest(\/|$)/.test(source.value)) context.report({ node: source, messageId: 'runner', data: { source: source.value } });
     };
     return {
       ImportDeclaration: (node) => check(node.source),

@@ -43,6 +43,19 @@ export const probe = until;
     expect(await messages(code, 'scripts/bench-probe.ts')).toEqual([]);
   });
 
+  it('refuses the test runner in app code, and allows it in tests and test support', async () => {
+    const runner = (source: string) => `'${source}' is the test runner: only tests and test support import it.`;
+    const code = "import { expect } from 'vitest';\nimport type { Mock } from 'vitest/dist';\nexport const probe: [typeof expect, Mock | null] = [expect, null];\n";
+    const found = async (file: string) => {
+      const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
+      return (result?.messages ?? []).filter((m) => m.ruleId === 'homeport-tests/no-test-support').map((m) => m.message);
+    };
+    expect(await found('electron/services/monitors/history/probe.ts')).toEqual([runner('vitest'), runner('vitest/dist')]);
+    expect(await found('renderer/src/store/probe.ts')).toEqual([runner('vitest'), runner('vitest/dist')]);
+    expect(await found('electron/services/monitors/history/probe.test.ts')).toEqual([]);
+    expect(await found('electron/services/monitors/history/test-support/probe.ts')).toEqual([]);
+  });
+
   it('leaves other imports alone', async () => {
     const code = "import { EngineHub } from '../engines';\nimport { supportLink } from './support';\nexport const probe = [EngineHub, supportLink];\n";
     expect(await messages(code, 'electron/services/hosts/probe.ts')).toEqual([]);
