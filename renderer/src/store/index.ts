@@ -4,6 +4,7 @@ import { applyMonitorsChange, type Client, type HostId, type HostInfo } from '..
 import { installClient, client } from '../api/client';
 import type { WsStatus } from '../api/ws-bridge';
 import { createContainersSlice } from './containers-slice';
+import { applyHostList, createHostListsSlice, isWatched, resetHostLists } from './host-lists';
 import { asHomeportError } from '../lib/errors';
 import { createHostsSlice } from './hosts-slice';
 import { createKeysSlice } from './keys-slice';
@@ -11,6 +12,9 @@ import type { AppState } from './types';
 import { createUiSlice } from './ui-slice';
 
 export type * from './types';
+export type * from './host-lists';
+export { allHosts, HOST_LIST_KINDS } from './host-lists';
+export { useHostList } from './hooks';
 export { containerKey } from './refs';
 
 /** The one store (zustand slices pattern); components read it through `useApp`. */
@@ -18,6 +22,7 @@ const store = create<AppState>()((...a) => ({
   ...createHostsSlice(...a),
   ...createKeysSlice(...a),
   ...createContainersSlice(...a),
+  ...createHostListsSlice(...a),
   ...createUiSlice(...a),
 }));
 
@@ -87,6 +92,15 @@ export async function loadAll(): Promise<void> {
   store.setState(patch);
 }
 
+let stacksTimer: ReturnType<typeof setTimeout> | null = null;
+function reloadStacksSoon(): void {
+  if (stacksTimer) clearTimeout(stacksTimer);
+  stacksTimer = setTimeout(() => {
+    stacksTimer = null;
+    void store.getState().loadList('stacks');
+  }, 400);
+}
+
 export interface TransportStatus {
   status(): WsStatus;
   onStatus(listener: (status: WsStatus) => void): () => void;
@@ -109,6 +123,8 @@ export function connectStore(c: Client, transport?: TransportStatus): () => void
     }),
     c.on('containers.changed', (info) => {
       seq.containers.set(info.hostId, (seq.containers.get(info.hostId) ?? 0) + 1);
+      // Containers changing (anyone's compose run) changes the stacks: listed again, coalesced.
+      if (isWatched('stacks')) reloadStacksSoon();
       // One host's entry is replaced; the others keep their identity (no re-render for them).
       store.setState((s) =>
         s.hosts.length === 0 || s.hosts.some((h) => h.id === info.hostId)
@@ -116,6 +132,9 @@ export function connectStore(c: Client, transport?: TransportStatus): () => void
           : {},
       );
     }),
+    c.on('images.changed', (info) => applyHostList(store.setState, 'images', info)),
+    c.on('volumes.changed', (info) => applyHostList(store.setState, 'volumes', info)),
+    c.on('networks.changed', (info) => applyHostList(store.setState, 'networks', info)),
     // Only the monitors that changed come with the event.
     c.on('monitors.changed', (change) => store.setState((s) => ({ monitors: applyMonitorsChange(s.monitors, change) }))),
     c.on('kuma.changed', (kuma) => store.setState({ kuma })),
@@ -140,6 +159,8 @@ export function connectStore(c: Client, transport?: TransportStatus): () => void
   void loadAll();
   return () => {
     for (const off of offs) off();
+    if (stacksTimer) clearTimeout(stacksTimer);
+    stacksTimer = null;
     installClient(null);
   };
 }
@@ -150,4 +171,5 @@ export function resetStore(): void {
   seq.hosts = 0;
   seq.keys = 0;
   seq.containers.clear();
+  resetHostLists();
 }

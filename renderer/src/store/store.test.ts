@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createClient, type HostContainersInfo } from '../../../shared/contract';
 import type { WsStatus } from '../api/ws-bridge';
 import { container, host, hostContainers } from '../test-support/fixtures';
-import { MemoryBridge } from '../test-support/memory-bridge';
+import { EnvelopeError, MemoryBridge } from '../test-support/memory-bridge';
+import { watchList } from './host-lists';
 import { appStore, connectStore, resetStore } from './index';
 
 const lab = host({ name: 'lab' });
@@ -62,5 +63,72 @@ describe('store wiring', () => {
     expect(appStore.getState().containers[lab.id]).toBeDefined();
     bridge.emit('hosts.changed', []);
     expect(appStore.getState().containers[lab.id]).toBeUndefined();
+  });
+});
+
+describe('per-host lists', () => {
+  const images = (names: string[]) => ({ hostId: lab.id, images: names.map((n) => ({ id: `sha256:${n}`, hostId: lab.id, repoTags: [`${n}:latest`], repoDigests: [], sizeBytes: 1, createdAt: 0, dangling: false, containers: [] })), error: null });
+
+  it('keeps an images.changed that arrived while an older list answer was on its way', async () => {
+    let answer!: (v: ReturnType<typeof images>[]) => void;
+    let first = true;
+    const bridge = new MemoryBridge({
+      'hosts.list': () => [lab],
+      'keys.list': () => [],
+      'containers.list': () => [],
+      'images.list': () => (first ? ((first = false), [images(['first'])]) : new Promise((r) => (answer = r))),
+    });
+    off = connectStore(createClient(bridge));
+    await settle();
+    // Before the first answer there is no list to apply an event to.
+    bridge.emit('images.changed', images(['early']));
+    expect(appStore.getState().lists.images.byHost).toBeNull();
+    await appStore.getState().loadList('images');
+    expect(appStore.getState().lists.images.byHost?.[lab.id]?.images.map((i) => i.repoTags[0])).toEqual(['first:latest']);
+    const loading = appStore.getState().loadList('images');
+    await settle();
+    bridge.emit('images.changed', images(['new']));
+    answer([images(['old'])]); // computed before the event
+    await loading;
+    expect(appStore.getState().lists.images.byHost?.[lab.id]?.images.map((i) => i.repoTags[0])).toEqual(['new:latest']);
+    bridge.emit('images.changed', images(['newer']));
+    expect(appStore.getState().lists.images.byHost?.[lab.id]?.images.map((i) => i.repoTags[0])).toEqual(['newer:latest']);
+  });
+
+  it('keeps a failed load as the list’s error, with the lists already shown, until a load succeeds', async () => {
+    let fail = false;
+    const bridge = new MemoryBridge({
+      'hosts.list': () => [lab],
+      'keys.list': () => [],
+      'containers.list': () => [],
+      'volumes.list': () => {
+        if (fail) throw new EnvelopeError({ code: 'INTERNAL', message: 'The volumes could not be listed.' });
+        return [{ hostId: lab.id, volumes: [], error: null }];
+      },
+    });
+    off = connectStore(createClient(bridge));
+    await appStore.getState().loadList('volumes');
+    fail = true;
+    await appStore.getState().loadList('volumes');
+    expect(appStore.getState().lists.volumes.error?.message).toBe('The volumes could not be listed.');
+    expect(appStore.getState().lists.volumes.byHost?.[lab.id]).toBeDefined();
+    fail = false;
+    await appStore.getState().loadList('volumes');
+    expect(appStore.getState().lists.volumes.error).toBeNull();
+  });
+
+  it('lists the stacks again after containers change, only while a view shows them', async () => {
+    const bridge = new MemoryBridge({ 'hosts.list': () => [lab], 'keys.list': () => [], 'containers.list': () => [], 'stacks.list': () => [] });
+    off = connectStore(createClient(bridge));
+    await settle();
+    bridge.emit('containers.changed', hostContainers(lab, [web]));
+    await new Promise((r) => setTimeout(r, 600));
+    expect(bridge.callsOf('stacks.list')).toHaveLength(0);
+    const unwatch = watchList('stacks');
+    bridge.emit('containers.changed', hostContainers(lab, [web]));
+    bridge.emit('containers.changed', hostContainers(lab, []));
+    for (let i = 0; i < 100 && bridge.callsOf('stacks.list').length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(bridge.callsOf('stacks.list')).toHaveLength(1);
+    unwatch();
   });
 });

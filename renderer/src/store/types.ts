@@ -13,6 +13,7 @@ import type {
   SettingsProblemInfo,
 } from '../../../shared/contract';
 import type { WsStatus } from '../api/ws-bridge';
+import type { HostListsSlice } from './host-lists';
 
 export type View = 'containers' | 'stacks' | 'images' | 'volumes' | 'networks' | 'monitors' | 'hosts' | 'keys';
 /** The tabs of a container's detail page. */
@@ -121,4 +122,4 @@ export interface UiSlice {
   reviewHostKey(hostId: HostId): void;
 }
 
-export type AppState = HostsSlice & KeysSlice & ContainersSlice & UiSlice;
+export type AppState = HostsSlice & KeysSlice & ContainersSlice & HostListsSlice & UiSlice;

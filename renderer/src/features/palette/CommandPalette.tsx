@@ -1,11 +1,9 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { HostImagesInfo, HostNetworksInfo, HostStacksInfo, HostVolumesInfo } from '../../../../shared/contract';
-import { client } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Dialog } from '../../components/Dialog';
 import { SearchIcon } from '../../components/icons';
 import { Spinner } from '../../components/Spinner';
-import { appStore, useApp, type AppState, type View } from '../../store';
+import { allHosts, appStore, HOST_LIST_KINDS, useApp, type AppState, type HostListOf, type View } from '../../store';
 import { availableActions } from '../containers/container-model';
 import { stackKey, useStackRuns } from '../stacks/stack-runs';
 import { ACTIONS as STACK_ACTIONS } from '../stacks/StacksView';
@@ -22,13 +20,7 @@ const VIEWS: { view: View; label: string }[] = [
   { view: 'keys', label: 'Keys' },
 ];
 
-interface Resources {
-  images: HostImagesInfo[];
-  volumes: HostVolumesInfo[];
-  networks: HostNetworksInfo[];
-  stacks: HostStacksInfo[];
-}
-const NO_RESOURCES: Resources = { images: [], volumes: [], networks: [], stacks: [] };
+type Resources = { [K in keyof HostListOf]: HostListOf[K][] };
 
 /** A command that asks before it runs (a destructive compose action). */
 interface Confirmation {
@@ -44,7 +36,7 @@ function isTyping(t: EventTarget | null): boolean {
   return !!el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName) || !!el.closest?.('.xterm'));
 }
 
-/** Every command the palette offers, from what the store knows and the resources just listed. */
+/** Every command the palette offers, from what the store knows (its per-host lists listed again as the palette opens). */
 function buildCommands(s: AppState, res: Resources, openShortcuts: () => void, ask: (c: Confirmation) => void): Command[] {
   const st = appStore.getState;
   const hostName = new Map(s.hosts.map((h) => [h.id, h.name]));
@@ -183,30 +175,32 @@ export function CommandPalette() {
 
 function Palette({ onClose, onShortcuts, onConfirm }: { onClose(): void; onShortcuts(): void; onConfirm(c: Confirmation): void }) {
   const state = useApp((s) => ({ hosts: s.hosts, containers: s.containers, monitors: s.monitors }));
-  const [res, setRes] = useState<Resources | null>(null);
+  const lists = useApp((s) => s.lists);
+  const res = useMemo<Resources>(
+    () => ({
+      images: allHosts(lists.images),
+      volumes: allHosts(lists.volumes),
+      networks: allHosts(lists.networks),
+      stacks: allHosts(lists.stacks),
+    }),
+    [lists],
+  );
+  const [listed, setListed] = useState(false);
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
   const listRef = useRef<HTMLUListElement>(null);
 
-  // Images, volumes, networks and stacks are listed when the palette opens (they are not kept in the store).
+  // Images, volumes, networks and stacks are listed again when the palette opens (a list that
+  // cannot be read offers nothing; its view says why).
   useEffect(() => {
     let live = true;
-    const c = client();
-    void Promise.allSettled([c.images.list(), c.volumes.list(), c.networks.list(), c.stacks.list()]).then(([i, v, n, st]) => {
-      if (!live) return;
-      setRes({
-        images: i.status === 'fulfilled' ? i.value : [],
-        volumes: v.status === 'fulfilled' ? v.value : [],
-        networks: n.status === 'fulfilled' ? n.value : [],
-        stacks: st.status === 'fulfilled' ? st.value : [],
-      });
-    });
+    void Promise.all(HOST_LIST_KINDS.map((kind) => appStore.getState().loadList(kind))).then(() => live && setListed(true));
     return () => {
       live = false;
     };
   }, []);
 
-  const commands = useMemo(() => buildCommands(appStore.getState(), res ?? NO_RESOURCES, onShortcuts, onConfirm), [state, res, onShortcuts, onConfirm]);
+  const commands = useMemo(() => buildCommands(appStore.getState(), res, onShortcuts, onConfirm), [state, res, onShortcuts, onConfirm]);
   const shown = useMemo(() => rankCommands(commands, query), [commands, query]);
   const current = Math.min(active, Math.max(0, shown.length - 1));
 
@@ -281,7 +275,7 @@ function Palette({ onClose, onShortcuts, onConfirm }: { onClose(): void; onShort
           ))}
         </ul>
       )}
-      {res === null && (
+      {!listed && (
         <p className="muted small" role="status" data-testid="palette-loading">
           <Spinner /> Listing images, volumes, networks and stacks…
         </p>

@@ -1,18 +1,18 @@
-import { useCallback, useMemo, useState } from 'react';
-import type { ErrorInfo, ImageInfo } from '../../../../shared/contract';
-import { client } from '../../api/client';
+import { useMemo, useState } from 'react';
+import type { HostId, ImageInfo } from '../../../../shared/contract';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { TrashIcon } from '../../components/icons';
-import { appStore, useApp } from '../../store';
-import { splitImage } from '../containers/container-model';
-import { PullImageDialog } from './PullImageDialog';
-import { formatAge, formatBytes } from '../../lib/format';
-import { listPlaceholder, ListView } from '../../components/ListView';
-import { matchesFilter } from '../../lib/filter';
 import { HostListSection } from '../../components/HostListSection';
+import { TrashIcon } from '../../components/icons';
+import { listPlaceholder, ListView } from '../../components/ListView';
+import { useSubmit } from '../../components/use-submit';
 import { toErrorInfo } from '../../lib/errors';
-import { useHostLists } from './resource-common';
+import { matchesFilter } from '../../lib/filter';
+import { formatAge, formatBytes } from '../../lib/format';
+import { appStore, useApp, useHostList } from '../../store';
+import { splitImage } from '../containers/container-model';
+import { pruneImages, removeImage } from './api';
+import { PullImageDialog } from './PullImageDialog';
 
 const COLS = 'minmax(220px, 2fr) 90px 110px minmax(140px, 1.2fr) 60px';
 const shortId = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
@@ -20,12 +20,12 @@ const shortId = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
 /** Every image on every host: tags, size, age, the containers created from it; pull, remove, prune. */
 export function ImagesView() {
   const hosts = useApp((s) => s.hosts);
-  const load = useCallback(() => client().images.list(), []);
-  const { lists, error, reload } = useHostLists(load, 'images.changed');
+  const { byHost: lists, error } = useHostList('images');
+  const reload = () => appStore.getState().loadList('images');
   const [filter, setFilter] = useState('');
   const [pulling, setPulling] = useState(false);
   const [removing, setRemoving] = useState<ImageInfo | null>(null);
-  const [pruning, setPruning] = useState<string | null>(null);
+  const [pruning, setPruning] = useState<HostId | null>(null);
 
   const shown = useMemo(
     () =>
@@ -129,7 +129,7 @@ export function ImagesView() {
           onCancel={() => setPruning(null)}
           onConfirm={async () => {
             try {
-              const r = await client().images.prune({ hostId: pruning as ImageInfo['hostId'] });
+              const r = await pruneImages(pruning);
               appStore.getState().pushToast({ tone: 'success', title: `Pruned ${r.deleted.length} image${r.deleted.length === 1 ? '' : 's'}`, message: `${formatBytes(r.spaceReclaimedBytes)} reclaimed.` });
             } catch (e) {
               const err = toErrorInfo(e);
@@ -154,22 +154,20 @@ function RemoveImageDialog({ image, onDone, onCancel }: { image: ImageInfo; onDo
   // With several tags, removing one only untags it; "all" removes the image itself.
   const [target, setTarget] = useState<string>(image.repoTags[0] ?? image.id);
   const [force, setForce] = useState(false);
-  const [error, setError] = useState<ErrorInfo | null>(null);
   const label = image.repoTags[0] ?? shortId(image.id);
+  const remove = useSubmit(async () => {
+    await removeImage(image, target, force);
+    onDone();
+  });
   return (
     <ConfirmDialog
       title={`Remove image ${label}?`}
       confirmLabel={force ? 'Force remove' : 'Remove'}
       danger
       onCancel={onCancel}
-      onConfirm={async () => {
-        try {
-          await client().images.remove({ hostId: image.hostId, id: target, force });
-          onDone();
-        } catch (e) {
-          setError(toErrorInfo(e));
-        }
-      }}
+      form={remove}
+      // The refusal shows where it belongs: before what it offers (force, or the containers to stop).
+      errorAt="none"
     >
       <p>
         {multi && target !== image.id ? (
@@ -191,7 +189,7 @@ function RemoveImageDialog({ image, onDone, onCancel }: { image: ImageInfo; onDo
             onChange={(e) => {
               setTarget(e.target.value);
               // The engine's refusal was about the other choice.
-              setError(null);
+              remove.edited();
               setForce(false);
             }}
           >
@@ -204,14 +202,14 @@ function RemoveImageDialog({ image, onDone, onCancel }: { image: ImageInfo; onDo
           </select>
         </label>
       )}
-      {error && <ErrorMessage error={error} title="The engine refused" />}
-      {error?.code === 'CONFLICT' && running.length === 0 && (
+      {remove.error && <ErrorMessage error={remove.error} title="The engine refused" />}
+      {remove.error?.code === 'CONFLICT' && running.length === 0 && (
         <label className="checkbox">
           <input type="checkbox" data-testid="force-remove" checked={force} onChange={(e) => setForce(e.target.checked)} />
           Force: remove it even though stopped containers use it
         </label>
       )}
-      {error?.code === 'CONFLICT' && running.length > 0 && (
+      {remove.error?.code === 'CONFLICT' && running.length > 0 && (
         <p className="note-warn">Running containers use it ({running.join(', ')}): stop and remove them first.</p>
       )}
     </ConfirmDialog>

@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
 import type { ErrorInfo, NetworkDetailInfo, NetworkInfo } from '../../../../shared/contract';
-import { client } from '../../api/client';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Spinner } from '../../components/Spinner';
 import { toErrorInfo } from '../../lib/errors';
+import { inspectNetwork } from './api';
 
 /** One network: driver, IPAM (subnets, gateways, ranges), options, and the attached containers with their addresses. */
 export function NetworkInspectDialog({ network: n, onClose }: { network: NetworkInfo; onClose(): void }) {
@@ -12,8 +12,7 @@ export function NetworkInspectDialog({ network: n, onClose }: { network: Network
   const [error, setError] = useState<ErrorInfo | null>(null);
   useEffect(() => {
     let live = true;
-    client()
-      .networks.inspect({ hostId: n.hostId, id: n.id })
+    inspectNetwork(n)
       .then(
         (d) => live && setDetail(d),
         (e: unknown) => live && setError(toErrorInfo(e)),

@@ -1,14 +1,13 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { HostId, NetworkInfo } from '../../../../shared/contract';
-import { client } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { appStore, useApp } from '../../store';
+import { appStore, useApp, useHostList } from '../../store';
+import { removeUnusedNetworks } from './api';
 import { NetworkInspectDialog } from './NetworkInspectDialog';
 import { listPlaceholder, ListView } from '../../components/ListView';
 import { matchesFilter } from '../../lib/filter';
 import { HostListSection } from '../../components/HostListSection';
 import { toErrorInfo } from '../../lib/errors';
-import { useHostLists } from './resource-common';
 
 // Narrow enough for the smallest window (960 px) with the actions in view.
 const COLS = 'minmax(140px, 1.6fr) 80px minmax(110px, 1fr) minmax(120px, 1.4fr) 90px';
@@ -16,8 +15,8 @@ const COLS = 'minmax(140px, 1.6fr) 80px minmax(110px, 1fr) minmax(120px, 1.4fr) 
 /** Every network on every host: driver, subnets, attached containers; remove the unused ones. */
 export function NetworksView() {
   const hosts = useApp((s) => s.hosts);
-  const load = useCallback(() => client().networks.list(), []);
-  const { lists, error, reload } = useHostLists(load, 'networks.changed');
+  const { byHost: lists, error } = useHostList('networks');
+  const reload = () => appStore.getState().loadList('networks');
   const [filter, setFilter] = useState('');
   const [pruning, setPruning] = useState<HostId | null>(null);
   const [inspecting, setInspecting] = useState<NetworkInfo | null>(null);
@@ -93,7 +92,7 @@ export function NetworksView() {
           onCancel={() => setPruning(null)}
           onConfirm={async () => {
             try {
-              const r = await client().networks.removeUnused({ hostId: pruning });
+              const r = await removeUnusedNetworks(pruning);
               appStore.getState().pushToast({
                 tone: r.failed.length ? 'error' : 'success',
                 title: `Removed ${r.deleted.length} network${r.deleted.length === 1 ? '' : 's'}`,

@@ -130,3 +130,22 @@ describe('Networks', () => {
     expect(await screen.findByText('Removed 1 network')).toBeTruthy();
   });
 });
+
+describe('a list that cannot be loaded', () => {
+  it('says why, with a Retry that lists it again', async () => {
+    let fail = true;
+    await renderApp({
+      'hosts.list': () => [lab],
+      'networks.list': () => {
+        if (fail) throw new EnvelopeError({ code: 'INTERNAL', message: 'The networks could not be listed.', fix: 'Try again.' });
+        return [{ hostId: lab.id, networks: [net('app_default')], error: null }];
+      },
+    });
+    fireEvent.click(screen.getByRole('button', { name: /Networks/ }));
+    expect((await screen.findByRole('alert')).textContent).toContain('The networks could not be listed.');
+    fail = false;
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect((await screen.findAllByTestId('network-row')).map((r) => r.dataset.name)).toEqual(['app_default']);
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+});

@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { ErrorInfo, VolumeDirInfo, VolumeEntryInfo, VolumeInfo } from '../../../../shared/contract';
-import { client } from '../../api/client';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Spinner } from '../../components/Spinner';
 import { formatBytes } from '../../lib/format';
 import { toErrorInfo } from '../../lib/errors';
+import { browseVolume } from './api';
 
 const TYPE_LABEL: Record<VolumeEntryInfo['type'], string> = { file: 'File', directory: 'Folder', symlink: 'Link', hardlink: 'Hard link', other: 'Other' };
 
@@ -33,7 +33,7 @@ export function VolumeBrowser({ volume, onClose }: { volume: VolumeInfo; onClose
     async (p: string) => {
       setBusy(true);
       try {
-        const d = await client().volumes.browse({ hostId: volume.hostId, name: volume.name, path: p });
+        const d = await browseVolume(volume.hostId, volume.name, p);
         setDir(d);
         setError(null);
       } catch (e) {

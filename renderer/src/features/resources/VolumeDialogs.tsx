@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { BackupResultInfo, ErrorInfo, HostId, RestoreResultInfo, VolumeInfo, VolumeTransferProgressInfo } from '../../../../shared/contract';
-import { client } from '../../api/client';
+import { pruneVolumes } from './api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -306,7 +306,6 @@ export function RestoreVolumeDialog({
 /** Removes the host's unused volumes, listing exactly which ones go. */
 export function PruneVolumesDialog({ hostId, hostName, volumes, onCancel, onDone }: { hostId: HostId; hostName: string; volumes: VolumeInfo[]; onCancel(): void; onDone(): void }) {
   const [all, setAll] = useState(false);
-  const [error, setError] = useState<ErrorInfo | null>(null);
   const unused = volumes.filter((v) => v.containers.length === 0);
   const going = unused.filter((v) => all || v.anonymous);
   const bytes = going.reduce((n, v) => n + (v.sizeBytes ?? 0), 0);
@@ -318,18 +317,15 @@ export function PruneVolumesDialog({ hostId, hostName, volumes, onCancel, onDone
       onCancel={onCancel}
       onConfirm={async () => {
         if (!going.length) return onCancel();
-        try {
-          const r = await client().volumes.prune({ hostId, all });
-          appStore.getState().pushToast({
-            tone: r.failed.length ? 'error' : 'success',
-            title: `Removed ${r.deleted.length} volume${r.deleted.length === 1 ? '' : 's'} (${formatBytes(r.spaceReclaimedBytes)})`,
-            ...(r.failed.length ? { message: r.failed.map((f) => `${f.name}: ${f.message}`).join('\n') } : {}),
-          });
-          onDone();
-        } catch (e) {
-          setError(toErrorInfo(e));
-        }
+        const r = await pruneVolumes(hostId, all);
+        appStore.getState().pushToast({
+          tone: r.failed.length ? 'error' : 'success',
+          title: `Removed ${r.deleted.length} volume${r.deleted.length === 1 ? '' : 's'} (${formatBytes(r.spaceReclaimedBytes)})`,
+          ...(r.failed.length ? { message: r.failed.map((f) => `${f.name}: ${f.message}`).join('\n') } : {}),
+        });
+        onDone();
       }}
+      errorTitle="The engine refused"
     >
       <label className="checkbox">
         <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} /> Also named volumes no container uses (they often hold data someone meant to keep)
@@ -350,7 +346,6 @@ export function PruneVolumesDialog({ hostId, hostName, volumes, onCancel, onDone
           </ul>
         </>
       )}
-      {error && <ErrorMessage error={error} title="The engine refused" />}
     </ConfirmDialog>
   );
 }

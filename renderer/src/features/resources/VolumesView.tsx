@@ -1,16 +1,13 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { ErrorInfo, HostId, VolumeInfo } from '../../../../shared/contract';
-import { client } from '../../api/client';
+import type { HostId, VolumeInfo } from '../../../../shared/contract';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { ErrorMessage } from '../../components/ErrorMessage';
 import { TrashIcon } from '../../components/icons';
-import { appStore, useApp } from '../../store';
+import { appStore, useApp, useHostList } from '../../store';
+import { removeVolume } from './api';
 import { formatBytes } from '../../lib/format';
 import { listPlaceholder, ListView } from '../../components/ListView';
 import { matchesFilter } from '../../lib/filter';
 import { HostListSection } from '../../components/HostListSection';
-import { toErrorInfo } from '../../lib/errors';
-import { useHostLists } from './resource-common';
 import { VolumeBrowser } from './VolumeBrowser';
 import { BackupVolumeDialog, PruneVolumesDialog, RestoreVolumeDialog } from './VolumeDialogs';
 
@@ -26,8 +23,8 @@ type Open =
 /** Every volume on every host: driver, size, the containers mounting it; remove. */
 export function VolumesView() {
   const hosts = useApp((s) => s.hosts);
-  const load = useCallback(() => client().volumes.list(), []);
-  const { lists, error, reload } = useHostLists(load, 'volumes.changed');
+  const { byHost: lists, error } = useHostList('volumes');
+  const reload = useCallback(() => appStore.getState().loadList('volumes'), []);
   const [filter, setFilter] = useState('');
   const [removing, setRemoving] = useState<VolumeInfo | null>(null);
   const [open, setOpen] = useState<Open | null>(null);
@@ -156,7 +153,6 @@ export function VolumesView() {
 
 function RemoveVolumeDialog({ volume: v, onDone, onCancel }: { volume: VolumeInfo; onDone(): void; onCancel(): void }) {
   const hostName = useApp((s) => s.hosts.find((h) => h.id === v.hostId)?.name ?? 'its host');
-  const [error, setError] = useState<ErrorInfo | null>(null);
   return (
     <ConfirmDialog
       title={`Remove volume ${v.name}?`}
@@ -164,19 +160,15 @@ function RemoveVolumeDialog({ volume: v, onDone, onCancel }: { volume: VolumeInf
       danger
       onCancel={onCancel}
       onConfirm={async () => {
-        try {
-          await client().volumes.remove({ hostId: v.hostId, name: v.name });
-          onDone();
-        } catch (e) {
-          setError(toErrorInfo(e));
-        }
+        await removeVolume(v.hostId, v.name);
+        onDone();
       }}
+      errorTitle="The engine refused"
     >
       <p>
         <span className="mono">{v.name}</span> and every file in it will be deleted from {hostName}. This cannot be undone.
       </p>
       {v.containers.length > 0 && <p className="note-warn">Used by {v.containers.map((c) => c.name).join(', ')}: the engine refuses while a container mounts it.</p>}
-      {error && <ErrorMessage error={error} title="The engine refused" />}
     </ConfirmDialog>
   );
 }

@@ -8,6 +8,7 @@ import type {
 } from '../../../../shared/contract';
 import { HomeportError, isErrorInfo } from '../../../../shared/contract';
 import { client } from '../../api/client';
+import { prepareBackup, prepareRestore } from './api';
 import { openStream, type StreamHandle } from '../../api/open-stream';
 
 /**
@@ -82,7 +83,7 @@ export function backupVolume(hostId: HostId, name: string, onProgress: (p: Volum
   let stream: TransferStream | null = null;
   let cancelled = false;
   const done = (async () => {
-    const prepared = await client().volumes.prepareBackup({ hostId, name });
+    const prepared = await prepareBackup(hostId, name);
     if (!prepared || cancelled) return null;
     return follow(
       prepared,
@@ -106,7 +107,7 @@ export function restoreVolume(
   let cancelled = false;
   const upload = new AbortController();
   const done = (async () => {
-    const prepared = await client().volumes.prepareRestore({
+    const prepared = await prepareRestore({
       hostId: input.hostId,
       name: input.name,
       mode: input.mode,

@@ -1,16 +1,14 @@
-import { useCallback, useEffect, useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import type { HostInfo, HostStacksInfo, StackAction, StackInfo, StackServiceInfo } from '../../../../shared/contract';
-import { client } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { HostHeader } from '../../components/HostHeader';
 import { Spinner } from '../../components/Spinner';
 import { StateBadge } from '../../components/StateBadge';
-import { useApp } from '../../store';
+import { appStore, useApp, useHostList } from '../../store';
 import { containerStateLabel, containerStateTone } from '../containers/container-model';
 import { listPlaceholder, ListView } from '../../components/ListView';
 import { matchesFilter } from '../../lib/filter';
-import { useHostLists } from '../resources/resource-common';
 import { ChangeImageDialog } from './ChangeImageDialog';
 import { ComposeFileDialog } from './ComposeFileDialog';
 import { StackOutput } from './StackOutput';
@@ -58,27 +56,17 @@ function statusText(s: StackInfo): string {
  */
 export function StacksView() {
   const hosts = useApp((s) => s.hosts);
-  const load = useCallback(() => client().stacks.list(), []);
-  const { lists, error, reload } = useHostLists<HostStacksInfo>(load);
+  // Containers changing (ours or anyone's compose run) changes the stacks: the store lists them
+  // again while this view shows them.
+  const { byHost: lists, error } = useHostList('stacks');
+  const reload = () => appStore.getState().loadList('stacks');
   const [filter, setFilter] = useState('');
 
-  // Containers changing (ours or anyone's compose run) changes stacks: reload, coalesced.
-  useEffect(() => {
-    let t: ReturnType<typeof setTimeout> | null = null;
-    const off = client().on('containers.changed', () => {
-      if (t) clearTimeout(t);
-      t = setTimeout(() => void reload(), 400);
-    });
-    return () => {
-      off();
-      if (t) clearTimeout(t);
-    };
-  }, [reload]);
   // A compose run ending (e.g. down removed every container) reloads too.
   const finished = useStackRuns((s) => Object.values(s.runs).filter((r) => r.state !== 'running').length);
   useEffect(() => {
-    if (finished > 0) void reload();
-  }, [finished, reload]);
+    if (finished > 0) void appStore.getState().loadList('stacks');
+  }, [finished]);
 
   const shown = useMemo(
     () =>
