@@ -9,13 +9,19 @@ import { asHomeportError } from '../lib/errors';
 import { createHostsSlice } from './hosts-slice';
 import { createKeysSlice } from './keys-slice';
 import type { AppState } from './types';
+import { createStackRunsSlice, resetStackRuns } from './stack-runs-slice';
 import { createUiSlice } from './ui-slice';
+import { createUpgradesSlice } from './upgrades-slice';
 
 export type * from './types';
 export type * from './host-lists';
 export { allHosts, HOST_LIST_KINDS } from './host-lists';
 export { useHostList } from './hooks';
-export { containerKey } from './refs';
+export { containerKey, stackKey } from './refs';
+export type * from './stack-runs-slice';
+export type * from './upgrades-slice';
+export { upgradeStamp } from './upgrades-slice';
+export { resetStackRuns } from './stack-runs-slice';
 
 /** The one store (zustand slices pattern); components read it through `useApp`. */
 const store = create<AppState>()((...a) => ({
@@ -23,6 +29,8 @@ const store = create<AppState>()((...a) => ({
   ...createKeysSlice(...a),
   ...createContainersSlice(...a),
   ...createHostListsSlice(...a),
+  ...createStackRunsSlice(...a),
+  ...createUpgradesSlice(...a),
   ...createUiSlice(...a),
 }));
 
@@ -167,6 +175,7 @@ export function connectStore(c: Client, transport?: TransportStatus): () => void
 
 /** Back to the initial state (tests). */
 export function resetStore(): void {
+  resetStackRuns();
   store.setState(initialState, true);
   seq.hosts = 0;
   seq.keys = 0;

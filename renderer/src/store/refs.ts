@@ -4,3 +4,6 @@ import type { HostId } from '../../../shared/contract';
 export function containerKey(hostId: HostId, containerId: string): string {
   return `${hostId}/${containerId}`;
 }
+
+/** A compose project's key in the store's maps (its runs). */
+export const stackKey = (hostId: HostId, project: string) => `${hostId}\u0000${project}`;

@@ -14,6 +14,8 @@ import type {
 } from '../../../shared/contract';
 import type { WsStatus } from '../api/ws-bridge';
 import type { HostListsSlice } from './host-lists';
+import type { StackRunsSlice } from './stack-runs-slice';
+import type { UpgradesSlice } from './upgrades-slice';
 
 export type View = 'containers' | 'stacks' | 'images' | 'volumes' | 'networks' | 'monitors' | 'hosts' | 'keys';
 /** The tabs of a container's detail page. */
@@ -122,4 +124,4 @@ export interface UiSlice {
   reviewHostKey(hostId: HostId): void;
 }
 
-export type AppState = HostsSlice & KeysSlice & ContainersSlice & HostListsSlice & UiSlice;
+export type AppState = HostsSlice & KeysSlice & ContainersSlice & HostListsSlice & StackRunsSlice & UpgradesSlice & UiSlice;

@@ -3,9 +3,8 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Dialog } from '../../components/Dialog';
 import { SearchIcon } from '../../components/icons';
 import { Spinner } from '../../components/Spinner';
-import { allHosts, appStore, HOST_LIST_KINDS, useApp, type AppState, type HostListOf, type View } from '../../store';
+import { allHosts, appStore, HOST_LIST_KINDS, stackKey, useApp, type AppState, type HostListOf, type View } from '../../store';
 import { availableActions } from '../containers/container-model';
-import { stackKey, useStackRuns } from '../stacks/stack-runs';
 import { ACTIONS as STACK_ACTIONS } from '../stacks/StacksView';
 import { rankCommands, SHORTCUTS, type Command } from './palette-model';
 
@@ -74,13 +73,12 @@ function buildCommands(s: AppState, res: Resources, openShortcuts: () => void, a
       for (const a of STACK_ACTIONS) {
         const start = () => {
           st().setView('stacks');
-          const runs = useStackRuns.getState();
           // One compose command at a time per stack (as its buttons are disabled meanwhile).
-          if (runs.runs[stackKey(stack.hostId, stack.project)]?.state === 'running') {
+          if (st().stackRuns[stackKey(stack.hostId, stack.project)]?.state === 'running') {
             st().pushToast({ tone: 'warning', title: `A compose command is still running on ${stack.project}`, fix: 'Wait for it to finish (its output is on the Stacks screen), then try again.' });
             return;
           }
-          void runs.start(stack.hostId, stack.project, a.action, { title: `${a.label} ${stack.project}` });
+          void st().startStackRun(stack.hostId, stack.project, a.action, { title: `${a.label} ${stack.project}` });
         };
         const confirm = a.confirm;
         out.push({

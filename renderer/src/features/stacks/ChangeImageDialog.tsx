@@ -1,10 +1,9 @@
 import { useState } from 'react';
 import type { StackInfo, StackServiceInfo } from '../../../../shared/contract';
-import { client } from '../../api/client';
 import { FormDialog } from '../../components/FormDialog';
 import { TextField } from '../../components/fields';
 import { useSubmit } from '../../components/use-submit';
-import { useStackRuns } from './stack-runs';
+import { appStore } from '../../store';
 
 /** Upgrade or downgrade one service: its `image:` in the compose file changes, the stack is redeployed, the old file is kept for rollback. */
 export function ChangeImageDialog({ stack, service, onClose }: { stack: StackInfo; service: StackServiceInfo; onClose(): void }) {
@@ -12,9 +11,8 @@ export function ChangeImageDialog({ stack, service, onClose }: { stack: StackInf
   const changed = image.trim() !== '' && image.trim() !== service.image;
 
   const submit = useSubmit(async () => {
-    const saved = await client().stacks.setServiceImage({ hostId: stack.hostId, project: stack.project, service: service.name, image: image.trim() });
+    await appStore.getState().changeServiceImage({ hostId: stack.hostId, project: stack.project, service: service.name, image: image.trim() });
     onClose();
-    void useStackRuns.getState().start(stack.hostId, stack.project, 'up', { title: `Change ${service.name} to ${image.trim()}`, file: saved.path });
   });
 
   return (

@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'react';
 import type { ErrorInfo, StackFileInfo, StackInfo } from '../../../../shared/contract';
-import { client } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { FormDialog } from '../../components/FormDialog';
 import { Spinner } from '../../components/Spinner';
 import { useSubmit } from '../../components/use-submit';
 import { toErrorInfo } from '../../lib/errors';
-import { useStackRuns } from './stack-runs';
+import { appStore } from '../../store';
+import { readComposeFile, validateComposeFile } from './api';
 
 type Load = { kind: 'loading' } | { kind: 'failed'; error: ErrorInfo } | { kind: 'ready'; file: StackFileInfo };
 
@@ -26,16 +26,14 @@ export function ComposeFileDialog({ stack, onClose }: { stack: StackInfo; onClos
   useEffect(() => {
     let live = true;
     setLoad({ kind: 'loading' });
-    client()
-      .stacks.file({ hostId: stack.hostId, project: stack.project, path })
-      .then(
-        (file) => {
-          if (!live) return;
-          setLoad({ kind: 'ready', file });
-          setText(file.content);
-        },
-        (e: unknown) => live && setLoad({ kind: 'failed', error: toErrorInfo(e) }),
-      );
+    readComposeFile({ hostId: stack.hostId, project: stack.project, path }).then(
+      (file) => {
+        if (!live) return;
+        setLoad({ kind: 'ready', file });
+        setText(file.content);
+      },
+      (e: unknown) => live && setLoad({ kind: 'failed', error: toErrorInfo(e) }),
+    );
     return () => {
       live = false;
     };
@@ -46,13 +44,12 @@ export function ComposeFileDialog({ stack, onClose }: { stack: StackInfo; onClos
 
   const save = useSubmit(async () => {
     setChecked(false);
-    const saved = await client().stacks.saveFile({ hostId: stack.hostId, project: stack.project, path: file!.path, content: text });
+    await appStore.getState().saveComposeFile({ hostId: stack.hostId, project: stack.project, path: file!.path, content: text });
     onClose();
-    void useStackRuns.getState().start(stack.hostId, stack.project, 'up', { title: 'Save & redeploy', file: saved.path });
   });
   const check = useSubmit(async () => {
     setChecked(false);
-    await client().stacks.validateFile({ hostId: stack.hostId, project: stack.project, path: file!.path, content: text });
+    await validateComposeFile({ hostId: stack.hostId, project: stack.project, path: file!.path, content: text });
     setChecked(true);
   });
   const busy = save.busy || check.busy;
@@ -161,10 +158,9 @@ export function ComposeFileDialog({ stack, onClose }: { stack: StackInfo; onClos
           onCancel={() => setConfirmRollback(false)}
           onConfirm={async () => {
             try {
-              const back = await client().stacks.rollbackFile({ hostId: stack.hostId, project: stack.project, path: file.path });
+              await appStore.getState().rollBackComposeFile({ hostId: stack.hostId, project: stack.project, path: file.path });
               setConfirmRollback(false);
               onClose();
-              void useStackRuns.getState().start(stack.hostId, stack.project, 'up', { title: 'Roll back & redeploy', file: back.path });
             } catch (e) {
               setConfirmRollback(false);
               check.setError(null);

@@ -2,10 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Spinner } from '../../components/Spinner';
-import { appStore } from '../../store';
-import { client } from '../../api/client';
 import { toErrorInfo } from '../../lib/errors';
-import { useStackRuns, type StackRun } from './stack-runs';
+import { appStore, type StackRun } from '../../store';
 
 /**
  * The output of the stack's last compose command, as it arrives: monospace, following the end
@@ -50,7 +48,7 @@ export function StackOutput({ run }: { run: StackRun }) {
         {status}
         <span className="spacer" />
         {run.state === 'running' ? (
-          <button type="button" className="button button-small" onClick={() => useStackRuns.getState().stop(run.key)}>
+          <button type="button" className="button button-small" onClick={() => appStore.getState().stopStackRun(run.key)}>
             Stop
           </button>
         ) : (
@@ -60,7 +58,7 @@ export function StackOutput({ run }: { run: StackRun }) {
                 Roll back file
               </button>
             )}
-            <button type="button" className="button button-small" onClick={() => useStackRuns.getState().dismiss(run.key)}>
+            <button type="button" className="button button-small" onClick={() => appStore.getState().dismissStackRun(run.key)}>
               Close output
             </button>
           </>
@@ -94,9 +92,8 @@ export function StackOutput({ run }: { run: StackRun }) {
           onCancel={() => setRollingBack(false)}
           onConfirm={async () => {
             try {
-              const back = await client().stacks.rollbackFile({ hostId: run.hostId, project: run.project, ...(run.file !== null ? { path: run.file } : {}) });
+              await appStore.getState().rollBackComposeFile({ hostId: run.hostId, project: run.project, ...(run.file !== null ? { path: run.file } : {}) });
               setRollingBack(false);
-              void useStackRuns.getState().start(run.hostId, run.project, 'up', { title: 'Roll back & redeploy', file: back.path });
             } catch (e) {
               setRollingBack(false);
               const err = toErrorInfo(e);

@@ -5,7 +5,7 @@ import type { StackFileInfo, StackInfo, StreamId } from '../../../../shared/cont
 import { host } from '../../test-support/fixtures';
 import { EnvelopeError, type MemoryBridge } from '../../test-support/memory-bridge';
 import { renderApp, teardownApp } from '../../test-support/render-app';
-import { resetStackRuns } from './stack-runs';
+import { resetStackRuns } from '../../store';
 
 const lab = host({ name: 'lab', address: 'root@127.0.0.1:2222' });
 const garage = host({ name: 'garage' });

@@ -1,18 +1,17 @@
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import type { HostInfo, HostStacksInfo, StackAction, StackInfo, StackServiceInfo } from '../../../../shared/contract';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { HostHeader } from '../../components/HostHeader';
 import { Spinner } from '../../components/Spinner';
 import { StateBadge } from '../../components/StateBadge';
-import { appStore, useApp, useHostList } from '../../store';
+import { appStore, stackKey, useApp, useHostList } from '../../store';
 import { containerStateLabel, containerStateTone } from '../containers/container-model';
 import { listPlaceholder, ListView } from '../../components/ListView';
 import { matchesFilter } from '../../lib/filter';
 import { ChangeImageDialog } from './ChangeImageDialog';
 import { ComposeFileDialog } from './ComposeFileDialog';
 import { StackOutput } from './StackOutput';
-import { stackKey, useStackRuns } from './stack-runs';
 
 export const ACTIONS: Array<{ action: StackAction; label: string; confirm?: { title: (p: string) => string; body: string; label: string; danger?: boolean } }> = [
   { action: 'up', label: 'Up' },
@@ -62,11 +61,6 @@ export function StacksView() {
   const reload = () => appStore.getState().loadList('stacks');
   const [filter, setFilter] = useState('');
 
-  // A compose run ending (e.g. down removed every container) reloads too.
-  const finished = useStackRuns((s) => Object.values(s.runs).filter((r) => r.state !== 'running').length);
-  useEffect(() => {
-    if (finished > 0) void appStore.getState().loadList('stacks');
-  }, [finished]);
 
   const shown = useMemo(
     () =>
@@ -125,7 +119,7 @@ function HostStacks({ host, info, stacks }: { host: HostInfo; info: HostStacksIn
 
 function StackCard({ stack }: { stack: StackInfo }) {
   const key = stackKey(stack.hostId, stack.project);
-  const run = useStackRuns((s) => s.runs[key]);
+  const run = useApp((s) => s.stackRuns[key]);
   const busy = run?.state === 'running';
   const [confirm, setConfirm] = useState<(typeof ACTIONS)[number] | null>(null);
   const [editing, setEditing] = useState(false);
@@ -133,7 +127,7 @@ function StackCard({ stack }: { stack: StackInfo }) {
   const titleId = useId();
   const canAct = stack.configFiles.length > 0 && !!stack.workingDir;
 
-  const start = (action: StackAction, label: string) => void useStackRuns.getState().start(stack.hostId, stack.project, action, { title: label });
+  const start = (action: StackAction, label: string) => void appStore.getState().startStackRun(stack.hostId, stack.project, action, { title: label });
 
   return (
     <li className="stack-card" data-testid="stack-card" data-project={stack.project} data-status={stack.status} aria-labelledby={titleId}>

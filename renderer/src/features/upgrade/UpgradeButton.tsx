@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import type { ContainerInfo, UpgradeOptionsInfo } from '../../../../shared/contract';
-import { client } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { appStore } from '../../store';
 import { formatAge } from '../../lib/format';
 import { toErrorInfo } from '../../lib/errors';
 import { UpgradeDialog } from './UpgradeDialog';
-import { shortImageId, useUpgradeOptions, useUpgradeStore } from './upgrade-store';
+import { discardPrevious, rollBack } from './api';
+import { shortImageId, useUpgradeOptions } from './upgrade-model';
 
 /** "Upgrade…" in the container detail header. */
 export function UpgradeButton({ container }: { container: ContainerInfo }) {
@@ -42,7 +42,7 @@ export function UpgradeBanner({ container }: { container: ContainerInfo }) {
 
   const rollback = async () => {
     try {
-      const r = await client().containers.rollback(ref);
+      const r = await rollBack(ref);
       setConfirm(null);
       appStore.getState().openDetail({ hostId: container.hostId, containerId: r.containerId }, appStore.getState().detail?.tab ?? 'logs');
       appStore.getState().pushToast({ tone: 'success', title: `Rolled back ${r.name}`, message: `Back on ${r.image}.` });
@@ -50,12 +50,12 @@ export function UpgradeBanner({ container }: { container: ContainerInfo }) {
       const err = toErrorInfo(e);
       setConfirm(null);
       appStore.getState().pushToast({ tone: 'error', title: 'The rollback failed', message: err.message, ...(err.fix ? { fix: err.fix } : {}) });
-      void useUpgradeStore.getState().load(container, true);
+      void appStore.getState().loadUpgradeOptions(container, true);
     }
   };
   const discard = async () => {
     try {
-      await client().containers.discardPrevious(ref);
+      await discardPrevious(ref);
       setConfirm(null);
       appStore.getState().pushToast({ tone: 'success', title: 'Removed the kept container', message: `${container.name} stays on ${container.image}.` });
     } catch (e) {
@@ -63,7 +63,7 @@ export function UpgradeBanner({ container }: { container: ContainerInfo }) {
       setConfirm(null);
       appStore.getState().pushToast({ tone: 'error', title: 'Could not remove the kept container', message: err.message, ...(err.fix ? { fix: err.fix } : {}) });
     }
-    void useUpgradeStore.getState().load(container, true);
+    void appStore.getState().loadUpgradeOptions(container, true);
   };
 
   return (

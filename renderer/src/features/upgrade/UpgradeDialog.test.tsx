@@ -5,7 +5,7 @@ import type { ContainerInfo, HostContainersInfo, StreamId, UpgradeOptionsInfo, U
 import { appStore } from '../../store';
 import { container, host, hostContainers } from '../../test-support/fixtures';
 import { renderApp, teardownApp } from '../../test-support/render-app';
-import { resolveTarget } from './upgrade-store';
+import { resolveTarget } from './upgrade-model';
 
 /** The upgrade streams opened (the detail page's Logs tab opens its own log stream too). */
 const upgradeOpens = (bridge: { callsOf(m: 'streams.open'): unknown[] }) => bridge.callsOf('streams.open').filter((c) => (c as { kind: string }).kind === 'container.upgrade');

@@ -8,7 +8,7 @@ import { FormDialog } from '../../components/FormDialog';
 import { Spinner } from '../../components/Spinner';
 import { appStore } from '../../store';
 import { formatAge, formatBytes } from '../../lib/format';
-import { resolveTarget, shortImageId, useUpgradeStore } from './upgrade-store';
+import { resolveTarget, shortImageId } from './upgrade-model';
 
 type Phase = { kind: 'idle' } | { kind: 'running' } | { kind: 'done'; result: UpgradeResultInfo } | { kind: 'failed'; error: ErrorInfo };
 type StepState = Extract<UpgradeProgressInfo, { type: 'step' }>;
@@ -77,7 +77,7 @@ export function UpgradeDialog({ container, options, onClose }: { container: Cont
           if (!error) return; // success is shown in the dialog itself (and by the banner once it closes)
           setPhase({ kind: 'failed', error });
           // The old container is back (or says where it is): its options, kept container included, changed.
-          if (opened) void useUpgradeStore.getState().load(container, true);
+          if (opened) void appStore.getState().loadUpgradeOptions(container, true);
         },
       },
     );
