@@ -85,7 +85,7 @@ export async function createServices(
   // monitors, label-declared monitors, and an hourly history prune.
   const monitorsWiring = wireMonitors({ monitors, hosts, engines, events, logger: platform.logger, ...(testing.labelDebounceMs !== undefined ? { labelDebounceMs: testing.labelDebounceMs } : {}) });
   // Saved settings that cannot be read: listed for the user, kept until they decide.
-  const app = new AppService({ platform, files: transfers.mode, monitors, hosts, keys, events });
+  const app = new AppService({ platform, files: transfers.mode, monitors, kuma, hosts, keys, events });
 
   // Every stream kind, from the features that own them.
   const streams = new StreamsService(
