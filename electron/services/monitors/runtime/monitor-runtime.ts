@@ -35,7 +35,7 @@ export type HostExec = (hostId: string, command: string, signal: AbortSignal) =>
  */
 export const STOP_DELIVERY_WAIT_MS = 5000;
 
-export interface MonitorRuntimeOptions extends Pick<ContainerWatchesOptions, 'dockerFor'> {
+export interface MonitorRuntimeOptions extends Pick<ContainerWatchesOptions, 'engines'> {
   logger: Logger;
   historyFile: string;
   now: () => number;
@@ -107,7 +107,7 @@ export class MonitorRuntime {
       onResult: (id, outcome, startedAt) => this.onResult(id, outcome as CheckResult, startedAt),
     });
     this.containers = new ContainerWatches({
-      dockerFor: opts.dockerFor,
+      engines: opts.engines,
       logger: opts.logger,
       onResult: (id, r) => this.onResult(id, r, this.now()),
       hasResult: (id) => this.figures.hasLast(id),
