@@ -22,7 +22,7 @@ import { createCheckEnv, runCheck, type CheckEnv, type CheckResult, type Monitor
 import { MonitorHistory, type BeatStatus, type Incident, type LatencyPoint, type PruneResult, type StatusBar } from '../history/monitor-history';
 import { ContainerWatches, type ContainerWatchesOptions } from './container-watches';
 import { EventRechecks } from './event-rechecks';
-import { FIGURES_TICK_MS, MonitorFigures, type LastResult, type MonitorFiguresInfo } from './figures';
+import { FIGURES_TICK_MS, MonitorFigures, type LastResult, type RowFigures } from './figures';
 import { NetworkCheck, type ReferenceTarget } from './network-check';
 import { findPushMonitor, PushWindows, type PushInput } from './push-monitors';
 import { Scheduler, type CheckOutcome } from './scheduler';
@@ -61,7 +61,7 @@ export interface MonitorRuntimeOptions extends Pick<ContainerWatchesOptions, 'en
 }
 
 /** What the runtime knows of one monitor. */
-export interface MonitorRuntimeState extends MonitorFiguresInfo {
+export interface MonitorRuntimeState extends RowFigures {
   status: MonitorPolicyStatus | null;
   last: LastResult | null;
   /** The last check's latency. */
