@@ -13,7 +13,6 @@ import { HostShellPage } from './features/hosts/HostShellPage';
 import { HostOverview } from './features/hosts/HostOverview';
 import { HostsView } from './features/hosts/HostsView';
 import { KeysView } from './features/keys/KeysView';
-import { AlertToasts } from './features/monitors/AlertToasts';
 import { MonitorsView } from './features/monitors/MonitorsView';
 import { ImagesView } from './features/resources/ImagesView';
 import { NetworksView } from './features/resources/NetworksView';
@@ -117,7 +116,6 @@ export function App() {
       <HostKeyPrompt />
       <Toasts />
       <CommandPalette />
-      <AlertToasts />
     </>
   );
 }

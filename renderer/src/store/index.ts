@@ -1,27 +1,36 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import { applyMonitorsChange, type Client, type HostId, type HostInfo } from '../../../shared/contract';
+import type { Client, HostId, HostInfo } from '../../../shared/contract';
 import { installClient, client } from '../api/client';
 import type { WsStatus } from '../api/ws-bridge';
-import { createContainersSlice } from './containers-slice';
-import { applyHostList, createHostListsSlice, isWatched, resetHostLists } from './host-lists';
 import { asHomeportError } from '../lib/errors';
+import { createAlertsSlice } from './alerts-slice';
+import { createContainersSlice } from './containers-slice';
+import { applyHostList, createHostListsSlice, HOST_LIST_KINDS, isWatched, resetHostLists } from './host-lists';
 import { createHostsSlice } from './hosts-slice';
 import { createKeysSlice } from './keys-slice';
-import type { AppState } from './types';
+import { createKumaSlice } from './kuma-slice';
+import { createMonitorsSlice, resetMonitorLoads } from './monitors-slice';
+import { createSettingsSlice } from './settings-slice';
 import { createStackRunsSlice, resetStackRuns } from './stack-runs-slice';
+import type { AppState } from './types';
 import { createUiSlice } from './ui-slice';
 import { createUpgradesSlice } from './upgrades-slice';
 
 export type * from './types';
+export type * from './alerts-slice';
 export type * from './host-lists';
+export type * from './kuma-slice';
+export type * from './monitors-slice';
+export type * from './settings-slice';
+export type * from './stack-runs-slice';
+export type * from './upgrades-slice';
+export { alertTone } from './alerts-slice';
 export { allHosts, HOST_LIST_KINDS } from './host-lists';
 export { useHostList } from './hooks';
 export { containerKey, stackKey } from './refs';
-export type * from './stack-runs-slice';
-export type * from './upgrades-slice';
-export { upgradeStamp } from './upgrades-slice';
 export { resetStackRuns } from './stack-runs-slice';
+export { upgradeStamp } from './upgrades-slice';
 
 /** The one store (zustand slices pattern); components read it through `useApp`. */
 const store = create<AppState>()((...a) => ({
@@ -29,8 +38,12 @@ const store = create<AppState>()((...a) => ({
   ...createKeysSlice(...a),
   ...createContainersSlice(...a),
   ...createHostListsSlice(...a),
+  ...createMonitorsSlice(...a),
+  ...createKumaSlice(...a),
+  ...createAlertsSlice(...a),
   ...createStackRunsSlice(...a),
   ...createUpgradesSlice(...a),
+  ...createSettingsSlice(...a),
   ...createUiSlice(...a),
 }));
 
@@ -60,25 +73,25 @@ function pruneContainers(s: AppState, hosts: HostInfo[]): Partial<AppState> {
   return { containers };
 }
 
-/** (Re)load everything from the services: at start and after the transport comes back. */
+/**
+ * (Re)load everything from the services: at start and after the transport comes back (events were
+ * missed meanwhile, so what the store already holds is fetched again too). Each slice keeps its
+ * own failure for the view that shows it.
+ */
 export async function loadAll(): Promise<void> {
   const c = client();
   const hostsSeq = seq.hosts;
   const keysSeq = seq.keys;
   const containersSeq = new Map(seq.containers);
-  // Monitors feed only the nav's status dot here; their own view reports its errors.
-  void c.monitors.list().then(
-    (monitors) => store.setState({ monitors }),
-    () => undefined,
-  );
-  void c.kuma.list().then(
-    (kuma) => store.setState({ kuma }),
-    () => undefined,
-  );
-  void c.app.problems().then(
-    (settingsProblems) => store.setState({ settingsProblems }),
-    () => undefined,
-  );
+  const s = store.getState();
+  // The monitors and Kuma feed the nav's status dot; the settings problems the banner above every view.
+  void s.loadMonitors();
+  void s.loadKuma();
+  void s.loadSettingsProblems();
+  for (const kind of HOST_LIST_KINDS) if (isWatched(kind)) void s.loadList(kind);
+  if (s.alertSettings || s.alertSettingsError) void s.loadAlertSettings();
+  if (s.recentAlerts || s.recentAlertsError) void s.loadRecentAlerts();
+  if (s.heartbeat || s.heartbeatError) void s.loadHeartbeat();
   const [hosts, keys, containers] = await Promise.allSettled([c.hosts.list(), c.keys.list(), c.containers.list()]);
   const state = store.getState();
   const patch: Partial<AppState> = {};
@@ -144,9 +157,11 @@ export function connectStore(c: Client, transport?: TransportStatus): () => void
     c.on('volumes.changed', (info) => applyHostList(store.setState, 'volumes', info)),
     c.on('networks.changed', (info) => applyHostList(store.setState, 'networks', info)),
     // Only the monitors that changed come with the event.
-    c.on('monitors.changed', (change) => store.setState((s) => ({ monitors: applyMonitorsChange(s.monitors, change) }))),
-    c.on('kuma.changed', (kuma) => store.setState({ kuma })),
-    c.on('app.problems', (settingsProblems) => store.setState({ settingsProblems })),
+    c.on('monitors.changed', (change) => store.getState().monitorsChanged(change)),
+    c.on('alerts.fired', (alert) => store.getState().alertFired(alert)),
+    c.on('kuma.changed', (kuma) => store.setState({ kuma, kumaLoaded: true, kumaError: null })),
+    c.on('heartbeat.changed', (heartbeat) => store.setState({ heartbeat, heartbeatError: null })),
+    c.on('app.problems', (settingsProblems) => store.setState({ settingsProblems, settingsProblemsError: null })),
     // A notification or a tray item was clicked: show that monitor.
     c.on('app.navigate', ({ monitorId }) => store.getState().showMonitor(monitorId)),
   ];
@@ -181,4 +196,5 @@ export function resetStore(): void {
   seq.keys = 0;
   seq.containers.clear();
   resetHostLists();
+  resetMonitorLoads();
 }

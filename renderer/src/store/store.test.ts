@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, type HostContainersInfo } from '../../../shared/contract';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createClient, MonitorId, type HostContainersInfo, type MonitorInfo } from '../../../shared/contract';
 import type { WsStatus } from '../api/ws-bridge';
 import { container, host, hostContainers } from '../test-support/fixtures';
 import { EnvelopeError, MemoryBridge } from '../test-support/memory-bridge';
@@ -17,6 +17,7 @@ afterEach(() => {
 });
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
+const waitFor = (f: () => void) => vi.waitFor(f, { timeout: 5000 });
 
 describe('store wiring', () => {
   it('does not let a slow list answer overwrite a newer containers.changed event', async () => {
@@ -63,6 +64,47 @@ describe('store wiring', () => {
     expect(appStore.getState().containers[lab.id]).toBeDefined();
     bridge.emit('hosts.changed', []);
     expect(appStore.getState().containers[lab.id]).toBeUndefined();
+  });
+});
+
+describe('monitors', () => {
+  it('keeps a monitors.changed that arrived while an older list answer was on its way', async () => {
+    const web = { id: MonitorId('m_web0000001'), name: 'web', state: 'up' } as MonitorInfo;
+    let answer: ((v: MonitorInfo[]) => void) | null = null;
+    const bridge = new MemoryBridge({
+      'hosts.list': () => [lab],
+      'keys.list': () => [],
+      'containers.list': () => [],
+      'monitors.list': () => (answer ? new Promise<MonitorInfo[]>((r) => (answer = r)) : ((answer = () => undefined), [web])),
+    });
+    off = connectStore(createClient(bridge));
+    await waitFor(() => expect(appStore.getState().monitorsLoaded).toBe(true));
+    const loading = appStore.getState().loadMonitors();
+    await settle();
+    bridge.emit('monitors.changed', { changed: [{ ...web, state: 'down' }], removed: [] });
+    answer!([web]); // read before the change
+    await loading;
+    expect(appStore.getState().monitors.map((m) => m.state)).toEqual(['down']);
+    expect(appStore.getState().monitorsError).toBeNull();
+  });
+
+  it('keeps a failed list as the monitors’ error, with the monitors already shown', async () => {
+    let fail = false;
+    const bridge = new MemoryBridge({
+      'hosts.list': () => [lab],
+      'keys.list': () => [],
+      'containers.list': () => [],
+      'monitors.list': () => {
+        if (fail) throw new EnvelopeError({ code: 'INTERNAL', message: 'The monitors could not be read.' });
+        return [{ id: MonitorId('m_web0000001'), name: 'web' } as MonitorInfo];
+      },
+    });
+    off = connectStore(createClient(bridge));
+    await waitFor(() => expect(appStore.getState().monitorsLoaded).toBe(true));
+    fail = true;
+    await appStore.getState().loadMonitors();
+    expect(appStore.getState().monitorsError?.message).toBe('The monitors could not be read.');
+    expect(appStore.getState().monitors.map((m) => m.name)).toEqual(['web']);
   });
 });
 

@@ -7,13 +7,14 @@ import type {
   HostInput,
   KeyId,
   KeyInfo,
-  KumaInstanceInfo,
   MonitorId,
-  MonitorInfo,
-  SettingsProblemInfo,
 } from '../../../shared/contract';
 import type { WsStatus } from '../api/ws-bridge';
+import type { AlertsSlice } from './alerts-slice';
 import type { HostListsSlice } from './host-lists';
+import type { KumaSlice } from './kuma-slice';
+import type { MonitorsSlice } from './monitors-slice';
+import type { SettingsSlice } from './settings-slice';
 import type { StackRunsSlice } from './stack-runs-slice';
 import type { UpgradesSlice } from './upgrades-slice';
 
@@ -30,16 +31,6 @@ export interface VolumeRequest {
   name: string;
 }
 export type HostAction = 'connect' | 'disconnect' | 'remove';
-
-export interface Toast {
-  id: number;
-  tone: 'error' | 'warning' | 'success' | 'info';
-  title: string;
-  message?: string;
-  fix?: string;
-  /** A button in the toast (e.g. "Open" on an alert); the toast closes after it runs. */
-  action?: { label: string; run(): void };
-}
 
 export type HostDialogState = { open: false } | { open: true; mode: 'add' } | { open: true; mode: 'edit'; hostId: HostId };
 
@@ -78,22 +69,13 @@ export interface UiSlice {
   filter: string;
   /** Collapsed compose project groups, by `hostId/project`. */
   collapsed: Partial<Record<string, true>>;
-  toasts: Toast[];
   hostDialog: HostDialogState;
   /** Host-key prompts the user cancelled, by host: the fingerprint they declined to trust. */
   dismissedHostKeys: Partial<Record<HostId, string>>;
   transport: WsStatus;
   loadError: HomeportError | null;
-  /** Every monitor, live (the nav's status dot and the tray-like summary read it). */
-  monitors: MonitorInfo[];
-  /** Uptime Kuma instances with their mirrored monitors (they count in the status too). */
-  kuma: KumaInstanceInfo[];
-  /** Saved settings Homeport cannot read (kept as they were), live. */
-  settingsProblems: SettingsProblemInfo[];
-  /** A monitor to show (set when a notification or the tray asks for it; the Monitors view takes it). */
-  focusMonitorId: MonitorId | null;
+  /** Shows the Monitors view, with this monitor's detail open when one is given (a notification, the tray or an alert toast asks). */
   showMonitor(id: MonitorId | null): void;
-  takeFocusMonitor(): MonitorId | null;
   /** The container whose detail page is open (over the Containers view), if any. */
   detail: DetailState | null;
   /** The container whose page was just left: the list gives its row the focus again (taken once). */
@@ -117,11 +99,19 @@ export interface UiSlice {
   closeHostShell(): void;
   setFilter(filter: string): void;
   toggleCollapsed(key: string): void;
-  pushToast(t: Omit<Toast, 'id'>): number;
-  dismissToast(id: number): void;
   openHostDialog(state: HostDialogState): void;
   dismissHostKey(hostId: HostId, fingerprint: string): void;
   reviewHostKey(hostId: HostId): void;
 }
 
-export type AppState = HostsSlice & KeysSlice & ContainersSlice & HostListsSlice & StackRunsSlice & UpgradesSlice & UiSlice;
+export type AppState = HostsSlice &
+  KeysSlice &
+  ContainersSlice &
+  HostListsSlice &
+  MonitorsSlice &
+  KumaSlice &
+  AlertsSlice &
+  StackRunsSlice &
+  UpgradesSlice &
+  SettingsSlice &
+  UiSlice;

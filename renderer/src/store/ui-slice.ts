@@ -1,28 +1,16 @@
 import type { StateCreator } from 'zustand';
 import type { AppState, UiSlice } from './types';
 
-let nextToastId = 1;
-
 export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get) => ({
   view: 'containers',
   filter: '',
   collapsed: {},
-  toasts: [],
   hostDialog: { open: false },
   dismissedHostKeys: {},
   transport: 'connecting',
   loadError: null,
   detail: null,
-  monitors: [],
-  kuma: [],
-  settingsProblems: [],
-  focusMonitorId: null,
-  showMonitor: (id) => set({ view: 'monitors', detail: null, hostShell: null, focusMonitorId: id }),
-  takeFocusMonitor() {
-    const id = get().focusMonitorId;
-    if (id !== null) set({ focusMonitorId: null });
-    return id;
-  },
+  showMonitor: (id) => set({ view: 'monitors', detail: null, hostShell: null, ...(id !== null ? { selectedMonitor: id } : {}) }),
   hostShell: null,
   hostOverview: null,
   // Choosing a view from the nav leaves any open detail page, host shell or host overview.
@@ -55,13 +43,6 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
       else collapsed[key] = true;
       return { collapsed };
     }),
-  pushToast(t) {
-    const id = nextToastId++;
-    // Keep the last few; a burst of failures should not bury the screen.
-    set((s) => ({ toasts: [...s.toasts, { ...t, id }].slice(-5) }));
-    return id;
-  },
-  dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
   openHostDialog: (hostDialog) => set(hostDialog.open ? { hostDialog, view: 'hosts' } : { hostDialog }),
   dismissHostKey: (hostId, fingerprint) => set((s) => ({ dismissedHostKeys: { ...s.dismissedHostKeys, [hostId]: fingerprint } })),
   reviewHostKey: (hostId) =>

@@ -1,11 +1,11 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import type { MonitorConfigInput, MonitorInfo, MonitorType } from '../../../../shared/contract';
-import { client } from '../../api/client';
 import { Field } from '../../components/Field';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../../components/fields';
 import { FormDialog } from '../../components/FormDialog';
 import { useSubmit } from '../../components/use-submit';
 import { useApp } from '../../store';
+import { addMonitor, updateMonitor } from './api';
 import {
   buildInput,
   movedToAnotherServer,
@@ -50,7 +50,7 @@ export function AddMonitorDialog({ onClose, onAdded, monitor }: { onClose(): voi
 
   const save = useSubmit(
     async (input: MonitorConfigInput) => {
-      const m = editing ? await client().monitors.update({ id: editing.id, config: input }) : await client().monitors.add(input);
+      const m = editing ? await updateMonitor({ id: editing.id, config: input }) : await addMonitor(input);
       onAdded(m);
       onClose();
     },

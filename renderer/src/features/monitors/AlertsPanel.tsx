@@ -1,10 +1,7 @@
-import { useEffect, useMemo, useState } from 'react';
-import type { AlertInfo, MonitorInfo } from '../../../../shared/contract';
-import { client } from '../../api/client';
+import { useEffect, useMemo } from 'react';
+import type { AlertInfo, MonitorId, MonitorInfo } from '../../../../shared/contract';
 import { formatAge } from '../../lib/format';
-import { toErrorInfo } from '../../lib/errors';
-import { alertTone } from './AlertToasts';
-import { monitorsUi } from './monitors-ui';
+import { alertTone, appStore, useApp } from '../../store';
 
 const TONE_CLASS = { error: 'tone-error', warning: 'tone-warn', success: 'tone-ok', info: 'tone-busy' } as const;
 
@@ -12,14 +9,11 @@ const TONE_CLASS = { error: 'tone-error', warning: 'tone-warn', success: 'tone-o
  * The last 50 alerts, newest first: the services keep them across restarts
  * (`monitors.recentAlerts`), and alerts arriving while the app is open are added live.
  */
-export function AlertsPanel({ monitors, onOpen }: { monitors: MonitorInfo[]; onOpen(id: string): void }) {
-  const [stored, setStored] = useState<AlertInfo[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const live = monitorsUi((s) => s.live);
+export function AlertsPanel({ monitors, onOpen }: { monitors: MonitorInfo[]; onOpen(id: MonitorId): void }) {
+  const { stored, loadError, live } = useApp((s) => ({ stored: s.recentAlerts, loadError: s.recentAlertsError, live: s.liveAlerts }));
+  const error = loadError?.message ?? null;
   useEffect(() => {
-    client()
-      .monitors.recentAlerts()
-      .then(setStored, (e: unknown) => setError(toErrorInfo(e).message));
+    void appStore.getState().loadRecentAlerts();
   }, []);
   const alerts = useMemo(() => {
     const byId = new Map<string, AlertInfo>();

@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import type { ChannelInfo, ChannelType } from '../../../../shared/contract';
-import { client } from '../../api/client';
 import { CheckboxField, SelectField, TextField } from '../../components/fields';
 import { FormDialog } from '../../components/FormDialog';
 import { useSubmit } from '../../components/use-submit';
 import { appStore } from '../../store';
 import { CHANNEL_FIELDS, CHANNEL_LABELS, formProblems, formToConfig, initialForm, type ChannelForm } from './channel-forms';
+import { addChannel, updateChannel } from './api';
 
 const TYPES = Object.keys(CHANNEL_LABELS) as ChannelType[];
 
@@ -24,7 +24,7 @@ export function ChannelDialog({ channel, onClose, onSaved }: { channel?: Channel
     async () => {
       const config = formToConfig(type, name, form, channel?.enabled ?? true);
       if (channel) {
-        const saved = await client().monitors.updateChannel({ id: channel.id, config });
+        const saved = await updateChannel({ id: channel.id, config });
         // Moved to another server, an optional secret left blank is not kept (it was not sent there): say so.
         const dropped = CHANNEL_FIELDS[type].filter((f) => f.kind === 'secret' && channel.hasSecret[f.key] && !saved.hasSecret[f.key]);
         if (dropped.length) {
@@ -35,7 +35,7 @@ export function ChannelDialog({ channel, onClose, onSaved }: { channel?: Channel
             fix: 'Edit the channel and enter it again if the new server needs one.',
           });
         }
-      } else await client().monitors.addChannel(config);
+      } else await addChannel(config);
       onSaved();
       onClose();
     },

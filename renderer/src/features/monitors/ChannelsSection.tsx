@@ -1,24 +1,31 @@
 import { useState } from 'react';
-import type { AlertSettingsInfo, ChannelInfo } from '../../../../shared/contract';
-import { client } from '../../api/client';
+import type { AlertSettingsInfo, ChannelInfo, ErrorInfo } from '../../../../shared/contract';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { ErrorMessage } from '../../components/ErrorMessage';
 import { appStore } from '../../store';
 import { toErrorInfo } from '../../lib/errors';
 import { CHANNEL_LABELS } from './channel-forms';
 import { ChannelDialog } from './ChannelDialog';
+import { removeChannel, setDefaultChannels, testChannel } from './api';
 
 type TestResult = { state: 'sending' } | { state: 'ok'; at: number } | { state: 'failed'; message: string; fix?: string };
-
-function errorToast(title: string, e: unknown) {
-  const info = toErrorInfo(e);
-  appStore.getState().pushToast({ tone: 'error', title, message: info.message, ...(info.fix ? { fix: info.fix } : {}) });
-}
 
 /**
  * Where alerts go. Default channels get the alerts of every monitor without its own routing (a
  * monitor's detail chooses its own). Each channel can be tested; the result says what happened.
  */
-export function ChannelsSection({ channels, settings, onChanged }: { channels: ChannelInfo[] | null; settings: AlertSettingsInfo | null; onChanged(): void }) {
+export function ChannelsSection({
+  channels,
+  settings,
+  error,
+  onChanged,
+}: {
+  channels: ChannelInfo[] | null;
+  settings: AlertSettingsInfo | null;
+  /** Why the channels could not be read. */
+  error: ErrorInfo | null;
+  onChanged(): void;
+}) {
   const [dialog, setDialog] = useState<{ channel?: ChannelInfo } | null>(null);
   const [removing, setRemoving] = useState<ChannelInfo | null>(null);
   const [tested, setTested] = useState<Record<string, TestResult>>({});
@@ -26,8 +33,7 @@ export function ChannelsSection({ channels, settings, onChanged }: { channels: C
 
   const test = (c: ChannelInfo) => {
     setTested((t) => ({ ...t, [c.id]: { state: 'sending' } }));
-    client()
-      .monitors.testChannel({ id: c.id })
+    testChannel({ id: c.id })
       .then(
         () => setTested((t) => ({ ...t, [c.id]: { state: 'ok', at: Date.now() } })),
         (e: unknown) => {
@@ -38,9 +44,8 @@ export function ChannelsSection({ channels, settings, onChanged }: { channels: C
   };
   const toggleDefault = (c: ChannelInfo, on: boolean) => {
     const next = on ? [...defaults, c.id] : [...defaults].filter((x) => x !== c.id);
-    client()
-      .monitors.setDefaultChannels({ channelIds: next })
-      .then(onChanged, (e: unknown) => errorToast('Could not change the default channels', e));
+    setDefaultChannels({ channelIds: next })
+      .then(onChanged, (e: unknown) => appStore.getState().toastError('Could not change the default channels', e));
   };
 
   return (
@@ -51,8 +56,9 @@ export function ChannelsSection({ channels, settings, onChanged }: { channels: C
           Add channel
         </button>
       </header>
+      {error && <ErrorMessage error={error} title="Could not read the channels and alert settings" />}
       {channels === null ? (
-        <p className="muted">Loading channels…</p>
+        !error && <p className="muted">Loading channels…</p>
       ) : channels.length === 0 ? (
         <p className="muted" data-testid="channels-empty">
           No channels: alerts are shown in this app only. Add ntfy, a webhook, Discord, Slack, Telegram, Gotify or e-mail to be told on your phone.
@@ -103,10 +109,10 @@ export function ChannelsSection({ channels, settings, onChanged }: { channels: C
           onCancel={() => setRemoving(null)}
           onConfirm={async () => {
             try {
-              await client().monitors.removeChannel({ id: removing.id });
+              await removeChannel({ id: removing.id });
               onChanged();
             } catch (e) {
-              errorToast('Could not remove the channel', e);
+              appStore.getState().toastError('Could not remove the channel', e);
             }
             setRemoving(null);
           }}

@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import type { MonitorImportResultInfo } from '../../../../shared/contract';
-import { client } from '../../api/client';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Field } from '../../components/Field';
 import { FormDialog } from '../../components/FormDialog';
 import { useSubmit } from '../../components/use-submit';
 import { appStore } from '../../store';
 import { toErrorInfo } from '../../lib/errors';
+import { exportMonitorsYaml, importMonitorsYaml } from './api';
 
 const ACTION_LABEL = { add: 'add', update: 'update', unchanged: 'unchanged', error: 'skip' } as const;
 const ACTION_TONE = { add: 'ok', update: 'busy', unchanged: 'idle', error: 'error' } as const;
@@ -14,7 +14,7 @@ const ACTION_TONE = { add: 'ok', update: 'busy', unchanged: 'idle', error: 'erro
 /** Downloads every monitor as `homeport-monitors.yaml` (secrets are placeholders). */
 export async function exportMonitors(): Promise<void> {
   try {
-    const { yaml } = await client().monitors.exportYaml();
+    const { yaml } = await exportMonitorsYaml();
     const url = URL.createObjectURL(new Blob([yaml], { type: 'application/yaml' }));
     const a = document.createElement('a');
     a.href = url;
@@ -37,7 +37,7 @@ export function ImportDialog({ onClose, onImported }: { onClose(): void; onImpor
 
   const submit = useSubmit(async (dryRun: boolean) => {
     try {
-      const r = await client().monitors.importYaml({ yaml: text, dryRun });
+      const r = await importMonitorsYaml({ yaml: text, dryRun });
       if (dryRun) return setPreview(r);
       appStore.getState().pushToast({
         tone: r.errors ? 'warning' : 'success',

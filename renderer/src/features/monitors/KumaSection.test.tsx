@@ -177,3 +177,21 @@ describe('Uptime Kuma in the Monitors view', () => {
     expect((section.getByLabelText('Push URL') as HTMLInputElement).value).toBe('');
   });
 });
+
+describe('Uptime Kuma instances that cannot be read', () => {
+  it('says why in the section, with a Retry that reads them', async () => {
+    let fail = true;
+    await openMonitors({
+      'kuma.list': () => {
+        if (fail) throw new EnvelopeError({ code: 'INTERNAL', message: 'The Uptime Kuma settings could not be read.', fix: 'Check the data folder.' });
+        return [instance()];
+      },
+    });
+    const section = screen.getByTestId('kuma-section');
+    expect((await within(section).findByRole('alert')).textContent).toContain('The Uptime Kuma settings could not be read.');
+    fail = false;
+    fireEvent.click(within(section).getByRole('button', { name: 'Retry' }));
+    await within(section).findAllByText('Nextcloud');
+    expect(within(section).queryByRole('alert')).toBeNull();
+  });
+});

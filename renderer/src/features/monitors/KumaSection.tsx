@@ -1,19 +1,17 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { HeartbeatInfo, KumaAddInput, KumaInstanceInfo, KumaMode, KumaMonitorInfo } from '../../../../shared/contract';
-import { client } from '../../api/client';
+import { useEffect, useState } from 'react';
+import type { KumaAddInput, KumaInstanceInfo, KumaMode, KumaMonitorInfo } from '../../../../shared/contract';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { CheckboxField, NumberField, PasswordField, SelectField, TextField } from '../../components/fields';
 import { Form, FormDialog } from '../../components/FormDialog';
 import { Spinner } from '../../components/Spinner';
-import { StateDot } from '../../components/StateBadge';
+import { StateDot, type Tone } from '../../components/StateBadge';
 import { useNow } from '../../components/use-now';
 import { useSubmit } from '../../components/use-submit';
-import type { Tone } from '../../components/StateBadge';
-import { appStore } from '../../store';
+import { appStore, useApp } from '../../store';
 import { formatAge } from '../../lib/format';
-import { toErrorInfo } from '../../lib/errors';
 import { formatDuration } from './monitors-ui';
+import { addKuma, pauseKumaMonitor, removeKuma, resumeKumaMonitor } from './api';
 
 const STATUS_TONE: Record<KumaMonitorInfo['status'], Tone> = { up: 'ok', down: 'error', pending: 'warn', maintenance: 'busy', unknown: 'idle' };
 const STATE_LABEL: Record<KumaInstanceInfo['state'], string> = {
@@ -30,38 +28,27 @@ const MODE_LABEL: Record<KumaMode, string> = { socket: 'signed in', metrics: '/m
 
 const pct = (v: number | null) => (v === null ? '—' : `${(Math.floor(v * 10000) / 100).toFixed(2)} %`);
 
-function toastError(title: string, e: unknown) {
-  const info = toErrorInfo(e);
-  appStore.getState().pushToast({ tone: 'error', title, message: info.message, ...(info.fix ? { fix: info.fix } : {}) });
-}
-
 /** Uptime Kuma instances, mirrored live: their state, the problem with them, and every monitor. */
 export function KumaSection() {
-  const [instances, setInstances] = useState<KumaInstanceInfo[] | null>(null);
+  const { list, loaded, error } = useApp((s) => ({ list: s.kuma, loaded: s.kumaLoaded, error: s.kumaError }));
+  const instances = loaded ? list : null;
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<KumaInstanceInfo | null>(null);
   const [busy, setBusy] = useState<Record<string, boolean>>({});
-
-  const reload = useCallback(async () => {
-    try {
-      setInstances(await client().kuma.list());
-    } catch (e) {
-      toastError('Could not load the Uptime Kuma instances', e);
-    }
-  }, []);
+  const reload = () => void appStore.getState().loadKuma();
+  // Listed again as the section opens; kuma.changed keeps it current (wired once, in the store).
   useEffect(() => {
-    void reload();
-    return client().on('kuma.changed', (list) => setInstances(list));
-  }, [reload]);
+    void appStore.getState().loadKuma();
+  }, []);
 
   const toggle = async (inst: KumaInstanceInfo, m: KumaMonitorInfo) => {
     const key = `${inst.id}/${m.id}`;
     setBusy((b) => ({ ...b, [key]: true }));
     try {
-      if (m.active) await client().kuma.pauseMonitor({ id: inst.id, monitorId: m.id });
-      else await client().kuma.resumeMonitor({ id: inst.id, monitorId: m.id });
+      if (m.active) await pauseKumaMonitor({ id: inst.id, monitorId: m.id });
+      else await resumeKumaMonitor({ id: inst.id, monitorId: m.id });
     } catch (e) {
-      toastError(m.active ? `Could not pause ${m.name}` : `Could not resume ${m.name}`, e);
+      appStore.getState().toastError(m.active ? `Could not pause ${m.name}` : `Could not resume ${m.name}`, e);
     } finally {
       setBusy((b) => ({ ...b, [key]: false }));
     }
@@ -75,10 +62,20 @@ export function KumaSection() {
           Connect Uptime Kuma
         </button>
       </header>
+      {error && (
+        <div className="load-error">
+          <ErrorMessage error={error} title="Could not read the Uptime Kuma instances" />
+          <button type="button" className="button" onClick={reload}>
+            Retry
+          </button>
+        </div>
+      )}
       {instances === null ? (
-        <p className="muted">
-          <Spinner /> Loading…
-        </p>
+        !error && (
+          <p className="muted">
+            <Spinner /> Loading…
+          </p>
+        )
       ) : instances.length === 0 ? (
         <p className="muted" data-testid="kuma-empty">
           Already run Uptime Kuma? Connect it: its monitors show up here, their outages reach you through Homeport’s alerts, and Homeport tells you
@@ -194,9 +191,9 @@ export function KumaSection() {
             const inst = removing;
             setRemoving(null);
             try {
-              await client().kuma.remove({ id: inst.id });
+              await removeKuma({ id: inst.id });
             } catch (e) {
-              toastError('Could not remove the instance', e);
+              appStore.getState().toastError('Could not remove the instance', e);
             }
           }}
         >
@@ -228,7 +225,7 @@ export function ConnectKumaDialog({ onClose }: { onClose(): void }) {
   const set = <K extends keyof KumaAddInput>(k: K, v: KumaAddInput[K]) => setForm((f) => ({ ...f, [k]: v }));
 
   const connect = useSubmit(async () => {
-    const r = await client().kuma.add({ ...form, url: form.url.trim() });
+    const r = await addKuma({ ...form, url: form.url.trim() });
     if (r.status === 'totp-required') return setNeedTotp(true);
     appStore.getState().pushToast({ tone: 'success', title: `Connected ${r.instance.name}` });
     onClose();
@@ -289,19 +286,17 @@ export function ConnectKumaDialog({ onClose }: { onClose(): void }) {
 
 /** Homeport's own heartbeat: something outside notices when Homeport itself stops. */
 export function HeartbeatSection() {
-  const [info, setInfo] = useState<HeartbeatInfo | null>(null);
+  const { info, loadError } = useApp((s) => ({ info: s.heartbeat, loadError: s.heartbeatError }));
   const [url, setUrl] = useState('');
   const [interval, setIntervalSec] = useState('60');
-  const change = useSubmit(async (f: () => Promise<HeartbeatInfo>) => {
-    setInfo(await f());
+  const change = useSubmit(async (f: () => Promise<void>) => {
+    await f();
     setUrl('');
   });
-  const { setError } = change;
-
+  // Read as the section opens; heartbeat.changed keeps it current (wired once, in the store).
   useEffect(() => {
-    client().kuma.heartbeat().then(setInfo, (e: unknown) => setError(toErrorInfo(e)));
-    return client().on('heartbeat.changed', setInfo);
-  }, [setError]);
+    void appStore.getState().loadHeartbeat();
+  }, []);
 
   const seconds = Number(interval);
   const busy = change.busy;
@@ -321,7 +316,7 @@ export function HeartbeatSection() {
           {info.lastError ? `last attempt failed: ${info.lastError.message}` : info.lastOkAt ? `last sent ${formatAge(info.lastOkAt)}` : 'not sent yet'} · {info.sent} sent
         </p>
       )}
-      <Form className="heartbeat-form" form={change} onSubmit={() => void change.run(() => client().kuma.setHeartbeat({ url: url.trim(), intervalSec: seconds }))}>
+      <Form className="heartbeat-form" form={change} onSubmit={() => void change.run(() => appStore.getState().setHeartbeat({ url: url.trim(), intervalSec: seconds }))}>
         <TextField
           label="Push URL"
           type="url"
@@ -339,16 +334,17 @@ export function HeartbeatSection() {
           </button>
           {info?.configured && (
             <>
-              <button type="button" className="button button-small" disabled={busy} onClick={() => void change.run(() => client().kuma.sendHeartbeat())}>
+              <button type="button" className="button button-small" disabled={busy} onClick={() => void change.run(() => appStore.getState().sendHeartbeat())}>
                 Send one now
               </button>
-              <button type="button" className="button button-small" disabled={busy} onClick={() => void change.run(() => client().kuma.setHeartbeat({ url: null, intervalSec: seconds || 60 }))}>
+              <button type="button" className="button button-small" disabled={busy} onClick={() => void change.run(() => appStore.getState().setHeartbeat({ url: null, intervalSec: seconds || 60 }))}>
                 Stop
               </button>
             </>
           )}
         </div>
       </Form>
+      {loadError && <ErrorMessage error={loadError} title="Could not read the heartbeat settings" />}
       {change.error && <ErrorMessage error={change.error} title="The heartbeat was not changed" />}
     </section>
   );

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import type { MaintenanceWindowInfo, MonitorId } from '../../../../shared/contract';
-import { client } from '../../api/client';
 import { FormDialog } from '../../components/FormDialog';
 import { useSubmit } from '../../components/use-submit';
+import { setMaintenance } from './api';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const HOUR = 3_600_000;
@@ -49,7 +49,7 @@ export function MaintenanceDialog({ monitorId, name, windows, onClose, onSaved }
   const problems = drafts.map(draftProblem);
   const save = useSubmit(async () => {
     const out: MaintenanceWindowInfo[] = drafts.map((d) => (d.kind === 'once' ? { kind: 'once', from: fromLocalInput(d.from), to: fromLocalInput(d.to) } : { ...d, utcOffsetMinutes: offset }));
-    await client().monitors.setMaintenance({ id: monitorId, windows: out });
+    await setMaintenance({ id: monitorId, windows: out });
     onSaved();
     onClose();
   });

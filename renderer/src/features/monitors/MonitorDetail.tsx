@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
 import type { AlertSettingsInfo, ChannelInfo, ErrorInfo, HistoryRange, MonitorHistoryInfo, MonitorInfo } from '../../../../shared/contract';
-import { client } from '../../api/client';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { StateBadge } from '../../components/StateBadge';
 import { toErrorInfo } from '../../lib/errors';
@@ -11,6 +10,7 @@ import { ResponseTimeChart } from './ResponseTimeChart';
 import { RoutingEditor } from './RoutingEditor';
 import { StatusBars } from './StatusBars';
 import { formatDuration, formatUntil, ms, pct, STATE_TONE } from './monitors-ui';
+import { monitorHistory } from './api';
 
 const RANGE_LABEL: Record<HistoryRange, string> = { '24h': '24 hours', '30d': '30 days', '1y': '1 year' };
 
@@ -49,8 +49,7 @@ export function MonitorDetail({
   }, []);
   useEffect(() => {
     let live = true;
-    client()
-      .monitors.history({ id: monitor.id, range })
+    monitorHistory({ id: monitor.id, range })
       .then(
         (h) => {
           if (!live) return;

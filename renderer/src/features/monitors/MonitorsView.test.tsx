@@ -4,11 +4,11 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChannelId, MonitorId, type AlertSettingsInfo, type ChannelConfigInput, type ChannelInfo, type HistoryRange, type MonitorHistoryInfo, type MonitorImportResultInfo, type MonitorInfo } from '../../../../shared/contract';
 import { EnvelopeError, type Handlers } from '../../test-support/memory-bridge';
 import { renderApp, teardownApp } from '../../test-support/render-app';
-import { resetMonitorsUi } from './monitors-ui';
+import { resetStore } from '../../store';
 
 afterEach(() => {
   teardownApp();
-  resetMonitorsUi();
+  resetStore();
 });
 
 // happy-dom has no 2D canvas; uPlot draws into this no-op context here (the e2e test draws in Chromium).
@@ -379,5 +379,40 @@ describe('alerts in the app', () => {
     expect(within(detail).getByRole('heading', { name: 'db' })).toBeTruthy();
     const recent = screen.getByTestId('recent-alerts');
     expect(within(recent).getAllByTestId('alert-item').map((a) => a.dataset.kind)).toEqual(['down']);
+  });
+});
+
+describe('reads that fail', () => {
+  it('says why the monitors cannot be listed, with a Retry that lists them', async () => {
+    let fail = true;
+    await renderApp({
+      'monitors.list': () => {
+        if (fail) throw new EnvelopeError({ code: 'INTERNAL', message: 'The monitors could not be read.', fix: 'Try again.' });
+        return [base];
+      },
+      'monitors.history': ({ id, range }) => history(id, range),
+      'monitors.listChannels': () => [],
+      'monitors.alertSettings': () => settingsFor([base]),
+      'monitors.recentAlerts': () => [],
+      'kuma.list': () => [],
+    });
+    fireEvent.click(screen.getByRole('button', { name: /Monitors/ }));
+    const alerts = await screen.findAllByRole('alert');
+    expect(alerts.map((a) => a.textContent).join(' ')).toContain('The monitors could not be read.');
+    fail = false;
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    await waitFor(() => expect(screen.getAllByTestId('monitor-row').map((r) => r.textContent)).toEqual([expect.stringContaining('web')]));
+    expect(screen.queryAllByRole('alert').map((a) => a.textContent).join(' ')).not.toContain('The monitors could not be read.');
+  });
+
+  it('says in the Channels section why the channels cannot be read', async () => {
+    await openMonitors({
+      'monitors.listChannels': () => {
+        throw new EnvelopeError({ code: 'INTERNAL', message: 'The channels file could not be read.', fix: 'Check the data folder.' });
+      },
+    });
+    const section = screen.getByTestId('channels');
+    expect((await within(section).findByRole('alert')).textContent).toContain('The channels file could not be read.');
+    expect(within(section).queryByText('Loading channels…')).toBeNull();
   });
 });

@@ -1,11 +1,9 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { applyMonitorsChange, type AlertSettingsInfo, type ChannelInfo, type ErrorInfo, type LatencyPointInfo, type MonitorInfo, type StatusBarInfo } from '../../../../shared/contract';
-import { client } from '../../api/client';
+import type { LatencyPointInfo, MonitorId, MonitorInfo, StatusBarInfo } from '../../../../shared/contract';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { StateBadge } from '../../components/StateBadge';
 import { appStore, useApp } from '../../store';
 import { ListView } from '../../components/ListView';
-import { toErrorInfo } from '../../lib/errors';
 import { AddMonitorDialog } from './AddMonitorDialog';
 import { AlertsPanel } from './AlertsPanel';
 import { ChannelsSection } from './ChannelsSection';
@@ -16,7 +14,8 @@ import { MaintenanceDialog } from './MaintenanceDialog';
 import { MonitorDetail } from './MonitorDetail';
 import { MuteMenu } from './MuteMenu';
 import { Sparkline, StatusBars } from './StatusBars';
-import { formatUntil, mergeBars, monitorsUi, ms, pct, STATE_TONE } from './monitors-ui';
+import { formatUntil, mergeBars, ms, pct, STATE_TONE } from './monitors-ui';
+import { monitorHistory, pauseMonitor, removeMonitor, resumeMonitor } from './api';
 
 /** The table's columns, by class (the stylesheet sizes them, and drops some in a narrow window). */
 const COLUMNS = [
@@ -30,11 +29,6 @@ const COLUMNS = [
   ['Actions', 'col-actions'],
 ] as const;
 
-function errorToast(title: string, e: unknown) {
-  const info = toErrorInfo(e);
-  appStore.getState().pushToast({ tone: 'error', title, message: info.message, ...(info.fix ? { fix: info.fix } : {}) });
-}
-
 interface RowHistory {
   bars: StatusBarInfo[];
   latency: LatencyPointInfo[];
@@ -42,31 +36,30 @@ interface RowHistory {
 
 /** Every monitor with its state, uptime, latency sparkline and status bars; a detail panel; recent alerts; channels. */
 export function MonitorsView() {
-  const [monitors, setMonitors] = useState<MonitorInfo[] | null>(null);
+  const { list, loaded, listed, error, channels, settings, settingsError, selected } = useApp((s) => ({
+    list: s.monitors,
+    loaded: s.monitorsLoaded,
+    listed: s.monitorsListed,
+    error: s.monitorsError,
+    channels: s.channels,
+    settings: s.alertSettings,
+    settingsError: s.alertSettingsError,
+    selected: s.selectedMonitor,
+  }));
+  const monitors = loaded ? list : null;
   const [rows, setRows] = useState<Record<string, RowHistory>>({});
-  const [channels, setChannels] = useState<ChannelInfo[] | null>(null);
-  const [settings, setSettings] = useState<AlertSettingsInfo | null>(null);
-  const [error, setError] = useState<ErrorInfo | null>(null);
   const [filter, setFilter] = useState('');
   const [dialog, setDialog] = useState<'add' | 'import' | 'maintenance' | null>(null);
   const [removing, setRemoving] = useState<MonitorInfo | null>(null);
   const [editing, setEditing] = useState<MonitorInfo | null>(null);
-  const selected = monitorsUi((s) => s.selected);
-  const select = monitorsUi((s) => s.select);
+  const select = appStore.getState().selectMonitor;
   /** When each row's history was last asked for (see loadRows). */
   const rowsAt = useRef(new Map<string, { at: number; empty: boolean }>());
-  // A notification, the tray or an alert toast asked for a monitor: open its detail.
-  const focus = useApp((st) => st.focusMonitorId);
-  useEffect(() => {
-    if (focus === null) return;
-    const id = appStore.getState().takeFocusMonitor();
-    if (id) select(id);
-  }, [focus, select]);
 
   // A row's sparkline and bars (half-hour buckets, shown as hourly bars) are read when the list loads, and again when
   // its monitor changes — at most every 30 s (3 s while it has no data yet), so a thousand
   // monitors checked every 20 s do not ask for a thousand histories each time.
-  const loadRows = useCallback(async (list: MonitorInfo[], force = false) => {
+  const loadRows = useCallback(async (list: readonly MonitorInfo[], force = false) => {
     const now = Date.now();
     const due = list.filter((m) => {
       const last = rowsAt.current.get(m.id);
@@ -79,12 +72,10 @@ export function MonitorsView() {
         async (m) =>
           [
             m.id,
-            await client()
-              .monitors.history({ id: m.id, range: '24h' })
-              .then(
-                (h): RowHistory => ({ bars: mergeBars(h.bars, 2), latency: h.latency }),
-                (): RowHistory => ({ bars: [], latency: [] }),
-              ),
+            await monitorHistory({ id: m.id, range: '24h' }).then(
+              (h): RowHistory => ({ bars: mergeBars(h.bars, 2), latency: h.latency }),
+              (): RowHistory => ({ bars: [], latency: [] }),
+            ),
           ] as const,
       ),
     );
@@ -92,41 +83,31 @@ export function MonitorsView() {
     setRows((prev) => ({ ...prev, ...Object.fromEntries(entries) }));
   }, []);
 
-  const loadSettings = useCallback(async () => {
-    try {
-      const [c, s] = await Promise.all([client().monitors.listChannels(), client().monitors.alertSettings()]);
-      setChannels(c);
-      setSettings(s);
-    } catch (e) {
-      errorToast('Could not load the alert settings', e);
-    }
-  }, []);
-
-  const reload = useCallback(async () => {
-    try {
-      const list = await client().monitors.list();
-      setMonitors(list);
-      setError(null);
-      void loadRows(list, true);
-    } catch (e) {
-      setError(toErrorInfo(e));
-    }
-  }, [loadRows]);
+  const reload = useCallback(() => appStore.getState().loadMonitors(), []);
 
   const reloadAll = useCallback(() => {
     void reload();
-    void loadSettings();
-  }, [reload, loadSettings]);
+    void appStore.getState().loadAlertSettings();
+  }, [reload]);
 
   useEffect(() => {
-    // Only the monitors that changed come with the event; before the first list there is nothing to apply them to.
-    const off = client().on('monitors.changed', (change) => {
-      setMonitors((prev) => (prev ? applyMonitorsChange(prev, change) : prev));
-      void loadRows(change.changed);
-    });
     reloadAll();
-    return off;
-  }, [reloadAll, loadRows]);
+  }, [reloadAll]);
+
+  // Every time the whole list is read (as the view opens, after a change made here), every row's
+  // history is read again; a monitors.changed brings only the monitors that changed (the store
+  // replaces just those), and only their rows are read again.
+  const seen = useRef<{ list: readonly MonitorInfo[]; listed: number } | null>(null);
+  useEffect(() => {
+    const before = seen.current;
+    seen.current = { list, listed };
+    // The list the store held before the view opened is listed again first.
+    if (!before || !loaded) return;
+    if (before.listed !== listed) return void loadRows(list, true);
+    const had = new Set(before.list);
+    const changed = list.filter((m) => !had.has(m));
+    if (changed.length) void loadRows(changed);
+  }, [list, listed, loaded, loadRows]);
 
   const shown = useMemo(() => {
     const q = filter.trim().toLowerCase();
@@ -141,7 +122,7 @@ export function MonitorsView() {
         await f();
         await reload();
       } catch (e) {
-        errorToast(title, e);
+        appStore.getState().toastError(title, e);
       }
     },
     [reload],
@@ -227,7 +208,7 @@ export function MonitorsView() {
       )}
       <div className="monitor-panels">
         <AlertsPanel monitors={monitors ?? []} onOpen={select} />
-        <ChannelsSection channels={channels} settings={settings} onChanged={reloadAll} />
+        <ChannelsSection channels={channels} settings={settings} error={settingsError} onChanged={reloadAll} />
       </div>
       <KumaSection />
       <HeartbeatSection />
@@ -242,8 +223,8 @@ export function MonitorsView() {
           danger
           onCancel={() => setRemoving(null)}
           onConfirm={async () => {
-            await act('Could not remove the monitor', () => client().monitors.remove({ id: removing.id }));
-            if (selected === removing.id) select(null);
+            await act('Could not remove the monitor', () => removeMonitor({ id: removing.id }));
+            if (appStore.getState().selectedMonitor === removing.id) select(null);
             setRemoving(null);
           }}
         >
@@ -259,7 +240,7 @@ interface MonitorRowProps {
   row: RowHistory | undefined;
   mutedUntil: number | null;
   selected: boolean;
-  onSelect(id: string): void;
+  onSelect(id: MonitorId): void;
   act(title: string, f: () => Promise<unknown>): Promise<void>;
   onEdit(m: MonitorInfo): void;
   onRemove(m: MonitorInfo): void;
@@ -308,11 +289,11 @@ const MonitorRow = memo(function MonitorRow({ m, row, mutedUntil, selected, onSe
       </td>
       <td role="cell" className="cell-actions col-actions">
         {m.paused ? (
-          <button type="button" className="button button-small" onClick={() => void act('Could not resume', () => client().monitors.resume({ id: m.id }))}>
+          <button type="button" className="button button-small" onClick={() => void act('Could not resume', () => resumeMonitor({ id: m.id }))}>
             Resume
           </button>
         ) : (
-          <button type="button" className="button button-small" onClick={() => void act('Could not pause', () => client().monitors.pause({ id: m.id }))}>
+          <button type="button" className="button button-small" onClick={() => void act('Could not pause', () => pauseMonitor({ id: m.id }))}>
             Pause
           </button>
         )}

@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import type { MonitorId, MutePreset } from '../../../../shared/contract';
-import { client } from '../../api/client';
 import { appStore } from '../../store';
 import { toErrorInfo } from '../../lib/errors';
 import { formatUntil } from './monitors-ui';
+import { muteMonitor, unmuteMonitor } from './api';
 
 const PRESETS: Array<[MutePreset, string]> = [
   ['1h', 'For 1 hour'],
@@ -78,13 +78,13 @@ export function MuteMenu({ id, mutedUntil, label, compact = false, onChanged }: 
               type="button"
               role="menuitem"
               className="menu-item"
-              onClick={() => void run(() => client().monitors.mute({ id, preset, utcOffsetMinutes: -new Date().getTimezoneOffset() }), 'mute')}
+              onClick={() => void run(() => muteMonitor({ id, preset, utcOffsetMinutes: -new Date().getTimezoneOffset() }), 'mute')}
             >
               {text}
             </button>
           ))}
           {muted && (
-            <button type="button" role="menuitem" className="menu-item" onClick={() => void run(() => client().monitors.unmute({ id }), 'unmute')}>
+            <button type="button" role="menuitem" className="menu-item" onClick={() => void run(() => unmuteMonitor({ id }), 'unmute')}>
               Unmute
             </button>
           )}

@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ErrorInfo, MonitorId } from '../../../../shared/contract';
-import { client } from '../../api/client';
 import { copyText } from '../../components/clipboard';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { toErrorInfo } from '../../lib/errors';
+import { appInfo, pushUrl } from './api';
 
 /**
  * A push monitor's URL, shown on request (the token is a secret and never in monitor lists). Only
@@ -16,8 +16,7 @@ export function PushUrl({ monitorId }: { monitorId: MonitorId }) {
   const [copied, setCopied] = useState('');
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => {
-    void client()
-      .app.info()
+    void appInfo()
       .then((i) => setMode(i.mode), () => setMode('headless'));
   }, []);
   useEffect(() => {
@@ -34,7 +33,7 @@ export function PushUrl({ monitorId }: { monitorId: MonitorId }) {
   }
   const show = async () => {
     try {
-      const { path } = await client().monitors.pushUrl({ id: monitorId });
+      const { path } = await pushUrl({ id: monitorId });
       setUrl(`${window.location.origin}${path}`);
       setError(null);
     } catch (e) {

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { ChannelId, ChannelInfo, MonitorId, MonitorRoutingInfo } from '../../../../shared/contract';
-import { client } from '../../api/client';
 import { appStore } from '../../store';
 import { toErrorInfo } from '../../lib/errors';
+import { setRouting } from './api';
 
 /** Which channels get this monitor's alerts: the default channels, or a chosen set (optionally plus the defaults). */
 export function RoutingEditor({ monitorId, routing, channels, defaultIds, onChanged }: { monitorId: MonitorId; routing: MonitorRoutingInfo | null; channels: ChannelInfo[]; defaultIds: ChannelId[]; onChanged(): void }) {
@@ -22,7 +22,7 @@ export function RoutingEditor({ monitorId, routing, channels, defaultIds, onChan
 
   const save = async () => {
     try {
-      await client().monitors.setRouting({ id: monitorId, routing: mode === 'default' ? null : { channelIds: chosen, includeDefaults: plusDefaults } });
+      await setRouting({ id: monitorId, routing: mode === 'default' ? null : { channelIds: chosen, includeDefaults: plusDefaults } });
       setSaved('Saved');
       onChanged();
     } catch (e) {

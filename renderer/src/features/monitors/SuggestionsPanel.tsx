@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ErrorInfo, MonitorSuggestionInfo } from '../../../../shared/contract';
-import { client } from '../../api/client';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Spinner } from '../../components/Spinner';
 import { appStore, useApp } from '../../store';
 import { toErrorInfo } from '../../lib/errors';
+import { addMonitor, addSuggestedMonitor, monitorSuggestions } from './api';
 
 /**
  * Monitors Homeport proposes: a container monitor for every running container without one, an
@@ -23,7 +23,7 @@ export function SuggestionsPanel({ monitorsVersion, onAdded }: { monitorsVersion
 
   const reload = useCallback(async () => {
     try {
-      setList(await client().monitors.suggestions());
+      setList(await monitorSuggestions());
       setError(null);
     } catch (e) {
       setError(toErrorInfo(e));
@@ -38,13 +38,12 @@ export function SuggestionsPanel({ monitorsVersion, onAdded }: { monitorsVersion
     setBusy((b) => ({ ...b, [s.key]: true }));
     try {
       // A label declaration is added as the services read it now, owned by the container's labels.
-      const m = s.kind === 'label' ? await client().monitors.addSuggested({ key: s.key }) : await client().monitors.add(s.input);
+      const m = s.kind === 'label' ? await addSuggestedMonitor({ key: s.key }) : await addMonitor(s.input);
       appStore.getState().pushToast({ tone: 'success', title: `Added ${m.name}` });
       onAdded();
       await reload();
     } catch (e) {
-      const info = toErrorInfo(e);
-      appStore.getState().pushToast({ tone: 'error', title: 'Could not add the monitor', message: info.message, ...(info.fix ? { fix: info.fix } : {}) });
+      appStore.getState().toastError('Could not add the monitor', e);
     } finally {
       setBusy((b) => ({ ...b, [s.key]: false }));
     }

@@ -1,34 +1,6 @@
-/**
- * The Monitors view's own state, outside the app store so that an alert toast (shown on any
- * view) can open a monitor's detail: which monitor is open, and the alerts seen since the app
- * opened (the Recent alerts panel merges them with `monitors.recentAlerts`).
- */
-import { create } from 'zustand';
-import type { AlertInfo, MonitorId, MonitorState, StatusBarInfo } from '../../../../shared/contract';
-import { appStore } from '../../store';
+/** What the Monitors view shows its monitors with: tones, figures, bars and durations. */
+import type { MonitorState, StatusBarInfo } from '../../../../shared/contract';
 import type { Tone } from '../../components/StateBadge';
-
-interface MonitorsUiState {
-  selected: string | null;
-  /** Alerts pushed by `alerts.fired` since the app opened, newest first (at most 50). */
-  live: AlertInfo[];
-  select(id: string | null): void;
-  pushAlert(a: AlertInfo): void;
-}
-
-export const monitorsUi = create<MonitorsUiState>()((set) => ({
-  selected: null,
-  live: [],
-  select: (selected) => set({ selected }),
-  pushAlert: (a) => set((s) => ({ live: [a, ...s.live.filter((x) => x.id !== a.id)].slice(0, 50) })),
-}));
-
-/** Shows the Monitors view with this monitor's detail open (the same path a native notification's click takes). */
-export function openMonitor(id: MonitorId): void {
-  appStore.getState().showMonitor(id);
-}
-
-export const resetMonitorsUi = () => monitorsUi.setState({ selected: null, live: [] });
 
 export const STATE_TONE: Record<MonitorState, Tone> = { up: 'ok', down: 'error', pending: 'warn', paused: 'idle', maintenance: 'idle', unknown: 'busy' };
 export const pct = (v: number | null) => (v === null ? '–' : `${(Math.floor(v * 10_000) / 100).toFixed(2)} %`);

@@ -1,9 +1,7 @@
 import { useState } from 'react';
 import type { SettingsAction, SettingsProblemInfo } from '../../../../shared/contract';
-import { client } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { appStore, useApp } from '../../store';
-import { toErrorInfo } from '../../lib/errors';
 
 const ACTION_LABEL: Record<SettingsAction, string> = {
   'check-again': 'Check again',
@@ -28,12 +26,9 @@ export function SettingsProblems() {
   const run = async (problem: SettingsProblemInfo, action: SettingsAction) => {
     setBusy(`${problem.id} ${action}`);
     try {
-      await client().app.resolveProblem({ id: problem.id, action });
-      // The event brings the new list too; this answer is for the window that asked.
-      appStore.setState({ settingsProblems: await client().app.problems() });
+      await appStore.getState().resolveSettingsProblem(problem.id, action);
     } catch (e) {
-      const info = toErrorInfo(e);
-      appStore.getState().pushToast({ tone: 'error', title: `${ACTION_LABEL[action]}: ${problem.entry}`, message: info.message, ...(info.fix ? { fix: info.fix } : {}) });
+      appStore.getState().toastError(`${ACTION_LABEL[action]}: ${problem.entry}`, e);
     } finally {
       setBusy(null);
     }
