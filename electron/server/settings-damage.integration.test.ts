@@ -15,19 +15,23 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ChannelInfo, HostInfo, KeyInfo, MonitorInfo, SettingsProblemInfo } from '../../shared/contract';
+import type { ChannelInfo, HeartbeatInfo, HostInfo, KeyInfo, KumaAddResultInfo, KumaInstanceInfo, MonitorInfo, SettingsProblemInfo } from '../../shared/contract';
 import { createServices, type Services } from '../services/app';
 import { createConsoleLogger } from '../services/platform/logger';
 import { contractCalls, until } from '../services/test-support/wait';
 import { createHeadlessPlatform } from './headless-platform';
 
+const KUMA_METRICS = `# TYPE monitor_status gauge
+monitor_status{monitor_id="1",monitor_name="Immich",monitor_type="http",monitor_url="https://photos.lan/",monitor_hostname="null",monitor_port="null"} 1
+`;
 const repo = path.resolve(import.meta.dirname, '../..');
 const roots: string[] = [];
 let target: Server;
 let targetUrl: string;
 
 beforeAll(async () => {
-  target = createServer((_q, r) => r.end('ok'));
+  // Everything answers "ok"; /metrics answers as Uptime Kuma's does, for the Kuma cases.
+  target = createServer((q, r) => (q.url === '/metrics' ? r.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(KUMA_METRICS) : r.end('ok')));
   await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
   targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
 });
@@ -208,6 +212,72 @@ describe('secrets sealed with a secret.key that changed', () => {
     const host = (await r.ok<HostInfo[]>('hosts.list')).find((h) => h.id === s.host.id)!;
     expect(host.hasPassword).toBe(false);
     expect((await problems(r)).map((p) => p.id)).toEqual([`monitor:${s.monitor.id}`]);
+  });
+});
+
+describe('Uptime Kuma secrets sealed with a secret.key that changed', () => {
+  const kumaInput = (url: string, apiKey: string) => ({ name: 'Kuma on nas', url, mode: 'metrics', username: '', password: '', totp: '', apiKey, slug: '', allowSelfSigned: false });
+
+  /** A data folder with a Kuma instance read with an API key, and Homeport's heartbeat to a push URL: both sealed. */
+  async function seedKuma(dirs: { dataDir: string; home: string }) {
+    const r = await boot(dirs);
+    const added = await r.ok<KumaAddResultInfo>('kuma.add', kumaInput(targetUrl, 'uk1_secret-api-key'));
+    if (added.status !== 'added') throw new Error(`kuma.add answered ${added.status}`);
+    await r.ok<HeartbeatInfo>('kuma.setHeartbeat', { url: `${targetUrl}/api/push/beat`, intervalSec: 60 });
+    await r.stop();
+    const doc = readSettings(dirs.dataDir);
+    return { instance: added.instance, stored: (doc.kumaInstances as Array<Record<string, unknown>>).find((k) => k.id === added.instance.id)!, heartbeat: doc.pushHeartbeat };
+  }
+
+  it('do not stop Homeport from starting; the instance and the heartbeat are kept, listed with "Check again" and "Remove", and run again once the original key is back', async () => {
+    const dirs = newRoot();
+    const s = await seedKuma(dirs);
+    const original = readFileSync(keyPath(dirs.dataDir));
+    writeFileSync(keyPath(dirs.dataDir), randomBytes(32), { mode: 0o600 });
+
+    const r = await boot(dirs);
+    // A save meanwhile (another Kuma, nothing sealed) keeps the one that cannot be opened.
+    await r.ok<KumaAddResultInfo>('kuma.add', { ...kumaInput(targetUrl.replace('127.0.0.1', 'localhost'), ''), name: 'Kuma again' });
+    const doc = readSettings(dirs.dataDir);
+    expect(doc.kumaInstances).toContainEqual(s.stored);
+    expect(doc.pushHeartbeat).toEqual(s.heartbeat);
+
+    const list = await problems(r);
+    const instance = list.find((p) => p.id === `kuma:${s.instance.id}`);
+    expect(instance, JSON.stringify(list)).toBeDefined();
+    expect(instance!.area).toBe('kuma');
+    expect(instance!.entry).toContain('Kuma on nas');
+    expect(instance!.reason).toMatch(/different key|another key/);
+    expect(instance!.fix).toContain(keyPath(dirs.dataDir));
+    expect(instance!.actions).toEqual(['check-again', 'discard']);
+    const heartbeat = list.find((p) => p.id === 'kuma:heartbeat');
+    expect(heartbeat, JSON.stringify(list)).toBeDefined();
+    expect(heartbeat!.entry).toMatch(/heartbeat/);
+    expect(heartbeat!.actions).toEqual(['check-again', 'discard']);
+
+    // The original key goes back: the instance is read and the heartbeat beats, without a restart.
+    writeFileSync(keyPath(dirs.dataDir), original, { mode: 0o600 });
+    await r.ok('app.resolveProblem', { id: `kuma:${s.instance.id}`, action: 'check-again' });
+    expect(await problems(r)).toEqual([]);
+    await until('the instance is read again', async () => (await r.ok<KumaInstanceInfo[]>('kuma.list')).find((k) => k.id === s.instance.id)?.monitors.length === 1, 30_000);
+    const beat = await r.ok<HeartbeatInfo>('kuma.heartbeat');
+    expect(beat.configured).toBe(true);
+    expect(beat.target).toContain('127.0.0.1');
+  });
+
+  it('removes the instance and the heartbeat only when asked to', async () => {
+    const dirs = newRoot();
+    const s = await seedKuma(dirs);
+    writeFileSync(keyPath(dirs.dataDir), randomBytes(32), { mode: 0o600 });
+    const r = await boot(dirs);
+    await r.ok('app.resolveProblem', { id: `kuma:${s.instance.id}`, action: 'discard' });
+    await r.ok('app.resolveProblem', { id: 'kuma:heartbeat', action: 'discard' });
+    const doc = readSettings(dirs.dataDir);
+    expect((doc.kumaInstances as Array<{ id: string }>).map((k) => k.id)).not.toContain(s.instance.id);
+    expect(doc.pushHeartbeat).toBeUndefined();
+    expect(await problems(r)).toEqual([]);
+    expect(await r.ok<KumaInstanceInfo[]>('kuma.list')).toEqual([]);
+    expect((await r.ok<HeartbeatInfo>('kuma.heartbeat')).configured).toBe(false);
   });
 });
 

@@ -7,7 +7,7 @@ import { EngineHub, EnginesService, engineStreams, ResourceWatch } from './engin
 import { HostsService, hostStreams, KeysService } from './hosts';
 import { ImagesService, imageStreams } from './images';
 import { KumaManager, KumaService } from './kuma';
-import { dockerVia, hostExecVia, MonitorsManager, MonitorsService, referenceTargetsFromEnv, toAlertInfo, toMonitorInfo, wireMonitors, type MonitorsManagerOptions } from './monitors';
+import { engineFeedVia, hostExecVia, MonitorsManager, MonitorsService, referenceTargetsFromEnv, toAlertInfo, toMonitorInfo, wireMonitors, type MonitorsManagerOptions } from './monitors';
 import { NetworksService } from './networks';
 import type { Platform } from './platform/platform';
 import { createDispatcher, type ContractImpl, type Dispatch } from './rpc/dispatcher';
@@ -64,9 +64,9 @@ export async function createServices(
   const monitors = new MonitorsManager({
     platform,
     historyFile: path.join(platform.dataDir, 'history.sqlite'),
-    // ssh-command monitors borrow the host's SSH connection; container monitors its engine (events).
+    // ssh-command monitors borrow the host's SSH connection; container monitors its engine and the hub's event stream.
     hostExec: hostExecVia(hosts),
-    dockerFor: dockerVia(engines),
+    engines: engineFeedVia(engines),
     // This computer's own network (default gateway, DNS servers): while it is down, alerts are held.
     referenceTargets: referenceTargetsFromEnv(),
     onChange: ({ changed, removed }) => events.emit('monitors.changed', { changed: changed.map(toMonitorInfo), removed: removed.map(MonitorId) }),
@@ -85,7 +85,7 @@ export async function createServices(
   // monitors, label-declared monitors, and an hourly history prune.
   const monitorsWiring = wireMonitors({ monitors, hosts, engines, events, logger: platform.logger, ...(testing.labelDebounceMs !== undefined ? { labelDebounceMs: testing.labelDebounceMs } : {}) });
   // Saved settings that cannot be read: listed for the user, kept until they decide.
-  const app = new AppService({ platform, files: transfers.mode, monitors, hosts, keys, events });
+  const app = new AppService({ platform, files: transfers.mode, monitors, kuma, hosts, keys, events });
 
   // Every stream kind, from the features that own them.
   const streams = new StreamsService(

@@ -12,7 +12,7 @@ import type { Logger } from '../platform/platform';
 import type { EventBus } from '../rpc/event-bus';
 import { engineErrorInfo, type Link } from '../hosts/host-connection';
 import { ContainerTimes, sortContainers, toContainerInfo } from './container-list';
-import { EngineEventStream, toEngineEvent } from './engine-events';
+import { EngineEventStream, toEngineEvent, type RawEngineEvent } from './engine-events';
 
 interface EngineState {
   link: Link | null;
@@ -20,6 +20,8 @@ interface EngineState {
   error: HostContainersInfo['error'];
   loading: boolean;
   events: EngineEventStream | null;
+  /** Settles once the current link's event stream is open (or could not be opened). */
+  eventsOpen: Promise<void> | null;
   refreshing: Promise<void> | null;
   dirty: boolean;
   debounce: NodeJS.Timeout | null;
@@ -36,6 +38,7 @@ const DEBOUNCE_MS = 40;
 export class EngineHub {
   private readonly engines = new Map<HostId, EngineState>();
   private readonly listeners = new Map<HostId, Set<(e: EngineEventInfo) => void>>();
+  private readonly rawListeners = new Map<HostId, Set<(e: RawEngineEvent) => void>>();
   private readonly availability = new Set<(hostId: HostId, available: boolean) => void>();
   /** Listeners of every host's events (the resource lists follow them). */
   private readonly everyHost = new Set<(e: EngineEventInfo) => void>();
@@ -47,7 +50,7 @@ export class EngineHub {
 
   hostAdded(hostId: HostId): void {
     if (!this.engines.has(hostId)) {
-      this.engines.set(hostId, { link: null, containers: [], error: null, loading: true, events: null, refreshing: null, dirty: false, debounce: null, times: new ContainerTimes() });
+      this.engines.set(hostId, { link: null, containers: [], error: null, loading: true, events: null, eventsOpen: null, refreshing: null, dirty: false, debounce: null, times: new ContainerTimes() });
     }
   }
 
@@ -55,6 +58,7 @@ export class EngineHub {
     this.hostDown(hostId);
     this.engines.delete(hostId);
     this.listeners.delete(hostId);
+    this.rawListeners.delete(hostId);
   }
 
   /** A connection came up: follow its events first, then list, so nothing falls between. */
@@ -75,6 +79,7 @@ export class EngineHub {
           this.schedule(hostId);
         }
         for (const l of this.listeners.get(hostId) ?? []) l(info);
+        for (const l of this.rawListeners.get(hostId) ?? []) l(raw);
         for (const l of this.everyHost) l(info);
       },
       (error) => {
@@ -83,9 +88,10 @@ export class EngineHub {
       },
     );
     e.events = events;
+    const opening = events.open();
+    e.eventsOpen = opening.catch(() => {});
     this.tell(hostId, true);
-    events
-      .open()
+    opening
       .then(() => this.refresh(hostId))
       .catch((err: unknown) => {
         this.logger.warn('could not follow engine events', { hostId, error: String(err) });
@@ -99,6 +105,7 @@ export class EngineHub {
     const was = e.link !== null;
     e.events?.close();
     e.events = null;
+    e.eventsOpen = null;
     e.link = null;
     if (was) this.tell(hostId, false);
     if (e.debounce) clearTimeout(e.debounce);
@@ -158,6 +165,26 @@ export class EngineHub {
     if (!set) this.listeners.set(hostId, (set = new Set()));
     set.add(listener);
     return () => void set.delete(listener);
+  }
+
+  /**
+   * The host's engine events as the engine sends them, for the services that read more of them
+   * than the window's summary (container monitors read exit codes and health states). Every
+   * follower of a host shares the hub's one event stream.
+   */
+  subscribeRaw(hostId: HostId, listener: (e: RawEngineEvent) => void): () => void {
+    let set = this.rawListeners.get(hostId);
+    if (!set) this.rawListeners.set(hostId, (set = new Set()));
+    set.add(listener);
+    return () => void set.delete(listener);
+  }
+
+  /**
+   * Settles once the host's event stream is open (or could not be opened), at once when the host
+   * is not connected: a look at the engine taken after it misses no event.
+   */
+  eventsOpen(hostId: HostId): Promise<void> {
+    return this.engines.get(hostId)?.eventsOpen ?? Promise.resolve();
   }
 
   async start(ref: ContainerRef): Promise<void> {

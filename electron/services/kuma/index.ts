@@ -1,3 +1,3 @@
 /** Uptime Kuma instances Homeport mirrors (and watches), and Homeport's own push heartbeat. */
-export { KumaManager } from './kuma-manager';
+export { DEFAULT_HEARTBEAT_SEC, KumaManager } from './kuma-manager';
 export { KumaService } from './kuma-service';

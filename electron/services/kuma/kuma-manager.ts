@@ -126,9 +126,34 @@ export class KumaManager {
   start(): void {
     if (this.started) return;
     this.started = true;
-    for (const r of this.loadRecords()) this.run(r);
+    this.startSaved();
+  }
+
+  /**
+   * Starts what is saved and not running yet: at start-up, and again when the user asks to check
+   * again (the original key file is back). An instance or a heartbeat whose secrets cannot be
+   * opened stays saved as it was and waits: Homeport starts without it, and the settings'
+   * problems list names it until it opens or the user removes it.
+   */
+  retry(): void {
+    if (!this.started) return;
+    const hadHeartbeat = this.heartbeat !== null;
+    this.startSaved();
+    this.changed();
+    if (!hadHeartbeat && this.heartbeat) this.heartbeatChanged();
+  }
+
+  private startSaved(): void {
+    for (const r of this.loadRecords()) {
+      if (this.runtimes.has(r.id)) continue;
+      try {
+        this.run(r);
+      } catch (e) {
+        this.opts.platform.logger.warn('kuma: a saved instance waits: its secrets cannot be opened', { instance: r.name, error: (e as Error).message });
+      }
+    }
     const hb = this.opts.platform.store.get(HEARTBEAT_KEY) as { sealedUrl?: string; intervalSec?: number } | undefined;
-    if (hb?.sealedUrl) {
+    if (hb?.sealedUrl && !this.heartbeat) {
       try {
         this.startHeartbeat(this.open<{ url: string }>(hb.sealedUrl).url, hb.intervalSec ?? DEFAULT_HEARTBEAT_SEC);
       } catch (e) {
@@ -221,12 +246,14 @@ export class KumaManager {
     return { status: 'added', instance: this.info(rt) };
   }
 
+  /** Removes an instance: a running one, or one saved whose secrets cannot be opened (not running). */
   remove(id: string): void {
     const rt = this.runtimes.get(id);
-    if (!rt) throw notFound();
-    this.halt(rt);
+    const records = this.loadRecords();
+    if (!rt && !records.some((r) => r.id === id)) throw notFound();
+    if (rt) this.halt(rt);
     this.runtimes.delete(id);
-    this.saveRecords(this.loadRecords().filter((r) => r.id !== id));
+    this.saveRecords(records.filter((r) => r.id !== id));
     this.changed();
   }
 

@@ -5,4 +5,4 @@
  */
 export { MonitorsManager, type MonitorsManagerOptions } from './monitors-manager';
 export { MonitorsService, toAlertInfo, toMonitorInfo } from './monitors-service';
-export { dockerVia, hostExecVia, monitorSuggestions, referenceTargetsFromEnv, wireMonitors } from './monitors-wiring';
+export { engineFeedVia, hostExecVia, monitorSuggestions, referenceTargetsFromEnv, wireMonitors } from './monitors-wiring';

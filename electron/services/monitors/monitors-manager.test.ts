@@ -9,7 +9,6 @@ import { createServer, type Server } from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpReceiver, type HttpReceiver } from '../alerts/channels/test-support/receivers';
 import type { Alert } from '../alerts';
@@ -180,11 +179,9 @@ describe('MonitorsManager (integration)', () => {
     const target2 = await startTarget();
     const ref2 = net.createServer((s) => s.destroy());
     await new Promise<void>((r) => ref2.listen(0, '127.0.0.1', r));
-    const events = new PassThrough();
     const inspect: ContainerInspectLike = { Id: 'abc123', Name: '/app', State: { Status: 'running', Running: true, Paused: false, Restarting: false } };
     const docker: DockerLike = {
       getContainer: () => ({ inspect: () => Promise.resolve(inspect) }),
-      getEvents: () => Promise.resolve(events),
     };
     const execs: string[] = [];
     const mgr = new MonitorsManager({
@@ -199,7 +196,7 @@ describe('MonitorsManager (integration)', () => {
         execs.push(`${hostId}:${command}`);
         return Promise.resolve({ code: 0, stdout: 'fine\n', stderr: '' });
       },
-      dockerFor: (hostId) => (hostId === 'h2' ? docker : null),
+      engines: { dockerOf: (hostId) => (hostId === 'h2' ? docker : null), subscribe: () => () => {}, eventsOpen: () => Promise.resolve() },
     });
     try {
       mgr.addChannel({ id: 'hook', name: 'Hook', type: 'webhook', url: receiver.url + '/second' });

@@ -36,13 +36,14 @@ import { MonitorStore, type LabelSource } from './monitor-store';
 import { exportMonitorsYaml, planMonitorsImport, summarizeImport } from './monitors-yaml';
 import { ChangeFeed } from './runtime/change-feed';
 import type { LastResult } from './runtime/figures';
-import { MonitorRuntime, type HostExec, type MonitorRuntimeOptions } from './runtime/monitor-runtime';
+import type { EngineFeed } from './runtime/container-watches';
+import { MonitorRuntime, type HostExec } from './runtime/monitor-runtime';
 import type { ReferenceTarget } from './runtime/network-check';
 import type { PushInput } from './runtime/push-monitors';
 import { assertMonitorSecretsStay } from './secret-destinations';
 import { notFound, type UnreadableEntry } from './stored-entries';
 
-export interface MonitorsManagerOptions extends Pick<MonitorRuntimeOptions, 'dockerFor'> {
+export interface MonitorsManagerOptions {
   platform: Platform;
   historyFile: string;
   now?: () => number;
@@ -50,6 +51,8 @@ export interface MonitorsManagerOptions extends Pick<MonitorRuntimeOptions, 'doc
   dispatcherSend?: (alert: Alert, config: ChannelConfig, opts: SendOptions) => Promise<void>;
   /** Runs a command over a host's SSH connection (ssh-command monitors); without it they report down. */
   hostExec?: HostExec;
+  /** The hosts' engines and their events (container monitors); without them container monitors wait. */
+  engines?: EngineFeed;
   /** TCP targets that tell whether this computer's own network works; none: always ok. */
   referenceTargets?: ReferenceTarget[];
   /** How often the reference targets are checked (default 30 s); also after a down result, at most every min(5 s, this). */
@@ -111,7 +114,7 @@ export class MonitorsManager {
       scale: opts.intervalScale ?? 1,
       policyOptions: opts.policyOptions,
       hostExec: opts.hostExec,
-      dockerFor: opts.dockerFor,
+      engines: opts.engines,
       referenceTargets: opts.referenceTargets,
       referenceIntervalMs: opts.referenceIntervalMs,
       onNetworkBack: opts.onNetworkBack,

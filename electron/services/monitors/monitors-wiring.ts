@@ -4,7 +4,8 @@
  *
  * - `hostExecVia(hosts)`: ssh-command monitors run `sh -c <the command, one single-quoted word>`
  *   on the host's existing ssh2 connection (never a second login, never text spliced raw).
- * - `dockerVia(engines)`: container monitors borrow the engine hub's dockerode for the host.
+ * - `engineFeedVia(engines)`: container monitors borrow the engine hub's dockerode for the host
+ *   and follow the hub's one event stream per host.
  * - `referenceTargetsFromEnv()`: the local-network check's targets (see below).
  * - `wireMonitors(...)`: follows `hosts.changed` (host reachability → the policy's one grouped
  *   "host unreachable, N affected" alert, and unknown monitors meanwhile), the engine hub's
@@ -26,6 +27,7 @@ import { sshExecShell } from '../ssh/ssh-exec';
 import type { DockerLike } from './checks';
 import type { LabelDeclaration } from './label-monitors';
 import type { MonitorSnapshot, MonitorsManager } from './monitors-manager';
+import type { EngineFeed } from './runtime/container-watches';
 import type { HostExec } from './runtime/monitor-runtime';
 import type { ReferenceTarget } from './runtime/network-check';
 
@@ -45,14 +47,18 @@ export function hostExecVia(hosts: Pick<HostsService, 'connection'>): HostExec {
   };
 }
 
-/** Container monitors: the engine hub's Docker client for a connected host, else null (they wait). */
-export function dockerVia(engines: Pick<EngineHub, 'dockerOf'>): (hostId: string) => DockerLike | null {
-  return (hostId) => {
-    try {
-      return engines.dockerOf(HostId(hostId)) as unknown as DockerLike;
-    } catch {
-      return null;
-    }
+/** Container monitors: the engine hub's Docker client for a connected host (else null: they wait), and its events. */
+export function engineFeedVia(engines: Pick<EngineHub, 'dockerOf' | 'subscribeRaw' | 'eventsOpen'>): EngineFeed {
+  return {
+    dockerOf: (hostId) => {
+      try {
+        return engines.dockerOf(HostId(hostId)) as unknown as DockerLike;
+      } catch {
+        return null;
+      }
+    },
+    subscribe: (hostId, listener) => engines.subscribeRaw(HostId(hostId), listener),
+    eventsOpen: (hostId) => engines.eventsOpen(HostId(hostId)),
   };
 }
 

@@ -10,6 +10,7 @@ export interface AppServiceDeps {
   /** How volume backups and restores reach the user's files: a native dialog, or the browser. */
   files: AppInfo['files'];
   monitors: SettingsHealthDeps['monitors'];
+  kuma: SettingsHealthDeps['kuma'];
   hosts: Pick<HostsService, 'list' | 'update'>;
   keys: Pick<KeysService, 'remove'>;
   events: EventBus;
@@ -20,10 +21,11 @@ export class AppService implements AppApi {
   private readonly health: SettingsHealth;
 
   constructor(private readonly deps: AppServiceDeps) {
-    const { platform, monitors, hosts, keys, events } = deps;
+    const { platform, monitors, kuma, hosts, keys, events } = deps;
     this.health = new SettingsHealth({
       platform,
       monitors,
+      kuma,
       events,
       removeKey: (id) => keys.remove({ id }),
       hosts: () => hosts.list(),

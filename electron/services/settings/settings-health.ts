@@ -7,14 +7,16 @@
  * - top-level entries of the wrong shape (settings-store.ts keeps them as they were);
  * - monitors and alert channels that cannot be read (the monitors manager keeps them);
  * - SSH keys, host passwords and Uptime Kuma secrets that cannot be opened with the key: they stay
- *   where they are (the hosts and keys services leave them alone); each is tried here, so the
- *   user learns about it before a connection fails.
+ *   where they are (the hosts, keys and Kuma services leave them alone; a Kuma instance or the
+ *   heartbeat waits, not running, until it opens); each is tried here, so the user learns about it
+ *   before a connection fails.
  *
  * "discard" removes one entry for good; "check-again" reads the key file and the entries again;
  * "new-secret-key" makes a new key file, after which what was sealed with the old one is listed
  * entry by entry until removed.
  */
 import { HomeportError, type HostId, type HostInfo, type KeyId, type SettingsAction, type SettingsProblemInfo } from '../../../shared/contract';
+import { DEFAULT_HEARTBEAT_SEC, type KumaManager } from '../kuma';
 import type { MonitorsManager } from '../monitors';
 import type { Platform } from '../platform/platform';
 import type { EventBus } from '../rpc/event-bus';
@@ -22,6 +24,8 @@ import type { EventBus } from '../rpc/event-bus';
 export interface SettingsHealthDeps {
   platform: Platform;
   monitors: Pick<MonitorsManager, 'unreadable' | 'discardUnreadable' | 'retryUnreadable'>;
+  /** Uptime Kuma instances and the heartbeat: started again on "Check again", removed on "Remove". */
+  kuma: Pick<KumaManager, 'retry' | 'remove' | 'setHeartbeat'>;
   events: EventBus;
   /** Removes a stored SSH key (as the Keys view does). */
   removeKey(id: KeyId): Promise<void>;
@@ -131,8 +135,8 @@ export class SettingsHealth {
         area: 'kuma',
         entry: `The Uptime Kuma instance "${String(r.name ?? r.url ?? r.id)}"`,
         reason: `Its login or API key cannot be opened: ${why}`,
-        fix: fixFor('remove the instance under Monitors → Uptime Kuma and add it again.'),
-        actions: ['check-again'],
+        fix: fixFor('remove it and add the instance again under Monitors → Uptime Kuma.'),
+        actions: ['check-again', 'discard'],
       });
     }
     const hb = platform.store.get('pushHeartbeat') as { sealedUrl?: unknown } | undefined;
@@ -143,8 +147,8 @@ export class SettingsHealth {
         area: 'kuma',
         entry: "Homeport's own heartbeat URL",
         reason: `The push URL cannot be opened: ${hbWhy}`,
-        fix: fixFor('set the heartbeat URL again under Monitors → Uptime Kuma.'),
-        actions: ['check-again'],
+        fix: fixFor('remove it and set the heartbeat URL again under Monitors → Uptime Kuma.'),
+        actions: ['check-again', 'discard'],
       });
     }
     return out;
@@ -161,9 +165,11 @@ export class SettingsHealth {
     if (action === 'check-again') {
       platform.secrets.reload?.();
       this.deps.monitors.retryUnreadable();
+      this.deps.kuma.retry();
     } else if (action === 'new-secret-key') {
       platform.secrets.createNewKey?.();
       this.deps.monitors.retryUnreadable();
+      this.deps.kuma.retry();
     } else {
       const [kind, ...rest] = id.split(':');
       const key = rest.join(':');
@@ -173,7 +179,8 @@ export class SettingsHealth {
       else if (kind === 'host-password') {
         const host = (await this.deps.hosts()).find((h) => h.id === (key as HostId));
         if (host) await this.deps.clearHostPassword(host);
-      }
+      } else if (kind === 'kuma' && key === 'heartbeat') await this.deps.kuma.setHeartbeat({ url: null, intervalSec: DEFAULT_HEARTBEAT_SEC });
+      else if (kind === 'kuma') this.deps.kuma.remove(key);
     }
     this.changed();
   }

@@ -1,30 +1,33 @@
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ContainerEventHub, ContainerWatch, type DockerLike } from './container-watch';
-import type { CheckResult } from './types';
+import { HostId } from '../../../../shared/contract';
+import { EngineHub } from '../../engines/engine-hub';
+import { createLink } from '../../hosts/link';
+import type { Logger } from '../../platform/platform';
+import { EventBus } from '../../rpc/event-bus';
+import { ContainerWatches } from '../runtime/container-watches';
+import { ContainerWatch, type DockerLike } from './container-watch';
+import type { CheckResult, MonitorConfig } from './types';
 
 /**
  * Against the lab's real engine (/var/run/docker.sock), with this test's own containers only
  * (hp-checks-cw-*, host network, the lab's busybox image); the lab's containers are never touched.
+ * The watches follow the engine as container monitors do: through the engine hub's one event
+ * stream for the host, started again on a new connection when the old one drops.
  */
 
 const docker = new Docker({ socketPath: '/var/run/docker.sock' });
 const IMAGE = 'homeport-lab/busybox:latest';
 const PREFIX = `hp-checks-cw-${process.pid}-`;
+const HOST = 'h_cw';
 const created = new Set<string>();
 let inspects = 0;
 // dockerode itself satisfies the interface the owner will pass (checked by tsc)
 const _dockerodeFits: DockerLike = docker;
 void _dockerodeFits;
 
-/** The engine, counting inspects: after the first one, changes must arrive by events alone. */
-let lastStream: (NodeJS.ReadableStream & { destroy(): void }) | null = null;
+/** The engine, counting the watches' inspects: after the first one, changes must arrive by events alone. */
 const counting: DockerLike = {
-  getEvents: async (opts) => {
-    const s = await docker.getEvents(opts as Docker.GetEventsOptions);
-    lastStream = s as NodeJS.ReadableStream & { destroy(): void };
-    return s;
-  },
   getContainer: (id) => {
     const c = docker.getContainer(id);
     return {
@@ -35,6 +38,56 @@ const counting: DockerLike = {
     };
   },
 };
+
+/** The hub's event streams, the last one opened first. */
+let lastStream: (NodeJS.ReadableStream & { destroy(): void }) | null = null;
+const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} };
+
+/** A connection to the lab engine as the hosts give the hub one; when it drops, a new one is made (as a host reconnects). */
+function connect(): void {
+  const engine = new Docker({ socketPath: '/var/run/docker.sock' });
+  const getEvents = engine.getEvents.bind(engine);
+  engine.getEvents = (async (opts?: Docker.GetEventsOptions) => {
+    const s = await getEvents(opts ?? {});
+    lastStream = s as NodeJS.ReadableStream & { destroy(): void };
+    return s;
+  }) as typeof engine.getEvents;
+  const link = createLink({ docker: engine, transport: 'local', agent: null, ssh: null });
+  link.onClose(() => {
+    if (closed) return;
+    hub.hostDown(HostId(HOST));
+    connect();
+  });
+  hub.hostUp(HostId(HOST), link);
+}
+
+let closed = false;
+let hub: EngineHub;
+let watches: ContainerWatches;
+const monitors = new Map<string, { config: Extract<MonitorConfig, { type: 'container' }>; onResult: (r: CheckResult) => void }>();
+let n = 0;
+
+/** A container monitor's watch: resolves once its first look is in (as the owner's watch did). */
+async function watchOf(container: string, onResult: (r: CheckResult) => void): Promise<{ id: string; current(): CheckResult | null }> {
+  const id = `m_cw${n++}`;
+  let first = false;
+  const config = { id, type: 'container', hostId: HOST, container } as Extract<MonitorConfig, { type: 'container' }>;
+  monitors.set(id, {
+    config,
+    onResult: (r) => {
+      first = true;
+      onResult(r);
+    },
+  });
+  watches.watch(config);
+  for (const t0 = Date.now(); !first; await new Promise((r) => setTimeout(r, 10))) if (Date.now() - t0 > 8000) throw new Error(`no first look at ${container}`);
+  return { id, current: () => watches.current(id) };
+}
+
+function unwatch(w: { id: string }): void {
+  watches.unwatch(w.id);
+  monitors.delete(w.id);
+}
 
 async function create(suffix: string, health: boolean): Promise<Docker.Container> {
   const name = PREFIX + suffix;
@@ -65,16 +118,25 @@ async function waitFor(results: CheckResult[], from: number, pred: (r: CheckResu
   }
 }
 
-let hub: ContainerEventHub;
-
 beforeAll(async () => {
   await docker.getImage(IMAGE).inspect();
-  hub = new ContainerEventHub(counting);
-  await hub.start();
+  hub = new EngineHub(new EventBus(), quiet);
+  watches = new ContainerWatches({
+    engines: { dockerOf: () => counting, subscribe: (h, l) => hub.subscribeRaw(HostId(h), l), eventsOpen: (h) => hub.eventsOpen(HostId(h)) },
+    logger: quiet,
+    onResult: (id, r) => monitors.get(id)?.onResult(r),
+    hasResult: () => true,
+  });
+  // What the monitors do when an engine comes and goes: watch on every new engine, end with the old one.
+  hub.onAvailability((h, up) => (up ? watches.hostUp(h, [...monitors.values()].map((m) => m.config)) : watches.hostDown(h)));
+  connect();
+  await hub.eventsOpen(HostId(HOST));
 });
 
 afterAll(async () => {
-  hub?.close();
+  closed = true;
+  watches?.stop();
+  hub?.dispose();
   const leftovers = await docker.listContainers({ all: true, filters: { name: [PREFIX] } });
   const ids = new Set([...created, ...leftovers.filter((c) => c.Names.some((n) => n.startsWith(`/${PREFIX}`))).map((c) => c.Id)]);
   await Promise.all([...ids].map((id) => docker.getContainer(id).remove({ force: true }).catch(() => {})));
@@ -85,7 +147,7 @@ describe('ContainerWatch against the real engine', () => {
     const c = await create('plain', false);
     await c.start();
     const results: CheckResult[] = [];
-    const w = await hub.watch(PREFIX + 'plain', (r) => results.push(r));
+    const w = await watchOf(PREFIX + 'plain', (r) => results.push(r));
     expect(results).toHaveLength(1);
     expect(results[0]).toMatchObject({ status: 'up', message: `Container ${PREFIX}plain is running`, details: { state: 'running', containerId: c.id.slice(0, 12) } });
     const inspectsAfterStart = inspects;
@@ -106,14 +168,14 @@ describe('ContainerWatch against the real engine', () => {
     expect(w.current()).toMatchObject({ status: 'up' });
     // only changes are emitted: stop's kill/die/stop events gave one result, not three
     expect(results.map((r) => r.status)).toEqual(['up', 'down', 'up', 'down', 'up']);
-    hub.unwatch(w);
+    unwatch(w);
   });
 
   it('reports health: starting (up, noted), healthy (up), unhealthy (down, with the check output)', async () => {
     const c = await create('health', true);
     await c.start();
     const results: CheckResult[] = [];
-    const w = await hub.watch(PREFIX + 'health', (r) => results.push(r));
+    const w = await watchOf(PREFIX + 'health', (r) => results.push(r));
     if (results[0]!.details?.health === 'starting') {
       expect(results[0]).toMatchObject({ status: 'up', message: `Container ${PREFIX}health is running; health check starting` });
     }
@@ -135,12 +197,12 @@ describe('ContainerWatch against the real engine', () => {
     await c.start();
     await waitFor(results, m, (r) => r.status === 'up' && r.details?.health === 'starting', 'starting after restart');
     await waitFor(results, m, (r) => r.status === 'up' && r.details?.health === 'healthy', 'healthy after restart');
-    hub.unwatch(w);
+    unwatch(w);
   });
 
   it('follows a name across removal and re-creation (compose up), and a name that does not exist yet', async () => {
     const results: CheckResult[] = [];
-    const w = await hub.watch(PREFIX + 'later', (r) => results.push(r));
+    const w = await watchOf(PREFIX + 'later', (r) => results.push(r));
     expect(results[0]).toMatchObject({ status: 'down', message: `No container named ${PREFIX}later on this host` });
 
     const first = await create('later', false);
@@ -156,25 +218,25 @@ describe('ContainerWatch against the real engine', () => {
     await second.start();
     const up2 = await waitFor(results, k, (r) => r.status === 'up', 'up again under the same name');
     expect(up2.details?.containerId).toBe(second.id.slice(0, 12));
-    hub.unwatch(w);
+    unwatch(w);
   });
 
   it('re-inspects after the event stream drops, catching what happened meanwhile', async () => {
     const c = await create('drop', false);
     await c.start();
     const results: CheckResult[] = [];
-    const w = await hub.watch(PREFIX + 'drop', (r) => results.push(r));
+    const w = await watchOf(PREFIX + 'drop', (r) => results.push(r));
     expect(results[0]).toMatchObject({ status: 'up' });
     const before = lastStream;
     before!.destroy(); // as when the SSH connection under it drops
-    await c.stop({ t: 0 }); // while nobody listens: the hub reopens after ~1 s and re-inspects
+    await c.stop({ t: 0 }); // while nobody listens: the host connects again and the watch takes a fresh look
     const down = await waitFor(results, 1, (r) => r.status === 'down', 'down after the stream came back', 5000);
     expect(down.message).toBe(`Container ${PREFIX}drop is exited (exit code 137)`);
     expect(lastStream).not.toBe(before);
     // and events flow on the new stream
     await c.start();
     await waitFor(results, 2, (r) => r.status === 'up', 'up by an event on the new stream');
-    hub.unwatch(w);
+    unwatch(w);
   });
 
   it('a watch fed by the owner’s own event stream works the same (handleEvent)', async () => {

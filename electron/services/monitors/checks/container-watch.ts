@@ -4,8 +4,9 @@ import type { RawEngineEvent } from '../../engines/engine-events';
 
 /**
  * Container monitors are driven by the engine's event stream, not by polling: one inspect when
- * the watch starts (and after the stream reconnects, since events may have been missed), then
- * every change comes from events. A result is emitted only when the status or message changes.
+ * the watch starts (a watch starts again when its engine is back, since events may have been
+ * missed meanwhile), then every change comes from events. A result is emitted only when the
+ * status or message changes.
  *
  * Up/down:
  * - running, no health check → up;
@@ -35,10 +36,9 @@ export interface ContainerInspectLike {
   Config?: { Healthcheck?: { Test?: string[] } };
 }
 
-/** The part of dockerode a watch needs; dockerode itself satisfies it. */
+/** The part of dockerode a watch needs (its looks at the container); dockerode itself satisfies it. */
 export interface DockerLike {
   getContainer(id: string): { inspect(): Promise<ContainerInspectLike> };
-  getEvents(options?: { filters?: Record<string, string[]> }): Promise<NodeJS.ReadableStream>;
 }
 
 type Health = 'none' | 'starting' | 'healthy' | 'unhealthy';
@@ -82,7 +82,7 @@ export class ContainerWatch {
     this.state = { id: null, name: this.container, status: 'missing', exitCode: null, hasHealth: false, health: 'none', healthOutput: null, note: null };
   }
 
-  /** Inspects the container and emits the first result. Open the event stream before calling it. */
+  /** Inspects the container and emits the first result. Follow the engine's events before calling it, so that no change falls between. */
   start(): Promise<CheckResult> {
     return this.refresh();
   }
@@ -96,7 +96,7 @@ export class ContainerWatch {
     this.stopped = true;
   }
 
-  /** Re-reads the container's state (after start, or when the event stream has reconnected). */
+  /** Re-reads the container's state (its first look, and whenever the owner wants a fresh one). */
   async refresh(): Promise<CheckResult> {
     this.inspecting++;
     try {
@@ -111,7 +111,7 @@ export class ContainerWatch {
     return this.emit();
   }
 
-  /** Feeds one engine event (from the host's event stream, or from a ContainerEventHub). */
+  /** Feeds one engine event (from the host's event stream; see runtime/container-watches.ts). */
   handleEvent(ev: DockerEventLike): void {
     if (this.stopped || (ev.Type !== undefined && ev.Type !== 'container')) return;
     const actorId = ev.Actor?.ID ?? ev.id ?? '';
@@ -311,117 +311,6 @@ export class ContainerWatch {
         if (s.status === 'created' || s.exitCode === null) return down(`${label} is ${s.status}${s.note ? ` (${s.note})` : ''}`);
         return down(`${label} is ${s.status} (exit code ${s.exitCode}${s.note ? `, ${s.note}` : ''})`);
     }
-  }
-}
-
-/**
- * One event stream per engine for all the container watches on it: opens `GET /events` filtered
- * to container events, dispatches each to every watch, and when the stream ends (the SSH
- * connection dropped, the engine restarted) reopens it with backoff and re-inspects every watch.
- * An owner that already follows the engine's events can skip the hub and call
- * `watch.handleEvent` and `watch.refresh` itself.
- */
-export class ContainerEventHub {
-  private readonly watches = new Set<ContainerWatch>();
-  private stream: (NodeJS.ReadableStream & { destroy?: () => void }) | null = null;
-  private closed = false;
-  private retryMs = 1000;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private opened: Promise<void> | null = null;
-
-  constructor(
-    private readonly docker: DockerLike,
-    private readonly logger?: Logger,
-  ) {}
-
-  /** Opens the event stream; resolves once the engine is sending events. */
-  start(): Promise<void> {
-    return (this.opened ??= this.open().catch((e: Error) => {
-      // Not opened: keep trying in the background (the watches still got their first inspect).
-      this.logger?.warn('container monitors: could not open the engine event stream', { error: e.message, retryMs: this.retryMs });
-      this.scheduleReopen();
-      throw e;
-    }));
-  }
-
-  /** Creates a watch, registers it and resolves with its first result. */
-  async watch(container: string, onResult: (r: CheckResult) => void): Promise<ContainerWatch> {
-    const w = new ContainerWatch({ docker: this.docker, container, onResult, logger: this.logger });
-    this.watches.add(w);
-    await this.start().catch(() => {});
-    await w.start();
-    return w;
-  }
-
-  unwatch(w: ContainerWatch): void {
-    w.stop();
-    this.watches.delete(w);
-  }
-
-  close(): void {
-    this.closed = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    for (const w of this.watches) w.stop();
-    this.watches.clear();
-    this.stream?.destroy?.();
-    this.stream = null;
-  }
-
-  private async open(): Promise<void> {
-    const stream = (await this.docker.getEvents({ filters: { type: ['container'], event: CONTAINER_EVENTS } })) as NodeJS.ReadableStream & { destroy?: () => void };
-    if (this.closed) {
-      stream.destroy?.();
-      return;
-    }
-    this.stream = stream;
-    this.retryMs = 1000;
-    let buf = '';
-    stream.on('data', (chunk: Buffer | string) => {
-      buf += chunk.toString();
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl).trim();
-        buf = buf.slice(nl + 1);
-        if (!line) continue;
-        let ev: DockerEventLike;
-        try {
-          ev = JSON.parse(line) as DockerEventLike;
-        } catch {
-          continue;
-        }
-        for (const w of this.watches) w.handleEvent(ev);
-      }
-    });
-    let ended = false;
-    const onEnd = (err?: Error) => {
-      if (ended || this.closed) return;
-      ended = true;
-      this.stream = null;
-      this.logger?.warn('container monitors: engine event stream ended; reopening', { error: err?.message ?? null, retryMs: this.retryMs });
-      this.scheduleReopen();
-    };
-    stream.on('end', () => onEnd());
-    stream.on('close', () => onEnd());
-    stream.on('error', (e: Error) => onEnd(e));
-  }
-
-  private scheduleReopen(): void {
-    if (this.closed) return;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      this.open().then(
-        () => {
-          // Events may have been missed while the stream was down.
-          for (const w of this.watches) void w.refresh();
-        },
-        (e: Error) => {
-          this.retryMs = Math.min(this.retryMs * 2, 30_000);
-          this.logger?.warn('container monitors: could not reopen the engine event stream', { error: e.message, retryMs: this.retryMs });
-          this.scheduleReopen();
-        },
-      );
-    }, this.retryMs);
-    this.retryTimer.unref?.();
   }
 }
 

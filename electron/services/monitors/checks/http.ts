@@ -124,7 +124,7 @@ export async function checkHttp(cfg: HttpMonitor, ctx: CheckContext): Promise<Ch
   }
 }
 
-interface CertInfo {
+interface PeerCertificate {
   validTo: number;
   issuer: string;
   trusted: boolean;
@@ -136,7 +136,7 @@ async function run(cfg: HttpMonitor, c: CompiledHttp, env: CheckEnv, dl: Deadlin
   let method: string = cfg.method;
   let body = c.body;
   let headers = c.headers;
-  let cert: CertInfo | null = null;
+  let cert: PeerCertificate | null = null;
   let res: http.IncomingMessage;
   let hops = 0;
   const details: Record<string, string | number | boolean> = {};
@@ -317,16 +317,16 @@ function send(
 }
 
 /** Certificate facts per socket: a reused keep-alive socket is not asked again. */
-const certBySocket = new WeakMap<TLSSocket, CertInfo | null>();
+const certBySocket = new WeakMap<TLSSocket, PeerCertificate | null>();
 
-function peerCert(socket: TLSSocket | null): CertInfo | null {
+function peerCert(socket: TLSSocket | null): PeerCertificate | null {
   if (!socket || typeof socket.getPeerCertificate !== 'function') return null;
   if (certBySocket.has(socket)) return certBySocket.get(socket) ?? null;
   const pc = socket.getPeerCertificate();
   const validTo = pc && pc.valid_to ? Date.parse(pc.valid_to) : NaN;
   const issuerField = pc?.issuer as unknown as Record<string, string | string[] | undefined> | undefined;
   const issuerVal = issuerField?.O ?? issuerField?.CN ?? '';
-  const info: CertInfo | null = Number.isNaN(validTo)
+  const info: PeerCertificate | null = Number.isNaN(validTo)
     ? null
     : {
         validTo,

@@ -15,7 +15,7 @@ export { checkTcp } from './tcp';
 export { checkPing, type PingContext } from './ping';
 export { checkDns } from './dns';
 export { checkSshCommand, type SshCommandContext } from './ssh-command';
-export { ContainerWatch, ContainerEventHub, type DockerLike, type DockerEventLike, type ContainerInspectLike } from './container-watch';
+export { ContainerWatch, CONTAINER_EVENTS, type DockerLike, type DockerEventLike, type ContainerInspectLike } from './container-watch';
 export { evaluatePush } from './push';
 export { RegexSandbox } from './regex-sandbox';
 

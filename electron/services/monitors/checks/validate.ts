@@ -505,5 +505,5 @@ export function parseResolver(s: string): string | null {
 
 function validPort(p: string): boolean {
   const n = Number(p);
-  return n >= 1 && n <= 65_535;
+  return n >= MONITOR_LIMITS.port.min && n <= MONITOR_LIMITS.port.max;
 }

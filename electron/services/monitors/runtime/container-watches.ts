@@ -1,17 +1,29 @@
 /**
  * The watches of the container monitors, per host: each follows its container through the host
- * engine's events (see ContainerWatch). A host's watches live as long as its engine: when the
- * engine goes away they end, and when it is back (a new connection) they start again on it, with
- * a fresh look at each container, since events may have been missed meanwhile.
+ * engine's events (see ContainerWatch). The events come from the engine hub's one event stream
+ * per host — the monitors open no stream of their own. A host's watches live as long as its
+ * engine: when the engine goes away they end, and when it is back (a new connection) they start
+ * again on it, each with a fresh look at its container, since events may have been missed
+ * meanwhile.
  */
+import type { RawEngineEvent } from '../../engines/engine-events';
 import type { Logger } from '../../platform/platform';
-import { ContainerEventHub, type CheckResult, type ContainerWatch, type DockerLike, type MonitorConfig } from '../checks';
+import { CONTAINER_EVENTS, ContainerWatch, type CheckResult, type DockerLike, type MonitorConfig } from '../checks';
 
 type ContainerConfig = Extract<MonitorConfig, { type: 'container' }>;
 
+/** What container monitors need of the engines (the engine hub gives it; see engineFeedVia). */
+export interface EngineFeed {
+  /** The host's engine, for looks at a container; null while it cannot be used (its monitors wait). */
+  dockerOf(hostId: string): DockerLike | null;
+  /** The host's engine events as they come. */
+  subscribe(hostId: string, listener: (e: RawEngineEvent) => void): () => void;
+  /** Settles once the host's event stream is open: a look taken after it misses no event. */
+  eventsOpen(hostId: string): Promise<void>;
+}
+
 export interface ContainerWatchesOptions {
-  /** The Docker engine of a host (dockerode satisfies DockerLike); null: not connected, its container monitors wait. */
-  dockerFor?: (hostId: string) => DockerLike | null;
+  engines?: EngineFeed;
   logger: Logger;
   /** A watch's result (its first look, then every change). */
   onResult: (monitorId: string, result: CheckResult) => void;
@@ -21,14 +33,21 @@ export interface ContainerWatchesOptions {
 
 interface Entry {
   hostId: string;
-  watch: ContainerWatch | null;
+  watch: ContainerWatch;
   cancelled: boolean;
 }
 
+/** One host's watches and its subscription to the host's events. */
+interface HostWatches {
+  docker: DockerLike;
+  watches: Set<ContainerWatch>;
+  unsubscribe: () => void;
+}
+
+const WATCHED = new Set(CONTAINER_EVENTS);
+
 export class ContainerWatches {
-  private readonly hubs = new Map<string, ContainerEventHub>();
-  /** The engine each hub follows: a new connection brings a new one, and the watches start again on it. */
-  private readonly hubDockers = new Map<string, DockerLike>();
+  private readonly hosts = new Map<string, HostWatches>();
   private readonly watches = new Map<string, Entry>();
 
   constructor(private readonly opts: ContainerWatchesOptions) {}
@@ -39,7 +58,7 @@ export class ContainerWatches {
 
   /** What the container monitor reports now (null: not watched, or its first look is not back). */
   current(monitorId: string): CheckResult | null {
-    return this.watches.get(monitorId)?.watch?.current() ?? null;
+    return this.watches.get(monitorId)?.watch.current() ?? null;
   }
 
   /**
@@ -47,43 +66,44 @@ export class ContainerWatches {
    * now: the monitor waits for `hostUp`.
    */
   watch(c: ContainerConfig): boolean {
-    const docker = this.opts.dockerFor?.(c.hostId) ?? null;
+    const docker = this.opts.engines?.dockerOf(c.hostId) ?? null;
     if (!docker) {
       this.opts.logger.info('monitors: container monitor waits for its host', { monitorId: c.id, hostId: c.hostId });
       return false;
     }
-    if (this.hubs.has(c.hostId) && this.hubDockers.get(c.hostId) !== docker) this.hostDown(c.hostId);
-    let hub = this.hubs.get(c.hostId);
-    if (!hub) {
-      hub = new ContainerEventHub(docker, this.opts.logger);
-      this.hubs.set(c.hostId, hub);
-      this.hubDockers.set(c.hostId, docker);
-    }
-    const entry: Entry = { hostId: c.hostId, watch: null, cancelled: false };
+    const host = this.hostOn(c.hostId, docker);
+    const entry: Entry = {
+      hostId: c.hostId,
+      cancelled: false,
+      watch: new ContainerWatch({
+        docker,
+        container: c.container,
+        logger: this.opts.logger,
+        onResult: (r) => {
+          if (!entry.cancelled) this.opts.onResult(c.id, r);
+        },
+      }),
+    };
     this.watches.set(c.id, entry);
-    const h = hub;
-    h.watch(c.container, (r) => {
-      if (!entry.cancelled) this.opts.onResult(c.id, r);
-    }).then(
-      (w) => {
-        if (entry.cancelled) h.unwatch(w);
-        else {
-          entry.watch = w;
-          const first = w.current();
-          if (first && !this.opts.hasResult(c.id)) this.opts.onResult(c.id, first);
-        }
-      },
-      (e: Error) => this.opts.logger.warn('monitors: could not watch a container', { monitorId: c.id, error: e.message }),
-    );
+    host.watches.add(entry.watch);
+    const engines = this.opts.engines!;
+    // The first look after the event stream is open: a change in between is then seen by both.
+    void engines
+      .eventsOpen(c.hostId)
+      .then(() => (entry.cancelled ? null : entry.watch.start()))
+      .then(
+        (first) => {
+          if (first && !entry.cancelled && !this.opts.hasResult(c.id)) this.opts.onResult(c.id, first);
+        },
+        (e: Error) => this.opts.logger.warn('monitors: could not watch a container', { monitorId: c.id, error: e.message }),
+      );
     return true;
   }
 
   unwatch(monitorId: string): void {
     const w = this.watches.get(monitorId);
     if (!w) return;
-    w.cancelled = true;
-    if (w.watch) this.hubs.get(w.hostId)?.unwatch(w.watch);
-    this.watches.delete(monitorId);
+    this.end(monitorId, w);
   }
 
   /**
@@ -92,8 +112,8 @@ export class ContainerWatches {
    * Returns the monitors whose watch started.
    */
   hostUp(hostId: string, monitors: Iterable<ContainerConfig>): ContainerConfig[] {
-    const docker = this.opts.dockerFor?.(hostId) ?? null;
-    if (this.hubs.has(hostId) && this.hubDockers.get(hostId) !== docker) this.hostDown(hostId);
+    const docker = this.opts.engines?.dockerOf(hostId) ?? null;
+    if (this.hosts.has(hostId) && this.hosts.get(hostId)!.docker !== docker) this.hostDown(hostId);
     const started: ContainerConfig[] = [];
     for (const c of monitors) if (!this.watches.has(c.id) && this.watch(c)) started.push(c);
     return started;
@@ -101,22 +121,42 @@ export class ContainerWatches {
 
   /** A host's engine went away: its watches end until it is back. */
   hostDown(hostId: string): void {
-    const hub = this.hubs.get(hostId);
-    if (hub) hub.close();
-    this.hubs.delete(hostId);
-    this.hubDockers.delete(hostId);
-    for (const [id, w] of this.watches) {
-      if (w.hostId !== hostId) continue;
-      w.cancelled = true;
-      this.watches.delete(id);
-    }
+    for (const [id, w] of this.watches) if (w.hostId === hostId) this.end(id, w);
+    this.dropHost(hostId);
   }
 
   stop(): void {
-    for (const w of this.watches.values()) w.cancelled = true;
-    for (const hub of this.hubs.values()) hub.close();
-    this.hubs.clear();
-    this.hubDockers.clear();
-    this.watches.clear();
+    for (const [id, w] of this.watches) this.end(id, w);
+    for (const id of [...this.hosts.keys()]) this.dropHost(id);
+  }
+
+  /** The host's watches on this engine, following its events (a new engine: the old watches end). */
+  private hostOn(hostId: string, docker: DockerLike): HostWatches {
+    const known = this.hosts.get(hostId);
+    if (known && known.docker === docker) return known;
+    if (known) this.hostDown(hostId);
+    const watches = new Set<ContainerWatch>();
+    const unsubscribe = this.opts.engines!.subscribe(hostId, (e) => {
+      // Only what can change a watch's result: exec_* (every health check runs one), attach, top… are noise.
+      if (e.Type !== undefined && e.Type !== 'container') return;
+      const action = e.Action ?? e.status ?? '';
+      if (!WATCHED.has(action.split(':', 1)[0]!)) return;
+      for (const w of watches) w.handleEvent(e);
+    });
+    const host: HostWatches = { docker, watches, unsubscribe };
+    this.hosts.set(hostId, host);
+    return host;
+  }
+
+  private end(monitorId: string, w: Entry): void {
+    w.cancelled = true;
+    w.watch.stop();
+    this.hosts.get(w.hostId)?.watches.delete(w.watch);
+    this.watches.delete(monitorId);
+  }
+
+  private dropHost(hostId: string): void {
+    this.hosts.get(hostId)?.unsubscribe();
+    this.hosts.delete(hostId);
   }
 }

@@ -45,7 +45,7 @@ interface Figures {
 }
 
 /** The figures a list row shows. */
-export interface MonitorFiguresInfo {
+export interface RowFigures {
   uptime: { day: number | null; month: number | null; year: number | null };
   /** Average latency over the last 24 h (null: none recorded). */
   avgLatencyMs24h: number | null;
@@ -91,7 +91,7 @@ export class MonitorFigures {
   }
 
   /** Uptime and average latency, from memory (read from the history the first time). */
-  of(id: string): MonitorFiguresInfo {
+  of(id: string): RowFigures {
     const f = this.figuresOf(id);
     const ratio = (w: WindowCounts) => (w.up + w.down === 0 ? null : w.up / (w.up + w.down));
     return {

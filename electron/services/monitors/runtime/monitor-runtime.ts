@@ -22,7 +22,7 @@ import { createCheckEnv, runCheck, type CheckEnv, type CheckResult, type Monitor
 import { MonitorHistory, type BeatStatus, type Incident, type LatencyPoint, type PruneResult, type StatusBar } from '../history/monitor-history';
 import { ContainerWatches, type ContainerWatchesOptions } from './container-watches';
 import { EventRechecks } from './event-rechecks';
-import { FIGURES_TICK_MS, MonitorFigures, type LastResult, type MonitorFiguresInfo } from './figures';
+import { FIGURES_TICK_MS, MonitorFigures, type LastResult, type RowFigures } from './figures';
 import { NetworkCheck, type ReferenceTarget } from './network-check';
 import { findPushMonitor, PushWindows, type PushInput } from './push-monitors';
 import { Scheduler, type CheckOutcome } from './scheduler';
@@ -35,7 +35,7 @@ export type HostExec = (hostId: string, command: string, signal: AbortSignal) =>
  */
 export const STOP_DELIVERY_WAIT_MS = 5000;
 
-export interface MonitorRuntimeOptions extends Pick<ContainerWatchesOptions, 'dockerFor'> {
+export interface MonitorRuntimeOptions extends Pick<ContainerWatchesOptions, 'engines'> {
   logger: Logger;
   historyFile: string;
   now: () => number;
@@ -61,7 +61,7 @@ export interface MonitorRuntimeOptions extends Pick<ContainerWatchesOptions, 'do
 }
 
 /** What the runtime knows of one monitor. */
-export interface MonitorRuntimeState extends MonitorFiguresInfo {
+export interface MonitorRuntimeState extends RowFigures {
   status: MonitorPolicyStatus | null;
   last: LastResult | null;
   /** The last check's latency. */
@@ -107,7 +107,7 @@ export class MonitorRuntime {
       onResult: (id, outcome, startedAt) => this.onResult(id, outcome as CheckResult, startedAt),
     });
     this.containers = new ContainerWatches({
-      dockerFor: opts.dockerFor,
+      engines: opts.engines,
       logger: opts.logger,
       onResult: (id, r) => this.onResult(id, r, this.now()),
       hasResult: (id) => this.figures.hasLast(id),
