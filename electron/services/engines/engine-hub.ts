@@ -20,13 +20,25 @@ interface EngineState {
   error: HostContainersInfo['error'];
   loading: boolean;
   events: EngineEventStream | null;
-  /** Settles once the current link's event stream is open (or could not be opened). */
+  /** Settles once the current link's event stream is open (or its first try failed). */
   eventsOpen: Promise<void> | null;
+  /** The next try to open the event stream, after one failed on a link that still works. */
+  reopen: NodeJS.Timeout | null;
   refreshing: Promise<void> | null;
   dirty: boolean;
   debounce: NodeJS.Timeout | null;
   times: ContainerTimes;
 }
+
+/** A follower of a host's raw events, told too when events may have been missed on the same link. */
+interface RawFollower {
+  event: (e: RawEngineEvent) => void;
+  resumed?: () => void;
+}
+
+/** The wait before trying again to open an event stream that could not be opened: 1 s, doubling, at most 30 s. */
+const REOPEN_FIRST_MS = 1000;
+const REOPEN_MAX_MS = 30_000;
 
 /** Coalesces bursts of engine events (a compose up emits dozens) into one list call. */
 const DEBOUNCE_MS = 40;
@@ -38,7 +50,7 @@ const DEBOUNCE_MS = 40;
 export class EngineHub {
   private readonly engines = new Map<HostId, EngineState>();
   private readonly listeners = new Map<HostId, Set<(e: EngineEventInfo) => void>>();
-  private readonly rawListeners = new Map<HostId, Set<(e: RawEngineEvent) => void>>();
+  private readonly rawListeners = new Map<HostId, Set<RawFollower>>();
   private readonly availability = new Set<(hostId: HostId, available: boolean) => void>();
   /** Listeners of every host's events (the resource lists follow them). */
   private readonly everyHost = new Set<(e: EngineEventInfo) => void>();
@@ -50,7 +62,7 @@ export class EngineHub {
 
   hostAdded(hostId: HostId): void {
     if (!this.engines.has(hostId)) {
-      this.engines.set(hostId, { link: null, containers: [], error: null, loading: true, events: null, eventsOpen: null, refreshing: null, dirty: false, debounce: null, times: new ContainerTimes() });
+      this.engines.set(hostId, { link: null, containers: [], error: null, loading: true, events: null, eventsOpen: null, reopen: null, refreshing: null, dirty: false, debounce: null, times: new ContainerTimes() });
     }
   }
 
@@ -70,6 +82,17 @@ export class EngineHub {
     e.loading = true;
     // Whatever happened while the host was away went unseen: read every container's times again.
     e.times.clear();
+    this.follow(hostId, e, link, 0);
+    this.tell(hostId, true);
+  }
+
+  /**
+   * Opens the link's event stream, then lists. When the stream cannot be opened while the link
+   * itself works (the engine busy, a channel refused), the list is read anyway and the stream is
+   * tried again with backoff; once it is open, the list is read again and the raw followers are
+   * told that events may have been missed meanwhile.
+   */
+  private follow(hostId: HostId, e: EngineState, link: Link, attempt: number): void {
     const events = new EngineEventStream(
       link.docker,
       (raw) => {
@@ -79,7 +102,7 @@ export class EngineHub {
           this.schedule(hostId);
         }
         for (const l of this.listeners.get(hostId) ?? []) l(info);
-        for (const l of this.rawListeners.get(hostId) ?? []) l(raw);
+        for (const f of this.rawListeners.get(hostId) ?? []) f.event(raw);
         for (const l of this.everyHost) l(info);
       },
       (error) => {
@@ -89,14 +112,26 @@ export class EngineHub {
     );
     e.events = events;
     const opening = events.open();
-    e.eventsOpen = opening.catch(() => {});
-    this.tell(hostId, true);
-    opening
-      .then(() => this.refresh(hostId))
-      .catch((err: unknown) => {
-        this.logger.warn('could not follow engine events', { hostId, error: String(err) });
-        void this.refresh(hostId);
-      });
+    if (attempt === 0) e.eventsOpen = opening.catch(() => {});
+    opening.then(
+      () => {
+        if (attempt > 0 && e.events === events) for (const f of this.rawListeners.get(hostId) ?? []) f.resumed?.();
+        return this.refresh(hostId);
+      },
+      (err: unknown) => {
+        this.logger.warn('could not follow engine events', { hostId, error: String(err), attempt });
+        if (attempt === 0) void this.refresh(hostId);
+        if (e.link !== link || e.events !== events) return;
+        e.reopen = setTimeout(
+          () => {
+            e.reopen = null;
+            if (e.link === link && e.events === events) this.follow(hostId, e, link, attempt + 1);
+          },
+          Math.min(REOPEN_FIRST_MS * 2 ** attempt, REOPEN_MAX_MS),
+        );
+        e.reopen.unref?.();
+      },
+    );
   }
 
   hostDown(hostId: HostId): void {
@@ -106,6 +141,8 @@ export class EngineHub {
     e.events?.close();
     e.events = null;
     e.eventsOpen = null;
+    if (e.reopen) clearTimeout(e.reopen);
+    e.reopen = null;
     e.link = null;
     if (was) this.tell(hostId, false);
     if (e.debounce) clearTimeout(e.debounce);
@@ -170,13 +207,15 @@ export class EngineHub {
   /**
    * The host's engine events as the engine sends them, for the services that read more of them
    * than the window's summary (container monitors read exit codes and health states). Every
-   * follower of a host shares the hub's one event stream.
+   * follower of a host shares the hub's one event stream. `resumed`: the stream is open at last
+   * on a connection where it could not be opened at first — events may have been missed.
    */
-  subscribeRaw(hostId: HostId, listener: (e: RawEngineEvent) => void): () => void {
+  subscribeRaw(hostId: HostId, listener: (e: RawEngineEvent) => void, resumed?: () => void): () => void {
     let set = this.rawListeners.get(hostId);
     if (!set) this.rawListeners.set(hostId, (set = new Set()));
-    set.add(listener);
-    return () => void set.delete(listener);
+    const follower: RawFollower = { event: listener, resumed };
+    set.add(follower);
+    return () => void set.delete(follower);
   }
 
   /**

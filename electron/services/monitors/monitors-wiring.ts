@@ -57,7 +57,7 @@ export function engineFeedVia(engines: Pick<EngineHub, 'dockerOf' | 'subscribeRa
         return null;
       }
     },
-    subscribe: (hostId, listener) => engines.subscribeRaw(HostId(hostId), listener),
+    subscribe: (hostId, listener, resumed) => engines.subscribeRaw(HostId(hostId), listener, resumed),
     eventsOpen: (hostId) => engines.eventsOpen(HostId(hostId)),
   };
 }

@@ -122,7 +122,7 @@ beforeAll(async () => {
   await docker.getImage(IMAGE).inspect();
   hub = new EngineHub(new EventBus(), quiet);
   watches = new ContainerWatches({
-    engines: { dockerOf: () => counting, subscribe: (h, l) => hub.subscribeRaw(HostId(h), l), eventsOpen: (h) => hub.eventsOpen(HostId(h)) },
+    engines: { dockerOf: () => counting, subscribe: (h, l, resumed) => hub.subscribeRaw(HostId(h), l, resumed), eventsOpen: (h) => hub.eventsOpen(HostId(h)) },
     logger: quiet,
     onResult: (id, r) => monitors.get(id)?.onResult(r),
     hasResult: () => true,
@@ -238,6 +238,52 @@ describe('ContainerWatch against the real engine', () => {
     await waitFor(results, 2, (r) => r.status === 'up', 'up by an event on the new stream');
     unwatch(w);
   });
+
+  it('an event stream that could not be opened is tried again on the same connection, and the watch catches what happened meanwhile', async () => {
+    const c = await create('late', false);
+    await c.start();
+    // The engine refuses the first two events requests (as a busy engine or a refused SSH channel would); the connection itself works.
+    const engine = new Docker({ socketPath: '/var/run/docker.sock' });
+    const getEvents = engine.getEvents.bind(engine);
+    let refused = 0;
+    let opened = 0;
+    engine.getEvents = (async (opts?: Docker.GetEventsOptions) => {
+      if (refused < 2) {
+        refused++;
+        throw new Error('(HTTP code 503) unavailable');
+      }
+      opened++;
+      return getEvents(opts ?? {});
+    }) as typeof engine.getEvents;
+    const hostId = `${HOST}-late`;
+    const host = HostId(hostId);
+    const ownHub = new EngineHub(new EventBus(), quiet);
+    const results: CheckResult[] = [];
+    const ownWatches = new ContainerWatches({
+      engines: { dockerOf: () => engine as unknown as DockerLike, subscribe: (h, l, resumed) => ownHub.subscribeRaw(HostId(h), l, resumed), eventsOpen: (h) => ownHub.eventsOpen(HostId(h)) },
+      logger: quiet,
+      onResult: (_id, r) => results.push(r),
+      hasResult: () => results.length > 0,
+    });
+    try {
+      ownHub.hostUp(host, createLink({ docker: engine, transport: 'local', agent: null, ssh: null }));
+      ownWatches.watch({ id: 'm_cwlate', type: 'container', hostId, container: PREFIX + 'late' } as Extract<MonitorConfig, { type: 'container' }>);
+      await waitFor(results, 0, (r) => r.status === 'up', 'the first look, without events');
+      expect(opened).toBe(0);
+      // Stopped while no events come: the reopened stream brings a fresh look (the second retry is ~3 s after the start).
+      await c.stop({ t: 0 });
+      const down = await waitFor(results, 1, (r) => r.status === 'down', 'down once the stream is open', 15_000);
+      expect(down.message).toBe(`Container ${PREFIX}late is exited (exit code 137)`);
+      expect(opened).toBe(1);
+      // and events flow on it, on the same connection
+      await c.start();
+      await waitFor(results, 2, (r) => r.status === 'up', 'up by an event');
+      expect(ownHub.list().find((l) => l.hostId === host)?.containers.some((x) => x.name === PREFIX + 'late')).toBe(true);
+    } finally {
+      ownWatches.stop();
+      ownHub.dispose();
+    }
+  }, 30_000);
 
   it('a watch fed by the owner’s own event stream works the same (handleEvent)', async () => {
     const c = await create('fed', false);

@@ -16,8 +16,8 @@ type ContainerConfig = Extract<MonitorConfig, { type: 'container' }>;
 export interface EngineFeed {
   /** The host's engine, for looks at a container; null while it cannot be used (its monitors wait). */
   dockerOf(hostId: string): DockerLike | null;
-  /** The host's engine events as they come. */
-  subscribe(hostId: string, listener: (e: RawEngineEvent) => void): () => void;
+  /** The host's engine events as they come; `resumed`: events may have been missed on this engine (take fresh looks). */
+  subscribe(hostId: string, listener: (e: RawEngineEvent) => void, resumed: () => void): () => void;
   /** Settles once the host's event stream is open: a look taken after it misses no event. */
   eventsOpen(hostId: string): Promise<void>;
 }
@@ -136,13 +136,19 @@ export class ContainerWatches {
     if (known && known.docker === docker) return known;
     if (known) this.hostDown(hostId);
     const watches = new Set<ContainerWatch>();
-    const unsubscribe = this.opts.engines!.subscribe(hostId, (e) => {
-      // Only what can change a watch's result: exec_* (every health check runs one), attach, top… are noise.
-      if (e.Type !== undefined && e.Type !== 'container') return;
-      const action = e.Action ?? e.status ?? '';
-      if (!WATCHED.has(action.split(':', 1)[0]!)) return;
-      for (const w of watches) w.handleEvent(e);
-    });
+    const unsubscribe = this.opts.engines!.subscribe(
+      hostId,
+      (e) => {
+        // Only what can change a watch's result: exec_* (every health check runs one), attach, top… are noise.
+        if (e.Type !== undefined && e.Type !== 'container') return;
+        const action = e.Action ?? e.status ?? '';
+        if (!WATCHED.has(action.split(':', 1)[0]!)) return;
+        for (const w of watches) w.handleEvent(e);
+      },
+      () => {
+        for (const w of watches) void w.refresh();
+      },
+    );
     const host: HostWatches = { docker, watches, unsubscribe };
     this.hosts.set(hostId, host);
     return host;
