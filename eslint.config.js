@@ -206,7 +206,7 @@ export default tseslint.config(
   {
     // Everything but tests, test support, e2e specs and scripts.
     files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.mjs', '**/*.cjs'],
-    ignores: ['**/*.test.ts', '**/*.test.tsx', '**/*.e2e.ts', '**/test-support/**', 'e2e/**', 'scripts/**'],
+    ignores: ['**/*.test.ts', '**/*.test.tsx', '**/*.e2e.ts', '**/test-support/**', 'e2e/**', 'scripts/**', '**/vitest.config.ts'],
     plugins: { 'homeport-tests': { rules: { 'no-test-support': noTestSupport } } },
     rules: { 'homeport-tests/no-test-support': 'error' },
   },
