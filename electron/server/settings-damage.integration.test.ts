@@ -18,6 +18,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelInfo, HeartbeatInfo, HostInfo, KeyInfo, KumaAddResultInfo, KumaInstanceInfo, MonitorInfo, SettingsProblemInfo } from '../../shared/contract';
 import { createServices, type Services } from '../services/app';
 import { createConsoleLogger } from '../services/platform/logger';
+import { loadLab } from '../services/test-support/lab';
 import { contractCalls, until } from '../services/test-support/wait';
 import { createHeadlessPlatform } from './headless-platform';
 
@@ -325,6 +326,67 @@ describe('secret.key missing while sealed data exists', () => {
     expect(ids).toEqual([`channel:${s.channel.id}`, `host-password:${s.host.id}`, `key:${s.key.id}`, `monitor:${s.monitor.id}`].sort());
     await r.ok('monitors.addChannel', { type: 'webhook', name: 'fresh', url: `${targetUrl}/fresh`, secret: 'new-secret' });
     expect(readSettings(dirs.dataDir).alertChannels).toContainEqual(s.storedChannel);
+  });
+});
+
+describe('one entry of a list that cannot be used', () => {
+  /** The problem `app.problems` lists for one entry of `setting` whose entry text contains `name`. */
+  const entryProblem = (list: SettingsProblemInfo[], setting: string, name: string) => list.find((p) => p.id.startsWith(`setting:${setting}#`) && p.entry.includes(name));
+  const expectListed = (p: SettingsProblemInfo | undefined, list: SettingsProblemInfo[], dataDir: string, why: RegExp) => {
+    expect(p, JSON.stringify(list)).toBeDefined();
+    expect(p!.area).toBe('settings-file');
+    expect(p!.reason).toMatch(why);
+    expect(p!.reason).toContain(settingsPath(dataDir));
+    expect(p!.fix).toMatch(/Correct it in .*settings\.json.*"Remove"/);
+    expect(p!.actions).toEqual(['discard']);
+  };
+
+  it('an SSH key or an accepted host key is kept through later saves of its list, named in app.problems with what is wrong, until removed', async () => {
+    const lab = loadLab();
+    const dirs = newRoot();
+    const r0 = await boot(dirs);
+    const good = await r0.ok<KeyInfo>('keys.generate', { comment: 'laptop key', passphrase: null });
+    await r0.stop();
+    const doc0 = readSettings(dirs.dataDir);
+    const storedGood = (doc0.keys as Array<Record<string, unknown>>)[0]!;
+    // A hand edit lost the fingerprint of one key; another pasted an accepted host key's blob wrongly.
+    const brokenKey = { ...storedGood, id: 'k_oldlaptop', comment: 'old laptop' } as Record<string, unknown>;
+    delete brokenKey.fingerprint;
+    const brokenHostKey = { host: '[nas.lan]:2200', keyType: 'ssh-ed25519', key: 'AAAA pasted wrongly', addedAt: 1_700_000_000_000 };
+    writeSettings(dirs.dataDir, { ...doc0, keys: [storedGood, brokenKey], knownHosts: [brokenHostKey] });
+
+    const r = await boot(dirs);
+    expect((await r.ok<KeyInfo[]>('keys.list')).map((k) => k.id)).toEqual([good.id]);
+    // Saves of both lists: a new key, and the lab's host key accepted.
+    await r.ok<KeyInfo>('keys.generate', { comment: 'new key', passphrase: null });
+    const host = await r.ok<HostInfo>('hosts.add', { name: 'lab', kind: 'ssh', address: `root@127.0.0.1:${lab.ssh.port}`, socketPath: '/var/run/docker.sock', useAgent: false, keyId: null, identityFile: null });
+    await until('the host key asked', async () => (await r.ok<HostInfo[]>('hosts.list')).find((h) => h.id === host.id)?.state.status === 'needs-hostkey', 30_000);
+    await r.ok('hosts.acceptHostKey', { hostname: '127.0.0.1', port: lab.ssh.port, fingerprint: lab.ssh.hostKeyFingerprint });
+    let doc = readSettings(dirs.dataDir);
+    expect(doc.keys).toContainEqual(brokenKey);
+    expect(doc.keys).toHaveLength(3);
+    expect(doc.knownHosts).toContainEqual(brokenHostKey);
+    expect((doc.knownHosts as Array<{ host: string }>).map((e) => e.host)).toContain(`[127.0.0.1]:${lab.ssh.port}`);
+
+    const list = await problems(r);
+    const keyProblem = entryProblem(list, 'keys', 'old laptop');
+    expectListed(keyProblem, list, dirs.dataDir, /has no "fingerprint"/);
+    expect(keyProblem!.entry).toMatch(/SSH key "old laptop"/);
+    const hostKeyProblem = entryProblem(list, 'knownHosts', 'nas.lan');
+    expectListed(hostKeyProblem, list, dirs.dataDir, /not a ssh-ed25519 public key/);
+
+    // A restart keeps them too; then the user removes them, one by one.
+    await r.stop();
+    const r2 = await boot(dirs);
+    expect((await problems(r2)).map((p) => p.id).sort()).toEqual([keyProblem!.id, hostKeyProblem!.id].sort());
+    await r2.ok('app.resolveProblem', { id: keyProblem!.id, action: 'discard' });
+    await r2.ok('app.resolveProblem', { id: hostKeyProblem!.id, action: 'discard' });
+    doc = readSettings(dirs.dataDir);
+    expect(keptSomewhere(doc, brokenKey)).toBe(false);
+    expect(keptSomewhere(doc, brokenHostKey)).toBe(false);
+    expect(doc.keys).toHaveLength(2);
+    expect(doc.knownHosts).toHaveLength(1);
+    expect(await problems(r2)).toEqual([]);
   });
 });
 

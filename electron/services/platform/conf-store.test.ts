@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createConfStore } from './conf-store';
 
+// A host as the hosts service stores it (entries that cannot be used are hidden: settings-entries.ts).
+const host = (id: string) => ({ id, name: 'nas', kind: 'ssh', user: 'root', hostname: 'nas.lan', port: 22, socketPath: '/var/run/docker.sock', useAgent: true, keyId: null, identityFile: null, passwordSealed: null });
+
 describe('createConfStore', () => {
   let dir: string;
   beforeEach(() => {
@@ -14,12 +17,12 @@ describe('createConfStore', () => {
   it('stores JSON documents in <dataDir>/settings.json, readable by a new instance', () => {
     const store = createConfStore(dir);
     expect(store.get('hosts')).toBeUndefined();
-    store.set('hosts', [{ id: 'h_abcd', name: 'nas' }]);
+    store.set('hosts', [host('h_abcd')]);
     store.set('version', 3);
     const file = join(dir, 'settings.json');
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ hosts: [{ id: 'h_abcd', name: 'nas' }], version: 3 });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ hosts: [host('h_abcd')], version: 3 });
     if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(createConfStore(dir).get('hosts')).toEqual([{ id: 'h_abcd', name: 'nas' }]);
+    expect(createConfStore(dir).get('hosts')).toEqual([host('h_abcd')]);
   });
 
   it('treats keys as plain names (dots included) and deletes', () => {

@@ -33,6 +33,8 @@ export interface DamagedSetting {
   reason: string;
   holds: string;
   keptAside: boolean;
+  /** One entry of the setting (`key` then names it for `discardDamaged`), in the user's words: `the SSH key "laptop"`. */
+  entry?: string;
 }
 
 /** A JSON document store; `conf` and `electron-store` both satisfy it (through settings-store.ts). */

@@ -6,6 +6,9 @@ import { HomeportError } from '../../../shared/contract';
 import { createConfStore } from './conf-store';
 import { countSealed, jsonErrorOffset, KEPT_ASIDE_KEY, readSettingsFile } from './settings-store';
 
+// A host as the hosts service stores it (entries that cannot be used are hidden: settings-entries.ts).
+const host = (id: string) => ({ id, name: 'nas', kind: 'ssh', user: 'root', hostname: 'nas.lan', port: 22, socketPath: '/var/run/docker.sock', useAgent: true, keyId: null, identityFile: null, passwordSealed: null });
+
 // The settings file on disk through the real conf, as the headless mode and tests use it.
 describe('the settings store', () => {
   let dir: string;
@@ -29,18 +32,50 @@ describe('the settings store', () => {
     ]);
     // Untouched until a service writes the entry.
     expect(onDisk().hosts).toBe('nas.lan');
-    store.set('hosts', [{ id: 'h_new' }]);
+    store.set('hosts', [host('h_new')]);
     const doc = onDisk();
-    expect(doc.hosts).toEqual([{ id: 'h_new' }]);
+    expect(doc.hosts).toEqual([host('h_new')]);
     expect((doc[KEPT_ASIDE_KEY] as Record<string, { value: unknown }>).hosts!.value).toBe('nas.lan');
     expect(store.damaged().find((d) => d.key === 'hosts')).toMatchObject({ keptAside: true, reason: 'is text, not a list' });
     // A new instance reads the same, and the user can drop it.
     const again = createConfStore(dir);
-    expect(again.get('hosts')).toEqual([{ id: 'h_new' }]);
+    expect(again.get('hosts')).toEqual([host('h_new')]);
     again.discardDamaged('hosts');
     again.discardDamaged('globalMute');
     expect(again.damaged()).toEqual([]);
-    expect(onDisk()).toEqual({ hosts: [{ id: 'h_new' }], monitors: [{ id: 'm_1' }] });
+    expect(onDisk()).toEqual({ hosts: [host('h_new')], monitors: [{ id: 'm_1' }] });
+  });
+
+  it('hides one entry of a list or object that cannot be used, writes it back with every save, and removes it only when asked', () => {
+    const name = Buffer.from('ssh-ed25519');
+    const blob = Buffer.concat([Buffer.from([0, 0, 0, name.length]), name, Buffer.from([0, 0, 0, 32]), Buffer.alloc(32, 7)]);
+    const good = { host: '[nas.lan]:2222', keyType: 'ssh-ed25519', key: blob.toString('base64'), addedAt: 1 };
+    const broken = { host: 'router.lan' };
+    writeFileSync(file, JSON.stringify({ knownHosts: [broken, good], monitorMutes: { m1: 123, m2: 'soon' } }));
+    const store = createConfStore(dir);
+    expect(store.get('knownHosts')).toEqual([good]);
+    expect(store.get('monitorMutes')).toEqual({ m1: 123 });
+    const listed = store.damaged();
+    expect(listed.map((d) => [d.key.replace(/#.*/, '#'), d.entry, d.reason])).toEqual([
+      ['knownHosts#', 'the host key you accepted for router.lan', 'has no "keyType"'],
+      ['monitorMutes#', 'the mute of the monitor m2', 'is text, not a number'],
+    ]);
+
+    // Saves keep them, as they were; a new value under the same name moves the old one aside.
+    store.set('knownHosts', []);
+    store.set('monitorMutes', { m1: 5 });
+    expect(onDisk()).toMatchObject({ knownHosts: [broken], monitorMutes: { m1: 5, m2: 'soon' } });
+    store.set('monitorMutes', { m2: 9 });
+    expect(onDisk().monitorMutes).toEqual({ m2: 9 });
+    expect((onDisk()[KEPT_ASIDE_KEY] as Record<string, { value: unknown }>)['monitorMutes/m2']!.value).toBe('soon');
+
+    const again = createConfStore(dir);
+    expect(again.get('knownHosts')).toEqual([]);
+    const ids = again.damaged().map((d) => d.key);
+    expect(ids).toEqual([listed[0]!.key, 'monitorMutes/m2']);
+    for (const id of ids) again.discardDamaged(id);
+    expect(again.damaged()).toEqual([]);
+    expect(onDisk()).toEqual({ knownHosts: [], monitorMutes: { m2: 9 } });
   });
 
   it('reads the file once: a change made behind its back is not read (and not silently merged)', () => {

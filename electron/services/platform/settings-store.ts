@@ -8,7 +8,11 @@
  *   services (they start as if it were absent, instead of crashing on it) and reported by
  *   `damaged()`. When a service then saves that entry, the damaged value is first moved, as it
  *   was, under `unreadableSettings.<key>` in the same file; it stays there, still reported,
- *   until the user removes it (`discardDamaged`) or puts it right by hand.
+ *   until the user removes it (`discardDamaged`) or puts it right by hand;
+ * - one entry of a list or object that cannot be used (a host without its address, an SSH key
+ *   without its fingerprint, a mute that is not a time: see settings-entries.ts) is left out of
+ *   what the services see, the others work, and it is written back with every save of that list,
+ *   as it was, until the user removes it (`discardDamaged`) or corrects it by hand.
  *
  * Reading once also matters for speed: `conf` reads and parses the whole file on every `get`
  * (4 ms per call for 1,000 monitors), and every `set` read, parsed and walked it again before
@@ -17,10 +21,20 @@
  * (owner-only) that is flushed to disk and renamed over the old one, so a crash leaves either
  * the old file or the new one, never half of one.
  */
+import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { HomeportError } from '../../../shared/model/errors';
 import type { DamagedSetting, DocumentStore } from './platform';
+import {
+  KEY_ENTRIES,
+  KNOWN_HOST_ENTRIES,
+  MUTE_ENTRIES,
+  kindOf,
+  type EntriesSpec,
+} from './settings-entries';
+
+export { kindOf };
 
 /** The part of `conf` the store uses; electron-store extends Conf, so it fits as well. */
 export interface ConfLike {
@@ -58,11 +72,16 @@ export const KEPT_ASIDE_KEY = 'unreadableSettings';
 
 type Shape = 'list' | 'object' | 'number or nothing';
 
-/** The top-level entries the services keep, their shape, and what they hold in the user's words. */
-export const SETTINGS_SHAPES: Record<string, { shape: Shape; holds: string; check?: (v: Record<string, unknown>) => string | null }> = {
+/**
+ * The top-level entries the services keep, their shape, and what they hold in the user's words.
+ * `check`: what the whole value must hold besides its shape. `entries`: how each of its items (or
+ * properties) is checked on its own, so that one entry that cannot be read leaves the others working.
+ * Monitors and alert channels are checked by the monitors' store, which keeps its own.
+ */
+export const SETTINGS_SHAPES: Record<string, { shape: Shape; holds: string; check?: (v: Record<string, unknown>) => string | null; entries?: EntriesSpec }> = {
   hosts: { shape: 'list', holds: 'your hosts' },
-  keys: { shape: 'list', holds: 'your SSH keys' },
-  knownHosts: { shape: 'list', holds: 'the host keys you accepted' },
+  keys: { shape: 'list', holds: 'your SSH keys', entries: KEY_ENTRIES },
+  knownHosts: { shape: 'list', holds: 'the host keys you accepted', entries: KNOWN_HOST_ENTRIES },
   'stacks.known': { shape: 'object', holds: 'the stacks Homeport remembers' },
   kumaInstances: { shape: 'list', holds: 'your Uptime Kuma instances' },
   pushHeartbeat: { shape: 'object', holds: "Homeport's own heartbeat" },
@@ -74,7 +93,7 @@ export const SETTINGS_SHAPES: Record<string, { shape: Shape; holds: string; chec
     holds: 'where alerts go',
     check: (v) => (v.defaultChannelIds !== undefined && !Array.isArray(v.defaultChannelIds) ? 'its defaultChannelIds is not a list' : null),
   },
-  monitorMutes: { shape: 'object', holds: 'muted monitors' },
+  monitorMutes: { shape: 'object', holds: 'muted monitors', entries: MUTE_ENTRIES },
   monitorLabels: { shape: 'object', holds: 'the monitors declared by container labels' },
   globalMute: { shape: 'number or nothing', holds: 'the global mute' },
   monitorMaintenance: {
@@ -85,16 +104,6 @@ export const SETTINGS_SHAPES: Record<string, { shape: Shape; holds: string; chec
   recentAlerts: { shape: 'list', holds: 'the recent alerts' },
   [KEPT_ASIDE_KEY]: { shape: 'object', holds: 'settings Homeport could not read' },
 };
-
-/** A value's kind in words ("text", "a list"…). */
-export function kindOf(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'string') return 'text';
-  if (typeof v === 'number') return 'a number';
-  if (typeof v === 'boolean') return 'true/false';
-  return 'an object';
-}
 
 /** Why a top-level value does not have the shape its key needs, or null when it does. */
 export function shapeProblem(key: string, value: unknown): string | null {
@@ -260,6 +269,29 @@ export interface SettingsStore extends DocumentStore {
   snapshot(): Readonly<Record<string, unknown>>;
 }
 
+/** One item of a list (or property of an object) that cannot be read: kept in the file, hidden from the services. */
+interface BadEntry {
+  /** `<key>#<digest of the entry>`: stays the same while the entry does, whatever else is saved. */
+  id: string;
+  key: string;
+  /** The property's name, for an entry of an object. */
+  prop: string | null;
+  value: unknown;
+  reason: string;
+  name: string;
+}
+
+function entryId(key: string, prop: string | null, value: unknown, taken: Set<string>): string {
+  const digest = createHash('sha256')
+    .update(JSON.stringify([prop, value]) ?? '')
+    .digest('hex')
+    .slice(0, 12);
+  let id = `${key}#${digest}`;
+  for (let i = 2; taken.has(id); i++) id = `${key}#${digest}-${i}`;
+  taken.add(id);
+  return id;
+}
+
 /** The services' DocumentStore over what a conf (or electron-store) instance read from `file`. */
 export function createSettingsStore(conf: ConfLike, file: string): SettingsStore {
   let doc: Record<string, unknown> = { ...conf.store };
@@ -271,9 +303,50 @@ export function createSettingsStore(conf: ConfLike, file: string): SettingsStore
   }
   if (damaged.has(KEPT_ASIDE_KEY)) damaged.delete(KEPT_ASIDE_KEY);
 
+  /** Per key, its entries that cannot be read (kept in `doc`), and what the services see instead. */
+  const bad = new Map<string, BadEntry[]>();
+  const views = new Map<string, unknown>();
+  const sortEntries = (key: string) => {
+    bad.delete(key);
+    views.delete(key);
+    const spec = SETTINGS_SHAPES[key]?.entries;
+    const value = doc[key];
+    if (!spec || damaged.has(key) || value === undefined) return;
+    const found: BadEntry[] = [];
+    const taken = new Set<string>();
+    let view: unknown;
+    if (spec.each === 'item') {
+      view = (value as unknown[]).filter((item, i) => {
+        const why = spec.check(item, String(i + 1));
+        if (why) found.push({ id: entryId(key, null, item, taken), key, prop: null, value: item, reason: why, name: spec.name(item, String(i + 1)) });
+        return !why;
+      });
+    } else {
+      view = Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).filter(([prop, v]) => {
+          const why = spec.check(v, prop);
+          if (why) found.push({ id: entryId(key, prop, v, taken), key, prop, value: v, reason: why, name: spec.name(v, prop) });
+          return !why;
+        }),
+      );
+    }
+    if (found.length) {
+      bad.set(key, found);
+      views.set(key, view);
+    }
+  };
+  for (const key of Object.keys(doc)) sortEntries(key);
+
   const keptAside = (): Record<string, { value: unknown; reason: string; keptAt: string }> => {
     const v = doc[KEPT_ASIDE_KEY];
     return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, { value: unknown; reason: string; keptAt: string }>) : {};
+  };
+  const keepAside = (next: Record<string, unknown>, slotName: string, value: unknown, reason: string) => {
+    const aside = { ...((next[KEPT_ASIDE_KEY] as Record<string, unknown> | undefined) ?? keptAside()) };
+    let slot = slotName;
+    for (let i = 2; aside[slot] !== undefined; i++) slot = `${slotName} (${i})`;
+    aside[slot] = { value, reason, keptAt: new Date().toISOString() };
+    next[KEPT_ASIDE_KEY] = aside;
   };
 
   /** Writes `next` as the whole document; on failure the document in memory stays as it was. */
@@ -282,42 +355,85 @@ export function createSettingsStore(conf: ConfLike, file: string): SettingsStore
     doc = next;
   };
 
+  /** The entry's new value as written: what the service gave, with the entries it could not see written back. */
   const apply = (next: Record<string, unknown>, key: string, value: unknown, owned: boolean) => {
     const why = damaged.get(key);
-    if (why !== undefined) {
-      // Never over the user's data: the damaged value moves aside, as it was.
-      const aside = { ...keptAside() };
-      let slot = key;
-      for (let i = 2; aside[slot] !== undefined; i++) slot = `${key} (${i})`;
-      aside[slot] = { value: doc[key], reason: why, keptAt: new Date().toISOString() };
-      next[KEPT_ASIDE_KEY] = aside;
+    // Never over the user's data: the damaged value moves aside, as it was.
+    if (why !== undefined) keepAside(next, key, doc[key], why);
+    let written = value === undefined ? undefined : owned ? value : structuredClone(value);
+    const kept = bad.get(key);
+    if (kept) {
+      if (SETTINGS_SHAPES[key]!.entries!.each === 'item') written = [...((written as unknown[] | undefined) ?? []), ...kept.map((b) => b.value)];
+      else {
+        const obj = { ...((written as Record<string, unknown> | undefined) ?? {}) };
+        for (const b of kept) {
+          // The service wrote a new value under the same name: the one it could not read moves aside.
+          if (obj[b.prop!] !== undefined) keepAside(next, `${key}/${b.prop}`, b.value, b.reason);
+          else obj[b.prop!] = b.value;
+        }
+        written = obj;
+      }
     }
-    if (value === undefined) delete next[key];
-    // A value handed over (`owned`) is kept as it is: its owner built it for this write and does not change it.
-    else next[key] = owned ? value : structuredClone(value);
+    if (written === undefined) delete next[key];
+    else next[key] = written;
   };
 
   const store: SettingsStore = {
     file,
-    get: (key) => (damaged.has(key) || doc[key] === undefined ? undefined : structuredClone(doc[key])),
+    get: (key) => (damaged.has(key) || doc[key] === undefined ? undefined : structuredClone(views.has(key) ? views.get(key) : doc[key])),
     set: (key, value) => store.setMany({ [key]: value }),
     delete: (key) => store.setMany({ [key]: undefined }),
     setMany(values, opts) {
       const next = { ...doc };
       for (const [k, v] of Object.entries(values)) apply(next, k, v, opts?.owned === true);
       write(next);
-      for (const k of Object.keys(values)) damaged.delete(k);
+      for (const [k, v] of Object.entries(values)) {
+        damaged.delete(k);
+        const kept = bad.get(k);
+        if (!kept) continue;
+        // What the services see is what they wrote; the kept entries stay listed (those moved aside, under their new place).
+        const stillThere = kept.filter((b) => b.prop === null || (next[k] as Record<string, unknown>)[b.prop] === b.value);
+        if (stillThere.length) {
+          bad.set(k, stillThere);
+          views.set(k, v === undefined ? (SETTINGS_SHAPES[k]!.entries!.each === 'item' ? [] : {}) : structuredClone(v));
+        } else {
+          bad.delete(k);
+          views.delete(k);
+        }
+      }
     },
     damaged() {
       const out: DamagedEntry[] = [...damaged].map(([key, reason]) => ({ key, reason, holds: SETTINGS_SHAPES[key]?.holds ?? key, keptAside: false }));
+      for (const list of bad.values()) for (const b of list) out.push({ key: b.id, reason: b.reason, holds: SETTINGS_SHAPES[b.key]!.holds, keptAside: false, entry: b.name });
       for (const [slot, e] of Object.entries(keptAside())) {
-        const key = slot.replace(/ \(\d+\)$/, '');
+        const key = slot.replace(/ \(\d+\)$/, '').replace(/\/.*$/, '');
         out.push({ key: slot, reason: typeof e?.reason === 'string' ? e.reason : 'could not be read', holds: SETTINGS_SHAPES[key]?.holds ?? key, keptAside: true });
       }
       return out;
     },
     discardDamaged(key) {
       const next = { ...doc };
+      const entry = [...bad.values()].flat().find((b) => b.id === key);
+      if (entry) {
+        const current = doc[entry.key];
+        if (entry.prop === null) {
+          const list = [...(current as unknown[])];
+          list.splice(list.indexOf(entry.value), 1);
+          next[entry.key] = list;
+        } else {
+          const obj = { ...(current as Record<string, unknown>) };
+          delete obj[entry.prop];
+          next[entry.key] = obj;
+        }
+        write(next);
+        const rest = bad.get(entry.key)!.filter((b) => b !== entry);
+        if (rest.length) bad.set(entry.key, rest);
+        else {
+          bad.delete(entry.key);
+          views.delete(entry.key);
+        }
+        return;
+      }
       if (damaged.has(key)) delete next[key];
       else {
         const aside = { ...keptAside() };
@@ -328,6 +444,7 @@ export function createSettingsStore(conf: ConfLike, file: string): SettingsStore
       }
       write(next);
       damaged.delete(key);
+      // A whole entry of the wrong shape removed: nothing left to sort. (One kept aside never was.)
     },
     snapshot: () => doc,
   };

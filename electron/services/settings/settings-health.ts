@@ -4,7 +4,8 @@
  *
  * - the key file (headless `secret.key`) missing while sealed secrets exist (the secret box then
  *   refuses to seal or open anything): put it back and "Check again", or "Start over with a new key";
- * - top-level entries of the wrong shape (settings-store.ts keeps them as they were);
+ * - top-level entries of the wrong shape, and single entries (a host, a key…) that cannot be used
+ *   (settings-store.ts keeps them as they were);
  * - monitors and alert channels that cannot be read (the monitors manager keeps them);
  * - SSH keys, host passwords and Uptime Kuma secrets that cannot be opened with the key: they stay
  *   where they are (the hosts, keys and Kuma services leave them alone; a Kuma instance or the
@@ -57,6 +58,18 @@ export class SettingsHealth {
     }
     const file = platform.store.file ?? 'the settings file';
     for (const d of platform.store.damaged?.() ?? []) {
+      if (d.entry) {
+        const setting = d.key.replace(/#.*$/, '');
+        out.push({
+          id: `setting:${d.key}`,
+          area: 'settings-file',
+          entry: `${d.entry[0]!.toUpperCase()}${d.entry.slice(1)} ("${setting}" in the settings file)`,
+          reason: `This entry of "${setting}" in ${file} ${d.reason}, so Homeport leaves it out of ${d.holds}; the others work. It is kept in the file as it was.`,
+          fix: `Correct it in ${file} and restart Homeport, or choose "Remove" to drop it for good.`,
+          actions: ['discard'],
+        });
+        continue;
+      }
       out.push({
         id: `setting:${d.key}`,
         area: 'settings-file',
