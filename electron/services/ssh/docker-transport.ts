@@ -85,15 +85,95 @@ function asSocket(ch: Duplex): Duplex {
 
 type ConnCallback = (err: Error | null, stream: Duplex) => void;
 
-/** Each HTTP connection is a `direct-streamlocal@openssh.com` channel to the remote socket. */
-export class SshStreamLocalAgent extends http.Agent {
+/**
+ * A keep-alive agent that knows every connection it opened — those that carry a request, those
+ * kept idle, and those handed over for good (an exec or attach session) — so that when the link
+ * is gone they all end with an error. A Docker reply cut off after its headers (a `wait`, whose
+ * body comes only when the container exits; a large list) is not an error docker-modem hears:
+ * without this, the call would wait for ever. An error on the connection reaches the request
+ * that uses it, and the caller.
+ */
+class TrackingAgent extends http.Agent {
+  private readonly live = new Set<Duplex>();
+
   constructor(
-    private readonly client: Client,
+    opts: http.AgentOptions,
+    /** The error every connection still open ends with when the agent is destroyed. */
+    private readonly closedError: () => Error,
+  ) {
+    super(opts);
+  }
+
+  protected track<S extends Duplex>(conn: S): S {
+    this.live.add(conn);
+    conn.once('close', () => this.live.delete(conn));
+    return conn;
+  }
+
+  /** Ends every connection still open with `error`. */
+  protected cut(error: Error): void {
+    for (const conn of [...this.live]) {
+      this.live.delete(conn);
+      // An ssh2 channel's destroy() takes no error: it is given to whoever listens first. A
+      // connection nobody listens to for errors (never the case for one the agent holds) just closes.
+      if (conn.listenerCount('error') > 0) conn.emit('error', error);
+      conn.destroy();
+    }
+  }
+
+  override destroy(): void {
+    this.cut(this.closedError());
+    super.destroy();
+  }
+}
+
+function linkLost(where: string): HomeportError {
+  return new HomeportError({
+    code: 'DISCONNECTED',
+    message: `The SSH connection to ${where} was lost in the middle of a request to its Docker engine.`,
+    fix: 'Homeport reconnects by itself; try again once the host shows as connected.',
+  });
+}
+
+function transportClosed(where: string): HomeportError {
+  return new HomeportError({
+    code: 'DISCONNECTED',
+    message: `The connection to the Docker engine on ${where} was closed in the middle of a request.`,
+    fix: 'Homeport reconnects by itself; try again once the host shows as connected.',
+  });
+}
+
+/** The channels of one SSH connection: when the connection closes, every one still open ends with an error. */
+abstract class SshChannelAgent extends TrackingAgent {
+  private readonly onClientClose: () => void;
+
+  constructor(
+    protected readonly client: Client,
+    opts: http.AgentOptions,
+    where: string,
+  ) {
+    super(opts, () => transportClosed(where));
+    // ssh2 tells the client before its channels; they are still ours to end with the reason.
+    this.onClientClose = () => this.cut(linkLost(where));
+    client.once('close', this.onClientClose);
+  }
+
+  override destroy(): void {
+    this.client.removeListener('close', this.onClientClose);
+    super.destroy();
+  }
+}
+
+/** Each HTTP connection is a `direct-streamlocal@openssh.com` channel to the remote socket. */
+export class SshStreamLocalAgent extends SshChannelAgent {
+  constructor(
+    client: Client,
     private readonly socketPath: string,
+    where = 'the host',
   ) {
     // Unlimited: long-lived streams (logs, events) each hold a socket for as long as they run, and a
     // cap would queue every other request behind them. After a burst, keep only a few idle channels open.
-    super({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 16 });
+    super(client, { keepAlive: true, maxSockets: Infinity, maxFreeSockets: 16 }, where);
   }
 
   override createConnection(_options: http.ClientRequestArgs, cb?: ConnCallback): Duplex | null | undefined {
@@ -101,7 +181,7 @@ export class SshStreamLocalAgent extends http.Agent {
     try {
       this.client.openssh_forwardOutStreamLocal(this.socketPath, (err: Error | undefined, ch: ClientChannel) => {
         if (err) done(err, undefined as never);
-        else done(null, asSocket(ch));
+        else done(null, this.track(asSocket(ch)));
       });
     } catch (e) {
       process.nextTick(done, e instanceof Error ? e : new Error(String(e)), undefined as never);
@@ -111,20 +191,15 @@ export class SshStreamLocalAgent extends http.Agent {
 }
 
 /** Each HTTP connection is an exec channel running `docker system dial-stdio` on the host. */
-export class SshDialStdioAgent extends http.Agent {
+export class SshDialStdioAgent extends SshChannelAgent {
   /** The last dial-stdio process that ended, for diagnosis. */
   lastExit: { code: number | null; stderr: string } | null = null;
   private readonly command: string;
 
-  constructor(
-    private readonly client: Client,
-    socketPath: string,
-    maxSockets = DEFAULT_DIAL_STDIO_MAX_SOCKETS,
-    dockerCli = 'docker',
-  ) {
+  constructor(client: Client, socketPath: string, maxSockets = DEFAULT_DIAL_STDIO_MAX_SOCKETS, dockerCli = 'docker', where = 'the host') {
     // Every channel here is an SSH session (idle ones too), so hand most back after a burst:
     // sshd's MaxSessions is shared with other exec users of this connection.
-    super({ keepAlive: true, maxSockets, maxFreeSockets: 4 });
+    super(client, { keepAlive: true, maxSockets, maxFreeSockets: 4 }, where);
     // Past whatever login shell the user has (fish, csh…), to /bin/sh, which execs docker.
     this.command = portableCommand(`exec ${dialStdioCommand(socketPath, dockerCli)}`);
   }
@@ -141,12 +216,30 @@ export class SshDialStdioAgent extends http.Agent {
         ch.on('exit', (code: number | null) => {
           this.lastExit = { code: typeof code === 'number' ? code : null, stderr: stderr.trim() };
         });
-        done(null, asSocket(ch));
+        done(null, this.track(asSocket(ch)));
       });
     } catch (e) {
       process.nextTick(done, e instanceof Error ? e : new Error(String(e)), undefined as never);
     }
     return undefined;
+  }
+}
+
+/** A local engine's unix-socket connections, ended with an error like the SSH ones when the link is declared dead. */
+class LocalSocketAgent extends TrackingAgent {
+  constructor(socketPath: string) {
+    super({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 16 }, () =>
+      new HomeportError({
+        code: 'DISCONNECTED',
+        message: `The connection to the Docker engine on ${socketPath} was closed in the middle of a request.`,
+        fix: 'Homeport reconnects by itself; try again once the host shows as connected.',
+      }),
+    );
+  }
+
+  override createConnection(options: http.ClientRequestArgs, cb?: ConnCallback): Duplex | null | undefined {
+    const conn = super.createConnection(options, cb) as Duplex | null | undefined;
+    return conn ? this.track(conn) : conn;
   }
 }
 
@@ -249,8 +342,8 @@ export async function openDockerTransport(client: Client, socketPath: string, op
   for (const transport of order) {
     const agent =
       transport === 'streamlocal'
-        ? new SshStreamLocalAgent(client, socketPath)
-        : new SshDialStdioAgent(client, socketPath, opts.dialStdioMaxSockets, opts.dockerCli);
+        ? new SshStreamLocalAgent(client, socketPath, where)
+        : new SshDialStdioAgent(client, socketPath, opts.dialStdioMaxSockets, opts.dockerCli, where);
     const r = await probe(agent, timeoutMs);
     if (r.ok) {
       if (transport === 'streamlocal') await nudgeServerNoDelay(client);
@@ -498,7 +591,7 @@ async function diagnose(
 
 /** A local engine: dockerode straight on the unix socket, proven with the same probe. */
 export async function openLocalDockerTransport(socketPath: string, opts: { probeTimeoutMs?: number } = {}): Promise<DockerTransport> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 16 });
+  const agent = new LocalSocketAgent(socketPath);
   const r = await probe(agent, opts.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS, socketPath);
   if (r.ok) {
     const docker = new Docker({ socketPath, agent: quietAgent(agent) } as Docker.DockerOptions & { agent: http.Agent });
