@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { HomeportError, type TerminalInput } from '../../../shared/contract';
 import type { EngineHub } from '../engines/engine-hub';
 import { engineErrorInfo } from '../hosts/host-connection';
+import { engineError } from '../engines/engine-common';
 import { engineMessage } from '../engines/engine-message';
 import type { Logger } from '../platform/platform';
 import type { StreamHandle, StreamStarter } from '../streams/streams-service';
@@ -80,15 +81,26 @@ export function containerExecStream(hub: EngineHub, logger: Logger): StreamStart
         started(false);
       }
     });
-    socket.on('error', (e: Error) => logger.warn('container terminal stream failed', { hostId, error: e.message }));
+    // The connection to the engine broke (the host's SSH connection dropped): the shell may still
+    // run, but this terminal is cut off from it, and must say so rather than end as if it exited.
+    let broken: HomeportError | null = null;
+    socket.on('error', (e: Error) => {
+      broken ??= engineError(e);
+      logger.warn('container terminal stream failed', { hostId, error: e.message });
+    });
     const onEnd = () => {
       if (ended) return;
       ended = true;
       started(false);
       if (stopped || pid === null) return;
-      // The user's own `exit`, or the container stopped under the shell.
       output.flush(true);
-      sink.end(null);
+      if (broken) {
+        sink.end({
+          code: broken.code === 'ENGINE' ? 'DISCONNECTED' : broken.code,
+          message: `The terminal was cut off: ${broken.message}`,
+          fix: 'Open the terminal again once the host is connected.',
+        });
+      } else sink.end(null); // the user's own `exit`, or the container stopped under the shell
     };
     socket.on('end', onEnd);
     socket.on('close', onEnd);

@@ -19,13 +19,26 @@ export function statusOf(e: unknown): number | undefined {
 
 const LINK_GONE = /ECONNRESET|EPIPE|socket hang up|Not connected|No response from server|Channel open failure|ECONNREFUSED/i;
 
+/**
+ * What broke when a failure is the connection to the engine rather than the engine's answer, or
+ * null. Node calls a reply whose connection closed before it was whole "aborted" (ECONNRESET).
+ */
+export function linkGone(e: unknown): string | null {
+  if (statusOf(e) !== undefined) return null;
+  const msg = engineMessage(e);
+  if (LINK_GONE.test(msg)) return msg;
+  if ((e as { code?: unknown })?.code === 'ECONNRESET') return "the engine's reply was cut off";
+  return null;
+}
+
 /** Any failure talking to the engine → a HomeportError (an existing HomeportError passes through). */
 export function engineError(e: unknown, fix = 'The engine refused the request; its message above says why.', details?: Record<string, string | number | boolean>): HomeportError {
   if (e instanceof HomeportError) return e;
   const status = statusOf(e);
   const msg = engineMessage(e);
-  if (status === undefined && LINK_GONE.test(msg)) {
-    return new HomeportError({ code: 'DISCONNECTED', message: `The connection to the engine broke: ${msg}.`, fix: 'Wait for the host to reconnect, then try again.' }, { cause: e });
+  const gone = linkGone(e);
+  if (gone !== null) {
+    return new HomeportError({ code: 'DISCONNECTED', message: `The connection to the engine broke: ${gone}.`, fix: 'Wait for the host to reconnect, then try again.' }, { cause: e });
   }
   return new HomeportError(
     { code: 'ENGINE', message: `Docker engine: ${msg}`, fix, details: { ...(status !== undefined ? { status } : {}), ...details } },

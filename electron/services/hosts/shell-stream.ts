@@ -9,13 +9,22 @@ export function hostShellStream(openShell: (hostId: HostId, size: { cols: number
     const channel = await openShell(hostId, { cols, rows });
     const output = new TerminalOutput((text) => sink.emit(text));
     let stopped = false;
+    // sshd reports how the shell ended (its exit status or signal) before closing the channel; a
+    // channel closed without that was cut off with the connection.
+    let exited = false;
     channel.on('data', (chunk: Buffer) => output.write(chunk));
     // With a PTY the shell's stderr arrives on the same stream; this catches anything sent apart.
     channel.stderr.on('data', (chunk: Buffer) => output.write(chunk));
+    channel.on('exit', () => (exited = true));
     channel.on('close', () => {
       if (stopped) return;
       output.flush(true);
-      sink.end(null);
+      if (exited) return sink.end(null);
+      sink.end({
+        code: 'DISCONNECTED',
+        message: 'The SSH connection to the host was lost: the shell was cut off.',
+        fix: 'Open the terminal again once the host is connected.',
+      });
     });
     return {
       stop: () => {

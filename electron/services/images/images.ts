@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 import { HomeportError, type HostId, type ImageInfo, type PruneImagesResultInfo, type PullProgressInfo, type RemoveImageResultInfo } from '../../../shared/contract';
-import { abortedError, containerName, engineError, engineMessage, invalid, listUserContainers, nameList, notFound, quote, statusOf, throttle } from '../engines/engine-common';
+import { abortedError, containerName, engineError, engineMessage, invalid, linkGone, listUserContainers, nameList, notFound, quote, statusOf, throttle } from '../engines/engine-common';
 import { familiarRef, isImageId, parseImageRef, validateImageRefOrId } from './image-ref';
 import { ndjson, PullProgressTracker, type PullEvent } from './pull-progress';
 
@@ -64,7 +64,7 @@ function pullError(ref: string, e: unknown): HomeportError {
   if (e instanceof HomeportError) return e;
   const msg = typeof e === 'string' ? e : engineMessage(e);
   const status = typeof e === 'string' ? undefined : statusOf(e);
-  if (typeof e !== 'string' && status === undefined && /ECONNRESET|socket hang up|Not connected|Channel open failure/i.test(msg)) return engineError(e);
+  if (typeof e !== 'string' && linkGone(e) !== null) return engineError(e);
   return new HomeportError(
     { code: 'ENGINE', message: `Pulling ${ref} failed: ${msg}`, fix: pullFix(msg), details: { ref, ...(status !== undefined ? { status } : {}) } },
     typeof e === 'string' ? undefined : { cause: e },
