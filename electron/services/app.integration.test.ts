@@ -6,6 +6,7 @@ import type { ContainerInfo, Envelope, HostContainersInfo, HostInfo, HostInput, 
 import { createServices, type Services } from './app';
 import { createTestPlatform, type TestPlatform } from './test-support/temp-platform';
 import { loadLab, type Lab } from './test-support/lab';
+import { startPrivateSshd } from './test-support/private-sshd';
 import { until } from './test-support/wait';
 
 // The services as the UI uses them — through the dispatcher, with real validation — against the
@@ -206,13 +207,25 @@ describe('hosts over SSH', () => {
   });
 
   it('comes back by itself when sshd is restarted', async () => {
-    const mark = seen.length;
-    execFileSync('bash', [path.resolve(import.meta.dirname, '../../scripts/lab.sh'), 'restart-sshd'], { stdio: 'ignore' });
-    await until('a reconnecting state', () => seen.slice(mark).some((s) => s.includes('"event":"hosts.changed"') && /"status":"(reconnecting|connecting)"/.test(s)), 30_000);
-    await until('connected again', async () => (await stateOf('lab'))?.status === 'connected', 60_000);
-    const id = (await containersOf(labId)).find((c) => c.name === 'labweb_web_1')?.id;
-    expect(id).toBeTruthy();
-    await ok('containers.restart', { hostId: labId, containerId: id });
+    // An sshd of this test's own: restarting the lab's would cut every other test's connection
+    // to it (tests of other worktrees run at the same time).
+    const sshd = await startPrivateSshd(lab);
+    try {
+      const host = await ok<HostInfo>('hosts.add', hostInput({ name: 'restarted', address: `root@127.0.0.1:${sshd.port}` }));
+      await until('restarted asks for its key', async () => (await stateOf('restarted'))?.status === 'needs-hostkey');
+      await ok('hosts.acceptHostKey', { hostname: '127.0.0.1', port: sshd.port, fingerprint: sshd.hostKeys[0]!.fingerprint });
+      await until('restarted connected', async () => (await stateOf('restarted'))?.status === 'connected');
+      const mark = seen.length;
+      await sshd.restart();
+      await until('a reconnecting state', () => seen.slice(mark).some((s) => s.includes('"event":"hosts.changed"') && /"status":"(reconnecting|connecting)"/.test(s)), 30_000);
+      await until('connected again', async () => (await stateOf('restarted'))?.status === 'connected', 60_000);
+      const id = (await containersOf(host.id)).find((c) => c.name === 'labweb_web_1')?.id;
+      expect(id).toBeTruthy();
+      await ok('containers.restart', { hostId: host.id, containerId: id });
+      await ok('hosts.remove', { id: host.id });
+    } finally {
+      await sshd.stop();
+    }
   });
 });
 
