@@ -388,6 +388,60 @@ describe('one entry of a list that cannot be used', () => {
     expect(doc.knownHosts).toHaveLength(1);
     expect(await problems(r2)).toEqual([]);
   });
+
+  it('a host or an Uptime Kuma instance that cannot be used, or a heartbeat setting that cannot, is kept and listed; the others work', async () => {
+    const dirs = newRoot();
+    const r0 = await boot(dirs);
+    await r0.ok<HostInfo>('hosts.add', { name: 'nas', kind: 'ssh', address: 'root@127.0.0.1:1', socketPath: '/var/run/docker.sock', useAgent: false, keyId: null, identityFile: null });
+    const kuma = await r0.ok<KumaAddResultInfo>('kuma.add', { name: 'Kuma on nas', url: targetUrl, mode: 'metrics', username: '', password: '', totp: '', apiKey: '', slug: '', allowSelfSigned: false });
+    if (kuma.status !== 'added') throw new Error(`kuma.add answered ${kuma.status}`);
+    await r0.stop();
+    const doc0 = readSettings(dirs.dataDir);
+    const hosts0 = doc0.hosts as Array<Record<string, unknown>>;
+    // Hand edits gone wrong: a host that lost its address, an instance read in a way Homeport does not know, a heartbeat without its URL.
+    const brokenHost = { ...hosts0[0]!, id: 'h_oldnas', name: 'old nas' } as Record<string, unknown>;
+    delete brokenHost.hostname;
+    const brokenKuma = { id: 'ku_old', name: 'old Kuma', url: 'http://127.0.0.1:1', mode: 'carrier-pigeon', slug: null, allowSelfSigned: false, sealed: null };
+    const brokenHeartbeat = { intervalSec: 60 };
+    writeSettings(dirs.dataDir, { ...doc0, hosts: [brokenHost, ...hosts0], kumaInstances: [...(doc0.kumaInstances as unknown[]), brokenKuma], pushHeartbeat: brokenHeartbeat });
+
+    const r = await boot(dirs);
+    expect((await r.ok<HostInfo[]>('hosts.list')).map((h) => h.name)).toEqual(['nas']);
+    await until('the good instance is read', async () => (await r.ok<KumaInstanceInfo[]>('kuma.list')).find((k) => k.id === kuma.instance.id)?.monitors.length === 1, 30_000);
+    expect((await r.ok<KumaInstanceInfo[]>('kuma.list')).map((k) => k.name)).toEqual(['Kuma on nas']);
+    const list = await problems(r);
+    const hostProblem = entryProblem(list, 'hosts', 'old nas');
+    expectListed(hostProblem, list, dirs.dataDir, /has no "hostname"/);
+    const kumaProblem = entryProblem(list, 'kumaInstances', 'old Kuma');
+    expectListed(kumaProblem, list, dirs.dataDir, /"mode" that is "carrier-pigeon"/);
+    const heartbeatProblem = list.find((p) => p.id === 'setting:pushHeartbeat');
+    expect(heartbeatProblem, JSON.stringify(list)).toBeDefined();
+    expect(heartbeatProblem!.reason).toMatch(/has no "sealedUrl"/);
+    expect(heartbeatProblem!.entry).toContain('pushHeartbeat');
+
+    // Saves of each keep them as they were.
+    await r.ok<HostInfo>('hosts.add', { name: 'nas 2', kind: 'ssh', address: 'root@127.0.0.1:2', socketPath: '/var/run/docker.sock', useAgent: false, keyId: null, identityFile: null });
+    await r.ok<KumaAddResultInfo>('kuma.add', { name: 'Kuma again', url: targetUrl.replace('127.0.0.1', 'localhost'), mode: 'metrics', username: '', password: '', totp: '', apiKey: '', slug: '', allowSelfSigned: false });
+    await r.ok<HeartbeatInfo>('kuma.setHeartbeat', { url: `${targetUrl}/api/push/beat`, intervalSec: 60 });
+    let doc = readSettings(dirs.dataDir);
+    expect(doc.hosts).toContainEqual(brokenHost);
+    expect(doc.hosts).toHaveLength(3);
+    expect(doc.kumaInstances).toContainEqual(brokenKuma);
+    expect(doc.kumaInstances).toHaveLength(3);
+    expect(keptSomewhere(doc, brokenHeartbeat)).toBe(true);
+    expect((await r.ok<HeartbeatInfo>('kuma.heartbeat')).configured).toBe(true);
+
+    const ids = (await problems(r)).map((p) => p.id);
+    expect(ids).toEqual(expect.arrayContaining([hostProblem!.id, kumaProblem!.id]));
+    expect(ids).toHaveLength(3);
+    for (const id of ids) await r.ok('app.resolveProblem', { id, action: 'discard' });
+    doc = readSettings(dirs.dataDir);
+    expect(keptSomewhere(doc, brokenHost)).toBe(false);
+    expect(keptSomewhere(doc, brokenKuma)).toBe(false);
+    expect(keptSomewhere(doc, brokenHeartbeat)).toBe(false);
+    expect(doc.hosts).toHaveLength(2);
+    expect(await problems(r)).toEqual([]);
+  });
 });
 
 describe('a settings file of the wrong shape', () => {

@@ -23,6 +23,8 @@ export function kindOf(v: unknown): string {
 type FieldKind = 'text' | 'number' | 'true/false' | 'list of text' | 'object' | readonly string[];
 type FieldSpec = Record<string, FieldKind | { kind: FieldKind; optional: true }>;
 
+const optional = (kind: FieldKind) => ({ kind, optional: true as const });
+
 function fieldProblem(v: unknown, kind: FieldKind): string | null {
   if (Array.isArray(kind)) return typeof v === 'string' && kind.includes(v) ? null : `is ${typeof v === 'string' ? `"${v}"` : kindOf(v)}, not one of ${kind.map((k) => `"${k}"`).join(', ')}`;
   const ok =
@@ -90,6 +92,25 @@ const named = (what: string, v: unknown, position: string, ...fields: string[]) 
   return n ? `${what} "${n}"` : `${what} number ${position}`;
 };
 
+export const HOST_ENTRIES: EntriesSpec = {
+  each: 'item',
+  check: (v) =>
+    objectProblem(v, {
+      id: 'text',
+      name: 'text',
+      kind: ['ssh', 'local'],
+      user: 'text',
+      hostname: 'text',
+      port: 'number',
+      socketPath: 'text',
+      useAgent: 'true/false',
+      keyId: optional('text'),
+      identityFile: optional('text'),
+      passwordSealed: optional('text'),
+    }),
+  name: (v, at) => named('the host', v, at, 'name', 'hostname', 'id'),
+};
+
 export const KEY_ENTRIES: EntriesSpec = {
   each: 'item',
   check: (v) => objectProblem(v, { id: 'text', type: 'text', fingerprint: 'text', publicLine: 'text', sealed: 'text' }),
@@ -111,8 +132,92 @@ export const KNOWN_HOST_ENTRIES: EntriesSpec = {
   },
 };
 
+export const KUMA_ENTRIES: EntriesSpec = {
+  each: 'item',
+  check: (v) =>
+    objectProblem(v, { id: 'text', name: 'text', url: 'text', mode: ['socket', 'metrics', 'status-page'], slug: optional('text'), allowSelfSigned: optional('true/false'), sealed: optional('text') }),
+  name: (v, at) => named('the Uptime Kuma instance', v, at, 'name', 'url', 'id'),
+};
+
+export const RECENT_ALERT_ENTRIES: EntriesSpec = {
+  each: 'item',
+  check: (v) => objectProblem(v, { id: 'text', kind: 'text', title: 'text', body: 'text', monitorIds: 'list of text', at: 'number', severity: 'text' }),
+  name: (v, at) => named('the recent alert', v, at, 'title', 'id'),
+};
+
 export const MUTE_ENTRIES: EntriesSpec = {
   each: 'property',
   check: (v) => fieldProblem(v, 'number'),
   name: (_v, monitorId) => `the mute of the monitor ${monitorId}`,
 };
+
+export const LABEL_ENTRIES: EntriesSpec = {
+  each: 'property',
+  check: (v) => objectProblem(v, { hostId: 'text', container: 'text' }),
+  name: (_v, monitorId) => `the container label source of the monitor ${monitorId}`,
+};
+
+export const REMEMBERED_STACKS_ENTRIES: EntriesSpec = {
+  each: 'property',
+  check: (v) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return `is ${kindOf(v)}, not an object`;
+    for (const [project, r] of Object.entries(v)) {
+      const why = objectProblem(r, { workingDir: optional('text'), configFiles: 'list of text', services: 'list of text' });
+      if (why) return `has a project "${project}" that ${why}`;
+    }
+    return null;
+  },
+  name: (_v, hostId) => `the stacks remembered for the host ${hostId}`,
+};
+
+function windowProblem(w: unknown): string | null {
+  const kind = (w as { kind?: unknown } | null)?.kind;
+  if (kind === 'once') return objectProblem(w, { from: 'number', to: 'number' });
+  if (kind === 'weekly') {
+    const why = objectProblem(w, { days: 'object', start: 'text', end: 'text', utcOffsetMinutes: 'number' });
+    if (why && !/"days"/.test(why)) return why;
+    const days = (w as { days: unknown }).days;
+    return Array.isArray(days) && days.every((d) => Number.isInteger(d)) ? null : 'has "days" that are not a list of day numbers';
+  }
+  return typeof w === 'object' && w !== null ? 'has a "kind" that is neither "once" nor "weekly"' : `is ${kindOf(w)}, not a window`;
+}
+
+/** The maintenance windows as a whole: every window must be one Homeport can evaluate. */
+export function maintenanceProblem(v: Record<string, unknown>): string | null {
+  if (v.global !== undefined) {
+    if (!Array.isArray(v.global)) return 'its global windows are not a list';
+    for (const [i, w] of v.global.entries()) {
+      const why = windowProblem(w);
+      if (why) return `its global window ${i + 1} ${why}`;
+    }
+  }
+  if (v.monitors !== undefined) {
+    if (typeof v.monitors !== 'object' || v.monitors === null || Array.isArray(v.monitors)) return `its "monitors" is ${kindOf(v.monitors)}, not an object`;
+    for (const [id, list] of Object.entries(v.monitors)) {
+      if (!Array.isArray(list)) return `the windows of the monitor ${id} are not a list`;
+      for (const [i, w] of list.entries()) {
+        const why = windowProblem(w);
+        if (why) return `window ${i + 1} of the monitor ${id} ${why}`;
+      }
+    }
+  }
+  return null;
+}
+
+/** Where alerts go, as a whole: default channels and each monitor's own. */
+export function routingProblem(v: Record<string, unknown>): string | null {
+  if (v.defaultChannelIds === undefined) return 'it has no defaultChannelIds';
+  if (!Array.isArray(v.defaultChannelIds)) return 'its defaultChannelIds is not a list';
+  if (Array.isArray(v.defaultChannelIds) && !v.defaultChannelIds.every((x) => typeof x === 'string')) return 'its defaultChannelIds holds something other than channel ids';
+  if (v.monitors !== undefined) {
+    if (typeof v.monitors !== 'object' || v.monitors === null || Array.isArray(v.monitors)) return `its "monitors" is ${kindOf(v.monitors)}, not an object`;
+    for (const [id, r] of Object.entries(v.monitors)) {
+      const why = objectProblem(r, { channelIds: 'list of text', includeDefaults: optional('true/false') });
+      if (why) return `the routing of the monitor ${id} ${why}`;
+    }
+  }
+  return null;
+}
+
+/** Homeport's own heartbeat: its sealed push URL and its interval. */
+export const heartbeatProblem = (v: Record<string, unknown>): string | null => objectProblem(v, { sealedUrl: 'text', intervalSec: optional('number') });

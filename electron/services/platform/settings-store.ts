@@ -27,9 +27,12 @@ import { dirname } from 'node:path';
 import { HomeportError } from '../../../shared/model/errors';
 import type { DamagedSetting, DocumentStore } from './platform';
 import {
+  HOST_ENTRIES,
   KEY_ENTRIES,
   KNOWN_HOST_ENTRIES,
+  KUMA_ENTRIES,
   MUTE_ENTRIES,
+  heartbeatProblem,
   kindOf,
   type EntriesSpec,
 } from './settings-entries';
@@ -79,12 +82,12 @@ type Shape = 'list' | 'object' | 'number or nothing';
  * Monitors and alert channels are checked by the monitors' store, which keeps its own.
  */
 export const SETTINGS_SHAPES: Record<string, { shape: Shape; holds: string; check?: (v: Record<string, unknown>) => string | null; entries?: EntriesSpec }> = {
-  hosts: { shape: 'list', holds: 'your hosts' },
+  hosts: { shape: 'list', holds: 'your hosts', entries: HOST_ENTRIES },
   keys: { shape: 'list', holds: 'your SSH keys', entries: KEY_ENTRIES },
   knownHosts: { shape: 'list', holds: 'the host keys you accepted', entries: KNOWN_HOST_ENTRIES },
   'stacks.known': { shape: 'object', holds: 'the stacks Homeport remembers' },
-  kumaInstances: { shape: 'list', holds: 'your Uptime Kuma instances' },
-  pushHeartbeat: { shape: 'object', holds: "Homeport's own heartbeat" },
+  kumaInstances: { shape: 'list', holds: 'your Uptime Kuma instances', entries: KUMA_ENTRIES },
+  pushHeartbeat: { shape: 'object', holds: "Homeport's own heartbeat", check: heartbeatProblem },
   monitors: { shape: 'list', holds: 'your monitors' },
   monitorSecrets: { shape: 'object', holds: 'the passwords and tokens of your monitors' },
   alertChannels: { shape: 'list', holds: 'your alert channels' },
