@@ -2,14 +2,12 @@
  * The monitors at work: results come in, the policy decides, the history records, alerts go out.
  *
  * Data flow: Scheduler (polled monitors) / ContainerWatches (container monitors) / PushWindows
- * (push monitors) → one result → AlertPolicy.result (state, retries, grouping) → history.record
- * (the beat, with the state the policy gave it) → alerts → `remember` + `onAlert` listeners +
- * `dispatch` (the channels). The policy's `fastRecheck` switches the scheduler to the retry
- * interval (event-driven monitors are read again instead); one timer follows
- * `policy.nextWakeAt()`. Confirmed transitions (the policy's `confirmed` field changing) open and
- * close 'confirmed' incidents in the history, so an outage is recorded even while muted. After a
- * restart the policy is given each monitor's last confirmed state from the history (an open
- * confirmed incident → down), so a known outage is not announced again.
+ * (push monitors) → one result → AlertPolicy.result (state, retries, grouping) → HistoryLog (the
+ * beat, with the state the policy gave it; confirmed outages as incidents) → alerts → AlertOutlet
+ * (`remember`, the `onAlert` listeners, `dispatch` to the channels). The policy's `fastRecheck`
+ * switches the scheduler to the retry interval (event-driven monitors are read again instead);
+ * one timer follows `policy.nextWakeAt()`. After a restart the policy is given each monitor's last
+ * confirmed state from the history, so a known outage is not announced again.
  *
  * Host reachability (a host's SSH connection) and this computer's own network (NetworkCheck) go
  * to the policy too: a host that cannot be reached makes its monitors unknown and is one grouped
@@ -19,10 +17,12 @@ import type { Alert, AlertPolicyConfig, MaintenanceWindow, MonitorPolicySettings
 import { AlertPolicy } from '../../alerts';
 import type { Logger } from '../../platform/platform';
 import { createCheckEnv, runCheck, type CheckEnv, type CheckResult, type MonitorConfig, type PolledMonitorConfig } from '../checks';
-import { MonitorHistory, type BeatStatus, type Incident, type LatencyPoint, type PruneResult, type StatusBar } from '../history/monitor-history';
+import type { Incident, LatencyPoint, PruneResult, StatusBar } from '../history/monitor-history';
+import { AlertOutlet, type AlertOutletOptions } from './alert-outlet';
 import { ContainerWatches, type ContainerWatchesOptions } from './container-watches';
 import { EventRechecks } from './event-rechecks';
 import { FIGURES_TICK_MS, MonitorFigures, type LastResult, type RowFigures } from './figures';
+import { HistoryLog } from './history-log';
 import { NetworkCheck, type ReferenceTarget } from './network-check';
 import { findPushMonitor, PushWindows, type PushInput } from './push-monitors';
 import { Scheduler, type CheckOutcome } from './scheduler';
@@ -35,7 +35,7 @@ export type HostExec = (hostId: string, command: string, signal: AbortSignal) =>
  */
 export const STOP_DELIVERY_WAIT_MS = 5000;
 
-export interface MonitorRuntimeOptions extends Pick<ContainerWatchesOptions, 'engines'> {
+export interface MonitorRuntimeOptions extends Pick<ContainerWatchesOptions, 'engines'>, Pick<AlertOutletOptions, 'remember' | 'dispatch'> {
   logger: Logger;
   historyFile: string;
   now: () => number;
@@ -54,10 +54,6 @@ export interface MonitorRuntimeOptions extends Pick<ContainerWatchesOptions, 'en
   alertSettingsOf: (id: string) => { mutedUntil: number | null; maintenance: MaintenanceWindow[] };
   /** Something about a monitor (or, without an id, about every monitor) changed. */
   changed: (id?: string) => void;
-  /** Every alert, first: kept in the recent list. */
-  remember: (alert: Alert) => void;
-  /** Every alert, last: handed to the channels; resolves when delivered (or given up). */
-  dispatch: (alert: Alert) => Promise<unknown>;
 }
 
 /** What the runtime knows of one monitor. */
@@ -74,7 +70,8 @@ export class MonitorRuntime {
   private readonly opts: MonitorRuntimeOptions;
   private readonly now: () => number;
   private readonly scale: number;
-  private readonly history: MonitorHistory;
+  private readonly log: HistoryLog;
+  private readonly outlet: AlertOutlet;
   private readonly policy: AlertPolicy;
   private readonly scheduler: Scheduler;
   private readonly env: CheckEnv;
@@ -83,9 +80,6 @@ export class MonitorRuntime {
   private readonly pushes: PushWindows;
   private readonly rechecks: EventRechecks;
   private readonly network: NetworkCheck;
-  private readonly confirmed = new Map<string, 'up' | 'down' | null>();
-  private readonly inflight = new Set<Promise<unknown>>();
-  private readonly alertListeners = new Set<(alert: Alert) => void>();
   private wakeTimer: NodeJS.Timeout | null = null;
   private figuresTimer: NodeJS.Timeout | null = null;
   private started = false;
@@ -95,9 +89,10 @@ export class MonitorRuntime {
     this.opts = opts;
     this.now = opts.now;
     this.scale = opts.scale;
-    this.history = MonitorHistory.open(opts.historyFile, { logger: opts.logger, now: this.now });
+    this.log = new HistoryLog(opts.historyFile, opts.logger, this.now);
+    this.outlet = new AlertOutlet({ logger: opts.logger, remember: opts.remember, dispatch: opts.dispatch });
     this.env = createCheckEnv();
-    this.figures = new MonitorFigures(this.history, opts.logger, this.now);
+    this.figures = new MonitorFigures(this.log.history, opts.logger, this.now);
     this.policy = new AlertPolicy({ clock: { now: this.now }, options: opts.policyOptions, onStateChange: (s) => this.onPolicyState(s) });
     this.scheduler = new Scheduler({
       now: this.now,
@@ -168,30 +163,19 @@ export class MonitorRuntime {
     this.rechecks.stop();
     this.containers.stop();
     // The beats first: they are safe on disk even if the wait below is cut short by a supervisor.
-    this.flushHistory();
-    if (this.inflight.size) {
-      const waitMs = this.opts.stopDeliveryWaitMs ?? STOP_DELIVERY_WAIT_MS;
-      this.opts.logger.info('monitors: waiting for alerts being delivered', { alerts: this.inflight.size, atMostMs: waitMs });
-      let timer: NodeJS.Timeout | undefined;
-      const delivered = await Promise.race([
-        Promise.allSettled([...this.inflight]).then(() => true),
-        new Promise<false>((done) => (timer = setTimeout(() => done(false), waitMs))),
-      ]);
-      clearTimeout(timer);
-      if (!delivered) this.opts.logger.warn('monitors: stopped before every alert was delivered', { alerts: this.inflight.size });
-    }
+    this.log.flush();
+    await this.outlet.drain(this.opts.stopDeliveryWaitMs ?? STOP_DELIVERY_WAIT_MS);
     this.env.close();
-    this.history.close();
+    this.log.close();
   }
 
   onAlert(listener: (alert: Alert) => void): () => void {
-    this.alertListeners.add(listener);
-    return () => this.alertListeners.delete(listener);
+    return this.outlet.onAlert(listener);
   }
 
   /** Resolves when every alert handed to the channels so far has been delivered (or given up). */
-  async idle(): Promise<void> {
-    while (this.inflight.size) await Promise.allSettled([...this.inflight]);
+  idle(): Promise<void> {
+    return this.outlet.idle();
   }
 
   /** An alert from outside the policy (an Uptime Kuma instance): to the same listeners and channels. */
@@ -224,8 +208,7 @@ export class MonitorRuntime {
     this.deactivate(id, true);
     this.handle(this.policy.removeMonitor(id));
     this.figures.forget(id);
-    this.confirmed.delete(id);
-    this.history.deleteMonitor(id);
+    this.log.forget(id);
   }
 
   /** Checks a polled monitor soon (a monitor just added or resumed from the UI), outside its spread slot. */
@@ -300,23 +283,20 @@ export class MonitorRuntime {
   // ── History ───────────────────────────────────────────────────────────────────────────────
 
   latencySeries(id: string, fromMs: number, toMs: number, maxPoints: number): LatencyPoint[] {
-    this.flushHistory();
-    return this.history.latencySeries(id, fromMs, toMs, maxPoints);
+    return this.log.latencySeries(id, fromMs, toMs, maxPoints);
   }
 
   statusBars(id: string, buckets: number, bucketMs: number): StatusBar[] {
-    this.flushHistory();
-    return this.history.statusBars(id, buckets, bucketMs);
+    return this.log.statusBars(id, buckets, bucketMs);
   }
 
   incidents(id: string | null, limit: number, kind?: 'observed' | 'confirmed'): Incident[] {
-    this.flushHistory();
-    return this.history.incidents(id, limit, kind);
+    return this.log.incidents(id, limit, kind);
   }
 
   /** Deletes history that has aged out (call it on a timer). */
   pruneHistory(): PruneResult {
-    return this.history.prune();
+    return this.log.prune();
   }
 
   // ── Internals ─────────────────────────────────────────────────────────────────────────────
@@ -341,7 +321,7 @@ export class MonitorRuntime {
   }
 
   private activate(c: MonitorConfig, restoring: boolean): void {
-    const restored = restoring ? this.restoredState(c.id) : undefined;
+    const restored = restoring ? this.log.restoredState(c.id) : undefined;
     this.handle(this.policy.upsertMonitor(this.policySettings(c), restored));
     if (c.paused) return;
     if (isPolled(c)) {
@@ -362,14 +342,6 @@ export class MonitorRuntime {
     if (dropWatch) this.containers.unwatch(id);
   }
 
-  private restoredState(id: string): { status: 'up' | 'down'; since?: number } | undefined {
-    const [inc] = this.history.incidents(id, 1, 'confirmed');
-    if (inc && inc.end === null) return { status: 'down', since: inc.start };
-    const [beat] = this.history.recentBeats(id, 1);
-    if (beat?.status === 'up') return { status: 'up', since: inc?.end ?? beat.time };
-    return undefined;
-  }
-
   private runPolled(id: string, signal: AbortSignal): Promise<CheckOutcome> {
     const c = this.opts.monitors.get(id);
     if (!c || !isPolled(c)) return Promise.resolve({ status: 'down', latencyMs: null, message: 'The monitor was removed' });
@@ -385,19 +357,8 @@ export class MonitorRuntime {
     this.figures.setLast(id, { time: startedAt, status: r.status, latencyMs: r.latencyMs, message: r.message, ...(r.details ? { details: r.details } : {}) });
     const hostId = c.type === 'container' || c.type === 'ssh-command' ? c.hostId : null;
     this.handle(this.policy.result({ monitorId: id, hostId, time: startedAt, status: r.status, message: r.message }));
-    const state = this.policy.status(id)?.state;
-    let beat: BeatStatus;
-    if (state === 'maintenance') beat = 'maintenance';
-    else if (r.status === 'up') beat = 'up';
-    else if (state === 'down') beat = 'down';
-    else if (state === 'unknown') beat = 'unknown';
-    else beat = 'pending';
-    try {
-      this.history.record({ monitorId: id, time: startedAt, status: beat, latencyMs: r.latencyMs, message: r.message });
-      this.figures.count(id, beat, r.latencyMs);
-    } catch (e) {
-      this.opts.logger.warn('monitors: could not record a check', { monitorId: id, error: (e as Error).message });
-    }
+    const beat = this.log.record(id, startedAt, r, this.policy.status(id)?.state);
+    if (beat) this.figures.count(id, beat, r.latencyMs);
     if (r.status === 'down') void this.network.check();
     if (!this.stopped) this.rechecks.schedule(c);
     this.opts.changed(id);
@@ -405,34 +366,13 @@ export class MonitorRuntime {
 
   private onPolicyState(s: MonitorPolicyStatus): void {
     this.scheduler.setFast(s.monitorId, s.fastRecheck);
-    const prev = this.confirmed.get(s.monitorId) ?? null;
-    if (s.confirmed !== prev) {
-      this.confirmed.set(s.monitorId, s.confirmed);
-      try {
-        if (s.confirmed === 'down') this.history.openIncident(s.monitorId, s.downSince ?? this.now(), s.message || null);
-        else if (prev === 'down') this.history.closeIncident(s.monitorId, this.now());
-      } catch (e) {
-        this.opts.logger.warn('monitors: could not record an incident', { monitorId: s.monitorId, error: (e as Error).message });
-      }
-    }
+    this.log.policyState(s);
     this.opts.changed(s.monitorId);
   }
 
   /** Hands the policy's alerts to the recent list, the listeners and the channels, and re-arms the wake timer. */
   private handle(alerts: Alert[]): void {
-    for (const alert of alerts) {
-      this.opts.remember(alert);
-      for (const l of this.alertListeners) {
-        try {
-          l(alert);
-        } catch (e) {
-          this.opts.logger.error('monitors: an alert listener failed', { error: (e as Error).message });
-        }
-      }
-      const p = this.opts.dispatch(alert);
-      this.inflight.add(p);
-      void p.finally(() => this.inflight.delete(p));
-    }
+    this.outlet.send(alerts);
     this.rearm();
   }
 
@@ -449,14 +389,6 @@ export class MonitorRuntime {
       },
       Math.max(0, Math.min(at - this.now(), 2 ** 31 - 1)),
     );
-  }
-
-  private flushHistory(): void {
-    try {
-      this.history.flush();
-    } catch (e) {
-      this.opts.logger.warn('monitors: could not write the history', { error: (e as Error).message });
-    }
   }
 }
 
