@@ -442,6 +442,59 @@ describe('one entry of a list that cannot be used', () => {
     expect(doc.hosts).toHaveLength(2);
     expect(await problems(r)).toEqual([]);
   });
+
+  it('a mute, a recent alert or a label source that cannot be used, and routing or maintenance windows that cannot, are kept and listed; the rest of the alert settings work', async () => {
+    const dirs = newRoot();
+    const r0 = await boot(dirs);
+    const monitor = await r0.ok<MonitorInfo>('monitors.add', webInput('web'));
+    const channel = await r0.ok<ChannelInfo>('monitors.addChannel', { type: 'webhook', name: 'phone hook', url: `${targetUrl}/hook` });
+    await r0.stop();
+    const doc0 = readSettings(dirs.dataDir);
+    const mutedUntil = Date.now() + 3_600_000;
+    const goodAlert = { id: 'a_1', kind: 'down', title: 'web is down', body: 'timeout', monitorIds: [monitor.id], at: Date.now() - 60_000, severity: 'critical' };
+    const brokenAlert = { id: 'a_0', title: 'disk full on nas', at: 'yesterday' };
+    const brokenRouting = { defaultChannelIds: [channel.id], monitors: { [monitor.id]: { channelIds: 'all' } } };
+    const brokenMaintenance = { global: [{ kind: 'weekly', days: 'mon', start: '22:00', end: '23:00', utcOffsetMinutes: 0 }], monitors: {} };
+    writeSettings(dirs.dataDir, {
+      ...doc0,
+      monitorMutes: { [monitor.id]: mutedUntil, m_gone: 'tomorrow' },
+      recentAlerts: [goodAlert, brokenAlert],
+      monitorLabels: { m_fromlabel: { hostId: 'h_gone' } },
+      alertRouting: brokenRouting,
+      monitorMaintenance: brokenMaintenance,
+    });
+
+    const r = await boot(dirs);
+    const settings = await r.ok<{ monitors: Record<string, { mutedUntil: number | null }>; globalMaintenance: unknown[]; defaultChannelIds: string[] }>('monitors.alertSettings');
+    expect(settings.monitors[monitor.id]!.mutedUntil).toBe(mutedUntil);
+    expect((await r.ok<Array<{ id: string }>>('monitors.recentAlerts')).map((a) => a.id)).toEqual(['a_1']);
+    const list = await problems(r);
+    expectListed(entryProblem(list, 'monitorMutes', 'm_gone'), list, dirs.dataDir, /is text, not a number/);
+    expectListed(entryProblem(list, 'recentAlerts', 'disk full on nas'), list, dirs.dataDir, /has no "kind"/);
+    expectListed(entryProblem(list, 'monitorLabels', 'm_fromlabel'), list, dirs.dataDir, /has no "container"/);
+    expect(list.find((p) => p.id === 'setting:alertRouting')?.reason, JSON.stringify(list)).toMatch(/routing of the monitor .* "channelIds" that is text/);
+    expect(list.find((p) => p.id === 'setting:monitorMaintenance')?.reason, JSON.stringify(list)).toMatch(/global window 1 has "days" that are not a list/);
+
+    // Saves of each keep them as they were.
+    await r.ok('monitors.mute', { id: monitor.id, preset: '4h', utcOffsetMinutes: 0 });
+    await r.ok('monitors.setDefaultChannels', { channelIds: [channel.id] });
+    await r.ok('monitors.setMaintenance', { id: null, windows: [] });
+    let doc = readSettings(dirs.dataDir);
+    expect((doc.monitorMutes as Record<string, unknown>).m_gone).toBe('tomorrow');
+    expect(doc.recentAlerts).toContainEqual(brokenAlert);
+    expect(keptSomewhere(doc, brokenRouting)).toBe(true);
+    expect(keptSomewhere(doc, brokenMaintenance)).toBe(true);
+    expect((await r.ok<{ defaultChannelIds: string[] }>('monitors.alertSettings')).defaultChannelIds).toEqual([channel.id]);
+
+    const ids = (await problems(r)).map((p) => p.id);
+    expect(ids).toHaveLength(5);
+    for (const id of ids) await r.ok('app.resolveProblem', { id, action: 'discard' });
+    doc = readSettings(dirs.dataDir);
+    for (const v of [brokenAlert, brokenRouting, brokenMaintenance]) expect(keptSomewhere(doc, v)).toBe(false);
+    expect(doc.monitorMutes).not.toHaveProperty('m_gone');
+    expect(doc.recentAlerts).toEqual([goodAlert]);
+    expect(await problems(r)).toEqual([]);
+  });
 });
 
 describe('a settings file of the wrong shape', () => {

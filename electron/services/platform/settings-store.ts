@@ -31,9 +31,13 @@ import {
   KEY_ENTRIES,
   KNOWN_HOST_ENTRIES,
   KUMA_ENTRIES,
+  LABEL_ENTRIES,
   MUTE_ENTRIES,
+  RECENT_ALERT_ENTRIES,
   heartbeatProblem,
   kindOf,
+  maintenanceProblem,
+  routingProblem,
   type EntriesSpec,
 } from './settings-entries';
 
@@ -91,20 +95,12 @@ export const SETTINGS_SHAPES: Record<string, { shape: Shape; holds: string; chec
   monitors: { shape: 'list', holds: 'your monitors' },
   monitorSecrets: { shape: 'object', holds: 'the passwords and tokens of your monitors' },
   alertChannels: { shape: 'list', holds: 'your alert channels' },
-  alertRouting: {
-    shape: 'object',
-    holds: 'where alerts go',
-    check: (v) => (v.defaultChannelIds !== undefined && !Array.isArray(v.defaultChannelIds) ? 'its defaultChannelIds is not a list' : null),
-  },
+  alertRouting: { shape: 'object', holds: 'where alerts go', check: routingProblem },
   monitorMutes: { shape: 'object', holds: 'muted monitors', entries: MUTE_ENTRIES },
-  monitorLabels: { shape: 'object', holds: 'the monitors declared by container labels' },
+  monitorLabels: { shape: 'object', holds: 'the monitors declared by container labels', entries: LABEL_ENTRIES },
   globalMute: { shape: 'number or nothing', holds: 'the global mute' },
-  monitorMaintenance: {
-    shape: 'object',
-    holds: 'your maintenance windows',
-    check: (v) => (v.global !== undefined && !Array.isArray(v.global) ? 'its global windows are not a list' : null),
-  },
-  recentAlerts: { shape: 'list', holds: 'the recent alerts' },
+  monitorMaintenance: { shape: 'object', holds: 'your maintenance windows', check: maintenanceProblem },
+  recentAlerts: { shape: 'list', holds: 'the recent alerts', entries: RECENT_ALERT_ENTRIES },
   [KEPT_ASIDE_KEY]: { shape: 'object', holds: 'settings Homeport could not read' },
 };
 
