@@ -7,7 +7,7 @@ import { defaultCheckEnv, type CheckContext, type CheckEnv } from './env';
 import { evaluateJsonPath, jsonValueAsText, parseJsonPath, type JsonPathSegment } from './json-path';
 import { describeNetError, errorCode, isTlsTrustError } from './net-errors';
 import type { CheckResult, HttpMonitor } from './types';
-import { parseStatusRanges } from './validate';
+import { parseStatusRanges } from './validate-http';
 
 /**
  * HTTP(S) check with node:http/https (not fetch: the certificate is needed). One request per hop,
