@@ -5,9 +5,9 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { CopyIcon } from '../../components/icons';
 import { Spinner } from '../../components/Spinner';
 import { StateBadge } from '../../components/StateBadge';
-import { client } from '../../api/client';
 import { appStore } from '../../store';
 import { toErrorInfo } from '../../lib/errors';
+import { inspectContainer, revealEnv } from './api';
 
 type Load = { kind: 'loading' } | { kind: 'error'; error: ErrorInfo } | { kind: 'ok'; info: ContainerInspectInfo };
 
@@ -25,8 +25,7 @@ export function InspectTab({ container }: { container: ContainerInfo }) {
   const ref = { hostId: container.hostId, containerId: container.id };
   const reload = useCallback(() => {
     let live = true;
-    client()
-      .containers.inspect({ hostId: container.hostId, containerId: container.id })
+    inspectContainer({ hostId: container.hostId, containerId: container.id })
       .then((info) => live && setLoad({ kind: 'ok', info }))
       .catch((e: unknown) => live && setLoad({ kind: 'error', error: toErrorInfo(e) }));
     return () => {
@@ -102,7 +101,7 @@ export function InspectTab({ container }: { container: ContainerInfo }) {
           <table className="kv-table" data-testid="inspect-env">
             <tbody>
               {i.env.map((e, n) => (
-                <EnvRow key={`${e.name}#${n}`} env={e} onReveal={() => client().containers.revealEnv({ ...ref, name: e.name })} />
+                <EnvRow key={`${e.name}#${n}`} env={e} onReveal={() => revealEnv({ ...ref, name: e.name })} />
               ))}
             </tbody>
           </table>

@@ -11,7 +11,6 @@ import {
   type HostTestResultInfo,
   type KeyId,
 } from '../../../../shared/contract';
-import { client } from '../../api/client';
 import { ErrorMessage, fieldReason } from '../../components/ErrorMessage';
 import { Field } from '../../components/Field';
 import { CheckboxField, SelectField, TextField } from '../../components/fields';
@@ -19,6 +18,7 @@ import { FormDialog } from '../../components/FormDialog';
 import { Spinner } from '../../components/Spinner';
 import { useSubmit } from '../../components/use-submit';
 import { appStore, useApp } from '../../store';
+import { testHost } from './api';
 import { asHomeportError } from '../../lib/errors';
 import { HostKeyDialog, type HostKeyFacts } from './HostKeyDialog';
 import { transportLabel } from '../../components/host-state';
@@ -103,7 +103,7 @@ export function HostDialog({ host, onClose }: { host: HostInfo | null; onClose()
     const run = ++testRun.current;
     setTest({ status: 'running' });
     try {
-      const result = await client().hosts.test({ id: host?.id ?? null, host: input() });
+      const result = await testHost({ id: host?.id ?? null, host: input() });
       if (run === testRun.current) setTest({ status: 'ok', result });
     } catch (e) {
       if (run !== testRun.current) return;

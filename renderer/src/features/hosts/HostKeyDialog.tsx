@@ -1,8 +1,8 @@
 import { Fragment } from 'react';
 import type { KnownHostKeyInfo } from '../../../../shared/contract';
-import { client } from '../../api/client';
 import { FormDialog } from '../../components/FormDialog';
 import { useSubmit } from '../../components/use-submit';
+import { acceptHostKey } from './api';
 
 export interface HostKeyFacts {
   hostname: string;
@@ -54,7 +54,7 @@ export function HostKeyDialog({
   const newType = keyTypeName(facts.keyType);
   const knownTypes = [...new Set(known.map((k) => keyTypeName(k.keyType)))].join(' and ');
   const trust = useSubmit(async () => {
-    await client().hosts.acceptHostKey({ hostname: facts.hostname, port: facts.port, fingerprint: facts.fingerprint });
+    await acceptHostKey({ hostname: facts.hostname, port: facts.port, fingerprint: facts.fingerprint });
     onTrusted();
   });
   return (

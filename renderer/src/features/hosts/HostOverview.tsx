@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { DiskCategory, DiskUsageInfo, EngineEventInfo, ErrorInfo, HostId, HostOverviewInfo } from '../../../../shared/contract';
-import { client } from '../../api/client';
 import { useStream } from '../../api/open-stream';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -11,6 +10,7 @@ import { appStore, useApp } from '../../store';
 import { formatAge, formatBytes } from '../../lib/format';
 import { toErrorInfo } from '../../lib/errors';
 import { canConnect } from './host-model';
+import { engineDiskUsage, engineOverview } from './api';
 
 /** Events the feed keeps (newest first). */
 export const EVENT_FEED_MAX = 200;
@@ -82,7 +82,7 @@ function ConnectedOverview({ hostId }: { hostId: HostId }) {
   const [error, setError] = useState<ErrorInfo | null>(null);
   const load = useCallback(async () => {
     try {
-      setInfo(await client().engines.overview({ hostId }));
+      setInfo(await engineOverview({ hostId }));
       setError(null);
     } catch (e) {
       setError(toErrorInfo(e));
@@ -212,7 +212,7 @@ function DiskUsageCard({ hostId }: { hostId: HostId }) {
     async (refresh: boolean) => {
       setBusy(true);
       try {
-        setUsage(await client().engines.diskUsage({ hostId, refresh }));
+        setUsage(await engineDiskUsage({ hostId, refresh }));
         setError(null);
       } catch (e) {
         setError(toErrorInfo(e));

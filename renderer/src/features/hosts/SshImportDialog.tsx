@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
 import { formatAddress, type SshConfigScanInfo } from '../../../../shared/contract';
-import { client } from '../../api/client';
 import { FormDialog } from '../../components/FormDialog';
 import { Spinner } from '../../components/Spinner';
 import { useSubmit } from '../../components/use-submit';
 import { appStore } from '../../store';
 import { asHomeportError } from '../../lib/errors';
+import { importSshConfig, scanSshConfig } from './api';
 
 /** Pick hosts from ~/.ssh/config; the file's problems are listed with their line numbers. */
 export function SshImportDialog({ onClose }: { onClose(): void }) {
@@ -15,7 +15,7 @@ export function SshImportDialog({ onClose }: { onClose(): void }) {
     if (!scan) return;
     // Keep the file's order.
     const aliases = scan.hosts.map((h) => h.alias).filter((a) => selected.has(a));
-    const added = await client().hosts.importSshConfig({ aliases });
+    const added = await importSshConfig({ aliases });
     appStore.getState().pushToast({
       tone: 'success',
       title: `Imported ${added.length} ${added.length === 1 ? 'host' : 'hosts'} from ${scan.path}`,
@@ -27,8 +27,7 @@ export function SshImportDialog({ onClose }: { onClose(): void }) {
 
   useEffect(() => {
     let live = true;
-    client()
-      .hosts.scanSshConfig()
+    scanSshConfig()
       .then((result) => {
         if (!live) return;
         setScan(result);

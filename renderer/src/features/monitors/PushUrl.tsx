@@ -3,7 +3,8 @@ import type { ErrorInfo, MonitorId } from '../../../../shared/contract';
 import { copyText } from '../../components/clipboard';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { toErrorInfo } from '../../lib/errors';
-import { appInfo, pushUrl } from './api';
+import { appInfo } from '../../api/app-info';
+import { pushUrl } from './api';
 
 /**
  * A push monitor's URL, shown on request (the token is a secret and never in monitor lists). Only

@@ -36,6 +36,3 @@ export const addKuma = (input: InputOf<'kuma.add'>) => client().kuma.add(input);
 export const removeKuma = (input: InputOf<'kuma.remove'>) => client().kuma.remove(input);
 export const pauseKumaMonitor = (input: InputOf<'kuma.pauseMonitor'>) => client().kuma.pauseMonitor(input);
 export const resumeKumaMonitor = (input: InputOf<'kuma.resumeMonitor'>) => client().kuma.resumeMonitor(input);
-
-/** Which shell the window runs in (a push URL is shown differently in the desktop app). */
-export const appInfo = () => client().app.info();

@@ -7,7 +7,7 @@ import type {
   VolumeTransferProgressInfo,
 } from '../../../../shared/contract';
 import { HomeportError, isErrorInfo } from '../../../../shared/contract';
-import { client } from '../../api/client';
+import { appInfo } from '../../api/app-info';
 import { prepareBackup, prepareRestore } from './api';
 import { openStream, type StreamHandle } from '../../api/open-stream';
 
@@ -20,8 +20,7 @@ import { openStream, type StreamHandle } from '../../api/open-stream';
  */
 let filesMode: Promise<'native' | 'browser'> | null = null;
 export function filesModeOf(): Promise<'native' | 'browser'> {
-  filesMode ??= client()
-    .app.info()
+  filesMode ??= appInfo()
     .then((i) => i.files ?? 'browser')
     .catch(() => {
       filesMode = null;
