@@ -1,5 +1,6 @@
 // Lint enforces the layering (README, Layout) alongside the per-folder tsconfig settings:
 //   shared ← electron/services ← electron/{main,server,preload};  shared ← renderer.
+import path from 'node:path';
 import tseslint from 'typescript-eslint';
 
 const outsideShared = ['**/electron/**', '**/renderer/**', '../electron', '../renderer'];
@@ -107,6 +108,74 @@ const noTestSupport = {
   },
 };
 
+/** What an import in a renderer file names, as a path under renderer/src/ (null: a package, or outside it). */
+function rendererTarget(filename, source) {
+  if (typeof source !== 'string' || !source.startsWith('.')) return null;
+  const abs = path.resolve(path.dirname(filename), source).split(path.sep).join('/');
+  const at = abs.lastIndexOf('/renderer/src/');
+  return at < 0 ? null : abs.slice(at + '/renderer/src/'.length);
+}
+const importSources = (check) => ({
+  ImportDeclaration: (node) => check(node.source, node),
+  ExportNamedDeclaration: (node) => node.source && check(node.source, node),
+  ExportAllDeclaration: (node) => check(node.source, node),
+  ImportExpression: (node) => check(node.source, node),
+});
+
+/**
+ * The renderer's data has one owner: the store holds the lists and calls the services for them,
+ * and a feature's other calls (one-shot actions, detail reads) are in that feature's api.ts. A
+ * component that takes the client itself grows a second copy of a list, or a call no one can find.
+ */
+const clientInDataModules = {
+  meta: {
+    type: 'problem',
+    messages: { client: "Call the services through the store's actions or this feature's api.ts, not client() here." },
+    schema: [],
+  },
+  create(context) {
+    return importSources((source, node) => {
+      const target = rendererTarget(context.filename, source.value);
+      if (target !== 'api/client' && target !== 'api/client.ts') return;
+      const named = node.type === 'ImportDeclaration' ? node.specifiers : node.type === 'ExportNamedDeclaration' ? node.specifiers : null;
+      // A namespace import or a re-export of everything hands the client over too.
+      const takes = !named || named.some((sp) => sp.type === 'ImportNamespaceSpecifier' || (sp.type === 'ImportSpecifier' ? sp.imported.name : sp.local.name) === 'client');
+      if (takes) context.report({ node: source, messageId: 'client' });
+    });
+  },
+};
+
+/**
+ * The renderer's layers: features/ build on components/, lib/, store/ and api/, never the other
+ * way round; and a feature uses another through what that feature's index.ts offers, so moving
+ * files inside a feature touches no other feature.
+ */
+const featureBoundaries = {
+  meta: {
+    type: 'problem',
+    messages: {
+      below: "{{layer}}/ is below the features: it does not import '{{source}}'. Move what both need to components/ or lib/.",
+      across: "A feature imports another only through that feature's index.ts: take it from features/{{feature}}/index.ts, not '{{source}}'.",
+    },
+    schema: [],
+  },
+  create(context) {
+    const self = rendererTarget(context.filename, './x');
+    if (!self) return {};
+    const [layer, feature] = self.split('/');
+    return importSources((source) => {
+      const target = rendererTarget(context.filename, source.value);
+      if (!target?.startsWith('features/')) return;
+      const [, other, ...rest] = target.split('/');
+      if (layer !== 'features') {
+        if (['components', 'store', 'lib', 'api'].includes(layer)) context.report({ node: source, messageId: 'below', data: { layer, source: source.value } });
+      } else if (other !== feature && !(rest.length === 0 || (rest.length === 1 && /^index(\.tsx?)?$/.test(rest[0])))) {
+        context.report({ node: source, messageId: 'across', data: { feature: other, source: source.value } });
+      }
+    });
+  },
+};
+
 /** The Electron shell does not reach into headless mode: both take what they share from electron/web/. */
 const shellsApart = {
   group: ['**/electron/server/**', '../server/*', '../../server/*'],
@@ -171,6 +240,18 @@ export default tseslint.config(
     ignores: ['renderer/src/components/**', 'renderer/**/*.test.tsx'],
     plugins: { 'homeport-forms': { rules: { 'form-kit-only': formKitOnly } } },
     rules: { 'homeport-forms/form-kit-only': 'error' },
+  },
+  {
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    ignores: ['renderer/src/api/**', 'renderer/src/store/**', 'renderer/src/features/*/api.ts', 'renderer/**/*.test.ts', 'renderer/**/*.test.tsx', 'renderer/**/test-support/**'],
+    plugins: { 'homeport-data': { rules: { 'client-in-data-modules': clientInDataModules } } },
+    rules: { 'homeport-data/client-in-data-modules': 'error' },
+  },
+  {
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    ignores: ['renderer/**/*.test.ts', 'renderer/**/*.test.tsx', 'renderer/**/test-support/**'],
+    plugins: { 'homeport-layers': { rules: { 'feature-boundaries': featureBoundaries } } },
+    rules: { 'homeport-layers/feature-boundaries': 'error' },
   },
   {
     // Renderer tests run under Node (a real WebSocket server in ws-bridge.test.ts) but still never reach main-process code.

@@ -4,12 +4,12 @@ import { EmptyState } from '../../components/EmptyState';
 import { BackIcon } from '../../components/icons';
 import { StateDot } from '../../components/StateBadge';
 import { appStore, useApp, type DetailState, type DetailTab } from '../../store';
-import { containerStateLabel, containerStateTone } from '../containers/container-model';
+import { containerStateLabel, containerStateTone } from '../containers';
 import { InspectTab } from './InspectTab';
 import { LogsTab } from './LogsTab';
 import { StatsTab } from './StatsTab';
 import { TerminalTab } from './TerminalTab';
-import { UpgradeBanner, UpgradeButton } from '../upgrade/UpgradeButton';
+import { UpgradeBanner, UpgradeButton } from '../upgrade';
 
 const TABS: { tab: DetailTab; label: string }[] = [
   { tab: 'logs', label: 'Logs' },

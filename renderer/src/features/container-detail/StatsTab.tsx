@@ -4,9 +4,8 @@ import { STATS_LIMITS, type ContainerInfo, type ContainerStatsSampleInfo } from 
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Spinner } from '../../components/Spinner';
-import { StatsChart } from '../stats/StatsChart';
+import { StatsChart, useContainerStats } from '../stats';
 import { formatBytesShort, formatPercent, formatRate } from '../../lib/format';
-import { useContainerStats } from '../stats/use-container-stats';
 
 /** How much history the charts keep. */
 const WINDOW_MS = 5 * 60_000;

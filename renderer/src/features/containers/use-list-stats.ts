@@ -1,6 +1,6 @@
 import { useCallback, useRef, useState } from 'react';
 import { STATS_LIMITS, type ContainerStatsSampleInfo, type HostId, type HostInfo } from '../../../../shared/contract';
-import { useContainerStats } from '../stats/use-container-stats';
+import { useContainerStats } from '../stats';
 import type { ListItem } from './list-layout';
 
 /** Samples by container id. */

@@ -8,7 +8,7 @@ import { CopyIcon } from '../../components/icons';
 import { Spinner } from '../../components/Spinner';
 import { appStore, useApp } from '../../store';
 import { asHomeportError } from '../../lib/errors';
-import { keyLabel } from '../hosts/host-model';
+import { keyLabel } from '../hosts';
 import { GenerateKeyDialog } from './GenerateKeyDialog';
 import { ImportKeyDialog } from './ImportKeyDialog';
 

@@ -4,8 +4,8 @@ import { Dialog } from '../../components/Dialog';
 import { SearchIcon } from '../../components/icons';
 import { Spinner } from '../../components/Spinner';
 import { allHosts, appStore, HOST_LIST_KINDS, stackKey, useApp, type AppState, type HostListOf, type View } from '../../store';
-import { availableActions } from '../containers/container-model';
-import { ACTIONS as STACK_ACTIONS } from '../stacks/StacksView';
+import { availableActions } from '../containers';
+import { STACK_ACTIONS } from '../stacks';
 import { rankCommands, SHORTCUTS, type Command } from './palette-model';
 
 const VIEWS: { view: View; label: string }[] = [

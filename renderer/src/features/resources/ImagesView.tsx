@@ -10,7 +10,7 @@ import { toErrorInfo } from '../../lib/errors';
 import { matchesFilter } from '../../lib/filter';
 import { formatAge, formatBytes } from '../../lib/format';
 import { appStore, useApp, useHostList } from '../../store';
-import { splitImage } from '../containers/container-model';
+import { splitImage } from '../containers';
 import { pruneImages, removeImage } from './api';
 import { PullImageDialog } from './PullImageDialog';
 

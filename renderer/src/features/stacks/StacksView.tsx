@@ -6,7 +6,7 @@ import { HostHeader } from '../../components/HostHeader';
 import { Spinner } from '../../components/Spinner';
 import { StateBadge } from '../../components/StateBadge';
 import { appStore, stackKey, useApp, useHostList } from '../../store';
-import { containerStateLabel, containerStateTone } from '../containers/container-model';
+import { containerStateLabel, containerStateTone } from '../containers';
 import { listPlaceholder, ListView } from '../../components/ListView';
 import { matchesFilter } from '../../lib/filter';
 import { ChangeImageDialog } from './ChangeImageDialog';

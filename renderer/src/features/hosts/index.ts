@@ -1,0 +1,2 @@
+/* What other features use of the hosts feature. */
+export { keyLabel } from './host-model';
