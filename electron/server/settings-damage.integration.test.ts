@@ -495,6 +495,39 @@ describe('one entry of a list that cannot be used', () => {
     expect(doc.recentAlerts).toEqual([goodAlert]);
     expect(await problems(r)).toEqual([]);
   });
+
+  it('the stacks remembered for a host that cannot be used are kept and listed; the host\'s stacks are listed from its containers', async () => {
+    const lab = loadLab();
+    const dirs = newRoot();
+    const r0 = await boot(dirs);
+    const host = await r0.ok<HostInfo>('hosts.add', { name: 'lab', kind: 'ssh', address: `root@127.0.0.1:${lab.ssh.port}`, socketPath: '/var/run/docker.sock', useAgent: false, keyId: null, identityFile: lab.keys.plain });
+    await until('the host key asked', async () => (await r0.ok<HostInfo[]>('hosts.list')).find((h) => h.id === host.id)?.state.status === 'needs-hostkey', 30_000);
+    await r0.ok('hosts.acceptHostKey', { hostname: '127.0.0.1', port: lab.ssh.port, fingerprint: lab.ssh.hostKeyFingerprint });
+    await r0.stop();
+    // A project remembered from an earlier deploy, its list of compose files lost in a hand edit.
+    const brokenRemembered = { oldapp: { workingDir: '/srv/oldapp', services: ['web'] } };
+    writeSettings(dirs.dataDir, { ...readSettings(dirs.dataDir), 'stacks.known': { [host.id]: brokenRemembered } });
+
+    const r = await boot(dirs);
+    await until('the lab connected', async () => (await r.ok<HostInfo[]>('hosts.list')).find((h) => h.id === host.id)?.state.status === 'connected', 60_000);
+    const listed = (await r.ok<Array<{ hostId: string; stacks: Array<{ project: string }>; error: unknown }>>('stacks.list')).find((h) => h.hostId === host.id)!;
+    expect(listed.error).toBeNull();
+    expect(listed.stacks.map((s) => s.project)).toContain(lab.compose.project);
+    // Listing saved what it saw; the entry it could not read is still in the file.
+    const doc = readSettings(dirs.dataDir);
+    expect((doc['stacks.known'] as Record<string, Record<string, unknown>>)[host.id]).toHaveProperty(lab.compose.project);
+    expect(keptSomewhere(doc, brokenRemembered)).toBe(true);
+
+    const list = await problems(r);
+    const p = list.find((x) => x.id.startsWith('setting:stacks.known'));
+    expect(p, JSON.stringify(list)).toBeDefined();
+    expect(p!.reason).toMatch(/project "oldapp" that has no "configFiles"/);
+    expect(p!.entry).toContain(host.id);
+    expect(p!.actions).toEqual(['discard']);
+    await r.ok('app.resolveProblem', { id: p!.id, action: 'discard' });
+    expect(keptSomewhere(readSettings(dirs.dataDir), brokenRemembered)).toBe(false);
+    expect(await problems(r)).toEqual([]);
+  });
 });
 
 describe('a settings file of the wrong shape', () => {
