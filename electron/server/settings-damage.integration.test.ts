@@ -353,7 +353,8 @@ describe('one entry of a list that cannot be used', () => {
     const brokenKey = { ...storedGood, id: 'k_oldlaptop', comment: 'old laptop' } as Record<string, unknown>;
     delete brokenKey.fingerprint;
     const brokenHostKey = { host: '[nas.lan]:2200', keyType: 'ssh-ed25519', key: 'AAAA pasted wrongly', addedAt: 1_700_000_000_000 };
-    writeSettings(dirs.dataDir, { ...doc0, keys: [storedGood, brokenKey], knownHosts: [brokenHostKey] });
+    const untypedHostKey = { host: 'router.lan', key: 'AAAAC3NzaC1lZDI1NTE5AAAAIABCCV6DKwUbb1cJ6CY4Za+PoM0ATFQuGDMTp+FYD8Ne', addedAt: 1_700_000_000_000 };
+    writeSettings(dirs.dataDir, { ...doc0, keys: [storedGood, brokenKey], knownHosts: [brokenHostKey, untypedHostKey] });
 
     const r = await boot(dirs);
     expect((await r.ok<KeyInfo[]>('keys.list')).map((k) => k.id)).toEqual([good.id]);
@@ -366,6 +367,7 @@ describe('one entry of a list that cannot be used', () => {
     expect(doc.keys).toContainEqual(brokenKey);
     expect(doc.keys).toHaveLength(3);
     expect(doc.knownHosts).toContainEqual(brokenHostKey);
+    expect(doc.knownHosts).toContainEqual(untypedHostKey);
     expect((doc.knownHosts as Array<{ host: string }>).map((e) => e.host)).toContain(`[127.0.0.1]:${lab.ssh.port}`);
 
     const list = await problems(r);
@@ -374,16 +376,18 @@ describe('one entry of a list that cannot be used', () => {
     expect(keyProblem!.entry).toMatch(/SSH key "old laptop"/);
     const hostKeyProblem = entryProblem(list, 'knownHosts', 'nas.lan');
     expectListed(hostKeyProblem, list, dirs.dataDir, /not a ssh-ed25519 public key/);
+    const untypedProblem = entryProblem(list, 'knownHosts', 'router.lan');
+    expectListed(untypedProblem, list, dirs.dataDir, /has no "keyType"/);
 
     // A restart keeps them too; then the user removes them, one by one.
     await r.stop();
     const r2 = await boot(dirs);
-    expect((await problems(r2)).map((p) => p.id).sort()).toEqual([keyProblem!.id, hostKeyProblem!.id].sort());
-    await r2.ok('app.resolveProblem', { id: keyProblem!.id, action: 'discard' });
-    await r2.ok('app.resolveProblem', { id: hostKeyProblem!.id, action: 'discard' });
+    expect((await problems(r2)).map((p) => p.id).sort()).toEqual([keyProblem!.id, hostKeyProblem!.id, untypedProblem!.id].sort());
+    for (const p of [keyProblem!, hostKeyProblem!, untypedProblem!]) await r2.ok('app.resolveProblem', { id: p.id, action: 'discard' });
     doc = readSettings(dirs.dataDir);
     expect(keptSomewhere(doc, brokenKey)).toBe(false);
     expect(keptSomewhere(doc, brokenHostKey)).toBe(false);
+    expect(keptSomewhere(doc, untypedHostKey)).toBe(false);
     expect(doc.keys).toHaveLength(2);
     expect(doc.knownHosts).toHaveLength(1);
     expect(await problems(r2)).toEqual([]);
