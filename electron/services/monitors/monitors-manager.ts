@@ -24,7 +24,7 @@
  */
 import type { AlertSettingsInfo, ChannelInfo, MonitorImportResultInfo } from '../../../shared/contract';
 import { HomeportError } from '../../../shared/model/errors';
-import type { Alert, AlertPolicyConfig, ChannelConfig, MaintenanceWindow, MonitorPolicyStatus, MutePreset, RoutingRules, SendOptions } from '../alerts';
+import type { Alert, AlertPolicyConfig, ChannelConfig, MaintenanceWindow, MutePreset, RoutingRules, SendOptions } from '../alerts';
 import type { Platform } from '../platform/platform';
 import { AlertChannels } from './alert-channels';
 import { AlertSettings, type MonitorRoute, type StoredAlert } from './alert-settings';
@@ -35,9 +35,8 @@ import { fillBlankSecrets, keepMonitorSecrets, monitorSecretFields, newPushToken
 import { MonitorStore, type LabelSource } from './monitor-store';
 import { exportMonitorsYaml, planMonitorsImport, summarizeImport } from './monitors-yaml';
 import { ChangeFeed } from './runtime/change-feed';
-import type { LastResult } from './runtime/figures';
 import type { EngineFeed } from './runtime/container-watches';
-import { MonitorRuntime, type HostExec } from './runtime/monitor-runtime';
+import { MonitorRuntime, type HostExec, type MonitorRuntimeState } from './runtime/monitor-runtime';
 import type { ReferenceTarget } from './runtime/network-check';
 import type { PushInput } from './runtime/push-monitors';
 import { assertMonitorSecretsStay } from './secret-destinations';
@@ -72,21 +71,14 @@ export interface MonitorsManagerOptions {
   stopDeliveryWaitMs?: number;
 }
 
-/** One monitor as the services see it: its config (without secrets), where it came from, its state and figures. */
-export interface MonitorSnapshot {
+/** One monitor as the services see it: its config (without secrets), where it came from, and what the runtime knows of it (state, last result, figures). */
+export interface MonitorSnapshot extends MonitorRuntimeState {
   /** The config without its secrets (HTTP auth password/token, push token). */
   config: MonitorConfig;
   /** Set for monitors declared by container labels (kept in step with the container; not editable). */
   label: LabelSource | null;
   /** Names of the config's fields that hold a secret (left out of `config`). */
   secretFields: string[];
-  status: MonitorPolicyStatus | null;
-  last: LastResult | null;
-  uptime: { day: number | null; month: number | null; year: number | null };
-  /** The last check's latency. */
-  latencyMs: number | null;
-  /** Average latency over the last 24 h (null: none recorded). */
-  avgLatencyMs24h: number | null;
 }
 
 /** What changed since the last call: the monitors whose state or figures changed, and those removed. */
