@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -80,5 +81,63 @@ describe('saved settings that cannot be read', () => {
     await pwExpect(region).toHaveText(literally('One saved setting cannot be read'));
     expect(settings().monitors.map((m) => m.id)).toEqual(['m_goodmonitor1']);
     expect(settings().hosts).toBe('nas.lan');
+  });
+});
+
+// Another data folder: an Uptime Kuma instance whose API key was sealed with another secret.key,
+// and an SSH key that lost its fingerprint in a hand edit. Each is listed with "Remove"; removing
+// asks first, then drops it from the file.
+describe('an Uptime Kuma secret that cannot be opened, and one SSH key that cannot be used', () => {
+  let server2: Headless;
+  let page2: Page;
+  let dataDir2: string;
+  const file2 = () => path.join(dataDir2, 'settings.json');
+  const settings2 = () => JSON.parse(readFileSync(file2(), 'utf8')) as { kumaInstances: Array<{ id: string }>; keys: Array<{ id: string }> };
+
+  beforeAll(async () => {
+    dataDir2 = mkdtempSync(path.join(os.tmpdir(), 'homeport-e2e-damage2-'));
+    // A key file of its own: what was sealed with another one cannot be opened with it.
+    writeFileSync(path.join(dataDir2, 'secret.key'), randomBytes(32), { mode: 0o600 });
+    writeFileSync(
+      file2(),
+      JSON.stringify({
+        kumaInstances: [{ id: 'ku_sealedelsewhere', name: 'Kuma on nas', url: 'http://127.0.0.1:1', mode: 'metrics', slug: null, allowSelfSigned: false, sealed: randomBytes(60).toString('base64') }],
+        keys: [{ id: 'k_oldlaptop', type: 'ssh-ed25519', comment: 'old laptop', publicLine: 'ssh-ed25519 AAAA old laptop', hasPassphrase: false, createdAt: 1, sealed: randomBytes(60).toString('base64') }],
+      }),
+      { mode: 0o600 },
+    );
+    server2 = await startHeadless({}, { dataDir: dataDir2 });
+    page2 = await browser.newPage({ viewport: { width: 1360, height: 860 } });
+    await page2.goto(server2.loginUrl);
+  }, 60_000);
+
+  afterAll(async () => {
+    await page2?.close();
+    await server2?.stop();
+  });
+
+  it('are listed with Remove, which asks first and then drops each from the file', async () => {
+    const region = page2.getByRole('region', { name: 'Saved settings that cannot be read' });
+    await pwExpect(region).toBeVisible({ timeout: 20_000 });
+    await pwExpect(region).toHaveText(literally('2 saved settings cannot be read'));
+    const kuma = region.locator('[data-testid="settings-problem"][data-id="kuma:ku_sealedelsewhere"]');
+    await pwExpect(kuma).toHaveText(literally('The Uptime Kuma instance "Kuma on nas"'));
+    await pwExpect(kuma.getByRole('button', { name: /^Check again/ })).toBeVisible();
+    const key = region.locator('[data-testid="settings-problem"]').filter({ hasText: 'old laptop' });
+    await pwExpect(key).toHaveText(literally('has no "fingerprint"'));
+
+    await kuma.getByRole('button', { name: /^Remove/ }).click();
+    await pwExpect(page2.getByRole('dialog')).toHaveText(literally('for good'));
+    await page2.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    expect(settings2().kumaInstances.map((k) => k.id)).toEqual(['ku_sealedelsewhere']);
+    await kuma.getByRole('button', { name: /^Remove/ }).click();
+    await page2.getByRole('dialog').getByRole('button', { name: 'Remove', exact: true }).click();
+    await pwExpect(kuma).toBeHidden();
+    expect(settings2().kumaInstances).toEqual([]);
+
+    await key.getByRole('button', { name: /^Remove/ }).click();
+    await page2.getByRole('dialog').getByRole('button', { name: 'Remove', exact: true }).click();
+    await pwExpect(region).toBeHidden();
+    expect(settings2().keys).toEqual([]);
   });
 });
