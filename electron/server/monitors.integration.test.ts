@@ -8,6 +8,7 @@ import { createHeadlessServer, type HeadlessServer } from './server';
 import { createServices, type Services } from '../services/app';
 import { createTestPlatform, type TestPlatform } from '../services/test-support/temp-platform';
 import { loadLab, type Lab } from '../services/test-support/lab';
+import { addConnectedHost, labSsh } from '../services/test-support/lab-host';
 import { contractCalls, until } from '../services/test-support/wait';
 
 // The monitors as the app wires them, against the real lab: ssh-command monitors over the lab
@@ -50,11 +51,7 @@ beforeAll(async () => {
     if (event === 'alerts.fired') alerts.push(payload as AlertInfo);
   });
   server = await createHeadlessServer({ services, staticDir: path.join(tp.dataDir, 'no-ui'), host: '127.0.0.1', port: 0, token: 'x'.repeat(32), logger: tp.platform.logger });
-  const host = await ok<HostInfo>('hosts.add', { name: 'lab', kind: 'ssh', address: `root@127.0.0.1:${lab.ssh.port}`, socketPath: '/var/run/docker.sock', useAgent: true, keyId: null, identityFile: null });
-  labId = host.id;
-  await until('host key asked', async () => (await ok<HostInfo[]>('hosts.list')).find((h) => h.id === labId)?.state.status === 'needs-hostkey');
-  await ok('hosts.acceptHostKey', { hostname: '127.0.0.1', port: lab.ssh.port, fingerprint: lab.ssh.hostKeyFingerprint });
-  await until('lab connected', async () => (await ok<HostInfo[]>('hosts.list')).find((h) => h.id === labId)?.state.status === 'connected');
+  labId = (await addConnectedHost(ok, labSsh(lab))).id;
 }, 60_000);
 
 afterAll(async () => {

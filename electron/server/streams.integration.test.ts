@@ -7,6 +7,7 @@ import type { HostInfo } from '../../shared/contract';
 import { createServices, type Services } from '../services/app';
 import { createTestPlatform, type TestPlatform } from '../services/test-support/temp-platform';
 import { requireLab, type Lab } from '../services/test-support/lab';
+import { addConnectedHost, labSsh } from '../services/test-support/lab-host';
 import { contractCalls, until } from '../services/test-support/wait';
 import { createHeadlessServer, type HeadlessServer } from './server';
 
@@ -43,11 +44,7 @@ beforeAll(async () => {
     },
   };
   server = await createHeadlessServer({ services, staticDir: path.join(tp.dataDir, 'no-ui'), host: '127.0.0.1', port: 0, token: TOKEN, logger: tp.platform.logger });
-  const host = await ok<HostInfo>('hosts.add', { name: 'lab', kind: 'ssh', address: `root@${lab.ssh.host}:${lab.ssh.port}`, socketPath: lab.engine1.socket, useAgent: true, keyId: null, identityFile: null });
-  hostId = host.id;
-  await until('host key asked', async () => (await ok<HostInfo[]>('hosts.list')).find((h) => h.id === hostId)?.state.status === 'needs-hostkey');
-  await ok('hosts.acceptHostKey', { hostname: lab.ssh.host, port: lab.ssh.port, fingerprint: lab.ssh.hostKeyFingerprint });
-  await until('lab connected', async () => (await ok<HostInfo[]>('hosts.list')).find((h) => h.id === hostId)?.state.status === 'connected');
+  hostId = (await addConnectedHost(ok, labSsh(lab), { socketPath: lab.engine1.socket })).id;
 }, 60_000);
 
 afterAll(async () => {

@@ -16,6 +16,7 @@ import type { Logger } from '../services/platform/platform';
 import { mountpointOf } from '../services/test-support/docker-fixtures';
 import { startPrivateSshd, type PrivateSshd } from '../services/test-support/private-sshd';
 import { requireLab, type Lab } from '../services/test-support/lab';
+import { addConnectedHost, privateSsh } from '../services/test-support/lab-host';
 import { contractCalls, until } from '../services/test-support/wait';
 import { createHeadlessPlatform } from './headless-platform';
 import { createHeadlessServer, type HeadlessServer } from './server';
@@ -130,11 +131,7 @@ beforeAll(async () => {
   server = await createHeadlessServer({ services, staticDir: root, host: '127.0.0.1', port: 0, token: TOKEN, logger: quiet });
   const login = await fetch(server.loginUrl, { redirect: 'manual' });
   cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
-  const host = await ok<HostInfo>('hosts.add', { name: 'xfer', kind: 'ssh', address: `root@127.0.0.1:${sshd.port}`, socketPath: '/var/run/docker.sock', useAgent: true, keyId: null, identityFile: null });
-  hostId = host.id;
-  await until('needs-hostkey', async () => (await hostStatus()) === 'needs-hostkey');
-  await ok('hosts.acceptHostKey', { hostname: '127.0.0.1', port: sshd.port, fingerprint: sshd.hostKeys[0]!.fingerprint });
-  await until('connected', async () => (await hostStatus()) === 'connected');
+  hostId = (await addConnectedHost(ok, privateSsh(sshd), { name: 'xfer' })).id;
 }, 120_000);
 
 afterAll(async () => {
@@ -223,11 +220,7 @@ describe('a restore that does not finish leaves no helper container behind', () 
     const other = await createServices(createHeadlessPlatform({ dataDir: path.join(dir, 'data'), version: '0.0.0-test', logger: quiet, homeDir: dir, agentSocket: lab.agentSock }));
     try {
       const { ok: call } = contractCalls(() => other);
-      const h = await call<HostInfo>('hosts.add', { name: 'quit', kind: 'ssh', address: `root@127.0.0.1:${sshd.port}`, socketPath: '/var/run/docker.sock', useAgent: true, keyId: null, identityFile: null });
-      const status = async () => (await call<HostInfo[]>('hosts.list')).find((x) => x.id === h.id)?.state.status;
-      await until('needs-hostkey', async () => (await status()) === 'needs-hostkey');
-      await call('hosts.acceptHostKey', { hostname: '127.0.0.1', port: sshd.port, fingerprint: sshd.hostKeys[0]!.fingerprint });
-      await until('connected', async () => (await status()) === 'connected');
+      const h = await addConnectedHost(call, privateSsh(sshd), { name: 'quit' });
       const t = (await call<VolumeTransferInfo>('volumes.prepareRestore', { hostId: h.id, name: dst, mode: 'new', fileName: 'x.tar.gz', sizeBytes: archive.length }))!;
       // The upload, fed straight to the services as the headless server would (half of it, then nothing).
       const body = new PassThrough();

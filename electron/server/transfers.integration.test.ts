@@ -6,7 +6,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DiskUsageInfo, Envelope, HostInfo, HostOverviewInfo, VolumeDirInfo, VolumeTransferEventInfo, VolumeTransferInfo } from '../../shared/contract';
+import type { DiskUsageInfo, Envelope, HostOverviewInfo, VolumeDirInfo, VolumeTransferEventInfo, VolumeTransferInfo } from '../../shared/contract';
 import { createServices, type Services } from '../services/app';
 import { createConsoleLogger } from '../services/platform/logger';
 import { listing, mountpointOf } from '../services/test-support/docker-fixtures';
@@ -14,6 +14,7 @@ import { loadLab, type Lab } from '../services/test-support/lab';
 import { createHeadlessPlatform } from './headless-platform';
 import { SESSION_COOKIE } from './auth';
 import { createHeadlessServer, type HeadlessServer } from './server';
+import { addConnectedHost, labSsh } from '../services/test-support/lab-host';
 import { contractCalls, until } from '../services/test-support/wait';
 
 // The headless server's volume transfer endpoints against the real services, over the lab's SSH
@@ -71,11 +72,7 @@ beforeAll(async () => {
   server = await createHeadlessServer({ services, staticDir: root, host: '127.0.0.1', port: 0, token: TOKEN, logger });
   const login = await fetch(server.loginUrl, { redirect: 'manual' });
   cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
-  const host = await ok<HostInfo>('hosts.add', { name: 'lab', kind: 'ssh', address: `root@127.0.0.1:${lab.ssh.port}`, socketPath: '/var/run/docker.sock', useAgent: true, keyId: null, identityFile: null });
-  hostId = host.id;
-  await until('needs-hostkey', async () => (await ok<HostInfo[]>('hosts.list')).find((h) => h.id === hostId)?.state.status === 'needs-hostkey');
-  await ok('hosts.acceptHostKey', { hostname: '127.0.0.1', port: lab.ssh.port, fingerprint: lab.ssh.hostKeyFingerprint });
-  await until('connected', async () => (await ok<HostInfo[]>('hosts.list')).find((h) => h.id === hostId)?.state.status === 'connected');
+  hostId = (await addConnectedHost(ok, labSsh(lab))).id;
 });
 
 afterAll(async () => {

@@ -8,11 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HostInfo, VolumeTransferInfo } from '../../shared/contract';
+import type { VolumeTransferInfo } from '../../shared/contract';
 import { createServices, type Services } from '../services/app';
 import type { Logger } from '../services/platform/platform';
 import { listing, mountpointOf } from '../services/test-support/docker-fixtures';
 import { requireLab, type Lab } from '../services/test-support/lab';
+import { addConnectedHost, labSsh } from '../services/test-support/lab-host';
 import { contractCalls, until } from '../services/test-support/wait';
 import { createHeadlessPlatform } from './headless-platform';
 import { createHeadlessServer, type HeadlessServer } from './server';
@@ -101,11 +102,7 @@ beforeAll(async () => {
   services.events.subscribe((event, payload) => events.push({ event, payload }));
   server = await createHeadlessServer({ services, staticDir: root, host: '127.0.0.1', port: 0, token: TOKEN, logger: quiet });
   strict = await createHeadlessServer({ services, staticDir: root, host: '127.0.0.1', port: 0, token: TOKEN, logger: quiet, timeouts: { idleMs: 2000, headersMs: 2000 } });
-  const host = await ok<HostInfo>('hosts.add', { name: 'lab', kind: 'ssh', address: `root@127.0.0.1:${lab.ssh.port}`, socketPath: '/var/run/docker.sock', useAgent: true, keyId: null, identityFile: null });
-  hostId = host.id;
-  await until('needs-hostkey', async () => (await ok<HostInfo[]>('hosts.list')).find((h) => h.id === hostId)?.state.status === 'needs-hostkey');
-  await ok('hosts.acceptHostKey', { hostname: '127.0.0.1', port: lab.ssh.port, fingerprint: lab.ssh.hostKeyFingerprint });
-  await until('connected', async () => (await ok<HostInfo[]>('hosts.list')).find((h) => h.id === hostId)?.state.status === 'connected');
+  hostId = (await addConnectedHost(ok, labSsh(lab))).id;
 
   // The archive to upload: a backup of our volume, downloaded as the browser does.
   const backup = (await ok<VolumeTransferInfo>('volumes.prepareBackup', { hostId, name: SRC }))!;

@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HostImagesInfo, HostInfo, HostNetworksInfo, HostVolumesInfo, PullProgressInfo } from '../../shared/contract';
+import type { HostImagesInfo, HostNetworksInfo, HostVolumesInfo, PullProgressInfo } from '../../shared/contract';
 import { createServices, type Services } from './app';
 import { createTestPlatform, type TestPlatform } from './test-support/temp-platform';
 import { loadLab, type Lab } from './test-support/lab';
+import { addConnectedHost, labSsh } from './test-support/lab-host';
 import { contractCalls, until } from './test-support/wait';
 
 // Images, volumes and networks as the UI reaches them — through the dispatcher, over the lab's SSH
@@ -28,19 +29,7 @@ beforeAll(async () => {
   tp = createTestPlatform({ agentSocket: lab.agentSock });
   services = await createServices(tp.platform);
   services.events.subscribe((event, payload, target) => events.push({ event, payload, target }));
-  const host = await ok<HostInfo>('hosts.add', {
-    name: 'lab',
-    kind: 'ssh',
-    address: `root@127.0.0.1:${lab.ssh.port}`,
-    socketPath: '/var/run/docker.sock',
-    useAgent: true,
-    keyId: null,
-    identityFile: null,
-  });
-  hostId = host.id;
-  await until('needs-hostkey', async () => (await ok<HostInfo[]>('hosts.list')).find((h) => h.id === hostId)?.state.status === 'needs-hostkey');
-  await ok('hosts.acceptHostKey', { hostname: '127.0.0.1', port: lab.ssh.port, fingerprint: lab.ssh.hostKeyFingerprint });
-  await until('connected', async () => (await ok<HostInfo[]>('hosts.list')).find((h) => h.id === hostId)?.state.status === 'connected');
+  hostId = (await addConnectedHost(ok, labSsh(lab))).id;
 });
 
 afterAll(async () => {

@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ContainerInspectInfo, ContainerStatsSampleInfo, HostInfo } from '../../../shared/contract';
+import type { ContainerInspectInfo, ContainerStatsSampleInfo } from '../../../shared/contract';
 import { createServices, type Services } from '../app';
 import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
 import { requireLab, type Lab } from '../test-support/lab';
+import { addConnectedHost, labSsh } from '../test-support/lab-host';
 import { contractCalls, until } from '../test-support/wait';
 
 // Stats and inspect as the UI reaches them — through the dispatcher, over the lab's SSH host —
@@ -66,11 +67,7 @@ beforeAll(async () => {
   tp = createTestPlatform({ agentSocket: lab.agentSock });
   services = await createServices(tp.platform);
   services.events.subscribe((event, payload, target) => events.push({ event, payload, target }));
-  const host = await ok<HostInfo>('hosts.add', { name: 'lab', kind: 'ssh', address: `root@127.0.0.1:${lab.ssh.port}`, socketPath: '/var/run/docker.sock', useAgent: true, keyId: null, identityFile: null });
-  hostId = host.id;
-  await until('needs-hostkey', async () => (await ok<HostInfo[]>('hosts.list')).find((h) => h.id === hostId)?.state.status === 'needs-hostkey');
-  await ok('hosts.acceptHostKey', { hostname: '127.0.0.1', port: lab.ssh.port, fingerprint: lab.ssh.hostKeyFingerprint });
-  await until('connected', async () => (await ok<HostInfo[]>('hosts.list')).find((h) => h.id === hostId)?.state.status === 'connected');
+  hostId = (await addConnectedHost(ok, labSsh(lab))).id;
   await until('containers listed', async () => {
     const list = (await ok<Array<{ hostId: string; containers: Array<{ name: string }> }>>('containers.list')).find((h) => h.hostId === hostId)?.containers ?? [];
     return [BURN, WEB, STOPPED].every((n) => list.some((c) => c.name === n));

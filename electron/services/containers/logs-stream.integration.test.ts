@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ErrorInfo, HostInfo, LogBatchInfo, LogLineInfo } from '../../../shared/contract';
+import type { ErrorInfo, LogBatchInfo, LogLineInfo } from '../../../shared/contract';
 import { createServices, type Services } from '../app';
 import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
 import { loadLab, type Lab } from '../test-support/lab';
+import { addConnectedHost, labSsh } from '../test-support/lab-host';
 import { contractCalls, until } from '../test-support/wait';
 
 // container.logs as the UI uses it: through the dispatcher (real validation), over the real sshd
@@ -69,19 +70,7 @@ beforeAll(async () => {
       ends.set(p.streamId, p.error);
     }
   });
-  const host = await ok<HostInfo>('hosts.add', {
-    name: 'lab',
-    kind: 'ssh',
-    address: `root@127.0.0.1:${lab.ssh.port}`,
-    socketPath: '/var/run/docker.sock',
-    useAgent: true,
-    keyId: null,
-    identityFile: null,
-  });
-  hostId = host.id;
-  await until('host key prompt', async () => (await ok<HostInfo[]>('hosts.list')).find((h) => h.id === hostId)?.state.status === 'needs-hostkey');
-  await ok('hosts.acceptHostKey', { hostname: '127.0.0.1', port: lab.ssh.port, fingerprint: lab.ssh.hostKeyFingerprint });
-  await until('connected', async () => (await ok<HostInfo[]>('hosts.list')).find((h) => h.id === hostId)?.state.status === 'connected');
+  hostId = (await addConnectedHost(ok, labSsh(lab))).id;
 }, 120_000);
 
 afterAll(async () => {

@@ -4,6 +4,7 @@ import type { ErrorInfo, HostInfo, StreamId } from '../../../shared/contract';
 import { createServices, type Services } from '../app';
 import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
 import { requireLab, type Lab } from '../test-support/lab';
+import { addConnectedHost, labSsh } from '../test-support/lab-host';
 import { contractCalls, until } from '../test-support/wait';
 
 // The terminal streams as the UI uses them — through the dispatcher, with real validation — against
@@ -78,19 +79,7 @@ beforeAll(async () => {
   tp = createTestPlatform({ agentSocket: lab.agentSock });
   services = await createServices(tp.platform);
   services.events.subscribe((event, payload, target) => events.push({ event, payload, target }));
-  const host = await ok<HostInfo>('hosts.add', {
-    name: 'lab',
-    kind: 'ssh',
-    address: `root@${lab.ssh.host}:${lab.ssh.port}`,
-    socketPath: lab.engine1.socket,
-    useAgent: true,
-    keyId: null,
-    identityFile: null,
-  });
-  hostId = host.id;
-  await until('needs-hostkey', async () => (await ok<HostInfo[]>('hosts.list')).find((h) => h.id === hostId)?.state.status === 'needs-hostkey');
-  await ok('hosts.acceptHostKey', { hostname: lab.ssh.host, port: lab.ssh.port, fingerprint: lab.ssh.hostKeyFingerprint });
-  await until('connected', async () => (await ok<HostInfo[]>('hosts.list')).find((h) => h.id === hostId)?.state.status === 'connected');
+  hostId = (await addConnectedHost(ok, labSsh(lab), { socketPath: lab.engine1.socket })).id;
 }, 60_000);
 
 afterAll(async () => {

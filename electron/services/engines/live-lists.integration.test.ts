@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ContainerInfo, HostContainersInfo, HostImagesInfo, HostInfo, HostNetworksInfo, HostVolumesInfo } from '../../../shared/contract';
+import type { ContainerInfo, HostContainersInfo, HostImagesInfo, HostNetworksInfo, HostVolumesInfo } from '../../../shared/contract';
 import { createServices, type Services } from '../app';
 import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
 import { loadLab, type Lab } from '../test-support/lab';
+import { addConnectedHost, labSsh } from '../test-support/lab-host';
 import { contractCalls, until } from '../test-support/wait';
 
 // Lists that follow the engine: volumes, images and networks made or removed OUTSIDE Homeport (the
@@ -46,11 +47,7 @@ beforeAll(async () => {
   tp = createTestPlatform({ agentSocket: lab.agentSock });
   services = await createServices(tp.platform);
   services.events.subscribe((event, payload) => events.push({ event, payload }));
-  const host = await ok<HostInfo>('hosts.add', { name: 'lab', kind: 'ssh', address: `root@127.0.0.1:${lab.ssh.port}`, socketPath: '/var/run/docker.sock', useAgent: true, keyId: null, identityFile: null });
-  hostId = host.id;
-  await until('needs-hostkey', async () => (await ok<HostInfo[]>('hosts.list')).find((h) => h.id === hostId)?.state.status === 'needs-hostkey');
-  await ok('hosts.acceptHostKey', { hostname: '127.0.0.1', port: lab.ssh.port, fingerprint: lab.ssh.hostKeyFingerprint });
-  await until('connected', async () => (await ok<HostInfo[]>('hosts.list')).find((h) => h.id === hostId)?.state.status === 'connected');
+  hostId = (await addConnectedHost(ok, labSsh(lab))).id;
   // The lists as the UI loads them first; what follows must come without asking again.
   await Promise.all([ok('volumes.list'), ok('images.list'), ok('networks.list')]);
 }, 120_000);

@@ -8,6 +8,7 @@ import { createServices, type Services } from '../app';
 import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
 import { loadLab, type Lab } from '../test-support/lab';
 import { detectCompose } from './compose';
+import { addConnectedHost, labSsh } from '../test-support/lab-host';
 import { contractCalls, until } from '../test-support/wait';
 
 // Stacks as the UI reaches them — through the dispatcher and the `stack.run` stream — over the
@@ -84,11 +85,7 @@ beforeAll(async () => {
   tp = createTestPlatform({ agentSocket: lab.agentSock });
   services = await createServices(tp.platform);
   services.events.subscribe((event, payload) => events.push({ event, payload }));
-  const host = await ok<HostInfo>('hosts.add', { name: 'lab', kind: 'ssh', address: `root@127.0.0.1:${lab.ssh.port}`, socketPath: '/var/run/docker.sock', useAgent: true, keyId: null, identityFile: null });
-  hostId = host.id;
-  await until('needs-hostkey', async () => (await ok<HostInfo[]>('hosts.list')).find((h) => h.id === hostId)?.state.status === 'needs-hostkey');
-  await ok('hosts.acceptHostKey', { hostname: '127.0.0.1', port: lab.ssh.port, fingerprint: lab.ssh.hostKeyFingerprint });
-  await until('connected', async () => (await ok<HostInfo[]>('hosts.list')).find((h) => h.id === hostId)?.state.status === 'connected');
+  hostId = (await addConnectedHost(ok, labSsh(lab))).id;
 }, 120_000);
 
 afterAll(async () => {

@@ -2,10 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HostInfo } from '../../../shared/contract';
 import { createServices, type Services } from '../app';
 import { createTestPlatform } from '../test-support/temp-platform';
 import { requireLab, type Lab } from '../test-support/lab';
+import { addConnectedHost, labSsh } from '../test-support/lab-host';
 import { contractCalls, until } from '../test-support/wait';
 import { cleanupStaleHelpers, OWNER_LABEL, withHelper } from './helper-containers';
 import { cleanupByLabel, LAB_IMAGE, TEST_LABEL } from '../test-support/docker-fixtures';
@@ -83,11 +83,7 @@ describe('helper containers left behind', () => {
     const services: Services = await createServices(tp.platform);
     try {
       const { ok } = contractCalls(() => services);
-      const host = await ok<HostInfo>('hosts.add', { name: 'lab', kind: 'ssh', address: `root@127.0.0.1:${lab.ssh.port}`, socketPath: '/var/run/docker.sock', useAgent: true, keyId: null, identityFile: null });
-      const status = async () => (await ok<HostInfo[]>('hosts.list')).find((h) => h.id === host.id)?.state.status;
-      await until('needs-hostkey', async () => (await status()) === 'needs-hostkey');
-      await ok('hosts.acceptHostKey', { hostname: '127.0.0.1', port: lab.ssh.port, fingerprint: lab.ssh.hostKeyFingerprint });
-      await until('connected', async () => (await status()) === 'connected');
+      await addConnectedHost(ok, labSsh(lab));
       await until('the crashed Homeport\'s helper removed', async () => !(await helperIds()).includes(crashed.id), 30_000);
       const left = await helperIds();
       expect(left).toContain(alive.id);
