@@ -4,7 +4,8 @@ import { appStore } from '../store';
 import { EmptyState } from './EmptyState';
 import { ErrorMessage } from './ErrorMessage';
 import { SearchIcon } from './icons';
-import { Spinner } from './Spinner';
+import { LoadingNote } from './Spinner';
+import { ViewHeader } from './ViewHeader';
 
 /**
  * A view of a list: its title and summary, toolbar and filter box, the list's load error with a
@@ -33,12 +34,7 @@ export function ListView({
 }) {
   return (
     <div className="view">
-      <header className="view-header">
-        <div className="view-title">
-          <h1>{title}</h1>
-          {summary && <span className="view-summary">{summary}</span>}
-        </div>
-        {toolbar && <div className="toolbar">{toolbar}</div>}
+      <ViewHeader title={title} summary={summary} toolbar={toolbar}>
         <div className="filter-box">
           <SearchIcon />
           <input
@@ -55,7 +51,7 @@ export function ListView({
             }}
           />
         </div>
-      </header>
+      </ViewHeader>
       <div className="view-body">
         {loadError && (
           <div className="load-error">
@@ -71,28 +67,27 @@ export function ListView({
   );
 }
 
+/** What a screen of the hosts' things shows before there is any host: why it is empty, and a button to add one. */
+export function NoHostsYet({ children }: { children: ReactNode }) {
+  return (
+    <EmptyState
+      testId="empty-no-hosts"
+      title="No hosts yet"
+      action={
+        <button type="button" className="button button-primary" onClick={() => appStore.getState().openHostDialog({ open: true, mode: 'add' })}>
+          Add your first host
+        </button>
+      }
+    >
+      {children}
+    </EmptyState>
+  );
+}
+
 /** Loading / no hosts / no match: what a per-host list shows instead of its rows (a plain function: null when the rows should show). */
 export function listPlaceholder({ loaded, hostCount, matchCount, filter, setFilter, what }: { loaded: boolean; hostCount: number; matchCount: number; filter: string; setFilter(v: string): void; what: string }) {
-  if (!loaded)
-    return (
-      <div className="center-note">
-        <Spinner size="medium" /> Loading…
-      </div>
-    );
-  if (hostCount === 0)
-    return (
-      <EmptyState
-        testId="empty-no-hosts"
-        title="No hosts yet"
-        action={
-          <button type="button" className="button button-primary" onClick={() => appStore.getState().openHostDialog({ open: true, mode: 'add' })}>
-            Add your first host
-          </button>
-        }
-      >
-        Add a host to see its {what}.
-      </EmptyState>
-    );
+  if (!loaded) return <LoadingNote />;
+  if (hostCount === 0) return <NoHostsYet>Add a host to see its {what}.</NoHostsYet>;
   if (matchCount === 0 && filter.trim())
     return (
       <EmptyState

@@ -5,6 +5,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { CopyIcon } from '../../components/icons';
 import { Spinner } from '../../components/Spinner';
 import { StateBadge } from '../../components/StateBadge';
+import { TableHead } from '../../components/TableHead';
 import { appStore } from '../../store';
 import { toErrorInfo } from '../../lib/errors';
 import { inspectContainer, revealEnv } from './api';
@@ -112,14 +113,7 @@ export function InspectTab({ container }: { container: ContainerInfo }) {
           <p className="muted">No mounts.</p>
         ) : (
           <table className="kv-table">
-            <thead>
-              <tr>
-                <th scope="col">Type</th>
-                <th scope="col">Source</th>
-                <th scope="col">In the container</th>
-                <th scope="col">Access</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Type', 'Source', 'In the container', 'Access']} />
             <tbody>
               {i.mounts.map((m) => (
                 <tr key={m.destination}>
@@ -138,14 +132,7 @@ export function InspectTab({ container }: { container: ContainerInfo }) {
           <p className="muted">Network mode {i.networkMode || 'none'}; no networks.</p>
         ) : (
           <table className="kv-table">
-            <thead>
-              <tr>
-                <th scope="col">Network</th>
-                <th scope="col">IP address</th>
-                <th scope="col">Aliases</th>
-                <th scope="col">Gateway</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Network', 'IP address', 'Aliases', 'Gateway']} />
             <tbody>
               {i.networks.map((n) => (
                 <tr key={n.name}>
@@ -287,13 +274,7 @@ function HealthSection({ health }: { health: HealthInfo }) {
       </p>
       {health.log.length > 0 && (
         <table className="kv-table health-log">
-          <thead>
-            <tr>
-              <th scope="col">Checked</th>
-              <th scope="col">Exit</th>
-              <th scope="col">Output</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Checked', 'Exit', 'Output']} />
           <tbody>
             {[...health.log].reverse().map((l) => (
               <tr key={`${l.start}-${l.end}`}>

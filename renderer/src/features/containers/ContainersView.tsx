@@ -1,6 +1,7 @@
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { Spinner } from '../../components/Spinner';
+import { NoHostsYet } from '../../components/ListView';
+import { LoadingNote } from '../../components/Spinner';
 import { appStore, loadAll } from '../../store';
 import { ContainerList } from './ContainerList';
 import { ContainersHeader } from './ContainersHeader';
@@ -14,25 +15,9 @@ export function ContainersView() {
 
   let body;
   if (!v.hostsLoaded) {
-    body = v.loadError ? null : (
-      <div className="center-note">
-        <Spinner size="medium" /> Loading…
-      </div>
-    );
+    body = v.loadError ? null : <LoadingNote />;
   } else if (v.hosts.length === 0) {
-    body = (
-      <EmptyState
-        testId="empty-no-hosts"
-        title="No hosts yet"
-        action={
-          <button type="button" className="button button-primary" onClick={() => appStore.getState().openHostDialog({ open: true, mode: 'add' })}>
-            Add your first host
-          </button>
-        }
-      >
-        Homeport reaches your Docker engines over SSH with the keys you already have; nothing is installed on the server.
-      </EmptyState>
-    );
+    body = <NoHostsYet>Homeport reaches your Docker engines over SSH with the keys you already have; nothing is installed on the server.</NoHostsYet>;
   } else if (v.groups.length === 0) {
     body = (
       <EmptyState

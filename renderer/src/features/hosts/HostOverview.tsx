@@ -6,6 +6,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { HostStateBadge } from '../../components/HostStateBadge';
 import { BackIcon } from '../../components/icons';
 import { Spinner } from '../../components/Spinner';
+import { TableHead } from '../../components/TableHead';
 import { appStore, useApp } from '../../store';
 import { formatAge, formatBytes } from '../../lib/format';
 import { toErrorInfo } from '../../lib/errors';
@@ -355,14 +356,7 @@ function EventsCard({ hostId }: { hostId: HostId }) {
       ) : (
         <div className="events-scroll" tabIndex={0} aria-label="Engine events, newest first">
           <table className="data-table events-table">
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Type</th>
-                <th scope="col">Action</th>
-                <th scope="col">Name</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Time', 'Type', 'Action', 'Name']} />
             <tbody>
               {events.map((e) => (
                 <tr key={e.key} data-testid="event-row" data-type={e.type} data-action={e.action}>

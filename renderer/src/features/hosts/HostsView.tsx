@@ -4,7 +4,9 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { HostStateBadge } from '../../components/HostStateBadge';
-import { Spinner } from '../../components/Spinner';
+import { LoadingNote, Spinner } from '../../components/Spinner';
+import { TableHead } from '../../components/TableHead';
+import { ViewHeader } from '../../components/ViewHeader';
 import { appStore, useApp } from '../../store';
 import { authSummary, canConnect } from './host-model';
 import { SshImportDialog } from './SshImportDialog';
@@ -18,29 +20,23 @@ export function HostsView() {
 
   return (
     <div className="view">
-      <header className="view-header">
-        <div className="view-title">
-          <h1>Hosts</h1>
-          {hosts.length > 0 && (
-            <span className="view-summary">
-              {hosts.filter((h) => h.state.status === 'connected').length} of {hosts.length} connected
-            </span>
-          )}
-        </div>
-        <div className="toolbar">
-          <button type="button" className="button" onClick={() => setImporting(true)}>
-            Import from ~/.ssh/config
-          </button>
-          <button type="button" className="button button-primary" onClick={openAdd}>
-            Add host
-          </button>
-        </div>
-      </header>
+      <ViewHeader
+        title="Hosts"
+        summary={hosts.length > 0 && `${hosts.filter((h) => h.state.status === 'connected').length} of ${hosts.length} connected`}
+        toolbar={
+          <>
+            <button type="button" className="button" onClick={() => setImporting(true)}>
+              Import from ~/.ssh/config
+            </button>
+            <button type="button" className="button button-primary" onClick={openAdd}>
+              Add host
+            </button>
+          </>
+        }
+      />
       <div className="view-body">
         {!hostsLoaded ? (
-          <div className="center-note">
-            <Spinner size="medium" /> Loading…
-          </div>
+          <LoadingNote />
         ) : hosts.length === 0 ? (
           <EmptyState title="No hosts yet" testId="empty-no-hosts">
             Add a server by its SSH address, import the hosts from your ~/.ssh/config, or add this computer&apos;s own
@@ -48,18 +44,16 @@ export function HostsView() {
           </EmptyState>
         ) : (
           <table className="data-table hosts-table" aria-label="Hosts">
-            <thead>
-              <tr>
-                <th scope="col" className="col-name">Name</th>
-                <th scope="col">Address</th>
-                <th scope="col" className="col-socket">Docker socket</th>
-                <th scope="col" className="col-auth">Authentication</th>
-                <th scope="col">State</th>
-                <th scope="col" className="col-actions-head">
-                  Actions
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                { label: 'Name', className: 'col-name' },
+                'Address',
+                { label: 'Docker socket', className: 'col-socket' },
+                { label: 'Authentication', className: 'col-auth' },
+                'State',
+                { label: 'Actions', className: 'col-actions-head' },
+              ]}
+            />
             <tbody>
               {sorted.map((h) => (
                 <HostRow key={h.id} host={h} auth={authSummary(h, keys)} onRemove={() => setRemoving(h)} />

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { formatAddress, type SshConfigScanInfo } from '../../../../shared/contract';
 import { FormDialog } from '../../components/FormDialog';
 import { Spinner } from '../../components/Spinner';
+import { TableHead } from '../../components/TableHead';
 import { useSubmit } from '../../components/use-submit';
 import { appStore } from '../../store';
 import { asHomeportError } from '../../lib/errors';
@@ -81,16 +82,7 @@ export function SshImportDialog({ onClose }: { onClose(): void }) {
             <p className="empty-inline">No concrete Host entries found (wildcard patterns are not hosts).</p>
           ) : (
             <table className="data-table import-table">
-              <thead>
-                <tr>
-                  <th scope="col" className="col-check">
-                    <span className="sr-only">Import</span>
-                  </th>
-                  <th scope="col">Alias</th>
-                  <th scope="col">Address</th>
-                  <th scope="col">Identity file</th>
-                </tr>
-              </thead>
+              <TableHead columns={[{ label: <span className="sr-only">Import</span>, className: 'col-check' }, 'Alias', 'Address', 'Identity file']} />
               <tbody>
                 {scan.hosts.map((h) => (
                   <tr key={h.alias} data-testid="ssh-config-host" data-alias={h.alias}>

@@ -5,7 +5,9 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Dialog } from '../../components/Dialog';
 import { EmptyState } from '../../components/EmptyState';
 import { CopyIcon } from '../../components/icons';
-import { Spinner } from '../../components/Spinner';
+import { LoadingNote } from '../../components/Spinner';
+import { TableHead } from '../../components/TableHead';
+import { ViewHeader } from '../../components/ViewHeader';
 import { appStore, useApp } from '../../store';
 import { asHomeportError } from '../../lib/errors';
 import { keyLabel } from '../hosts';
@@ -29,25 +31,23 @@ export function KeysView() {
 
   return (
     <div className="view">
-      <header className="view-header">
-        <div className="view-title">
-          <h1>Keys</h1>
-          {keys.length > 0 && <span className="view-summary">{keys.length} stored</span>}
-        </div>
-        <div className="toolbar">
-          <button type="button" className="button" onClick={() => setDialog('import')}>
-            Import key
-          </button>
-          <button type="button" className="button button-primary" onClick={() => setDialog('generate')}>
-            Generate ed25519 key
-          </button>
-        </div>
-      </header>
+      <ViewHeader
+        title="Keys"
+        summary={keys.length > 0 && `${keys.length} stored`}
+        toolbar={
+          <>
+            <button type="button" className="button" onClick={() => setDialog('import')}>
+              Import key
+            </button>
+            <button type="button" className="button button-primary" onClick={() => setDialog('generate')}>
+              Generate ed25519 key
+            </button>
+          </>
+        }
+      />
       <div className="view-body">
         {!keysLoaded ? (
-          <div className="center-note">
-            <Spinner size="medium" /> Loading…
-          </div>
+          <LoadingNote />
         ) : keys.length === 0 ? (
           <EmptyState title="No stored keys" testId="empty-no-keys">
             Hosts can use your ssh-agent or key files directly. Store a key here to use it without an agent: import one
@@ -55,17 +55,7 @@ export function KeysView() {
           </EmptyState>
         ) : (
           <table className="data-table keys-table" aria-label="Keys">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Type</th>
-                <th scope="col">Fingerprint</th>
-                <th scope="col">Created</th>
-                <th scope="col" className="col-actions-head">
-                  Actions
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['Name', 'Type', 'Fingerprint', 'Created', { label: 'Actions', className: 'col-actions-head' }]} />
             <tbody>
               {sorted.map((k) => (
                 <tr key={k.id} data-testid="key-row" data-fingerprint={k.fingerprint}>

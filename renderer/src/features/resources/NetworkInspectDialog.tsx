@@ -3,6 +3,7 @@ import type { ErrorInfo, NetworkDetailInfo, NetworkInfo } from '../../../../shar
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Spinner } from '../../components/Spinner';
+import { TableHead } from '../../components/TableHead';
 import { toErrorInfo } from '../../lib/errors';
 import { inspectNetwork } from './api';
 
@@ -69,13 +70,7 @@ export function NetworkInspectDialog({ network: n, onClose }: { network: Network
             <p className="muted">No address configuration (this driver assigns none).</p>
           ) : (
             <table className="data-table" aria-label="Subnets">
-              <thead>
-                <tr>
-                  <th scope="col">Subnet</th>
-                  <th scope="col">Gateway</th>
-                  <th scope="col">IP range</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Subnet', 'Gateway', 'IP range']} />
               <tbody>
                 {d.ipam.map((c, i) => (
                   <tr key={i} data-testid="network-subnet">
@@ -92,15 +87,7 @@ export function NetworkInspectDialog({ network: n, onClose }: { network: Network
             <p className="muted">No container is attached.</p>
           ) : (
             <table className="data-table" aria-label="Connected containers">
-              <thead>
-                <tr>
-                  <th scope="col">Container</th>
-                  <th scope="col">State</th>
-                  <th scope="col">IPv4</th>
-                  <th scope="col">IPv6</th>
-                  <th scope="col">MAC</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Container', 'State', 'IPv4', 'IPv6', 'MAC']} />
               <tbody>
                 {d.containers.map((c) => (
                   <tr key={c.id} data-testid="network-container" data-name={c.name}>

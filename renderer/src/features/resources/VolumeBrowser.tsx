@@ -3,6 +3,7 @@ import type { ErrorInfo, VolumeDirInfo, VolumeEntryInfo, VolumeInfo } from '../.
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Spinner } from '../../components/Spinner';
+import { TableHead } from '../../components/TableHead';
 import { formatBytes } from '../../lib/format';
 import { toErrorInfo } from '../../lib/errors';
 import { browseVolume } from './api';
@@ -143,16 +144,7 @@ export function VolumeBrowser({ volume, onClose }: { volume: VolumeInfo; onClose
         {dir && !error && dir.entries.length > 0 && (
           <div className="browser-scroll">
             <table className="data-table browser-table" aria-label={`Files in ${dir.path}`} data-path={dir.path}>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Type</th>
-                  <th scope="col" className="num">
-                    Size
-                  </th>
-                  <th scope="col">Modified</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Name', 'Type', { label: 'Size', className: 'num' }, 'Modified']} />
               <tbody ref={listRef}>
                 {dir.entries.map((e) => (
                   <tr

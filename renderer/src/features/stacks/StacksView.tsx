@@ -8,6 +8,7 @@ import { StateBadge } from '../../components/StateBadge';
 import { appStore, stackKey, useApp, useHostList } from '../../store';
 import { containerStateLabel, containerStateTone } from '../containers';
 import { listPlaceholder, ListView } from '../../components/ListView';
+import { TableHead } from '../../components/TableHead';
 import { matchesFilter } from '../../lib/filter';
 import { ChangeImageDialog } from './ChangeImageDialog';
 import { ComposeFileDialog } from './ComposeFileDialog';
@@ -166,14 +167,7 @@ function StackCard({ stack }: { stack: StackInfo }) {
       </div>
       {!canAct && <p className="muted stack-note">Its containers do not say where the compose file is (no working_dir / config_files labels), so Homeport cannot run compose for it.</p>}
       <table className="stack-services" aria-label={`Services of ${stack.project}`}>
-        <thead className="sr-only">
-          <tr>
-            <th scope="col">Service</th>
-            <th scope="col">Image</th>
-            <th scope="col">Containers</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
+        <TableHead className="sr-only" columns={['Service', 'Image', 'Containers', 'Actions']} />
         <tbody>
           {stack.services.map((svc) => (
             <tr key={svc.name} data-testid="stack-service" data-service={svc.name}>
