@@ -4,8 +4,9 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { until } from '../services/test-support/wait';
+import { openUiSocket } from './test-support/browser';
 
 // The CLI as a user runs it (from source through tsx; `npm run serve` runs the same file built):
 // one stdout line with the login URL, a working login, a clean exit on SIGTERM.
@@ -36,19 +37,6 @@ async function loginUrlOf(p: ReturnType<typeof start>): Promise<string> {
   const m = /^Homeport is running: (\S+)$/m.exec(p.out());
   if (!m) throw new Error(`no login line: ${p.out()} ${p.err()}`);
   return m[1]!;
-}
-
-/** Logs in and opens the UI's WebSocket, as a browser tab does. */
-async function connectClient(loginUrl: string): Promise<WebSocket> {
-  const login = await fetch(loginUrl, { redirect: 'manual' });
-  const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
-  const origin = new URL(loginUrl).origin;
-  const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}/ws`, { headers: { cookie }, origin });
-  await new Promise((ok, fail) => {
-    ws.once('open', ok);
-    ws.once('error', fail);
-  });
-  return ws;
 }
 
 /** Calls over a connected client; a failed call rejects with the error's message. */
@@ -113,7 +101,7 @@ describe('headless CLI', () => {
 
   it('stops in order and exits 0 on SIGTERM with a browser connected, and on a double Ctrl+C', async () => {
     const p = start(['--port', '0', '--static-dir', join(root, 'no-ui'), '--data-dir', join(root, 'data-term')]);
-    const ws = await connectClient(await loginUrlOf(p));
+    const ws = await openUiSocket(await loginUrlOf(p));
     const closed = new Promise<number>((ok) => ws.once('close', (code) => ok(code)));
     p.child.kill('SIGTERM');
     expect(await p.exited, p.err()).toBe(0);
@@ -122,7 +110,7 @@ describe('headless CLI', () => {
     expect(p.err()).not.toContain('without waiting');
 
     const q = start(['--port', '0', '--static-dir', join(root, 'no-ui'), '--data-dir', join(root, 'data-int')]);
-    const ws2 = await connectClient(await loginUrlOf(q));
+    const ws2 = await openUiSocket(await loginUrlOf(q));
     q.child.kill('SIGINT');
     q.child.kill('SIGINT');
     expect(await q.exited, q.err()).toBe(0);
@@ -132,7 +120,7 @@ describe('headless CLI', () => {
   it('takes HOMEPORT_TOKEN out of its environment: a compose file run on this computer cannot read it', async () => {
     const token = `env-token-${'x'.repeat(24)}`;
     const p = start(['--port', '0', '--static-dir', join(root, 'no-ui'), '--data-dir', join(root, 'data-env')], { HOMEPORT_TOKEN: token, HOMEPORT_TOKEN_FILE: '' });
-    const ws = await connectClient(await loginUrlOf(p));
+    const ws = await openUiSocket(await loginUrlOf(p));
     const call = rpc(ws);
     const host = await call<{ id: string }>('hosts.add', { name: 'here', kind: 'local', address: '', socketPath: '/var/run/docker.sock', useAgent: false, keyId: null, identityFile: null });
     const stacks = await until('the lab stack on this computer', async () => {

@@ -4,13 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { ChannelInfo, Envelope, WsServerFrame } from '../../shared/contract';
 import { createServices, type Services } from '../services/app';
-import type { Logger } from '../services/platform/platform';
 import { until } from '../services/test-support/wait';
 import { createHeadlessPlatform } from './headless-platform';
 import { createHeadlessServer, type HeadlessServer } from './server';
+import { openUiSocket, quietLogger } from './test-support/browser';
 
 // What one browser tab may ask of the headless server at once: calls still running are capped
 // (the next is answered at once with a LIMIT error, not queued), and so are its live streams.
@@ -18,7 +17,6 @@ import { createHeadlessServer, type HeadlessServer } from './server';
 // answers until the test lets them go.
 
 const TOKEN = 'limits-test-token-0123456789abcdef';
-const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 let root: string;
 let services: Services;
 let server: HeadlessServer;
@@ -28,8 +26,8 @@ const held: Array<() => void> = [];
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'homeport-limits-'));
   mkdirSync(join(root, 'home'));
-  services = await createServices(createHeadlessPlatform({ dataDir: join(root, 'data'), version: '0.0.0-test', logger: quiet, homeDir: join(root, 'home'), agentSocket: null }));
-  server = await createHeadlessServer({ services, staticDir: join(root, 'no-ui'), host: '127.0.0.1', port: 0, token: TOKEN, logger: quiet, maxCallsInFlight: 3 });
+  services = await createServices(createHeadlessPlatform({ dataDir: join(root, 'data'), version: '0.0.0-test', logger: quietLogger, homeDir: join(root, 'home'), agentSocket: null }));
+  server = await createHeadlessServer({ services, staticDir: join(root, 'no-ui'), host: '127.0.0.1', port: 0, token: TOKEN, logger: quietLogger, maxCallsInFlight: 3 });
   receiver = createServer((req, res) => {
     req.resume();
     held.push(() => res.end('ok'));
@@ -47,13 +45,7 @@ afterAll(async () => {
 });
 
 async function connect() {
-  const login = await fetch(server.loginUrl, { redirect: 'manual' });
-  const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
-  const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/ws`, { headers: { cookie }, origin: server.url });
-  await new Promise((ok, fail) => {
-    ws.once('open', ok);
-    ws.once('error', fail);
-  });
+  const ws = await openUiSocket(server.loginUrl);
   const results = new Map<number, Envelope<unknown>>();
   ws.on('message', (d) => {
     const f = JSON.parse(String(d)) as WsServerFrame;

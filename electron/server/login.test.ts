@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createServices, type Services } from '../services/app';
-import type { Logger } from '../services/platform/platform';
 import { until } from '../services/test-support/wait';
 import { SESSION_COOKIE } from './auth';
 import { createHeadlessPlatform } from './headless-platform';
 import { createHeadlessServer, type HeadlessServer, type HeadlessServerOptions } from './server';
+import { quietLogger } from './test-support/browser';
 
 // Headless mode's login as a browser and a script meet it: the login page and form, sessions that
 // are random, rotate at login, end at logout, after idling and after their absolute lifetime (and
@@ -17,7 +17,6 @@ import { createHeadlessServer, type HeadlessServer, type HeadlessServerOptions }
 // that stops DNS rebinding. Real servers on 127.0.0.1; clients from 127.0.0.x addresses.
 
 const TOKEN = 'login-test-token-0123456789abcdef';
-const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 let root: string;
 let services: Services;
 const servers: HeadlessServer[] = [];
@@ -28,7 +27,7 @@ beforeAll(async () => {
   mkdirSync(staticDir, { recursive: true });
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Homeport</title><div id="root"></div>');
   mkdirSync(join(root, 'home'));
-  services = await createServices(createHeadlessPlatform({ dataDir: join(root, 'data'), version: '0.0.0-test', logger: quiet, homeDir: join(root, 'home'), agentSocket: null }));
+  services = await createServices(createHeadlessPlatform({ dataDir: join(root, 'data'), version: '0.0.0-test', logger: quietLogger, homeDir: join(root, 'home'), agentSocket: null }));
 });
 
 afterAll(async () => {
@@ -38,7 +37,7 @@ afterAll(async () => {
 });
 
 async function start(extra: Partial<HeadlessServerOptions> = {}): Promise<HeadlessServer> {
-  const s = await createHeadlessServer({ services, staticDir: join(root, 'static'), host: '127.0.0.1', port: 0, token: TOKEN, logger: quiet, ...extra });
+  const s = await createHeadlessServer({ services, staticDir: join(root, 'static'), host: '127.0.0.1', port: 0, token: TOKEN, logger: quietLogger, ...extra });
   servers.push(s);
   return s;
 }

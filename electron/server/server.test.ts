@@ -12,6 +12,7 @@ import { CONTENT_SECURITY_POLICY } from '../web/csp';
 import { PAGE_CONTENT_SECURITY_POLICY } from './pages';
 import { createHeadlessPlatform } from './headless-platform';
 import { createHeadlessServer, MAX_FRAME_BYTES, type HeadlessServer } from './server';
+import { loginCookie } from './test-support/browser';
 
 const TOKEN = 'test-token-0123456789abcdef0123456789abcdef';
 
@@ -58,8 +59,7 @@ beforeAll(async () => {
   server = await createHeadlessServer({ services, staticDir, host: '127.0.0.1', port: 0, token: TOKEN, logger });
   base = server.url;
   wsUrl = base.replace(/^http/, 'ws') + '/ws';
-  const login = await fetch(server.loginUrl, { redirect: 'manual' });
-  cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+  cookie = await loginCookie(server.loginUrl);
 });
 
 afterAll(async () => {

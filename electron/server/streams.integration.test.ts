@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import type http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { HostInfo } from '../../shared/contract';
 import { createServices, type Services } from '../services/app';
 import { createTestPlatform, type TestPlatform } from '../services/test-support/temp-platform';
@@ -10,6 +9,7 @@ import { requireLab, type Lab } from '../services/test-support/lab';
 import { addConnectedHost, labSsh } from '../services/test-support/lab-host';
 import { contractCalls, until } from '../services/test-support/wait';
 import { createHeadlessServer, type HeadlessServer } from './server';
+import { openUiSocket } from './test-support/browser';
 
 // Streams and the browsers that open them, through the real headless server, against the lab
 // engine over the lab's sshd: a client that goes away must leave nothing running on the engine,
@@ -53,17 +53,6 @@ afterAll(async () => {
   tp?.cleanup();
   if (lab) execFileSync('docker', ['-H', `unix://${lab.engine1.socket}`, 'rm', '-f', LOGGER], { stdio: 'ignore' });
 });
-
-async function connect(): Promise<WebSocket> {
-  const login = await fetch(`${server.url}/login?token=${TOKEN}`, { redirect: 'manual' });
-  const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
-  const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/ws`, { headers: { cookie }, origin: server.url });
-  await new Promise((done, fail) => {
-    ws.once('open', done);
-    ws.once('error', fail);
-  });
-  return ws;
-}
 
 /** The Docker API connections of this process's host (each a channel of the one SSH connection): in use, and idle in the keep-alive pool. */
 function agentSockets(): { inUse: number; idle: number } {
@@ -109,7 +98,7 @@ describe('streams and disconnecting clients', () => {
     const before = { streams: services.streams.openCount(), sockets: agentSockets(), engine: engineConnections() };
     expect(before.streams).toBe(0);
 
-    const ws = await connect();
+    const ws = await openUiSocket(server.loginUrl);
     const input = { kind: 'container.logs', hostId, containerId: LOGGER, tail: 10, since: null, timestamps: false, follow: true };
     for (let id = 1; id <= 50; id++) ws.send(JSON.stringify({ t: 'call', id, method: 'streams.open', input }));
     await until('the calls sent', () => ws.bufferedAmount === 0, 10_000, 5);

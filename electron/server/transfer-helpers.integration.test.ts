@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { request, type ClientRequest } from 'node:http';
+import type { ClientRequest } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -12,7 +12,6 @@ import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostInfo, VolumeTransferEventInfo, VolumeTransferInfo } from '../../shared/contract';
 import { createServices, type Services } from '../services/app';
-import type { Logger } from '../services/platform/platform';
 import { mountpointOf } from '../services/test-support/docker-fixtures';
 import { startPrivateSshd, type PrivateSshd } from '../services/test-support/private-sshd';
 import { requireLab, type Lab } from '../services/test-support/lab';
@@ -20,6 +19,7 @@ import { addConnectedHost, privateSsh } from '../services/test-support/lab-host'
 import { contractCalls, until } from '../services/test-support/wait';
 import { createHeadlessPlatform } from './headless-platform';
 import { createHeadlessServer, type HeadlessServer } from './server';
+import { loginCookie, putUpload, quietLogger, type UploadAnswer } from './test-support/browser';
 
 // Restores and backups that do not finish — the browser goes away mid-upload, the window closes
 // the transfer's stream, the archive is refused half-way, the SSH connection drops — must leave no
@@ -32,7 +32,6 @@ const TOKEN = 'transfer-helpers-token-0123456789';
 const PREFIX = `hp-xfer-${process.pid}`;
 const SRC = `${PREFIX}-src`;
 const local = new Docker({ socketPath: '/var/run/docker.sock' });
-const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 const created: string[] = [SRC];
 
 let lab: Lab;
@@ -76,19 +75,8 @@ async function watch(transferId: string) {
  * PUTs the archive as a browser does, but sends only its first `fraction` (the rest never comes
  * until `req` is ended or destroyed by the test).
  */
-function partialUpload(url: string, fraction: number): { req: ClientRequest; answer: Promise<{ status: number; body: string } | { error: string }> } {
-  const u = new URL(server.url);
-  let req!: ClientRequest;
-  const answer = new Promise<{ status: number; body: string } | { error: string }>((resolve) => {
-    req = request({ host: u.hostname, port: u.port, path: url, method: 'PUT', headers: { cookie, origin: server.url, 'content-type': 'application/gzip', 'content-length': archive.length } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      res.on('error', (e) => resolve({ error: e.message }));
-    });
-    req.on('error', (e) => resolve({ error: e.message }));
-  });
+function partialUpload(url: string, fraction: number): { req: ClientRequest; answer: Promise<UploadAnswer> } {
+  const { req, answer } = putUpload(server.url, url, cookie, archive.length);
   req.write(archive.subarray(0, Math.floor(archive.length * fraction)));
   return { req, answer };
 }
@@ -126,11 +114,10 @@ beforeAll(async () => {
   archive = execFileSync('tar', ['-C', dir, '--sort=name', '-czf', '-', '.'], { maxBuffer: 64 * 1024 * 1024 });
 
   root = mkdtempSync(path.join(os.tmpdir(), 'homeport-xfer-helpers-'));
-  services = await createServices(createHeadlessPlatform({ dataDir: path.join(root, 'data'), version: '0.0.0-test', logger: quiet, homeDir: root, agentSocket: lab.agentSock }));
+  services = await createServices(createHeadlessPlatform({ dataDir: path.join(root, 'data'), version: '0.0.0-test', logger: quietLogger, homeDir: root, agentSocket: lab.agentSock }));
   services.events.subscribe((event, payload) => events.push({ event, payload }));
-  server = await createHeadlessServer({ services, staticDir: root, host: '127.0.0.1', port: 0, token: TOKEN, logger: quiet });
-  const login = await fetch(server.loginUrl, { redirect: 'manual' });
-  cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+  server = await createHeadlessServer({ services, staticDir: root, host: '127.0.0.1', port: 0, token: TOKEN, logger: quietLogger });
+  cookie = await loginCookie(server.loginUrl);
   hostId = (await addConnectedHost(ok, privateSsh(sshd), { name: 'xfer' })).id;
 }, 120_000);
 
@@ -217,7 +204,7 @@ describe('a restore that does not finish leaves no helper container behind', () 
     const dst = fresh('quit');
     // A Homeport of its own, so that quitting it leaves the others' connections alone.
     const dir = mkdtempSync(path.join(os.tmpdir(), 'homeport-xfer-quit-'));
-    const other = await createServices(createHeadlessPlatform({ dataDir: path.join(dir, 'data'), version: '0.0.0-test', logger: quiet, homeDir: dir, agentSocket: lab.agentSock }));
+    const other = await createServices(createHeadlessPlatform({ dataDir: path.join(dir, 'data'), version: '0.0.0-test', logger: quietLogger, homeDir: dir, agentSocket: lab.agentSock }));
     try {
       const { ok: call } = contractCalls(() => other);
       const h = await addConnectedHost(call, privateSsh(sshd), { name: 'quit' });

@@ -16,6 +16,7 @@ import { SESSION_COOKIE } from './auth';
 import { createHeadlessServer, type HeadlessServer } from './server';
 import { addConnectedHost, labSsh } from '../services/test-support/lab-host';
 import { contractCalls, until } from '../services/test-support/wait';
+import { loginCookie } from './test-support/browser';
 
 // The headless server's volume transfer endpoints against the real services, over the lab's SSH
 // host: auth and Origin enforced, a backup downloaded over HTTP and uploaded again into a new
@@ -70,8 +71,7 @@ beforeAll(async () => {
   services = await createServices(createHeadlessPlatform({ dataDir: path.join(root, 'data'), version: '0.0.0-test', logger, homeDir: root, agentSocket: lab.agentSock }));
   services.events.subscribe((event, payload, target) => events.push({ event, payload, target }));
   server = await createHeadlessServer({ services, staticDir: root, host: '127.0.0.1', port: 0, token: TOKEN, logger });
-  const login = await fetch(server.loginUrl, { redirect: 'manual' });
-  cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+  cookie = await loginCookie(server.loginUrl);
   hostId = (await addConnectedHost(ok, labSsh(lab))).id;
 });
 

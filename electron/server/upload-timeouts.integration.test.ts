@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,13 +9,13 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VolumeTransferInfo } from '../../shared/contract';
 import { createServices, type Services } from '../services/app';
-import type { Logger } from '../services/platform/platform';
 import { listing, mountpointOf } from '../services/test-support/docker-fixtures';
 import { requireLab, type Lab } from '../services/test-support/lab';
 import { addConnectedHost, labSsh } from '../services/test-support/lab-host';
 import { contractCalls, until } from '../services/test-support/wait';
 import { createHeadlessPlatform } from './headless-platform';
 import { createHeadlessServer, type HeadlessServer } from './server';
+import { loginCookie, putUpload, quietLogger } from './test-support/browser';
 
 // Restore uploads that take long, against the real restore over the lab's SSH host.
 // - A slow upload (a big file on a slow link) must not be cut off by a whole-request deadline:
@@ -32,7 +31,6 @@ const SRC = `${PREFIX}-src`;
 const SLOW = `${PREFIX}-slow`;
 const STALLED = `${PREFIX}-stalled`;
 const local = new Docker({ socketPath: '/var/run/docker.sock' });
-const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 
 let lab: Lab;
 let root: string;
@@ -48,11 +46,6 @@ const { ok } = contractCalls(() => services);
 
 const rmVolume = (name: string) => execFileSync('docker', ['volume', 'rm', '-f', name], { stdio: 'ignore' });
 
-async function cookieFor(s: HeadlessServer): Promise<string> {
-  const login = await fetch(s.loginUrl, { redirect: 'manual' });
-  return login.headers.getSetCookie()[0]!.split(';')[0]!;
-}
-
 async function watch(transferId: string) {
   const { streamId } = await ok<{ streamId: string }>('streams.open', { kind: 'volume.transfer', transferId });
   return () => events.find((e) => e.event === 'stream.end' && (e.payload as { streamId: string }).streamId === streamId)?.payload as { error: { message: string } | null } | undefined;
@@ -60,34 +53,21 @@ async function watch(transferId: string) {
 
 /** PUTs `body` in `pieces`, one every `everyMs`; `stopAfter` pieces, then nothing more (a stalled upload). */
 function trickle(s: HeadlessServer, url: string, cookie: string, body: Buffer, o: { pieces: number; everyMs: number; stopAfter?: number }) {
-  const u = new URL(s.url);
   let closed = false;
-  const done = new Promise<{ status: number; body: string } | { error: string }>((resolve) => {
-    const req = request(
-      { host: u.hostname, port: u.port, path: url, method: 'PUT', headers: { cookie, origin: s.url, 'content-type': 'application/gzip', 'content-length': body.length } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-        res.on('error', (e) => resolve({ error: e.message }));
-      },
-    );
-    req.on('error', (e) => resolve({ error: e.message }));
-    req.on('close', () => (closed = true));
-    const size = Math.ceil(body.length / o.pieces);
-    let i = 0;
-    const next = () => {
-      if (closed) return;
-      if (o.stopAfter !== undefined && i >= o.stopAfter) return;
-      const piece = body.subarray(i * size, (i + 1) * size);
-      i++;
-      if (i >= o.pieces) return void req.end(piece);
-      req.write(piece);
-      setTimeout(next, o.everyMs);
-    };
-    next();
-  });
+  const { req, answer: done } = putUpload(s.url, url, cookie, body.length);
+  req.on('close', () => (closed = true));
+  const size = Math.ceil(body.length / o.pieces);
+  let i = 0;
+  const next = () => {
+    if (closed) return;
+    if (o.stopAfter !== undefined && i >= o.stopAfter) return;
+    const piece = body.subarray(i * size, (i + 1) * size);
+    i++;
+    if (i >= o.pieces) return void req.end(piece);
+    req.write(piece);
+    setTimeout(next, o.everyMs);
+  };
+  next();
   return { done, closed: () => closed };
 }
 
@@ -98,15 +78,15 @@ beforeAll(async () => {
   await writeFile(path.join(await mountpointOf(local, SRC), 'data.bin'), randomBytes(400_000));
 
   root = mkdtempSync(path.join(os.tmpdir(), 'homeport-upload-'));
-  services = await createServices(createHeadlessPlatform({ dataDir: path.join(root, 'data'), version: '0.0.0-test', logger: quiet, homeDir: root, agentSocket: lab.agentSock }));
+  services = await createServices(createHeadlessPlatform({ dataDir: path.join(root, 'data'), version: '0.0.0-test', logger: quietLogger, homeDir: root, agentSocket: lab.agentSock }));
   services.events.subscribe((event, payload) => events.push({ event, payload }));
-  server = await createHeadlessServer({ services, staticDir: root, host: '127.0.0.1', port: 0, token: TOKEN, logger: quiet });
-  strict = await createHeadlessServer({ services, staticDir: root, host: '127.0.0.1', port: 0, token: TOKEN, logger: quiet, timeouts: { idleMs: 2000, headersMs: 2000 } });
+  server = await createHeadlessServer({ services, staticDir: root, host: '127.0.0.1', port: 0, token: TOKEN, logger: quietLogger });
+  strict = await createHeadlessServer({ services, staticDir: root, host: '127.0.0.1', port: 0, token: TOKEN, logger: quietLogger, timeouts: { idleMs: 2000, headersMs: 2000 } });
   hostId = (await addConnectedHost(ok, labSsh(lab))).id;
 
   // The archive to upload: a backup of our volume, downloaded as the browser does.
   const backup = (await ok<VolumeTransferInfo>('volumes.prepareBackup', { hostId, name: SRC }))!;
-  const res = await fetch(server.url + backup.url!, { headers: { cookie: await cookieFor(server), 'sec-fetch-site': 'same-origin' } });
+  const res = await fetch(server.url + backup.url!, { headers: { cookie: await loginCookie(server.loginUrl), 'sec-fetch-site': 'same-origin' } });
   expect(res.status).toBe(200);
   archive = Buffer.from(await res.arrayBuffer());
 }, 120_000);
@@ -136,7 +116,7 @@ describe('restore uploads and timeouts', () => {
   it('an upload that stops sending is cut after the idle time and the restore is aborted', async () => {
     const t = (await ok<VolumeTransferInfo>('volumes.prepareRestore', { hostId, name: STALLED, mode: 'new', fileName: 'x.tar.gz', sizeBytes: archive.length }))!;
     const ended = await watch(t.transferId);
-    const up = trickle(strict, t.url!, await cookieFor(strict), archive, { pieces: 10, everyMs: 100, stopAfter: 5 });
+    const up = trickle(strict, t.url!, await loginCookie(strict.loginUrl), archive, { pieces: 10, everyMs: 100, stopAfter: 5 });
     await until('the stalled upload cut off', () => up.closed(), 20_000, 50);
     const end = await until('the restore ended', ended, 30_000);
     expect(end.error).not.toBeNull();
@@ -147,7 +127,7 @@ describe('restore uploads and timeouts', () => {
     const ended = await watch(t.transferId);
     const started = Date.now();
     // 170 pieces, one every 2 s: about 340 s, past Node's 300 s default (checked every 30 s).
-    const up = trickle(server, t.url!, await cookieFor(server), archive, { pieces: 170, everyMs: 2000 });
+    const up = trickle(server, t.url!, await loginCookie(server.loginUrl), archive, { pieces: 170, everyMs: 2000 });
     const result = await up.done;
     expect(Date.now() - started).toBeGreaterThan(330_000);
     expect(result).toMatchObject({ status: 200 });
