@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
@@ -86,6 +86,52 @@ export async function startHeadless(env: Record<string, string> = {}, opts: { da
       rmSync(home, { recursive: true, force: true });
     },
   };
+}
+
+/** A compose project deployed by hand, as a user (or Ansible) does, on the lab's main engine. */
+export interface ComposeProject {
+  /** The folder holding its docker-compose.yml. */
+  dir: string;
+  /** docker-compose with the project's name, in its folder. */
+  compose(...args: string[]): void;
+  /** Its containers' states, as `docker ps -a` lists them. */
+  states(): string[];
+  /** Down, then any container still labelled with the project, then the folder. */
+  remove(): void;
+}
+
+/**
+ * Writes `yaml` as docker-compose.yml in `folder` of a new temporary directory (`tmpPrefix`) and
+ * runs `docker-compose -p <project> up -d` there.
+ */
+export function deployCompose(project: string, yaml: string, o: { tmpPrefix: string; folder: string }): ComposeProject {
+  const root = mkdtempSync(o.tmpPrefix);
+  const dir = path.join(root, o.folder);
+  mkdirSync(dir);
+  writeFileSync(path.join(dir, 'docker-compose.yml'), yaml);
+  const compose = (...args: string[]) =>
+    void execFileSync('docker-compose', ['-p', project, ...args], { cwd: dir, env: { ...process.env, DOCKER_HOST: 'unix:///var/run/docker.sock' }, stdio: 'pipe' });
+  const byLabel = (...format: string[]) =>
+    execFileSync('docker', ['ps', '-a', ...format, '--filter', `label=com.docker.compose.project=${project}`], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean);
+  const remove = () => {
+    try {
+      compose('down', '-t', '1');
+    } catch {
+      /* removed below by label */
+    }
+    const left = byLabel('-q');
+    if (left.length) execFileSync('docker', ['rm', '-f', ...left]);
+    rmSync(root, { recursive: true, force: true });
+  };
+  try {
+    compose('up', '-d');
+  } catch (e) {
+    remove(); // a half-made project goes, as afterAll would remove a whole one
+    throw e;
+  }
+  return { dir, compose, states: () => byLabel('--format', '{{.State}}'), remove };
 }
 
 export function launchChromium(): Promise<Browser> {

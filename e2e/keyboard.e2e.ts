@@ -1,10 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { expect as pwExpect } from './expect';
-import { addLabHostInUi, launchChromium, loadLab, revealRow, startHeadless, type Headless, type Lab } from './harness';
+import { addLabHostInUi, deployCompose, launchChromium, loadLab, revealRow, startHeadless, type ComposeProject, type Headless, type Lab } from './harness';
 
 // The keyboard alone, in Chromium against headless mode and the lab: Enter on a container row
 // opens its page, ←/→ switch its tabs, Escape comes back with focus on that same row; the command
@@ -24,12 +22,10 @@ let lab: Lab;
 let server: Headless;
 let browser: Browser;
 let page: Page;
-let root = '';
+let project: ComposeProject | undefined;
 
 const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
-const compose = (...args: string[]) =>
-  execFileSync('docker-compose', ['-p', PROJECT, ...args], { cwd: path.join(root, 'app'), env: { ...process.env, DOCKER_HOST: 'unix:///var/run/docker.sock' }, stdio: 'pipe' });
-const states = () => docker('ps', '-a', '--filter', `label=com.docker.compose.project=${PROJECT}`, '--format', '{{.State}}').split('\n').filter(Boolean);
+const states = () => project!.states();
 /** What has the keyboard: the data-name (or the role and name) of the focused element. */
 const focused = () =>
   page.evaluate(() => {
@@ -60,10 +56,7 @@ async function palette(query: string, expected: string): Promise<void> {
 
 beforeAll(async () => {
   lab = loadLab();
-  root = mkdtempSync('/var/tmp/hp-keys-e2e-');
-  mkdirSync(path.join(root, 'app'));
-  writeFileSync(path.join(root, 'app', 'docker-compose.yml'), COMPOSE);
-  compose('up', '-d');
+  project = deployCompose(PROJECT, COMPOSE, { tmpPrefix: '/var/tmp/hp-keys-e2e-', folder: 'app' });
   docker('volume', 'create', VOLUME);
   server = await startHeadless({ SSH_AUTH_SOCK: lab.agentSock });
   browser = await launchChromium();
@@ -75,16 +68,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
-  if (root) {
-    try {
-      compose('down', '-t', '1');
-    } catch {
-      /* removed below by label */
-    }
-    const left = docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${PROJECT}`).split('\n').filter(Boolean);
-    if (left.length) docker('rm', '-f', ...left);
-    rmSync(root, { recursive: true, force: true });
-  }
+  project?.remove();
   try {
     docker('volume', 'rm', '-f', VOLUME);
   } catch {

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { expect as pwExpect } from './expect';
-import { addLabHostInUi, launchChromium, loadLab, startHeadless, type Headless, type Lab } from './harness';
+import { addLabHostInUi, deployCompose, launchChromium, loadLab, startHeadless, type ComposeProject, type Headless, type Lab } from './harness';
 
 // Stacks end to end: our own compose project, deployed by hand with docker-compose on the lab
 // host, is found in the UI, brought down (after confirming) and up again with the output streamed,
@@ -31,23 +31,12 @@ let lab: Lab;
 let server: Headless;
 let browser: Browser;
 let page: Page;
-let root = '';
-let dir = '';
-
-const compose = (...args: string[]) =>
-  execFileSync('docker-compose', ['-p', PROJECT, ...args], { cwd: dir, env: { ...process.env, DOCKER_HOST: 'unix:///var/run/docker.sock' }, stdio: 'pipe' });
-const states = () =>
-  execFileSync('docker', ['ps', '-a', '--filter', `label=com.docker.compose.project=${PROJECT}`, '--format', '{{.State}}'], { encoding: 'utf8' })
-    .split('\n')
-    .filter(Boolean);
+let project: ComposeProject | undefined;
+const states = () => project!.states();
 
 beforeAll(async () => {
   lab = loadLab();
-  root = mkdtempSync('/var/tmp/hp-stacks-e2e-');
-  dir = path.join(root, 'gallery');
-  mkdirSync(dir);
-  writeFileSync(path.join(dir, 'docker-compose.yml'), COMPOSE);
-  compose('up', '-d');
+  project = deployCompose(PROJECT, COMPOSE, { tmpPrefix: '/var/tmp/hp-stacks-e2e-', folder: 'gallery' });
   server = await startHeadless({ SSH_AUTH_SOCK: lab.agentSock });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
@@ -56,16 +45,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
-  if (dir) {
-    try {
-      compose('down', '-t', '1');
-    } catch {
-      /* removed below by label */
-    }
-    const left = execFileSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${PROJECT}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
-    if (left.length) execFileSync('docker', ['rm', '-f', ...left]);
-  }
-  if (root) rmSync(root, { recursive: true, force: true });
+  project?.remove();
 }, 120_000);
 
 describe('stacks', () => {
@@ -117,7 +97,7 @@ describe('stacks', () => {
     await pwExpect(error).toHaveText(/nothing was changed/, { timeout: 30_000 });
     await pwExpect(error).toHaveText(/restart_policy/);
     await page.screenshot({ path: '.cache/screenshots/stacks-invalid-file.png', fullPage: true });
-    expect(readFileSync(path.join(dir, 'docker-compose.yml'), 'utf8')).toBe(COMPOSE);
+    expect(readFileSync(path.join(project!.dir, 'docker-compose.yml'), 'utf8')).toBe(COMPOSE);
     await editor.getByRole('button', { name: 'Cancel' }).click();
     await pwExpect(editor).toBeHidden();
     expect(states()).toEqual(['running', 'running']);
@@ -147,8 +127,8 @@ describe('stacks', () => {
     await card.scrollIntoViewIfNeeded();
     await page.screenshot({ path: '.cache/screenshots/stacks-redeploy-reverted.png', fullPage: true });
 
-    expect(readFileSync(path.join(dir, 'docker-compose.yml'), 'utf8')).toBe(COMPOSE);
-    expect(readFileSync(path.join(dir, 'docker-compose.yml.homeport-prev'), 'utf8')).toBe(broken);
+    expect(readFileSync(path.join(project!.dir, 'docker-compose.yml'), 'utf8')).toBe(COMPOSE);
+    expect(readFileSync(path.join(project!.dir, 'docker-compose.yml.homeport-prev'), 'utf8')).toBe(broken);
     const names = execFileSync('docker', ['ps', '-a', '--filter', `label=com.docker.compose.project=${PROJECT}`, '--format', '{{.Names}} {{.State}}'], { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
     expect(names).toEqual([`${PROJECT}_web_1 running`, `${PROJECT}_worker_1 running`]);
     await pwExpect(card.getByTestId('stack-status')).toHaveText('Running 2/2', { timeout: 20_000 });
