@@ -12,6 +12,7 @@ import {
   statusFromCode,
   toNumber,
   type KumaBeat,
+  type KumaMonitorFact,
   type KumaServerInfo,
 } from './kuma-model';
 
@@ -60,15 +61,8 @@ const monitorSchema = z.object({
   interval: numLike.nullish(),
 });
 
-export interface KumaMonitorDef {
-  id: string;
-  name: string;
-  type: string;
-  url: string | null;
-  hostname: string | null;
-  active: boolean;
-  intervalSec: number | null;
-}
+/** What Kuma's monitorList defines of a monitor; its status and timings come from heartbeats. */
+export type KumaMonitorDef = Pick<KumaMonitorFact, 'id' | 'name' | 'type' | 'url' | 'hostname' | 'active' | 'intervalSec'>;
 
 /** Types whose `url` is meaningful; others carry Kuma's placeholder "https://". */
 const URL_TYPES = new Set(['http', 'keyword', 'json-query', 'real-browser', 'grpc-keyword', 'websocket-upgrade']);

@@ -54,39 +54,29 @@ export function checkPrivateKey(pem: Buffer | string, passphrase: string | null)
   return { ok: true, key: dec, encrypted: true };
 }
 
+type KeyProblem = Exclude<KeyCheck, { ok: true }>['reason'];
+
+/** What a user is told for each way a key can fail the check; `label` names the key (never its content). */
+const KEY_PROBLEMS: Record<KeyProblem, { message(label: string): string; fix: string }> = {
+  missing: { message: (label) => `This key is protected by a passphrase (${label}).`, fix: 'Enter the key\'s passphrase.' },
+  wrong: {
+    message: (label) => `The passphrase does not unlock this key (${label}).`,
+    fix: 'Enter the passphrase again; it is the one chosen when the key was created (ssh-keygen -p changes it).',
+  },
+  public: {
+    message: (label) => `This is a public key, not a private key (${label}).`,
+    fix: 'Use the private key file: the one without .pub, starting with "-----BEGIN".',
+  },
+  unreadable: {
+    message: (label) => `This is not a private key Homeport can read (${label}).`,
+    fix: 'Use an OpenSSH private key ("-----BEGIN OPENSSH PRIVATE KEY-----") or a PEM RSA/ECDSA key; ssh-keygen -p -f <file> rewrites other formats as OpenSSH.',
+  },
+};
+
 /** The HomeportError for a failed check; `label` names the key in the message (never its content). */
 export function keyCheckError(check: Exclude<KeyCheck, { ok: true }>, label: string): HomeportError {
-  switch (check.reason) {
-    case 'missing':
-      return new HomeportError({
-        code: 'KEY_PASSPHRASE',
-        message: `This key is protected by a passphrase (${label}).`,
-        fix: 'Enter the key\'s passphrase.',
-        details: { key: label, reason: 'missing' },
-      });
-    case 'wrong':
-      return new HomeportError({
-        code: 'KEY_PASSPHRASE',
-        message: `The passphrase does not unlock this key (${label}).`,
-        fix: 'Enter the passphrase again; it is the one chosen when the key was created (ssh-keygen -p changes it).',
-        details: { key: label, reason: 'wrong' },
-      });
-    case 'public':
-      return new HomeportError({
-        code: 'KEY_INVALID',
-        message: `This is a public key, not a private key (${label}).`,
-        fix: 'Use the private key file: the one without .pub, starting with "-----BEGIN".',
-        details: { key: label, reason: 'public' },
-      });
-    case 'unreadable':
-      return new HomeportError({
-        code: 'KEY_INVALID',
-        message: `This is not a private key Homeport can read (${label}).`,
-        fix: 'Use an OpenSSH private key ("-----BEGIN OPENSSH PRIVATE KEY-----") or a PEM RSA/ECDSA key; ' +
-          'ssh-keygen -p -f <file> rewrites other formats as OpenSSH.',
-        details: { key: label, reason: 'unreadable' },
-      });
-  }
+  const problem = KEY_PROBLEMS[check.reason];
+  return new HomeportError({ code: check.code, message: problem.message(label), fix: problem.fix, details: { key: label, reason: check.reason } });
 }
 
 function newKeyId(): KeyId {

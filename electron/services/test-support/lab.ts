@@ -73,9 +73,10 @@ export function loadLab(): Lab {
   return lab;
 }
 
-function tcpOpen(host: string, port: number, timeoutMs = 2000): Promise<boolean> {
+/** Whether something accepts a connection at `target` (a TCP host and port, or a unix socket path) within the timeout. */
+function opens(target: net.NetConnectOpts, timeoutMs = 2000): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = net.connect({ host, port });
+    const s = net.connect(target);
     const done = (ok: boolean) => {
       s.destroy();
       resolve(ok);
@@ -86,18 +87,8 @@ function tcpOpen(host: string, port: number, timeoutMs = 2000): Promise<boolean>
   });
 }
 
-function unixOpen(path: string, timeoutMs = 2000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ path });
-    const done = (ok: boolean) => {
-      s.destroy();
-      resolve(ok);
-    };
-    s.setTimeout(timeoutMs, () => done(false));
-    s.once('connect', () => done(true));
-    s.once('error', () => done(false));
-  });
-}
+const tcpOpen = (host: string, port: number) => opens({ host, port });
+const unixOpen = (path: string) => opens({ path });
 
 /**
  * Check that what lab.json describes is actually running (sshds, engines, agent); throws a

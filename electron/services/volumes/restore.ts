@@ -154,9 +154,8 @@ export async function restoreVolume(
   const policyOpts = { maxBytes: options.maxBytes ?? DEFAULT_RESTORE_MAX_BYTES, maxEntries: options.maxEntries ?? DEFAULT_RESTORE_MAX_ENTRIES, keepSetuid: options.keepSetuid === true };
   const progress = throttle(onProgress, PROGRESS_INTERVAL_MS);
   try {
-    return options.mode === 'new'
-      ? await restoreNew(docker, name, input, options, policyOpts, progress, signal)
-      : await restoreOverwrite(docker, name, input, options, policyOpts, progress, signal);
+    const job: RestoreJob = { docker, name, input, options, policyOpts, progress, signal };
+    return options.mode === 'new' ? await restoreNew(job) : await restoreOverwrite(job);
   } catch (e) {
     progress.cancel();
     input.destroy();
@@ -169,17 +168,18 @@ export async function restoreVolume(
   }
 }
 
-type Progress = ReturnType<typeof throttle<VolumeTransferProgressInfo>>;
+/** One restore under way: where to, from what, with which limits, reporting to whom. */
+interface RestoreJob {
+  docker: Dockerode;
+  name: string;
+  input: Readable;
+  options: RestoreOptions;
+  policyOpts: TarPolicyOptions;
+  progress: ReturnType<typeof throttle<VolumeTransferProgressInfo>>;
+  signal?: AbortSignal | undefined;
+}
 
-async function restoreNew(
-  docker: Dockerode,
-  name: string,
-  input: Readable,
-  options: RestoreOptions,
-  policyOpts: TarPolicyOptions,
-  progress: Progress,
-  signal?: AbortSignal,
-): Promise<RestoreResultInfo> {
+async function restoreNew({ docker, name, input, options, policyOpts, progress, signal }: RestoreJob): Promise<RestoreResultInfo> {
   if (await volumeExists(docker, name)) {
     throw new HomeportError({
       code: 'CONFLICT',
@@ -235,15 +235,7 @@ async function runningUsers(docker: Dockerode, name: string): Promise<Dockerode.
   return (usersByVolume(await listUserContainers(docker)).get(name) ?? []).filter((c) => c.State === 'running' || c.State === 'restarting' || c.State === 'paused');
 }
 
-async function restoreOverwrite(
-  docker: Dockerode,
-  name: string,
-  input: Readable,
-  options: RestoreOptions,
-  policyOpts: TarPolicyOptions,
-  progress: Progress,
-  signal?: AbortSignal,
-): Promise<RestoreResultInfo> {
+async function restoreOverwrite({ docker, name, input, options, policyOpts, progress, signal }: RestoreJob): Promise<RestoreResultInfo> {
   await inspectVolume(docker, name);
   const busyFix = 'Stop those containers first (for a compose stack: bring it down), restore, then start them again.';
   const overwriteRefused = (busy: Dockerode.ContainerInfo[]) =>
