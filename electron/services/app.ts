@@ -20,6 +20,7 @@ import { HelperJanitor, VolumesService, volumeStreams, VolumeTransfers } from '.
 
 export interface Services {
   impl: ContractImpl;
+  /** The window's events (the contract's EventMap), for the transports (IPC, WebSocket) to carry. */
   events: EventBus;
   /** The handler table: allowlist, validation, envelope. Transports call only this. */
   dispatch: Dispatch;
@@ -43,13 +44,14 @@ export async function createServices(
   /** Test-only knobs for the monitors (short intervals and policy windows). */
   testing: { monitors?: Pick<MonitorsManagerOptions, 'intervalScale' | 'policyOptions' | 'referenceTargets' | 'referenceIntervalMs'>; labelDebounceMs?: number } = {},
 ): Promise<Services> {
-  // What every feature shares: the UI event bus, the hosts (one SSH connection each) and their engines.
+  // What every feature shares: the hosts (one SSH connection each) and their engines.
+  // The window's event bus: app.ts alone forwards the services' events to it (below).
   const events = new EventBus();
-  const engines = new EngineHub(events, platform.logger);
+  const engines = new EngineHub(platform.logger);
   const knownHosts = new KnownHosts({ store: platform.store, userKnownHostsFile: path.join(platform.homeDir, '.ssh', 'known_hosts') });
   const vault = new KeyVault(platform.store, platform.secrets);
-  const hosts = new HostsService(platform, knownHosts, vault, engines, events);
-  const keys = new KeysService(vault, events, platform.homeDir, (id) => hosts.forgetKey(id));
+  const hosts = new HostsService(platform, knownHosts, vault, engines);
+  const keys = new KeysService(vault, platform.logger, platform.homeDir, (id) => hosts.forgetKey(id));
 
   // The features, each from its folder.
   const containers = new ContainersService(engines, hosts);
@@ -57,7 +59,7 @@ export async function createServices(
   const transfers = new VolumeTransfers(engines, platform.files ?? null);
   const volumes = new VolumesService(engines, transfers);
   const networks = new NetworksService(engines);
-  const resourceWatch = new ResourceWatch(engines, events, platform.logger);
+  const resourceWatch = new ResourceWatch(engines, platform.logger);
   // Homeport's helper containers left behind on a host (lost connection, a crash) go when it connects.
   const helperJanitor = new HelperJanitor(engines, platform.logger);
   const stacks = new StacksService(hosts, engines, platform.store, platform.logger);
@@ -69,23 +71,18 @@ export async function createServices(
     engines: engineFeedVia(engines),
     // This computer's own network (default gateway, DNS servers): while it is down, alerts are held.
     referenceTargets: referenceTargetsFromEnv(),
-    onChange: ({ changed, removed }) => events.emit('monitors.changed', { changed: changed.map(toMonitorInfo), removed: removed.map(MonitorId) }),
-    // Back online: hosts waiting out a long backoff reconnect now (a host is not unreachable for our own outage).
-    onNetworkBack: () => hosts.reconnectNow(),
     ...testing.monitors,
   });
-  monitors.onAlert((alert) => events.emit('alerts.fired', toAlertInfo(alert)));
-  const kuma = new KumaManager({
-    platform,
-    onChange: (list) => events.emit('kuma.changed', list),
-    onHeartbeat: (info) => events.emit('heartbeat.changed', info),
-    onAlert: (alert) => monitors.raise(alert),
-  });
+  // Back online: hosts waiting out a long backoff reconnect now (a host is not unreachable for our own outage).
+  monitors.events.on('networkBack', () => hosts.reconnectNow());
+  const kuma = new KumaManager({ platform });
+  // Uptime Kuma's alerts go where Homeport's own go: the channels and the window.
+  kuma.events.on('alert', (alert) => monitors.raise(alert));
   // Host reachability (one grouped alert per unreachable host), engine up/down for container
   // monitors, label-declared monitors, and an hourly history prune.
   const monitorsWiring = wireMonitors({ monitors, hosts, engines, events, logger: platform.logger, ...(testing.labelDebounceMs !== undefined ? { labelDebounceMs: testing.labelDebounceMs } : {}) });
   // Saved settings that cannot be read: listed for the user, kept until they decide.
-  const app = new AppService({ platform, files: transfers.mode, monitors, kuma, hosts, keys, events });
+  const app = new AppService({ platform, files: transfers.mode, monitors, kuma, hosts, keys });
 
   // Every stream kind, from the features that own them.
   const streams = new StreamsService(
@@ -97,7 +94,7 @@ export async function createServices(
       ...engineStreams(engines),
       ...stackStreams(stacks),
     },
-    events,
+    platform.logger,
   );
 
   // The contract's implementation: one service per feature (the dispatcher binds each method to its service).
@@ -124,6 +121,9 @@ export async function createServices(
     restartContainer: ({ hostId, containerId }) => engines.restart({ hostId: hostId as HostId, containerId }),
     logger: platform.logger,
   });
+
+  // The window hears what the services announce (nothing is announced before the hosts start).
+  forwardToWindow(events, { hosts, keys, engines, resourceWatch, monitors, kuma, app, streams });
 
   hosts.startAll();
   monitors.start();
@@ -154,4 +154,38 @@ export async function createServices(
       await monitors.stop();
     },
   };
+}
+
+/**
+ * The one place service events become the window's events (the contract's EventMap), turned into
+ * DTOs where a service speaks in its own terms. Services never see the UI bus: what they announce
+ * is for whoever listens — the window through here, the monitors and the tray directly.
+ */
+function forwardToWindow(
+  bus: EventBus,
+  from: {
+    hosts: HostsService;
+    keys: KeysService;
+    engines: EngineHub;
+    resourceWatch: ResourceWatch;
+    monitors: MonitorsManager;
+    kuma: KumaManager;
+    app: AppService;
+    streams: StreamsService;
+  },
+): void {
+  from.hosts.events.on('changed', (list) => bus.emit('hosts.changed', list));
+  from.keys.events.on('changed', (list) => bus.emit('keys.changed', list));
+  from.engines.events.on('containers', (info) => bus.emit('containers.changed', info));
+  from.resourceWatch.events.on('images', (info) => bus.emit('images.changed', info));
+  from.resourceWatch.events.on('volumes', (info) => bus.emit('volumes.changed', info));
+  from.resourceWatch.events.on('networks', (info) => bus.emit('networks.changed', info));
+  from.monitors.events.on('changed', ({ changed, removed }) => bus.emit('monitors.changed', { changed: changed.map(toMonitorInfo), removed: removed.map(MonitorId) }));
+  from.monitors.events.on('alert', (alert) => bus.emit('alerts.fired', toAlertInfo(alert)));
+  from.kuma.events.on('changed', (list) => bus.emit('kuma.changed', list));
+  from.kuma.events.on('heartbeat', (info) => bus.emit('heartbeat.changed', info));
+  from.app.events.on('problems', (list) => bus.emit('app.problems', list));
+  // A stream's data and end go to the one client that opened it.
+  from.streams.events.on('data', ({ clientId, streamId, data }) => bus.emit('stream.data', { streamId, data }, clientId));
+  from.streams.events.on('end', ({ clientId, streamId, error }) => bus.emit('stream.end', { streamId, error }, clientId));
 }

@@ -55,9 +55,9 @@ describe('TrayFeed (integration)', () => {
       policyOptions: { coalesceMs: 50, coalesceMaxMs: 200 },
       referenceTargets: [{ host: '127.0.0.1', port: (reference.address() as AddressInfo).port }],
       dispatcherAttempts: 1,
-      onChange: ({ changed, removed }) => events.emit('monitors.changed', { changed: changed.map(toMonitorInfo), removed: removed.map(MonitorId) }),
     });
-    mgr.onAlert((a) => events.emit('alerts.fired', toAlertInfo(a)));
+    mgr.events.on('changed', ({ changed, removed }) => events.emit('monitors.changed', { changed: changed.map(toMonitorInfo), removed: removed.map(MonitorId) }));
+    mgr.events.on('alert', (a) => events.emit('alerts.fired', toAlertInfo(a)));
     const navigations: EventMap['app.navigate'][] = [];
     events.subscribe((e, p) => {
       if (e === 'app.navigate') navigations.push(p as EventMap['app.navigate']);

@@ -8,8 +8,8 @@ import {
   type HostId,
   type RemoveContainerInput,
 } from '../../../shared/contract';
+import { Emitter } from '../platform/emitter';
 import type { Logger } from '../platform/platform';
-import type { EventBus } from '../rpc/event-bus';
 import { engineErrorInfo, type Link } from '../hosts/host-connection';
 import { ContainerTimes, sortContainers, toContainerInfo } from './container-list';
 import { EngineEventStream, toEngineEvent, type RawEngineEvent } from './engine-events';
@@ -40,6 +40,12 @@ interface RawFollower {
 const REOPEN_FIRST_MS = 1000;
 const REOPEN_MAX_MS = 30_000;
 
+/** What the hub announces. */
+export interface EngineHubEvents {
+  /** One host's container list, after it changed (or its engine came or went). */
+  containers: HostContainersInfo;
+}
+
 /** Coalesces bursts of engine events (a compose up emits dozens) into one list call. */
 const DEBOUNCE_MS = 40;
 
@@ -55,10 +61,11 @@ export class EngineHub {
   /** Listeners of every host's events (the resource lists follow them). */
   private readonly everyHost = new Set<(e: EngineEventInfo) => void>();
 
-  constructor(
-    private readonly bus: EventBus,
-    private readonly logger: Logger,
-  ) {}
+  readonly events: Emitter<EngineHubEvents>;
+
+  constructor(private readonly logger: Logger) {
+    this.events = new Emitter(logger, 'engines');
+  }
 
   hostAdded(hostId: HostId): void {
     if (!this.engines.has(hostId)) {
@@ -305,7 +312,7 @@ export class EngineHub {
   }
 
   private publish(hostId: HostId): void {
-    if (this.engines.has(hostId)) this.bus.emit('containers.changed', this.info(hostId));
+    if (this.engines.has(hostId)) this.events.emit('containers', this.info(hostId));
   }
 
   dispose(): void {

@@ -1,7 +1,7 @@
-import type { EngineEventInfo, HostId } from '../../../shared/contract';
+import type { EngineEventInfo, HostId, HostImagesInfo, HostNetworksInfo, HostVolumesInfo } from '../../../shared/contract';
 import type { EngineHub } from './engine-hub';
+import { Emitter } from '../platform/emitter';
 import type { Logger } from '../platform/platform';
-import type { EventBus } from '../rpc/event-bus';
 import { listImages } from '../images/images';
 import { listNetworks } from '../networks/networks';
 import { listVolumes } from '../volumes/volumes';
@@ -30,6 +30,13 @@ function kindsOf(e: EngineEventInfo): Kind[] {
 /** A burst (a compose up, a pull of many layers) becomes one list per kind. */
 export const RESOURCE_DEBOUNCE_MS = 250;
 
+/** One host's list, read again after its engine said it changed. */
+export interface ResourceWatchEvents {
+  images: HostImagesInfo;
+  volumes: HostVolumesInfo;
+  networks: HostNetworksInfo;
+}
+
 interface Pending {
   kinds: Set<Kind>;
   timer: NodeJS.Timeout | null;
@@ -38,27 +45,30 @@ interface Pending {
 
 /**
  * Volumes, images and networks follow each engine's event stream, as containers do: an event that
- * changes a list has that host's list read again and pushed to the UI as `volumes.changed`,
- * `images.changed` or `networks.changed` — so what the docker CLI, compose or another tool does
- * on the host shows up without navigating. Volume sizes come from the last `df` (however old):
+ * changes a list has that host's list read again and announced (the UI gets it as
+ * `volumes.changed`, `images.changed` or `networks.changed`) — so what the docker CLI, compose or
+ * another tool does on the host shows up without navigating. Volume sizes come from the last `df` (however old):
  * walking every volume again for each event would cost the host more than the list is worth.
  */
 export class ResourceWatch {
   private readonly pending = new Map<HostId, Pending>();
   private readonly unsubscribe: () => void;
   private disposed = false;
+  readonly events: Emitter<ResourceWatchEvents>;
 
   constructor(
     private readonly hub: EngineHub,
-    private readonly bus: EventBus,
     private readonly logger: Logger,
   ) {
+    this.events = new Emitter(logger, 'resource lists');
     this.unsubscribe = hub.subscribeAll((e) => this.onEvent(e));
   }
 
   dispose(): void {
     this.disposed = true;
     this.unsubscribe();
+    // A list still being read arrives late: nobody is to hear it.
+    this.events.clear();
     for (const p of this.pending.values()) if (p.timer) clearTimeout(p.timer);
     this.pending.clear();
   }
@@ -96,9 +106,9 @@ export class ResourceWatch {
     await Promise.all(
       kinds.map(async (kind) => {
         try {
-          if (kind === 'volume') this.emit('volumes.changed', { hostId, volumes: await listVolumes(docker, hostId, { sizesMaxAgeMs: Infinity }), error: null });
-          else if (kind === 'image') this.emit('images.changed', { hostId, images: await listImages(docker, hostId), error: null });
-          else this.emit('networks.changed', { hostId, networks: await listNetworks(docker, hostId), error: null });
+          if (kind === 'volume') this.events.emit('volumes', { hostId, volumes: await listVolumes(docker, hostId, { sizesMaxAgeMs: Infinity }), error: null });
+          else if (kind === 'image') this.events.emit('images', { hostId, images: await listImages(docker, hostId), error: null });
+          else this.events.emit('networks', { hostId, networks: await listNetworks(docker, hostId), error: null });
         } catch (e) {
           // The list in the UI stays as it was; the next event (or a reload) tries again.
           this.logger.warn('could not follow a resource list', { hostId, kind, error: e instanceof Error ? e.message : String(e) });
@@ -107,7 +117,4 @@ export class ResourceWatch {
     );
   }
 
-  private emit: EventBus['emit'] = (event, payload) => {
-    if (!this.disposed) this.bus.emit(event, payload);
-  };
 }

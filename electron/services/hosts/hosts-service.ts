@@ -16,8 +16,8 @@ import {
 } from '../../../shared/contract';
 import type { ClientChannel } from 'ssh2';
 import type { EngineHub } from '../engines/engine-hub';
+import { Emitter } from '../platform/emitter';
 import type { Platform } from '../platform/platform';
-import type { EventBus } from '../rpc/event-bus';
 import type { StartersOf } from '../streams/streams-service';
 import { openDockerTransport, openLocalDockerTransport } from '../ssh/docker-transport';
 import type { KeyVault } from '../ssh/key-vault';
@@ -30,6 +30,12 @@ import { localAccess, sshAccess, type HostAccess } from './host-access';
 import { createLink } from './link';
 import { hostShellStream } from './shell-stream';
 
+/** What the hosts announce. */
+export interface HostsEvents {
+  /** The whole list, after a host was added, changed or removed, or its connection changed state. */
+  changed: HostInfo[];
+}
+
 /**
  * Hosts: the saved list, one HostConnection per host, host-key trust, and ~/.ssh/config import.
  * A host's connection starts as soon as it is added (or at start-up) and is shared by everything.
@@ -39,15 +45,16 @@ export class HostsService implements HostsApi {
   private readonly connections = new Map<HostId, HostConnection>();
   /** Keys servers presented that are not trusted yet, by `hostname:port`, awaiting the user. */
   private readonly presented = new Map<string, Buffer>();
+  readonly events: Emitter<HostsEvents>;
 
   constructor(
     private readonly platform: Platform,
     private readonly knownHosts: KnownHosts,
     private readonly vault: KeyVault,
     private readonly hub: EngineHub,
-    private readonly bus: EventBus,
   ) {
     this.store = new HostStore(platform.store, platform.secrets);
+    this.events = new Emitter(platform.logger, 'hosts');
   }
 
   /** Connects every saved host (at start-up). */
@@ -339,7 +346,7 @@ export class HostsService implements HostsApi {
   }
 
   private changed(): void {
-    this.bus.emit('hosts.changed', this.store.all().map((r) => this.info(r)));
+    this.events.emit('changed', this.store.all().map((r) => this.info(r)));
   }
 }
 

@@ -1,17 +1,29 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { HomeportError, type KeyId, type KeyInfo, type KeysApi } from '../../../shared/contract';
-import type { EventBus } from '../rpc/event-bus';
+import { Emitter } from '../platform/emitter';
+import type { Logger } from '../platform/platform';
 import type { KeyVault } from '../ssh/key-vault';
+
+/** What the keys announce. */
+export interface KeysEvents {
+  /** The whole list, after a key was imported, generated or removed. */
+  changed: KeyInfo[];
+}
 
 /** The contract's view of the key vault: ids, fingerprints and public lines; never key material. */
 export class KeysService implements KeysApi {
+  readonly events: Emitter<KeysEvents>;
+
   constructor(
     private readonly vault: KeyVault,
-    private readonly bus: EventBus,
+    logger: Logger,
     private readonly homeDir: string,
+    /** Hosts that used a removed key forget it (before the key is announced gone; a failure fails the removal). */
     private readonly onRemoved: (id: KeyId) => void,
-  ) {}
+  ) {
+    this.events = new Emitter(logger, 'keys');
+  }
 
   async list(): Promise<KeyInfo[]> {
     return this.vault.list();
@@ -50,6 +62,6 @@ export class KeysService implements KeysApi {
   }
 
   private changed(): void {
-    this.bus.emit('keys.changed', this.vault.list());
+    this.events.emit('changed', this.vault.list());
   }
 }

@@ -80,16 +80,18 @@ describe('KumaManager', () => {
     tp.cleanup();
   });
 
-  const make = (lists: KumaInstanceInfo[][], alerts: Alert[], beats: HeartbeatInfo[] = []) =>
-    new KumaManager({
+  const make = (lists: KumaInstanceInfo[][], alerts: Alert[], beats: HeartbeatInfo[] = []) => {
+    const mgr = new KumaManager({
       platform: tp.platform,
-      onChange: (l) => lists.push(l),
-      onAlert: (a) => alerts.push(a),
-      onHeartbeat: (h) => beats.push(h),
       watchOptions: { problemGraceMs: 300, tickMs: 100, backoff: () => 200 },
       pollIntervalMs: 500,
       throttleMs: 20,
     });
+    mgr.events.on('changed', (l) => lists.push(l));
+    mgr.events.on('alert', (a) => alerts.push(a));
+    mgr.events.on('heartbeat', (h) => beats.push(h));
+    return mgr;
+  };
 
   it('signs in with 2FA, mirrors the monitors, alerts on their transitions and on Kuma itself going away', async () => {
     const lists: KumaInstanceInfo[][] = [];
@@ -175,12 +177,11 @@ describe('KumaManager', () => {
     // One quick retry, then a long wait: nothing changes on its own while Kuma is away.
     const mgr = new KumaManager({
       platform: tp.platform,
-      onChange: (l) => lists.push(l),
-      onAlert: () => {},
       watchOptions: { problemGraceMs: 300, tickMs: 100, backoff: (n) => (n === 1 ? 200 : 8000) },
       throttleMs: 20,
       refreshMs: 1000,
     });
+    mgr.events.on('changed', (l) => lists.push(l));
     mgr.start();
     try {
       const added = await mgr.add(input({ url: own.url, username: FAKE_USER, password: FAKE_PASSWORD }));

@@ -25,6 +25,7 @@ import {
   type KumaMonitorInfo,
 } from '../../../shared/contract';
 import type { Alert } from '../alerts';
+import { Emitter } from '../platform/emitter';
 import type { Platform } from '../platform/platform';
 import { KumaClient } from './kuma-client';
 import { defaultInstanceName, parseKumaUrl, type KumaIncident, type KumaInstanceFact, type KumaMonitorFact, type KumaRecovery } from './kuma-model';
@@ -70,12 +71,18 @@ interface Runtime {
   offs: (() => void)[];
 }
 
+/** What the Uptime Kuma side announces. */
+export interface KumaEvents {
+  /** Every instance, after something about one changed (at most once per `throttleMs`). */
+  changed: KumaInstanceInfo[];
+  /** Homeport's own heartbeat to a Kuma push monitor: its settings or its last result changed. */
+  heartbeat: HeartbeatInfo;
+  /** Alerts about mirrored monitors and the instances themselves (for the channels and the UI). */
+  alert: Alert;
+}
+
 export interface KumaManagerOptions {
   platform: Platform;
-  onChange(list: KumaInstanceInfo[]): void;
-  onHeartbeat?(info: HeartbeatInfo): void;
-  /** Alerts about mirrored monitors and the instances themselves (to the channels and the UI). */
-  onAlert(alert: Alert): void;
   /** Test knobs for the watches (grace period, tick) and the pollers' interval. */
   watchOptions?: Partial<Pick<KumaWatchOptions, 'problemGraceMs' | 'tickMs' | 'staleMinMs' | 'backoff'>>;
   pollIntervalMs?: number;
@@ -121,7 +128,11 @@ export class KumaManager {
   private alertSeq = 0;
   private started = false;
 
-  constructor(private readonly opts: KumaManagerOptions) {}
+  readonly events: Emitter<KumaEvents>;
+
+  constructor(private readonly opts: KumaManagerOptions) {
+    this.events = new Emitter(opts.platform.logger, 'kuma');
+  }
 
   start(): void {
     if (this.started) return;
@@ -314,7 +325,7 @@ export class KumaManager {
   }
 
   private heartbeatChanged(): void {
-    this.opts.onHeartbeat?.(this.heartbeatInfo());
+    this.events.emit('heartbeat', this.heartbeatInfo());
   }
 
   private socketOf(id: string): KumaClient {
@@ -469,11 +480,7 @@ export class KumaManager {
       severity,
       entries: monitorId ? [{ monitorId, name: title, hostId: null, message: body }] : [],
     };
-    try {
-      this.opts.onAlert(alert);
-    } catch (e) {
-      this.opts.platform.logger.error('kuma: an alert listener failed', { error: (e as Error).message });
-    }
+    this.events.emit('alert', alert);
   }
 
   /** Whether Homeport hears the instance right now; its monitors' statuses are unknown otherwise. */
@@ -517,7 +524,7 @@ export class KumaManager {
     if (this.changeTimer) return;
     this.changeTimer = setTimeout(() => {
       this.changeTimer = null;
-      this.opts.onChange(this.list());
+      this.events.emit('changed', this.list());
     }, this.opts.throttleMs ?? 100);
     this.changeTimer.unref?.();
   }
@@ -531,7 +538,7 @@ export class KumaManager {
     if (this.refreshTimer || !this.started) return;
     this.refreshTimer = setInterval(() => {
       if ([...this.runtimes.values()].some((rt) => this.isStale(rt))) {
-        this.opts.onChange(this.list());
+        this.events.emit('changed', this.list());
       } else if (this.refreshTimer) {
         clearInterval(this.refreshTimer);
         this.refreshTimer = null;

@@ -52,8 +52,8 @@ function make(changes: MonitorsChange[] = []): MonitorsManager {
     intervalScale: 0.01,
     policyOptions: { coalesceMs: 30, coalesceMaxMs: 100 },
     dispatcherAttempts: 1,
-    onChange: (c) => changes.push(c),
   });
+  m.events.on('changed', (c) => changes.push(c));
   managers.push(m);
   return m;
 }

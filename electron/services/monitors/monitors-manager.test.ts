@@ -69,22 +69,24 @@ describe('MonitorsManager (integration)', () => {
     tp?.cleanup();
   });
 
-  const make = (changes: MonitorsChange[] = []) =>
-    new MonitorsManager({
+  const make = (changes: MonitorsChange[] = []) => {
+    const mgr = new MonitorsManager({
       platform: tp.platform,
       historyFile,
       intervalScale: 0.01,
       policyOptions: { coalesceMs: 50, coalesceMaxMs: 200 },
       referenceTargets: [{ host: '127.0.0.1', port: refPort }],
       dispatcherAttempts: 1,
-      onChange: (m) => changes.push(m),
     });
+    mgr.events.on('changed', (m) => changes.push(m));
+    return mgr;
+  };
 
   it('alerts once on an outage and once on recovery, records history, and survives a restart', async () => {
     const changes: MonitorsChange[] = [];
     const mgr = make(changes);
     const alerts: Alert[] = [];
-    mgr.onAlert((a) => alerts.push(a));
+    mgr.events.on('alert', (a) => alerts.push(a));
     const ch = mgr.addChannel({ id: 'hook', name: 'My hook', type: 'webhook', url: receiver.url + '/hook', secret: SECRET, headers: { Authorization: AUTH } });
     expect(ch.hasSecret).toEqual({ url: true, headers: true, secret: true });
     expect(JSON.stringify(mgr.listChannels())).not.toContain(SECRET);

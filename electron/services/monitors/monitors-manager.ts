@@ -14,7 +14,7 @@
  *
  * A stored monitor or channel that cannot be read (not valid, or sealed with another key) is kept
  * as it was, written back with every save and listed by `unreadable()` until the user removes it
- * or it reads again. What the UI is told (`onChange`): only the monitors that changed, at most
+ * or it reads again. What is announced (the `changed` event): only the monitors that changed, at most
  * twice a second, built from memory — uptime and latency figures are counted as beats arrive,
  * never recomputed from SQLite for every monitor at every check.
  *
@@ -25,6 +25,7 @@
 import type { AlertSettingsInfo, ChannelInfo, MonitorImportResultInfo } from '../../../shared/contract';
 import { HomeportError } from '../../../shared/model/errors';
 import type { Alert, AlertPolicyConfig, ChannelConfig, MaintenanceWindow, MutePreset, RoutingRules, SendOptions } from '../alerts';
+import { Emitter } from '../platform/emitter';
 import type { Platform } from '../platform/platform';
 import { AlertChannels } from './alert-channels';
 import { AlertSettings, type MonitorRoute, type StoredAlert } from './alert-settings';
@@ -63,10 +64,6 @@ export interface MonitorsManagerOptions {
   /** Dispatcher delivery tuning (tests). */
   dispatcherAttempts?: number;
   dispatcherBackoffMs?: readonly number[];
-  /** Called with the monitors that changed (and the ids of those removed), at most twice a second. */
-  onChange?: (change: MonitorsChange) => void;
-  /** This computer is back online (its reference targets answer again) or awake: connections waiting to retry may try now. */
-  onNetworkBack?: () => void;
   /** How long `stop` waits for alerts being delivered (default STOP_DELIVERY_WAIT_MS). */
   stopDeliveryWaitMs?: number;
 }
@@ -81,6 +78,16 @@ export interface MonitorSnapshot extends MonitorRuntimeState {
   secretFields: string[];
 }
 
+/** What the monitors announce. */
+export interface MonitorsEvents {
+  /** The monitors that changed (and the ids of those removed), at most twice a second. */
+  changed: MonitorsChange;
+  /** An alert, as the channels get it: the monitors' own and those raised from outside (Uptime Kuma). */
+  alert: Alert;
+  /** This computer is back online (its reference targets answer again) or awake: connections waiting to retry may try now. */
+  networkBack: void;
+}
+
 /** What changed since the last call: the monitors whose state or figures changed, and those removed. */
 export interface MonitorsChange {
   changed: MonitorSnapshot[];
@@ -88,6 +95,7 @@ export interface MonitorsChange {
 }
 
 export class MonitorsManager {
+  readonly events: Emitter<MonitorsEvents>;
   private readonly now: () => number;
   private readonly runtime: MonitorRuntime;
   private readonly settings: AlertSettings;
@@ -98,6 +106,7 @@ export class MonitorsManager {
 
   constructor(opts: MonitorsManagerOptions) {
     const platform = opts.platform;
+    this.events = new Emitter(platform.logger, 'monitors');
     this.now = opts.now ?? Date.now;
     this.runtime = new MonitorRuntime({
       logger: platform.logger,
@@ -109,21 +118,20 @@ export class MonitorsManager {
       engines: opts.engines,
       referenceTargets: opts.referenceTargets,
       referenceIntervalMs: opts.referenceIntervalMs,
-      onNetworkBack: opts.onNetworkBack,
+      networkBack: () => this.events.emit('networkBack'),
       stopDeliveryWaitMs: opts.stopDeliveryWaitMs,
       monitors: { get: (id) => this.store.get(id), values: () => this.store.values() },
       alertSettingsOf: (id) => this.settings.of(id),
       changed: (id) => this.changes.changed(id),
       remember: (alert) => this.settings.remember(alert),
+      announce: (alert) => this.events.emit('alert', alert),
       dispatch: (alert) => this.channels.dispatch(alert),
     });
     this.settings = new AlertSettings(platform, this.now, (rules) => this.channels.setRouting(rules));
     this.channels = new AlertChannels({ platform, routing: this.settings.routing(), now: this.now, send: opts.dispatcherSend, attempts: opts.dispatcherAttempts, backoffMs: opts.dispatcherBackoffMs });
     this.store = new MonitorStore(platform);
-    const onChange = opts.onChange;
-    this.changes = new ChangeFeed(
-      { ids: () => this.store.ids(), has: (id) => this.store.has(id) },
-      onChange && ((batch) => onChange({ changed: batch.changed.map((id) => this.snapshotOf(this.store.get(id)!)), removed: batch.removed })),
+    this.changes = new ChangeFeed({ ids: () => this.store.ids(), has: (id) => this.store.has(id) }, (batch) =>
+      this.events.emit('changed', { changed: batch.changed.map((id) => this.snapshotOf(this.store.get(id)!)), removed: batch.removed }),
     );
     this.labels = new LabelMonitors({
       store: this.store,
@@ -144,10 +152,6 @@ export class MonitorsManager {
   async stop(): Promise<void> {
     this.changes.stop();
     await this.runtime.stop();
-  }
-
-  onAlert(listener: (alert: Alert) => void): () => void {
-    return this.runtime.onAlert(listener);
   }
 
   /** Resolves when every alert handed to the channels so far has been delivered (or given up). */

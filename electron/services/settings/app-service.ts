@@ -1,9 +1,15 @@
 import type { AppApi, AppInfo, HostInfo, SettingsAction, SettingsProblemInfo } from '../../../shared/contract';
 import type { HostsService } from '../hosts/hosts-service';
 import type { KeysService } from '../hosts/keys-service';
+import { Emitter } from '../platform/emitter';
 import type { Platform } from '../platform/platform';
-import type { EventBus } from '../rpc/event-bus';
 import { SettingsHealth, type SettingsHealthDeps } from './settings-health';
+
+/** What Homeport itself announces. */
+export interface AppEvents {
+  /** Saved settings that cannot be read: the whole list, after it changed. */
+  problems: SettingsProblemInfo[];
+}
 
 export interface AppServiceDeps {
   platform: Platform;
@@ -13,20 +19,21 @@ export interface AppServiceDeps {
   kuma: SettingsHealthDeps['kuma'];
   hosts: Pick<HostsService, 'list' | 'update'>;
   keys: Pick<KeysService, 'remove'>;
-  events: EventBus;
 }
 
 /** Homeport itself: what it runs as, and the saved settings it cannot read, with the user's decisions about them. */
 export class AppService implements AppApi {
   private readonly health: SettingsHealth;
+  readonly events: Emitter<AppEvents>;
 
   constructor(private readonly deps: AppServiceDeps) {
-    const { platform, monitors, kuma, hosts, keys, events } = deps;
+    const { platform, monitors, kuma, hosts, keys } = deps;
+    this.events = new Emitter(platform.logger, 'settings');
     this.health = new SettingsHealth({
       platform,
       monitors,
       kuma,
-      events,
+      events: this.events,
       removeKey: (id) => keys.remove({ id }),
       hosts: () => hosts.list(),
       // Saved again as it is, with the password left blank: the stored one goes.

@@ -19,15 +19,17 @@
 import { HomeportError, type HostId, type HostInfo, type KeyId, type SettingsAction, type SettingsProblemInfo } from '../../../shared/contract';
 import { DEFAULT_HEARTBEAT_SEC, type KumaManager } from '../kuma';
 import type { MonitorsManager } from '../monitors';
+import type { Emitter } from '../platform/emitter';
 import type { Platform } from '../platform/platform';
-import type { EventBus } from '../rpc/event-bus';
+import type { AppEvents } from './app-service';
 
 export interface SettingsHealthDeps {
   platform: Platform;
   monitors: Pick<MonitorsManager, 'unreadable' | 'discardUnreadable' | 'retryUnreadable'>;
   /** Uptime Kuma instances and the heartbeat: started again on "Check again", removed on "Remove". */
   kuma: Pick<KumaManager, 'retry' | 'remove' | 'setHeartbeat'>;
-  events: EventBus;
+  /** Where the list is announced after it changed. */
+  events: Emitter<AppEvents>;
   /** Removes a stored SSH key (as the Keys view does). */
   removeKey(id: KeyId): Promise<void>;
   /** The hosts as the UI knows them, and an edit that clears one's stored password. */
@@ -198,8 +200,8 @@ export class SettingsHealth {
     this.changed();
   }
 
-  /** Tells the UI the list changed. */
+  /** Announces the list (the UI shows it). */
   changed(): void {
-    this.deps.events.emit('app.problems', this.problems());
+    this.deps.events.emit('problems', this.problems());
   }
 }

@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { HomeportError, STREAM_KINDS, type HostId, type StreamId, type TerminalInput } from '../../../shared/contract';
-import { EventBus } from '../rpc/event-bus';
+import { createConsoleLogger } from '../platform/logger';
 import { StreamsService, type StreamStarters } from './streams-service';
 
 // The stream manager on its own: starters the test controls stand in for the real kinds (which
 // are proven against the lab in containers/terminals.integration.test.ts).
 
 function harness(opts: { maxPerClient?: number } = {}) {
-  const bus = new EventBus();
-  const sent: Array<{ event: string; payload: unknown; target: string | null }> = [];
-  bus.subscribe((event, payload, target) => sent.push({ event, payload, target }));
   const received: TerminalInput[] = [];
   let stops = 0;
   const refuse = () => {
@@ -21,8 +18,8 @@ function harness(opts: { maxPerClient?: number } = {}) {
     'engine.events': () => () => void stops++,
     'container.exec': async () => ({ stop: () => void stops++, receive: (i: TerminalInput) => void received.push(i) }),
   } satisfies StreamStarters;
-  const m = new StreamsService(starters, bus, opts);
-  return { m, sent, received, stops: () => stops };
+  const m = new StreamsService(starters, createConsoleLogger('test'), opts);
+  return { m, received, stops: () => stops };
 }
 
 const c1 = { clientId: 'c1' };

@@ -15,8 +15,20 @@ import {
   type StreamMap,
   type StreamOpenInput,
 } from '../../../shared/contract';
+import { Emitter } from '../platform/emitter';
+import type { Logger } from '../platform/platform';
 import type { CallContext, ContractImpl } from '../rpc/dispatcher';
-import type { ClientId, EventBus } from '../rpc/event-bus';
+
+/** Whose stream it is: a window or a browser tab. */
+type ClientId = CallContext['clientId'];
+
+/** What the streams announce, each for the one client that opened the stream. */
+export interface StreamsEvents {
+  /** One piece of a stream's data. */
+  data: { clientId: ClientId; streamId: StreamId; data: unknown };
+  /** The stream ended: by itself (with its error, if any) or closed. */
+  end: { clientId: ClientId; streamId: StreamId; error: ErrorInfo | null };
+}
 
 /** What a stream kind is given when it starts. */
 export interface StreamSink<K extends StreamKind> {
@@ -71,8 +83,8 @@ export function streamError(e: unknown, what: string): ErrorInfo {
 export const MAX_STREAMS_PER_CLIENT = 64;
 
 /**
- * The one stream mechanism, for every kind: `open` returns an id, data arrives as `stream.data`
- * events sent only to the client that opened it, and `close` (or the client going away) ends it.
+ * The one stream mechanism, for every kind: `open` returns an id, data is announced for the client
+ * that opened it alone (it gets them as `stream.data` events), and `close` (or the client going away) ends it.
  * Each stream kind (a `StreamStarter`, in its own module) only says how to start and stop.
  */
 export class StreamsService implements StreamsImpl {
@@ -82,13 +94,15 @@ export class StreamsService implements StreamsImpl {
   private disposed = false;
 
   private readonly maxPerClient: number;
+  readonly events: Emitter<StreamsEvents>;
 
   constructor(
     private readonly starters: StreamStarters,
-    private readonly bus: EventBus,
+    logger: Logger,
     opts: { maxPerClient?: number } = {},
   ) {
     this.maxPerClient = opts.maxPerClient ?? MAX_STREAMS_PER_CLIENT;
+    this.events = new Emitter(logger, 'streams');
   }
 
   async open(input: StreamOpenInput, ctx: CallContext): Promise<{ streamId: StreamId }> {
@@ -107,7 +121,7 @@ export class StreamsService implements StreamsImpl {
     const sink: StreamSink<StreamKind> = {
       emit: (data) => {
         if (early) early.data.push(data);
-        else if (this.open_.has(streamId)) this.bus.emit('stream.data', { streamId, data }, ctx.clientId);
+        else if (this.open_.has(streamId)) this.events.emit('data', { clientId: ctx.clientId, streamId, data });
       },
       end: (error) => {
         if (early) early.end ??= { error };
@@ -135,7 +149,7 @@ export class StreamsService implements StreamsImpl {
     const held = early;
     setImmediate(() => {
       early = null;
-      for (const data of held.data) if (this.open_.has(streamId)) this.bus.emit('stream.data', { streamId, data }, ctx.clientId);
+      for (const data of held.data) if (this.open_.has(streamId)) this.events.emit('data', { clientId: ctx.clientId, streamId, data });
       if (held.end) this.finish(streamId, held.end.error);
     });
     return { streamId };
@@ -192,12 +206,12 @@ export class StreamsService implements StreamsImpl {
     const s = this.open_.get(streamId);
     if (!s) return; // closed meanwhile: stream.end was sent then
     this.open_.delete(streamId);
-    this.bus.emit('stream.end', { streamId, error }, s.clientId);
+    this.events.emit('end', { clientId: s.clientId, streamId, error });
   }
 
   private end(streamId: StreamId, s: OpenStream): void {
     this.open_.delete(streamId);
     s.stop();
-    this.bus.emit('stream.end', { streamId, error: null }, s.clientId);
+    this.events.emit('end', { clientId: s.clientId, streamId, error: null });
   }
 }

@@ -4,7 +4,6 @@ import { HostId } from '../../../../shared/contract';
 import { EngineHub } from '../../engines/engine-hub';
 import { createLink } from '../../hosts/link';
 import type { Logger } from '../../platform/platform';
-import { EventBus } from '../../rpc/event-bus';
 import { ContainerWatches } from '../runtime/container-watches';
 import { ContainerWatch, type DockerLike } from './container-watch';
 import type { CheckResult, MonitorConfig } from './types';
@@ -120,7 +119,7 @@ async function waitFor(results: CheckResult[], from: number, pred: (r: CheckResu
 
 beforeAll(async () => {
   await docker.getImage(IMAGE).inspect();
-  hub = new EngineHub(new EventBus(), quiet);
+  hub = new EngineHub(quiet);
   watches = new ContainerWatches({
     engines: { dockerOf: () => counting, subscribe: (h, l, resumed) => hub.subscribeRaw(HostId(h), l, resumed), eventsOpen: (h) => hub.eventsOpen(HostId(h)) },
     logger: quiet,
@@ -257,7 +256,7 @@ describe('ContainerWatch against the real engine', () => {
     }) as typeof engine.getEvents;
     const hostId = `${HOST}-late`;
     const host = HostId(hostId);
-    const ownHub = new EngineHub(new EventBus(), quiet);
+    const ownHub = new EngineHub(quiet);
     const results: CheckResult[] = [];
     const ownWatches = new ContainerWatches({
       engines: { dockerOf: () => engine as unknown as DockerLike, subscribe: (h, l, resumed) => ownHub.subscribeRaw(HostId(h), l, resumed), eventsOpen: (h) => ownHub.eventsOpen(HostId(h)) },

@@ -1,6 +1,6 @@
 /**
- * Where the runtime's alerts go, in order: the recent list (`remember`), the listeners, then the
- * channels (`dispatch`). Deliveries still under way are kept, so that stopping can wait for them
+ * Where the runtime's alerts go, in order: the recent list (`remember`), whoever listens to the
+ * monitors (`announce`), then the channels (`dispatch`). Deliveries still under way are kept, so that stopping can wait for them
  * (bounded: a supervisor kills a process that takes too long) and tests can wait until every
  * alert is out.
  */
@@ -11,32 +11,21 @@ export interface AlertOutletOptions {
   logger: Logger;
   /** Every alert, first: kept in the recent list. */
   remember: (alert: Alert) => void;
+  /** Every alert, next: told to whoever listens to the monitors (a listener that throws is the emitter's to log). */
+  announce: (alert: Alert) => void;
   /** Every alert, last: handed to the channels; resolves when delivered (or given up). */
   dispatch: (alert: Alert) => Promise<unknown>;
 }
 
 export class AlertOutlet {
   private readonly inflight = new Set<Promise<unknown>>();
-  private readonly listeners = new Set<(alert: Alert) => void>();
 
   constructor(private readonly opts: AlertOutletOptions) {}
-
-  onAlert(listener: (alert: Alert) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
 
   send(alerts: readonly Alert[]): void {
     for (const alert of alerts) {
       this.opts.remember(alert);
-      for (const l of this.listeners) {
-        try {
-          l(alert);
-        } catch (e) {
-          // One listener's bug must not keep the alert from the others or from the channels.
-          this.opts.logger.error('monitors: an alert listener failed', { error: (e as Error).message });
-        }
-      }
+      this.opts.announce(alert);
       const p = this.opts.dispatch(alert);
       this.inflight.add(p);
       void p.finally(() => this.inflight.delete(p));

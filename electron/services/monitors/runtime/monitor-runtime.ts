@@ -4,7 +4,7 @@
  * Data flow: Scheduler (polled monitors) / ContainerWatches (container monitors) / PushWindows
  * (push monitors) → one result → AlertPolicy.result (state, retries, grouping) → HistoryLog (the
  * beat, with the state the policy gave it; confirmed outages as incidents) → alerts → AlertOutlet
- * (`remember`, the `onAlert` listeners, `dispatch` to the channels). The policy's `fastRecheck`
+ * (`remember`, `announce` to whoever listens, `dispatch` to the channels). The policy's `fastRecheck`
  * switches the scheduler to the retry interval (event-driven monitors are read again instead);
  * one timer follows `policy.nextWakeAt()`. After a restart the policy is given each monitor's last
  * confirmed state from the history, so a known outage is not announced again.
@@ -35,7 +35,7 @@ export type HostExec = (hostId: string, command: string, signal: AbortSignal) =>
  */
 export const STOP_DELIVERY_WAIT_MS = 5000;
 
-export interface MonitorRuntimeOptions extends Pick<ContainerWatchesOptions, 'engines'>, Pick<AlertOutletOptions, 'remember' | 'dispatch'> {
+export interface MonitorRuntimeOptions extends Pick<ContainerWatchesOptions, 'engines'>, Pick<AlertOutletOptions, 'remember' | 'announce' | 'dispatch'> {
   logger: Logger;
   historyFile: string;
   now: () => number;
@@ -46,7 +46,8 @@ export interface MonitorRuntimeOptions extends Pick<ContainerWatchesOptions, 'en
   hostExec?: HostExec;
   referenceTargets?: ReferenceTarget[];
   referenceIntervalMs?: number;
-  onNetworkBack?: () => void;
+  /** This computer is back online (its reference targets answer again) or awake. */
+  networkBack: () => void;
   stopDeliveryWaitMs?: number;
   /** The stored monitors. */
   monitors: { get(id: string): MonitorConfig | undefined; values(): Iterable<MonitorConfig> };
@@ -90,7 +91,7 @@ export class MonitorRuntime {
     this.now = opts.now;
     this.scale = opts.scale;
     this.log = new HistoryLog(opts.historyFile, opts.logger, this.now);
-    this.outlet = new AlertOutlet({ logger: opts.logger, remember: opts.remember, dispatch: opts.dispatch });
+    this.outlet = new AlertOutlet({ logger: opts.logger, remember: opts.remember, announce: opts.announce, dispatch: opts.dispatch });
     this.env = createCheckEnv();
     this.figures = new MonitorFigures(this.log.history, opts.logger, this.now);
     this.policy = new AlertPolicy({ clock: { now: this.now }, options: opts.policyOptions, onStateChange: (s) => this.onPolicyState(s) });
@@ -121,7 +122,7 @@ export class MonitorRuntime {
       now: this.now,
       onResult: (ok, back) => {
         this.handle(this.policy.localNetwork(ok, this.now()));
-        if (back) this.opts.onNetworkBack?.();
+        if (back) this.opts.networkBack();
       },
     });
   }
@@ -167,10 +168,6 @@ export class MonitorRuntime {
     await this.outlet.drain(this.opts.stopDeliveryWaitMs ?? STOP_DELIVERY_WAIT_MS);
     this.env.close();
     this.log.close();
-  }
-
-  onAlert(listener: (alert: Alert) => void): () => void {
-    return this.outlet.onAlert(listener);
   }
 
   /** Resolves when every alert handed to the channels so far has been delivered (or given up). */
@@ -231,7 +228,7 @@ export class MonitorRuntime {
   /** The computer woke from sleep: hold alerts, and check everything soon. */
   systemResumed(): void {
     this.handle(this.policy.systemResumed(this.now()));
-    this.opts.onNetworkBack?.();
+    this.opts.networkBack();
     for (const c of this.opts.monitors.values()) if (isPolled(c) && !c.paused) this.scheduler.runSoon(c.id);
     void this.network.check(true);
     this.opts.changed();
