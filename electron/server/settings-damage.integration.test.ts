@@ -526,7 +526,7 @@ describe('one entry of a list that cannot be used', () => {
     const p = list.find((x) => x.id.startsWith('setting:stacks.known'));
     expect(p, JSON.stringify(list)).toBeDefined();
     expect(p!.reason).toMatch(/project "oldapp" that has no "configFiles"/);
-    expect(p!.entry).toContain(host.id);
+    expect(p!.entry).toContain('the host "lab"');
     expect(p!.actions).toEqual(['discard']);
     await r.ok('app.resolveProblem', { id: p!.id, action: 'discard' });
     expect(keptSomewhere(readSettings(dirs.dataDir), brokenRemembered)).toBe(false);

@@ -83,8 +83,15 @@ export interface EntriesSpec {
   each: 'item' | 'property';
   /** Why the entry cannot be used, or null when it can. `at` is the property's name (for `property`). */
   check(v: unknown, at: string): string | null;
-  /** The entry in the user's words: `the SSH key "laptop"`. `position` is 1-based (items) or the property name. */
-  name(v: unknown, position: string): string;
+  /** The entry in the user's words: `the SSH key "laptop"`. `position` is 1-based (items) or the property name; `doc` the whole file (to name a host or a monitor an id stands for). */
+  name(v: unknown, position: string, doc: Readonly<Record<string, unknown>>): string;
+}
+
+/** The name of the host or monitor `id` in the file, quoted, or the id when it has none there. */
+function nameOf(doc: Readonly<Record<string, unknown>>, list: 'hosts' | 'monitors', id: string): string {
+  const found = Array.isArray(doc[list]) ? (doc[list] as unknown[]).find((x) => (x as { id?: unknown } | null)?.id === id) : undefined;
+  const name = text(found, 'name');
+  return name ? `"${name}"` : id;
 }
 
 const named = (what: string, v: unknown, position: string, ...fields: string[]) => {
@@ -148,13 +155,13 @@ export const RECENT_ALERT_ENTRIES: EntriesSpec = {
 export const MUTE_ENTRIES: EntriesSpec = {
   each: 'property',
   check: (v) => fieldProblem(v, 'number'),
-  name: (_v, monitorId) => `the mute of the monitor ${monitorId}`,
+  name: (_v, monitorId, doc) => `the mute of the monitor ${nameOf(doc, 'monitors', monitorId)}`,
 };
 
 export const LABEL_ENTRIES: EntriesSpec = {
   each: 'property',
   check: (v) => objectProblem(v, { hostId: 'text', container: 'text' }),
-  name: (_v, monitorId) => `the container label source of the monitor ${monitorId}`,
+  name: (_v, monitorId, doc) => `the container label source of the monitor ${nameOf(doc, 'monitors', monitorId)}`,
 };
 
 export const REMEMBERED_STACKS_ENTRIES: EntriesSpec = {
@@ -167,7 +174,7 @@ export const REMEMBERED_STACKS_ENTRIES: EntriesSpec = {
     }
     return null;
   },
-  name: (_v, hostId) => `the stacks remembered for the host ${hostId}`,
+  name: (_v, hostId, doc) => `the stacks remembered for the host ${nameOf(doc, 'hosts', hostId)}`,
 };
 
 function windowProblem(w: unknown): string | null {

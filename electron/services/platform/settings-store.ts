@@ -318,14 +318,14 @@ export function createSettingsStore(conf: ConfLike, file: string): SettingsStore
     if (spec.each === 'item') {
       view = (value as unknown[]).filter((item, i) => {
         const why = spec.check(item, String(i + 1));
-        if (why) found.push({ id: entryId(key, null, item, taken), key, prop: null, value: item, reason: why, name: spec.name(item, String(i + 1)) });
+        if (why) found.push({ id: entryId(key, null, item, taken), key, prop: null, value: item, reason: why, name: spec.name(item, String(i + 1), doc) });
         return !why;
       });
     } else {
       view = Object.fromEntries(
         Object.entries(value as Record<string, unknown>).filter(([prop, v]) => {
           const why = spec.check(v, prop);
-          if (why) found.push({ id: entryId(key, prop, v, taken), key, prop, value: v, reason: why, name: spec.name(v, prop) });
+          if (why) found.push({ id: entryId(key, prop, v, taken), key, prop, value: v, reason: why, name: spec.name(v, prop, doc) });
           return !why;
         }),
       );
@@ -337,15 +337,15 @@ export function createSettingsStore(conf: ConfLike, file: string): SettingsStore
   };
   for (const key of Object.keys(doc)) sortEntries(key);
 
-  const keptAside = (): Record<string, { value: unknown; reason: string; keptAt: string }> => {
+  const keptAside = (): Record<string, { value: unknown; reason: string; keptAt: string; entry?: string }> => {
     const v = doc[KEPT_ASIDE_KEY];
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, { value: unknown; reason: string; keptAt: string }>) : {};
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, { value: unknown; reason: string; keptAt: string; entry?: string }>) : {};
   };
-  const keepAside = (next: Record<string, unknown>, slotName: string, value: unknown, reason: string) => {
+  const keepAside = (next: Record<string, unknown>, slotName: string, value: unknown, reason: string, entry?: string) => {
     const aside = { ...((next[KEPT_ASIDE_KEY] as Record<string, unknown> | undefined) ?? keptAside()) };
     let slot = slotName;
     for (let i = 2; aside[slot] !== undefined; i++) slot = `${slotName} (${i})`;
-    aside[slot] = { value, reason, keptAt: new Date().toISOString() };
+    aside[slot] = { value, reason, keptAt: new Date().toISOString(), ...(entry ? { entry } : {}) };
     next[KEPT_ASIDE_KEY] = aside;
   };
 
@@ -368,7 +368,7 @@ export function createSettingsStore(conf: ConfLike, file: string): SettingsStore
         const obj = { ...((written as Record<string, unknown> | undefined) ?? {}) };
         for (const b of kept) {
           // The service wrote a new value under the same name: the one it could not read moves aside.
-          if (obj[b.prop!] !== undefined) keepAside(next, `${key}/${b.prop}`, b.value, b.reason);
+          if (obj[b.prop!] !== undefined) keepAside(next, `${key}/${b.prop}`, b.value, b.reason, b.name);
           else obj[b.prop!] = b.value;
         }
         written = obj;
@@ -407,7 +407,7 @@ export function createSettingsStore(conf: ConfLike, file: string): SettingsStore
       for (const list of bad.values()) for (const b of list) out.push({ key: b.id, reason: b.reason, holds: SETTINGS_SHAPES[b.key]!.holds, keptAside: false, entry: b.name });
       for (const [slot, e] of Object.entries(keptAside())) {
         const key = slot.replace(/ \(\d+\)$/, '').replace(/\/.*$/, '');
-        out.push({ key: slot, reason: typeof e?.reason === 'string' ? e.reason : 'could not be read', holds: SETTINGS_SHAPES[key]?.holds ?? key, keptAside: true });
+        out.push({ key: slot, reason: typeof e?.reason === 'string' ? e.reason : 'could not be read', holds: SETTINGS_SHAPES[key]?.holds ?? key, keptAside: true, ...(typeof e?.entry === 'string' ? { entry: e.entry } : {}) });
       }
       return out;
     },

@@ -61,12 +61,12 @@ export class SettingsHealth {
     const file = platform.store.file ?? 'the settings file';
     for (const d of platform.store.damaged?.() ?? []) {
       if (d.entry) {
-        const setting = d.key.replace(/#.*$/, '');
+        const setting = d.key.replace(/[#/].*$/, '');
         out.push({
           id: `setting:${d.key}`,
           area: 'settings-file',
           entry: `${d.entry[0]!.toUpperCase()}${d.entry.slice(1)} ("${setting}" in the settings file)`,
-          reason: `This entry of "${setting}" in ${file} ${d.reason}, so Homeport leaves it out of ${d.holds}; the others work. It is kept in the file as it was.`,
+          reason: `This entry of "${setting}" in ${file} ${d.reason}, so Homeport leaves it out of ${d.holds}; the others work. It is kept in the file as it was${d.keptAside ? `, under "unreadableSettings"` : ''}.`,
           fix: `Correct it in ${file} and restart Homeport, or choose "Remove" to drop it for good.`,
           actions: ['discard'],
         });
