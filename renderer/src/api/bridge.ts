@@ -13,12 +13,14 @@ export interface SelectedBridge {
   /** Transport health for the UI; Electron IPC is always "open". */
   onStatus(listener: (status: WsStatus) => void): () => void;
   status(): WsStatus;
+  /** Told when the connection to the services drops (their streams for it are gone); Electron IPC never drops. */
+  onDrop(listener: () => void): () => void;
 }
 
 /** Electron's preload bridge when there is one, else a WebSocket to the server that served the page. */
 export function selectBridge(): SelectedBridge {
   if (window.homeport) {
-    return { bridge: window.homeport, onStatus: () => () => {}, status: () => 'open' };
+    return { bridge: window.homeport, onStatus: () => () => {}, status: () => 'open', onDrop: () => () => {} };
   }
   const ws = new WsBridge({
     url: sameOriginWsUrl(location),
@@ -26,5 +28,5 @@ export function selectBridge(): SelectedBridge {
     // cookie is missing or expired.
     isUnauthorized: async () => (await fetch('./', { cache: 'no-store', credentials: 'same-origin' })).status === 401,
   });
-  return { bridge: ws, onStatus: (l) => ws.onStatus(l), status: () => ws.status };
+  return { bridge: ws, onStatus: (l) => ws.onStatus(l), status: () => ws.status, onDrop: (l) => ws.onDrop(l) };
 }

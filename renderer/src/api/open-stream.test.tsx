@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createClient, StreamId, type ErrorInfo, type HostId, type LogBatchInfo } from '../../../shared/contract';
 import { EnvelopeError, MemoryBridge } from '../test-support/memory-bridge';
 import { installClient } from './client';
-import { openStream, useStream, type StreamHandlers } from './open-stream';
+import { CONNECTION_LOST, endStreamsOfLostConnection, isConnectionLost, openStream, useStream, type StreamHandlers } from './open-stream';
 
 // The stream client over an in-memory bridge: what a feature sees when the services answer
 // `streams.open`, send events, end or refuse a stream.
@@ -25,9 +25,11 @@ function gate() {
 }
 
 let bridge: MemoryBridge;
+let c: ReturnType<typeof createClient>;
 beforeEach(() => {
   bridge = new MemoryBridge({ 'streams.close': () => undefined, 'streams.send': () => undefined });
-  installClient(createClient(bridge));
+  c = createClient(bridge);
+  installClient(c);
 });
 afterEach(() => installClient(null));
 
@@ -162,6 +164,66 @@ describe('openStream', () => {
     g1.answer({ streamId: S1 });
     await flush();
     expect(a.seen).toEqual([`open ${S1}`, `data ${JSON.stringify(batch('one'))}`]);
+  });
+});
+
+describe('a dropped connection to the services', () => {
+  it('ends every open stream with CONNECTION_LOST; a closed one is not told, and streams opened afterwards go on', async () => {
+    let n = 0;
+    bridge.handlers['streams.open'] = () => ({ streamId: [S1, S2, StreamId('s_stream0003')][n++]! });
+    const a = recorder<'container.logs'>();
+    const b = recorder<'container.logs'>();
+    openStream('container.logs', logs, a.handlers);
+    const closed = openStream('container.logs', logs, b.handlers);
+    await flush();
+    closed.close();
+    endStreamsOfLostConnection(c);
+    expect(a.seen).toEqual([`open ${S1}`, 'end DISCONNECTED']);
+    expect(b.seen).toEqual([`open ${S2}`]);
+    // Whatever still comes for the old ids is nobody's.
+    bridge.emit('stream.data', { streamId: S1, data: batch('late') });
+    const after = recorder<'container.logs'>();
+    const ends: Array<ErrorInfo | null> = [];
+    openStream('container.logs', logs, { ...after.handlers, onEnd: (e) => ends.push(e) });
+    await flush();
+    bridge.emit('stream.data', { streamId: StreamId('s_stream0003'), data: batch('new') });
+    expect(after.seen).toEqual(['open s_stream0003', `data ${JSON.stringify(batch('new'))}`]);
+    expect(ends).toEqual([]);
+    expect(a.seen).toHaveLength(2);
+  });
+
+  it('says what happened and what to do, and marks it so views can carry on by themselves', async () => {
+    bridge.handlers['streams.open'] = () => ({ streamId: S1 });
+    const ends: Array<ErrorInfo | null> = [];
+    openStream('container.logs', logs, { onData: () => {}, onEnd: (e) => ends.push(e) });
+    await flush();
+    endStreamsOfLostConnection(c);
+    expect(ends).toEqual([CONNECTION_LOST]);
+    expect(CONNECTION_LOST).toMatchObject({ code: 'DISCONNECTED', message: expect.stringMatching(/connection to Homeport was lost/), fix: expect.stringMatching(/reconnects by itself/) });
+    expect(isConnectionLost(ends[0])).toBe(true);
+    expect(isConnectionLost({ code: 'DISCONNECTED', message: 'The host is not connected.' })).toBe(false);
+    expect(isConnectionLost(null)).toBe(false);
+  });
+
+  it('an open under way when the connection drops is refused with CONNECTION_LOST, not a bare transport error', async () => {
+    let fail!: (e: Error) => void;
+    // The transport rejects the call when its socket goes (the client turns that into DISCONNECTED).
+    bridge.invoke = (method) => (method === 'streams.open' ? new Promise((_, rej) => (fail = rej)) : Promise.resolve({ ok: true, value: null }));
+    const errors: ErrorInfo[] = [];
+    openStream('container.logs', logs, { onData: () => {}, onEnd: () => {}, onError: (e) => errors.push(e) });
+    await flush();
+    endStreamsOfLostConnection(c);
+    fail(new Error('connection to Homeport closed'));
+    await flush();
+    expect(errors).toEqual([CONNECTION_LOST]);
+    // A refusal with no drop in between is the services' own answer, as before.
+    let refuse!: (e: Error) => void;
+    bridge.invoke = () => new Promise((_, rej) => (refuse = rej));
+    openStream('container.logs', logs, { onData: () => {}, onEnd: () => {}, onError: (e) => errors.push(e) });
+    await flush();
+    refuse(new Error('bridge closed'));
+    await flush();
+    expect(errors[1]).toMatchObject({ code: 'DISCONNECTED', message: expect.stringMatching(/^Lost contact with Homeport's services/) });
   });
 });
 

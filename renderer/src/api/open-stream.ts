@@ -34,6 +34,23 @@ export interface StreamHandle<K extends StreamKind> {
   send(input: StreamInputOf<K>): boolean;
 }
 
+/**
+ * What every stream ends with when the connection to Homeport's services drops (headless mode's
+ * WebSocket): the services close the streams of a connection that went, and nothing more of them
+ * will come. Views that can carry on by themselves (a followed log) do so once it is back.
+ */
+export const CONNECTION_LOST: ErrorInfo = {
+  code: 'DISCONNECTED',
+  message: 'The connection to Homeport was lost; this stopped with it.',
+  fix: 'Homeport reconnects by itself (the bar at the top says so while it tries); then start it again.',
+  details: { connectionLost: true },
+};
+
+/** Whether a stream ended because the connection to Homeport dropped (see CONNECTION_LOST). */
+export function isConnectionLost(error: ErrorInfo | null | undefined): boolean {
+  return error?.details?.connectionLost === true;
+}
+
 /** Events held while an open has not answered yet; the services hold early data themselves, so this is a guard. */
 const MAX_HELD = 1000;
 
@@ -50,6 +67,8 @@ interface Entry {
 class StreamRouter {
   private readonly streams = new Map<StreamId, Entry>();
   private pending = 0;
+  /** How many times the connection dropped: an open under way across a drop failed because of it. */
+  drops = 0;
   private held: Array<{ streamId: StreamId; data?: unknown; end?: ErrorInfo | null }> = [];
 
   constructor(c: Client) {
@@ -94,6 +113,15 @@ class StreamRouter {
     }
   }
 
+  /** The connection dropped: every stream open on it ends with `error`; nothing held is kept. */
+  lost(error: ErrorInfo): void {
+    this.drops++;
+    this.held = [];
+    const all = [...this.streams.values()];
+    this.streams.clear();
+    for (const entry of all) entry.end(error);
+  }
+
   forget(streamId: StreamId, entry: Entry): void {
     if (this.streams.get(streamId) === entry) this.streams.delete(streamId);
   }
@@ -104,6 +132,14 @@ function routerOf(c: Client): StreamRouter {
   let r = routers.get(c);
   if (!r) routers.set(c, (r = new StreamRouter(c)));
   return r;
+}
+
+/**
+ * The connection that carries `c` dropped: every stream open on it ends (`onEnd(CONNECTION_LOST)`),
+ * and an open under way is refused with the same error. Streams opened afterwards are not touched.
+ */
+export function endStreamsOfLostConnection(c: Client): void {
+  routers.get(c)?.lost(CONNECTION_LOST);
 }
 
 /**
@@ -129,6 +165,7 @@ export function openStream<K extends StreamKind>(kind: K, params: StreamParams<K
   };
 
   router.opening();
+  const drops = router.drops;
   c.streams.open({ kind, ...params } as Parameters<Client['streams']['open']>[0]).then(
     (r) => {
       if (finished) {
@@ -146,7 +183,8 @@ export function openStream<K extends StreamKind>(kind: K, params: StreamParams<K
       router.opened(null, null);
       if (finished) return;
       finished = true;
-      const error = asHomeportError(e).toInfo();
+      // Refused because the connection dropped while it was asked for: said the same way as a drop.
+      const error = router.drops !== drops ? CONNECTION_LOST : asHomeportError(e).toInfo();
       if (handlers.onError) handlers.onError(error);
       else handlers.onEnd(error);
     },

@@ -165,6 +165,29 @@ describe('WsBridge', () => {
     expect(await b.invoke('hosts.list', undefined)).toEqual({ ok: true, value: { echo: 'hosts.list' } });
   });
 
+  it('says at once when a socket that was open drops — before the calls it carried are rejected — and not for attempts that never opened', async () => {
+    const lab = await startLab();
+    lab.autoReply = false;
+    const b = bridgeFor(lab);
+    const order: string[] = [];
+    b.onDrop(() => order.push(`drop (status ${b.status})`));
+    const pending = b.invoke('containers.list', undefined).catch(() => order.push('call rejected'));
+    await until(() => lab.frames.length === 1, 'the call');
+    const port = lab.port;
+    await stopLab(lab);
+    await pending;
+    expect(order).toEqual(['drop (status open)', 'call rejected']);
+    await until(() => b.status === 'reconnecting', 'reconnecting');
+    await new Promise((r) => setTimeout(r, 150)); // failed attempts: never open, so no drop
+    expect(order).toHaveLength(2);
+    const back = await startLab({ port });
+    back.autoReply = true;
+    await until(() => b.status === 'open', 'reopened', 5000);
+    back.sockets[0]!.terminate();
+    await until(() => order.length === 3, 'the second drop');
+    expect(order[2]).toBe('drop (status open)');
+  });
+
   it('keeps retrying with backoff while the server is down, and recovers when it is back', async () => {
     const lab = await startLab();
     const b = bridgeFor(lab);

@@ -51,6 +51,7 @@ export class WsBridge implements Bridge {
   private readonly pending = new Map<number, Pending>();
   private readonly eventListeners = new Set<(event: string, payload: unknown) => void>();
   private readonly statusListeners = new Set<(status: WsStatus) => void>();
+  private readonly dropListeners = new Set<() => void>();
   private currentStatus: WsStatus = 'connecting';
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -75,6 +76,15 @@ export class WsBridge implements Bridge {
   onStatus(listener: (status: WsStatus) => void): () => void {
     this.statusListeners.add(listener);
     return () => void this.statusListeners.delete(listener);
+  }
+
+  /**
+   * Be told, at once, when a socket that was open closes: the server has then closed every stream
+   * it held for that connection (a new socket is a new client to it). Returns an unsubscribe function.
+   */
+  onDrop(listener: () => void): () => void {
+    this.dropListeners.add(listener);
+    return () => void this.dropListeners.delete(listener);
   }
 
   invoke(method: string, input: unknown): Promise<Envelope<unknown>> {
@@ -118,8 +128,10 @@ export class WsBridge implements Bridge {
       return;
     }
     this.socket = socket;
+    let opened = false;
     socket.onopen = () => {
       if (this.socket !== socket) return;
+      opened = true;
       this.attempt = 0;
       this.setStatus('open');
       this.flush();
@@ -134,6 +146,15 @@ export class WsBridge implements Bridge {
     socket.onclose = () => {
       if (this.socket !== socket) return;
       this.socket = null;
+      if (opened) {
+        for (const l of [...this.dropListeners]) {
+          try {
+            l();
+          } catch (e) {
+            console.error('homeport: drop listener failed', e);
+          }
+        }
+      }
       void this.handleClose('connection to Homeport closed');
     };
   }

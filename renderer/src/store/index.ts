@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import type { Client, HostId, HostInfo } from '../../../shared/contract';
 import { installClient, client } from '../api/client';
+import { endStreamsOfLostConnection } from '../api/open-stream';
 import type { WsStatus } from '../api/ws-bridge';
 import { asHomeportError } from '../lib/errors';
 import { createAlertsSlice } from './alerts-slice';
@@ -125,6 +126,8 @@ function reloadStacksSoon(): void {
 export interface TransportStatus {
   status(): WsStatus;
   onStatus(listener: (status: WsStatus) => void): () => void;
+  /** The connection to the services dropped: every stream open on it has ended there. */
+  onDrop?(listener: () => void): () => void;
 }
 
 /**
@@ -165,6 +168,16 @@ export function connectStore(c: Client, transport?: TransportStatus): () => void
     // A notification or a tray item was clicked: show that monitor.
     c.on('app.navigate', ({ monitorId }) => store.getState().showMonitor(monitorId)),
   ];
+  if (transport?.onDrop) {
+    offs.push(
+      transport.onDrop(() => {
+        // Said at once (the transport first asks the server whether the session still holds), so
+        // that a view whose stream ends now does not see the connection as still open.
+        store.setState({ transport: 'reconnecting' });
+        endStreamsOfLostConnection(c);
+      }),
+    );
+  }
   if (transport) {
     let previous = transport.status();
     store.setState({ transport: previous });

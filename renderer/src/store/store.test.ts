@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createClient, MonitorId, type HostContainersInfo, type MonitorInfo } from '../../../shared/contract';
+import { createClient, MonitorId, StreamId, type ErrorInfo, type HostContainersInfo, type MonitorInfo } from '../../../shared/contract';
+import { CONNECTION_LOST, openStream } from '../api/open-stream';
 import type { WsStatus } from '../api/ws-bridge';
 import { container, host, hostContainers } from '../test-support/fixtures';
 import { EnvelopeError, MemoryBridge } from '../test-support/memory-bridge';
@@ -55,6 +56,22 @@ describe('store wiring', () => {
     expect(bridge.callsOf('hosts.list')).toHaveLength(2);
     expect(bridge.callsOf('containers.list')).toHaveLength(2);
     expect(appStore.getState().transport).toBe('open');
+  });
+
+  it('a dropped connection shows as reconnecting at once and ends the streams open on it', async () => {
+    const bridge = new MemoryBridge({ 'hosts.list': () => [lab], 'keys.list': () => [], 'containers.list': () => [], 'streams.open': () => ({ streamId: StreamId('s_drop0001') }) });
+    const drops = new Set<() => void>();
+    off = connectStore(createClient(bridge), { status: () => 'open', onStatus: () => () => {}, onDrop: (l) => (drops.add(l), () => drops.delete(l)) });
+    await settle();
+    const ends: Array<ErrorInfo | null> = [];
+    openStream('engine.events', { hostId: lab.id }, { onData: () => {}, onEnd: (e) => ends.push(e) });
+    await settle();
+    for (const l of drops) l();
+    expect(appStore.getState().transport).toBe('reconnecting');
+    expect(ends).toEqual([CONNECTION_LOST]);
+    off();
+    off = null;
+    expect(drops.size).toBe(0);
   });
 
   it('drops the containers of a host that disappears from hosts.changed', async () => {

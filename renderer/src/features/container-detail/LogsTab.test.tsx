@@ -5,6 +5,9 @@ import type { LogLineInfo, StreamId } from '../../../../shared/contract';
 import { EnvelopeError, type MemoryBridge } from '../../test-support/memory-bridge';
 import { container, host, hostContainers } from '../../test-support/fixtures';
 import { renderApp, teardownApp } from '../../test-support/render-app';
+import { client } from '../../api/client';
+import { endStreamsOfLostConnection } from '../../api/open-stream';
+import { appStore } from '../../store';
 
 const lab = host({ name: 'lab', address: 'root@127.0.0.1:2222' });
 const web = container(lab, { name: 'labweb_web_1', project: 'labweb', image: 'busybox:latest' });
@@ -153,6 +156,25 @@ describe('LogsTab', () => {
     await send(bridge, LINES);
     act(() => bridge.emit('stream.end', { streamId: SID, error: null }));
     await waitFor(() => expect(bridge.callsOf('streams.open')).toHaveLength(2));
+    expect(screen.getAllByTestId('log-line')).toHaveLength(4);
+  });
+
+  it('says the log stopped when the connection to Homeport drops, and follows on from the last line once it is back', async () => {
+    const bridge = await openLogs();
+    await send(bridge, LINES);
+    act(() => {
+      appStore.setState({ transport: 'reconnecting' });
+      endStreamsOfLostConnection(client());
+    });
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('The log stopped');
+    expect(alert.textContent).toContain('The connection to Homeport was lost');
+    expect(alert.textContent).toContain('follows on by itself');
+    expect(bridge.callsOf('streams.open')).toHaveLength(1); // nothing to follow on with while it is down
+    act(() => appStore.setState({ transport: 'open' }));
+    await waitFor(() => expect(bridge.callsOf('streams.open')).toHaveLength(2));
+    expect(bridge.callsOf('streams.open')[1]).toMatchObject({ since: Math.floor(Date.parse('2026-11-25T07:00:03Z') / 1000) });
+    await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
     expect(screen.getAllByTestId('log-line')).toHaveLength(4);
   });
 

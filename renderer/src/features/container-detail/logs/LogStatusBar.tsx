@@ -1,4 +1,5 @@
 import type { ContainerInfo } from '../../../../../shared/contract';
+import { isConnectionLost } from '../../../api/open-stream';
 import { ErrorMessage } from '../../../components/ErrorMessage';
 import { LOG_CAPACITY, type LogStatus } from './use-log-stream';
 
@@ -21,9 +22,14 @@ export function LogStatusBar({
   onResume(): void;
 }) {
   if (status.kind === 'failed') {
+    const lost = isConnectionLost(status.error);
     return (
       <div className="logs-status logs-status-error">
-        <ErrorMessage error={status.error} title="The log could not be read" compact />
+        <ErrorMessage
+          error={lost ? { ...status.error, fix: 'It follows on by itself, from the last line shown, once Homeport is connected again.' } : status.error}
+          title={lost ? 'The log stopped' : 'The log could not be read'}
+          compact
+        />
         <button type="button" className="button button-small" onClick={onResume}>
           Retry
         </button>

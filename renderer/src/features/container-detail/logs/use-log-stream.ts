@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import type { ContainerInfo, ErrorInfo, LogLineInfo } from '../../../../../shared/contract';
-import { openStream } from '../../../api/open-stream';
+import { isConnectionLost, openStream } from '../../../api/open-stream';
+import { useApp } from '../../../store';
 import { LogModel } from './log-model';
 
 /** Lines kept in memory; older ones are dropped (and the UI says so). */
@@ -175,6 +176,13 @@ export function useLogStream(container: ContainerInfo, request: LogRequest, root
     } else resumeRef.current = null;
     setGeneration((g) => g + 1);
   }, [model]);
+  // The connection to Homeport dropped (the services closed the stream with it) and is back:
+  // follow on from the last line held.
+  const transport = useApp((s) => s.transport);
+  const lostConnection = status.kind === 'failed' && isConnectionLost(status.error);
+  useEffect(() => {
+    if (lostConnection && transport === 'open') resume();
+  }, [lostConnection, transport, resume]);
   // The container started again after its stream ended: follow it again.
   const running = container.state === 'running';
   useEffect(() => {
