@@ -1,13 +1,11 @@
-import { useMemo, useState } from 'react';
-import type { HostId, ImageInfo } from '../../../../shared/contract';
+import { useState } from 'react';
+import type { HostId, HostImagesInfo, ImageInfo } from '../../../../shared/contract';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { HostListSection } from '../../components/HostListSection';
+import { HostListsView } from '../../components/HostListsView';
 import { TrashIcon } from '../../components/icons';
-import { listPlaceholder, ListView } from '../../components/ListView';
 import { useSubmit } from '../../components/use-submit';
 import { toErrorInfo } from '../../lib/errors';
-import { matchesFilter } from '../../lib/filter';
 import { formatAge, formatBytes } from '../../lib/format';
 import { appStore, useApp, useHostList } from '../../store';
 import { splitImage } from '../containers';
@@ -17,132 +15,115 @@ import { PullImageDialog } from './PullImageDialog';
 const COLS = 'minmax(220px, 2fr) 90px 110px minmax(140px, 1.2fr) 60px';
 const shortId = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
 
+const imagesOf = (l: HostImagesInfo) => l.images;
+const imageFields = (i: ImageInfo) => [i.id, ...i.repoTags, ...i.containers];
+
 /** Every image on every host: tags, size, age, the containers created from it; pull, remove, prune. */
 export function ImagesView() {
   const hosts = useApp((s) => s.hosts);
   const { byHost: lists, error } = useHostList('images');
   const reload = () => appStore.getState().loadList('images');
-  const [filter, setFilter] = useState('');
   const [pulling, setPulling] = useState(false);
   const [removing, setRemoving] = useState<ImageInfo | null>(null);
   const [pruning, setPruning] = useState<HostId | null>(null);
 
-  const shown = useMemo(
-    () =>
-      hosts.map((h) => ({
-        host: h,
-        info: lists?.[h.id],
-        images: (lists?.[h.id]?.images ?? []).filter((i) => matchesFilter(filter, h.name, i.id, ...i.repoTags, ...i.containers)),
-      })),
-    [hosts, lists, filter],
-  );
-  const total = shown.reduce((n, g) => n + g.images.length, 0);
-  const state = listPlaceholder({ loaded: lists !== null, hostCount: hosts.length, matchCount: total, filter, setFilter, what: 'images' });
-
   return (
-    <ListView
+    <HostListsView
       title="Images"
-      summary={lists ? `${total} ${total === 1 ? 'image' : 'images'}` : null}
+      what="images"
+      one="image"
       toolbar={
         <button type="button" className="button button-primary" onClick={() => setPulling(true)}>
           Pull image
         </button>
       }
-      filter={filter}
-      setFilter={setFilter}
-      what="images"
-      loadError={error}
+      hosts={hosts}
+      lists={lists}
+      error={error}
       onRetry={() => void reload()}
-    >
-      {state ??
-        shown
-          .filter((g) => !filter.trim() || g.images.length > 0)
-          .map((g) => (
-            <HostListSection
-              key={g.host.id}
-              host={g.host}
-              error={g.info?.error}
-              count={g.images.length}
-              what="images"
-              cols={COLS}
-              columns={['Tags', 'Size', 'Created', 'Used by', 'Actions']}
-              actions={
-                <button type="button" className="button button-small" onClick={() => setPruning(g.host.id)}>
-                  Prune dangling
-                </button>
-              }
+      itemsOf={imagesOf}
+      fieldsOf={imageFields}
+      cols={COLS}
+      columns={['Tags', 'Size', 'Created', 'Used by', 'Actions']}
+      actions={(host) => (
+        <button type="button" className="button button-small" onClick={() => setPruning(host.id)}>
+          Prune dangling
+        </button>
+      )}
+      dialogs={
+        <>
+          {pulling && <PullImageDialog onClose={() => setPulling(false)} onPulled={() => void reload()} />}
+          {removing && (
+            <RemoveImageDialog
+              image={removing}
+              onDone={() => {
+                setRemoving(null);
+                void reload();
+              }}
+              onCancel={() => setRemoving(null)}
+            />
+          )}
+          {pruning && (
+            <ConfirmDialog
+              title="Prune dangling images?"
+              confirmLabel="Prune"
+              danger
+              onCancel={() => setPruning(null)}
+              onConfirm={async () => {
+                try {
+                  const r = await pruneImages(pruning);
+                  appStore.getState().pushToast({ tone: 'success', title: `Pruned ${r.deleted.length} image${r.deleted.length === 1 ? '' : 's'}`, message: `${formatBytes(r.spaceReclaimedBytes)} reclaimed.` });
+                } catch (e) {
+                  const err = toErrorInfo(e);
+                  appStore.getState().pushToast({ tone: 'error', title: 'Could not prune images', message: err.message, ...(err.fix ? { fix: err.fix } : {}) });
+                }
+                setPruning(null);
+                void reload();
+              }}
             >
-              {g.images.map((i) => (
-                <tr role="row" key={i.id} className="container-row" data-testid="image-row" data-tags={i.repoTags.join(' ')} data-id={i.id}>
-                  <td role="cell" className="cell-name cell-tags" title={i.repoTags.join('\n') || i.id}>
-                    {i.repoTags.length === 0 ? (
-                      <span className="muted mono">&lt;none&gt; {shortId(i.id)}</span>
-                    ) : (
-                      // Every tag: two tags of one image are two names people pull and run it by.
-                      i.repoTags.map((t, n) => {
-                        const { repo, tag } = splitImage(t);
-                        return (
-                          <span key={t} className={n === 0 ? 'name image-tag-chip image-ref' : 'image-tag-chip image-ref'} data-testid="image-tag" title={t}>
-                            <span className="image-repo">{repo}</span>
-                            <span className="image-tag">{tag}</span>
-                          </span>
-                        );
-                      })
-                    )}
-                  </td>
-                  <td role="cell">{formatBytes(i.sizeBytes)}</td>
-                  <td role="cell" className="cell-status">{formatAge(i.createdAt)}</td>
-                  <td role="cell" className="cell-image" title={i.containers.join('\n')}>
-                    {i.containers.length === 0 ? <span className="muted">—</span> : i.containers.join(', ')}
-                  </td>
-                  <td role="cell" className="cell-actions">
-                    <button
-                      type="button"
-                      className="icon-button icon-danger"
-                      aria-label={`Remove ${i.repoTags[0] ?? shortId(i.id)}`}
-                      title="Remove"
-                      onClick={() => setRemoving(i)}
-                    >
-                      <TrashIcon />
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </HostListSection>
-          ))}
-      {pulling && <PullImageDialog onClose={() => setPulling(false)} onPulled={() => void reload()} />}
-      {removing && (
-        <RemoveImageDialog
-          image={removing}
-          onDone={() => {
-            setRemoving(null);
-            void reload();
-          }}
-          onCancel={() => setRemoving(null)}
-        />
+              <p>Untagged images that no container uses will be deleted from {hosts.find((h) => h.id === pruning)?.name ?? 'the host'}.</p>
+            </ConfirmDialog>
+          )}
+        </>
+      }
+    >
+      {(i) => (
+        <tr role="row" key={i.id} className="container-row" data-testid="image-row" data-tags={i.repoTags.join(' ')} data-id={i.id}>
+          <td role="cell" className="cell-name cell-tags" title={i.repoTags.join('\n') || i.id}>
+            {i.repoTags.length === 0 ? (
+              <span className="muted mono">&lt;none&gt; {shortId(i.id)}</span>
+            ) : (
+              // Every tag: two tags of one image are two names people pull and run it by.
+              i.repoTags.map((t, n) => {
+                const { repo, tag } = splitImage(t);
+                return (
+                  <span key={t} className={n === 0 ? 'name image-tag-chip image-ref' : 'image-tag-chip image-ref'} data-testid="image-tag" title={t}>
+                    <span className="image-repo">{repo}</span>
+                    <span className="image-tag">{tag}</span>
+                  </span>
+                );
+              })
+            )}
+          </td>
+          <td role="cell">{formatBytes(i.sizeBytes)}</td>
+          <td role="cell" className="cell-status">{formatAge(i.createdAt)}</td>
+          <td role="cell" className="cell-image" title={i.containers.join('\n')}>
+            {i.containers.length === 0 ? <span className="muted">—</span> : i.containers.join(', ')}
+          </td>
+          <td role="cell" className="cell-actions">
+            <button
+              type="button"
+              className="icon-button icon-danger"
+              aria-label={`Remove ${i.repoTags[0] ?? shortId(i.id)}`}
+              title="Remove"
+              onClick={() => setRemoving(i)}
+            >
+              <TrashIcon />
+            </button>
+          </td>
+        </tr>
       )}
-      {pruning && (
-        <ConfirmDialog
-          title="Prune dangling images?"
-          confirmLabel="Prune"
-          danger
-          onCancel={() => setPruning(null)}
-          onConfirm={async () => {
-            try {
-              const r = await pruneImages(pruning);
-              appStore.getState().pushToast({ tone: 'success', title: `Pruned ${r.deleted.length} image${r.deleted.length === 1 ? '' : 's'}`, message: `${formatBytes(r.spaceReclaimedBytes)} reclaimed.` });
-            } catch (e) {
-              const err = toErrorInfo(e);
-              appStore.getState().pushToast({ tone: 'error', title: 'Could not prune images', message: err.message, ...(err.fix ? { fix: err.fix } : {}) });
-            }
-            setPruning(null);
-            void reload();
-          }}
-        >
-          <p>Untagged images that no container uses will be deleted from {hosts.find((h) => h.id === pruning)?.name ?? 'the host'}.</p>
-        </ConfirmDialog>
-      )}
-    </ListView>
+    </HostListsView>
   );
 }
 

@@ -1,13 +1,11 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { HostId, VolumeInfo } from '../../../../shared/contract';
+import { useCallback, useEffect, useState } from 'react';
+import type { HostId, HostVolumesInfo, VolumeInfo } from '../../../../shared/contract';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { TrashIcon } from '../../components/icons';
 import { appStore, useApp, useHostList } from '../../store';
 import { removeVolume } from './api';
 import { formatBytes } from '../../lib/format';
-import { listPlaceholder, ListView } from '../../components/ListView';
-import { matchesFilter } from '../../lib/filter';
-import { HostListSection } from '../../components/HostListSection';
+import { HostListsView } from '../../components/HostListsView';
 import { VolumeBrowser } from './VolumeBrowser';
 import { BackupVolumeDialog, PruneVolumesDialog, RestoreVolumeDialog } from './VolumeDialogs';
 
@@ -20,12 +18,14 @@ type Open =
   | { kind: 'restore'; hostId: HostId; volume: VolumeInfo | null }
   | { kind: 'prune'; hostId: HostId };
 
+const volumesOf = (l: HostVolumesInfo) => l.volumes;
+const volumeFields = (v: VolumeInfo) => [v.name, v.driver, v.project, ...v.containers.map((c) => c.name)];
+
 /** Every volume on every host: driver, size, the containers mounting it; remove. */
 export function VolumesView() {
   const hosts = useApp((s) => s.hosts);
   const { byHost: lists, error } = useHostList('volumes');
   const reload = useCallback(() => appStore.getState().loadList('volumes'), []);
-  const [filter, setFilter] = useState('');
   const [removing, setRemoving] = useState<VolumeInfo | null>(null);
   const [open, setOpen] = useState<Open | null>(null);
   const close = useCallback(() => setOpen(null), []);
@@ -47,107 +47,88 @@ export function VolumesView() {
     else setOpen({ kind: r.action, volume: v });
   }, [request, lists]);
 
-  const shown = useMemo(
-    () =>
-      hosts.map((h) => ({
-        host: h,
-        info: lists?.[h.id],
-        volumes: (lists?.[h.id]?.volumes ?? []).filter((v) => matchesFilter(filter, h.name, v.name, v.driver, v.project, ...v.containers.map((c) => c.name))),
-      })),
-    [hosts, lists, filter],
-  );
-  const total = shown.reduce((n, g) => n + g.volumes.length, 0);
-  const state = listPlaceholder({ loaded: lists !== null, hostCount: hosts.length, matchCount: total, filter, setFilter, what: 'volumes' });
-
   return (
-    <ListView
+    <HostListsView
       title="Volumes"
-      summary={lists ? `${total} ${total === 1 ? 'volume' : 'volumes'}` : null}
-      filter={filter}
-      setFilter={setFilter}
       what="volumes"
-      loadError={error}
+      one="volume"
+      hosts={hosts}
+      lists={lists}
+      error={error}
       onRetry={() => void reload()}
+      itemsOf={volumesOf}
+      fieldsOf={volumeFields}
+      cols={COLS}
+      columns={['Name', 'Driver', 'Size', 'Used by', 'Actions']}
+      actions={(host) => (
+        <>
+          <button type="button" className="button button-small" onClick={() => setOpen({ kind: 'restore', hostId: host.id, volume: null })}>
+            Restore…
+          </button>
+          <button type="button" className="button button-small" onClick={() => setOpen({ kind: 'prune', hostId: host.id })}>
+            Prune unused…
+          </button>
+        </>
+      )}
+      dialogs={
+        <>
+          {open?.kind === 'browse' && <VolumeBrowser volume={open.volume} onClose={close} />}
+          {open?.kind === 'backup' && <BackupVolumeDialog volume={open.volume} onClose={close} />}
+          {open?.kind === 'restore' && (
+            <RestoreVolumeDialog hostId={open.hostId} volumes={lists?.[open.hostId]?.volumes ?? []} initial={open.volume} onClose={close} onRestored={onRestored} />
+          )}
+          {open?.kind === 'prune' && (
+            <PruneVolumesDialog
+              hostId={open.hostId}
+              hostName={hosts.find((h) => h.id === open.hostId)?.name ?? 'the host'}
+              volumes={lists?.[open.hostId]?.volumes ?? []}
+              onCancel={close}
+              onDone={() => {
+                close();
+                void reload();
+              }}
+            />
+          )}
+          {removing && (
+            <RemoveVolumeDialog
+              volume={removing}
+              onCancel={() => setRemoving(null)}
+              onDone={() => {
+                setRemoving(null);
+                void reload();
+              }}
+            />
+          )}
+        </>
+      }
     >
-      {state ??
-        shown
-          .filter((g) => !filter.trim() || g.volumes.length > 0)
-          .map((g) => (
-            <HostListSection
-              key={g.host.id}
-              host={g.host}
-              error={g.info?.error}
-              count={g.volumes.length}
-              what="volumes"
-              cols={COLS}
-              columns={['Name', 'Driver', 'Size', 'Used by', 'Actions']}
-              actions={
-                <>
-                  <button type="button" className="button button-small" onClick={() => setOpen({ kind: 'restore', hostId: g.host.id, volume: null })}>
-                    Restore…
-                  </button>
-                  <button type="button" className="button button-small" onClick={() => setOpen({ kind: 'prune', hostId: g.host.id })}>
-                    Prune unused…
-                  </button>
-                </>
-              }
-            >
-              {g.volumes.map((v) => (
-                <tr role="row" key={v.name} className="container-row" data-testid="volume-row" data-name={v.name}>
-                  <td role="cell" className="cell-name" title={v.name}>
-                    <span className={v.anonymous ? 'name mono muted' : 'name'}>{v.name}</span>
-                  </td>
-                  <td role="cell" className="cell-status">{v.driver}</td>
-                  <td role="cell">{formatBytes(v.sizeBytes)}</td>
-                  <td role="cell" className="cell-image" title={v.containers.map((c) => `${c.name} (${c.state})`).join('\n')}>
-                    {v.containers.length === 0 ? <span className="muted">—</span> : v.containers.map((c) => c.name).join(', ')}
-                  </td>
-                  <td role="cell" className="cell-actions volume-actions">
-                    <button type="button" className="button button-small" aria-label={`Browse ${v.name}`} onClick={() => setOpen({ kind: 'browse', volume: v })}>
-                      Browse
-                    </button>
-                    <button type="button" className="button button-small" aria-label={`Back up ${v.name}`} onClick={() => setOpen({ kind: 'backup', volume: v })}>
-                      Back up
-                    </button>
-                    <button type="button" className="button button-small" aria-label={`Restore into ${v.name}`} onClick={() => setOpen({ kind: 'restore', hostId: v.hostId, volume: v })}>
-                      Restore…
-                    </button>
-                    <button type="button" className="icon-button icon-danger" aria-label={`Remove ${v.name}`} title="Remove" onClick={() => setRemoving(v)}>
-                      <TrashIcon />
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </HostListSection>
-          ))}
-      {open?.kind === 'browse' && <VolumeBrowser volume={open.volume} onClose={close} />}
-      {open?.kind === 'backup' && <BackupVolumeDialog volume={open.volume} onClose={close} />}
-      {open?.kind === 'restore' && (
-        <RestoreVolumeDialog hostId={open.hostId} volumes={lists?.[open.hostId]?.volumes ?? []} initial={open.volume} onClose={close} onRestored={onRestored} />
+      {(v) => (
+        <tr role="row" key={v.name} className="container-row" data-testid="volume-row" data-name={v.name}>
+          <td role="cell" className="cell-name" title={v.name}>
+            <span className={v.anonymous ? 'name mono muted' : 'name'}>{v.name}</span>
+          </td>
+          <td role="cell" className="cell-status">{v.driver}</td>
+          <td role="cell">{formatBytes(v.sizeBytes)}</td>
+          <td role="cell" className="cell-image" title={v.containers.map((c) => `${c.name} (${c.state})`).join('\n')}>
+            {v.containers.length === 0 ? <span className="muted">—</span> : v.containers.map((c) => c.name).join(', ')}
+          </td>
+          <td role="cell" className="cell-actions volume-actions">
+            <button type="button" className="button button-small" aria-label={`Browse ${v.name}`} onClick={() => setOpen({ kind: 'browse', volume: v })}>
+              Browse
+            </button>
+            <button type="button" className="button button-small" aria-label={`Back up ${v.name}`} onClick={() => setOpen({ kind: 'backup', volume: v })}>
+              Back up
+            </button>
+            <button type="button" className="button button-small" aria-label={`Restore into ${v.name}`} onClick={() => setOpen({ kind: 'restore', hostId: v.hostId, volume: v })}>
+              Restore…
+            </button>
+            <button type="button" className="icon-button icon-danger" aria-label={`Remove ${v.name}`} title="Remove" onClick={() => setRemoving(v)}>
+              <TrashIcon />
+            </button>
+          </td>
+        </tr>
       )}
-      {open?.kind === 'prune' && (
-        <PruneVolumesDialog
-          hostId={open.hostId}
-          hostName={hosts.find((h) => h.id === open.hostId)?.name ?? 'the host'}
-          volumes={lists?.[open.hostId]?.volumes ?? []}
-          onCancel={close}
-          onDone={() => {
-            close();
-            void reload();
-          }}
-        />
-      )}
-      {removing && (
-        <RemoveVolumeDialog
-          volume={removing}
-          onCancel={() => setRemoving(null)}
-          onDone={() => {
-            setRemoving(null);
-            void reload();
-          }}
-        />
-      )}
-    </ListView>
+    </HostListsView>
   );
 }
 

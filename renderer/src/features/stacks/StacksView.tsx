@@ -1,4 +1,4 @@
-import { useId, useMemo, useState } from 'react';
+import { useId, useState } from 'react';
 import type { HostInfo, HostStacksInfo, StackAction, StackInfo, StackServiceInfo } from '../../../../shared/contract';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -7,9 +7,9 @@ import { Spinner } from '../../components/Spinner';
 import { StateBadge } from '../../components/StateBadge';
 import { appStore, stackKey, useApp, useHostList } from '../../store';
 import { containerStateLabel, containerStateTone } from '../containers';
-import { listPlaceholder, ListView } from '../../components/ListView';
+import { useFilteredHostLists } from '../../components/HostListsView';
+import { ListView } from '../../components/ListView';
 import { TableHead } from '../../components/TableHead';
-import { matchesFilter } from '../../lib/filter';
 import { ChangeImageDialog } from './ChangeImageDialog';
 import { ComposeFileDialog } from './ComposeFileDialog';
 import { StackOutput } from './StackOutput';
@@ -49,6 +49,9 @@ function statusText(s: StackInfo): string {
   return `Stopped 0/${s.total}`;
 }
 
+const stacksOf = (l: HostStacksInfo) => l.stacks;
+const stackFields = (s: StackInfo) => [s.project, s.workingDir, ...s.services.map((x) => x.name)];
+
 /**
  * Every compose project on every host, whoever deployed it (by hand, Ansible or Homeport): its
  * status, services, the compose actions with their output, the compose file editor and image
@@ -60,20 +63,9 @@ export function StacksView() {
   // again while this view shows them.
   const { byHost: lists, error } = useHostList('stacks');
   const reload = () => appStore.getState().loadList('stacks');
-  const [filter, setFilter] = useState('');
 
 
-  const shown = useMemo(
-    () =>
-      hosts.map((h) => ({
-        host: h,
-        info: lists?.[h.id],
-        stacks: (lists?.[h.id]?.stacks ?? []).filter((s) => matchesFilter(filter, h.name, s.project, s.workingDir, ...s.services.map((x) => x.name))),
-      })),
-    [hosts, lists, filter],
-  );
-  const total = shown.reduce((n, g) => n + g.stacks.length, 0);
-  const state = listPlaceholder({ loaded: lists !== null, hostCount: hosts.length, matchCount: total, filter, setFilter, what: 'stacks' });
+  const { filter, setFilter, shown, total, placeholder } = useFilteredHostLists(hosts, lists, stacksOf, stackFields, 'stacks');
 
   return (
     <ListView
@@ -85,10 +77,8 @@ export function StacksView() {
       loadError={error}
       onRetry={() => void reload()}
     >
-      {state ??
-        shown
-          .filter((g) => !filter.trim() || g.stacks.length > 0)
-          .map((g) => <HostStacks key={g.host.id} host={g.host} info={g.info} stacks={g.stacks} />)}
+      {placeholder ??
+        shown.map((g) => <HostStacks key={g.host.id} host={g.host} info={g.info} stacks={g.items} />)}
     </ListView>
   );
 }
