@@ -1,8 +1,10 @@
 // @vitest-environment happy-dom
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StreamId } from '../../../shared/contract';
 import { container, host, hostContainers } from '../test-support/fixtures';
+import { client } from '../api/client';
+import { endStreamsOfLostConnection } from '../api/open-stream';
 import { EnvelopeError } from '../test-support/memory-bridge';
 import { renderApp, teardownApp } from '../test-support/render-app';
 import { splitInput } from './Terminal';
@@ -64,6 +66,12 @@ describe('Terminal', () => {
     await waitFor(() => expect(screen.getByTestId('terminal').getAttribute('data-phase')).toBe('open'));
     expect(screen.queryByRole('alert')).toBeNull();
     expect(screen.getByText('Shell in web')).toBeTruthy();
+
+    // An open session that is cut off (the connection to Homeport or the host dropped) says so.
+    act(() => endStreamsOfLostConnection(client()));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/^The terminal was cut offThe connection to Homeport was lost/);
+    fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
+    await waitFor(() => expect(screen.getByTestId('terminal').getAttribute('data-phase')).toBe('open'));
 
     // The session ends when the shell exits; leaving the tab afterwards closes nothing more.
     bridge.emit('stream.end', { streamId: StreamId('s_term0001'), error: null });

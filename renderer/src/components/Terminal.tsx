@@ -11,7 +11,8 @@ import { Spinner } from './Spinner';
 /** What a terminal connects to: a shell in a container, or a shell on the host itself. */
 export type TerminalTarget = { kind: 'container.exec'; hostId: HostId; containerId: string } | { kind: 'host.shell'; hostId: HostId };
 
-type Phase = { kind: 'connecting' } | { kind: 'open' } | { kind: 'ended' } | { kind: 'failed'; error: ErrorInfo };
+/** `cutOff`: the session had opened (the connection to the host or to Homeport dropped), as opposed to one that never could. */
+type Phase = { kind: 'connecting' } | { kind: 'open' } | { kind: 'ended' } | { kind: 'failed'; error: ErrorInfo; cutOff: boolean };
 
 const IS_MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 export const COPY_KEYS = IS_MAC ? '⌘C' : 'Ctrl+Shift+C';
@@ -136,15 +137,17 @@ export function Terminal({ target, label }: { target: TerminalTarget; label: str
     if (session > 0) term.reset();
 
     const size = { cols: term.cols, rows: term.rows };
+    let opened = false;
     const handlers = {
       onOpen: () => {
+        opened = true;
         setPhase({ kind: 'open' });
         term.focus();
         // The box may have changed size while the session was opening.
         if (term.cols !== size.cols || term.rows !== size.rows) stream.send({ type: 'resize', cols: term.cols, rows: term.rows });
       },
       onData: (data: string) => term.write(data),
-      onEnd: (error: ErrorInfo | null) => setPhase(error ? { kind: 'failed', error } : { kind: 'ended' }),
+      onEnd: (error: ErrorInfo | null) => setPhase(error ? { kind: 'failed', error, cutOff: opened } : { kind: 'ended' }),
     };
     const stream =
       target.kind === 'container.exec'
@@ -187,7 +190,7 @@ export function Terminal({ target, label }: { target: TerminalTarget; label: str
           </button>
         )}
       </div>
-      {phase.kind === 'failed' && <ErrorMessage error={phase.error} title="The terminal could not connect" />}
+      {phase.kind === 'failed' && <ErrorMessage error={phase.error} title={phase.cutOff ? 'The terminal was cut off' : 'The terminal could not connect'} />}
       <div className="terminal-box" ref={boxRef} onClick={() => termRef.current?.term.focus()} />
     </div>
   );

@@ -2,6 +2,8 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StreamId, type ContainerInspectInfo, type ContainerStatsSampleInfo, type StreamOpenInput } from '../../../../shared/contract';
+import { client } from '../../api/client';
+import { endStreamsOfLostConnection } from '../../api/open-stream';
 import { appStore } from '../../store';
 import { container, host, hostContainers } from '../../test-support/fixtures';
 import { EnvelopeError, type MemoryBridge } from '../../test-support/memory-bridge';
@@ -56,6 +58,21 @@ describe('CPU and memory columns', () => {
     expect(cell('db', 'cell-mem')).toBe('2.0 KiB');
     expect(cell('old', 'cell-cpu')).toBe('—');
     expect(cell('loose', 'cell-mem')).toBe('—');
+  });
+
+  it('stops sampling when the connection to Homeport drops, and samples again once it is back', async () => {
+    const { bridge } = await renderApp(withStreams());
+    await waitFor(() => expect(opened(bridge)).toHaveLength(1));
+    act(() => {
+      appStore.setState({ transport: 'reconnecting' });
+      endStreamsOfLostConnection(client());
+    });
+    expect(opened(bridge)).toHaveLength(1); // nothing to reopen while it is down
+    act(() => appStore.setState({ transport: 'open' }));
+    await waitFor(() => expect(opened(bridge)).toHaveLength(2));
+    expect(opened(bridge)[1]).toEqual(opened(bridge)[0]);
+    act(() => bridge.emit('stream.data', { streamId: StreamId('s_test2000'), data: [sample(web)] }));
+    expect(cell('web', 'cell-cpu')).toBe('12.5 %');
   });
 
   it('reopens for the new set when a group is collapsed or the filter hides rows; nothing when none is shown', async () => {
