@@ -45,8 +45,6 @@ export async function createServices(
   testing: { monitors?: Pick<MonitorsManagerOptions, 'intervalScale' | 'policyOptions' | 'referenceTargets' | 'referenceIntervalMs'>; labelDebounceMs?: number } = {},
 ): Promise<Services> {
   // What every feature shares: the hosts (one SSH connection each) and their engines.
-  // The window's event bus: app.ts alone forwards the services' events to it (below).
-  const events = new EventBus();
   const engines = new EngineHub(platform.logger);
   const knownHosts = new KnownHosts({ store: platform.store, userKnownHostsFile: path.join(platform.homeDir, '.ssh', 'known_hosts') });
   const vault = new KeyVault(platform.store, platform.secrets);
@@ -80,7 +78,7 @@ export async function createServices(
   kuma.events.on('alert', (alert) => monitors.raise(alert));
   // Host reachability (one grouped alert per unreachable host), engine up/down for container
   // monitors, label-declared monitors, and an hourly history prune.
-  const monitorsWiring = wireMonitors({ monitors, hosts, engines, events, logger: platform.logger, ...(testing.labelDebounceMs !== undefined ? { labelDebounceMs: testing.labelDebounceMs } : {}) });
+  const monitorsWiring = wireMonitors({ monitors, hosts, engines, logger: platform.logger, ...(testing.labelDebounceMs !== undefined ? { labelDebounceMs: testing.labelDebounceMs } : {}) });
   // Saved settings that cannot be read: listed for the user, kept until they decide.
   const app = new AppService({ platform, files: transfers.mode, monitors, kuma, hosts, keys });
 
@@ -114,16 +112,16 @@ export async function createServices(
   };
 
   const tray = new TrayFeed({
-    events,
-    listMonitors: async () => monitors.list().map(toMonitorInfo),
-    listKuma: () => kuma.list(),
+    monitors,
+    kuma,
     mute: (id, preset) => monitors.mute(id, preset),
     restartContainer: ({ hostId, containerId }) => engines.restart({ hostId: hostId as HostId, containerId }),
     logger: platform.logger,
   });
 
   // The window hears what the services announce (nothing is announced before the hosts start).
-  forwardToWindow(events, { hosts, keys, engines, resourceWatch, monitors, kuma, app, streams });
+  const events = new EventBus();
+  forwardToWindow(events, { hosts, keys, engines, resourceWatch, monitors, kuma, app, tray, streams });
 
   hosts.startAll();
   monitors.start();
@@ -171,6 +169,7 @@ function forwardToWindow(
     monitors: MonitorsManager;
     kuma: KumaManager;
     app: AppService;
+    tray: TrayFeed;
     streams: StreamsService;
   },
 ): void {
@@ -185,6 +184,7 @@ function forwardToWindow(
   from.kuma.events.on('changed', (list) => bus.emit('kuma.changed', list));
   from.kuma.events.on('heartbeat', (info) => bus.emit('heartbeat.changed', info));
   from.app.events.on('problems', (list) => bus.emit('app.problems', list));
+  from.tray.events.on('navigate', (to) => bus.emit('app.navigate', to));
   // A stream's data and end go to the one client that opened it.
   from.streams.events.on('data', ({ clientId, streamId, data }) => bus.emit('stream.data', { streamId, data }, clientId));
   from.streams.events.on('end', ({ clientId, streamId, error }) => bus.emit('stream.end', { streamId, error }, clientId));

@@ -1,19 +1,17 @@
 /**
  * The tray feed with real parts: a real MonitorsManager (scheduler, TCP checks, policy, SQLite
- * history), a real TCP target on 127.0.0.1 that goes away and comes back, the real event bus, and a
+ * history) and its events, a real TCP target on 127.0.0.1 that goes away and comes back, and a
  * real container on the lab engine for the "restart container" action.
  */
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MonitorId, type EventMap } from '../../../shared/contract';
 import { MonitorsManager } from '../monitors/monitors-manager';
-import { toAlertInfo, toMonitorInfo } from '../monitors/monitors-service';
+import { toMonitorInfo } from '../monitors/monitors-service';
 import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
-import { EventBus } from '../rpc/event-bus';
 import type { DesktopNotification, TrayView } from './tray';
-import { TrayFeed } from './tray-feed';
+import { TrayFeed, type TrayFeedEvents } from './tray-feed';
 import { waitFor } from '../test-support/wait';
 
 const docker = new Docker({ socketPath: '/var/run/docker.sock' });
@@ -47,7 +45,6 @@ describe('TrayFeed (integration)', () => {
   });
 
   it('draws down, notifies with the monitor to open, and carries out the menu actions', async () => {
-    const events = new EventBus();
     const mgr = new MonitorsManager({
       platform: tp.platform,
       historyFile: path.join(tp.dataDir, 'history.sqlite'),
@@ -56,20 +53,14 @@ describe('TrayFeed (integration)', () => {
       referenceTargets: [{ host: '127.0.0.1', port: (reference.address() as AddressInfo).port }],
       dispatcherAttempts: 1,
     });
-    mgr.events.on('changed', ({ changed, removed }) => events.emit('monitors.changed', { changed: changed.map(toMonitorInfo), removed: removed.map(MonitorId) }));
-    mgr.events.on('alert', (a) => events.emit('alerts.fired', toAlertInfo(a)));
-    const navigations: EventMap['app.navigate'][] = [];
-    events.subscribe((e, p) => {
-      if (e === 'app.navigate') navigations.push(p as EventMap['app.navigate']);
-    });
+    const navigations: TrayFeedEvents['navigate'][] = [];
     mgr.add({ id: 'db', name: 'Database', type: 'tcp', host: '127.0.0.1', port, intervalSec: 20, retryIntervalSec: 20, retries: 0, timeoutSec: 2 });
 
     const views: TrayView[] = [];
     const notes: DesktopNotification[] = [];
     const restarted: string[] = [];
     const feed = new TrayFeed({
-      events,
-      listMonitors: async () => mgr.list().map(toMonitorInfo),
+      monitors: mgr,
       mute: (id, preset) => mgr.mute(id, preset),
       restartContainer: async (ref) => {
         restarted.push(ref.containerId);
@@ -77,6 +68,7 @@ describe('TrayFeed (integration)', () => {
       },
       logger: tp.platform.logger,
     });
+    feed.events.on('navigate', (to) => navigations.push(to));
     await feed.start({ view: (v) => views.push(v), notify: (n) => notes.push(n) });
     mgr.start();
     try {

@@ -1,20 +1,29 @@
-import { applyMonitorsChange, MonitorId, type KumaInstanceInfo, type MonitorInfo, type MonitorsChangedInfo } from '../../../shared/contract';
+import { applyMonitorsChange, MonitorId, type KumaInstanceInfo, type MonitorInfo } from '../../../shared/contract';
 import { kumaStatusItems } from '../../../shared/model/monitor-status';
+import type { KumaManager } from '../kuma';
+import type { MonitorsManager } from '../monitors/monitors-manager';
+import { toAlertInfo, toMonitorInfo } from '../monitors/monitors-service';
+import { Emitter } from '../platform/emitter';
 import type { Logger } from '../platform/platform';
-import type { EventBus } from '../rpc/event-bus';
 import type { MutePreset } from './policy/maintenance';
 import { notificationFor, trayView, type DesktopNotification, type TrayAction, type TrayView } from './tray';
 
 export interface TrayFeedDeps {
-  events: EventBus;
-  listMonitors(): Promise<MonitorInfo[]>;
+  /** The monitors: the list when the tray starts, then each change and alert as it happens. */
+  monitors: Pick<MonitorsManager, 'events' | 'list'>;
   /** Uptime Kuma instances, whose mirrored monitors count too. */
-  listKuma?(): KumaInstanceInfo[];
+  kuma?: Pick<KumaManager, 'events' | 'list'>;
   mute(monitorId: string | null, preset: MutePreset | null): void;
   restartContainer(ref: { hostId: string; containerId: string }): Promise<void>;
   logger: Logger;
   /** How often the "down for N min" labels are refreshed (ms). */
   refreshMs?: number;
+}
+
+/** What the tray asks of the window. */
+export interface TrayFeedEvents {
+  /** A menu item or a notification was clicked: show this monitor (or the Monitors view). */
+  navigate: { view: 'monitors'; monitorId: MonitorId | null };
 }
 
 export interface TraySink {
@@ -23,9 +32,9 @@ export interface TraySink {
 }
 
 /**
- * Keeps a tray (or any other status surface) in step with the monitors: every `monitors.changed`
- * (the monitors that changed, applied to the list it keeps) redraws it, every `alerts.fired`
- * becomes a notification, and the menu's actions come back here.
+ * Keeps a tray (or any other status surface) in step with the monitors: every change of the
+ * monitors (only those that changed, applied to the list it keeps) or of Uptime Kuma's redraws it,
+ * every alert becomes a notification, and the menu's actions come back here.
  * The Electron shell only draws what it is given.
  */
 export class TrayFeed {
@@ -33,29 +42,36 @@ export class TrayFeed {
   private kuma: KumaInstanceInfo[] = [];
   private sink: TraySink | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
-  private off: (() => void) | null = null;
+  private offs: Array<() => void> = [];
+  readonly events: Emitter<TrayFeedEvents>;
 
-  constructor(private readonly deps: TrayFeedDeps) {}
+  constructor(private readonly deps: TrayFeedDeps) {
+    this.events = new Emitter(deps.logger, 'tray');
+  }
 
   async start(sink: TraySink): Promise<void> {
     this.sink = sink;
-    this.off = this.deps.events.subscribe((event, payload) => {
-      if (event === 'monitors.changed') {
-        // Only the monitors that changed come with the event.
-        this.last = applyMonitorsChange(this.last, payload as MonitorsChangedInfo);
+    const { monitors, kuma } = this.deps;
+    this.offs = [
+      monitors.events.on('changed', ({ changed, removed }) => {
+        this.last = applyMonitorsChange(this.last, { changed: changed.map(toMonitorInfo), removed: removed.map(MonitorId) });
         this.draw();
-      } else if (event === 'kuma.changed') {
-        this.kuma = payload as KumaInstanceInfo[];
-        this.draw();
-      } else if (event === 'alerts.fired') {
-        this.sink?.notify(notificationFor(payload as Parameters<typeof notificationFor>[0]));
-      }
-    });
+      }),
+      monitors.events.on('alert', (alert) => this.sink?.notify(notificationFor(toAlertInfo(alert)))),
+    ];
+    if (kuma) {
+      this.offs.push(
+        kuma.events.on('changed', (list) => {
+          this.kuma = list;
+          this.draw();
+        }),
+      );
+    }
     this.timer = setInterval(() => this.draw(), this.deps.refreshMs ?? 60_000);
     this.timer.unref?.();
     try {
-      this.last = await this.deps.listMonitors();
-      this.kuma = this.deps.listKuma?.() ?? [];
+      this.last = monitors.list().map(toMonitorInfo);
+      this.kuma = kuma?.list() ?? [];
     } catch (e) {
       this.deps.logger.warn('tray: could not list monitors', { error: e instanceof Error ? e.message : String(e) });
     }
@@ -63,8 +79,8 @@ export class TrayFeed {
   }
 
   stop(): void {
-    this.off?.();
-    this.off = null;
+    for (const off of this.offs) off();
+    this.offs = [];
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.sink = null;
@@ -75,7 +91,7 @@ export class TrayFeed {
     try {
       switch (action.kind) {
         case 'open':
-          this.deps.events.emit('app.navigate', { view: 'monitors', monitorId: action.monitorId === null ? null : MonitorId(action.monitorId) });
+          this.events.emit('navigate', { view: 'monitors', monitorId: action.monitorId === null ? null : MonitorId(action.monitorId) });
           return;
         case 'restart':
           await this.deps.restartContainer({ hostId: action.hostId, containerId: action.container });

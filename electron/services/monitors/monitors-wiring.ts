@@ -7,9 +7,9 @@
  * - `engineFeedVia(engines)`: container monitors borrow the engine hub's dockerode for the host
  *   and follow the hub's one event stream per host.
  * - `referenceTargetsFromEnv()`: the local-network check's targets (see below).
- * - `wireMonitors(...)`: follows `hosts.changed` (host reachability → the policy's one grouped
+ * - `wireMonitors(...)`: follows the hosts' changes (host reachability → the policy's one grouped
  *   "host unreachable, N affected" alert, and unknown monitors meanwhile), the engine hub's
- *   availability (engine up/down → container watches), `containers.changed` (label-declared
+ *   availability (engine up/down → container watches) and container lists (label-declared
  *   monitors, debounced), prunes the history hourly, and offers the monitors to suggest.
  * - `monitorSuggestions(...)`, `labelMonitorInput(...)` and `syncLabelsOf(...)`: see their
  *   comments; the label scheme is documented in README.md ("Monitors declared by container labels").
@@ -22,7 +22,6 @@ import { HomeportError, HostId, type HostContainersInfo, type HostInfo, type Mon
 import type { EngineHub } from '../engines/engine-hub';
 import type { HostsService } from '../hosts/hosts-service';
 import type { Logger } from '../platform/platform';
-import type { EventBus } from '../rpc/event-bus';
 import { sshExecShell } from '../ssh/ssh-exec';
 import type { DockerLike } from './checks';
 import type { LabelDeclaration } from './label-monitors';
@@ -324,13 +323,12 @@ export async function syncLabelsOf(hostId: string, host: HostInfo, docker: Docke
 
 export interface WireOptions {
   monitors: MonitorsManager;
-  hosts: Pick<HostsService, 'list'>;
-  engines: Pick<EngineHub, 'dockerOf' | 'onAvailability' | 'list'>;
-  events: EventBus;
+  hosts: Pick<HostsService, 'list' | 'events'>;
+  engines: Pick<EngineHub, 'dockerOf' | 'onAvailability' | 'list' | 'events'>;
   logger: Logger;
   /** How often the history is pruned (default hourly). */
   pruneEveryMs?: number;
-  /** Label sync debounce after a containers.changed (default 500 ms). */
+  /** Label sync debounce after a host's container list changed (default 500 ms). */
   labelDebounceMs?: number;
 }
 
@@ -417,12 +415,9 @@ export function wireMonitors(o: WireOptions): MonitorsWiring {
     }
   };
 
-  const off = o.events.subscribe((event, payload) => {
-    if (event === 'hosts.changed') onHosts(payload as HostInfo[]);
-    else if (event === 'containers.changed') {
-      const p = payload as HostContainersInfo;
-      if (!p.loading && !p.error) scheduleLabels(p.hostId);
-    }
+  const offHosts = o.hosts.events.on('changed', (list) => onHosts(list));
+  const offContainers = o.engines.events.on('containers', (p) => {
+    if (!p.loading && !p.error) scheduleLabels(p.hostId);
   });
   void o.hosts.list().then((list) => onHosts(list, true), () => {});
 
@@ -447,7 +442,8 @@ export function wireMonitors(o: WireOptions): MonitorsWiring {
     },
     stop: () => {
       stopped = true;
-      off();
+      offHosts();
+      offContainers();
       offEngines();
       clearInterval(prune);
       for (const t of labelTimers.values()) clearTimeout(t);
