@@ -39,7 +39,7 @@
  * own time. Everything is synchronous (node:sqlite is), on the caller's thread.
  */
 import { existsSync, statSync } from 'node:fs';
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import { HomeportError } from '../../../../shared/model/errors';
 import type { Logger } from '../../platform/platform';
 import {
@@ -53,117 +53,15 @@ import {
   STATUS_CODE,
   STATUS_NAME,
   worstStatus,
-  type BeatStatus,
   type Level,
-  type LevelName,
   type Retention,
 } from './levels';
 import { openHistoryDatabase } from './open-database';
+import { prepareStatements, type Statements } from './statements';
+import { MAX_MESSAGE_LENGTH, type Beat, type HistoryStats, type Incident, type IncidentKind, type LatencyPoint, type MonitorHistoryOptions, type PruneResult, type StatusBar, type UptimeDetail } from './types';
 
 export { DEFAULT_RETENTION, type BeatStatus, type Retention } from './levels';
-
-export interface Beat {
-  monitorId: string;
-  /** Epoch ms when the check ran. */
-  time: number;
-  status: BeatStatus;
-  latencyMs: number | null;
-  message: string | null;
-}
-
-export interface LatencyPoint {
-  /** Start of the point's bucket (or the beat's time for raw points). */
-  t: number;
-  avg: number | null;
-  min: number | null;
-  max: number | null;
-}
-
-export interface StatusBar {
-  /** Start of the bar's bucket. */
-  t: number;
-  /** Worst status in the bucket (down > pending > unknown > maintenance > up); null = no beat. */
-  status: BeatStatus | null;
-  up: number;
-  down: number;
-  /** Pending, maintenance and unknown beats. */
-  other: number;
-}
-
-export type IncidentKind = 'observed' | 'confirmed';
-
-export interface Incident {
-  id: number;
-  monitorId: string;
-  kind: IncidentKind;
-  start: number;
-  /** null while the incident is open. */
-  end: number | null;
-  /** end − start, or now − start while open. */
-  durationMs: number;
-  /** The first error message of the incident. */
-  message: string | null;
-}
-
-export interface UptimeDetail {
-  /** up / (up + down); null when neither was recorded. */
-  ratio: number | null;
-  up: number;
-  down: number;
-  /** Beats with a latency in the window, and the sum of those latencies (ms). */
-  latencyCount: number;
-  latencySumMs: number;
-  /** Where the window really starts (≤ sinceMs; see the module comment on precision). */
-  fromMs: number;
-}
-
-export interface PruneResult {
-  beats: number;
-  minute: number;
-  hour: number;
-  day: number;
-  incidents: number;
-  /** Rows (raw and roll-up) of deleted monitors. */
-  purgedRows: number;
-  /** Free pages handed back to the file system (incremental vacuum), when many were free. */
-  reclaimedPages: number;
-  ms: number;
-}
-
-export interface HistoryStats {
-  file: string;
-  schemaVersion: number;
-  monitors: number;
-  beats: number;
-  minuteRows: number;
-  hourRows: number;
-  dayRows: number;
-  incidents: number;
-  openIncidents: number;
-  bufferedBeats: number;
-  droppedBeats: number;
-  fileBytes: number;
-  walBytes: number;
-  pageSize: number;
-  pageCount: number;
-  freePages: number;
-}
-
-export interface MonitorHistoryOptions {
-  logger: Logger;
-  now?: () => number;
-  retention?: Partial<Retention>;
-  /** Buffered beats are written at least this often (ms). Default 1000. */
-  flushEveryMs?: number;
-  /** …or as soon as this many are buffered. Default 500. */
-  batchSize?: number;
-  /** While writes fail (disk full), keep at most this many beats in memory; older ones are dropped. Default 100 000. */
-  maxBuffered?: number;
-}
-
-/** Longest message kept per beat or incident; longer ones are cut (an HTML error page is not a message). */
-export const MAX_MESSAGE_LENGTH = 1000;
-
+export * from './types';
 
 interface Pending {
   key: string;
@@ -193,34 +91,6 @@ interface Counts {
   unknown: number;
 }
 
-interface Statements {
-  insMonitor: StatementSync;
-  allMonitors: StatementSync;
-  delIncidents: StatementSync;
-  markDeleted: StatementSync;
-  purge: Record<LevelName, StatementSync>;
-  purgeMonitors: StatementSync;
-  insBeat: StatementSync;
-  upsert: Record<'minute' | 'hour' | 'day', StatementSync>;
-  insIncident: StatementSync;
-  endIncident: StatementSync;
-  openConfirmed: StatementSync;
-  openObserved: StatementSync;
-  incidentsOf: StatementSync;
-  incidentsAll: StatementSync;
-  upDown: Record<LevelName, StatementSync>;
-  bars: Record<LevelName, StatementSync>;
-  hourCounts: StatementSync;
-  rawSeries: StatementSync;
-  series: Record<'minute' | 'hour' | 'day', StatementSync>;
-  recentInMinute: StatementSync;
-  pruneRaw: StatementSync;
-  pruneRollup: Record<'minute' | 'hour' | 'day', StatementSync>;
-  pruneIncidents: StatementSync;
-}
-
-/** The bucket starts ?1, ?1 + ?2, … up to ?3 (bound as BigInt, so they are INTEGERs). */
-const WALK = 'WITH RECURSIVE b(x) AS (SELECT ?1 UNION ALL SELECT x + ?2 FROM b WHERE x + ?2 <= ?3)';
 
 function invalid(message: string): HomeportError {
   return new HomeportError({ code: 'VALIDATION', message });
@@ -264,7 +134,7 @@ export class MonitorHistory {
     this.flushEveryMs = opts.flushEveryMs ?? 1000;
     this.batchSize = opts.batchSize ?? 500;
     this.maxBuffered = opts.maxBuffered ?? 100_000;
-    this.st = this.prepare();
+    this.st = prepareStatements(db);
     this.reloadCaches();
     this.pendingPurge = (db.prepare('SELECT count(*) AS n FROM monitor WHERE deleted IS NOT NULL').get() as { n: number }).n > 0;
   }
@@ -674,70 +544,6 @@ export class MonitorHistory {
   }
 
   // ── Internals ─────────────────────────────────────────────────────────────────────────────
-
-  private prepare(): Statements {
-    const db = this.db;
-    const p = (sql: string) => db.prepare(sql);
-    const rollupNames = ['minute', 'hour', 'day'] as const;
-    const byRollup = <T>(f: (table: string) => T) =>
-      Object.fromEntries(rollupNames.map((n) => [n, f(`rollup_${n}`)])) as Record<(typeof rollupNames)[number], T>;
-    const byLevel = <T>(f: (l: Level) => T) => Object.fromEntries(LEVELS.map((l) => [l.name, f(l)])) as Record<LevelName, T>;
-    return {
-      insMonitor: p('INSERT INTO monitor (key, created) VALUES (?, ?)'),
-      allMonitors: p('SELECT id, key FROM monitor WHERE deleted IS NULL'),
-      delIncidents: p('DELETE FROM incident WHERE monitor = ?'),
-      markDeleted: p('UPDATE monitor SET deleted = ? WHERE id = ?'),
-      purge: byLevel((l) => p(`DELETE FROM ${l.table} WHERE monitor IN (SELECT id FROM monitor WHERE deleted IS NOT NULL)`)),
-      purgeMonitors: p('DELETE FROM monitor WHERE deleted IS NOT NULL'),
-      insBeat: p('INSERT INTO beat (minute, monitor, time, status, latency_us, message) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
-      upsert: byRollup((t) =>
-        p(`INSERT INTO ${t} (monitor, bucket, n_down, n_up, n_pending, n_maint, n_unknown, lat_n, lat_sum_us, lat_min_us, lat_max_us)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (bucket, monitor) DO UPDATE SET
-             n_down = n_down + excluded.n_down, n_up = n_up + excluded.n_up, n_pending = n_pending + excluded.n_pending,
-             n_maint = n_maint + excluded.n_maint, n_unknown = n_unknown + excluded.n_unknown,
-             lat_n = lat_n + excluded.lat_n, lat_sum_us = lat_sum_us + excluded.lat_sum_us,
-             lat_min_us = CASE WHEN lat_min_us IS NULL OR excluded.lat_min_us < lat_min_us THEN excluded.lat_min_us ELSE lat_min_us END,
-             lat_max_us = CASE WHEN lat_max_us IS NULL OR excluded.lat_max_us > lat_max_us THEN excluded.lat_max_us ELSE lat_max_us END`),
-      ),
-      insIncident: p('INSERT INTO incident (monitor, kind, started, message) VALUES (?, ?, ?, ?)'),
-      endIncident: p('UPDATE incident SET ended = ? WHERE id = ?'),
-      openConfirmed: p("SELECT id, started FROM incident WHERE monitor = ? AND kind = 'confirmed' AND ended IS NULL"),
-      openObserved: p("SELECT monitor, id, started FROM incident WHERE kind = 'observed' AND ended IS NULL"),
-      incidentsOf: p(`SELECT i.id, m.key, i.kind, i.started, i.ended, i.message FROM incident i JOIN monitor m ON m.id = i.monitor
-                      WHERE i.monitor = ? AND i.kind IN (?, ?) ORDER BY i.started DESC, i.id DESC LIMIT ?`),
-      incidentsAll: p(`SELECT i.id, m.key, i.kind, i.started, i.ended, i.message FROM incident i JOIN monitor m ON m.id = i.monitor
-                       WHERE i.kind IN (?, ?) ORDER BY i.started DESC, i.id DESC LIMIT ?`),
-      // Tables are clustered by time: one monitor's rows are read by walking the minutes or bucket
-      // starts (?1 first, ?2 step, ?3 last, inclusive) and looking each up by primary key.
-      upDown: byLevel((l) =>
-        l.name === 'raw'
-          ? p('SELECT sum(status = 1) AS up, sum(status = 0) AS down, count(latency_us) AS ln, sum(latency_us) AS ls FROM beat WHERE minute = ?1 AND monitor = ?2 AND time >= ?3 AND time < ?4')
-          : p(`${WALK} SELECT sum(r.n_up) AS up, sum(r.n_down) AS down, sum(r.lat_n) AS ln, sum(r.lat_sum_us) AS ls FROM b CROSS JOIN ${l.table} r ON r.bucket = b.x AND r.monitor = ?4`),
-      ),
-      bars: byLevel((l) =>
-        l.name === 'raw'
-          ? p(`${WALK} SELECT r.time / ?5 AS i, sum(r.status = 1) AS up, sum(r.status = 0) AS down, sum(r.status = 2) AS pending,
-                      sum(r.status = 3) AS maintenance, sum(r.status = 4) AS unknown
-               FROM b CROSS JOIN beat r ON r.minute = b.x AND r.monitor = ?4 WHERE r.time >= ?6 AND r.time < ?7 GROUP BY i`)
-          : p(`${WALK} SELECT r.bucket / ?5 AS i, sum(r.n_up) AS up, sum(r.n_down) AS down, sum(r.n_pending) AS pending,
-                      sum(r.n_maint) AS maintenance, sum(r.n_unknown) AS unknown
-               FROM b CROSS JOIN ${l.table} r ON r.bucket = b.x AND r.monitor = ?4 GROUP BY i`),
-      ),
-      hourCounts: p(`${WALK} SELECT r.bucket, r.n_up + r.n_down + r.n_pending + r.n_maint + r.n_unknown AS n
-                     FROM b CROSS JOIN rollup_hour r ON r.bucket = b.x AND r.monitor = ?4`),
-      rawSeries: p(`${WALK} SELECT r.time, r.latency_us AS us FROM b CROSS JOIN beat r ON r.minute = b.x AND r.monitor = ?4
-                    WHERE r.time >= ?5 AND r.time <= ?6 ORDER BY r.time LIMIT ?7`),
-      series: byRollup((t) =>
-        p(`${WALK} SELECT r.bucket / ?5 AS i, sum(r.lat_n) AS n, sum(r.lat_sum_us) AS s, min(r.lat_min_us) AS mn, max(r.lat_max_us) AS mx
-           FROM b CROSS JOIN ${t} r ON r.bucket = b.x AND r.monitor = ?4 GROUP BY i`),
-      ),
-      recentInMinute: p('SELECT time, status, latency_us AS us, message FROM beat WHERE minute = ? AND monitor = ? ORDER BY time DESC'),
-      pruneRaw: p('DELETE FROM beat WHERE minute <= ? AND time < ?'),
-      pruneRollup: byRollup((t) => p(`DELETE FROM ${t} WHERE bucket < ?`)),
-      pruneIncidents: p('DELETE FROM incident WHERE ended IS NOT NULL AND ended < ?'),
-    };
-  }
 
   /** (Re)loads the in-memory mirrors of the file: after open, and after a failed transaction. */
   private reloadCaches(): void {
