@@ -176,6 +176,22 @@ const featureBoundaries = {
   },
 };
 
+const servicesLayer = {
+  group: [...electronModules, '**/renderer/**', '../main/*', '../../main/*', '**/electron/main/**', '**/electron/server/**', '**/electron/preload/**'],
+  message: 'services never import Electron, the shell or the renderer (README, Layout).',
+};
+
+/**
+ * Services announce what happened with their own typed events (platform/emitter.ts); app.ts alone
+ * turns them into the window's events. A service that took the window's bus would talk to the UI
+ * directly again, and one that listened to it would learn domain facts from payloads meant for
+ * the window.
+ */
+const windowBusInAppOnly = {
+  group: ['**/rpc/event-bus', '../rpc/event-bus', '../../rpc/event-bus', '../../../rpc/event-bus'],
+  message: "Only app.ts uses the window's event bus: announce with an Emitter (platform/emitter.ts) and listen to the services' events (README, Layout).",
+};
+
 /** The Electron shell does not reach into headless mode: both take what they share from electron/web/. */
 const shellsApart = {
   group: ['**/electron/server/**', '../server/*', '../../server/*'],
@@ -222,7 +238,12 @@ export default tseslint.config(
   },
   {
     files: ['electron/services/**/*.ts'],
-    rules: restrict([...electronModules, '**/renderer/**', '../main/*', '../../main/*', '**/electron/main/**', '**/electron/server/**', '**/electron/preload/**'], 'services never import Electron, the shell or the renderer (README, Layout).'),
+    ignores: ['electron/services/app.ts', 'electron/services/rpc/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [servicesLayer, windowBusInAppOnly] }] },
+  },
+  {
+    files: ['electron/services/app.ts', 'electron/services/rpc/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [servicesLayer] }] },
   },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
