@@ -11,7 +11,8 @@ import type { VolumeTransferInfo } from '../../shared/contract';
 import { createServices, type Services } from '../services/app';
 import { listing, mountpointOf } from '../services/test-support/docker-fixtures';
 import { requireLab, type Lab } from '../services/test-support/lab';
-import { addConnectedHost, labSsh } from '../services/test-support/lab-host';
+import { addConnectedHost, privateSsh } from '../services/test-support/lab-host';
+import { startPrivateSshd, type PrivateSshd } from '../services/test-support/private-sshd';
 import { contractCalls, until } from '../services/test-support/wait';
 import { createHeadlessPlatform } from './headless-platform';
 import { createHeadlessServer, type HeadlessServer } from './server';
@@ -23,7 +24,9 @@ import { loginCookie, putUpload, quietLogger } from './test-support/browser';
 //   slow on purpose and cheap (a few bytes every 2 s).
 // - What still protects the server: a connection that sends nothing for the idle time is closed
 //   (the restore is aborted), and headers that do not arrive in time end the connection.
-// Volumes are ours (hp-upload-<pid>-…), removed in afterAll.
+// Volumes are ours (hp-upload-<pid>-…), removed in afterAll. The host is the lab's engine behind
+// an sshd of this test's own: the upload takes minutes, and a test that restarts the sshd it
+// uses meanwhile would cut the restore off.
 
 const TOKEN = 'upload-timeouts-token-0123456789';
 const PREFIX = `hp-upload-${process.pid}`;
@@ -33,6 +36,7 @@ const STALLED = `${PREFIX}-stalled`;
 const local = new Docker({ socketPath: '/var/run/docker.sock' });
 
 let lab: Lab;
+let sshd: PrivateSshd;
 let root: string;
 let services: Services;
 /** Default timeouts, as users run it. */
@@ -82,7 +86,8 @@ beforeAll(async () => {
   services.events.subscribe((event, payload) => events.push({ event, payload }));
   server = await createHeadlessServer({ services, staticDir: root, host: '127.0.0.1', port: 0, token: TOKEN, logger: quietLogger });
   strict = await createHeadlessServer({ services, staticDir: root, host: '127.0.0.1', port: 0, token: TOKEN, logger: quietLogger, timeouts: { idleMs: 2000, headersMs: 2000 } });
-  hostId = (await addConnectedHost(ok, labSsh(lab))).id;
+  sshd = await startPrivateSshd(lab);
+  hostId = (await addConnectedHost(ok, privateSsh(sshd))).id;
 
   // The archive to upload: a backup of our volume, downloaded as the browser does.
   const backup = (await ok<VolumeTransferInfo>('volumes.prepareBackup', { hostId, name: SRC }))!;
@@ -95,6 +100,7 @@ afterAll(async () => {
   await server?.close();
   await strict?.close();
   await services?.dispose();
+  await sshd?.stop();
   if (root) rmSync(root, { recursive: true, force: true });
   for (const v of [SRC, SLOW, STALLED]) rmVolume(v);
 });
