@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HomeportError } from '../../../shared/contract';
-import { openDockerTransport, type DockerTransport } from './docker-transport';
+import { openDockerTransport, openLocalDockerTransport, type DockerTransport } from './docker-transport';
 import { KnownHosts } from './known-hosts';
 import { connectSsh } from './ssh-connect';
 import { MemoryStore } from '../test-support/memory-store';
@@ -163,5 +163,26 @@ describe('engine calls when the SSH connection drops mid-reply', () => {
     const again = await openDockerTransport(client, '/var/run/docker.sock');
     cleanups.push(() => again.close());
     expect((await again.docker.getContainer(name).inspect()).State.Running).toBe(true);
+  }, 90_000);
+
+  it("a local engine's transport closed (the link declared dead) ends the calls in flight on its socket too", async () => {
+    lab = await requireLab();
+    const name = `${P}-local`;
+    execFileSync('docker', ['run', '-d', '--name', name, `${lab.image}:latest`, 'sh', '-c', 'while :; do echo tick; sleep 1; done']);
+    cleanups.push(() => void execFileSync('docker', ['rm', '-f', name], { stdio: 'ignore' }));
+    const t = await openLocalDockerTransport(lab.engine1.socket);
+    cleanups.push(() => t.close());
+    const ct = t.docker.getContainer(name);
+    const wait = settle(ct.wait());
+    const logs = watchStream((await ct.logs({ follow: true, stdout: true, stderr: true, tail: 0 })) as unknown as NodeJS.ReadableStream);
+    const before = logs.lines;
+    await until('log output flowing', () => logs.lines >= before + 2, 30_000);
+    const closedAt = Date.now();
+    t.close();
+    await until('both ended', () => wait.done && logs.done, ENDS_WITHIN_MS + 5_000).catch(() => {});
+    expect(wait.done && wait.done.at - closedAt).toBeLessThan(ENDS_WITHIN_MS);
+    expect((wait.done!.error as HomeportError).code).toBe('DISCONNECTED');
+    expect(logs.done).toBeTruthy();
+    expectNothingPending(t);
   }, 90_000);
 });
