@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { expect as pwExpect } from './expect';
-import { addLabHostInUi, launchChromium, loadLab, startHeadless, type Headless, type Lab } from './harness';
+import { addLabHostInUi, closeInBrowser, loadLab, openInBrowser, type Headless, type Lab } from './harness';
 
 // A long containers list, in Chromium against headless mode and the lab: 150 containers of our own
 // (created, not started; hp-list-<pid>-001 … 150, four compose projects of 30 and 30 standalone) on
@@ -50,9 +50,7 @@ beforeAll(async () => {
       for (let job = jobs.shift(); job; job = jobs.shift()) await docker(...job);
     }),
   );
-  server = await startHeadless({ SSH_AUTH_SOCK: lab.agentSock });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  ({ server, browser, page } = await openInBrowser({ SSH_AUTH_SOCK: lab.agentSock }, { viewport: { width: 1280, height: 800 } }));
   await page.goto(server.loginUrl);
   await addLabHostInUi(page, lab, 'lab2', lab.engine2.socket);
   // The same engine as this computer's (the headless server runs beside it).
@@ -68,8 +66,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await closeInBrowser({ browser, server });
   if (lab) await removeOurs();
 }, 60_000);
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expect as pwExpect } from './expect';
 import type { Browser, Page } from 'playwright-core';
-import { addLabHostInUi, launchChromium, loadLab, revealRow, startHeadless, type Headless, type Lab } from './harness';
+import { addLabHostInUi, closeInBrowser, loadLab, openInBrowser, revealRow, type Headless, type Lab } from './harness';
 
 // The foundation end to end: log in to headless mode, add the lab host over SSH (agent auth),
 // accept its host key after comparing the fingerprint, see the compose project's containers
@@ -18,15 +18,12 @@ const startWorker = () => execFileSync('docker', ['start', `${lab.compose.projec
 beforeAll(async () => {
   lab = loadLab();
   startWorker();
-  server = await startHeadless({ SSH_AUTH_SOCK: lab.agentSock });
-  browser = await launchChromium();
-  page = await browser.newPage();
+  ({ server, browser, page } = await openInBrowser({ SSH_AUTH_SOCK: lab.agentSock }));
 });
 
 afterAll(async () => {
   if (lab) startWorker();
-  await browser?.close();
-  await server?.stop();
+  await closeInBrowser({ browser, server });
 });
 
 describe('headless mode', () => {

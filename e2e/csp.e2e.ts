@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { WebSocketServer } from 'ws';
 import { expect as pwExpect } from './expect';
-import { launchChromium, startHeadless, type Headless } from './harness';
+import { closeInBrowser, openInBrowser, type Headless } from './harness';
 
 // The page's Content-Security-Policy lets it open a WebSocket to its own origin (the headless
 // transport) and nowhere else: a script that got into the page cannot send what it reads to a
@@ -23,16 +23,13 @@ beforeAll(async () => {
     socket.send('hello from elsewhere');
   });
   await new Promise((done) => elsewhere.once('listening', done));
-  server = await startHeadless();
-  browser = await launchChromium();
-  page = await browser.newPage();
+  ({ server, browser, page } = await openInBrowser());
   await page.goto(server.loginUrl);
   await pwExpect(page.getByRole('button', { name: 'Hosts', exact: true })).toBeVisible({ timeout: 20_000 });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await closeInBrowser({ browser, server });
   await new Promise((done) => (elsewhere ? elsewhere.close(done) : done(null)));
 });
 

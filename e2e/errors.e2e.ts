@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { expect as pwExpect } from './expect';
-import { addLabHostInUi, launchChromium, loadLab, startHeadless, type Headless, type Lab } from './harness';
+import { addLabHostInUi, closeInBrowser, loadLab, openInBrowser, type Headless, type Lab } from './harness';
 
 // Errors a person can act on, in Chromium against headless mode and the lab: a refused input is
 // told in the user's words (no method names), at the field it is about, and goes away once the
@@ -49,16 +49,13 @@ beforeAll(async () => {
   writeFileSync(path.join(src, 'data.bin'), Buffer.alloc(64_000, 7));
   archive = path.join(tmp, 'backup.tar.gz');
   execFileSync('tar', ['-czf', archive, '-C', src, '.']);
-  server = await startHeadless({ SSH_AUTH_SOCK: lab.agentSock });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  ({ server, browser, page } = await openInBrowser({ SSH_AUTH_SOCK: lab.agentSock }, { viewport: { width: 1280, height: 860 } }));
   expect((await page.goto(server.loginUrl))?.status()).toBe(200);
   await addLabHostInUi(page, lab);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await closeInBrowser({ browser, server });
   rmVolume(RESTORED);
   rmVolume(SOURCE);
   if (tmp) rmSync(tmp, { recursive: true, force: true });

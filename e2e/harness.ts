@@ -141,6 +141,36 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/** The app as a user opens it: the headless server, and a Chromium page that has not loaded it yet. */
+export interface AppInBrowser {
+  server: Headless;
+  browser: Browser;
+  page: Page;
+}
+
+/** startHeadless(`env`, `opts`), then Chromium and a page (`pageOptions`); what was started is stopped again if a later step fails. */
+export async function openInBrowser(
+  env: Record<string, string> = {},
+  pageOptions?: Parameters<Browser['newPage']>[0],
+  opts?: Parameters<typeof startHeadless>[1],
+): Promise<AppInBrowser> {
+  const server = await startHeadless(env, opts);
+  let browser: Browser | undefined;
+  try {
+    browser = await launchChromium();
+    return { server, browser, page: await browser.newPage(pageOptions) };
+  } catch (e) {
+    await closeInBrowser({ browser, server });
+    throw e;
+  }
+}
+
+/** Closes the browser, then stops the server: each one that was started. */
+export async function closeInBrowser(app: { browser?: Browser | undefined; server?: Headless | undefined }): Promise<void> {
+  await app.browser?.close();
+  await app.server?.stop();
+}
+
 /**
  * Adds the lab host through the UI (ssh-agent auth, the default) and trusts its host key after
  * checking that the fingerprint shown is the lab server's own. `socketPath`: another engine of the

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expect as pwExpect } from './expect';
 import type { Browser, Page } from 'playwright-core';
-import { addLabHostInUi, launchChromium, loadLab, registryCopy, startHeadless, type Headless, type Lab } from './harness';
+import { addLabHostInUi, closeInBrowser, loadLab, openInBrowser, registryCopy, type Headless, type Lab } from './harness';
 
 // Images end to end: add the lab host, trust its key, open Images, pull an image from the lab
 // registry through the image.pull stream (progress, then complete, then the row), and remove it.
@@ -22,14 +22,11 @@ beforeAll(async () => {
   lab = loadLab();
   copy = await registryCopy(lab, `hp-images-e2e-${process.pid}/busybox`, '1.1');
   REF = copy.ref;
-  server = await startHeadless({ SSH_AUTH_SOCK: lab.agentSock });
-  browser = await launchChromium();
-  page = await browser.newPage();
+  ({ server, browser, page } = await openInBrowser({ SSH_AUTH_SOCK: lab.agentSock }));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await closeInBrowser({ browser, server });
   await copy?.drop();
 });
 

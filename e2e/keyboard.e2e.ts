@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { expect as pwExpect } from './expect';
-import { addLabHostInUi, deployCompose, launchChromium, loadLab, revealRow, startHeadless, type ComposeProject, type Headless, type Lab } from './harness';
+import { addLabHostInUi, closeInBrowser, deployCompose, loadLab, openInBrowser, revealRow, type ComposeProject, type Headless, type Lab } from './harness';
 
 // The keyboard alone, in Chromium against headless mode and the lab: Enter on a container row
 // opens its page, ←/→ switch its tabs, Escape comes back with focus on that same row; the command
@@ -58,16 +58,13 @@ beforeAll(async () => {
   lab = loadLab();
   project = deployCompose(PROJECT, COMPOSE, { tmpPrefix: '/var/tmp/hp-keys-e2e-', folder: 'app' });
   docker('volume', 'create', VOLUME);
-  server = await startHeadless({ SSH_AUTH_SOCK: lab.agentSock });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
+  ({ server, browser, page } = await openInBrowser({ SSH_AUTH_SOCK: lab.agentSock }, { viewport: { width: 1280, height: 860 }, acceptDownloads: true }));
   await page.goto(server.loginUrl);
   await addLabHostInUi(page, lab);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await closeInBrowser({ browser, server });
   project?.remove();
   try {
     docker('volume', 'rm', '-f', VOLUME);

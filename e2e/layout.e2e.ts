@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { expect as pwExpect } from './expect';
-import { addLabHostInUi, launchChromium, loadLab, revealRow, startHeadless, type Headless, type Lab } from './harness';
+import { addLabHostInUi, closeInBrowser, loadLab, openInBrowser, revealRow, type Headless, type Lab } from './harness';
 
 // Tables at the smallest window Homeport opens (960×600), in Chromium against headless mode and
 // the lab: 120-character names are cut short with the full name in a tooltip, and no button is
@@ -132,9 +132,7 @@ beforeAll(async () => {
 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'homeport-e2e-data-'));
   await seedHistory(path.join(dataDir, 'history.sqlite'));
-  server = await startHeadless({ SSH_AUTH_SOCK: lab.agentSock }, { dataDir });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 960, height: 600 } });
+  ({ server, browser, page } = await openInBrowser({ SSH_AUTH_SOCK: lab.agentSock }, { viewport: { width: 960, height: 600 } }, { dataDir }));
   await page.goto(server.loginUrl);
   await addLabHostInUi(page, lab, HOST);
   // The monitor with its seeded history, imported as a person would.
@@ -149,8 +147,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await closeInBrowser({ browser, server });
   await new Promise((r) => (service ? service.close(r) : r(null)));
   quietly(() => docker('rm', '-f', CONTAINER, `${TAG}-stack`, UNTAGGED));
   quietly(() => docker('volume', 'rm', VOLUME));

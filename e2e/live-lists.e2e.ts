@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { expect as pwExpect } from './expect';
-import { addLabHostInUi, launchChromium, loadLab, revealRow, startHeadless, type Headless, type Lab } from './harness';
+import { addLabHostInUi, closeInBrowser, loadLab, openInBrowser, revealRow, type Headless, type Lab } from './harness';
 
 // Lists that stay true while they are on screen: a container's STATUS ages without any engine
 // event ("Up 5 minutes" five minutes later — the page's clock is moved forward, the engine's is
@@ -36,16 +36,13 @@ const cleanup = () => {
 beforeAll(async () => {
   lab = loadLab();
   cleanup();
-  server = await startHeadless({ SSH_AUTH_SOCK: lab.agentSock });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+  ({ server, browser, page } = await openInBrowser({ SSH_AUTH_SOCK: lab.agentSock }, { viewport: { width: 1360, height: 900 } }));
   // The page's clock runs as usual, and the test can move it forward.
   await page.clock.install();
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await closeInBrowser({ browser, server });
   if (lab) cleanup();
 }, 60_000);
 

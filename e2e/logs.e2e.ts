@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { expect as pwExpect } from './expect';
-import { addLabHostInUi, launchChromium, loadLab, revealRow, startHeadless, type Headless, type Lab } from './harness';
+import { addLabHostInUi, closeInBrowser, loadLab, openInBrowser, revealRow, type Headless, type Lab } from './harness';
 
 // The Logs tab end to end: a container of our own on the lab engine writes known lines (stdout and
 // stderr, ANSI colours); Chromium opens its logs through headless mode over SSH, searches with a
@@ -25,14 +25,11 @@ beforeAll(async () => {
   lab = loadLab();
   docker('rm', '-f', NAME);
   docker('run', '-d', '--name', NAME, 'homeport-lab/busybox:latest', 'sh', '-c', SCRIPT);
-  server = await startHeadless({ SSH_AUTH_SOCK: lab.agentSock });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+  ({ server, browser, page } = await openInBrowser({ SSH_AUTH_SOCK: lab.agentSock }, { viewport: { width: 1360, height: 900 } }));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await closeInBrowser({ browser, server });
   if (lab) docker('rm', '-f', NAME);
 });
 

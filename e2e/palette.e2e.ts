@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { expect as pwExpect } from './expect';
-import { addLabHostInUi, launchChromium, loadLab, revealRow, startHeadless, type Headless, type Lab } from './harness';
+import { addLabHostInUi, closeInBrowser, loadLab, openInBrowser, revealRow, type Headless, type Lab } from './harness';
 
 // Keyboard first: with the lab host added, Ctrl+K finds a container by a few letters and opens its
 // page; the palette moves between views; ? lists the shortcuts.
@@ -15,16 +15,13 @@ let page: Page;
 
 beforeAll(async () => {
   lab = loadLab();
-  server = await startHeadless({ SSH_AUTH_SOCK: lab.agentSock });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  ({ server, browser, page } = await openInBrowser({ SSH_AUTH_SOCK: lab.agentSock }, { viewport: { width: 1280, height: 800 } }));
   await page.goto(server.loginUrl);
   await addLabHostInUi(page, lab);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await closeInBrowser({ browser, server });
 });
 
 describe('the command palette', () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { expect as pwExpect } from './expect';
-import { addLabHostInUi, deployCompose, launchChromium, loadLab, startHeadless, type ComposeProject, type Headless, type Lab } from './harness';
+import { addLabHostInUi, closeInBrowser, deployCompose, loadLab, openInBrowser, type ComposeProject, type Headless, type Lab } from './harness';
 
 // Stacks end to end: our own compose project, deployed by hand with docker-compose on the lab
 // host, is found in the UI, brought down (after confirming) and up again with the output streamed,
@@ -37,14 +37,11 @@ const states = () => project!.states();
 beforeAll(async () => {
   lab = loadLab();
   project = deployCompose(PROJECT, COMPOSE, { tmpPrefix: '/var/tmp/hp-stacks-e2e-', folder: 'gallery' });
-  server = await startHeadless({ SSH_AUTH_SOCK: lab.agentSock });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+  ({ server, browser, page } = await openInBrowser({ SSH_AUTH_SOCK: lab.agentSock }, { viewport: { width: 1360, height: 900 } }));
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await closeInBrowser({ browser, server });
   project?.remove();
 }, 120_000);
 

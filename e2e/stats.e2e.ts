@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { expect as pwExpect } from './expect';
-import { addLabHostInUi, launchChromium, loadLab, revealRow, startHeadless, type Headless, type Lab } from './harness';
+import { addLabHostInUi, closeInBrowser, loadLab, openInBrowser, revealRow, type Headless, type Lab } from './harness';
 
 // Live stats and inspect end to end, on this test's own containers (a small "shop" compose-like
 // project: a web server with a secret in its env and a published port, and a worker that uses a
@@ -50,14 +50,11 @@ beforeAll(async () => {
   // A little CPU (capped at a tenth of a core) so the charts have something to draw.
   docker('run', '-d', '--name', WORKER, ...compose('worker'), '--network', NET, '--cpus', '0.1', '-e', 'QUEUE=orders', IMAGE, 'sh', '-c', 'while :; do :; done');
   webPort = Number(docker('port', WEB, '80/tcp').split('\n')[0]!.split(':').at(-1));
-  server = await startHeadless({ SSH_AUTH_SOCK: lab.agentSock });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
+  ({ server, browser, page } = await openInBrowser({ SSH_AUTH_SOCK: lab.agentSock }, { viewport: { width: 1440, height: 960 } }));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await closeInBrowser({ browser, server });
   cleanup();
 });
 

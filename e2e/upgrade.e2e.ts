@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expect as pwExpect } from './expect';
 import type { Browser, Page } from 'playwright-core';
-import { addLabHostInUi, launchChromium, loadLab, revealRow, startHeadless, type Headless, type Lab } from './harness';
+import { addLabHostInUi, closeInBrowser, loadLab, openInBrowser, revealRow, type Headless, type Lab } from './harness';
 
 // Upgrade end to end: a container of our own on lab/busybox:1.0, upgraded from its detail page to
 // 1.1 pulled from the lab registry (live steps), running on 1.1, then rolled back from the banner
@@ -53,14 +53,11 @@ beforeAll(async () => {
     '-e', 'APP_MODE=prod', '-p', '127.0.0.1::8080', '--label', `homeport.test=${NAME}`,
     OLD, 'sleep', '3600',
   );
-  server = await startHeadless({ SSH_AUTH_SOCK: lab.agentSock });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 820 } });
+  ({ server, browser, page } = await openInBrowser({ SSH_AUTH_SOCK: lab.agentSock }, { viewport: { width: 1280, height: 820 } }));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await closeInBrowser({ browser, server });
   if (!lab) return;
   removeMine();
   if (!hadNew && tags().includes(NEW)) docker('rmi', NEW);

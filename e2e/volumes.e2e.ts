@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { expect as pwExpect } from './expect';
-import { addLabHostInUi, launchChromium, loadLab, startHeadless, type Headless, type Lab } from './harness';
+import { addLabHostInUi, closeInBrowser, loadLab, openInBrowser, type Headless, type Lab } from './harness';
 
 // Volumes end to end in Chromium against headless mode: back up our own volume (a browser
 // download of the transfer URL), restore the downloaded file into a new volume through the file
@@ -58,14 +58,11 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'config', 'reload'), '#!/bin/sh\n');
   chmodSync(path.join(dir, 'config', 'reload'), 0o4755);
   tmp = mkdtempSync(path.join(os.tmpdir(), 'homeport-e2e-volumes-'));
-  server = await startHeadless({ SSH_AUTH_SOCK: lab.agentSock });
-  browser = await launchChromium();
-  page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1360, height: 860 } });
+  ({ server, browser, page } = await openInBrowser({ SSH_AUTH_SOCK: lab.agentSock }, { acceptDownloads: true, viewport: { width: 1360, height: 860 } }));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await closeInBrowser({ browser, server });
   rmContainer(EVENT_RUN);
   for (const v of [VOL, RESTORED, KEPT, EVENT_VOL]) rmVolume(v);
   if (tmp) rmSync(tmp, { recursive: true, force: true });
