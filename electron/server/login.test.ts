@@ -9,7 +9,7 @@ import { until } from '../services/test-support/wait';
 import { SESSION_COOKIE } from './auth';
 import { createHeadlessPlatform } from './headless-platform';
 import { createHeadlessServer, type HeadlessServer, type HeadlessServerOptions } from './server';
-import { quietLogger } from './test-support/browser';
+import { quietLogger, upgradeStatus } from './test-support/browser';
 
 // Headless mode's login as a browser and a script meet it: the login page and form, sessions that
 // are random, rotate at login, end at logout, after idling and after their absolute lifetime (and
@@ -243,13 +243,7 @@ describe('Host allowlist (DNS rebinding)', () => {
       expect(r.body).toContain('--allowed-host rebind.evil.example');
       expect(r.headers['set-cookie']).toBeUndefined();
     }
-    const ws = new WebSocket(`${s.url.replace(/^http/, 'ws')}/ws`, { headers: { cookie: c, host: `rebind.evil.example:${port}` }, origin: `http://rebind.evil.example:${port}` });
-    ws.on('error', () => {});
-    const status = await new Promise<number>((ok) => {
-      ws.once('unexpected-response', (_q, res) => ok(res.statusCode ?? 0));
-      ws.once('open', () => ok(101));
-    });
-    ws.terminate();
+    const status = await upgradeStatus(`${s.url.replace(/^http/, 'ws')}/ws`, { headers: { cookie: c, host: `rebind.evil.example:${port}` }, origin: `http://rebind.evil.example:${port}` });
     expect(status).toBe(421);
   });
 });

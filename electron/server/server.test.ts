@@ -12,7 +12,7 @@ import { CONTENT_SECURITY_POLICY } from '../web/csp';
 import { PAGE_CONTENT_SECURITY_POLICY } from './pages';
 import { createHeadlessPlatform } from './headless-platform';
 import { createHeadlessServer, MAX_FRAME_BYTES, type HeadlessServer } from './server';
-import { loginCookie } from './test-support/browser';
+import { loginCookie, upgradeStatus } from './test-support/browser';
 
 const TOKEN = 'test-token-0123456789abcdef0123456789abcdef';
 
@@ -246,13 +246,7 @@ describe('headless server: WebSocket', () => {
     expect(await refusedStatus(connect({ origin: 'null' }))).toBe(403);
     // Bound to loopback: the same port under localhost is the same app.
     expect(await refusedStatus(connect({ origin: base.replace('127.0.0.1', 'localhost') }))).toBe(101);
-    const wsNoOrigin = new WebSocket(wsUrl, { headers: { cookie } });
-    wsNoOrigin.on('error', () => {});
-    const status = await new Promise<number>((ok) => {
-      wsNoOrigin.once('unexpected-response', (_q, res) => ok(res.statusCode ?? 0));
-      wsNoOrigin.once('open', () => ok(101));
-    });
-    wsNoOrigin.terminate();
+    const status = await upgradeStatus(wsUrl, { headers: { cookie } }); // no Origin
     expect(status).toBe(403);
   });
 
@@ -331,13 +325,7 @@ describe('headless server: WebSocket', () => {
   });
 
   it('refuses other upgrade paths', async () => {
-    const ws = new WebSocket(`${wsUrl}x`, { headers: { cookie }, origin: base });
-    ws.on('error', () => {});
-    const status = await new Promise<number>((ok) => {
-      ws.once('unexpected-response', (_q, res) => ok(res.statusCode ?? 0));
-      ws.once('open', () => ok(101));
-    });
-    ws.terminate();
+    const status = await upgradeStatus(`${wsUrl}x`, { headers: { cookie }, origin: base });
     expect(status).toBe(404);
   });
 });

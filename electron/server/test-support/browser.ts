@@ -26,6 +26,19 @@ export async function openUiSocket(loginUrl: string): Promise<WebSocket> {
   return ws;
 }
 
+/**
+ * What the server answers a WebSocket upgrade to `url` sent with `options` (cookie, origin, Host):
+ * 101 when the socket opens (it is closed again at once), else the refusal's HTTP status.
+ */
+export function upgradeStatus(url: string, options: WebSocket.ClientOptions): Promise<number> {
+  const ws = new WebSocket(url, options);
+  ws.on('error', () => {});
+  return new Promise<number>((answer) => {
+    ws.once('unexpected-response', (_req, res) => answer(res.statusCode ?? 0));
+    ws.once('open', () => answer(101));
+  }).finally(() => ws.terminate());
+}
+
 export type UploadAnswer = { status: number; body: string } | { error: string };
 
 /**
