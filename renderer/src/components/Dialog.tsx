@@ -141,3 +141,15 @@ export function Dialog({ title, label, onClose, children, footer, role = 'dialog
     document.body,
   );
 }
+
+/**
+ * The one button of a dialog that only shows something: it closes the dialog. It has the focus
+ * when the dialog opens unless `autoFocus` is false (a dialog whose content should have it).
+ */
+export function CloseButton({ onClose, autoFocus = true, children }: { onClose(): void; autoFocus?: boolean; children: ReactNode }) {
+  return (
+    <button type="button" className="button" onClick={onClose} data-autofocus={autoFocus || undefined}>
+      {children}
+    </button>
+  );
+}

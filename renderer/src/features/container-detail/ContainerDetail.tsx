@@ -1,7 +1,7 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import type { ContainerInfo } from '../../../../shared/contract';
+import { BackButton } from '../../components/BackButton';
 import { EmptyState } from '../../components/EmptyState';
-import { BackIcon } from '../../components/icons';
 import { StateDot } from '../../components/StateBadge';
 import { appStore, useApp, type DetailState, type DetailTab } from '../../store';
 import { containerStateLabel, containerStateTone } from '../containers';
@@ -58,9 +58,7 @@ export function ContainerDetail({ detail }: { detail: DetailState }) {
   return (
     <section className="view container-detail" aria-labelledby="detail-title" data-testid="container-detail">
       <header className="view-header">
-        <button type="button" className="icon-button" aria-label="Back to containers" title="Back (Esc)" onClick={() => appStore.getState().closeDetail()}>
-          <BackIcon />
-        </button>
+        <BackButton label="Back to containers" onClick={() => appStore.getState().closeDetail()} />
         <h1 className="view-title" id="detail-title" title={container?.name}>
           {container ? (
             <>

@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { DiskCategory, DiskUsageInfo, EngineEventInfo, ErrorInfo, HostId, HostOverviewInfo } from '../../../../shared/contract';
 import { useStream } from '../../api/open-stream';
+import { BackButton } from '../../components/BackButton';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { HostStateBadge } from '../../components/HostStateBadge';
-import { BackIcon } from '../../components/icons';
 import { Spinner } from '../../components/Spinner';
 import { TableHead } from '../../components/TableHead';
 import { appStore, useApp } from '../../store';
@@ -42,9 +42,7 @@ export function HostOverview({ hostId }: { hostId: HostId }) {
   return (
     <section className="view host-overview" aria-labelledby="host-overview-title" data-testid="host-overview">
       <header className="view-header">
-        <button type="button" className="icon-button" aria-label="Back to hosts" title="Back (Esc)" onClick={() => appStore.getState().closeHostOverview()}>
-          <BackIcon />
-        </button>
+        <BackButton label="Back to hosts" onClick={() => appStore.getState().closeHostOverview()} />
         <div className="view-title">
           <h1 id="host-overview-title">{host?.name ?? 'Host'}</h1>
           {host && <span className="view-summary mono">{host.kind === 'local' ? host.socketPath : host.address}</span>}

@@ -1,7 +1,7 @@
 import type { HostId } from '../../../../shared/contract';
+import { BackButton } from '../../components/BackButton';
 import { EmptyState } from '../../components/EmptyState';
 import { HostStateBadge } from '../../components/HostStateBadge';
-import { BackIcon } from '../../components/icons';
 import { Terminal } from '../../components/Terminal';
 import { appStore, useApp } from '../../store';
 
@@ -16,9 +16,7 @@ export function HostShellPage({ hostId }: { hostId: HostId }) {
   return (
     <section className="view host-shell" aria-labelledby="host-shell-title" data-testid="host-shell">
       <header className="view-header">
-        <button type="button" className="icon-button" aria-label="Back to hosts" title="Back to hosts" onClick={back}>
-          <BackIcon />
-        </button>
+        <BackButton label="Back to hosts" title="Back to hosts" onClick={back} />
         <h1 className="view-title" id="host-shell-title">
           {host ? `Shell on ${host.name}` : 'Host shell'}
         </h1>

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { Dialog } from '../../components/Dialog';
+import { CloseButton, Dialog } from '../../components/Dialog';
 import { SearchIcon } from '../../components/icons';
 import { Spinner } from '../../components/Spinner';
 import { allHosts, appStore, HOST_LIST_KINDS, stackKey, useApp, type AppState, type HostListOf, type View } from '../../store';
@@ -292,11 +292,7 @@ export function ShortcutsDialog({ onClose }: { onClose(): void }) {
       size="medium"
       testId="shortcuts-dialog"
       onClose={onClose}
-      footer={
-        <button type="button" className="button" onClick={onClose} data-autofocus>
-          Close
-        </button>
-      }
+      footer={<CloseButton onClose={onClose}>Close</CloseButton>}
     >
       <table className="shortcuts">
         <tbody>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { ErrorInfo, NetworkDetailInfo, NetworkInfo } from '../../../../shared/contract';
-import { Dialog } from '../../components/Dialog';
+import { CloseButton, Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Spinner } from '../../components/Spinner';
 import { TableHead } from '../../components/TableHead';
@@ -29,11 +29,7 @@ export function NetworkInspectDialog({ network: n, onClose }: { network: Network
       size="large"
       testId="network-inspect"
       onClose={onClose}
-      footer={
-        <button type="button" className="button" onClick={onClose} data-autofocus>
-          Done
-        </button>
-      }
+      footer={<CloseButton onClose={onClose}>Done</CloseButton>}
     >
       {error && <ErrorMessage error={error} title="Could not inspect the network" />}
       {!d && !error && (

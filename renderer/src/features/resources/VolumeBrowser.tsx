@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { ErrorInfo, VolumeDirInfo, VolumeEntryInfo, VolumeInfo } from '../../../../shared/contract';
-import { Dialog } from '../../components/Dialog';
+import { CloseButton, Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Spinner } from '../../components/Spinner';
 import { TableHead } from '../../components/TableHead';
@@ -103,9 +103,9 @@ export function VolumeBrowser({ volume, onClose }: { volume: VolumeInfo; onClose
       testId="volume-browser"
       onClose={onClose}
       footer={
-        <button type="button" className="button" onClick={onClose}>
+        <CloseButton onClose={onClose} autoFocus={false}>
           Done
-        </button>
+        </CloseButton>
       }
     >
       <div className="browser" onKeyDown={onKey}>

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { BackupResultInfo, ErrorInfo, HostId, RestoreResultInfo, VolumeInfo, VolumeTransferProgressInfo } from '../../../../shared/contract';
 import { pruneVolumes } from './api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { Dialog } from '../../components/Dialog';
+import { CloseButton, Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Field } from '../../components/Field';
 import { CheckboxField, SelectField, TextField } from '../../components/fields';
@@ -89,11 +89,7 @@ export function BackupVolumeDialog({ volume: v, onClose }: { volume: VolumeInfo;
       size="medium"
       testId="backup-dialog"
       onClose={onClose}
-      footer={
-        <button type="button" className="button" onClick={onClose} data-autofocus>
-          {running ? 'Cancel backup' : 'Done'}
-        </button>
-      }
+      footer={<CloseButton onClose={onClose}>{running ? 'Cancel backup' : 'Done'}</CloseButton>}
     >
       {v.containers.some((c) => c.state === 'running') && running && (
         <p className="note-warn">
