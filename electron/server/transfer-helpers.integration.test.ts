@@ -81,6 +81,19 @@ function partialUpload(url: string, fraction: number): { req: ClientRequest; ans
   return { req, answer };
 }
 
+/**
+ * A restore of the archive into a new volume `fresh(tag)`, with only 60 % of the upload sent:
+ * resolves once the helper is copying into the volume (mid-file, the rest never sent).
+ */
+async function restoreMidFile(tag: string) {
+  const dst = fresh(tag);
+  const t = (await ok<VolumeTransferInfo>('volumes.prepareRestore', { hostId, name: dst, mode: 'new', fileName: 'x.tar.gz', sizeBytes: archive.length }))!;
+  const s = await watch(t.transferId);
+  const up = partialUpload(t.url!, 0.6);
+  await until('the restore copying into its helper', async () => s.copied() > 1_000_000 && (await helpersOf(dst)).length > 0, 60_000);
+  return { dst, s, up };
+}
+
 /** A .tar.gz built entry by entry (tar itself will not write a `../` name). */
 async function tarGz(entries: Array<{ name: string; type?: 'file' | 'directory'; content?: Buffer }>): Promise<Buffer> {
   const pack = tar.pack();
@@ -134,12 +147,8 @@ afterAll(async () => {
 
 describe('a restore that does not finish leaves no helper container behind', () => {
   it('the browser goes away mid-file: no helper, and the new volume Homeport created is removed again', async () => {
-    const dst = fresh('gone');
-    const t = (await ok<VolumeTransferInfo>('volumes.prepareRestore', { hostId, name: dst, mode: 'new', fileName: 'x.tar.gz', sizeBytes: archive.length }))!;
-    const s = await watch(t.transferId);
-    const up = partialUpload(t.url!, 0.6);
     // Mid-file: the helper is unpacking the big file when the browser goes.
-    await until('the restore copying into its helper', async () => s.copied() > 1_000_000 && (await helpersOf(dst)).length > 0, 60_000);
+    const { dst, s, up } = await restoreMidFile('gone');
     up.req.destroy();
     const end = await s.end();
     expect(end.error).not.toBeNull();
@@ -149,11 +158,7 @@ describe('a restore that does not finish leaves no helper container behind', () 
   });
 
   it('the window closes the transfer stream mid-file: no helper, and the new volume is removed again', async () => {
-    const dst = fresh('closed');
-    const t = (await ok<VolumeTransferInfo>('volumes.prepareRestore', { hostId, name: dst, mode: 'new', fileName: 'x.tar.gz', sizeBytes: archive.length }))!;
-    const s = await watch(t.transferId);
-    const up = partialUpload(t.url!, 0.6);
-    await until('the restore copying into its helper', async () => s.copied() > 1_000_000 && (await helpersOf(dst)).length > 0, 60_000);
+    const { dst, s, up } = await restoreMidFile('closed');
     await ok('streams.close', { streamId: s.streamId });
     // The upload gets its answer once the restore has stopped.
     const answer = await up.answer;
@@ -227,11 +232,7 @@ describe('a restore that does not finish leaves no helper container behind', () 
 
   // Last: it kills the connection (the host reconnects by itself).
   it('the SSH connection drops mid-restore and mid-backup: the errors say what became of the new volume, and the helpers are removed once the host is back', async () => {
-    const dst = fresh('dropped');
-    const t = (await ok<VolumeTransferInfo>('volumes.prepareRestore', { hostId, name: dst, mode: 'new', fileName: 'x.tar.gz', sizeBytes: archive.length }))!;
-    const s = await watch(t.transferId);
-    const up = partialUpload(t.url!, 0.6);
-    await until('the restore copying into its helper', async () => s.copied() > 1_000_000 && (await helpersOf(dst)).length > 0, 60_000);
+    const { dst, s, up } = await restoreMidFile('dropped');
     // And a backup whose download is read no further than its first bytes.
     const b = (await ok<VolumeTransferInfo>('volumes.prepareBackup', { hostId, name: SRC }))!;
     const bs = await watch(b.transferId);

@@ -9,6 +9,7 @@ import { createTestPlatform, type TestPlatform } from '../test-support/temp-plat
 import { KNOWN_HOSTS_STORE_KEY, knownHostsName, type StoredHostKey } from '../ssh/known-hosts';
 import { requireLab, type Lab } from '../test-support/lab';
 import { startPrivateSshd, type PrivateSshd } from '../test-support/private-sshd';
+import { runStream } from '../test-support/streams';
 import { contractCalls, until } from '../test-support/wait';
 
 // sshd runs every exec request through the login user's shell. For users whose login shell is
@@ -33,18 +34,8 @@ const hostInfo = async (id: string) => (await ok<HostInfo[]>('hosts.list')).find
 const HOSTILE = ['a\\b', '\\\\', 'it\'s', 'wow!', '!!', 'two\nlines', '$HOME', '`id`', '"q"', '%s\\c', 'ünï'];
 
 async function runStack(hostId: string, project: string, action: string): Promise<{ lines: StackRunOutputInfo[]; error: ErrorInfo | null }> {
-  const from = events.length;
-  const { streamId } = await ok<{ streamId: string }>('streams.open', { kind: 'stack.run', hostId, project, action });
-  const end = await until(
-    `${action} to end`,
-    async () => events.slice(from).find((e) => e.event === 'stream.end' && (e.payload as { streamId: string }).streamId === streamId),
-    120_000,
-  );
-  const lines = events
-    .slice(from)
-    .filter((e) => e.event === 'stream.data' && (e.payload as { streamId: string }).streamId === streamId)
-    .map((e) => (e.payload as { data: StackRunOutputInfo }).data);
-  return { lines, error: (end.payload as { error: ErrorInfo | null }).error };
+  const { data: lines, error } = await runStream<StackRunOutputInfo>(ok, events, { kind: 'stack.run', hostId, project, action }, `${action} to end`);
+  return { lines, error };
 }
 
 beforeAll(async () => {

@@ -9,6 +9,7 @@ import { createTestPlatform, type TestPlatform } from '../test-support/temp-plat
 import { loadLab, type Lab } from '../test-support/lab';
 import { detectCompose } from './compose';
 import { addConnectedHost, labSsh } from '../test-support/lab-host';
+import { runStream } from '../test-support/streams';
 import { contractCalls, until } from '../test-support/wait';
 
 // Stacks as the UI reaches them — through the dispatcher and the `stack.run` stream — over the
@@ -57,18 +58,8 @@ const stackOf = async (project = PROJECT): Promise<StackInfo | undefined> =>
 
 /** Runs a compose action through the stream as the UI does; resolves with its lines and end error. */
 async function run(action: string, project = PROJECT, on: string = hostId, extra: Record<string, unknown> = {}): Promise<{ lines: StackRunOutputInfo[]; error: ErrorInfo | null }> {
-  const from = events.length;
-  const { streamId } = await ok<{ streamId: string }>('streams.open', { kind: 'stack.run', hostId: on, project, action, ...extra });
-  const end = await until(
-    `${action} to end`,
-    async () => events.slice(from).find((e) => e.event === 'stream.end' && (e.payload as { streamId: string }).streamId === streamId),
-    120_000,
-  );
-  const lines = events
-    .slice(from)
-    .filter((e) => e.event === 'stream.data' && (e.payload as { streamId: string }).streamId === streamId)
-    .map((e) => (e.payload as { data: StackRunOutputInfo }).data);
-  return { lines, error: (end.payload as { error: ErrorInfo | null }).error };
+  const { data: lines, error } = await runStream<StackRunOutputInfo>(ok, events, { kind: 'stack.run', hostId: on, project, action, ...extra }, `${action} to end`);
+  return { lines, error };
 }
 
 beforeAll(async () => {
