@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { app, dialog, Notification, powerMonitor, protocol, session, type BrowserWindow } from 'electron';
-import type { DesktopNotification } from '../services/alerts/tray';
+import type { DesktopNotification } from '../services/tray';
 import { createServices, type Services } from '../services/app';
 import { createConsoleLogger } from '../services/platform/logger';
 import { boundYoungGeneration } from '../services/platform/memory';
@@ -78,7 +78,7 @@ if (!app.requestSingleInstanceLock()) {
         logger.warn('no tray icon', { error: e instanceof Error ? e.message : String(e) });
       }
       const feed = services.tray;
-      // The tray and the notifications draw what the services decide (alerts/tray.ts).
+      // The tray and the notifications draw what the services decide (services/tray/).
       void feed.start({
         view: (view) =>
           drawTray(view, (action) => {

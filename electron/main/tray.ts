@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Menu, nativeImage, Tray, type MenuItemConstructorOptions } from 'electron';
-import type { TrayAction, TrayMenuItem, TrayView } from '../services/alerts/tray';
+import type { TrayAction, TrayMenuItem, TrayView } from '../services/tray';
 
 /** What the tray shows: all monitors up, something pending, something down, nothing known yet. */
 export type TrayStatus = TrayView['status'];

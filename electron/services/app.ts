@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { MonitorId, type HostId } from '../../shared/contract';
-import { TrayFeed } from './alerts';
+import { TrayFeed } from './tray';
 import { AppService } from './settings';
 import { ContainersService, containerStreams } from './containers';
 import { EngineHub, EnginesService, engineStreams, ResourceWatch } from './engines';

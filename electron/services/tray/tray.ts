@@ -1,6 +1,6 @@
 import type { AlertInfo } from '../../../shared/contract';
 import { summarizeMonitors, type OverallStatus, type StatusItem } from '../../../shared/model/monitor-status';
-import type { MutePreset } from './policy/maintenance';
+import type { MutePreset } from '../alerts';
 
 /** What a tray menu item does; the Electron shell hands it back to `TrayFeed.perform`. */
 export type TrayAction =

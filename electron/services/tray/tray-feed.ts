@@ -1,11 +1,10 @@
 import { applyMonitorsChange, MonitorId, type KumaInstanceInfo, type MonitorInfo } from '../../../shared/contract';
 import { kumaStatusItems } from '../../../shared/model/monitor-status';
 import type { KumaManager } from '../kuma';
-import type { MonitorsManager } from '../monitors/monitors-manager';
-import { toAlertInfo, toMonitorInfo } from '../monitors/monitors-service';
+import { toAlertInfo, toMonitorInfo, type MonitorsManager } from '../monitors';
 import { Emitter } from '../platform/emitter';
 import type { Logger } from '../platform/platform';
-import type { MutePreset } from './policy/maintenance';
+import type { MutePreset } from '../alerts';
 import { notificationFor, trayView, type DesktopNotification, type TrayAction, type TrayView } from './tray';
 
 export interface TrayFeedDeps {
