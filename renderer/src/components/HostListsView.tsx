@@ -1,6 +1,7 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import type { ErrorInfo, HostId, HostInfo } from '../../../shared/contract';
 import { matchesFilter } from '../lib/filter';
+import { appStore, useApp } from '../store';
 import { HostListSection } from './HostListSection';
 import { listPlaceholder, ListView } from './ListView';
 
@@ -42,17 +43,15 @@ export function useFilteredHostLists<L, T>(
 
 /**
  * A screen of one kind of thing on every host (images, volumes, networks): the list view with its
- * filter box, then a block per host with the host's own actions and one row per item.
+ * filter box, then a block per host with the host's own actions and one row per item. `list` is
+ * the view's `useHostList(kind)`; Retry lists that kind again.
  */
 export function HostListsView<L extends { error: ErrorInfo | null }, T>({
+  kind,
   title,
-  what,
   one,
   toolbar,
-  hosts,
-  lists,
-  error,
-  onRetry,
+  list,
   itemsOf,
   fieldsOf,
   cols,
@@ -61,15 +60,13 @@ export function HostListsView<L extends { error: ErrorInfo | null }, T>({
   dialogs,
   children: row,
 }: {
+  /** The things, plural, as the store names their lists ("images"). */
+  kind: 'images' | 'volumes' | 'networks';
   title: string;
-  /** The things, plural ("images"), and one of them ("image"). */
-  what: string;
+  /** One of them ("image"). */
   one: string;
   toolbar?: ReactNode;
-  hosts: HostInfo[];
-  lists: Partial<Record<HostId, L>> | null;
-  error: ErrorInfo | null;
-  onRetry(): void;
+  list: { byHost: Partial<Record<HostId, L>> | null; error: ErrorInfo | null };
   itemsOf: (list: L) => T[];
   fieldsOf: (item: T) => Array<string | null | undefined>;
   /** The grid's column widths, and the columns' names. */
@@ -80,12 +77,23 @@ export function HostListsView<L extends { error: ErrorInfo | null }, T>({
   dialogs?: ReactNode;
   children(item: T): ReactNode;
 }) {
-  const { filter, setFilter, shown, total, placeholder } = useFilteredHostLists(hosts, lists, itemsOf, fieldsOf, what);
+  const hosts = useApp((s) => s.hosts);
+  const lists = list.byHost;
+  const { filter, setFilter, shown, total, placeholder } = useFilteredHostLists(hosts, lists, itemsOf, fieldsOf, kind);
   return (
-    <ListView title={title} summary={lists ? `${total} ${total === 1 ? one : what}` : null} toolbar={toolbar} filter={filter} setFilter={setFilter} what={what} loadError={error} onRetry={onRetry}>
+    <ListView
+      title={title}
+      summary={lists ? `${total} ${total === 1 ? one : kind}` : null}
+      toolbar={toolbar}
+      filter={filter}
+      setFilter={setFilter}
+      what={kind}
+      loadError={list.error}
+      onRetry={() => void appStore.getState().loadList(kind)}
+    >
       {placeholder ??
         shown.map((g) => (
-          <HostListSection key={g.host.id} host={g.host} error={g.info?.error} count={g.items.length} what={what} cols={cols} columns={columns} actions={actions(g.host)}>
+          <HostListSection key={g.host.id} host={g.host} error={g.info?.error} count={g.items.length} what={kind} cols={cols} columns={columns} actions={actions(g.host)}>
             {g.items.map(row)}
           </HostListSection>
         ))}

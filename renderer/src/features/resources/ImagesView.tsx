@@ -21,7 +21,7 @@ const imageFields = (i: ImageInfo) => [i.id, ...i.repoTags, ...i.containers];
 /** Every image on every host: tags, size, age, the containers created from it; pull, remove, prune. */
 export function ImagesView() {
   const hosts = useApp((s) => s.hosts);
-  const { byHost: lists, error } = useHostList('images');
+  const list = useHostList('images');
   const reload = () => appStore.getState().loadList('images');
   const [pulling, setPulling] = useState(false);
   const [removing, setRemoving] = useState<ImageInfo | null>(null);
@@ -29,18 +29,15 @@ export function ImagesView() {
 
   return (
     <HostListsView
+      kind="images"
       title="Images"
-      what="images"
       one="image"
       toolbar={
         <button type="button" className="button button-primary" onClick={() => setPulling(true)}>
           Pull image
         </button>
       }
-      hosts={hosts}
-      lists={lists}
-      error={error}
-      onRetry={() => void reload()}
+      list={list}
       itemsOf={imagesOf}
       fieldsOf={imageFields}
       cols={COLS}

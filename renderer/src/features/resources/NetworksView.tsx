@@ -16,20 +16,17 @@ const networkFields = (n: NetworkInfo) => [n.name, n.driver, n.project, ...n.sub
 /** Every network on every host: driver, subnets, attached containers; remove the unused ones. */
 export function NetworksView() {
   const hosts = useApp((s) => s.hosts);
-  const { byHost: lists, error } = useHostList('networks');
+  const list = useHostList('networks');
   const reload = () => appStore.getState().loadList('networks');
   const [pruning, setPruning] = useState<HostId | null>(null);
   const [inspecting, setInspecting] = useState<NetworkInfo | null>(null);
 
   return (
     <HostListsView
+      kind="networks"
       title="Networks"
-      what="networks"
       one="network"
-      hosts={hosts}
-      lists={lists}
-      error={error}
-      onRetry={() => void reload()}
+      list={list}
       itemsOf={networksOf}
       fieldsOf={networkFields}
       cols={COLS}

@@ -24,7 +24,8 @@ const volumeFields = (v: VolumeInfo) => [v.name, v.driver, v.project, ...v.conta
 /** Every volume on every host: driver, size, the containers mounting it; remove. */
 export function VolumesView() {
   const hosts = useApp((s) => s.hosts);
-  const { byHost: lists, error } = useHostList('volumes');
+  const list = useHostList('volumes');
+  const lists = list.byHost;
   const reload = useCallback(() => appStore.getState().loadList('volumes'), []);
   const [removing, setRemoving] = useState<VolumeInfo | null>(null);
   const [open, setOpen] = useState<Open | null>(null);
@@ -49,13 +50,10 @@ export function VolumesView() {
 
   return (
     <HostListsView
+      kind="volumes"
       title="Volumes"
-      what="volumes"
       one="volume"
-      hosts={hosts}
-      lists={lists}
-      error={error}
-      onRetry={() => void reload()}
+      list={list}
       itemsOf={volumesOf}
       fieldsOf={volumeFields}
       cols={COLS}
