@@ -271,6 +271,14 @@ describe('Uptime Kuma secrets sealed with a secret.key that changed', () => {
     const s = await seedKuma(dirs);
     writeFileSync(keyPath(dirs.dataDir), randomBytes(32), { mode: 0o600 });
     const r = await boot(dirs);
+    // While it waits, the same Kuma cannot be added a second time (both would run once the key is back).
+    const again = await r.call('kuma.add', kumaInput(targetUrl, 'uk1_secret-api-key'));
+    expect(again.ok).toBe(false);
+    if (!again.ok) {
+      expect(again.error.code).toBe('CONFLICT');
+      expect(again.error.message).toContain('Kuma on nas');
+      expect(again.error.fix).toMatch(/remove/i);
+    }
     await r.ok('app.resolveProblem', { id: `kuma:${s.instance.id}`, action: 'discard' });
     await r.ok('app.resolveProblem', { id: 'kuma:heartbeat', action: 'discard' });
     const doc = readSettings(dirs.dataDir);
@@ -279,6 +287,8 @@ describe('Uptime Kuma secrets sealed with a secret.key that changed', () => {
     expect(await problems(r)).toEqual([]);
     expect(await r.ok<KumaInstanceInfo[]>('kuma.list')).toEqual([]);
     expect((await r.ok<HeartbeatInfo>('kuma.heartbeat')).configured).toBe(false);
+    // Once removed, it can be added again.
+    expect((await r.ok<KumaAddResultInfo>('kuma.add', kumaInput(targetUrl, 'uk1_secret-api-key'))).status).toBe('added');
   });
 });
 

@@ -207,6 +207,15 @@ export class KumaManager {
         fix: `Homeport reads each Uptime Kuma once, so that each change alerts once. To read it another way, remove “${same.record.name}” first.`,
       });
     }
+    // One saved but waiting (its secrets cannot be opened) would run beside the new one once they open.
+    const waiting = this.loadRecords().find((r) => r.url === origin && !this.runtimes.has(r.id));
+    if (waiting) {
+      throw new HomeportError({
+        code: 'CONFLICT',
+        message: `${origin} is already saved as “${waiting.name}”, which waits: its login or API key cannot be opened.`,
+        fix: `Put the original key file back and choose "Check again" in the settings problems, or remove “${waiting.name}” there first, then add it again.`,
+      });
+    }
     const secrets: KumaSecrets = {};
     if (input.mode === 'socket') {
       const client = new KumaClient({ url: origin, logger: this.opts.platform.logger, instance: name, allowSelfSigned: input.allowSelfSigned });
