@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import { HomeportError } from '../../shared/contract';
+import { errorText, toErrorInfo } from '../../shared/contract';
 import { createServices, type Services } from '../services/app';
 import { createConsoleLogger } from '../services/platform/logger';
 import { boundYoungGeneration } from '../services/platform/memory';
@@ -122,8 +122,8 @@ function readVersion(): string {
 }
 
 function describe(e: unknown): string {
-  if (e instanceof HomeportError) return e.fix ? `${e.message}\n  ${e.fix}` : e.message;
-  return e instanceof Error ? e.message : String(e);
+  const info = toErrorInfo(e, { message: errorText });
+  return info.fix ? `${info.message}\n  ${info.fix}` : info.message;
 }
 
 main().catch((e: unknown) => {

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Serv
 import type { Duplex } from 'node:stream';
 import { join, resolve } from 'node:path';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
-import { HomeportError, type Envelope, type WsServerFrame } from '../../shared/contract';
+import { HomeportError, toErrorInfo, type Envelope, type WsServerFrame } from '../../shared/contract';
 import type { Services } from '../services/app';
 import type { Logger } from '../services/platform/platform';
 import type { ClientId } from '../services/rpc/event-bus';
@@ -646,7 +646,5 @@ function rawText(data: RawData): string {
 }
 
 function internal(e: unknown) {
-  return e instanceof HomeportError
-    ? e.toInfo()
-    : { code: 'INTERNAL' as const, message: 'Homeport hit an unexpected error while answering this call.', fix: 'This is a bug; the log has the details.' };
+  return toErrorInfo(e, { message: 'Homeport hit an unexpected error while answering this call.', fix: 'This is a bug; the log has the details.' });
 }

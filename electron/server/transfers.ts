@@ -1,6 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { PassThrough, Transform, type TransformCallback } from 'node:stream';
-import { HomeportError, type ErrorInfo } from '../../shared/contract';
+import { BUG_FIX, HomeportError, toErrorInfo, type ErrorInfo } from '../../shared/contract';
 import type { Logger } from '../services/platform/platform';
 import type { VolumeTransfers } from '../services/volumes/transfers';
 
@@ -31,7 +31,7 @@ function statusFor(e: ErrorInfo): number {
 }
 
 function infoOf(e: unknown): ErrorInfo {
-  return e instanceof HomeportError ? e.toInfo() : { code: 'INTERNAL', message: 'The transfer failed unexpectedly.', fix: 'This is a bug; the log has details.' };
+  return toErrorInfo(e, { message: 'The transfer failed unexpectedly.', fix: BUG_FIX });
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -73,3 +73,44 @@ export function isErrorInfo(v: unknown): v is ErrorInfo {
 
 /** The envelope every call result crosses in. */
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+/** The text of anything thrown: an Error's message, or the value as a string. */
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The fix told for an error that is Homeport's own bug. */
+export const BUG_FIX = 'This is a bug; the log has details.';
+
+/**
+ * What to say of a thrown value that is not a HomeportError (a bug, or a failure nothing on the
+ * way put in the user's words): the message, or how to build it from the value, and the rest of
+ * the ErrorInfo (INTERNAL unless said). `log` hears of it first — an unexpected error deserves a
+ * line in the log with its stack, which the user's message leaves out.
+ */
+export interface Unexpected {
+  code?: ErrorCode;
+  message: string | ((e: unknown) => string);
+  fix?: string;
+  details?: Record<string, string | number | boolean>;
+  log?: (e: unknown) => void;
+}
+
+/**
+ * The one converter of anything thrown: a HomeportError passes as it is (the SSH, engine, Kuma and
+ * pull mappers have already said its cause in the user's words); anything else is told as
+ * `unexpected` says, with the value kept as the cause.
+ */
+export function toHomeportError(e: unknown, unexpected: Unexpected): HomeportError {
+  if (e instanceof HomeportError) return e;
+  unexpected.log?.(e);
+  const info: ErrorInfo = { code: unexpected.code ?? 'INTERNAL', message: typeof unexpected.message === 'string' ? unexpected.message : unexpected.message(e) };
+  if (unexpected.fix !== undefined) info.fix = unexpected.fix;
+  if (unexpected.details !== undefined) info.details = unexpected.details;
+  return new HomeportError(info, { cause: e });
+}
+
+/** `toHomeportError`, as the ErrorInfo that crosses the contract. */
+export function toErrorInfo(e: unknown, unexpected: Unexpected): ErrorInfo {
+  return toHomeportError(e, unexpected).toInfo();
+}

@@ -1,9 +1,8 @@
-import { HomeportError, type ErrorInfo, type HostId } from '../../../shared/contract';
+import { BUG_FIX, errorText, toErrorInfo, type ErrorInfo, type HostId } from '../../../shared/contract';
 import type { EngineHub } from './engine-hub';
 
 function errorInfo(e: unknown): ErrorInfo {
-  if (e instanceof HomeportError) return e.toInfo();
-  return { code: 'INTERNAL', message: `Unexpected error: ${e instanceof Error ? e.message : String(e)}`, fix: 'This is a bug; the log has details.' };
+  return toErrorInfo(e, { message: (x) => `Unexpected error: ${errorText(x)}`, fix: BUG_FIX });
 }
 
 /** Lists every host at once; a host that cannot answer gets its error instead of a list. */

@@ -6,7 +6,7 @@
  * refused) and, for status pages, stale (the newest beat on the page is older than `staleAfterMs`;
  * `/metrics` carries no timestamps, so it cannot show staleness).
  */
-import { HomeportError } from '../../../shared/contract';
+import { toHomeportError, type HomeportError } from '../../../shared/contract';
 import type { Logger } from '../platform/platform';
 import { shortReason } from './kuma-errors';
 import type { FetchLike } from './kuma-http';
@@ -128,7 +128,7 @@ export class KumaPoller extends Emitter<KumaPollerEvents> {
         return snap;
       },
       (err: unknown) => {
-        const e = err instanceof HomeportError ? err : new HomeportError({ code: 'INTERNAL', message: `Polling Uptime Kuma failed: ${String(err)}` }, { cause: err });
+        const e = toHomeportError(err, { message: (x) => `Polling Uptime Kuma failed: ${String(x)}` });
         if (run === this.run) this.onFailure(e);
         throw e;
       },

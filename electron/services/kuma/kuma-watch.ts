@@ -12,7 +12,7 @@
  * or upgrade takes seconds and is not an outage). A timer firing far later than asked means this
  * computer slept: baselines restart instead of reporting the sleep as an outage.
  */
-import { HomeportError, type ErrorInfo } from '../../../shared/contract';
+import { errorText, HomeportError, toHomeportError, type ErrorInfo } from '../../../shared/contract';
 import type { Logger } from '../platform/platform';
 import { KumaClient, type KumaClientOptions, type KumaCredentials, type KumaLoginResult } from './kuma-client';
 import { shortReason } from './kuma-errors';
@@ -444,6 +444,5 @@ export class KumaWatch extends Emitter<KumaWatchEvents> {
 }
 
 function asHomeportError(err: unknown): HomeportError {
-  if (err instanceof HomeportError) return err;
-  return new HomeportError({ code: 'INTERNAL', message: `Unexpected error while watching Uptime Kuma: ${err instanceof Error ? err.message : String(err)}` }, { cause: err });
+  return toHomeportError(err, { message: (e) => `Unexpected error while watching Uptime Kuma: ${errorText(e)}` });
 }

@@ -8,7 +8,7 @@
  * The URL's path and query are the secret (the token): they never reach a log, an error or the
  * status; only `https://host/[redacted]` does.
  */
-import { HomeportError, type ErrorInfo } from '../../../shared/contract';
+import { errorText, HomeportError, toHomeportError, type ErrorInfo } from '../../../shared/contract';
 import type { Logger } from '../platform/platform';
 import { REMOTE_ERROR } from './kuma-errors';
 import { httpGet, type FetchLike } from './kuma-http';
@@ -184,7 +184,7 @@ export function startPushHeartbeat(opts: PushHeartbeatOptions): PushHeartbeat {
         st.lastError = null;
         schedule(intervalMs, st.lastOkAt);
       } catch (err) {
-        const e = err instanceof HomeportError ? err : new HomeportError({ code: 'INTERNAL', message: `Sending the heartbeat failed: ${err instanceof Error ? err.message : String(err)}` });
+        const e = toHomeportError(err, { message: (x) => `Sending the heartbeat failed: ${errorText(x)}` });
         st.failed++;
         st.consecutiveFailures++;
         st.lastError = e.toInfo();

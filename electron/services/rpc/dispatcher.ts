@@ -1,10 +1,10 @@
 import {
   actionOf,
   describeInvalid,
-  HomeportError,
   inputSchemas,
   isMethodName,
   METHOD_NAMES,
+  toErrorInfo,
   type Contract,
   type Envelope,
   type ErrorInfo,
@@ -63,20 +63,18 @@ export function createDispatcher(impl: ContractImpl, logger: Logger): Dispatch {
       const value = await table.get(method)!(parsed.data, ctx);
       return { ok: true, value: value === undefined ? null : value };
     } catch (e) {
-      return fail(toErrorInfo(e, method, logger, input));
+      return fail(callErrorInfo(e, method, logger, input));
     }
   };
 }
 
 /** A HomeportError as it is; anything else is a bug: logged, and told in words (not the method's name). */
-export function toErrorInfo(e: unknown, method: string, logger: Logger, input?: unknown): ErrorInfo {
-  if (e instanceof HomeportError) return e.toInfo();
-  logger.error('unexpected error', { method, error: e instanceof Error ? e.stack ?? e.message : String(e) });
-  return {
-    code: 'INTERNAL',
+export function callErrorInfo(e: unknown, method: string, logger: Logger, input?: unknown): ErrorInfo {
+  return toErrorInfo(e, {
     message: `Homeport hit an unexpected error trying to ${isMethodName(method) ? actionOf(method, input) : 'answer'}.`,
     fix: 'This is a bug; the log has the details. Try again, and report it if it repeats.',
-  };
+    log: (x) => logger.error('unexpected error', { method, error: x instanceof Error ? x.stack ?? x.message : String(x) }),
+  });
 }
 
 const fail = (error: ErrorInfo): Envelope<never> => ({ ok: false, error });

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import type Dockerode from 'dockerode';
 import {
+  BUG_FIX,
   HomeportError,
+  toErrorInfo,
   type ContainerStateName,
   type ErrorInfo,
   type HostId,
@@ -490,7 +492,7 @@ async function undoComposeRenames(docker: Dockerode, project: string): Promise<A
 }
 
 function toInfo(e: unknown): ErrorInfo {
-  return e instanceof HomeportError ? e.toInfo() : { code: 'INTERNAL', message: `Listing stacks failed unexpectedly: ${String(e)}`, fix: 'This is a bug; the log has details.' };
+  return toErrorInfo(e, { message: (e) => `Listing stacks failed unexpectedly: ${String(e)}`, fix: BUG_FIX });
 }
 
 /** The stacks' stream kinds: a compose action and its output. */

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { ZodType } from 'zod';
 import {
+  BUG_FIX,
   describeInvalid,
   HomeportError,
   STREAM_ACTIONS,
   STREAM_INPUT_SCHEMAS,
+  toErrorInfo,
   VALIDATION_PARSE_OPTIONS,
   type ErrorInfo,
   type FeatureName,
@@ -73,7 +75,7 @@ interface OpenStream {
 
 /** Turns anything thrown into the ErrorInfo a `stream.end` carries. */
 export function streamError(e: unknown, what: string): ErrorInfo {
-  return e instanceof HomeportError ? e.toInfo() : { code: 'INTERNAL', message: `${what} failed unexpectedly.`, fix: 'This is a bug; the log has details.' };
+  return toErrorInfo(e, { message: `${what} failed unexpectedly.`, fix: BUG_FIX });
 }
 
 /**

@@ -4,7 +4,7 @@
  * about monitors routed to it. Nothing secret is logged: channels are named by their name, type
  * and host, never by URL or token.
  */
-import { HomeportError, type ErrorInfo } from '../../../../shared/model/errors';
+import { HomeportError, toHomeportError, type ErrorInfo } from '../../../../shared/model/errors';
 import type { Logger } from '../../platform/platform';
 import { narrowAlert } from '../policy/render';
 import type { Alert } from '../policy/types';
@@ -78,9 +78,8 @@ export function describeTarget(c: ChannelConfig): string {
 }
 
 function asHomeportError(err: unknown): HomeportError {
-  if (err instanceof HomeportError) return err;
   // A notifier bug; its message may hold anything, so it is not quoted.
-  return new HomeportError({ code: 'INTERNAL', message: 'Sending the alert failed because of a bug in Homeport.', fix: 'Report it, with the log.', details: { retryable: false } }, { cause: err });
+  return toHomeportError(err, { message: 'Sending the alert failed because of a bug in Homeport.', fix: 'Report it, with the log.', details: { retryable: false } });
 }
 
 export class Dispatcher {
