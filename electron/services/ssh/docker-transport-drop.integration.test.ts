@@ -1,4 +1,8 @@
 import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type net from 'node:net';
+import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -185,4 +189,92 @@ describe('engine calls when the SSH connection drops mid-reply', () => {
     expect(logs.done).toBeTruthy();
     expectNothingPending(t);
   }, 90_000);
+});
+
+/**
+ * A Docker API peer on a unix socket that answers the probe, then begins a reply to `wait` and a
+ * followed log (headers, a first line) and goes away in the middle of them, as an engine that
+ * crashes or is killed does.
+ */
+async function startVanishingEngine() {
+  const dir = mkdtempSync('/tmp/hp-vanish-');
+  chmodSync(dir, 0o755); // sshd reaches it as root; the test's own process too
+  const socket = join(dir, 'd.sock');
+  const conns = new Set<net.Socket>();
+  let begun = 0;
+  const server = http.createServer((req, res) => {
+    if (req.url === '/_ping') return void res.end('OK');
+    if (/\/wait/.test(req.url ?? '')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.flushHeaders();
+      begun++;
+      return;
+    }
+    if (/\/logs/.test(req.url ?? '')) {
+      res.writeHead(200, { 'content-type': 'application/vnd.docker.raw-stream' });
+      res.write('tick\n');
+      begun++;
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end('{"message":"not here"}');
+  });
+  server.on('connection', (c: net.Socket) => {
+    conns.add(c);
+    c.on('close', () => conns.delete(c));
+  });
+  await new Promise<void>((r) => server.listen(socket, r));
+  chmodSync(socket, 0o666);
+  return {
+    socket,
+    begun: () => begun,
+    /** Every connection dropped at once, mid-reply. */
+    vanish: () => {
+      for (const c of conns) c.destroy();
+    },
+    stop: async () => {
+      for (const c of conns) c.destroy();
+      await new Promise((r) => server.close(r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+describe('an engine that goes away in the middle of a reply', () => {
+  for (const over of ['ssh', 'local'] as const) {
+    it(`${over}: a wait and a followed log whose replies had begun end with an error, not never`, async () => {
+      lab = await requireLab();
+      const engine = await startVanishingEngine();
+      cleanups.push(() => engine.stop());
+      let t: DockerTransport;
+      if (over === 'ssh') {
+        const sshd = await startPrivateSshd(lab);
+        cleanups.push(() => sshd.stop());
+        const kh = new KnownHosts({ store: new MemoryStore(), userKnownHostsFile: null });
+        kh.accept('127.0.0.1', sshd.port, sshd.hostKeys[0]!.blob);
+        const client = await connectSsh(
+          { hostname: '127.0.0.1', port: sshd.port, user: 'root', agentSocket: lab.agentSock, keys: [], password: null },
+          { verifyHostKey: (b) => kh.check('127.0.0.1', sshd.port, b) },
+        );
+        cleanups.push(() => void client.end());
+        t = await openDockerTransport(client, engine.socket);
+      } else {
+        t = await openLocalDockerTransport(engine.socket);
+      }
+      cleanups.push(() => t.close());
+      const ct = t.docker.getContainer('vanishing');
+      const wait = settle(ct.wait());
+      const logs = watchStream((await ct.logs({ follow: true, stdout: true, stderr: true })) as unknown as NodeJS.ReadableStream);
+      await until('both replies begun', () => engine.begun() === 2 && logs.lines === 1, 10_000);
+      const goneAt = Date.now();
+      engine.vanish();
+      await until('both ended', () => wait.done && logs.done, ENDS_WITHIN_MS + 5_000).catch(() => {});
+      expect({ wait: wait.done ? wait.done.at - goneAt < ENDS_WITHIN_MS : 'still pending', logs: logs.done ? logs.done.at - goneAt < ENDS_WITHIN_MS : 'still open' }).toEqual({ wait: true, logs: true });
+      expect(wait.done!.error).toBeInstanceOf(HomeportError);
+      expect(wait.done!.error).toMatchObject({ code: 'DISCONNECTED', message: expect.stringMatching(/Docker engine/), fix: expect.any(String) });
+      expect(logs.done!.error).toBeTruthy();
+      // The transport goes on: the next call reaches the engine (here: refused by the fake, at once).
+      await expect(t.docker.listContainers()).rejects.toThrow(/not here/);
+    }, 60_000);
+  }
 });

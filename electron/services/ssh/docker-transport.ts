@@ -100,6 +100,8 @@ class TrackingAgent extends http.Agent {
     opts: http.AgentOptions,
     /** The error every connection still open ends with when the agent is destroyed. */
     private readonly closedError: () => Error,
+    /** The error for a reply the engine stopped sending in the middle (it crashed or restarted). */
+    private readonly cutOffError: () => Error,
   ) {
     super(opts);
   }
@@ -107,18 +109,28 @@ class TrackingAgent extends http.Agent {
   protected track<S extends Duplex>(conn: S): S {
     this.live.add(conn);
     conn.once('close', () => this.live.delete(conn));
+    // The engine closed the connection. If it was in the middle of a reply, that reply will never
+    // end, and Node's http client drops it without a word (the response is discarded, nobody is
+    // told): say so to the request. Node keeps the request a connection serves on it.
+    conn.once('end', () => {
+      const req = (conn as unknown as { _httpMessage?: { res?: http.IncomingMessage | null } | null })._httpMessage;
+      const res = req?.res;
+      if (res && !res.complete) this.fail(conn, this.cutOffError());
+    });
     return conn;
   }
 
   /** Ends every connection still open with `error`. */
   protected cut(error: Error): void {
-    for (const conn of [...this.live]) {
-      this.live.delete(conn);
-      // An ssh2 channel's destroy() takes no error: it is given to whoever listens first. A
-      // connection nobody listens to for errors (never the case for one the agent holds) just closes.
-      if (conn.listenerCount('error') > 0) conn.emit('error', error);
-      conn.destroy();
-    }
+    for (const conn of [...this.live]) this.fail(conn, error);
+  }
+
+  private fail(conn: Duplex, error: Error): void {
+    if (!this.live.delete(conn)) return; // already ended, with its reason
+    // An ssh2 channel's destroy() takes no error: it is given to whoever listens first. A
+    // connection nobody listens to for errors (never the case for one the agent holds) just closes.
+    if (conn.listenerCount('error') > 0) conn.emit('error', error);
+    conn.destroy();
   }
 
   override destroy(): void {
@@ -132,6 +144,14 @@ function linkLost(where: string): HomeportError {
     code: 'DISCONNECTED',
     message: `The SSH connection to ${where} was lost in the middle of a request to its Docker engine.`,
     fix: 'Homeport reconnects by itself; try again once the host shows as connected.',
+  });
+}
+
+function engineCutOff(where: string): HomeportError {
+  return new HomeportError({
+    code: 'DISCONNECTED',
+    message: `The Docker engine on ${where} closed the connection in the middle of its answer (it stopped or restarted).`,
+    fix: 'Check that Docker runs on the host, then try again.',
   });
 }
 
@@ -152,7 +172,11 @@ abstract class SshChannelAgent extends TrackingAgent {
     opts: http.AgentOptions,
     where: string,
   ) {
-    super(opts, () => transportClosed(where));
+    super(
+      opts,
+      () => transportClosed(where),
+      () => engineCutOff(where),
+    );
     // ssh2 tells the client before its channels; they are still ours to end with the reason.
     this.onClientClose = () => this.cut(linkLost(where));
     client.once('close', this.onClientClose);
@@ -228,12 +252,15 @@ export class SshDialStdioAgent extends SshChannelAgent {
 /** A local engine's unix-socket connections, ended with an error like the SSH ones when the link is declared dead. */
 class LocalSocketAgent extends TrackingAgent {
   constructor(socketPath: string) {
-    super({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 16 }, () =>
-      new HomeportError({
-        code: 'DISCONNECTED',
-        message: `The connection to the Docker engine on ${socketPath} was closed in the middle of a request.`,
-        fix: 'Homeport reconnects by itself; try again once the host shows as connected.',
-      }),
+    super(
+      { keepAlive: true, maxSockets: Infinity, maxFreeSockets: 16 },
+      () =>
+        new HomeportError({
+          code: 'DISCONNECTED',
+          message: `The connection to the Docker engine on ${socketPath} was closed in the middle of a request.`,
+          fix: 'Homeport reconnects by itself; try again once the host shows as connected.',
+        }),
+      () => engineCutOff(socketPath),
     );
   }
 
