@@ -367,8 +367,9 @@ export function createSettingsStore(conf: ConfLike, file: string): SettingsStore
       else {
         const obj = { ...((written as Record<string, unknown> | undefined) ?? {}) };
         for (const b of kept) {
-          // The service wrote a new value under the same name: the one it could not read moves aside.
-          if (obj[b.prop!] !== undefined) keepAside(next, `${key}/${b.prop}`, b.value, b.reason, b.name);
+          // The service wrote a new value under the same name: the one it could not read moves
+          // aside, under its own id (the problem the user sees keeps its id).
+          if (obj[b.prop!] !== undefined) keepAside(next, b.id, b.value, b.reason, b.name);
           else obj[b.prop!] = b.value;
         }
         written = obj;
@@ -406,7 +407,7 @@ export function createSettingsStore(conf: ConfLike, file: string): SettingsStore
       const out: DamagedEntry[] = [...damaged].map(([key, reason]) => ({ key, reason, holds: SETTINGS_SHAPES[key]?.holds ?? key, keptAside: false }));
       for (const list of bad.values()) for (const b of list) out.push({ key: b.id, reason: b.reason, holds: SETTINGS_SHAPES[b.key]!.holds, keptAside: false, entry: b.name });
       for (const [slot, e] of Object.entries(keptAside())) {
-        const key = slot.replace(/ \(\d+\)$/, '').replace(/\/.*$/, '');
+        const key = slot.replace(/ \(\d+\)$/, '').replace(/#.*$/, '');
         out.push({ key: slot, reason: typeof e?.reason === 'string' ? e.reason : 'could not be read', holds: SETTINGS_SHAPES[key]?.holds ?? key, keptAside: true, ...(typeof e?.entry === 'string' ? { entry: e.entry } : {}) });
       }
       return out;
@@ -418,7 +419,8 @@ export function createSettingsStore(conf: ConfLike, file: string): SettingsStore
         const current = doc[entry.key];
         if (entry.prop === null) {
           const list = [...(current as unknown[])];
-          list.splice(list.indexOf(entry.value), 1);
+          const at = list.indexOf(entry.value);
+          if (at >= 0) list.splice(at, 1);
           next[entry.key] = list;
         } else {
           const obj = { ...(current as Record<string, unknown>) };

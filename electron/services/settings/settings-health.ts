@@ -61,7 +61,7 @@ export class SettingsHealth {
     const file = platform.store.file ?? 'the settings file';
     for (const d of platform.store.damaged?.() ?? []) {
       if (d.entry) {
-        const setting = d.key.replace(/[#/].*$/, '');
+        const setting = d.key.replace(/#.*$/, '');
         out.push({
           id: `setting:${d.key}`,
           area: 'settings-file',
