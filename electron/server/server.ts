@@ -26,7 +26,7 @@ import { AttemptLimiter, type AttemptLimitOptions } from './rate-limit';
 import { SessionStore, type SessionOptions } from './sessions';
 import { contentTypeOf, lookupStatic } from '../web/static-files';
 import { handleTransfer } from './transfers';
-import { TRANSFER_PATH } from '../services/volumes/transfers';
+import { TRANSFER_PATH } from '../services/volumes';
 
 export interface HeadlessServerOptions {
   services: Services;

@@ -2,7 +2,7 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import { PassThrough, Transform, type TransformCallback } from 'node:stream';
 import { BUG_FIX, HomeportError, toErrorInfo, type ErrorInfo } from '../../shared/contract';
 import type { Logger } from '../services/platform/platform';
-import type { VolumeTransfers } from '../services/volumes/transfers';
+import type { VolumeTransfers } from '../services/volumes';
 
 export interface TransferContext {
   transfers: VolumeTransfers;

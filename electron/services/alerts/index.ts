@@ -8,3 +8,4 @@ export { Dispatcher, describeTarget, DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS, type 
 export { testAlert, type Notifier, type SendOptions } from './channels/format';
 export { NOTIFIERS, send } from './channels/send';
 export { signBody, type WebhookPayload } from './channels/webhook';
+export { readTextCapped } from './channels/http';

@@ -10,7 +10,7 @@ import type {
   RollbackResultInfo,
   UpgradeOptionsInfo,
 } from '../../../shared/contract';
-import type { EngineHub } from '../engines/engine-hub';
+import type { EngineHub } from '../engines';
 import type { Logger } from '../platform/platform';
 import type { StartersOf } from '../streams/streams-service';
 import { containerExecStream } from './exec-stream';

@@ -1,10 +1,8 @@
 import type Dockerode from 'dockerode';
 import type { Duplex } from 'node:stream';
 import { HomeportError, type TerminalInput } from '../../../shared/contract';
-import type { EngineHub } from '../engines/engine-hub';
-import { engineErrorInfo } from '../hosts/host-connection';
-import { engineError } from '../engines/engine-common';
-import { engineMessage } from '../engines/engine-message';
+import { engineError, engineMessage, type EngineHub } from '../engines';
+import { engineErrorInfo } from '../hosts';
 import type { Logger } from '../platform/platform';
 import type { StreamHandle, StreamStarter } from '../streams/streams-service';
 import { TerminalOutput } from '../streams/terminal-output';

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { HomeportError } from '../../../shared/contract';
-import type { EngineHub } from '../engines/engine-hub';
-import { engineErrorInfo } from '../hosts/host-connection';
+import type { EngineHub } from '../engines';
+import { engineErrorInfo } from '../hosts';
 import type { StreamStarter } from '../streams/streams-service';
 import { LineBatcher, LogDecoder } from './log-decoder';
 

@@ -1,6 +1,6 @@
 import { STATS_LIMITS, type HostId } from '../../../shared/contract';
 import { StatsSampler } from './stats-sampler';
-import type { EngineHub } from '../engines/engine-hub';
+import type { EngineHub } from '../engines';
 import type { Logger } from '../platform/platform';
 import type { StreamStarter } from '../streams/streams-service';
 

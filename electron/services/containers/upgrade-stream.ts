@@ -1,4 +1,4 @@
-import type { EngineHub } from '../engines/engine-hub';
+import type { EngineHub } from '../engines';
 import { streamError, type StreamStarter } from '../streams/streams-service';
 import type { ContainerUpgrader } from './upgrade';
 

@@ -10,7 +10,7 @@ import {
 } from '../../../shared/contract';
 import { Emitter } from '../platform/emitter';
 import type { Logger } from '../platform/platform';
-import { engineErrorInfo, type Link } from '../hosts/host-connection';
+import { engineErrorInfo, type Link } from '../hosts';
 import { ContainerTimes, sortContainers, toContainerInfo } from './container-list';
 import { EngineEventStream, toEngineEvent, type RawEngineEvent } from './engine-events';
 

@@ -2,9 +2,9 @@ import type { EngineEventInfo, HostId, HostImagesInfo, HostNetworksInfo, HostVol
 import type { EngineHub } from './engine-hub';
 import { Emitter } from '../platform/emitter';
 import type { Logger } from '../platform/platform';
-import { listImages } from '../images/images';
-import { listNetworks } from '../networks/networks';
-import { listVolumes } from '../volumes/volumes';
+import { listImages } from '../images';
+import { listNetworks } from '../networks';
+import { listVolumes } from '../volumes';
 
 type Kind = 'volume' | 'image' | 'network';
 

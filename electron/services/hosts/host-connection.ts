@@ -11,7 +11,7 @@ import {
   type TerminalSize,
   type Transport,
 } from '../../../shared/contract';
-import { engineMessage } from '../engines/engine-message';
+import { engineMessage } from '../engines';
 import type { Logger } from '../platform/platform';
 
 /** What a successful connect yields: a Docker API client over the host's one SSH connection. */

@@ -15,7 +15,7 @@ import {
   type TerminalSize,
 } from '../../../shared/contract';
 import type { ClientChannel } from 'ssh2';
-import type { EngineHub } from '../engines/engine-hub';
+import type { EngineHub } from '../engines';
 import { Emitter } from '../platform/emitter';
 import type { Platform } from '../platform/platform';
 import type { StartersOf } from '../streams/streams-service';

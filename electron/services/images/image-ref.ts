@@ -1,4 +1,4 @@
-import { invalid, quote } from '../engines/engine-common';
+import { invalid, quote } from '../engines';
 
 /**
  * Image references (`[registry[:port]/]path[:tag][@digest]`) checked against the grammar of

@@ -1,6 +1,5 @@
 import type { HostId, HostImagesInfo, ImagesApi, PruneImagesResultInfo, RemoveImageInput, RemoveImageResultInfo } from '../../../shared/contract';
-import type { EngineHub } from '../engines/engine-hub';
-import { listEveryHost } from '../engines/every-host';
+import { listEveryHost, type EngineHub } from '../engines';
 import type { StartersOf } from '../streams/streams-service';
 import { listImages, pruneDanglingImages, removeImage } from './images';
 import { imagePullStream } from './pull-stream';

@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 import { HomeportError, type HostId, type ImageInfo, type PruneImagesResultInfo, type PullProgressInfo, type RemoveImageResultInfo } from '../../../shared/contract';
-import { abortedError, containerName, engineError, engineMessage, invalid, linkGone, listUserContainers, nameList, notFound, quote, statusOf, throttle } from '../engines/engine-common';
+import { abortedError, containerName, engineError, engineMessage, invalid, linkGone, listUserContainers, nameList, notFound, quote, statusOf, throttle } from '../engines';
 import { familiarRef, isImageId, parseImageRef, validateImageRefOrId } from './image-ref';
 import { ndjson, PullProgressTracker, type PullEvent } from './pull-progress';
 

@@ -1,5 +1,5 @@
 import { HomeportError } from '../../../shared/contract';
-import { readTextCapped } from '../alerts/channels/http';
+import { readTextCapped } from '../alerts';
 import { connectionError, REMOTE_ERROR } from './kuma-errors';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;

@@ -1,6 +1,5 @@
 import type { HostId, HostNetworksInfo, NetworkDetailInfo, NetworksApi, RemoveNetworksResultInfo } from '../../../shared/contract';
-import type { EngineHub } from '../engines/engine-hub';
-import { listEveryHost } from '../engines/every-host';
+import { listEveryHost, type EngineHub } from '../engines';
 import { inspectNetwork, listNetworks, removeUnusedNetworks } from './networks';
 
 /** The networks of every host. */

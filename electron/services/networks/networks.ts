@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 import { HomeportError, type HostId, type NetworkContainerInfo, type NetworkDetailInfo, type NetworkInfo, type RemoveNetworksResultInfo } from '../../../shared/contract';
-import { containerName, engineError, engineMessage, hasLabel, listUserContainers, nameList, notFound, quote, statusOf, validateName } from '../engines/engine-common';
+import { containerName, engineError, engineMessage, hasLabel, listUserContainers, nameList, notFound, quote, statusOf, validateName } from '../engines';
 
 /** The engine's own networks (and swarm's): never removed by Homeport. */
 const BUILT_IN = new Set(['bridge', 'host', 'none', 'ingress', 'docker_gwbridge']);

@@ -1,6 +1,5 @@
 import type { AppApi, AppInfo, HostInfo, SettingsAction, SettingsProblemInfo } from '../../../shared/contract';
-import type { HostsService } from '../hosts/hosts-service';
-import type { KeysService } from '../hosts/keys-service';
+import type { HostsService, KeysService } from '../hosts';
 import { Emitter } from '../platform/emitter';
 import type { Platform } from '../platform/platform';
 import { SettingsHealth, type SettingsHealthDeps } from './settings-health';

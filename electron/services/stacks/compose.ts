@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { HomeportError, type StackAction } from '../../../shared/contract';
-import type { ExecOptions, ExecResult } from '../hosts/host-access';
+import type { ExecOptions, ExecResult } from '../hosts';
 
 /** Which Compose a host has: the v2 plugin (`docker compose`) or the v1 program (`docker-compose`). */
 export interface ComposeFlavor {

@@ -16,8 +16,8 @@ import {
   type StacksApi,
   type StackServiceInfo,
 } from '../../../shared/contract';
-import type { EngineHub } from '../engines/engine-hub';
-import { siblingTemp, type HostAccess } from '../hosts/host-access';
+import type { EngineHub } from '../engines';
+import { siblingTemp, type HostAccess } from '../hosts';
 import type { DocumentStore, Logger } from '../platform/platform';
 import { boundedLines } from '../ssh/bounded-output';
 import type { StartersOf } from '../streams/streams-service';

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import tar from 'tar-stream';
 import { HomeportError, type VolumeDirInfo, type VolumeEntryInfo, type VolumeEntryType } from '../../../shared/contract';
-import { abortedError, engineError, engineMessage, invalid, notFound, quote, statusOf, validateName } from '../engines/engine-common';
+import { abortedError, engineError, engineMessage, invalid, notFound, quote, statusOf, validateName } from '../engines';
 import { NO_IMAGE_FIX, pickArchiveImage, pickToolImages, runHelper, withHelper } from './helper-containers';
 import { ByteCounter } from './progress';
 import { inspectVolume } from './volumes';

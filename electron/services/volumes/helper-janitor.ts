@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 import type { HostId } from '../../../shared/contract';
-import type { EngineHub } from '../engines/engine-hub';
+import type { EngineHub } from '../engines';
 import type { Logger } from '../platform/platform';
 import { cleanupStaleHelpers, helpersSettled, onHelperLeftBehind } from './helper-containers';
 

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type Dockerode from 'dockerode';
 import { HomeportError, type RestoreResultInfo, type VolumeTransferProgressInfo } from '../../../shared/contract';
-import { abortedError, engineError, engineMessage, invalid, listUserContainers, quote, statusOf, throttle, validateName } from '../engines/engine-common';
+import { abortedError, engineError, engineMessage, invalid, listUserContainers, quote, statusOf, throttle, validateName } from '../engines';
 import { NO_IMAGE_FIX, pickArchiveImage, pickToolImages, runHelper, withHelper } from './helper-containers';
 import { ByteCounter, PROGRESS_INTERVAL_MS } from './progress';
 import { checkTar, DEFAULT_RESTORE_MAX_BYTES, DEFAULT_RESTORE_MAX_ENTRIES, sanitizeTar, TarPolicy, tarBytesOf, type TarPolicyOptions } from './tar-safety';

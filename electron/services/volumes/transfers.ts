@@ -13,10 +13,9 @@ import {
   type VolumeTransferEventInfo,
   type VolumeTransferInfo,
 } from '../../../shared/contract';
-import type { EngineHub } from '../engines/engine-hub';
+import { validateName, type EngineHub } from '../engines';
 import type { FileDialogs } from '../platform/platform';
 import { streamError } from '../streams/streams-service';
-import { validateName } from '../engines/engine-common';
 import { backupVolume } from './backup';
 import { restoreVolume } from './restore';
 

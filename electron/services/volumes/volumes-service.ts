@@ -1,6 +1,5 @@
 import type { HostId, HostVolumesInfo, PrepareRestoreInput, PruneVolumesResultInfo, VolumeDirInfo, VolumesApi, VolumeTransferInfo } from '../../../shared/contract';
-import type { EngineHub } from '../engines/engine-hub';
-import { listEveryHost } from '../engines/every-host';
+import { listEveryHost, type EngineHub } from '../engines';
 import type { StartersOf } from '../streams/streams-service';
 import { volumeTransferStream } from './transfer-stream';
 import type { VolumeTransfers } from './transfers';

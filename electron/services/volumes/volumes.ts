@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 import { HomeportError, type HostId, type PruneVolumesResultInfo, type VolumeInfo } from '../../../shared/contract';
-import { containerName, engineError, engineMessage, hasLabel, listUserContainers, nameList, notFound, quote, refInfo, statusOf, validateName } from '../engines/engine-common';
+import { containerName, engineError, engineMessage, hasLabel, listUserContainers, nameList, notFound, quote, refInfo, statusOf, validateName } from '../engines';
 
 // ── sizes: one `GET /system/df` per host per 30 s ─────────────────────────────────────────────
 

@@ -1,6 +1,6 @@
 import type { Logger } from '../../platform/platform';
 import type { CheckResult } from './types';
-import type { RawEngineEvent } from '../../engines/engine-events';
+import type { RawEngineEvent } from '../../engines';
 
 /**
  * Container monitors are driven by the engine's event stream, not by polling: one inspect when

@@ -6,7 +6,7 @@
  * again on it, each with a fresh look at its container, since events may have been missed
  * meanwhile.
  */
-import type { RawEngineEvent } from '../../engines/engine-events';
+import type { RawEngineEvent } from '../../engines';
 import type { Logger } from '../../platform/platform';
 import { CONTAINER_EVENTS, ContainerWatch, type CheckResult, type DockerLike, type MonitorConfig } from '../checks';
 
