@@ -1,5 +1,6 @@
 // Lint enforces the layering (README, Layout) alongside the per-folder tsconfig settings:
 //   shared ← electron/services ← electron/{main,server,preload};  shared ← renderer.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import tseslint from 'typescript-eslint';
 
@@ -192,6 +193,36 @@ const windowBusInAppOnly = {
   message: "Only app.ts uses the window's event bus: announce with an Emitter (platform/emitter.ts) and listen to the services' events (README, Layout).",
 };
 
+/**
+ * A feature of the services (one folder: its contract implementation, its stream starters, its
+ * inside) is reached through its index.ts, which lists what it offers the others: its inside can
+ * then change without visiting every folder that used it. A folder of electron/services/ with an
+ * index.ts is a feature; the mechanisms (ssh, platform, rpc, streams) have none. Tests and test
+ * support may reach inside to build what they test.
+ */
+const isServiceFeature = (services, folder) => !!folder && !folder.startsWith('.') && existsSync(path.join(services, folder, 'index.ts'));
+const featureThroughIndex = {
+  meta: {
+    type: 'problem',
+    messages: { inside: "'{{source}}' reaches inside the services' {{feature}} feature: import it from the folder's index.ts (export it there if the others need it)." },
+    schema: [],
+  },
+  create(context) {
+    const services = path.join(context.cwd, 'electron', 'services');
+    const here = path.relative(services, context.filename).split(path.sep);
+    const own = here.length > 1 && here[0] !== '..' ? here[0] : null;
+    const check = (source) => {
+      if (source?.type !== 'Literal' || typeof source.value !== 'string' || !source.value.startsWith('.')) return;
+      const target = path.relative(services, path.resolve(path.dirname(context.filename), source.value)).split(path.sep);
+      const [feature, ...rest] = target;
+      if (feature === own || !isServiceFeature(services, feature)) return;
+      if (rest.length === 0 || (rest.length === 1 && /^index(\.ts)?$/.test(rest[0]))) return;
+      context.report({ node: source, messageId: 'inside', data: { source: source.value, feature } });
+    };
+    return importSources(check);
+  },
+};
+
 /** The Electron shell does not reach into headless mode: both take what they share from electron/web/. */
 const shellsApart = {
   group: ['**/electron/server/**', '../server/*', '../../server/*'],
@@ -304,6 +335,12 @@ export default tseslint.config(
       [...electronModules, '**/renderer/**', '**/electron/main/**', '**/electron/server/**', '**/electron/services/**', '../main/*', '../server/*', '../services/*', '../services/**'],
       'electron/web/ is what both shells need to serve the UI: plain Node, importing neither shell, the services nor Electron (README, Layout).',
     ),
+  },
+  {
+    files: ['electron/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/test-support/**'],
+    plugins: { 'homeport-services': { rules: { 'feature-through-index': featureThroughIndex } } },
+    rules: { 'homeport-services/feature-through-index': 'error' },
   },
   {
     // Everything but tests, test support, e2e specs and scripts.
