@@ -5,6 +5,9 @@ import { StreamId, type DiskUsageInfo, type EngineEventInfo, type HostOverviewIn
 import { host } from '../../test-support/fixtures';
 import { EnvelopeError } from '../../test-support/memory-bridge';
 import { renderApp, teardownApp } from '../../test-support/render-app';
+import { client } from '../../api/client';
+import { endStreamsOfLostConnection } from '../../api/open-stream';
+import { appStore } from '../../store';
 import { EVENT_FEED_MAX } from './HostOverview';
 
 const lab = host({ name: 'lab', address: 'root@127.0.0.1:2222' });
@@ -130,5 +133,32 @@ describe('Host overview', () => {
     fail = false;
     fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
     expect((await screen.findByTestId('engine-version')).textContent).toBe('Docker 27.5.1');
+  });
+  it('the event feed says it stopped when the connection to Homeport drops, and goes on once it is back, keeping what it showed', async () => {
+    let n = 0;
+    const { bridge } = await renderApp({
+      'hosts.list': () => [lab, down],
+      'engines.overview': () => overview,
+      'engines.diskUsage': () => disk,
+      'streams.open': () => ({ streamId: StreamId(`s_events${++n}0`) }),
+      'streams.close': () => undefined,
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Hosts' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Overview of lab' }));
+    const feed = await screen.findByTestId('overview-events');
+    await waitFor(() => expect(bridge.callsOf('streams.open')).toHaveLength(1));
+    act(() => bridge.emit('stream.data', { streamId: StreamId('s_events10'), data: ev(1) }));
+    act(() => {
+      appStore.setState({ transport: 'reconnecting' });
+      endStreamsOfLostConnection(client());
+    });
+    expect(within(feed).getByRole('alert').textContent).toMatch(/^The event feed stoppedThe connection to Homeport was lost/);
+    expect(bridge.callsOf('streams.open')).toHaveLength(1);
+    act(() => appStore.setState({ transport: 'open' }));
+    await waitFor(() => expect(bridge.callsOf('streams.open')).toHaveLength(2));
+    expect(bridge.callsOf('streams.open')[1]).toEqual({ kind: 'engine.events', hostId: lab.id });
+    expect(within(feed).queryByRole('alert')).toBeNull();
+    act(() => bridge.emit('stream.data', { streamId: StreamId('s_events20'), data: ev(2) }));
+    expect(within(feed).getAllByTestId('event-row').map((r) => r.textContent)).toEqual([expect.stringContaining('c2'), expect.stringContaining('c1')]);
   });
 });

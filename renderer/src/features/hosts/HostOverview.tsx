@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { DiskCategory, DiskUsageInfo, EngineEventInfo, ErrorInfo, HostId, HostOverviewInfo } from '../../../../shared/contract';
-import { useStream } from '../../api/open-stream';
+import { isConnectionLost, useStream, type StreamHandlers } from '../../api/open-stream';
 import { BackButton } from '../../components/BackButton';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -290,6 +290,12 @@ function DiskUsageCard({ hostId }: { hostId: HostId }) {
   );
 }
 
+/** The engine's event stream, for as long as it is shown (a new key opens a new one). */
+function EventFeed({ hostId, handlers }: { hostId: HostId; handlers: StreamHandlers<'engine.events'> }) {
+  useStream('engine.events', { hostId }, handlers);
+  return null;
+}
+
 const timeOf = (ms: number) => new Date(ms).toLocaleTimeString(undefined, { hour12: false });
 
 function EventsCard({ hostId }: { hostId: HostId }) {
@@ -301,22 +307,28 @@ function EventsCard({ hostId }: { hostId: HostId }) {
   const heldRef = useRef<Array<EngineEventInfo & { key: number }>>([]);
 
   const nextKey = useRef(0);
-  useStream(
-    'engine.events',
-    { hostId },
-    {
-      onData: (e) => {
-        const item = { ...e, key: nextKey.current++ };
-        if (pausedRef.current) {
-          heldRef.current = [item, ...heldRef.current].slice(0, EVENT_FEED_MAX);
-          setHeld(heldRef.current.length);
-        } else setEvents((list) => [item, ...list].slice(0, EVENT_FEED_MAX));
-      },
-      onEnd: (err) => {
-        if (err) setError(err);
-      },
+  // The connection to Homeport dropped (the feed with it) and is back: a new feed, the events
+  // shown so far kept.
+  const transport = useApp((s) => s.transport);
+  const [generation, setGeneration] = useState(0);
+  const lost = isConnectionLost(error);
+  useEffect(() => {
+    if (!lost || transport !== 'open') return;
+    setError(null);
+    setGeneration((g) => g + 1);
+  }, [lost, transport]);
+  const handlers: StreamHandlers<'engine.events'> = {
+    onData: (e) => {
+      const item = { ...e, key: nextKey.current++ };
+      if (pausedRef.current) {
+        heldRef.current = [item, ...heldRef.current].slice(0, EVENT_FEED_MAX);
+        setHeld(heldRef.current.length);
+      } else setEvents((list) => [item, ...list].slice(0, EVENT_FEED_MAX));
     },
-  );
+    onEnd: (err) => {
+      if (err) setError(err);
+    },
+  };
 
   const toggle = () => {
     const next = !paused;
@@ -346,6 +358,7 @@ function EventsCard({ hostId }: { hostId: HostId }) {
         </>
       }
     >
+      <EventFeed key={generation} hostId={hostId} handlers={handlers} />
       {error && <ErrorMessage error={error} title="The event feed stopped" />}
       {events.length === 0 ? (
         <p className="muted" data-testid="events-empty">
