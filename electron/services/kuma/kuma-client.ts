@@ -543,106 +543,81 @@ export class KumaClient extends Emitter<KumaClientEvents> {
   // ---- incoming data ----------------------------------------------------------------------
 
   private attachDataHandlers(socket: Socket, guard: <A extends unknown[]>(event: string, fn: (...args: A) => void) => (...args: A) => void): void {
-    socket.on('monitorList', guard('monitorList', (raw: unknown) => this.applyMonitors('monitorList', raw, true)));
-    socket.on('updateMonitorIntoList', guard('updateMonitorIntoList', (raw: unknown) => this.applyMonitors('updateMonitorIntoList', raw, false)));
-    socket.on(
-      'deleteMonitorFromList',
-      guard('deleteMonitorFromList', (rawId: unknown) => {
-        const id = normaliseId(rawId);
-        if (id === null) return this.report('deleteMonitorFromList', ['id: invalid']);
-        this.forget(id);
-      }),
-    );
-    socket.on(
-      'heartbeatList',
-      guard('heartbeatList', (rawId: unknown, list: unknown, overwrite: unknown) => {
-        const id = normaliseId(rawId);
-        if (id === null) return this.report('heartbeatList', ['monitorID: invalid']);
-        if (!this.admit(id)) return;
-        const r = readBeatList(list, id, RECENT_BEATS);
-        if (!r.ok) return this.report('heartbeatList', r.problems);
-        if (r.value.problems.length) this.report('heartbeatList', r.value.problems);
-        this.mergeBeats(this.recent, id, r.value.beats, overwrite === true, RECENT_BEATS);
-        const newest = this.recent.get(id)?.at(-1);
-        if (newest) this.setLastBeat(id, newest);
-      }),
-    );
-    socket.on(
-      'importantHeartbeatList',
-      guard('importantHeartbeatList', (rawId: unknown, list: unknown, overwrite: unknown) => {
-        const id = normaliseId(rawId);
-        if (id === null) return this.report('importantHeartbeatList', ['monitorID: invalid']);
-        if (!this.admit(id)) return;
-        const r = readBeatList(list, id, IMPORTANT_BEATS);
-        if (!r.ok) return this.report('importantHeartbeatList', r.problems);
-        if (r.value.problems.length) this.report('importantHeartbeatList', r.value.problems);
-        this.mergeBeats(this.important, id, r.value.beats, overwrite === true, IMPORTANT_BEATS);
-        this.emit('importantBeats', { monitorId: id, beats: this.importantBeats(id) });
-      }),
-    );
-    socket.on(
-      'heartbeat',
-      guard('heartbeat', (raw: unknown) => {
-        const r = readBeat(raw);
-        if (!r.ok) return this.report('heartbeat', r.problems);
-        const beat = r.value;
-        if (this.admit(beat.monitorId)) {
-          this.mergeBeats(this.recent, beat.monitorId, [beat], false, RECENT_BEATS);
-          if (beat.important) this.mergeBeats(this.important, beat.monitorId, [beat], false, IMPORTANT_BEATS);
-          this.setLastBeat(beat.monitorId, beat);
-        }
-        // Still proof that Kuma's checks run, kept or not.
-        this.emit('heartbeat', beat);
-      }),
-    );
-    socket.on(
-      'uptime',
-      guard('uptime', (rawId: unknown, period: unknown, ratio: unknown) => {
-        const id = normaliseId(rawId);
-        if (id === null) return this.report('uptime', ['monitorID: invalid']);
-        const window = readUptimePeriod(period);
-        if (window === null) return; // a window a newer Kuma added: not an error.
-        if (!this.admit(id)) return;
-        const r = readRatio(ratio);
-        if (!r.ok) return this.report('uptime', r.problems);
-        const s = this.statsOf(id);
-        if (window === '24h') s.uptime24h = r.value;
-        else if (window === '30d') s.uptime30d = r.value;
-        else s.uptime1y = r.value;
+    // Every handler is guarded: an older connection's events are ignored, and a throw is reported under the event's name.
+    const on = <A extends unknown[]>(event: string, fn: (...args: A) => void) => socket.on(event, guard(event, fn));
+    on('monitorList', (raw: unknown) => this.applyMonitors('monitorList', raw, true));
+    on('updateMonitorIntoList', (raw: unknown) => this.applyMonitors('updateMonitorIntoList', raw, false));
+    on('deleteMonitorFromList', (rawId: unknown) => {
+      const id = normaliseId(rawId);
+      if (id === null) return this.report('deleteMonitorFromList', ['id: invalid']);
+      this.forget(id);
+    });
+    on('heartbeatList', (rawId: unknown, list: unknown, overwrite: unknown) => {
+      const got = this.beatListOf('heartbeatList', rawId, list, RECENT_BEATS);
+      if (!got) return;
+      const { id, beats } = got;
+      this.mergeBeats(this.recent, id, beats, overwrite === true, RECENT_BEATS);
+      const newest = this.recent.get(id)?.at(-1);
+      if (newest) this.setLastBeat(id, newest);
+    });
+    on('importantHeartbeatList', (rawId: unknown, list: unknown, overwrite: unknown) => {
+      const got = this.beatListOf('importantHeartbeatList', rawId, list, IMPORTANT_BEATS);
+      if (!got) return;
+      const { id, beats } = got;
+      this.mergeBeats(this.important, id, beats, overwrite === true, IMPORTANT_BEATS);
+      this.emit('importantBeats', { monitorId: id, beats: this.importantBeats(id) });
+    });
+    on('heartbeat', (raw: unknown) => {
+      const r = readBeat(raw);
+      if (!r.ok) return this.report('heartbeat', r.problems);
+      const beat = r.value;
+      if (this.admit(beat.monitorId)) {
+        this.mergeBeats(this.recent, beat.monitorId, [beat], false, RECENT_BEATS);
+        if (beat.important) this.mergeBeats(this.important, beat.monitorId, [beat], false, IMPORTANT_BEATS);
+        this.setLastBeat(beat.monitorId, beat);
+      }
+      // Still proof that Kuma's checks run, kept or not.
+      this.emit('heartbeat', beat);
+    });
+    on('uptime', (rawId: unknown, period: unknown, ratio: unknown) => {
+      const id = normaliseId(rawId);
+      if (id === null) return this.report('uptime', ['monitorID: invalid']);
+      const window = readUptimePeriod(period);
+      if (window === null) return; // a window a newer Kuma added: not an error.
+      if (!this.admit(id)) return;
+      const r = readRatio(ratio);
+      if (!r.ok) return this.report('uptime', r.problems);
+      const s = this.statsOf(id);
+      if (window === '24h') s.uptime24h = r.value;
+      else if (window === '30d') s.uptime30d = r.value;
+      else s.uptime1y = r.value;
+      this.touch(id);
+    });
+    on('avgPing', (rawId: unknown, ms: unknown) => {
+      const id = normaliseId(rawId);
+      if (id === null) return this.report('avgPing', ['monitorID: invalid']);
+      const n = toNumber(ms);
+      if (ms !== null && ms !== undefined && n === null) return this.report('avgPing', ['value: not a number']);
+      if (!this.admit(id)) return;
+      this.statsOf(id).avgPing = n !== null && n >= 0 ? n : null;
+      this.touch(id);
+    });
+    on('certInfo', (rawId: unknown, raw: unknown) => {
+      const id = normaliseId(rawId);
+      if (id === null) return this.report('certInfo', ['monitorID: invalid']);
+      if (!this.admit(id)) return;
+      const s = this.statsOf(id);
+      const r = readCertInfo(raw);
+      if (!r.ok) {
+        s.certDaysLeft = null;
+        s.certValid = null;
         this.touch(id);
-      }),
-    );
-    socket.on(
-      'avgPing',
-      guard('avgPing', (rawId: unknown, ms: unknown) => {
-        const id = normaliseId(rawId);
-        if (id === null) return this.report('avgPing', ['monitorID: invalid']);
-        const n = toNumber(ms);
-        if (ms !== null && ms !== undefined && n === null) return this.report('avgPing', ['value: not a number']);
-        if (!this.admit(id)) return;
-        this.statsOf(id).avgPing = n !== null && n >= 0 ? n : null;
-        this.touch(id);
-      }),
-    );
-    socket.on(
-      'certInfo',
-      guard('certInfo', (rawId: unknown, raw: unknown) => {
-        const id = normaliseId(rawId);
-        if (id === null) return this.report('certInfo', ['monitorID: invalid']);
-        if (!this.admit(id)) return;
-        const s = this.statsOf(id);
-        const r = readCertInfo(raw);
-        if (!r.ok) {
-          s.certDaysLeft = null;
-          s.certValid = null;
-          this.touch(id);
-          return this.report('certInfo', r.problems);
-        }
-        s.certDaysLeft = r.value.daysRemaining;
-        s.certValid = r.value.valid;
-        this.touch(id);
-      }),
-    );
+        return this.report('certInfo', r.problems);
+      }
+      s.certDaysLeft = r.value.daysRemaining;
+      s.certValid = r.value.valid;
+      this.touch(id);
+    });
   }
 
   private applyMonitors(event: string, raw: unknown, full: boolean): void {
@@ -721,6 +696,27 @@ export class KumaClient extends Emitter<KumaClientEvents> {
   private beatCap(perMonitor: number): number {
     const ids = this.defs.size + this.unlisted.size;
     return Math.min(perMonitor, Math.max(MIN_BEATS, Math.floor(this.beatBudget / Math.max(1, ids))));
+  }
+
+  /**
+   * The beats a heartbeatList or importantHeartbeatList event carries for a monitor this client
+   * mirrors (at most `max`), or null: a bad id or list is reported, a monitor past the cap ignored.
+   * A list with some unreadable beats keeps the others and reports the rest.
+   */
+  private beatListOf(event: string, rawId: unknown, list: unknown, max: number): { id: string; beats: KumaBeat[] } | null {
+    const id = normaliseId(rawId);
+    if (id === null) {
+      this.report(event, ['monitorID: invalid']);
+      return null;
+    }
+    if (!this.admit(id)) return null;
+    const r = readBeatList(list, id, max);
+    if (!r.ok) {
+      this.report(event, r.problems);
+      return null;
+    }
+    if (r.value.problems.length) this.report(event, r.value.problems);
+    return { id, beats: r.value.beats };
   }
 
   private mergeBeats(store: Map<string, KumaBeat[]>, id: string, beats: KumaBeat[], overwrite: boolean, perMonitor: number): void {
