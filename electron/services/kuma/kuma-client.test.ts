@@ -1,10 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HomeportError } from '../../../shared/contract';
+import type { HomeportError } from '../../../shared/contract';
 import { KumaClient, type KumaMonitorsUpdate } from './kuma-client';
 import type { KumaMonitorFact } from './kuma-model';
 import { captureLogger, FAKE_PASSWORD, FAKE_USER, FakeKuma, kumaTime, type Flavour } from './test-support/fake-kuma';
+import { rejectionOf } from '../test-support/errors';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -40,14 +41,6 @@ function until(client: KumaClient, pred: (ms: KumaMonitorFact[]) => boolean, tim
   });
 }
 
-async function authError(p: Promise<unknown>): Promise<HomeportError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(HomeportError);
-  return err as HomeportError;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -132,7 +125,7 @@ describe.each(['1.23', '2.x'] as const)('KumaClient against a %s server', (flavo
   it('refuses a wrong password with a clear AUTH_FAILED', async () => {
     const { fake, client, lines } = await setup(flavour);
     await client.connect();
-    const err = await authError(client.login({ username: FAKE_USER, password: 'wrong password!' }));
+    const err = await rejectionOf(client.login({ username: FAKE_USER, password: 'wrong password!' }));
     expect(err.code).toBe('AUTH_FAILED');
     expect(err.message).toBe('Uptime Kuma refused the username or password.');
     expect(err.fix).toBeTruthy();
@@ -147,10 +140,10 @@ describe.each(['1.23', '2.x'] as const)('KumaClient against a %s server', (flavo
     const { client } = await setup(flavour, { totp: '492039' });
     await client.connect();
     expect(await client.login({ username: FAKE_USER, password: FAKE_PASSWORD })).toEqual({ status: 'totp-required' });
-    const wrong = await authError(client.login({ username: FAKE_USER, password: FAKE_PASSWORD, token: '000000' }));
+    const wrong = await rejectionOf(client.login({ username: FAKE_USER, password: FAKE_PASSWORD, token: '000000' }));
     expect(wrong.code).toBe('AUTH_FAILED');
     expect(wrong.message).toBe('Uptime Kuma refused the two-factor code.');
-    const bad = await authError(client.login({ username: FAKE_USER, password: FAKE_PASSWORD, token: 'abc' }));
+    const bad = await rejectionOf(client.login({ username: FAKE_USER, password: FAKE_PASSWORD, token: 'abc' }));
     expect(bad.code).toBe('VALIDATION');
     const ok = await client.login({ username: FAKE_USER, password: FAKE_PASSWORD, token: '492 039' });
     expect(ok.status).toBe('ok');
@@ -160,8 +153,8 @@ describe.each(['1.23', '2.x'] as const)('KumaClient against a %s server', (flavo
   it("reports Kuma's rate limit as AUTH_FAILED that says to wait", async () => {
     const { client } = await setup(flavour, { rateLimitAfter: 2 });
     await client.connect();
-    for (let i = 0; i < 2; i++) await authError(client.login({ username: FAKE_USER, password: 'nope' }));
-    const err = await authError(client.login({ username: FAKE_USER, password: FAKE_PASSWORD }));
+    for (let i = 0; i < 2; i++) await rejectionOf(client.login({ username: FAKE_USER, password: 'nope' }));
+    const err = await rejectionOf(client.login({ username: FAKE_USER, password: FAKE_PASSWORD }));
     expect(err.code).toBe('AUTH_FAILED');
     expect(err.message).toMatch(/too many attempts/);
     expect(err.fix).toMatch(/Wait a minute/);
@@ -183,7 +176,7 @@ describe.each(['1.23', '2.x'] as const)('KumaClient against a %s server', (flavo
     const third = new KumaClient({ url: fake.url, logger: captureLogger().logger });
     cleanups.push(() => third.close());
     await third.connect();
-    const err = await authError(third.loginByToken('eyJhbGciOiJIUzI1NiJ9.forged.sig'));
+    const err = await rejectionOf(third.loginByToken('eyJhbGciOiJIUzI1NiJ9.forged.sig'));
     expect(err.code).toBe('AUTH_FAILED');
     expect(err.message).toMatch(/saved Uptime Kuma session is no longer valid/);
   });
@@ -191,7 +184,7 @@ describe.each(['1.23', '2.x'] as const)('KumaClient against a %s server', (flavo
   it('pauses and resumes a monitor, round-trip through the list updates', async () => {
     const { fake, client } = await setup(flavour);
     await client.connect();
-    const notYet = await authError(client.pauseMonitor('2'));
+    const notYet = await rejectionOf(client.pauseMonitor('2'));
     expect(notYet.code).toBe('AUTH_FAILED');
 
     await client.login({ username: FAKE_USER, password: FAKE_PASSWORD });
@@ -203,7 +196,7 @@ describe.each(['1.23', '2.x'] as const)('KumaClient against a %s server', (flavo
     await client.resumeMonitor('2');
     await until(client, (ms) => ms[1]?.active === true);
 
-    const missing = await authError(client.pauseMonitor('99'));
+    const missing = await rejectionOf(client.pauseMonitor('99'));
     expect(missing.code).toBe('ENGINE');
     expect(missing.message).toMatch(/could not pause "monitor 99": Monitor not found/);
   });
@@ -374,7 +367,7 @@ describe('KumaClient connection errors', () => {
     await fake.stop();
     const client = new KumaClient({ url, logger: captureLogger().logger, connectTimeoutMs: 2000 });
     cleanups.push(() => client.close());
-    const err = await authError(client.connect());
+    const err = await rejectionOf(client.connect());
     expect(err.code).toBe('CONNECTION_REFUSED');
     expect(err.message).toContain('refused the connection');
   });
@@ -393,7 +386,7 @@ describe('KumaClient connection errors', () => {
       await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
       const url = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
       const client = new KumaClient({ url, logger: captureLogger().logger, instance: 'Uptime Kuma on nas', connectTimeoutMs: 3000 });
-      errors[name] = await authError(client.connect());
+      errors[name] = await rejectionOf(client.connect());
       client.close();
       await new Promise<void>((r) => web.close(() => r()));
       expect(errors[name]!.message, name).not.toMatch(/parser error|xhr poll error|server error/);

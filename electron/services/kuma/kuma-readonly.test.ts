@@ -1,13 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { HomeportError } from '../../../shared/contract';
+import type { HomeportError } from '../../../shared/contract';
 import { fetchKumaMetrics, metricsToMonitors, parsePrometheusText } from './kuma-metrics';
 import { KumaPoller, type KumaReadOnlySnapshot } from './kuma-poller';
 import { fetchKumaStatusPage, statusPageToMonitors } from './kuma-status-page';
 import type { KumaInstanceFact, KumaRecovery } from './kuma-model';
 import { startFloodReceiver } from '../alerts/channels/test-support/receivers';
 import { captureLogger, FakeClock, kumaTime } from './test-support/fake-kuma';
+import { rejectionOf } from '../test-support/errors';
 
 const KEY = 'uk1_9Xk3vQpL0sT7eRbN2mWcYf';
 
@@ -146,14 +147,6 @@ beforeEach(() => {
   now = Date.now();
 });
 
-async function rejection(p: Promise<unknown>): Promise<HomeportError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(HomeportError);
-  return e as HomeportError;
-}
 
 describe('Prometheus text', () => {
   it('reads labels with escapes, special values, and counts bad lines', () => {
@@ -204,31 +197,31 @@ describe('/metrics with an API key', () => {
   });
 
   it('a wrong key → 401 → AUTH_FAILED that says what to do; a malformed key is refused before sending', async () => {
-    const err = await rejection(fetchKumaMetrics({ url: base, apiKey: 'uk1_wrong', instance: 'Uptime Kuma on nas' }));
+    const err = await rejectionOf(fetchKumaMetrics({ url: base, apiKey: 'uk1_wrong', instance: 'Uptime Kuma on nas' }));
     expect(err.code).toBe('AUTH_FAILED');
     expect(err.message).toBe('Uptime Kuma on nas refused the API key.');
     expect(err.fix).toMatch(/Settings → API Keys/);
     expect(err.message + err.fix).not.toContain('uk1_wrong');
 
-    const none = await rejection(fetchKumaMetrics({ url: base }));
+    const none = await rejectionOf(fetchKumaMetrics({ url: base }));
     expect(none.code).toBe('AUTH_FAILED');
     expect(none.message).toMatch(/requires an API key/);
 
-    const bad = await rejection(fetchKumaMetrics({ url: base, apiKey: 'my-password' }));
+    const bad = await rejectionOf(fetchKumaMetrics({ url: base, apiKey: 'my-password' }));
     expect(bad.code).toBe('VALIDATION');
   });
 
   it('something that is not Kuma metrics is a clear error, not an empty list', async () => {
     metricsText = '<!DOCTYPE html><html><body>Uptime Kuma</body></html>';
-    const err = await rejection(fetchKumaMetrics({ url: base, apiKey: KEY }));
+    const err = await rejectionOf(fetchKumaMetrics({ url: base, apiKey: KEY }));
     expect(err.code).toBe('ENGINE');
     expect(err.message).toBe(`This is not Uptime Kuma: ${base} answers web requests, but its /metrics is a web page.`);
     metricsText = 'process_cpu_seconds_total 1\n';
-    expect((await rejection(fetchKumaMetrics({ url: base, apiKey: KEY }))).message).toMatch(/a \/metrics page that Homeport cannot read/);
+    expect((await rejectionOf(fetchKumaMetrics({ url: base, apiKey: KEY }))).message).toMatch(/a \/metrics page that Homeport cannot read/);
 
     metricsStatus = 500;
     metricsText = 'boom';
-    expect((await rejection(fetchKumaMetrics({ url: base, apiKey: KEY }))).message).toMatch(/HTTP 500/);
+    expect((await rejectionOf(fetchKumaMetrics({ url: base, apiKey: KEY }))).message).toMatch(/HTTP 500/);
   });
 });
 
@@ -267,16 +260,16 @@ describe('public status page', () => {
   });
 
   it('an unknown slug is NOT_FOUND; HTML or wrong shapes are clear errors; a bad slug is refused', async () => {
-    expect((await rejection(fetchKumaStatusPage({ url: base, slug: 'missing' }))).code).toBe('NOT_FOUND');
-    const html = await rejection(fetchKumaStatusPage({ url: base, slug: 'html' }));
+    expect((await rejectionOf(fetchKumaStatusPage({ url: base, slug: 'missing' }))).code).toBe('NOT_FOUND');
+    const html = await rejectionOf(fetchKumaStatusPage({ url: base, slug: 'html' }));
     expect(html.code).toBe('ENGINE');
     expect(html.message).toBe(`This is not Uptime Kuma: ${base} answers web requests, but not Uptime Kuma’s status page API (it answered with a web page).`);
     // A web server with no such API at all: not "no published page".
-    const other = await rejection(fetchKumaStatusPage({ url: base, slug: 'plain404' }));
+    const other = await rejectionOf(fetchKumaStatusPage({ url: base, slug: 'plain404' }));
     expect(other.message).toMatch(/^This is not Uptime Kuma: .* \(it answered HTTP 404\)\.$/);
-    const broken = await rejection(fetchKumaStatusPage({ url: base, slug: 'broken' }));
+    const broken = await rejectionOf(fetchKumaStatusPage({ url: base, slug: 'broken' }));
     expect(broken.message).toMatch(/cannot read/);
-    expect((await rejection(fetchKumaStatusPage({ url: base, slug: '../metrics' }))).code).toBe('VALIDATION');
+    expect((await rejectionOf(fetchKumaStatusPage({ url: base, slug: '../metrics' }))).code).toBe('VALIDATION');
     expect(() => statusPageToMonitors({ publicGroupList: [] }, { heartbeatList: {} }, 0)).not.toThrow();
   });
 });
@@ -286,13 +279,13 @@ describe('answers larger than Homeport reads', () => {
   it('a status page or /metrics that never ends is refused at the limit, not read into memory', async () => {
     const flood = await startFloodReceiver(200, 96 * MiB);
     try {
-      const page = await rejection(fetchKumaStatusPage({ url: flood.url, slug: 'home', instance: 'Uptime Kuma on nas' }));
+      const page = await rejectionOf(fetchKumaStatusPage({ url: flood.url, slug: 'home', instance: 'Uptime Kuma on nas' }));
       expect(page.message).toBe('Uptime Kuma on nas (status page "home") answered with more than 16 MiB; Homeport reads at most 16 MiB.');
       await flood.settled();
       expect(flood.finished()).toBe(false);
       expect(flood.written()).toBeLessThan(48 * MiB);
 
-      const metrics = await rejection(fetchKumaMetrics({ url: flood.url, apiKey: KEY, instance: 'Uptime Kuma on nas' }));
+      const metrics = await rejectionOf(fetchKumaMetrics({ url: flood.url, apiKey: KEY, instance: 'Uptime Kuma on nas' }));
       expect(metrics.message).toBe('Uptime Kuma on nas (/metrics) answered with more than 16 MiB; Homeport reads at most 16 MiB.');
       await flood.settled();
       expect(flood.finished()).toBe(false);
@@ -337,13 +330,13 @@ describe('KumaPoller', () => {
     expect(snaps[0]?.monitors).toHaveLength(4);
 
     metricsStatus = 503;
-    await rejection(p.pollNow());
+    await rejectionOf(p.pollNow());
     clock.advance(30_000);
-    await rejection(p.pollNow());
+    await rejectionOf(p.pollNow());
     expect(problems).toEqual([]);
     expect(errors).toHaveLength(2);
     clock.advance(40_000);
-    await rejection(p.pollNow());
+    await rejectionOf(p.pollNow());
     expect(problems[0]).toMatchObject({ problem: 'unreachable', instance: 'Uptime Kuma on nas' });
     expect(problems[0]?.message).toMatch(/^Uptime Kuma on nas has been unreachable for 1 min \(answered \/metrics with HTTP 503\)$/);
     expect(p.last?.monitors).toHaveLength(4); // the last good snapshot stays
@@ -360,19 +353,19 @@ describe('KumaPoller', () => {
     await p.pollNow();
     clock.advance(50_000);
     metricsStatus = 503;
-    await rejection(p.pollNow()); // first failure, 50 s after Kuma last answered
+    await rejectionOf(p.pollNow()); // first failure, 50 s after Kuma last answered
     clock.advance(30_000);
-    await rejection(p.pollNow());
+    await rejectionOf(p.pollNow());
     expect(problems).toEqual([]); // noticed 30 s ago: still within the grace period
     clock.advance(35_000);
-    await rejection(p.pollNow());
+    await rejectionOf(p.pollNow());
     expect(problems[0]).toMatchObject({ problem: 'unreachable', since: t0 });
     expect(problems[0]?.message).toBe('Uptime Kuma on nas has been unreachable for 2 min (answered /metrics with HTTP 503)');
   });
 
   it('metrics: a refused key is raised at once as auth-failed', async () => {
     const { p, problems } = poller({ kind: 'metrics', url: base, apiKey: 'uk2_revoked' }, new FakeClock());
-    await rejection(p.pollNow());
+    await rejectionOf(p.pollNow());
     expect(problems[0]?.problem).toBe('auth-failed');
   });
 

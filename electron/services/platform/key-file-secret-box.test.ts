@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HomeportError } from '../../../shared/contract';
 import { createKeyFileSecretBox, KEY_FILE_NAME } from './key-file-secret-box';
+import { thrownError } from '../test-support/errors';
 
 const posix = process.platform !== 'win32';
 
@@ -66,16 +67,10 @@ describe('createKeyFileSecretBox', () => {
     createKeyFileSecretBox(dataDir);
     const keyPath = join(dataDir, KEY_FILE_NAME);
     chmodSync(keyPath, 0o644);
-    let err: unknown;
-    try {
-      createKeyFileSecretBox(dataDir);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(HomeportError);
-    expect((err as HomeportError).message).toContain(keyPath);
-    expect((err as HomeportError).message).toContain('644');
-    expect((err as HomeportError).fix).toBe(`Run: chmod 600 ${keyPath}`);
+    const err = thrownError(() => createKeyFileSecretBox(dataDir));
+    expect(err.message).toContain(keyPath);
+    expect(err.message).toContain('644');
+    expect(err.fix).toBe(`Run: chmod 600 ${keyPath}`);
     chmodSync(keyPath, 0o600);
     expect(() => createKeyFileSecretBox(dataDir)).not.toThrow();
   });
@@ -113,17 +108,11 @@ describe('a key file missing while secrets are sealed with it', () => {
     expect(() => statSync(keyPath)).toThrow();
     expect(box.status!()).toEqual({ state: 'missing', keyFile: keyPath, sealed: 3 });
     for (const f of [() => box.encrypt(Buffer.from('x')), () => box.decrypt(sealed)]) {
-      let err: unknown;
-      try {
-        f();
-      } catch (e) {
-        err = e;
-      }
-      expect(err).toBeInstanceOf(HomeportError);
-      expect((err as HomeportError).code).toBe('SETTINGS');
-      expect((err as HomeportError).message).toContain(keyPath);
-      expect((err as HomeportError).message).toContain('3 secrets');
-      expect((err as HomeportError).fix).toMatch(/Check again.*Start over with a new key/);
+      const err = thrownError(f);
+      expect(err.code).toBe('SETTINGS');
+      expect(err.message).toContain(keyPath);
+      expect(err.message).toContain('3 secrets');
+      expect(err.fix).toMatch(/Check again.*Start over with a new key/);
     }
     // Put back: read again.
     writeFileSync(keyPath, original, { mode: 0o600 });

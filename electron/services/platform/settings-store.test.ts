@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HomeportError } from '../../../shared/contract';
 import { createConfStore } from './conf-store';
 import { countSealed, jsonErrorOffset, KEPT_ASIDE_KEY, readSettingsFile } from './settings-store';
+import { thrownError } from '../test-support/errors';
 
 // A host as the hosts service stores it (entries that cannot be used are hidden: settings-entries.ts).
 const host = (id: string) => ({ id, name: 'nas', kind: 'ssh', user: 'root', hostname: 'nas.lan', port: 22, socketPath: '/var/run/docker.sock', useAgent: true, keyId: null, identityFile: null, passwordSealed: null });
@@ -106,17 +107,11 @@ describe('the settings store', () => {
       ['"x"', /holds text/],
     ] as const) {
       writeFileSync(file, text);
-      let err: unknown;
-      try {
-        readSettingsFile(file);
-      } catch (e) {
-        err = e;
-      }
-      expect(err).toBeInstanceOf(HomeportError);
-      expect((err as HomeportError).code).toBe('SETTINGS');
-      expect((err as HomeportError).message).toContain(file);
-      expect((err as HomeportError).message).toMatch(why);
-      expect((err as HomeportError).fix).toMatch(/restore it from a backup/);
+      const err = thrownError(() => readSettingsFile(file));
+      expect(err.code).toBe('SETTINGS');
+      expect(err.message).toContain(file);
+      expect(err.message).toMatch(why);
+      expect(err.fix).toMatch(/restore it from a backup/);
       expect(() => createConfStore(dir)).toThrow(HomeportError);
       expect(readFileSync(file, 'utf8')).toBe(text);
     }

@@ -14,6 +14,7 @@ import {
   parseKnownHosts,
 } from './known-hosts';
 import { MemoryStore } from '../test-support/memory-store';
+import { thrownError } from '../test-support/errors';
 
 interface TestKey {
   line: string; // "type base64 comment"
@@ -193,15 +194,9 @@ describe('KnownHosts own store', () => {
     const kh = new KnownHosts({ store: new MemoryStore(), userKnownHostsFile: null });
     kh.accept('h', 2222, edA.blob);
     expect(kh.check('h', 2222, edB.blob)).toMatchObject({ verdict: 'changed', expected: [fingerprintOf(edA.blob)] });
-    let err: unknown;
-    try {
-      kh.accept('h', 2222, edB.blob);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(HomeportError);
-    expect((err as HomeportError).code).toBe('HOSTKEY_CHANGED');
-    expect((err as HomeportError).fix).toContain("ssh-keygen -R '[h]:2222'");
+    const err = thrownError(() => kh.accept('h', 2222, edB.blob));
+    expect(err.code).toBe('HOSTKEY_CHANGED');
+    expect(err.fix).toContain("ssh-keygen -R '[h]:2222'");
     expect(kh.forget('h', 2222)).toBe(1);
     kh.accept('h', 2222, edB.blob);
     expect(kh.check('h', 2222, edB.blob)).toEqual({ verdict: 'trusted' });

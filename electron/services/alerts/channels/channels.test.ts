@@ -1,11 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HomeportError } from '../../../../shared/model/errors';
 import type { Alert } from '../policy/types';
 import { validateChannelConfig, type ChannelConfigInput } from './config';
 import { send } from './send';
 import { startFloodReceiver, startHttpReceiver, startSmtpReceiver, type FloodReceiver, type HttpReceiver, type SmtpReceiver } from './test-support/receivers';
+import { rejectionOf, thrownError } from '../../test-support/errors';
 
 const ALERT: Alert = {
   id: 'a1',
@@ -37,15 +37,6 @@ afterEach(async () => {
   receivers = [];
 });
 
-async function rejection(p: Promise<unknown>): Promise<HomeportError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(HomeportError);
-    return err as HomeportError;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** A port on 127.0.0.1 with nothing listening. */
 async function closedPort(): Promise<number> {
@@ -71,7 +62,7 @@ describe('ntfy', () => {
     const c = cfg({ id: 'c', name: 'phone', type: 'ntfy', server: rx.url, topic: 'homelab', token: 'tk_abcdefghijklmnop' });
     await send({ ...ALERT, kind: 'up', severity: 'info', title: 'Jellyfin is up' }, c);
     expect(rx.json(0)).toMatchObject({ priority: 3, tags: ['white_check_mark'] });
-    const err = await rejection(send(ALERT, c));
+    const err = await rejectionOf(send(ALERT, c));
     expect(err.code).toBe('AUTH_FAILED');
     expect(err.message).toContain(`ntfy at 127.0.0.1:${new URL(rx.url).port} refused the credentials (HTTP 403): forbidden for [redacted]`);
     expect(err.message).not.toContain('tk_abc');
@@ -106,7 +97,7 @@ describe('generic webhook', () => {
 
   it('a 404 is a clear VALIDATION error that shows the host, not the secret URL', async () => {
     const rx = await http(() => ({ status: 404, body: 'no such hook' }));
-    const err = await rejection(send(ALERT, cfg({ id: 'c', name: 'hook', type: 'webhook', url: `${rx.url}/hooks/s3cr3t-path-token` })));
+    const err = await rejectionOf(send(ALERT, cfg({ id: 'c', name: 'hook', type: 'webhook', url: `${rx.url}/hooks/s3cr3t-path-token` })));
     expect(err.code).toBe('VALIDATION');
     expect(err.message).toBe(`The webhook at ${new URL(rx.url).host} rejected the message (HTTP 404): no such hook.`);
     expect(err.message).not.toContain('s3cr3t');
@@ -139,7 +130,7 @@ describe('Slack', () => {
 
   it('Slack’s "invalid_token" is AUTH_FAILED', async () => {
     const rx = await http(() => ({ status: 403, body: 'invalid_token' }));
-    const err = await rejection(send(ALERT, cfg({ id: 'c', name: 'slack', type: 'slack', webhookUrl: `${rx.url}/services/T000/B000/XXXX` })));
+    const err = await rejectionOf(send(ALERT, cfg({ id: 'c', name: 'slack', type: 'slack', webhookUrl: `${rx.url}/services/T000/B000/XXXX` })));
     expect(err.code).toBe('AUTH_FAILED');
     expect(err.message).toContain('invalid_token');
   });
@@ -160,7 +151,7 @@ describe('Telegram', () => {
 
   it('"chat not found" comes back as the Bot API said it, with a fix, and without the token', async () => {
     const rx = await http(() => ({ status: 400, body: '{"ok":false,"error_code":400,"description":"Bad Request: chat not found"}' }));
-    const err = await rejection(send(ALERT, cfg({ id: 'c', name: 'tg', type: 'telegram', botToken: TG_TOKEN, chatId: '42', apiBaseUrl: rx.url })));
+    const err = await rejectionOf(send(ALERT, cfg({ id: 'c', name: 'tg', type: 'telegram', botToken: TG_TOKEN, chatId: '42', apiBaseUrl: rx.url })));
     expect(err.code).toBe('VALIDATION');
     expect(err.message).toBe(`Telegram at ${new URL(rx.url).host} rejected the message (HTTP 400): Bad Request: chat not found.`);
     expect(err.fix).toMatch(/\/start/);
@@ -180,7 +171,7 @@ describe('Gotify', () => {
 
   it('a wrong app token is AUTH_FAILED with the server’s description and no token', async () => {
     const rx = await http(() => ({ status: 401, body: '{"error":"Unauthorized","errorCode":401,"errorDescription":"you need to provide a valid access token or user credentials to access this api"}' }));
-    const err = await rejection(send(ALERT, cfg({ id: 'c', name: 'gotify', type: 'gotify', server: rx.url, appToken: 'AbCdEf123456' })));
+    const err = await rejectionOf(send(ALERT, cfg({ id: 'c', name: 'gotify', type: 'gotify', server: rx.url, appToken: 'AbCdEf123456' })));
     expect(err.code).toBe('AUTH_FAILED');
     expect(err.message).toContain('valid access token');
     expect(err.message).not.toContain('AbCdEf123456');
@@ -209,7 +200,7 @@ describe('email (SMTP through nodemailer)', () => {
 
   it('a self-signed certificate is refused unless allowed', async () => {
     const rx = await smtp();
-    const err = await rejection(send(ALERT, cfg({ id: 'c', name: 'mail', type: 'email', host: '127.0.0.1', port: rx.port, startTls: 'required', from: 'homeport@lab.example', to: ['me@lab.example'] })));
+    const err = await rejectionOf(send(ALERT, cfg({ id: 'c', name: 'mail', type: 'email', host: '127.0.0.1', port: rx.port, startTls: 'required', from: 'homeport@lab.example', to: ['me@lab.example'] })));
     expect(err.code).toBe('UNREACHABLE');
     expect(err.message).toMatch(/TLS|certificate/);
     expect(err.details?.retryable).toBe(false);
@@ -218,7 +209,7 @@ describe('email (SMTP through nodemailer)', () => {
 
   it('a wrong password is AUTH_FAILED and never quoted', async () => {
     const rx = await smtp({ users: { homeport: 'correct horse' }, starttls: false });
-    const err = await rejection(send(ALERT, cfg({ id: 'c', name: 'mail', type: 'email', host: '127.0.0.1', port: rx.port, startTls: 'off', user: 'homeport', password: 'battery staple', from: 'homeport@lab.example', to: ['me@lab.example'] })));
+    const err = await rejectionOf(send(ALERT, cfg({ id: 'c', name: 'mail', type: 'email', host: '127.0.0.1', port: rx.port, startTls: 'off', user: 'homeport', password: 'battery staple', from: 'homeport@lab.example', to: ['me@lab.example'] })));
     expect(err.code).toBe('AUTH_FAILED');
     expect(err.fix).toMatch(/password/);
     expect(JSON.stringify(err.toInfo())).not.toContain('battery staple');
@@ -226,7 +217,7 @@ describe('email (SMTP through nodemailer)', () => {
 
   it('nothing listening is UNREACHABLE and retryable', async () => {
     const port = await closedPort();
-    const err = await rejection(send(ALERT, cfg({ id: 'c', name: 'mail', type: 'email', host: '127.0.0.1', port, from: 'homeport@lab.example', to: ['me@lab.example'] })));
+    const err = await rejectionOf(send(ALERT, cfg({ id: 'c', name: 'mail', type: 'email', host: '127.0.0.1', port, from: 'homeport@lab.example', to: ['me@lab.example'] })));
     expect(err.code).toBe('UNREACHABLE');
     expect(err.message).toContain(`127.0.0.1:${port}`);
     expect(err.details?.retryable).toBe(true);
@@ -248,7 +239,7 @@ describe('what a receiver answers is read only so far (64 KiB)', () => {
   it('a refusal with an endless body: the error quotes the start of it, the rest is not read', async () => {
     const flood = await startFloodReceiver(400, 96 * MiB, 'text/plain', 'z');
     receivers.push(flood);
-    const err = await rejection(send(ALERT, cfg({ id: 'c', name: 'hook', type: 'webhook', url: flood.url })));
+    const err = await rejectionOf(send(ALERT, cfg({ id: 'c', name: 'hook', type: 'webhook', url: flood.url })));
     expect(err.message).toMatch(/^The webhook at 127\.0\.0\.1:\d+ rejected the message \(HTTP 400\): z{200}\.$/);
     await flood.settled();
     expect(flood.finished()).toBe(false);
@@ -257,7 +248,7 @@ describe('what a receiver answers is read only so far (64 KiB)', () => {
 
   it('Telegram’s verdict is still read from a normal answer', async () => {
     const rx = await http(() => ({ body: JSON.stringify({ ok: false, description: 'Bad Request: chat not found' }) }));
-    const err = await rejection(send(ALERT, cfg({ id: 'c', name: 'tg', type: 'telegram', botToken: TG_TOKEN, chatId: '42', apiBaseUrl: rx.url })));
+    const err = await rejectionOf(send(ALERT, cfg({ id: 'c', name: 'tg', type: 'telegram', botToken: TG_TOKEN, chatId: '42', apiBaseUrl: rx.url })));
     expect(err.message).toMatch(/chat not found/);
   });
 });
@@ -265,7 +256,7 @@ describe('what a receiver answers is read only so far (64 KiB)', () => {
 describe('unreachable HTTP channels', () => {
   it('connection refused names the host only and is retryable', async () => {
     const port = await closedPort();
-    const err = await rejection(send(ALERT, cfg({ id: 'c', name: 'tg', type: 'telegram', botToken: TG_TOKEN, chatId: '42', apiBaseUrl: `http://127.0.0.1:${port}` })));
+    const err = await rejectionOf(send(ALERT, cfg({ id: 'c', name: 'tg', type: 'telegram', botToken: TG_TOKEN, chatId: '42', apiBaseUrl: `http://127.0.0.1:${port}` })));
     expect(err.code).toBe('UNREACHABLE');
     expect(err.message).toBe(`Telegram at 127.0.0.1:${port} could not be reached: the connection was refused.`);
     expect(err.details?.retryable).toBe(true);
@@ -273,7 +264,7 @@ describe('unreachable HTTP channels', () => {
 
   it('a redirect is not followed (it would carry the secrets elsewhere)', async () => {
     const rx = await http(() => ({ status: 302, headers: { location: 'http://127.0.0.1:1/elsewhere' } }));
-    const err = await rejection(send(ALERT, cfg({ id: 'c', name: 'discord', type: 'discord', webhookUrl: `${rx.url}/api/webhooks/1/x` })));
+    const err = await rejectionOf(send(ALERT, cfg({ id: 'c', name: 'discord', type: 'discord', webhookUrl: `${rx.url}/api/webhooks/1/x` })));
     expect(err.code).toBe('VALIDATION');
     expect(err.message).toMatch(/redirect/);
   });
@@ -281,7 +272,7 @@ describe('unreachable HTTP channels', () => {
   it('a server that does not answer in time is UNREACHABLE (timeout, retryable), not a hang', async () => {
     const rx = await http(() => ({ hang: true }));
     const started = Date.now();
-    const err = await rejection(send(ALERT, cfg({ id: 'c', name: 'gotify', type: 'gotify', server: rx.url, appToken: 'AbCdEf123456' }), { signal: AbortSignal.timeout(200) }));
+    const err = await rejectionOf(send(ALERT, cfg({ id: 'c', name: 'gotify', type: 'gotify', server: rx.url, appToken: 'AbCdEf123456' }), { signal: AbortSignal.timeout(200) }));
     expect(Date.now() - started).toBeLessThan(5000);
     expect(err.code).toBe('UNREACHABLE');
     expect(err.message).toBe(`Gotify at ${new URL(rx.url).host} did not answer in time.`);
@@ -293,7 +284,7 @@ describe('unreachable HTTP channels', () => {
     const ac = new AbortController();
     const p = send(ALERT, cfg({ id: 'c', name: 'gotify', type: 'gotify', server: rx.url, appToken: 'AbCdEf123456' }), { signal: ac.signal });
     setTimeout(() => ac.abort(), 50);
-    const err = await rejection(p);
+    const err = await rejectionOf(p);
     expect(err.message).toMatch(/was cancelled/);
     expect(err.details?.retryable).toBe(false);
   });
@@ -323,16 +314,10 @@ describe('validateChannelConfig', () => {
     ['missing name', { id: 'c', type: 'slack', webhookUrl: 'https://hooks.slack.com/services/T/B/X' }, /^name: /],
   ];
   it.each(bad)('%s → VALIDATION naming the field', (_what, input, message) => {
-    let err: unknown;
-    try {
-      validateChannelConfig(input);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(HomeportError);
-    expect((err as HomeportError).code).toBe('VALIDATION');
-    expect((err as HomeportError).message).toMatch(message);
-    expect((err as HomeportError).fix).toBeTruthy();
-    expect((err as HomeportError).message).not.toMatch(/forged|pw@/);
+    const err = thrownError(() => validateChannelConfig(input));
+    expect(err.code).toBe('VALIDATION');
+    expect(err.message).toMatch(message);
+    expect(err.fix).toBeTruthy();
+    expect(err.message).not.toMatch(/forged|pw@/);
   });
 });

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { HomeportError } from '../../../../shared/model/errors';
 import type { Logger } from '../../platform/platform';
 import { AlertPolicy } from '../policy/engine';
 import type { Alert } from '../policy/types';
 import { validateChannelConfig, type ChannelConfig } from './config';
 import { Dispatcher } from './dispatcher';
 import { startHttpReceiver, type HttpReceiver } from './test-support/receivers';
+import { rejectionOf } from '../../test-support/errors';
 
 const TG_TOKEN = '987654321:AAF-secretSecretSecretSecretSecret';
 
@@ -170,15 +170,9 @@ describe('Dispatcher: test()', () => {
     const rx = await http(() => ({ status: 401, body: '{"ok":false,"error_code":401,"description":"Unauthorized"}' }));
     const { logger, lines } = recordingLogger();
     const d = new Dispatcher({ logger, channels: [validateChannelConfig({ id: 'tg', name: 'Telegram', type: 'telegram', botToken: TG_TOKEN, chatId: '42', apiBaseUrl: rx.url })] });
-    let err: unknown;
-    try {
-      await d.test('tg');
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(HomeportError);
-    expect((err as HomeportError).code).toBe('AUTH_FAILED');
-    expect((err as HomeportError).fix).toMatch(/BotFather/);
+    const err = await rejectionOf(d.test('tg'));
+    expect(err.code).toBe('AUTH_FAILED');
+    expect(err.fix).toMatch(/BotFather/);
     expect(rx.requests).toHaveLength(1);
     const logged = lines.join('\n');
     expect(logged).toContain('test message failed');
