@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { MonitorId, type HostId } from '../../shared/contract';
+import { MonitorId } from '../../shared/contract';
 import { TrayFeed } from './tray';
 import { AppService } from './settings';
 import { ContainersService, containerStreams } from './containers';
@@ -111,13 +111,7 @@ export async function createServices(
     streams,
   };
 
-  const tray = new TrayFeed({
-    monitors,
-    kuma,
-    mute: (id, preset) => monitors.mute(id, preset),
-    restartContainer: ({ hostId, containerId }) => engines.restart({ hostId: hostId as HostId, containerId }),
-    logger: platform.logger,
-  });
+  const tray = new TrayFeed({ monitors, kuma, containers, logger: platform.logger });
 
   // The window hears what the services announce (nothing is announced before the hosts start).
   const events = new EventBus();

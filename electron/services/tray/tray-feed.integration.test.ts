@@ -61,10 +61,11 @@ describe('TrayFeed (integration)', () => {
     const restarted: string[] = [];
     const feed = new TrayFeed({
       monitors: mgr,
-      mute: (id, preset) => mgr.mute(id, preset),
-      restartContainer: async (ref) => {
-        restarted.push(ref.containerId);
-        await docker.getContainer(ref.containerId).restart({ t: 0 });
+      containers: {
+        restart: async (ref) => {
+          restarted.push(ref.containerId);
+          await docker.getContainer(ref.containerId).restart({ t: 0 });
+        },
       },
       logger: tp.platform.logger,
     });

@@ -1,19 +1,19 @@
-import { applyMonitorsChange, MonitorId, type KumaInstanceInfo, type MonitorInfo } from '../../../shared/contract';
+import { applyMonitorsChange, HostId, MonitorId, type KumaInstanceInfo, type MonitorInfo } from '../../../shared/contract';
 import { kumaStatusItems } from '../../../shared/model/monitor-status';
 import type { KumaManager } from '../kuma';
 import { toAlertInfo, toMonitorInfo, type MonitorsManager } from '../monitors';
 import { Emitter } from '../platform/emitter';
 import type { Logger } from '../platform/platform';
-import type { MutePreset } from '../alerts';
+import type { ContainersService } from '../containers';
 import { notificationFor, trayView, type DesktopNotification, type TrayAction, type TrayView } from './tray';
 
 export interface TrayFeedDeps {
-  /** The monitors: the list when the tray starts, then each change and alert as it happens. */
-  monitors: Pick<MonitorsManager, 'events' | 'list'>;
+  /** The monitors: the list when the tray starts, then each change and alert as it happens; the menu mutes them. */
+  monitors: Pick<MonitorsManager, 'events' | 'list' | 'mute'>;
   /** Uptime Kuma instances, whose mirrored monitors count too. */
   kuma?: Pick<KumaManager, 'events' | 'list'>;
-  mute(monitorId: string | null, preset: MutePreset | null): void;
-  restartContainer(ref: { hostId: string; containerId: string }): Promise<void>;
+  /** The menu's "Restart" on a container monitor's entry: the same restart as the containers view's. */
+  containers: Pick<ContainersService, 'restart'>;
   logger: Logger;
   /** How often the "down for N min" labels are refreshed (ms). */
   refreshMs?: number;
@@ -93,13 +93,13 @@ export class TrayFeed {
           this.events.emit('navigate', { view: 'monitors', monitorId: action.monitorId === null ? null : MonitorId(action.monitorId) });
           return;
         case 'restart':
-          await this.deps.restartContainer({ hostId: action.hostId, containerId: action.container });
+          await this.deps.containers.restart({ hostId: HostId(action.hostId), containerId: action.container });
           return;
         case 'mute':
-          this.deps.mute(action.monitorId, action.preset);
+          this.deps.monitors.mute(action.monitorId, action.preset);
           return;
         case 'unmute':
-          this.deps.mute(action.monitorId, null);
+          this.deps.monitors.mute(action.monitorId, null);
           return;
       }
     } catch (e) {
