@@ -219,7 +219,8 @@ describe('hosts over SSH', () => {
       await sshd.restart();
       await until('a reconnecting state', () => seen.slice(mark).some((s) => s.includes('"event":"hosts.changed"') && /"status":"(reconnecting|connecting)"/.test(s)), 30_000);
       await until('connected again', async () => (await stateOf('restarted'))?.status === 'connected', 60_000);
-      const id = (await containersOf(host.id)).find((c) => c.name === 'labweb_web_1')?.id;
+      // A host that has just connected again lists its containers a moment later: wait for the list.
+      const id = await until('its containers listed again', async () => (await containersOf(host.id)).find((c) => c.name === 'labweb_web_1')?.id, 30_000);
       expect(id).toBeTruthy();
       await ok('containers.restart', { hostId: host.id, containerId: id });
       await ok('hosts.remove', { id: host.id });
