@@ -88,6 +88,8 @@ function HostRow({ host: h, auth, onRemove }: { host: HostInfo; auth: string[]; 
   const busy = useApp((s) => s.hostBusy[h.id]);
   const s = h.state;
   const error = s.status === 'failed' || s.status === 'reconnecting' ? s.error : null;
+  const connect = canConnect(s);
+  const link = connect ? 'Connect' : 'Disconnect';
   return (
     <>
       <tr data-testid="host-row" data-host={h.name} data-status={s.status} aria-busy={busy ? true : undefined}>
@@ -126,27 +128,15 @@ function HostRow({ host: h, auth, onRemove }: { host: HostInfo; auth: string[]; 
               Verify host key…
             </button>
           )}
-          {canConnect(s) ? (
-            <button
-              type="button"
-              className="button button-small"
-              aria-label={`Connect ${h.name}`}
-              disabled={!!busy}
-              onClick={() => void appStore.getState().connectHost(h.id)}
-            >
-              Connect
-            </button>
-          ) : (
-            <button
-              type="button"
-              className="button button-small"
-              aria-label={`Disconnect ${h.name}`}
-              disabled={!!busy}
-              onClick={() => void appStore.getState().disconnectHost(h.id)}
-            >
-              Disconnect
-            </button>
-          )}
+          <button
+            type="button"
+            className="button button-small"
+            aria-label={`${link} ${h.name}`}
+            disabled={!!busy}
+            onClick={() => void (connect ? appStore.getState().connectHost(h.id) : appStore.getState().disconnectHost(h.id))}
+          >
+            {link}
+          </button>
           {s.status === 'connected' && h.kind === 'ssh' && (
             <button
               type="button"
