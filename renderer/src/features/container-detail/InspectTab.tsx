@@ -72,95 +72,75 @@ export function InspectTab({ container }: { container: ContainerInfo }) {
         </dl>
       </Section>
       {i.health && <HealthSection health={i.health} />}
-      <Section title="Ports" count={i.ports.length}>
-        {i.ports.length === 0 ? (
-          <p className="muted">No ports exposed or published.</p>
-        ) : (
-          <ul className="inspect-ports" data-testid="inspect-ports">
-            {i.ports.map((p) => (
-              <li key={`${p.privatePort}/${p.protocol}|${p.hostIp}|${p.hostPort}`}>
-                <span className="mono">
-                  {p.hostPort !== null ? `${p.hostIp}:${p.hostPort} → ` : ''}
-                  {p.privatePort}/{p.protocol}
-                </span>
-                {p.url ? (
-                  <a className="port-link" href={p.url} target="_blank" rel="noopener noreferrer" title={`Open ${p.url} in the browser`}>
-                    {p.url}
-                  </a>
-                ) : (
-                  <span className="muted">{p.note}</span>
-                )}
-              </li>
+      <Section title="Ports" count={i.ports.length} empty="No ports exposed or published.">
+        <ul className="inspect-ports" data-testid="inspect-ports">
+          {i.ports.map((p) => (
+            <li key={`${p.privatePort}/${p.protocol}|${p.hostIp}|${p.hostPort}`}>
+              <span className="mono">
+                {p.hostPort !== null ? `${p.hostIp}:${p.hostPort} → ` : ''}
+                {p.privatePort}/{p.protocol}
+              </span>
+              {p.url ? (
+                <a className="port-link" href={p.url} target="_blank" rel="noopener noreferrer" title={`Open ${p.url} in the browser`}>
+                  {p.url}
+                </a>
+              ) : (
+                <span className="muted">{p.note}</span>
+              )}
+            </li>
+          ))}
+        </ul>
+      </Section>
+      <Section title="Environment" count={i.env.length} empty="No environment variables.">
+        <table className="kv-table" data-testid="inspect-env">
+          <tbody>
+            {i.env.map((e, n) => (
+              <EnvRow key={`${e.name}#${n}`} env={e} onReveal={() => revealEnv({ ...ref, name: e.name })} />
             ))}
-          </ul>
-        )}
+          </tbody>
+        </table>
       </Section>
-      <Section title="Environment" count={i.env.length}>
-        {i.env.length === 0 ? (
-          <p className="muted">No environment variables.</p>
-        ) : (
-          <table className="kv-table" data-testid="inspect-env">
-            <tbody>
-              {i.env.map((e, n) => (
-                <EnvRow key={`${e.name}#${n}`} env={e} onReveal={() => revealEnv({ ...ref, name: e.name })} />
-              ))}
-            </tbody>
-          </table>
-        )}
+      <Section title="Mounts" count={i.mounts.length} empty="No mounts.">
+        <table className="kv-table">
+          <TableHead columns={['Type', 'Source', 'In the container', 'Access']} />
+          <tbody>
+            {i.mounts.map((m) => (
+              <tr key={m.destination}>
+                <td>{m.type}</td>
+                <td className="mono wrap">{m.name ?? m.source}</td>
+                <td className="mono wrap">{m.destination}</td>
+                <td>{m.readOnly ? 'read-only' : 'read-write'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </Section>
-      <Section title="Mounts" count={i.mounts.length}>
-        {i.mounts.length === 0 ? (
-          <p className="muted">No mounts.</p>
-        ) : (
-          <table className="kv-table">
-            <TableHead columns={['Type', 'Source', 'In the container', 'Access']} />
-            <tbody>
-              {i.mounts.map((m) => (
-                <tr key={m.destination}>
-                  <td>{m.type}</td>
-                  <td className="mono wrap">{m.name ?? m.source}</td>
-                  <td className="mono wrap">{m.destination}</td>
-                  <td>{m.readOnly ? 'read-only' : 'read-write'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+      <Section title="Networks" count={i.networks.length} empty={<>Network mode {i.networkMode || 'none'}; no networks.</>}>
+        <table className="kv-table">
+          <TableHead columns={['Network', 'IP address', 'Aliases', 'Gateway']} />
+          <tbody>
+            {i.networks.map((n) => (
+              <tr key={n.name}>
+                <td>{n.name}</td>
+                <td className="mono">{[n.ipAddress, n.ipv6Address].filter(Boolean).join(', ') || '—'}</td>
+                <td className="mono wrap">{n.aliases.join(', ') || '—'}</td>
+                <td className="mono">{n.gateway || '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </Section>
-      <Section title="Networks" count={i.networks.length}>
-        {i.networks.length === 0 ? (
-          <p className="muted">Network mode {i.networkMode || 'none'}; no networks.</p>
-        ) : (
-          <table className="kv-table">
-            <TableHead columns={['Network', 'IP address', 'Aliases', 'Gateway']} />
-            <tbody>
-              {i.networks.map((n) => (
-                <tr key={n.name}>
-                  <td>{n.name}</td>
-                  <td className="mono">{[n.ipAddress, n.ipv6Address].filter(Boolean).join(', ') || '—'}</td>
-                  <td className="mono wrap">{n.aliases.join(', ') || '—'}</td>
-                  <td className="mono">{n.gateway || '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </Section>
-      <Section title="Labels" count={i.labels.length}>
-        {i.labels.length === 0 ? (
-          <p className="muted">No labels.</p>
-        ) : (
-          <table className="kv-table">
-            <tbody>
-              {i.labels.map((l) => (
-                <tr key={l.key}>
-                  <th scope="row" className="mono wrap">{l.key}</th>
-                  <td className="mono wrap">{l.value}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+      <Section title="Labels" count={i.labels.length} empty="No labels.">
+        <table className="kv-table">
+          <tbody>
+            {i.labels.map((l) => (
+              <tr key={l.key}>
+                <th scope="row" className="mono wrap">{l.key}</th>
+                <td className="mono wrap">{l.value}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </Section>
       <details className="inspect-raw">
         <summary>Raw JSON</summary>
@@ -174,14 +154,15 @@ export function InspectTab({ container }: { container: ContainerInfo }) {
   );
 }
 
-function Section({ title, count, children }: { title: string; count?: number; children: ReactNode }) {
+/** A titled part of the inspect view; with `empty`, a count of 0 shows that note instead of the children. */
+function Section({ title, count, empty, children }: { title: string; count?: number; empty?: ReactNode; children: ReactNode }) {
   return (
     <section className="inspect-section" aria-label={title}>
       <h2>
         {title}
         {count !== undefined && <span className="count-summary"> {count}</span>}
       </h2>
-      {children}
+      {count === 0 && empty !== undefined ? <p className="muted">{empty}</p> : children}
     </section>
   );
 }
