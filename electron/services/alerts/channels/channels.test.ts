@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Alert } from '../policy/types';
 import { validateChannelConfig, type ChannelConfigInput } from './config';
 import { send } from './send';
-import { startFloodReceiver, startHttpReceiver, startSmtpReceiver, type FloodReceiver, type HttpReceiver, type SmtpReceiver } from './test-support/receivers';
+import { receiversClosedAfterEach } from './test-support/receivers';
 import { rejectionOf, thrownError } from '../../test-support/errors';
 
 const ALERT: Alert = {
@@ -21,21 +21,7 @@ const ALERT: Alert = {
 const TG_TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
 const cfg = (c: ChannelConfigInput) => validateChannelConfig(c);
 
-let receivers: Array<HttpReceiver | SmtpReceiver | FloodReceiver> = [];
-const http = async (...args: Parameters<typeof startHttpReceiver>) => {
-  const r = await startHttpReceiver(...args);
-  receivers.push(r);
-  return r;
-};
-const smtp = async (...args: Parameters<typeof startSmtpReceiver>) => {
-  const r = await startSmtpReceiver(...args);
-  receivers.push(r);
-  return r;
-};
-afterEach(async () => {
-  await Promise.all(receivers.map((r) => r.close()));
-  receivers = [];
-});
+const { http, smtp, flood: startFlood } = receiversClosedAfterEach();
 
 
 /** A port on 127.0.0.1 with nothing listening. */
@@ -228,8 +214,7 @@ describe('what a receiver answers is read only so far (64 KiB)', () => {
   const MiB = 1024 * 1024;
 
   it('a 2xx with an endless body: the alert counts as sent, and the rest of the answer is not read', async () => {
-    const flood = await startFloodReceiver(200, 96 * MiB);
-    receivers.push(flood);
+    const flood = await startFlood(200, 96 * MiB);
     await send(ALERT, cfg({ id: 'c', name: 'hook', type: 'webhook', url: `${flood.url}/hook` }));
     await flood.settled();
     expect(flood.finished()).toBe(false);
@@ -237,8 +222,7 @@ describe('what a receiver answers is read only so far (64 KiB)', () => {
   });
 
   it('a refusal with an endless body: the error quotes the start of it, the rest is not read', async () => {
-    const flood = await startFloodReceiver(400, 96 * MiB, 'text/plain', 'z');
-    receivers.push(flood);
+    const flood = await startFlood(400, 96 * MiB, 'text/plain', 'z');
     const err = await rejectionOf(send(ALERT, cfg({ id: 'c', name: 'hook', type: 'webhook', url: flood.url })));
     expect(err.message).toMatch(/^The webhook at 127\.0\.0\.1:\d+ rejected the message \(HTTP 400\): z{200}\.$/);
     await flood.settled();

@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../platform/platform';
 import { AlertPolicy } from '../policy/engine';
 import type { Alert } from '../policy/types';
 import { validateChannelConfig, type ChannelConfig } from './config';
 import { Dispatcher } from './dispatcher';
-import { startHttpReceiver, type HttpReceiver } from './test-support/receivers';
+import { receiversClosedAfterEach } from './test-support/receivers';
 import { rejectionOf } from '../../test-support/errors';
 
 const TG_TOKEN = '987654321:AAF-secretSecretSecretSecretSecret';
@@ -32,16 +32,7 @@ const down = (ids: string[], title = `${ids.join(', ')} down`): Alert => ({
   entries: ids.map((id) => ({ monitorId: id, name: id, hostId: null, message: 'connect ECONNREFUSED' })),
 });
 
-let receivers: HttpReceiver[] = [];
-const http = async (...args: Parameters<typeof startHttpReceiver>) => {
-  const r = await startHttpReceiver(...args);
-  receivers.push(r);
-  return r;
-};
-afterEach(async () => {
-  await Promise.all(receivers.map((r) => r.close()));
-  receivers = [];
-});
+const { http } = receiversClosedAfterEach();
 
 const webhook = (id: string, url: string, extra: Record<string, unknown> = {}): ChannelConfig => validateChannelConfig({ id, name: `hook ${id}`, type: 'webhook', url, ...extra });
 

@@ -6,6 +6,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { afterEach } from 'vitest';
 
 export interface RecordedRequest {
   method: string;
@@ -209,4 +210,24 @@ export async function startFloodReceiver(status: number, totalBytes: number, con
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * Start functions for the receivers above whose receivers are closed after each test of the file
+ * (call it at the file's top level).
+ */
+export function receiversClosedAfterEach() {
+  let open: Array<{ close(): Promise<void> }> = [];
+  afterEach(async () => {
+    await Promise.all(open.map((r) => r.close()));
+    open = [];
+  });
+  const kept =
+    <A extends unknown[], R extends { close(): Promise<void> }>(start: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const r = await start(...args);
+      open.push(r);
+      return r;
+    };
+  return { http: kept(startHttpReceiver), smtp: kept(startSmtpReceiver), flood: kept(startFloodReceiver) };
 }
