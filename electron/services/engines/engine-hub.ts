@@ -44,6 +44,10 @@ const REOPEN_MAX_MS = 30_000;
 export interface EngineHubEvents {
   /** One host's container list, after it changed (or its engine came or went). */
   containers: HostContainersInfo;
+  /** A host's engine can be used now (`dockerOf` answers), or no longer; see `onAvailability` to be told the current state too. */
+  availability: { hostId: HostId; available: boolean };
+  /** One engine event of any connected host, as it comes (the resource lists follow them). */
+  engineEvent: EngineEventInfo;
 }
 
 /** Coalesces bursts of engine events (a compose up emits dozens) into one list call. */
@@ -57,9 +61,6 @@ export class EngineHub {
   private readonly engines = new Map<HostId, EngineState>();
   private readonly listeners = new Map<HostId, Set<(e: EngineEventInfo) => void>>();
   private readonly rawListeners = new Map<HostId, Set<RawFollower>>();
-  private readonly availability = new Set<(hostId: HostId, available: boolean) => void>();
-  /** Listeners of every host's events (the resource lists follow them). */
-  private readonly everyHost = new Set<(e: EngineEventInfo) => void>();
 
   readonly events: Emitter<EngineHubEvents>;
 
@@ -110,7 +111,7 @@ export class EngineHub {
         }
         for (const l of this.listeners.get(hostId) ?? []) l(info);
         for (const f of this.rawListeners.get(hostId) ?? []) f.event(raw);
-        for (const l of this.everyHost) l(info);
+        this.events.emit('engineEvent', info);
       },
       (error) => {
         // The event stream only ends when the engine or the link is gone: treat it as a drop.
@@ -183,25 +184,13 @@ export class EngineHub {
    * is told again. Level-triggered on purpose: a late subscriber misses nothing.
    */
   onAvailability(listener: (hostId: HostId, available: boolean) => void): () => void {
-    this.availability.add(listener);
+    const off = this.events.on('availability', ({ hostId, available }) => listener(hostId, available));
     for (const [id, e] of this.engines) if (e.link) listener(id, true);
-    return () => void this.availability.delete(listener);
+    return off;
   }
 
   private tell(hostId: HostId, available: boolean): void {
-    for (const l of [...this.availability]) {
-      try {
-        l(hostId, available);
-      } catch (err) {
-        this.logger.error('engine availability listener failed', { hostId, error: err instanceof Error ? err.message : String(err) });
-      }
-    }
-  }
-
-  /** Every connected host's engine events, as they come. */
-  subscribeAll(listener: (e: EngineEventInfo) => void): () => void {
-    this.everyHost.add(listener);
-    return () => void this.everyHost.delete(listener);
+    this.events.emit('availability', { hostId, available });
   }
 
   subscribe(hostId: HostId, listener: (e: EngineEventInfo) => void): () => void {

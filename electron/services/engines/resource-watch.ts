@@ -61,7 +61,7 @@ export class ResourceWatch {
     private readonly logger: Logger,
   ) {
     this.events = new Emitter(logger, 'resource lists');
-    this.unsubscribe = hub.subscribeAll((e) => this.onEvent(e));
+    this.unsubscribe = hub.events.on('engineEvent', (e) => this.onEvent(e));
   }
 
   dispose(): void {
