@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { MonitorId } from '../../shared/contract';
+import { MonitorId, type EventMap, type EventName } from '../../shared/contract';
 import { TrayFeed } from './tray';
 import { AppService } from './settings';
 import { ContainersService, containerStreams } from './containers';
@@ -148,10 +148,15 @@ export async function createServices(
   };
 }
 
+/** For each of the contract's events, how it is heard from the service that announces it. */
+type WindowForwarders = { [E in EventName]: (send: (payload: EventMap[E], target?: ClientId) => void) => void };
+
 /**
  * The one place service events become the window's events (the contract's EventMap), turned into
  * DTOs where a service speaks in its own terms. Services never see the UI bus: what they announce
- * is for whoever listens — the window through here, the monitors and the tray directly.
+ * is for whoever listens — the window through here, the monitors and the tray directly. The table
+ * names every event of the contract: one declared in a feature's contract file does not compile
+ * until it is forwarded here.
  */
 function forwardToWindow(
   bus: EventBus,
@@ -167,19 +172,23 @@ function forwardToWindow(
     streams: StreamsService;
   },
 ): void {
-  from.hosts.events.on('changed', (list) => bus.emit('hosts.changed', list));
-  from.keys.events.on('changed', (list) => bus.emit('keys.changed', list));
-  from.engines.events.on('containers', (info) => bus.emit('containers.changed', info));
-  from.resourceWatch.events.on('images', (info) => bus.emit('images.changed', info));
-  from.resourceWatch.events.on('volumes', (info) => bus.emit('volumes.changed', info));
-  from.resourceWatch.events.on('networks', (info) => bus.emit('networks.changed', info));
-  from.monitors.events.on('changed', ({ changed, removed }) => bus.emit('monitors.changed', { changed: changed.map(toMonitorInfo), removed: removed.map(MonitorId) }));
-  from.monitors.events.on('alert', (alert) => bus.emit('alerts.fired', toAlertInfo(alert)));
-  from.kuma.events.on('changed', (list) => bus.emit('kuma.changed', list));
-  from.kuma.events.on('heartbeat', (info) => bus.emit('heartbeat.changed', info));
-  from.app.events.on('problems', (list) => bus.emit('app.problems', list));
-  from.tray.events.on('navigate', (to) => bus.emit('app.navigate', to));
-  // A stream's data and end go to the one client that opened it.
-  from.streams.events.on('data', ({ clientId, streamId, data }) => bus.emit('stream.data', { streamId, data }, clientId));
-  from.streams.events.on('end', ({ clientId, streamId, error }) => bus.emit('stream.end', { streamId, error }, clientId));
+  const forwarders: WindowForwarders = {
+    'hosts.changed': (send) => from.hosts.events.on('changed', send),
+    'keys.changed': (send) => from.keys.events.on('changed', send),
+    'containers.changed': (send) => from.engines.events.on('containers', send),
+    'images.changed': (send) => from.resourceWatch.events.on('images', send),
+    'volumes.changed': (send) => from.resourceWatch.events.on('volumes', send),
+    'networks.changed': (send) => from.resourceWatch.events.on('networks', send),
+    'monitors.changed': (send) => from.monitors.events.on('changed', ({ changed, removed }) => send({ changed: changed.map(toMonitorInfo), removed: removed.map(MonitorId) })),
+    'alerts.fired': (send) => from.monitors.events.on('alert', (alert) => send(toAlertInfo(alert))),
+    'kuma.changed': (send) => from.kuma.events.on('changed', send),
+    'heartbeat.changed': (send) => from.kuma.events.on('heartbeat', send),
+    'app.problems': (send) => from.app.events.on('problems', send),
+    'app.navigate': (send) => from.tray.events.on('navigate', send),
+    // A stream's data and end go to the one client that opened it.
+    'stream.data': (send) => from.streams.events.on('data', ({ clientId, streamId, data }) => send({ streamId, data }, clientId)),
+    'stream.end': (send) => from.streams.events.on('end', ({ clientId, streamId, error }) => send({ streamId, error }, clientId)),
+  };
+  const forward = <E extends EventName>(name: E): void => forwarders[name]((payload, target) => bus.emit(name, payload, target ?? null));
+  for (const name of Object.keys(forwarders) as EventName[]) forward(name);
 }
