@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { expect as pwExpect } from './expect';
-import { addLabHostInUi, closeInBrowser, loadLab, openInBrowser, type Headless, type Lab } from './harness';
+import { addLabHostInUi, closeInBrowser, docker, loadLab, openInBrowser, removeVolume, type Headless, type Lab } from './harness';
 
 // Errors a person can act on, in Chromium against headless mode and the lab: a refused input is
 // told in the user's words (no method names), at the field it is about, and goes away once the
@@ -21,14 +21,6 @@ let page: Page;
 let tmp: string;
 let archive: string;
 
-const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
-const rmVolume = (name: string) => {
-  try {
-    docker('volume', 'rm', '-f', name);
-  } catch {
-    // not there
-  }
-};
 
 /** What the dialog tells the user, as text; and the fields it marks as wrong. */
 const told = (dialog: Locator) => dialog.innerText();
@@ -39,7 +31,7 @@ const INTERNAL = /\b(?:streams|hosts|volumes|images|monitors|kuma|stacks|keys|co
 
 beforeAll(async () => {
   lab = loadLab();
-  rmVolume(RESTORED);
+  removeVolume(RESTORED);
   docker('volume', 'create', SOURCE);
   tmp = mkdtempSync(path.join(os.tmpdir(), 'homeport-e2e-errors-'));
   // A backup as a person might have made it by hand: tar -czf of a volume's folder.
@@ -56,8 +48,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await closeInBrowser({ browser, server });
-  rmVolume(RESTORED);
-  rmVolume(SOURCE);
+  removeVolume(RESTORED);
+  removeVolume(SOURCE);
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -88,6 +88,18 @@ export async function startHeadless(env: Record<string, string> = {}, opts: { da
   };
 }
 
+/** The docker CLI against this machine's engine (the lab's first one): its output, trimmed; a failure throws. */
+export const docker = (...args: string[]): string => execFileSync('docker', args, { encoding: 'utf8' }).trim();
+
+/** Removes a volume the test made; nothing happens when it is already gone. */
+export function removeVolume(name: string): void {
+  try {
+    docker('volume', 'rm', '-f', name);
+  } catch {
+    // not there
+  }
+}
+
 /** A compose project deployed by hand, as a user (or Ansible) does, on the lab's main engine. */
 export interface ComposeProject {
   /** The folder holding its docker-compose.yml. */

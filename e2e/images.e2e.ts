@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expect as pwExpect } from './expect';
 import type { Browser, Page } from 'playwright-core';
-import { addLabHostInUi, closeInBrowser, loadLab, openInBrowser, registryCopy, type Headless, type Lab } from './harness';
+import { addLabHostInUi, closeInBrowser, docker, loadLab, openInBrowser, registryCopy, type Headless, type Lab } from './harness';
 
 // Images end to end: add the lab host, trust its key, open Images, pull an image from the lab
 // registry through the image.pull stream (progress, then complete, then the row), and remove it.
@@ -15,7 +14,6 @@ let server: Headless;
 let browser: Browser;
 let page: Page;
 
-const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
 const hasTag = () => docker('images', '--format', '{{.Repository}}:{{.Tag}}').split('\n').includes(REF);
 
 beforeAll(async () => {

@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { expect as pwExpect } from './expect';
-import { addLabHostInUi, closeInBrowser, deployCompose, loadLab, openInBrowser, revealRow, type ComposeProject, type Headless, type Lab } from './harness';
+import { addLabHostInUi, closeInBrowser, deployCompose, docker, loadLab, openInBrowser, revealRow, type ComposeProject, type Headless, type Lab } from './harness';
 
 // The keyboard alone, in Chromium against headless mode and the lab: Enter on a container row
 // opens its page, ←/→ switch its tabs, Escape comes back with focus on that same row; the command
@@ -24,7 +23,6 @@ let browser: Browser;
 let page: Page;
 let project: ComposeProject | undefined;
 
-const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
 const states = () => project!.states();
 /** What has the keyboard: the data-name (or the role and name) of the focused element. */
 const focused = () =>

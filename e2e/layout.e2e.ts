@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { expect as pwExpect } from './expect';
-import { addLabHostInUi, closeInBrowser, loadLab, openInBrowser, revealRow, type Headless, type Lab } from './harness';
+import { addLabHostInUi, closeInBrowser, docker, loadLab, openInBrowser, revealRow, type Headless, type Lab } from './harness';
 
 // Tables at the smallest window Homeport opens (960×600), in Chromium against headless mode and
 // the lab: 120-character names are cut short with the full name in a tooltip, and no button is
@@ -34,7 +33,6 @@ let page: Page;
 let service: http.Server;
 let image: string;
 
-const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
 const quietly = (f: () => unknown) => {
   try {
     f();

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect as pwExpect } from './expect';
-import { addLabHostInUi, launchChromium, loadLab, revealRow, startHeadless, type Headless, type Lab } from './harness';
+import { addLabHostInUi, docker, launchChromium, loadLab, revealRow, startHeadless, type Headless, type Lab } from './harness';
 
 // The terminal end to end: add the lab host over SSH, open a running container's Terminal tab,
 // type a command and read what the shell computed from the xterm screen; the terminal follows the
@@ -16,7 +16,6 @@ let context: BrowserContext;
 let page: Page;
 const cspViolations: string[] = [];
 
-const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
 
 /** The terminal's screen as the user sees it: xterm's DOM rows, one line each. */
 const screenText = (p: Page) =>

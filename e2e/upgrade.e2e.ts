@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expect as pwExpect } from './expect';
 import type { Browser, Page } from 'playwright-core';
-import { addLabHostInUi, closeInBrowser, loadLab, openInBrowser, revealRow, type Headless, type Lab } from './harness';
+import { addLabHostInUi, closeInBrowser, docker, loadLab, openInBrowser, revealRow, type Headless, type Lab } from './harness';
 
 // Upgrade end to end: a container of our own on lab/busybox:1.0, upgraded from its detail page to
 // 1.1 pulled from the lab registry (live steps), running on 1.1, then rolled back from the banner
@@ -30,7 +30,6 @@ async function until(what: string, check: () => Promise<boolean>, timeout = 20_0
   }
 }
 
-const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
 const tags = () => docker('images', '--format', '{{.Repository}}:{{.Tag}}').split('\n');
 const removeMine = () => {
   for (const n of [NAME, `${NAME}-homeport-previous`]) {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { expect as pwExpect } from './expect';
-import { addLabHostInUi, closeInBrowser, loadLab, openInBrowser, type Headless, type Lab } from './harness';
+import { addLabHostInUi, closeInBrowser, docker, loadLab, openInBrowser, removeVolume, type Headless, type Lab } from './harness';
 
 // Volumes end to end in Chromium against headless mode: back up our own volume (a browser
 // download of the transfer URL), restore the downloaded file into a new volume through the file
@@ -24,14 +24,6 @@ let browser: Browser;
 let page: Page;
 let tmp: string;
 
-const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
-const rmVolume = (name: string) => {
-  try {
-    docker('volume', 'rm', '-f', name);
-  } catch {
-    // not there
-  }
-};
 const rmContainer = (name: string) => {
   try {
     execFileSync('docker', ['rm', '-f', name], { stdio: 'ignore' });
@@ -42,7 +34,7 @@ const rmContainer = (name: string) => {
 
 beforeAll(async () => {
   lab = loadLab();
-  for (const v of [VOL, RESTORED, KEPT, EVENT_VOL]) rmVolume(v);
+  for (const v of [VOL, RESTORED, KEPT, EVENT_VOL]) removeVolume(v);
   docker('volume', 'create', '--label', 'com.example.role=app-data', VOL);
   // The lab engine runs on this machine: write the fixture straight into the volume's folder.
   const dir = docker('volume', 'inspect', '--format', '{{.Mountpoint}}', VOL);
@@ -64,7 +56,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await closeInBrowser({ browser, server });
   rmContainer(EVENT_RUN);
-  for (const v of [VOL, RESTORED, KEPT, EVENT_VOL]) rmVolume(v);
+  for (const v of [VOL, RESTORED, KEPT, EVENT_VOL]) removeVolume(v);
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
