@@ -58,7 +58,7 @@ export class AlertChannels {
     });
   }
 
-  has(id: string): boolean {
+  has(id: ChannelId): boolean {
     return this.channels.has(id);
   }
 
@@ -76,7 +76,7 @@ export class AlertChannels {
   }
 
   /** Changes a channel; secret fields left out keep their sealed values. */
-  update(id: string, input: Record<string, unknown>): ChannelInfo {
+  update(id: ChannelId, input: Record<string, unknown>): ChannelInfo {
     const prev = this.channels.get(id);
     if (!prev) throw notFound('channel');
     // Blank secrets keep their sealed values, unless the channel now delivers somewhere else.
@@ -86,14 +86,14 @@ export class AlertChannels {
     return toChannelInfo(c);
   }
 
-  remove(id: string): void {
+  remove(id: ChannelId): void {
     const prev = this.channels.get(id);
     if (!prev || !this.channels.delete(id)) throw notFound('channel');
     this.save(() => this.channels.set(id, prev));
   }
 
   /** Sends a test message through a saved channel. */
-  test(id: string, signal?: AbortSignal): Promise<void> {
+  test(id: ChannelId, signal?: AbortSignal): Promise<void> {
     return this.dispatcher.test(id, signal ? { signal } : {});
   }
 

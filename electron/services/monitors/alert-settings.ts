@@ -4,7 +4,7 @@
  * the default channels and each monitor's own), and the last alerts (`recentAlerts`, kept across
  * restarts). Each is written to platform.store as it changes.
  */
-import { ChannelId, MonitorId, type AlertSettingsInfo } from '../../../shared/contract';
+import { ChannelId, type AlertSettingsInfo, type MonitorId } from '../../../shared/contract';
 import { HomeportError } from '../../../shared/model/errors';
 import { ALERT_LIMITS } from '../../../shared/model/monitor-limits';
 import { maintenanceWindowProblem, muteUntil, type Alert, type MaintenanceWindow, type MutePreset, type RoutingRules } from '../alerts';
@@ -27,7 +27,7 @@ export interface StoredAlert {
 }
 
 /** A monitor's own routing: a chosen set of channels (optionally plus the defaults), or null for the defaults. */
-export type MonitorRoute = { channelIds: string[]; includeDefaults?: boolean } | null;
+export type MonitorRoute = { channelIds: ChannelId[]; includeDefaults?: boolean } | null;
 
 const unknownChannel = () =>
   new HomeportError({ code: 'VALIDATION', message: 'channelIds: one of the channels does not exist (any more).', fix: 'Reload the channels and choose again.', details: { field: 'channelIds' } });
@@ -57,7 +57,7 @@ export class AlertSettings {
   // ── Mutes and maintenance ─────────────────────────────────────────────────────────────────
 
   /** What the policy needs of one monitor's settings. */
-  of(id: string): { mutedUntil: number | null; maintenance: MaintenanceWindow[] } {
+  of(id: MonitorId): { mutedUntil: number | null; maintenance: MaintenanceWindow[] } {
     return { mutedUntil: this.mutes[id] ?? null, maintenance: [...this.maintenance.global, ...(this.maintenance.monitors[id] ?? [])] };
   }
 
@@ -66,7 +66,7 @@ export class AlertSettings {
   }
 
   /** Mutes one monitor (or, id null, every notification) for a preset duration; a `null` preset unmutes. Returns the end. */
-  mute(id: string | null, preset: MutePreset | null, utcOffsetMinutes?: number): number | null {
+  mute(id: MonitorId | null, preset: MutePreset | null, utcOffsetMinutes?: number): number | null {
     const now = this.now();
     const offset = utcOffsetMinutes ?? -new Date(now).getTimezoneOffset();
     if (!Number.isInteger(offset) || Math.abs(offset) > 14 * 60) {
@@ -88,7 +88,7 @@ export class AlertSettings {
    * Sets the maintenance windows of one monitor, or (id null) the windows that apply to every
    * monitor. Each window is checked; the error names the window (1-based) and the problem.
    */
-  setMaintenance(id: string | null, windows: readonly MaintenanceWindow[]): void {
+  setMaintenance(id: MonitorId | null, windows: readonly MaintenanceWindow[]): void {
     const max = ALERT_LIMITS.maintenanceWindows;
     if (windows.length > max) throw new HomeportError({ code: 'VALIDATION', message: `windows: at most ${max} maintenance windows.`, fix: 'Remove windows that are over.', details: { field: 'windows' } });
     windows.forEach((w, i) => {
@@ -115,12 +115,12 @@ export class AlertSettings {
   }
 
   /** A new channel becomes one of the default channels (every monitor's alerts go to it). */
-  addDefaultChannel(id: string): void {
+  addDefaultChannel(id: ChannelId): void {
     if (!this.routingRules.defaultChannelIds.includes(id)) this.setRouting({ ...this.routingRules, defaultChannelIds: [...this.routingRules.defaultChannelIds, id] });
   }
 
   /** Where one monitor's alerts go; `exists` tells which channels there are. */
-  setMonitorRouting(id: string, route: MonitorRoute, exists: (channelId: string) => boolean): void {
+  setMonitorRouting(id: MonitorId, route: MonitorRoute, exists: (channelId: ChannelId) => boolean): void {
     if (route && route.channelIds.some((c) => !exists(c))) throw unknownChannel();
     const monitors = { ...(this.routingRules.monitors ?? {}) };
     if (route) monitors[id] = { channelIds: [...new Set(route.channelIds)], ...(route.includeDefaults ? { includeDefaults: true } : {}) };
@@ -129,20 +129,20 @@ export class AlertSettings {
   }
 
   /** Sets which channels get the alerts of monitors without their own routing. */
-  setDefaultChannels(channelIds: string[], exists: (channelId: string) => boolean): void {
+  setDefaultChannels(channelIds: ChannelId[], exists: (channelId: ChannelId) => boolean): void {
     if (channelIds.some((c) => !exists(c))) throw unknownChannel();
     this.setRouting({ ...this.routingRules, defaultChannelIds: [...new Set(channelIds)] });
   }
 
   /** A channel is gone: no route names it any more. */
-  dropChannel(channelId: string): void {
+  dropChannel(channelId: ChannelId): void {
     const r = this.routingRules;
     const monitors = Object.fromEntries(Object.entries(r.monitors ?? {}).map(([m, x]) => [m, { ...x, channelIds: x.channelIds.filter((c) => c !== channelId) }]));
     this.setRouting({ defaultChannelIds: r.defaultChannelIds.filter((c) => c !== channelId), monitors });
   }
 
   /** A monitor is gone: its mute, windows and routing go too. */
-  forgetMonitor(id: string): void {
+  forgetMonitor(id: MonitorId): void {
     if (this.mutes[id] !== undefined) {
       delete this.mutes[id];
       this.platform.store.set('monitorMutes', this.mutes);
@@ -159,13 +159,13 @@ export class AlertSettings {
   }
 
   /** Mutes, maintenance windows and routing, for the whole app and for each of these monitors. */
-  info(monitorIds: Iterable<string>): AlertSettingsInfo {
+  info(monitorIds: Iterable<MonitorId>): AlertSettingsInfo {
     const now = this.now();
     const live = (t: number | null | undefined) => (t != null && t > now ? t : null);
     const monitors: AlertSettingsInfo['monitors'] = {};
     for (const id of monitorIds) {
       const r = this.routingRules.monitors?.[id];
-      monitors[MonitorId(id)] = {
+      monitors[id] = {
         mutedUntil: live(this.mutes[id]),
         maintenance: (this.maintenance.monitors[id] ?? []).map((w) => ({ ...w })),
         routing: r ? { channelIds: r.channelIds.map(ChannelId), includeDefaults: r.includeDefaults ?? false } : null,

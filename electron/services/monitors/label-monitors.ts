@@ -8,22 +8,23 @@ import type { MonitorConfigInput } from '../../../shared/model/monitors';
 import { validateMonitorConfig, type MonitorConfig } from './checks';
 import { fillBlankSecrets, redactMonitor } from './monitor-secrets';
 import type { LabelSource, MonitorStore } from './monitor-store';
+import type { HostId, MonitorId } from '../../../shared/model/ids';
 
 /** What one container's labels declare: a monitor ready to add once the user approves, or why it is refused. */
-export type LabelDeclaration = { id: string; hostId: string; container: string } & ({ input: MonitorConfigInput } | { error: string });
+export type LabelDeclaration = { id: MonitorId; hostId: HostId; container: string } & ({ input: MonitorConfigInput } | { error: string });
 
 export interface LabelMonitorsOptions {
   store: MonitorStore;
   /** Adds a monitor owned by these labels. */
   add: (input: unknown, label: LabelSource) => MonitorConfig;
   /** Changes a label monitor as its labels now say. */
-  update: (id: string, input: unknown) => void;
-  remove: (id: string) => void;
+  update: (id: MonitorId, input: unknown) => void;
+  remove: (id: MonitorId) => void;
 }
 
 export class LabelMonitors {
   /** What each connected host's containers declare with labels (suggestions until added). */
-  private readonly declared = new Map<string, LabelDeclaration[]>();
+  private readonly declared = new Map<HostId, LabelDeclaration[]>();
 
   constructor(private readonly opts: LabelMonitorsOptions) {}
 
@@ -34,7 +35,7 @@ export class LabelMonitors {
    * it as it was), removed when its container is there and no longer declares it. A container
    * that is gone keeps its monitor (it reports it down).
    */
-  sync(hostId: string, declared: LabelDeclaration[], present: readonly string[]): { updated: number; removed: number; errors: string[] } {
+  sync(hostId: HostId, declared: LabelDeclaration[], present: readonly string[]): { updated: number; removed: number; errors: string[] } {
     const out = { updated: 0, removed: 0, errors: [] as string[] };
     this.declared.set(hostId, declared);
     const byId = new Map(declared.map((d) => [d.id, d]));
@@ -72,7 +73,7 @@ export class LabelMonitors {
   }
 
   /** The user approves what a container declares with labels: the monitor is added, owned by those labels. */
-  approve(hostId: string, container: string): MonitorConfig {
+  approve(hostId: HostId, container: string): MonitorConfig {
     const d = this.declared.get(hostId)?.find((x) => x.container === container);
     if (!d) {
       throw new HomeportError({ code: 'NOT_FOUND', message: `${container} no longer declares a monitor with labels.`, fix: 'Reload the suggestions.' });

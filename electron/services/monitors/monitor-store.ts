@@ -14,10 +14,11 @@ import { kindOf } from '../platform/settings-store';
 import { validateMonitorConfig, type MonitorConfig } from './checks';
 import { redactMonitor, secretValues, withSecretValues } from './monitor-secrets';
 import { entryKey, notFound, sealedFix, settingsFileOf, type UnreadableEntry } from './stored-entries';
+import { MonitorId, type HostId } from '../../../shared/model/ids';
 
 /** Where a monitor came from: the user (null), or a container's `homeport.monitor.*` labels. */
 export interface LabelSource {
-  hostId: string;
+  hostId: HostId;
   container: string;
 }
 
@@ -28,13 +29,13 @@ interface KeptMonitor {
 }
 
 export class MonitorStore {
-  private readonly configs = new Map<string, MonitorConfig>();
+  private readonly configs = new Map<MonitorId, MonitorConfig>();
   /** Stored monitors that cannot be read, by id or `#<position>`: written back with every save. */
   private readonly kept = new Map<string, KeptMonitor>();
   /** Each monitor's sealed secrets as stored, so a save seals again only the monitors that changed. */
-  private readonly sealedOf = new Map<string, string>();
+  private readonly sealedOf = new Map<MonitorId, string>();
   private readonly redactedOf = new WeakMap<MonitorConfig, MonitorConfig>();
-  /** Monitors declared by container labels that the user added. */
+  /** Monitors declared by container labels that the user added (by monitor id; an unreadable entry's key may be there too). */
   private readonly labels: Record<string, LabelSource>;
 
   constructor(private readonly platform: Platform) {
@@ -43,21 +44,21 @@ export class MonitorStore {
     const storedSecrets = store.get('monitorSecrets');
     const sealed = storedSecrets && typeof storedSecrets === 'object' ? (storedSecrets as Record<string, unknown>) : {};
     const storedMonitors = store.get('monitors');
-    const inClear: string[] = [];
+    const inClear: MonitorId[] = [];
     (Array.isArray(storedMonitors) ? storedMonitors : []).forEach((raw, index) => {
       const c = this.read(raw, index, sealed);
       // Monitors stored before secrets were sealed: seal them now.
       if (c && !this.sealedOf.has(c.id) && Object.values(secretValues(c)).some((v) => v !== '')) inClear.push(c.id);
     });
     if (inClear.length) this.save(inClear);
-    for (const id of Object.keys(this.labels)) if (!this.configs.has(id) && !this.kept.has(id)) delete this.labels[id];
+    for (const id of Object.keys(this.labels)) if (!this.configs.has(MonitorId(id)) && !this.kept.has(id)) delete this.labels[id];
   }
 
-  get(id: string): MonitorConfig | undefined {
+  get(id: MonitorId): MonitorConfig | undefined {
     return this.configs.get(id);
   }
 
-  has(id: string): boolean {
+  has(id: MonitorId): boolean {
     return this.configs.has(id);
   }
 
@@ -65,12 +66,12 @@ export class MonitorStore {
     return this.configs.values();
   }
 
-  ids(): IterableIterator<string> {
+  ids(): IterableIterator<MonitorId> {
     return this.configs.keys();
   }
 
   /** Every config by id (secrets included: for the YAML import's comparison, never for a list). */
-  all(): ReadonlyMap<string, MonitorConfig> {
+  all(): ReadonlyMap<MonitorId, MonitorConfig> {
     return this.configs;
   }
 
@@ -84,13 +85,13 @@ export class MonitorStore {
     return r;
   }
 
-  labelOf(id: string): LabelSource | null {
+  labelOf(id: MonitorId): LabelSource | null {
     return this.labels[id] ?? null;
   }
 
   /** The monitors owned by container labels, with their source. */
-  labelled(): Array<[string, LabelSource]> {
-    return Object.entries(this.labels);
+  labelled(): Array<[MonitorId, LabelSource]> {
+    return Object.entries(this.labels).map(([id, l]) => [MonitorId(id), l]);
   }
 
   /** A new monitor (owned by `label` when given). A label monitor declared again replaces a stored copy that could not be read. */
@@ -133,7 +134,7 @@ export class MonitorStore {
     );
   }
 
-  remove(id: string): void {
+  remove(id: MonitorId): void {
     const prev = this.configs.get(id);
     if (!prev) throw notFound('monitor');
     const sealed = this.sealedOf.get(id);
@@ -187,8 +188,8 @@ export class MonitorStore {
    * box. Only the monitors in `reseal` (added, edited, imported) are sealed again; every other
    * monitor's sealed secrets are written as they were, and so is every entry that cannot be read.
    */
-  private save(reseal: Iterable<string> = [], undo?: () => void): void {
-    const resealed = new Map<string, string | null>();
+  private save(reseal: Iterable<MonitorId> = [], undo?: () => void): void {
+    const resealed = new Map<MonitorId, string | null>();
     try {
       for (const id of reseal) {
         const c = this.configs.get(id);
@@ -228,7 +229,8 @@ export class MonitorStore {
    */
   private read(raw: unknown, index: number, sealed: Record<string, unknown>): MonitorConfig | null {
     const o = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : null;
-    const { id, key, name } = entryKey(o, index);
+    const { id: storedId, key, name } = entryKey(o, index);
+    const id = storedId === null ? null : MonitorId(storedId);
     const sealedText = id !== null && typeof sealed[id] === 'string' ? (sealed[id] as string) : undefined;
     const keep = (reason: string, fix: string, sealedProblem: boolean): null => {
       this.kept.set(key, { raw, sealed: sealedText, entry: { kind: 'monitor', key, name, reason, fix, sealedProblem } });

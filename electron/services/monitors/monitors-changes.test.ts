@@ -13,7 +13,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { MonitorInfo as ContractMonitorInfo } from '../../../shared/contract';
+import { MonitorId, type MonitorInfo as ContractMonitorInfo } from '../../../shared/contract';
 import type { MonitorsApi } from '../../../shared/contract/monitors';
 import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
 import { MonitorsService } from './monitors-service';
@@ -73,8 +73,8 @@ describe('monitors.changed', () => {
     for (const c of later) expect(c.changed.map((x) => x.config.id)).toEqual(['m_busy']);
 
     // Removing says so by id.
-    m.remove('m_quiet00');
-    await waitFor(() => changes.some((c) => c.removed.includes('m_quiet00')), 5000, 'the removal');
+    m.remove(MonitorId('m_quiet00'));
+    await waitFor(() => changes.some((c) => c.removed.includes(MonitorId('m_quiet00'))), 5000, 'the removal');
   });
 
   it('keeps the figures up to date as beats arrive, equal to what the history says', async () => {
@@ -92,13 +92,13 @@ describe('monitors.changed', () => {
     } finally {
       await new Promise((r) => open.close(r));
     }
-    m.pause('m_flaky');
-    m.pause('m_steady');
+    m.pause(MonitorId('m_flaky'));
+    m.pause(MonitorId('m_steady'));
     await new Promise((r) => setTimeout(r, 300));
     // What the running manager has in memory…
     const live = new Map(m.list().map((x) => [x.config.id, x]));
     await m.stop();
-    const last = (id: string) => live.get(id)!;
+    const last = (id: string) => live.get(MonitorId(id))!;
     const flaky = last('m_flaky');
     expect(flaky.uptime.day).toBeGreaterThan(0);
     expect(flaky.uptime.day).toBeLessThan(1);
@@ -107,7 +107,7 @@ describe('monitors.changed', () => {
     const byId = new Map(fresh.list().map((x) => [x.config.id, x]));
     for (const id of ['m_flaky', 'm_steady']) {
       const mem = last(id);
-      const stored = byId.get(id)!;
+      const stored = byId.get(MonitorId(id))!;
       expect(mem.uptime.day, id).toBeCloseTo(stored.uptime.day!, 9);
       expect(mem.uptime.month, id).toBeCloseTo(stored.uptime.month!, 9);
       expect(mem.uptime.year, id).toBeCloseTo(stored.uptime.year!, 9);
@@ -124,8 +124,8 @@ describe('saving one monitor', () => {
     m.add(http('m_two'));
     const settings = () => JSON.parse(readFileSync(path.join(tp.dataDir, 'settings.json'), 'utf8')) as { monitorSecrets: Record<string, string>; monitors: Array<{ id: string }> };
     const before = settings();
-    m.update('m_two', { ...http('m_two'), name: 'renamed', auth: { kind: 'basic', user: 'u', password: '' } });
-    m.pause('m_two');
+    m.update(MonitorId('m_two'), { ...http('m_two'), name: 'renamed', auth: { kind: 'basic', user: 'u', password: '' } });
+    m.pause(MonitorId('m_two'));
     m.add(http('m_three'));
     const after = settings();
     expect(after.monitorSecrets.m_one).toBe(before.monitorSecrets.m_one);

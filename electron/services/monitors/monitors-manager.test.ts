@@ -16,6 +16,7 @@ import type { ContainerInspectLike, DockerLike } from './checks';
 import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
 import { MonitorsManager, type MonitorsChange } from './monitors-manager';
 import { waitFor } from '../test-support/wait';
+import { ChannelId, MonitorId } from '../../../shared/model/ids';
 
 const SECRET = 'hook-signing-secret-do-not-leak';
 const AUTH = 'Bearer header-token-do-not-leak';
@@ -112,7 +113,7 @@ describe('MonitorsManager (integration)', () => {
     expect(down.alert.monitorIds).toEqual(['web']);
     expect(receiver.requests[0]!.headers['x-homeport-signature']).toMatch(/^sha256=/);
     expect(mgr.list()[0]!.status!.state).toBe('down');
-    expect(mgr.incidents('web', 10, 'confirmed')).toMatchObject([{ monitorId: 'web', end: null }]);
+    expect(mgr.incidents(MonitorId('web'), 10, 'confirmed')).toMatchObject([{ monitorId: 'web', end: null }]);
 
     // Recovery: the up alert (after recovery confirmation).
     target = await startTarget(port);
@@ -126,11 +127,11 @@ describe('MonitorsManager (integration)', () => {
     expect(info.uptime.day).toBeGreaterThan(0);
     expect(info.uptime.day).toBeLessThan(1);
     expect(info.latencyMs).not.toBeNull();
-    const bars = mgr.statusBars('web', 5, 60_000);
+    const bars = mgr.statusBars(MonitorId('web'), 5, 60_000);
     expect(bars.reduce((n, b) => n + b.up, 0)).toBeGreaterThan(2);
     expect(bars.reduce((n, b) => n + b.down, 0)).toBeGreaterThanOrEqual(1);
-    expect(mgr.latencySeries('web', Date.now() - 60_000, Date.now(), 100).length).toBeGreaterThan(0);
-    const [incident] = mgr.incidents('web', 10, 'confirmed');
+    expect(mgr.latencySeries(MonitorId('web'), Date.now() - 60_000, Date.now(), 100).length).toBeGreaterThan(0);
+    const [incident] = mgr.incidents(MonitorId('web'), 10, 'confirmed');
     expect(incident!.end).not.toBeNull();
     expect(changes.length).toBeGreaterThan(0);
     expect(changes.flatMap((c) => c.changed).at(-1)!.config.id).toBe('web');
@@ -152,23 +153,23 @@ describe('MonitorsManager (integration)', () => {
       expect(m!.config).toMatchObject({ id: 'web', type: 'http', intervalSec: 20 });
       expect(m!.uptime.day).toBeGreaterThan(0);
       expect(m!.last).not.toBeNull();
-      expect(again.incidents('web', 10, 'confirmed')).toHaveLength(1);
+      expect(again.incidents(MonitorId('web'), 10, 'confirmed')).toHaveLength(1);
       // The restored state: up, no new alert on start.
       const before = receiver.requests.length;
       again.start();
       await waitFor(() => again.list()[0]?.status?.state === 'up', 5000, 'up after restart');
       await again.idle();
       expect(receiver.requests.length).toBe(before);
-      await again.testChannel('hook');
+      await again.testChannel(ChannelId('hook'));
       expect((JSON.parse(receiver.requests.at(-1)!.body) as { event: string }).event).toBe('test');
 
-      again.pause('web');
+      again.pause(MonitorId('web'));
       expect(again.list()[0]!.status!.state).toBe('paused');
-      again.resume('web');
-      expect(again.mute('web', '1h')).toBeGreaterThan(Date.now());
-      again.remove('web');
+      again.resume(MonitorId('web'));
+      expect(again.mute(MonitorId('web'), '1h')).toBeGreaterThan(Date.now());
+      again.remove(MonitorId('web'));
       expect(again.list()).toEqual([]);
-      again.removeChannel('hook');
+      again.removeChannel(ChannelId('hook'));
       expect(again.listChannels()).toEqual([]);
       expect(again.getRouting().defaultChannelIds).toEqual([]);
     } finally {

@@ -42,6 +42,7 @@ import type { ReferenceTarget } from './runtime/network-check';
 import type { PushInput } from './runtime/push-monitors';
 import { assertMonitorSecretsStay } from './secret-destinations';
 import { notFound, type UnreadableEntry } from './stored-entries';
+import { ChannelId, MonitorId, type HostId } from '../../../shared/model/ids';
 
 export interface MonitorsManagerOptions {
   platform: Platform;
@@ -91,7 +92,7 @@ export interface MonitorsEvents {
 /** What changed since the last call: the monitors whose state or figures changed, and those removed. */
 export interface MonitorsChange {
   changed: MonitorSnapshot[];
-  removed: string[];
+  removed: MonitorId[];
 }
 
 export class MonitorsManager {
@@ -175,13 +176,13 @@ export class MonitorsManager {
   }
 
   /** One monitor, as `list()` gives it. */
-  info(id: string): MonitorSnapshot {
+  info(id: MonitorId): MonitorSnapshot {
     const c = this.store.get(id);
     if (!c) throw notFound('monitor');
     return this.snapshotOf(c);
   }
 
-  has(id: string): boolean {
+  has(id: MonitorId): boolean {
     return this.store.has(id);
   }
 
@@ -196,7 +197,7 @@ export class MonitorsManager {
   }
 
   /** Replaces a monitor's config (same id; secrets left empty keep their values). */
-  update(id: string, input: unknown, opts: { fromLabels?: boolean } = {}): MonitorConfig {
+  update(id: MonitorId, input: unknown, opts: { fromLabels?: boolean } = {}): MonitorConfig {
     const prev = this.store.get(id);
     if (!prev) throw notFound('monitor');
     const label = this.store.labelOf(id);
@@ -211,23 +212,23 @@ export class MonitorsManager {
   }
 
   /** Removes a monitor (the user may remove one declared by labels: it is suggested again while they declare it). */
-  remove(id: string): void {
+  remove(id: MonitorId): void {
     this.store.remove(id);
     this.runtime.removed(id);
     this.settings.forgetMonitor(id);
     this.changes.gone(id);
   }
 
-  pause(id: string): void {
+  pause(id: MonitorId): void {
     this.setPaused(id, true);
   }
 
-  resume(id: string): void {
+  resume(id: MonitorId): void {
     this.setPaused(id, false);
   }
 
   /** Checks a polled monitor soon (a monitor just added or resumed from the UI), outside its spread slot. */
-  checkSoon(id: string): void {
+  checkSoon(id: MonitorId): void {
     this.runtime.checkSoon(id);
   }
 
@@ -239,22 +240,22 @@ export class MonitorsManager {
   // ── Hosts, labels, push ───────────────────────────────────────────────────────────────────
 
   /** A host's SSH connection state (see MonitorRuntime.hostReachability). */
-  hostReachability(hostId: string, name: string, reachable: boolean, deliberate = false): void {
+  hostReachability(hostId: HostId, name: string, reachable: boolean, deliberate = false): void {
     this.runtime.hostReachability(hostId, name, reachable, deliberate);
   }
 
   /** A host's engine can be used: its container monitors watch it (idempotent). */
-  hostEngineUp(hostId: string): void {
+  hostEngineUp(hostId: HostId): void {
     this.runtime.hostEngineUp(hostId);
   }
 
   /** A host's engine went away: its container watches end until it is back. */
-  hostEngineDown(hostId: string): void {
+  hostEngineDown(hostId: HostId): void {
     this.runtime.hostEngineDown(hostId);
   }
 
   /** What one host's containers declare with labels (see LabelMonitors.sync). */
-  syncLabelMonitors(hostId: string, declared: LabelDeclaration[], present: readonly string[]): { updated: number; removed: number; errors: string[] } {
+  syncLabelMonitors(hostId: HostId, declared: LabelDeclaration[], present: readonly string[]): { updated: number; removed: number; errors: string[] } {
     return this.labels.sync(hostId, declared, present);
   }
 
@@ -264,7 +265,7 @@ export class MonitorsManager {
   }
 
   /** The user approves what a container declares with labels: the monitor is added, owned by those labels. */
-  approveLabel(hostId: string, container: string): MonitorConfig {
+  approveLabel(hostId: HostId, container: string): MonitorConfig {
     return this.labels.approve(hostId, container);
   }
 
@@ -274,7 +275,7 @@ export class MonitorsManager {
   }
 
   /** The push token of a push monitor, for the UI's push URL (asked for explicitly; never in lists). */
-  pushToken(id: string): string {
+  pushToken(id: MonitorId): string {
     const c = this.store.get(id);
     if (!c) throw notFound('monitor');
     if (c.type !== 'push') throw new HomeportError({ code: 'VALIDATION', message: `${c.name} is not a push monitor.`, fix: 'Choose a push monitor.' });
@@ -288,15 +289,15 @@ export class MonitorsManager {
     return this.runtime.pruneHistory();
   }
 
-  latencySeries(id: string, fromMs: number, toMs: number, maxPoints: number): LatencyPoint[] {
+  latencySeries(id: MonitorId, fromMs: number, toMs: number, maxPoints: number): LatencyPoint[] {
     return this.runtime.latencySeries(id, fromMs, toMs, maxPoints);
   }
 
-  statusBars(id: string, buckets: number, bucketMs: number): StatusBar[] {
+  statusBars(id: MonitorId, buckets: number, bucketMs: number): StatusBar[] {
     return this.runtime.statusBars(id, buckets, bucketMs);
   }
 
-  incidents(id: string | null, limit: number, kind?: 'observed' | 'confirmed'): Incident[] {
+  incidents(id: MonitorId | null, limit: number, kind?: 'observed' | 'confirmed'): Incident[] {
     return this.runtime.incidents(id, limit, kind);
   }
 
@@ -314,17 +315,17 @@ export class MonitorsManager {
   }
 
   /** Changes a channel; secret fields left out keep their sealed values. */
-  updateChannel(id: string, input: Record<string, unknown>): ChannelInfo {
+  updateChannel(id: ChannelId, input: Record<string, unknown>): ChannelInfo {
     return this.channels.update(id, input);
   }
 
-  removeChannel(id: string): void {
+  removeChannel(id: ChannelId): void {
     this.channels.remove(id);
     this.settings.dropChannel(id);
   }
 
   /** Sends a test message through a saved channel. */
-  testChannel(id: string, signal?: AbortSignal): Promise<void> {
+  testChannel(id: ChannelId, signal?: AbortSignal): Promise<void> {
     return this.channels.test(id, signal);
   }
 
@@ -339,7 +340,7 @@ export class MonitorsManager {
   // ── Mute, maintenance, routing, recent alerts ────────────────────────────────────────────────
 
   /** Mutes one monitor (or, with id null, every notification) for a preset duration; `null` preset unmutes. */
-  mute(id: string | null, preset: MutePreset | null, utcOffsetMinutes?: number): number | null {
+  mute(id: MonitorId | null, preset: MutePreset | null, utcOffsetMinutes?: number): number | null {
     if (id !== null && !this.store.has(id)) throw notFound('monitor');
     const until = this.settings.mute(id, preset, utcOffsetMinutes);
     if (id === null) this.runtime.setGlobalMute(until);
@@ -349,7 +350,7 @@ export class MonitorsManager {
   }
 
   /** Sets the maintenance windows of one monitor, or (id null) those that apply to every monitor. */
-  setMaintenance(id: string | null, windows: readonly MaintenanceWindow[]): void {
+  setMaintenance(id: MonitorId | null, windows: readonly MaintenanceWindow[]): void {
     if (id !== null && !this.store.has(id)) throw notFound('monitor');
     this.settings.setMaintenance(id, windows);
     this.runtime.alertSettingsChanged(id);
@@ -357,13 +358,13 @@ export class MonitorsManager {
   }
 
   /** Where one monitor's alerts go: a chosen set of channels (optionally plus the defaults), or (null) the defaults. */
-  setMonitorRouting(id: string, route: MonitorRoute): void {
+  setMonitorRouting(id: MonitorId, route: MonitorRoute): void {
     if (!this.store.has(id)) throw notFound('monitor');
     this.settings.setMonitorRouting(id, route, (c) => this.channels.has(c));
   }
 
   /** Sets which channels get the alerts of monitors without their own routing. */
-  setDefaultChannels(channelIds: string[]): void {
+  setDefaultChannels(channelIds: ChannelId[]): void {
     this.settings.setDefaultChannels(channelIds, (c) => this.channels.has(c));
   }
 
@@ -415,12 +416,13 @@ export class MonitorsManager {
 
   /** Removes an entry that cannot be read, for good (the user chose to). */
   discardUnreadable(kind: 'monitor' | 'channel', key: string): void {
+    // An unreadable entry's key is the id it was stored under (or its position, which no setting names).
     if (kind === 'monitor') {
       this.store.discardUnreadable(key);
-      this.settings.forgetMonitor(key);
+      this.settings.forgetMonitor(MonitorId(key));
     } else {
       this.channels.discardUnreadable(key);
-      this.settings.dropChannel(key);
+      this.settings.dropChannel(ChannelId(key));
     }
   }
 
@@ -445,7 +447,7 @@ export class MonitorsManager {
     return { config: this.store.redacted(c), label: this.store.labelOf(c.id), secretFields: monitorSecretFields(c), ...this.runtime.stateOf(c.id) };
   }
 
-  private setPaused(id: string, paused: boolean): void {
+  private setPaused(id: MonitorId, paused: boolean): void {
     const prev = this.store.get(id);
     if (!prev) throw notFound('monitor');
     const c = { ...prev, paused } as MonitorConfig;

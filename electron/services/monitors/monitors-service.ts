@@ -231,7 +231,7 @@ export class MonitorsService implements MonitorsApi {
     return this.manager.importYaml(yaml, dryRun);
   }
 
-  private info(id: string): MonitorInfo {
+  private info(id: MonitorId): MonitorInfo {
     if (!this.manager.has(id)) throw notFound();
     return toMonitorInfo(this.manager.info(id));
   }

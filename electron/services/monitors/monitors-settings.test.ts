@@ -13,7 +13,7 @@ import { createTestPlatform, type TestPlatform } from '../test-support/temp-plat
 import { MonitorsManager } from './monitors-manager';
 import { SECRET_PLACEHOLDER } from './monitors-yaml';
 import type { MonitorsApi } from '../../../shared/contract/monitors';
-import { MonitorId } from '../../../shared/model/ids';
+import { ChannelId, MonitorId } from '../../../shared/model/ids';
 import { MonitorsService } from './monitors-service';
 import { waitFor } from '../test-support/wait';
 
@@ -101,7 +101,7 @@ describe('MonitorsManager: mute, maintenance, routing, recent alerts', () => {
     const again = make();
     again.start();
     expect(again.alertSettings().monitors[MonitorId('a')]!.mutedUntil).toBe(until);
-    again.mute('a', null);
+    again.mute(MonitorId('a'), null);
     expect(again.alertSettings().monitors[MonitorId('a')]!.mutedUntil).toBeNull();
   });
 
@@ -111,12 +111,12 @@ describe('MonitorsManager: mute, maintenance, routing, recent alerts', () => {
     mgr.add(tcp('b', openPort));
     mgr.start();
     const now = Date.now();
-    expect(() => mgr.setMaintenance('a', [{ kind: 'once', from: now, to: now + HOUR }, { kind: 'once', from: now, to: now - 1 }])).toThrow(/window 2: A maintenance window must end after it starts/);
-    expect(() => mgr.setMaintenance('a', [{ kind: 'weekly', days: [], start: '22:00', end: '23:00', utcOffsetMinutes: 0 }])).toThrow(/window 1: Pick weekdays/);
-    expect(() => mgr.setMaintenance('nope', [])).toThrow(/no such monitor/);
+    expect(() => mgr.setMaintenance(MonitorId('a'), [{ kind: 'once', from: now, to: now + HOUR }, { kind: 'once', from: now, to: now - 1 }])).toThrow(/window 2: A maintenance window must end after it starts/);
+    expect(() => mgr.setMaintenance(MonitorId('a'), [{ kind: 'weekly', days: [], start: '22:00', end: '23:00', utcOffsetMinutes: 0 }])).toThrow(/window 1: Pick weekdays/);
+    expect(() => mgr.setMaintenance(MonitorId('nope'), [])).toThrow(/no such monitor/);
 
     // A down monitor in maintenance shows "maintenance" and sends nothing.
-    mgr.setMaintenance('a', [{ kind: 'once', from: now - 1000, to: now + HOUR }]);
+    mgr.setMaintenance(MonitorId('a'), [{ kind: 'once', from: now - 1000, to: now + HOUR }]);
     await waitFor(() => mgr.list().find((m) => m.config.id === 'a')?.status?.state === 'maintenance', 3000, 'a in maintenance');
     await new Promise((r) => setTimeout(r, 800));
     expect(mgr.list().find((m) => m.config.id === 'a')!.status!.state).toBe('maintenance');
@@ -130,7 +130,7 @@ describe('MonitorsManager: mute, maintenance, routing, recent alerts', () => {
 
     // Clearing both: the down monitor is confirmed down and alerts (recorded in the recent list).
     mgr.setMaintenance(null, []);
-    mgr.setMaintenance('a', []);
+    mgr.setMaintenance(MonitorId('a'), []);
     await waitFor(() => mgr.list().find((m) => m.config.id === 'a')?.status?.state === 'down', 4000, 'a down');
     await waitFor(() => mgr.recentAlerts().length > 0, 3000, 'an alert');
     expect(mgr.recentAlerts()[0]).toMatchObject({ kind: 'down', monitorIds: ['a'], severity: 'critical' });
@@ -145,8 +145,8 @@ describe('MonitorsManager: mute, maintenance, routing, recent alerts', () => {
     mgr.addChannel({ id: 'c_pager001', name: 'Pager', type: 'ntfy', topic: 'pager' }, { makeDefault: false });
     mgr.add(tcp('down1', closedPort));
     mgr.add(tcp('down2', closedPort));
-    expect(() => mgr.setMonitorRouting('down1', { channelIds: ['c_nosuch00'] })).toThrow(/does not exist/);
-    mgr.setMonitorRouting('down1', { channelIds: ['c_pager001'] });
+    expect(() => mgr.setMonitorRouting(MonitorId('down1'), { channelIds: [ChannelId('c_nosuch00')] })).toThrow(/does not exist/);
+    mgr.setMonitorRouting(MonitorId('down1'), { channelIds: [ChannelId('c_pager001')] });
     expect(mgr.alertSettings()).toMatchObject({ defaultChannelIds: ['c_default1'], monitors: { down1: { routing: { channelIds: ['c_pager001'], includeDefaults: false } }, down2: { routing: null } } });
     mgr.start();
     await waitFor(() => sent.some((s) => s.channel === 'c_pager001') && sent.some((s) => s.channel === 'c_default1'), 5000, 'deliveries');
@@ -156,11 +156,11 @@ describe('MonitorsManager: mute, maintenance, routing, recent alerts', () => {
     expect(to('c_default1')).toEqual(['down2']);
 
     // Back to the defaults; removing a channel drops it from every route.
-    mgr.setMonitorRouting('down1', { channelIds: ['c_pager001'], includeDefaults: true });
-    expect(mgr.alertSettings().monitors[MonitorId('down1')]!.routing).toEqual({ channelIds: ['c_pager001'], includeDefaults: true });
-    mgr.removeChannel('c_pager001');
+    mgr.setMonitorRouting(MonitorId('down1'), { channelIds: [ChannelId('c_pager001')], includeDefaults: true });
+    expect(mgr.alertSettings().monitors[MonitorId('down1')]!.routing).toEqual({ channelIds: [ChannelId('c_pager001')], includeDefaults: true });
+    mgr.removeChannel(ChannelId('c_pager001'));
     expect(mgr.alertSettings().monitors[MonitorId('down1')]!.routing).toEqual({ channelIds: [], includeDefaults: true });
-    mgr.setMonitorRouting('down1', null);
+    mgr.setMonitorRouting(MonitorId('down1'), null);
     expect(mgr.alertSettings().monitors[MonitorId('down1')]!.routing).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { HostId } from '../../../shared/model/ids';
 import { labelMonitorId, labelMonitorInput, referenceTargetsFromEnv } from './monitors-wiring';
 
 const ROUTE = `Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT
@@ -75,8 +76,8 @@ describe('label monitors', () => {
   });
 
   it('get a stable monitor id per host and container', () => {
-    expect(labelMonitorId('h1', 'app')).toBe(labelMonitorId('h1', 'app'));
-    expect(labelMonitorId('h1', 'app')).not.toBe(labelMonitorId('h2', 'app'));
-    expect(labelMonitorId('h1', 'app')).toMatch(/^m_[A-Za-z0-9_-]{4,40}$/);
+    expect(labelMonitorId(HostId('h1'), 'app')).toBe(labelMonitorId(HostId('h1'), 'app'));
+    expect(labelMonitorId(HostId('h1'), 'app')).not.toBe(labelMonitorId(HostId('h2'), 'app'));
+    expect(labelMonitorId(HostId('h1'), 'app')).toMatch(/^m_[A-Za-z0-9_-]{4,40}$/);
   });
 });

@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type Dockerode from 'dockerode';
-import { HomeportError, HostId, type HostContainersInfo, type HostInfo, type MonitorConfigInput, type MonitorSuggestionInfo } from '../../../shared/contract';
+import { HomeportError, MonitorId, type HostContainersInfo, type HostId, type HostInfo, type MonitorConfigInput, type MonitorSuggestionInfo } from '../../../shared/contract';
 import type { EngineHub } from '../engines';
 import type { HostsService } from '../hosts';
 import type { Logger } from '../platform/platform';
@@ -33,7 +33,7 @@ import type { ReferenceTarget } from './runtime/network-check';
 /** ssh-command monitors: the host's own SSH connection (a local engine has none). */
 export function hostExecVia(hosts: Pick<HostsService, 'connection'>): HostExec {
   return (hostId, command, signal) => {
-    const conn = hosts.connection(HostId(hostId));
+    const conn = hosts.connection(hostId);
     if (!conn) return Promise.reject(new HomeportError({ code: 'NOT_FOUND', message: 'The host of this monitor was removed.', fix: 'Edit the monitor and choose another host.' }));
     let ssh: typeof conn.ssh;
     try {
@@ -51,13 +51,13 @@ export function engineFeedVia(engines: Pick<EngineHub, 'dockerOf' | 'subscribeRa
   return {
     dockerOf: (hostId) => {
       try {
-        return engines.dockerOf(HostId(hostId)) as unknown as DockerLike;
+        return engines.dockerOf(hostId) as unknown as DockerLike;
       } catch {
         return null;
       }
     },
-    subscribe: (hostId, listener, resumed) => engines.subscribeRaw(HostId(hostId), listener, resumed),
-    eventsOpen: (hostId) => engines.eventsOpen(HostId(hostId)),
+    subscribe: (hostId, listener, resumed) => engines.subscribeRaw(hostId, listener, resumed),
+    eventsOpen: (hostId) => engines.eventsOpen(hostId),
   };
 }
 
@@ -203,8 +203,8 @@ export function monitorSuggestions(engines: HostContainersInfo[], hosts: HostInf
 export const LABEL_PREFIX = 'homeport.monitor.';
 
 /** The id a label monitor gets: stable for (host, container), so it is updated in place. */
-export function labelMonitorId(hostId: string, container: string): string {
-  return `m_lbl${createHash('sha256').update(`${hostId}\0${container}`).digest('base64url').slice(0, 24)}`;
+export function labelMonitorId(hostId: HostId, container: string): MonitorId {
+  return MonitorId(`m_lbl${createHash('sha256').update(`${hostId}\0${container}`).digest('base64url').slice(0, 24)}`);
 }
 
 interface LabelledContainer {
@@ -303,7 +303,7 @@ export function labelMonitorInput(c: LabelledContainer, hostId: string, address:
  * monitors: new declarations become suggestions, monitors the user already added follow their
  * labels (see MonitorsManager.syncLabelMonitors).
  */
-export async function syncLabelsOf(hostId: string, host: HostInfo, docker: Dockerode, monitors: MonitorsManager, logger: Logger): Promise<void> {
+export async function syncLabelsOf(hostId: HostId, host: HostInfo, docker: Dockerode, monitors: MonitorsManager, logger: Logger): Promise<void> {
   const raw = await docker.listContainers({ all: true });
   const declared: LabelDeclaration[] = [];
   const present: string[] = [];
@@ -344,18 +344,18 @@ export interface MonitorsWiring {
 /** Follows hosts and containers for the monitors. */
 export function wireMonitors(o: WireOptions): MonitorsWiring {
   /** Hosts whose engine the hub can hand out now. */
-  const connected = new Set<string>();
-  const reachable = new Map<string, 'up' | 'down' | 'deliberate'>();
-  const known = new Map<string, HostInfo>();
-  const labelTimers = new Map<string, NodeJS.Timeout>();
+  const connected = new Set<HostId>();
+  const reachable = new Map<HostId, 'up' | 'down' | 'deliberate'>();
+  const known = new Map<HostId, HostInfo>();
+  const labelTimers = new Map<HostId, NodeJS.Timeout>();
   let stopped = false;
 
-  const syncLabels = async (hostId: string): Promise<void> => {
+  const syncLabels = async (hostId: HostId): Promise<void> => {
     const host = known.get(hostId);
     if (stopped || !host || !connected.has(hostId)) return;
     let docker: Dockerode;
     try {
-      docker = o.engines.dockerOf(HostId(hostId));
+      docker = o.engines.dockerOf(hostId);
     } catch {
       return;
     }
@@ -363,7 +363,7 @@ export function wireMonitors(o: WireOptions): MonitorsWiring {
       o.logger.warn('monitors: could not read container labels', { hostId, error: e instanceof Error ? e.message : String(e) }),
     );
   };
-  const scheduleLabels = (hostId: string) => {
+  const scheduleLabels = (hostId: HostId) => {
     const t = labelTimers.get(hostId);
     if (t) clearTimeout(t);
     labelTimers.set(
@@ -394,7 +394,7 @@ export function wireMonitors(o: WireOptions): MonitorsWiring {
     // The first list is read before the hosts start connecting: once an event has been heard, it is stale.
     if (snapshot && heard) return;
     if (!snapshot) heard = true;
-    const ids = new Set<string>(list.map((h) => h.id));
+    const ids = new Set<HostId>(list.map((h) => h.id));
     for (const id of [...known.keys()]) {
       if (ids.has(id)) continue;
       known.delete(id);

@@ -1,13 +1,14 @@
 import type { AlertInfo } from '../../../shared/contract';
 import { summarizeMonitors, type OverallStatus, type StatusItem } from '../../../shared/model/monitor-status';
 import type { MutePreset } from '../alerts';
+import type { MonitorId } from '../../../shared/model/ids';
 
 /** What a tray menu item does; the Electron shell hands it back to `TrayFeed.perform`. */
 export type TrayAction =
   | { kind: 'open'; monitorId: string | null }
   | { kind: 'restart'; monitorId: string; hostId: string; container: string }
-  | { kind: 'mute'; monitorId: string | null; preset: MutePreset }
-  | { kind: 'unmute'; monitorId: string | null };
+  | { kind: 'mute'; monitorId: MonitorId | null; preset: MutePreset }
+  | { kind: 'unmute'; monitorId: MonitorId | null };
 
 export interface TrayMenuItem {
   label: string;
@@ -25,6 +26,11 @@ export interface TrayView {
 
 /** Down monitors listed by name in the menu; the rest are summed up in one line. */
 export const TRAY_DOWN_SHOWN = 8;
+
+/** A monitor of Homeport's own, not one mirrored from Uptime Kuma. */
+function ownMonitor(id: StatusItem['id']): id is MonitorId {
+  return !id.startsWith('kuma:');
+}
 
 function containerOf(m: StatusItem): { hostId: string; container: string } | null {
   if (m.type !== 'container' || !m.config) return null;
@@ -50,16 +56,16 @@ export function trayView(monitors: readonly StatusItem[], now = Date.now()): Tra
     for (const m of summary.down.slice(0, TRAY_DOWN_SHOWN)) {
       const target = containerOf(m);
       // Mirrored Uptime Kuma monitors open the Monitors view; muting them is Kuma's business.
-      const mirrored = m.id.startsWith('kuma:');
-      const submenu: TrayMenuItem[] = [{ label: `Open ${m.name}`, action: { kind: 'open', monitorId: mirrored ? null : m.id } }];
+      const own = ownMonitor(m.id) ? m.id : null;
+      const submenu: TrayMenuItem[] = [{ label: `Open ${m.name}`, action: { kind: 'open', monitorId: own } }];
       if (target) submenu.push({ label: `Restart container ${target.container}`, action: { kind: 'restart', monitorId: m.id, ...target } });
-      if (mirrored) {
+      if (own === null) {
         // nothing more
-      } else if (m.muted) submenu.push({ label: 'Unmute', action: { kind: 'unmute', monitorId: m.id } });
+      } else if (m.muted) submenu.push({ label: 'Unmute', action: { kind: 'unmute', monitorId: own } });
       else
         submenu.push(
-          { label: 'Mute for 1 hour', action: { kind: 'mute', monitorId: m.id, preset: '1h' } },
-          { label: 'Mute until tomorrow', action: { kind: 'mute', monitorId: m.id, preset: 'tomorrow' } },
+          { label: 'Mute for 1 hour', action: { kind: 'mute', monitorId: own, preset: '1h' } },
+          { label: 'Mute until tomorrow', action: { kind: 'mute', monitorId: own, preset: 'tomorrow' } },
         );
       menu.push({ label: `${m.muted ? '🔕 ' : ''}${m.name}${ago(m.downSince, now)}`, submenu });
     }

@@ -1,6 +1,6 @@
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HostId } from '../../../../shared/contract';
+import { HostId, MonitorId } from '../../../../shared/contract';
 import { EngineHub } from '../../engines/engine-hub';
 import { createLink } from '../../hosts/link';
 import type { Logger } from '../../platform/platform';
@@ -63,12 +63,12 @@ function connect(): void {
 let closed = false;
 let hub: EngineHub;
 let watches: ContainerWatches;
-const monitors = new Map<string, { config: Extract<MonitorConfig, { type: 'container' }>; onResult: (r: CheckResult) => void }>();
+const monitors = new Map<MonitorId, { config: Extract<MonitorConfig, { type: 'container' }>; onResult: (r: CheckResult) => void }>();
 let n = 0;
 
 /** A container monitor's watch: resolves once its first look is in (as the owner's watch did). */
-async function watchOf(container: string, onResult: (r: CheckResult) => void): Promise<{ id: string; current(): CheckResult | null }> {
-  const id = `m_cw${n++}`;
+async function watchOf(container: string, onResult: (r: CheckResult) => void): Promise<{ id: MonitorId; current(): CheckResult | null }> {
+  const id = MonitorId(`m_cw${n++}`);
   let first = false;
   const config = { id, type: 'container', hostId: HOST, container } as Extract<MonitorConfig, { type: 'container' }>;
   monitors.set(id, {
@@ -83,7 +83,7 @@ async function watchOf(container: string, onResult: (r: CheckResult) => void): P
   return { id, current: () => watches.current(id) };
 }
 
-function unwatch(w: { id: string }): void {
+function unwatch(w: { id: MonitorId }): void {
   watches.unwatch(w.id);
   monitors.delete(w.id);
 }

@@ -3,6 +3,7 @@
  * (shared/) once the monitors service exposes them. `validateMonitorConfig` (validate.ts) is the
  * only way a config from a form, a YAML import or the store should become one of these.
  */
+import type { HostId, MonitorId } from '../../../../shared/model/ids';
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -15,7 +16,7 @@ export type MonitorType = (typeof MONITOR_TYPES)[number];
 
 /** Options every monitor has. upsideDown and retries are applied by the owner, not by the checks. */
 export interface MonitorCommon {
-  id: string;
+  id: MonitorId;
   name: string;
   intervalSec: number;
   timeoutSec: number;
@@ -74,14 +75,14 @@ export interface DnsMonitor extends MonitorCommon {
 
 export interface ContainerMonitor extends MonitorCommon {
   type: 'container';
-  hostId: string;
+  hostId: HostId;
   /** Container name (followed across re-creation) or id. */
   container: string;
 }
 
 export interface SshCommandMonitor extends MonitorCommon {
   type: 'ssh-command';
-  hostId: string;
+  hostId: HostId;
   command: string;
   expectExit: number;
   /** A JavaScript regular expression (flag `m`) tested against the first 64 KiB of stdout. */

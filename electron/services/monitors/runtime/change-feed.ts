@@ -3,41 +3,42 @@
  * hands them on at most twice a second: with 1,000 monitors checked every 20 s, one event per
  * check would be 50 a second, each carrying the monitor — the window needs far fewer.
  */
+import type { MonitorId } from '../../../../shared/model/ids';
 
 /** Changes go out at most this often. */
 const CHANGE_EVERY_MS = 500;
 
 export interface ChangeBatch {
   /** Ids of the monitors that changed and still exist. */
-  changed: string[];
-  removed: string[];
+  changed: MonitorId[];
+  removed: MonitorId[];
 }
 
 export class ChangeFeed {
   /** Monitors changed since the last batch (all of them when `all`), and those removed. */
-  private readonly dirty = new Set<string>();
+  private readonly dirty = new Set<MonitorId>();
   private all = false;
-  private readonly removed = new Set<string>();
+  private readonly removed = new Set<MonitorId>();
   private timer: NodeJS.Timeout | null = null;
   private lastAt = 0;
   private stopped = false;
 
   constructor(
     /** Every monitor's id now, and whether one still exists. */
-    private readonly monitors: { ids(): Iterable<string>; has(id: string): boolean },
+    private readonly monitors: { ids(): Iterable<MonitorId>; has(id: MonitorId): boolean },
     /** Gets the batches; none: changes are not collected. */
     private readonly send: ((batch: ChangeBatch) => void) | undefined,
   ) {}
 
   /** Something about a monitor (or, without an id, about every monitor) changed. */
-  changed(id?: string): void {
+  changed(id?: MonitorId): void {
     if (id === undefined) this.all = true;
     else this.dirty.add(id);
     this.schedule();
   }
 
   /** A monitor was removed: the next batch says so. */
-  gone(id: string): void {
+  gone(id: MonitorId): void {
     this.dirty.delete(id);
     this.removed.add(id);
     this.schedule();

@@ -9,30 +9,31 @@
 import type { RawEngineEvent } from '../../engines';
 import type { Logger } from '../../platform/platform';
 import { CONTAINER_EVENTS, ContainerWatch, type CheckResult, type DockerLike, type MonitorConfig } from '../checks';
+import type { HostId, MonitorId } from '../../../../shared/model/ids';
 
 type ContainerConfig = Extract<MonitorConfig, { type: 'container' }>;
 
 /** What container monitors need of the engines (the engine hub gives it; see engineFeedVia). */
 export interface EngineFeed {
   /** The host's engine, for looks at a container; null while it cannot be used (its monitors wait). */
-  dockerOf(hostId: string): DockerLike | null;
+  dockerOf(hostId: HostId): DockerLike | null;
   /** The host's engine events as they come; `resumed`: events may have been missed on this engine (take fresh looks). */
-  subscribe(hostId: string, listener: (e: RawEngineEvent) => void, resumed: () => void): () => void;
+  subscribe(hostId: HostId, listener: (e: RawEngineEvent) => void, resumed: () => void): () => void;
   /** Settles once the host's event stream is open: a look taken after it misses no event. */
-  eventsOpen(hostId: string): Promise<void>;
+  eventsOpen(hostId: HostId): Promise<void>;
 }
 
 export interface ContainerWatchesOptions {
   engines?: EngineFeed;
   logger: Logger;
   /** A watch's result (its first look, then every change). */
-  onResult: (monitorId: string, result: CheckResult) => void;
+  onResult: (monitorId: MonitorId, result: CheckResult) => void;
   /** Whether the monitor has a result this session already (a watch's first look is then not repeated). */
-  hasResult: (monitorId: string) => boolean;
+  hasResult: (monitorId: MonitorId) => boolean;
 }
 
 interface Entry {
-  hostId: string;
+  hostId: HostId;
   watch: ContainerWatch;
   cancelled: boolean;
 }
@@ -47,17 +48,17 @@ interface HostWatches {
 const WATCHED = new Set(CONTAINER_EVENTS);
 
 export class ContainerWatches {
-  private readonly hosts = new Map<string, HostWatches>();
-  private readonly watches = new Map<string, Entry>();
+  private readonly hosts = new Map<HostId, HostWatches>();
+  private readonly watches = new Map<MonitorId, Entry>();
 
   constructor(private readonly opts: ContainerWatchesOptions) {}
 
-  has(monitorId: string): boolean {
+  has(monitorId: MonitorId): boolean {
     return this.watches.has(monitorId);
   }
 
   /** What the container monitor reports now (null: not watched, or its first look is not back). */
-  current(monitorId: string): CheckResult | null {
+  current(monitorId: MonitorId): CheckResult | null {
     return this.watches.get(monitorId)?.watch.current() ?? null;
   }
 
@@ -100,7 +101,7 @@ export class ContainerWatches {
     return true;
   }
 
-  unwatch(monitorId: string): void {
+  unwatch(monitorId: MonitorId): void {
     const w = this.watches.get(monitorId);
     if (!w) return;
     this.end(monitorId, w);
@@ -111,7 +112,7 @@ export class ContainerWatches {
    * monitors given that have no watch get one; on a new engine, every watch starts again.
    * Returns the monitors whose watch started.
    */
-  hostUp(hostId: string, monitors: Iterable<ContainerConfig>): ContainerConfig[] {
+  hostUp(hostId: HostId, monitors: Iterable<ContainerConfig>): ContainerConfig[] {
     const docker = this.opts.engines?.dockerOf(hostId) ?? null;
     if (this.hosts.has(hostId) && this.hosts.get(hostId)!.docker !== docker) this.hostDown(hostId);
     const started: ContainerConfig[] = [];
@@ -120,7 +121,7 @@ export class ContainerWatches {
   }
 
   /** A host's engine went away: its watches end until it is back. */
-  hostDown(hostId: string): void {
+  hostDown(hostId: HostId): void {
     for (const [id, w] of this.watches) if (w.hostId === hostId) this.end(id, w);
     this.dropHost(hostId);
   }
@@ -131,7 +132,7 @@ export class ContainerWatches {
   }
 
   /** The host's watches on this engine, following its events (a new engine: the old watches end). */
-  private hostOn(hostId: string, docker: DockerLike): HostWatches {
+  private hostOn(hostId: HostId, docker: DockerLike): HostWatches {
     const known = this.hosts.get(hostId);
     if (known && known.docker === docker) return known;
     if (known) this.hostDown(hostId);
@@ -154,14 +155,14 @@ export class ContainerWatches {
     return host;
   }
 
-  private end(monitorId: string, w: Entry): void {
+  private end(monitorId: MonitorId, w: Entry): void {
     w.cancelled = true;
     w.watch.stop();
     this.hosts.get(w.hostId)?.watches.delete(w.watch);
     this.watches.delete(monitorId);
   }
 
-  private dropHost(hostId: string): void {
+  private dropHost(hostId: HostId): void {
     this.hosts.get(hostId)?.unsubscribe();
     this.hosts.delete(hostId);
   }

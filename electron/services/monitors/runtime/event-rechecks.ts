@@ -11,6 +11,7 @@
  */
 import type { MonitorPolicyStatus } from '../../alerts';
 import type { CheckResult, MonitorConfig } from '../checks';
+import type { MonitorId } from '../../../../shared/model/ids';
 
 /**
  * How soon a container is looked at again to confirm what a new watch or a start event showed
@@ -21,23 +22,23 @@ const CONTAINER_QUICK_LOOK_MS = 3_000;
 export interface EventRechecksOptions {
   /** Test-only interval scale (see MonitorsManagerOptions.intervalScale). */
   scale: number;
-  status: (id: string) => MonitorPolicyStatus | undefined;
-  config: (id: string) => MonitorConfig | undefined;
+  status: (id: MonitorId) => MonitorPolicyStatus | undefined;
+  config: (id: MonitorId) => MonitorConfig | undefined;
   /** What the monitor reports right now (null: nothing yet). */
   current: (c: MonitorConfig) => CheckResult | null;
-  onResult: (id: string, result: CheckResult) => void;
+  onResult: (id: MonitorId, result: CheckResult) => void;
 }
 
 export class EventRechecks {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<MonitorId, NodeJS.Timeout>();
   /** Container monitors whose watch started and whose state is not decided yet. */
-  private readonly fresh = new Set<string>();
+  private readonly fresh = new Set<MonitorId>();
   private stopped = false;
 
   constructor(private readonly opts: EventRechecksOptions) {}
 
   /** A watch (re)started: a re-read still pending from the last one would read the new one a retry interval late. */
-  freshWatch(id: string): void {
+  freshWatch(id: MonitorId): void {
     this.clearTimer(id);
     this.fresh.add(id);
   }
@@ -63,7 +64,7 @@ export class EventRechecks {
   }
 
   /** The monitor stopped (paused, edited, removed). */
-  cancel(id: string): void {
+  cancel(id: MonitorId): void {
     this.clearTimer(id);
     this.fresh.delete(id);
   }
@@ -74,7 +75,7 @@ export class EventRechecks {
     this.timers.clear();
   }
 
-  private clearTimer(id: string): void {
+  private clearTimer(id: MonitorId): void {
     const t = this.timers.get(id);
     if (t) clearTimeout(t);
     this.timers.delete(id);

@@ -11,6 +11,7 @@
  */
 import type { Logger } from '../../platform/platform';
 import type { BeatStatus, MonitorHistory } from '../history/monitor-history';
+import type { MonitorId } from '../../../../shared/model/ids';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -52,11 +53,11 @@ export interface RowFigures {
 }
 
 export class MonitorFigures {
-  private readonly figures = new Map<string, Figures>();
-  private cursor: MapIterator<[string, Figures]> = this.figures.entries();
-  private readonly last = new Map<string, LastResult>();
+  private readonly figures = new Map<MonitorId, Figures>();
+  private cursor: MapIterator<[MonitorId, Figures]> = this.figures.entries();
+  private readonly last = new Map<MonitorId, LastResult>();
   /** Monitors whose last result was looked up in the history already (found or not). */
-  private readonly lastLooked = new Set<string>();
+  private readonly lastLooked = new Set<MonitorId>();
 
   constructor(
     private readonly history: MonitorHistory,
@@ -65,7 +66,7 @@ export class MonitorFigures {
   ) {}
 
   /** The last result: this session's, else the newest beat in the history (looked up once). */
-  lastOf(id: string): LastResult | null {
+  lastOf(id: MonitorId): LastResult | null {
     const known = this.last.get(id);
     if (known !== undefined || this.lastLooked.has(id)) return known ?? null;
     this.lastLooked.add(id);
@@ -82,16 +83,16 @@ export class MonitorFigures {
   }
 
   /** Whether a last result is known already (this session's, or one looked up in the history). */
-  hasLast(id: string): boolean {
+  hasLast(id: MonitorId): boolean {
     return this.last.has(id);
   }
 
-  setLast(id: string, last: LastResult): void {
+  setLast(id: MonitorId, last: LastResult): void {
     this.last.set(id, last);
   }
 
   /** Uptime and average latency, from memory (read from the history the first time). */
-  of(id: string): RowFigures {
+  of(id: MonitorId): RowFigures {
     const f = this.figuresOf(id);
     const ratio = (w: WindowCounts) => (w.up + w.down === 0 ? null : w.up / (w.up + w.down));
     return {
@@ -101,7 +102,7 @@ export class MonitorFigures {
   }
 
   /** A beat just recorded counts in every window of figures already read (others read it from the history). */
-  count(id: string, beat: BeatStatus, latencyMs: number | null): void {
+  count(id: MonitorId, beat: BeatStatus, latencyMs: number | null): void {
     const f = this.figures.get(id);
     if (!f) return;
     for (const w of [f.day, f.month, f.year]) {
@@ -116,7 +117,7 @@ export class MonitorFigures {
   }
 
   /** A monitor removed: nothing of it is kept. */
-  forget(id: string): void {
+  forget(id: MonitorId): void {
     this.last.delete(id);
     this.lastLooked.delete(id);
     this.figures.delete(id);
@@ -127,7 +128,7 @@ export class MonitorFigures {
    * Figures of monitors that are gone (`known` says no) are dropped; `changed` hears of each
    * monitor whose counts moved.
    */
-  refreshStep(known: (id: string) => boolean, changed: (id: string) => void): void {
+  refreshStep(known: (id: MonitorId) => boolean, changed: (id: MonitorId) => void): void {
     const now = this.now();
     const n = this.figures.size;
     if (!n) return;
@@ -158,7 +159,7 @@ export class MonitorFigures {
     }
   }
 
-  private figuresOf(id: string): Figures {
+  private figuresOf(id: MonitorId): Figures {
     let f = this.figures.get(id);
     if (!f) {
       const now = this.now();
@@ -168,7 +169,7 @@ export class MonitorFigures {
     return f;
   }
 
-  private windowCounts(id: string, since: number): WindowCounts {
+  private windowCounts(id: MonitorId, since: number): WindowCounts {
     try {
       const d = this.history.uptimeDetail(id, since);
       return { up: d.up, down: d.down, latencyCount: d.latencyCount, latencySumMs: d.latencySumMs };

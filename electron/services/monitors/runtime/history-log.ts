@@ -8,11 +8,12 @@
 import type { MonitorPolicyStatus } from '../../alerts';
 import type { Logger } from '../../platform/platform';
 import { MonitorHistory, type BeatStatus, type Incident, type LatencyPoint, type PruneResult, type StatusBar } from '../history/monitor-history';
+import { MonitorId } from '../../../../shared/model/ids';
 
 export class HistoryLog {
   readonly history: MonitorHistory;
   /** Each monitor's last confirmed state as recorded (an open incident while 'down'). */
-  private readonly confirmed = new Map<string, 'up' | 'down' | null>();
+  private readonly confirmed = new Map<MonitorId, 'up' | 'down' | null>();
 
   constructor(
     file: string,
@@ -27,7 +28,7 @@ export class HistoryLog {
    * confirmed it, unknown while the host cannot be reached, else pending (a retry is under way).
    * Returns the beat written, null when it could not be.
    */
-  record(monitorId: string, time: number, result: { status: 'up' | 'down'; latencyMs: number | null; message: string }, state: MonitorPolicyStatus['state'] | undefined): BeatStatus | null {
+  record(monitorId: MonitorId, time: number, result: { status: 'up' | 'down'; latencyMs: number | null; message: string }, state: MonitorPolicyStatus['state'] | undefined): BeatStatus | null {
     let beat: BeatStatus;
     if (state === 'maintenance') beat = 'maintenance';
     else if (result.status === 'up') beat = 'up';
@@ -45,9 +46,11 @@ export class HistoryLog {
 
   /** The policy's view of a monitor changed: a confirmed outage opens an incident, its end closes it. */
   policyState(s: MonitorPolicyStatus): void {
-    const prev = this.confirmed.get(s.monitorId) ?? null;
+    // The policy gives back the monitor ids it was given.
+    const id = MonitorId(s.monitorId);
+    const prev = this.confirmed.get(id) ?? null;
     if (s.confirmed === prev) return;
-    this.confirmed.set(s.monitorId, s.confirmed);
+    this.confirmed.set(id, s.confirmed);
     try {
       if (s.confirmed === 'down') this.history.openIncident(s.monitorId, s.downSince ?? this.now(), s.message || null);
       else if (prev === 'down') this.history.closeIncident(s.monitorId, this.now());
@@ -57,7 +60,7 @@ export class HistoryLog {
   }
 
   /** The last confirmed state before a restart, for the policy (undefined: nothing to go by). */
-  restoredState(monitorId: string): { status: 'up' | 'down'; since?: number } | undefined {
+  restoredState(monitorId: MonitorId): { status: 'up' | 'down'; since?: number } | undefined {
     const [inc] = this.history.incidents(monitorId, 1, 'confirmed');
     if (inc && inc.end === null) return { status: 'down', since: inc.start };
     const [beat] = this.history.recentBeats(monitorId, 1);
@@ -66,22 +69,22 @@ export class HistoryLog {
   }
 
   /** A monitor was removed: its history goes. */
-  forget(monitorId: string): void {
+  forget(monitorId: MonitorId): void {
     this.confirmed.delete(monitorId);
     this.history.deleteMonitor(monitorId);
   }
 
-  latencySeries(id: string, fromMs: number, toMs: number, maxPoints: number): LatencyPoint[] {
+  latencySeries(id: MonitorId, fromMs: number, toMs: number, maxPoints: number): LatencyPoint[] {
     this.flush();
     return this.history.latencySeries(id, fromMs, toMs, maxPoints);
   }
 
-  statusBars(id: string, buckets: number, bucketMs: number): StatusBar[] {
+  statusBars(id: MonitorId, buckets: number, bucketMs: number): StatusBar[] {
     this.flush();
     return this.history.statusBars(id, buckets, bucketMs);
   }
 
-  incidents(id: string | null, limit: number, kind?: 'observed' | 'confirmed'): Incident[] {
+  incidents(id: MonitorId | null, limit: number, kind?: 'observed' | 'confirmed'): Incident[] {
     this.flush();
     return this.history.incidents(id, limit, kind);
   }

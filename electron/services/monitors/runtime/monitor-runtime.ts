@@ -26,8 +26,9 @@ import { HistoryLog } from './history-log';
 import { NetworkCheck, type ReferenceTarget } from './network-check';
 import { findPushMonitor, PushWindows, type PushInput } from './push-monitors';
 import { Scheduler, type CheckOutcome } from './scheduler';
+import { MonitorId, type HostId } from '../../../../shared/model/ids';
 
-export type HostExec = (hostId: string, command: string, signal: AbortSignal) => Promise<{ code: number | null; stdout: string; stderr: string }>;
+export type HostExec = (hostId: HostId, command: string, signal: AbortSignal) => Promise<{ code: number | null; stdout: string; stderr: string }>;
 
 /**
  * How long stopping waits for alerts still being delivered: long enough for a slow webhook,
@@ -50,11 +51,11 @@ export interface MonitorRuntimeOptions extends Pick<ContainerWatchesOptions, 'en
   networkBack: () => void;
   stopDeliveryWaitMs?: number;
   /** The stored monitors. */
-  monitors: { get(id: string): MonitorConfig | undefined; values(): Iterable<MonitorConfig> };
+  monitors: { get(id: MonitorId): MonitorConfig | undefined; values(): Iterable<MonitorConfig> };
   /** A monitor's mute and maintenance windows (the alert settings). */
-  alertSettingsOf: (id: string) => { mutedUntil: number | null; maintenance: MaintenanceWindow[] };
+  alertSettingsOf: (id: MonitorId) => { mutedUntil: number | null; maintenance: MaintenanceWindow[] };
   /** Something about a monitor (or, without an id, about every monitor) changed. */
-  changed: (id?: string) => void;
+  changed: (id?: MonitorId) => void;
 }
 
 /** What the runtime knows of one monitor. */
@@ -74,7 +75,7 @@ export class MonitorRuntime {
   private readonly log: HistoryLog;
   private readonly outlet: AlertOutlet;
   private readonly policy: AlertPolicy;
-  private readonly scheduler: Scheduler;
+  private readonly scheduler: Scheduler<MonitorId>;
   private readonly env: CheckEnv;
   private readonly figures: MonitorFigures;
   private readonly containers: ContainerWatches;
@@ -95,7 +96,7 @@ export class MonitorRuntime {
     this.env = createCheckEnv();
     this.figures = new MonitorFigures(this.log.history, opts.logger, this.now);
     this.policy = new AlertPolicy({ clock: { now: this.now }, options: opts.policyOptions, onStateChange: (s) => this.onPolicyState(s) });
-    this.scheduler = new Scheduler({
+    this.scheduler = new Scheduler<MonitorId>({
       now: this.now,
       // The wake-up grid shrinks with the test-only interval scale, like the intervals.
       tickMs: 500 * this.scale,
@@ -183,7 +184,7 @@ export class MonitorRuntime {
   // ── Monitors ──────────────────────────────────────────────────────────────────────────────
 
   /** The monitor's state, last result and figures, from memory. */
-  stateOf(id: string): MonitorRuntimeState {
+  stateOf(id: MonitorId): MonitorRuntimeState {
     const last = this.figures.lastOf(id);
     return { status: this.policy.status(id) ?? null, last, ...this.figures.of(id), latencyMs: last?.latencyMs ?? null };
   }
@@ -201,7 +202,7 @@ export class MonitorRuntime {
   }
 
   /** A monitor was removed: it stops, and its state and history go. */
-  removed(id: string): void {
+  removed(id: MonitorId): void {
     this.deactivate(id, true);
     this.handle(this.policy.removeMonitor(id));
     this.figures.forget(id);
@@ -209,13 +210,13 @@ export class MonitorRuntime {
   }
 
   /** Checks a polled monitor soon (a monitor just added or resumed from the UI), outside its spread slot. */
-  checkSoon(id: string): void {
+  checkSoon(id: MonitorId): void {
     const c = this.opts.monitors.get(id);
     if (this.started && c && isPolled(c) && !c.paused) this.scheduler.runSoon(id);
   }
 
   /** A monitor's (or, id null, every monitor's) mute or maintenance windows changed. */
-  alertSettingsChanged(id: string | null): void {
+  alertSettingsChanged(id: MonitorId | null): void {
     if (!this.started) return;
     for (const c of this.opts.monitors.values()) if (id === null || c.id === id) this.handle(this.policy.upsertMonitor(this.policySettings(c)));
   }
@@ -242,7 +243,7 @@ export class MonitorRuntime {
    * it is back, its command monitors run at once (its container monitors start watching as soon as
    * its engine is back: `hostEngineUp`).
    */
-  hostReachability(hostId: string, name: string, reachable: boolean, deliberate = false): void {
+  hostReachability(hostId: HostId, name: string, reachable: boolean, deliberate = false): void {
     this.policy.upsertHost(hostId, name);
     this.handle(this.policy.hostReachability(hostId, reachable, this.now(), deliberate));
     if (reachable && this.running) {
@@ -256,14 +257,14 @@ export class MonitorRuntime {
    * A host's engine can be used (a new connection, or told again about the current one): every
    * container monitor of the host watches it. Idempotent: watches already on this engine stay.
    */
-  hostEngineUp(hostId: string): void {
+  hostEngineUp(hostId: HostId): void {
     if (!this.running) return;
     const mine = [...this.opts.monitors.values()].filter((c): c is Extract<MonitorConfig, { type: 'container' }> => c.type === 'container' && c.hostId === hostId && !c.paused);
     for (const c of this.containers.hostUp(hostId, mine)) this.rechecks.freshWatch(c.id);
   }
 
   /** A host's engine went away: its container watches end until it is back. */
-  hostEngineDown(hostId: string): void {
+  hostEngineDown(hostId: HostId): void {
     this.containers.hostDown(hostId);
   }
 
@@ -279,15 +280,15 @@ export class MonitorRuntime {
 
   // ── History ───────────────────────────────────────────────────────────────────────────────
 
-  latencySeries(id: string, fromMs: number, toMs: number, maxPoints: number): LatencyPoint[] {
+  latencySeries(id: MonitorId, fromMs: number, toMs: number, maxPoints: number): LatencyPoint[] {
     return this.log.latencySeries(id, fromMs, toMs, maxPoints);
   }
 
-  statusBars(id: string, buckets: number, bucketMs: number): StatusBar[] {
+  statusBars(id: MonitorId, buckets: number, bucketMs: number): StatusBar[] {
     return this.log.statusBars(id, buckets, bucketMs);
   }
 
-  incidents(id: string | null, limit: number, kind?: 'observed' | 'confirmed'): Incident[] {
+  incidents(id: MonitorId | null, limit: number, kind?: 'observed' | 'confirmed'): Incident[] {
     return this.log.incidents(id, limit, kind);
   }
 
@@ -332,14 +333,14 @@ export class MonitorRuntime {
     }
   }
 
-  private deactivate(id: string, dropWatch: boolean): void {
+  private deactivate(id: MonitorId, dropWatch: boolean): void {
     this.scheduler.remove(id);
     this.rechecks.cancel(id);
     this.pushes.close(id, dropWatch);
     if (dropWatch) this.containers.unwatch(id);
   }
 
-  private runPolled(id: string, signal: AbortSignal): Promise<CheckOutcome> {
+  private runPolled(id: MonitorId, signal: AbortSignal): Promise<CheckOutcome> {
     const c = this.opts.monitors.get(id);
     if (!c || !isPolled(c)) return Promise.resolve({ status: 'down', latencyMs: null, message: 'The monitor was removed' });
     const hostExec = this.opts.hostExec;
@@ -347,7 +348,7 @@ export class MonitorRuntime {
     return runCheck(c, { signal, env: this.env, ...(exec ? { exec } : {}) });
   }
 
-  private onResult(id: string, raw: CheckResult, startedAt: number): void {
+  private onResult(id: MonitorId, raw: CheckResult, startedAt: number): void {
     const c = this.opts.monitors.get(id);
     if (!c || this.stopped) return;
     const r = c.upsideDown ? flip(raw) : raw;
@@ -362,9 +363,11 @@ export class MonitorRuntime {
   }
 
   private onPolicyState(s: MonitorPolicyStatus): void {
-    this.scheduler.setFast(s.monitorId, s.fastRecheck);
+    // The policy gives back the monitor ids it was given.
+    const id = MonitorId(s.monitorId);
+    this.scheduler.setFast(id, s.fastRecheck);
     this.log.policyState(s);
-    this.opts.changed(s.monitorId);
+    this.opts.changed(id);
   }
 
   /** Hands the policy's alerts to the recent list, the listeners and the channels, and re-arms the wake timer. */

@@ -5,6 +5,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { evaluatePush, PUSH_TOKEN, type CheckResult, type MonitorConfig } from '../checks';
+import type { MonitorId } from '../../../../shared/model/ids';
 
 type PushConfig = Extract<MonitorConfig, { type: 'push' }>;
 
@@ -28,9 +29,9 @@ export interface PushWindowsOptions {
   /** Test-only interval scale (see MonitorsManagerOptions.intervalScale). */
   scale: number;
   /** The monitor's config now (it may have been edited, paused or removed since the window opened). */
-  config: (id: string) => MonitorConfig | undefined;
+  config: (id: MonitorId) => MonitorConfig | undefined;
   /** A window closed without a push. */
-  onDown: (id: string, result: CheckResult) => void;
+  onDown: (id: MonitorId, result: CheckResult) => void;
 }
 
 /** The active push monitor with this token, or null (the endpoint then answers 404). */
@@ -42,7 +43,7 @@ export function findPushMonitor(configs: Iterable<MonitorConfig>, token: string)
 }
 
 export class PushWindows {
-  private readonly windows = new Map<string, Window>();
+  private readonly windows = new Map<MonitorId, Window>();
   private stopped = false;
 
   constructor(private readonly opts: PushWindowsOptions) {}
@@ -71,7 +72,7 @@ export class PushWindows {
   }
 
   /** The window's timer stops; `forget`: the last push is forgotten too (removed, or a new config). */
-  close(id: string, forget: boolean): void {
+  close(id: MonitorId, forget: boolean): void {
     const p = this.windows.get(id);
     if (p?.timer) clearTimeout(p.timer);
     if (p) p.timer = null;

@@ -12,17 +12,17 @@ export interface CheckOutcome {
   message: string;
 }
 
-export interface ScheduledMonitor {
-  id: string;
+export interface ScheduledMonitor<Id extends string = string> {
+  id: Id;
   intervalMs: number;
   /** Used instead of the interval while the monitor is unconfirmed (failing, retries left). */
   retryIntervalMs: number;
   timeoutMs: number;
 }
 
-export interface SchedulerOptions {
-  run: (id: string, signal: AbortSignal) => Promise<CheckOutcome>;
-  onResult: (id: string, outcome: CheckOutcome, startedAt: number) => void;
+export interface SchedulerOptions<Id extends string = string> {
+  run: (id: Id, signal: AbortSignal) => Promise<CheckOutcome>;
+  onResult: (id: Id, outcome: CheckOutcome, startedAt: number) => void;
   now?: () => number;
   maxConcurrent?: number;
   /** Extra time a check gets past its timeout before the watchdog reports it. */
@@ -36,8 +36,8 @@ export interface SchedulerOptions {
   tickMs?: number;
 }
 
-interface Entry {
-  monitor: ScheduledMonitor;
+interface Entry<Id extends string> {
+  monitor: ScheduledMonitor<Id>;
   due: number;
   fast: boolean;
   running: boolean;
@@ -54,10 +54,10 @@ interface Entry {
  */
 const SETTLED: Error = Object.freeze(new Error('The check is over.')) as Error;
 
-export class Scheduler {
-  private readonly entries = new Map<string, Entry>();
-  private readonly heap: Entry[] = [];
-  private readonly waiting: Entry[] = [];
+export class Scheduler<Id extends string = string> {
+  private readonly entries = new Map<Id, Entry<Id>>();
+  private readonly heap: Entry<Id>[] = [];
+  private readonly waiting: Entry<Id>[] = [];
   private running = 0;
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
@@ -67,7 +67,7 @@ export class Scheduler {
   private readonly graceMs: number;
   private readonly tickMs: number;
 
-  constructor(private readonly opts: SchedulerOptions) {
+  constructor(private readonly opts: SchedulerOptions<Id>) {
     this.now = opts.now ?? Date.now;
     this.maxConcurrent = opts.maxConcurrent ?? 64;
     this.graceMs = opts.graceMs ?? 2000;
@@ -75,7 +75,7 @@ export class Scheduler {
   }
 
   /** Adds a monitor, or changes one (its next check keeps its place in the spread). */
-  upsert(monitor: ScheduledMonitor): void {
+  upsert(monitor: ScheduledMonitor<Id>): void {
     const existing = this.entries.get(monitor.id);
     if (existing) {
       existing.monitor = monitor;
@@ -85,14 +85,14 @@ export class Scheduler {
         this.push(existing);
       }
     } else {
-      const e: Entry = { monitor, due: this.now() + spreadOffset(monitor.id, monitor.intervalMs), fast: false, running: false, index: -1, slot: null };
+      const e: Entry<Id> = { monitor, due: this.now() + spreadOffset(monitor.id, monitor.intervalMs), fast: false, running: false, index: -1, slot: null };
       this.entries.set(monitor.id, e);
       this.push(e);
     }
     this.arm();
   }
 
-  remove(id: string): void {
+  remove(id: Id): void {
     const e = this.entries.get(id);
     if (!e) return;
     this.entries.delete(id);
@@ -103,13 +103,13 @@ export class Scheduler {
   }
 
   /** While unconfirmed, check at the retry interval instead of the normal one. */
-  setFast(id: string, fast: boolean): void {
+  setFast(id: Id, fast: boolean): void {
     const e = this.entries.get(id);
     if (e) e.fast = fast;
   }
 
   /** Checks now (e.g. after the network came back), keeping the monitor's schedule afterwards. */
-  runSoon(id: string): void {
+  runSoon(id: Id): void {
     const e = this.entries.get(id);
     if (!e || e.running || e.index < 0) return;
     this.remove_(e);
@@ -133,7 +133,7 @@ export class Scheduler {
     this.timer = null;
   }
 
-  private period(e: Entry): number {
+  private period(e: Entry<Id>): number {
     return e.fast ? e.monitor.retryIntervalMs : e.monitor.intervalMs;
   }
 
@@ -150,7 +150,7 @@ export class Scheduler {
     this.arm();
   };
 
-  private start(e: Entry): void {
+  private start(e: Entry<Id>): void {
     e.running = true;
     this.running++;
     const startedAt = this.now();
@@ -215,17 +215,17 @@ export class Scheduler {
   }
 
   // A binary min-heap on `due`.
-  private push(e: Entry): void {
+  private push(e: Entry<Id>): void {
     e.index = this.heap.length;
     this.heap.push(e);
     this.up(e.index);
   }
-  private pop(): Entry {
+  private pop(): Entry<Id> {
     const top = this.heap[0]!;
     this.remove_(top);
     return top;
   }
-  private remove_(e: Entry): void {
+  private remove_(e: Entry<Id>): void {
     const i = e.index;
     const last = this.heap.pop()!;
     e.index = -1;
