@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HeartbeatInfo, KumaAddInput, KumaInstanceInfo } from '../../../shared/contract';
-import { HomeportError } from '../../../shared/contract';
+import { HomeportError, KumaInstanceId } from '../../../shared/contract';
 import type { Alert } from '../alerts';
 import { createTestPlatform, type TestPlatform } from '../test-support/temp-platform';
 import { KumaClient } from './kuma-client';
@@ -109,7 +109,7 @@ describe('KumaManager', () => {
       expect(await mgr.add(input({ url: kuma.url, username: FAKE_USER, password: FAKE_PASSWORD }))).toEqual({ status: 'totp-required' });
       const added = await mgr.add(input({ url: kuma.url, username: FAKE_USER, password: FAKE_PASSWORD, totp: '123456', name: 'Kuma on nas' }));
       expect(added.status).toBe('added');
-      const id = added.status === 'added' ? added.instance.id : '';
+      const id = added.status === 'added' ? added.instance.id : KumaInstanceId('');
 
       const connected = await waitFor(() => lists.at(-1)?.find((i) => i.id === id && i.state === 'connected' && i.monitors.length === 3), 5000, 'mirrored');
       expect(connected.monitors.map((m) => m.name)).toEqual(['Backup push', 'NAS ping', 'Nextcloud']);
@@ -185,7 +185,7 @@ describe('KumaManager', () => {
     mgr.start();
     try {
       const added = await mgr.add(input({ url: own.url, username: FAKE_USER, password: FAKE_PASSWORD }));
-      const id = added.status === 'added' ? added.instance.id : '';
+      const id = added.status === 'added' ? added.instance.id : KumaInstanceId('');
       const live = await waitFor(() => lists.at(-1)?.find((i) => i.id === id && i.state === 'connected' && i.monitors.find((m) => m.name === 'Nextcloud')?.status === 'up'), 5000, 'mirrored');
 
       const port = own.port;
@@ -223,7 +223,7 @@ describe('KumaManager', () => {
     mgr.start();
     try {
       const r = await mgr.add(input({ url: webUrl, mode: 'metrics', apiKey: 'uk1_secretkey' }));
-      const id = r.status === 'added' ? r.instance.id : '';
+      const id = r.status === 'added' ? r.instance.id : KumaInstanceId('');
       await waitFor(() => lists.at(-1)?.find((i) => i.id === id && i.monitors.find((m) => m.name === 'Immich')?.status === 'up'), 5000, 'metrics');
       metricsFail = true;
       const blind = await waitFor(() => lists.at(-1)?.find((i) => i.id === id && i.error !== null), 5000, 'a failed poll');
@@ -334,7 +334,7 @@ describe('KumaManager', () => {
     mgr.start();
     try {
       const r = await mgr.add(input({ url: own.url, username: FAKE_USER, password: FAKE_PASSWORD, name: 'Big Kuma' }));
-      const id = r.status === 'added' ? r.instance.id : '';
+      const id = r.status === 'added' ? r.instance.id : KumaInstanceId('');
       await waitFor(() => lists.at(-1)?.find((i) => i.id === id && i.monitors.length === 3), 5000, 'mirrored');
       const huge: Record<string, unknown> = {};
       for (let n = 1; n <= 5200; n++) huge[String(n)] = { id: n, name: `S${n}`, type: 'http', url: 'https://s.lan/', interval: 60, active: true };
@@ -355,7 +355,7 @@ describe('KumaManager', () => {
     mgr.start();
     try {
       const r = await mgr.add(input({ url: webUrl, mode: 'status-page', slug: 'home' }));
-      const id = r.status === 'added' ? r.instance.id : '';
+      const id = r.status === 'added' ? r.instance.id : KumaInstanceId('');
       const inst = await waitFor(() => lists.at(-1)?.find((i) => i.id === id && i.monitors.length === 1), 5000, 'status page read');
       expect(inst.monitors[0]).toMatchObject({ name: 'Immich', status: 'up' });
       expect(inst.incidents).toEqual([{ title: 'Backups paused', content: 'Until the new disk arrives.', style: 'warning' }]);

@@ -120,7 +120,7 @@ function watchState(s: KumaWatchState): KumaConnectionState {
 }
 
 export class KumaManager {
-  private readonly runtimes = new Map<string, Runtime>();
+  private readonly runtimes = new Map<KumaInstanceId, Runtime>();
   private heartbeat: PushHeartbeat | null = null;
   private heartbeatIntervalSec = DEFAULT_HEARTBEAT_SEC;
   private changeTimer: ReturnType<typeof setTimeout> | null = null;
@@ -267,7 +267,7 @@ export class KumaManager {
   }
 
   /** Removes an instance: a running one, or one saved whose secrets cannot be opened (not running). */
-  remove(id: string): void {
+  remove(id: KumaInstanceId): void {
     const rt = this.runtimes.get(id);
     const records = this.loadRecords();
     if (!rt && !records.some((r) => r.id === id)) throw notFound();
@@ -277,11 +277,11 @@ export class KumaManager {
     this.changed();
   }
 
-  async pause(id: string, monitorId: string): Promise<void> {
+  async pause(id: KumaInstanceId, monitorId: string): Promise<void> {
     await this.socketOf(id).pauseMonitor(monitorId);
   }
 
-  async resume(id: string, monitorId: string): Promise<void> {
+  async resume(id: KumaInstanceId, monitorId: string): Promise<void> {
     await this.socketOf(id).resumeMonitor(monitorId);
   }
 
@@ -337,7 +337,7 @@ export class KumaManager {
     this.events.emit('heartbeat', this.heartbeatInfo());
   }
 
-  private socketOf(id: string): KumaClient {
+  private socketOf(id: KumaInstanceId): KumaClient {
     const rt = this.runtimes.get(id);
     if (!rt) throw notFound();
     if (!rt.watch) {
@@ -565,7 +565,7 @@ export class KumaManager {
     this.opts.platform.store.set(STORE_KEY, records);
   }
 
-  private updateSecrets(id: string, secrets: KumaSecrets): void {
+  private updateSecrets(id: KumaInstanceId, secrets: KumaSecrets): void {
     this.saveRecords(this.loadRecords().map((r) => (r.id === id ? { ...r, sealed: this.seal(secrets) } : r)));
   }
 

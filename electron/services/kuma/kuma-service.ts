@@ -1,4 +1,4 @@
-import type { HeartbeatInfo, KumaAddInput, KumaAddResultInfo, KumaApi, KumaInstanceInfo } from '../../../shared/contract';
+import type { HeartbeatInfo, KumaAddInput, KumaAddResultInfo, KumaApi, KumaInstanceId, KumaInstanceInfo } from '../../../shared/contract';
 import type { KumaManager } from './kuma-manager';
 
 /** Uptime Kuma as the window sees it: the instances Homeport mirrors, and its own push heartbeat. */
@@ -13,15 +13,15 @@ export class KumaService implements KumaApi {
     return this.kuma.add(input);
   }
 
-  async remove({ id }: { id: string }): Promise<void> {
+  async remove({ id }: { id: KumaInstanceId }): Promise<void> {
     this.kuma.remove(id);
   }
 
-  pauseMonitor({ id, monitorId }: { id: string; monitorId: string }): Promise<void> {
+  pauseMonitor({ id, monitorId }: { id: KumaInstanceId; monitorId: string }): Promise<void> {
     return this.kuma.pause(id, monitorId);
   }
 
-  resumeMonitor({ id, monitorId }: { id: string; monitorId: string }): Promise<void> {
+  resumeMonitor({ id, monitorId }: { id: KumaInstanceId; monitorId: string }): Promise<void> {
     return this.kuma.resume(id, monitorId);
   }
 

@@ -16,7 +16,7 @@
  * "new-secret-key" makes a new key file, after which what was sealed with the old one is listed
  * entry by entry until removed.
  */
-import { HomeportError, type HostId, type HostInfo, type KeyId, type SettingsAction, type SettingsProblemInfo } from '../../../shared/contract';
+import { HomeportError, KumaInstanceId, type HostId, type HostInfo, type KeyId, type SettingsAction, type SettingsProblemInfo } from '../../../shared/contract';
 import { DEFAULT_HEARTBEAT_SEC, type KumaManager } from '../kuma';
 import type { MonitorsManager } from '../monitors';
 import type { Emitter } from '../platform/emitter';
@@ -195,7 +195,7 @@ export class SettingsHealth {
         const host = (await this.deps.hosts()).find((h) => h.id === (key as HostId));
         if (host) await this.deps.clearHostPassword(host);
       } else if (kind === 'kuma' && key === 'heartbeat') await this.deps.kuma.setHeartbeat({ url: null, intervalSec: DEFAULT_HEARTBEAT_SEC });
-      else if (kind === 'kuma') this.deps.kuma.remove(key);
+      else if (kind === 'kuma') this.deps.kuma.remove(KumaInstanceId(key));
     }
     this.changed();
   }
