@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { expect as pwExpect } from './expect';
-import { addLabHostInUi, closeInBrowser, docker, loadLab, openInBrowser, removeVolume, type Headless, type Lab } from './harness';
+import { addLabHostInUi, closeDialogs, closeInBrowser, docker, loadLab, openInBrowser, removeVolume, type Headless, type Lab } from './harness';
 
 // Errors a person can act on, in Chromium against headless mode and the lab: a refused input is
 // told in the user's words (no method names), at the field it is about, and goes away once the
@@ -54,13 +54,7 @@ afterAll(async () => {
 });
 
 // Each test starts on a window without dialogs, whatever the one before left open.
-beforeEach(async () => {
-  for (let i = 0; i < 5 && (await page.getByRole('dialog').count()) > 0; i++) {
-    // (A dialog that is closing by itself may be gone by now.)
-    await page.getByRole('dialog').last().locator('button').first().focus({ timeout: 2_000 }).catch(() => undefined);
-    await page.keyboard.press('Escape');
-  }
-});
+beforeEach(() => closeDialogs(page));
 
 describe('errors a person can act on', () => {
   it('tells a refused image reference in words, at its field, and clears it when the input changes', async () => {

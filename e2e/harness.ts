@@ -88,6 +88,27 @@ export async function startHeadless(env: Record<string, string> = {}, opts: { da
   };
 }
 
+/** A pattern that matches `text` as it is (for toHaveText on part of an element's text). */
+export const literally = (text: string): RegExp => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+
+/** Polls until `check` holds (a throw counts as not yet); the web-first matchers cover text, attributes and visibility. */
+export async function until(what: string, check: () => Promise<boolean>, timeout = 20_000): Promise<void> {
+  const end = Date.now() + timeout;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Closes whatever dialogs are open (Escape, from the top one down), so a test starts on a window without them. */
+export async function closeDialogs(page: Page): Promise<void> {
+  for (let i = 0; i < 5 && (await page.getByRole('dialog').count()) > 0; i++) {
+    // (A dialog that is closing by itself may be gone by now.)
+    await page.getByRole('dialog').last().locator('button').first().focus({ timeout: 2_000 }).catch(() => undefined);
+    await page.keyboard.press('Escape');
+  }
+}
+
 /** The docker CLI against this machine's engine (the lab's first one): its output, trimmed; a failure throws. */
 export const docker = (...args: string[]): string => execFileSync('docker', args, { encoding: 'utf8' }).trim();
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { expect as pwExpect } from './expect';
-import { addLabHostInUi, closeInBrowser, deployCompose, docker, loadLab, openInBrowser, revealRow, type ComposeProject, type Headless, type Lab } from './harness';
+import { addLabHostInUi, closeDialogs, closeInBrowser, deployCompose, docker, literally, loadLab, openInBrowser, revealRow, until, type ComposeProject, type Headless, type Lab } from './harness';
 
 // The keyboard alone, in Chromium against headless mode and the lab: Enter on a container row
 // opens its page, ←/→ switch its tabs, Escape comes back with focus on that same row; the command
@@ -30,16 +30,7 @@ const focused = () =>
     const el = document.activeElement as HTMLElement | null;
     return el?.dataset.name ?? `${el?.getAttribute('role') ?? el?.tagName}:${el?.textContent?.trim().slice(0, 40) ?? ''}`;
   });
-/** Text that contains `s` (literally). */
-const has = (s: string) => new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 
-async function until(what: string, f: () => Promise<boolean>, timeout = 20_000): Promise<void> {
-  const end = Date.now() + timeout;
-  while (!(await f().catch(() => false))) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function palette(query: string, expected: string): Promise<void> {
   await page.keyboard.press('Control+K');
@@ -47,7 +38,7 @@ async function palette(query: string, expected: string): Promise<void> {
   await pwExpect(p).toBeVisible();
   await page.keyboard.type(query);
   await pwExpect(p.getByTestId('palette-loading')).toBeHidden({ timeout: 30_000 });
-  await pwExpect(p.getByRole('option').first()).toHaveText(has(expected), { timeout: 20_000 });
+  await pwExpect(p.getByRole('option').first()).toHaveText(literally(expected), { timeout: 20_000 });
   await page.keyboard.press('Enter');
   await pwExpect(p).toBeHidden();
 }
@@ -72,12 +63,7 @@ afterAll(async () => {
 }, 120_000);
 
 // Each test starts on a window without dialogs, whatever the one before left open.
-beforeEach(async () => {
-  for (let i = 0; i < 5 && (await page.getByRole('dialog').count()) > 0; i++) {
-    await page.getByRole('dialog').last().locator('button').first().focus({ timeout: 2_000 }).catch(() => undefined);
-    await page.keyboard.press('Escape');
-  }
-});
+beforeEach(() => closeDialogs(page));
 
 describe('the keyboard', () => {
   it('opens a row with Enter, switches tabs with ←/→, and Escape returns focus to that row', async () => {
@@ -94,7 +80,7 @@ describe('the keyboard', () => {
 
     await page.keyboard.press('Enter');
     const detail = page.getByTestId('container-detail');
-    await pwExpect(detail.locator('h1')).toHaveText(has('lab-sleeper'));
+    await pwExpect(detail.locator('h1')).toHaveText(literally('lab-sleeper'));
     const selected = () => detail.locator('[role="tab"][aria-selected="true"]').innerText();
     expect(await selected()).toBe('Logs');
     await page.keyboard.press('ArrowLeft');
@@ -148,7 +134,7 @@ describe('the keyboard', () => {
 
     await palette(`restore ${VOLUME}`, `Restore into volume ${VOLUME}`);
     const restore = page.getByTestId('restore-dialog');
-    await pwExpect(restore).toHaveText(has(`Restore from a backup of ${VOLUME}`));
+    await pwExpect(restore).toHaveText(literally(`Restore from a backup of ${VOLUME}`));
     await restore.getByRole('button', { name: 'Cancel', exact: true }).click();
 
     await palette(`remove volume ${VOLUME}`, `Remove volume ${VOLUME}`);

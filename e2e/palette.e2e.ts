@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { expect as pwExpect } from './expect';
-import { addLabHostInUi, closeInBrowser, loadLab, openInBrowser, revealRow, type Headless, type Lab } from './harness';
+import { addLabHostInUi, closeInBrowser, literally, loadLab, openInBrowser, revealRow, type Headless, type Lab } from './harness';
 
 // Keyboard first: with the lab host added, Ctrl+K finds a container by a few letters and opens its
 // page; the palette moves between views; ? lists the shortcuts.
-/** Text that contains `s` (literally). */
-const has = (s: string) => new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 
 let lab: Lab;
 let server: Headless;
@@ -35,11 +33,11 @@ describe('the command palette', () => {
     const palette = page.getByTestId('command-palette');
     await pwExpect(palette).toBeVisible();
     await page.keyboard.type('inspect sleeper');
-    await pwExpect(palette.getByRole('option').first()).toHaveText(has('Inspect lab-sleeper'));
+    await pwExpect(palette.getByRole('option').first()).toHaveText(literally('Inspect lab-sleeper'));
     await page.screenshot({ path: '.cache/screenshots/palette.png' });
     await page.keyboard.press('Enter');
     const detail = page.getByTestId('container-detail');
-    await pwExpect(detail.locator('h1')).toHaveText(has('lab-sleeper'));
+    await pwExpect(detail.locator('h1')).toHaveText(literally('lab-sleeper'));
     await pwExpect(page.getByRole('tab', { name: 'Inspect' })).toHaveAttribute('aria-selected', 'true');
 
     // Escape returns to the list; the palette takes us to another view.
@@ -47,7 +45,7 @@ describe('the command palette', () => {
     await pwExpect(detail).toBeHidden();
     await page.keyboard.press('Control+K');
     await page.keyboard.type('go img');
-    await pwExpect(palette.getByRole('option').first()).toHaveText(has('Go to Images'));
+    await pwExpect(palette.getByRole('option').first()).toHaveText(literally('Go to Images'));
     await page.keyboard.press('Enter');
     await pwExpect(page.getByRole('button', { name: 'Images', exact: true })).toHaveAttribute('aria-current', 'page');
 
@@ -55,13 +53,13 @@ describe('the command palette', () => {
     await page.keyboard.press('Control+K');
     await page.keyboard.type(`image ${lab.image}`);
     await pwExpect(palette.getByTestId('palette-loading')).toBeHidden({ timeout: 30_000 });
-    await pwExpect(palette.getByRole('option').first()).toHaveText(has(`Image ${lab.image}`));
+    await pwExpect(palette.getByRole('option').first()).toHaveText(literally(`Image ${lab.image}`));
     await page.keyboard.press('Escape');
     await pwExpect(palette).toBeHidden();
 
     await page.locator('body').press('?');
     const help = page.getByTestId('shortcuts-dialog');
-    await pwExpect(help).toHaveText(has('Command palette'));
+    await pwExpect(help).toHaveText(literally('Command palette'));
     await page.keyboard.press('Escape');
     await pwExpect(help).toBeHidden();
   });

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expect as pwExpect } from './expect';
 import type { Browser, Page } from 'playwright-core';
-import { addLabHostInUi, closeInBrowser, docker, loadLab, openInBrowser, revealRow, type Headless, type Lab } from './harness';
+import { addLabHostInUi, closeInBrowser, docker, literally, loadLab, openInBrowser, revealRow, until, type Headless, type Lab } from './harness';
 
 // Upgrade end to end: a container of our own on lab/busybox:1.0, upgraded from its detail page to
 // 1.1 pulled from the lab registry (live steps), running on 1.1, then rolled back from the banner
@@ -19,16 +19,6 @@ let page: Page;
 let hadNew = false;
 let hadOld = false;
 let originalId = '';
-
-const esc = (t: string) => new RegExp(t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-/** Polls until `check` holds (the shared web-first matchers cover text, attributes and visibility). */
-async function until(what: string, check: () => Promise<boolean>, timeout = 20_000): Promise<void> {
-  const end = Date.now() + timeout;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const tags = () => docker('images', '--format', '{{.Repository}}:{{.Tag}}').split('\n');
 const removeMine = () => {
@@ -75,7 +65,7 @@ describe('upgrade', () => {
 
     const detail = page.getByTestId('container-detail');
     const summary = detail.locator('.view-summary');
-    await pwExpect(summary).toHaveText(esc(OLD));
+    await pwExpect(summary).toHaveText(literally(OLD));
     expect(await detail.getByTestId('upgrade-banner').count()).toBe(0);
     const upgradeButton = detail.getByTestId('upgrade-button');
     await until('the Upgrade button is enabled', () => upgradeButton.isEnabled());
@@ -84,7 +74,7 @@ describe('upgrade', () => {
     const dialog = page.getByTestId('upgrade-dialog');
     await pwExpect(dialog.getByTestId('upgrade-current')).toHaveText(OLD);
     await dialog.getByLabel('New image').fill('1.1');
-    await pwExpect(dialog.getByTestId('upgrade-target')).toHaveText(esc(NEW));
+    await pwExpect(dialog.getByTestId('upgrade-target')).toHaveText(literally(NEW));
     await dialog.getByLabel(/Pull even if the image is on the host/).check();
     await dialog.getByRole('button', { name: 'Upgrade' }).click();
 
@@ -93,8 +83,8 @@ describe('upgrade', () => {
     for (const step of ['pull', 'create', 'stop', 'swap', 'start', 'verify']) {
       await pwExpect(steps.locator(`li[data-step="${step}"]`)).toHaveAttribute('data-state', 'done');
     }
-    await pwExpect(summary).toHaveText(esc(NEW));
-    await pwExpect(summary).toHaveText(esc('Running'));
+    await pwExpect(summary).toHaveText(literally(NEW));
+    await pwExpect(summary).toHaveText(literally('Running'));
     await dialog.getByTestId('upgrade-done').scrollIntoViewIfNeeded();
     await page.screenshot({ path: '.cache/screenshots/upgrade.png' });
     await dialog.getByRole('button', { name: 'Done' }).click();
@@ -108,14 +98,14 @@ describe('upgrade', () => {
     expect(inspect.HostConfig.RestartPolicy.Name).toBe('unless-stopped');
 
     const banner = detail.getByTestId('upgrade-banner');
-    await pwExpect(banner).toHaveText(esc(`Upgraded from ${OLD}`));
+    await pwExpect(banner).toHaveText(literally(`Upgraded from ${OLD}`));
     await page.screenshot({ path: '.cache/screenshots/upgrade-banner.png' });
     await banner.getByRole('button', { name: 'Roll back' }).click();
     const confirm = page.getByRole('dialog', { name: `Roll back ${NAME}?` });
     await confirm.getByRole('button', { name: 'Roll back' }).click();
 
-    await pwExpect(summary).toHaveText(esc(OLD), { timeout: 30_000 });
-    await pwExpect(summary).toHaveText(esc('Running'));
+    await pwExpect(summary).toHaveText(literally(OLD), { timeout: 30_000 });
+    await pwExpect(summary).toHaveText(literally('Running'));
     await pwExpect(banner).toBeHidden();
     const back = JSON.parse(docker('inspect', NAME))[0] as { Id: string; Config: { Image: string }; State: { Running: boolean } };
     expect(back.Id).toBe(originalId);
