@@ -4,6 +4,8 @@ import { createClient } from '../../shared/contract';
 import { App } from './App';
 import { selectBridge } from './api/bridge';
 import { connectStore } from './store';
+// After the app: the features' stylesheets come first in the page and this one after them, so a
+// global rule that competes with a feature's rule of the same weight wins (styles.test.ts checks).
 import './styles.css';
 
 const selected = selectBridge();

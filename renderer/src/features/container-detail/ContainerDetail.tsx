@@ -10,6 +10,7 @@ import { LogsTab } from './LogsTab';
 import { StatsTab } from './StatsTab';
 import { TerminalTab } from './TerminalTab';
 import { UpgradeBanner, UpgradeButton } from '../upgrade';
+import './container-detail.css';
 
 const TABS: { tab: DetailTab; label: string }[] = [
   { tab: 'logs', label: 'Logs' },

@@ -10,6 +10,7 @@ import { ViewHeader } from '../../components/ViewHeader';
 import { appStore, useApp } from '../../store';
 import { authSummary, canConnect } from './host-model';
 import { SshImportDialog } from './SshImportDialog';
+import './hosts.css';
 
 export function HostsView() {
   const { hosts, keys, hostsLoaded } = useApp((s) => ({ hosts: s.hosts, keys: s.keys, hostsLoaded: s.hostsLoaded }));

@@ -13,6 +13,7 @@ import { asHomeportError } from '../../lib/errors';
 import { keyLabel } from '../hosts';
 import { GenerateKeyDialog } from './GenerateKeyDialog';
 import { ImportKeyDialog } from './ImportKeyDialog';
+import './keys.css';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 

@@ -16,6 +16,7 @@ import { MuteMenu } from './MuteMenu';
 import { Sparkline, StatusBars } from './StatusBars';
 import { formatUntil, mergeBars, ms, pct, STATE_TONE } from './monitors-ui';
 import { monitorHistory, pauseMonitor, removeMonitor, resumeMonitor } from './api';
+import './monitors.css';
 
 /** The table's columns, by class (the stylesheet sizes them, and drops some in a narrow window). */
 const COLUMNS = [

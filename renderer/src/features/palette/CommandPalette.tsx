@@ -7,6 +7,7 @@ import { allHosts, appStore, HOST_LIST_KINDS, stackKey, useApp, type AppState, t
 import { availableActions } from '../containers';
 import { STACK_ACTIONS } from '../stacks';
 import { rankCommands, SHORTCUTS, type Command } from './palette-model';
+import './palette.css';
 
 const VIEWS: { view: View; label: string }[] = [
   { view: 'containers', label: 'Containers' },

@@ -11,6 +11,7 @@ import { appStore, useApp, useHostList } from '../../store';
 import { splitImage } from '../containers';
 import { pruneImages, removeImage } from './api';
 import { PullImageDialog } from './PullImageDialog';
+import './resources.css';
 
 const COLS = 'minmax(220px, 2fr) 90px 110px minmax(140px, 1.2fr) 60px';
 const shortId = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { SettingsAction, SettingsProblemInfo } from '../../../../shared/contract';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { appStore, useApp } from '../../store';
+import './settings.css';
 
 const ACTION_LABEL: Record<SettingsAction, string> = {
   'check-again': 'Check again',

@@ -13,6 +13,7 @@ import { TableHead } from '../../components/TableHead';
 import { ChangeImageDialog } from './ChangeImageDialog';
 import { ComposeFileDialog } from './ComposeFileDialog';
 import { StackOutput } from './StackOutput';
+import './stacks.css';
 
 export const ACTIONS: Array<{ action: StackAction; label: string; confirm?: { title: (p: string) => string; body: string; label: string; danger?: boolean } }> = [
   { action: 'up', label: 'Up' },

@@ -7,6 +7,7 @@ import { toErrorInfo } from '../../lib/errors';
 import { UpgradeDialog } from './UpgradeDialog';
 import { discardPrevious, rollBack } from './api';
 import { shortImageId, useUpgradeOptions } from './upgrade-model';
+import './upgrade.css';
 
 /** "Upgrade…" in the container detail header. */
 export function UpgradeButton({ container }: { container: ContainerInfo }) {
