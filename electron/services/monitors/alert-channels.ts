@@ -38,7 +38,7 @@ export interface AlertChannelsOptions {
 
 export class AlertChannels {
   private readonly platform: Platform;
-  private readonly channels = new Map<string, ChannelConfig>();
+  private readonly channels = new Map<ChannelId, ChannelConfig>();
   /** Stored channels that cannot be read, by id or `#<position>`: written back with every save. */
   private readonly kept = new Map<string, { raw: unknown; entry: UnreadableEntry }>();
   private readonly dispatcher: Dispatcher;
@@ -166,7 +166,7 @@ export class AlertChannels {
     const badEntry = (why: string) => keep(why, `Correct this entry under "alertChannels" in ${settingsFileOf(this.platform)} and restart Homeport, or remove it here.`, false);
     if (!s) return badEntry(`The entry is ${kindOf(raw)}, not an alert channel.`);
     if (typeof s.sealed !== 'string') return badEntry('Its sealed settings are missing.');
-    if (id !== null && (this.channels.has(id) || this.kept.has(id))) return badEntry(`Another stored channel has the same id (${id}).`);
+    if (id !== null && (this.channels.has(ChannelId(id)) || this.kept.has(id))) return badEntry(`Another stored channel has the same id (${id}).`);
     let plain: string;
     try {
       plain = this.platform.secrets.decrypt(Buffer.from(s.sealed, 'base64')).toString('utf8');
@@ -194,5 +194,5 @@ function toChannelInfo(c: ChannelConfig): ChannelInfo {
     const v = (c as Record<string, unknown>)[k];
     hasSecret[k] = v !== undefined && v !== '' && !(typeof v === 'object' && v !== null && Object.keys(v).length === 0);
   }
-  return { id: ChannelId(c.id), name: c.name, type: c.type, enabled: c.enabled, target: describeTarget(c), settings, hasSecret };
+  return { id: c.id, name: c.name, type: c.type, enabled: c.enabled, target: describeTarget(c), settings, hasSecret };
 }

@@ -6,7 +6,6 @@
 import { randomBytes } from 'node:crypto';
 import {
   HomeportError,
-  HostId,
   MonitorId,
   type AlertInfo,
   type AlertSettingsInfo,
@@ -67,13 +66,13 @@ export function toMonitorInfo(m: MonitorSnapshot): MonitorInfo {
   const c = m.config;
   const state = c.paused ? 'paused' : (m.status?.state ?? 'pending');
   return {
-    id: MonitorId(c.id),
+    id: c.id,
     name: c.name,
     type: c.type,
     target: monitorTarget(c),
     config: { ...c },
     secretFields: m.secretFields,
-    source: m.label ? { kind: 'label', hostId: HostId(m.label.hostId), container: m.label.container } : { kind: 'user' },
+    source: m.label ? { kind: 'label', hostId: m.label.hostId, container: m.label.container } : { kind: 'user' },
     intervalSec: c.intervalSec,
     retries: c.retries,
     paused: c.paused,

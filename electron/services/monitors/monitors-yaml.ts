@@ -109,7 +109,7 @@ function fail(message: string, fix: string): never {
  */
 export function planMonitorsImport(
   text: string,
-  existing: ReadonlyMap<string, MonitorConfig>,
+  existing: ReadonlyMap<MonitorId, MonitorConfig>,
   newId: () => string = () => 'm_' + randomBytes(12).toString('base64url'),
 ): ImportPlanEntry[] {
   if (Buffer.byteLength(text, 'utf8') > MAX_IMPORT_BYTES) fail(`The YAML file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB.`, 'Split it into smaller files.');
@@ -141,7 +141,7 @@ export function planMonitorsImport(
   if (!seq || !isSeq(seq)) fail('The YAML has no monitors list.', 'Write the monitors under a top-level "monitors:" key, one "- name: …" entry each.');
   if (seq.items.length > MAX_IMPORT_ENTRIES) fail(`The file lists ${seq.items.length} monitors; at most ${MAX_IMPORT_ENTRIES} can be imported at once.`, 'Split it into smaller files.');
 
-  const seenIds = new Set<string>();
+  const seenIds = new Set<MonitorId>();
   const byName = new Map([...existing.values()].map((c) => [c.name, c]));
   return seq.items.map((item, index): ImportPlanEntry => {
     const line = lineOf(item as YamlNode);
@@ -151,10 +151,10 @@ export function planMonitorsImport(
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return err('is not a monitor (expected keys such as name, type, url).', 'Write each entry as a mapping: "- name: web" then "  type: http" …');
     let o = { ...(raw as Rec) };
     if (typeof o.name === 'string') base.name = o.name;
-    let id: string | null = null;
+    let id: MonitorId | null = null;
     if (o.id !== undefined) {
       if (typeof o.id !== 'string' || !ID.test(o.id)) return err('the id is not a Homeport monitor id.', 'Remove the id line to add the entry as a new monitor.');
-      id = o.id;
+      id = MonitorId(o.id);
     }
     // An entry without an id updates the monitor of the same name, so a re-import of a
     // hand-written file does not duplicate everything.
@@ -164,7 +164,7 @@ export function planMonitorsImport(
       if (seenIds.has(id)) return err(`the monitor ${id} appears twice in the file.`, 'Keep one entry per monitor.');
       seenIds.add(id);
     }
-    base.id = id === null ? null : MonitorId(id);
+    base.id = id;
     // Placeholders keep the stored secret of the same monitor; a new monitor needs the real value.
     const placeholders: string[] = [];
     const scan = (v: unknown, path: string) => {
@@ -197,7 +197,7 @@ export function planMonitorsImport(
       return err(he.message, he.fix ?? 'Correct the field and import again.');
     }
     if (prev && prev.type !== config.type) return err(`the monitor ${prev.name} is a ${prev.type} monitor; the file makes it ${config.type}.`, 'Remove the id to add it as a new monitor, or keep the type.');
-    if (!prev) return { ...base, id: MonitorId(config.id), action: 'add', config };
+    if (!prev) return { ...base, id: config.id, action: 'add', config };
     if (sameConfig(prev, config)) return { ...base, action: 'unchanged' };
     return { ...base, action: 'update', config };
   });

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { HomeportError } from '../../../../shared/model/errors';
+import { ChannelId } from '../../../../shared/model/ids';
 
 function isHttpUrl(v: string): boolean {
   try {
@@ -22,7 +23,12 @@ const ADDRESS = /^(?:[^<>\r\n]*<\s*[^\s@<>]+@[^\s@<>]+\s*>|[^\s@<>]+@[^\s@<>]+)$
 const address = (what: string) => z.string().trim().regex(ADDRESS, `${what} must be an e-mail address (user@example.com or Name <user@example.com>)`);
 
 const common = {
-  id: z.string().trim().min(1, 'id is required').max(100),
+  id: z
+    .string()
+    .trim()
+    .min(1, 'id is required')
+    .max(100)
+    .transform((s) => ChannelId(s)),
   name: z.string().trim().min(1, 'Give the channel a name').max(100, 'The name is too long (100 characters at most)'),
   enabled: z.boolean().default(true),
 };
