@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { AlertInfo, ErrorInfo } from '../../../shared/contract';
 import { client } from '../api/client';
 import { toErrorInfo } from '../lib/errors';
+import { readInto } from './read-into';
 import type { AppState } from './types';
 
 export interface Toast {
@@ -60,13 +61,7 @@ export const createAlertsSlice: StateCreator<AppState, [], [], AlertsSlice> = (s
   liveAlerts: [],
   recentAlerts: null,
   recentAlertsError: null,
-  async loadRecentAlerts() {
-    try {
-      set({ recentAlerts: await client().monitors.recentAlerts(), recentAlertsError: null });
-    } catch (e) {
-      set({ recentAlertsError: toErrorInfo(e) });
-    }
-  },
+  loadRecentAlerts: () => readInto(set, () => client().monitors.recentAlerts(), (recentAlerts) => ({ recentAlerts }), 'recentAlertsError'),
   alertFired(a) {
     set((s) => ({ liveAlerts: [a, ...s.liveAlerts.filter((x) => x.id !== a.id)].slice(0, 50) }));
     const first = a.monitorIds[0];

@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { ErrorInfo, HeartbeatInfo, KumaInstanceInfo } from '../../../shared/contract';
 import { client } from '../api/client';
-import { toErrorInfo } from '../lib/errors';
+import { readInto } from './read-into';
 import type { AppState } from './types';
 
 /** Uptime Kuma instances mirrored live, and Homeport's own heartbeat to a push URL. */
@@ -27,22 +27,10 @@ export const createKumaSlice: StateCreator<AppState, [], [], KumaSlice> = (set) 
   kuma: [],
   kumaLoaded: false,
   kumaError: null,
-  async loadKuma() {
-    try {
-      set({ kuma: await client().kuma.list(), kumaLoaded: true, kumaError: null });
-    } catch (e) {
-      set({ kumaError: toErrorInfo(e) });
-    }
-  },
+  loadKuma: () => readInto(set, () => client().kuma.list(), (kuma) => ({ kuma, kumaLoaded: true }), 'kumaError'),
   heartbeat: null,
   heartbeatError: null,
-  async loadHeartbeat() {
-    try {
-      set({ heartbeat: await client().kuma.heartbeat(), heartbeatError: null });
-    } catch (e) {
-      set({ heartbeatError: toErrorInfo(e) });
-    }
-  },
+  loadHeartbeat: () => readInto(set, () => client().kuma.heartbeat(), (heartbeat) => ({ heartbeat }), 'heartbeatError'),
   // The answer is applied at once; heartbeat.changed brings the same to every window.
   async setHeartbeat(input) {
     set({ heartbeat: await client().kuma.setHeartbeat(input), heartbeatError: null });

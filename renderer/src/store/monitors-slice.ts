@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import { applyMonitorsChange, type AlertSettingsInfo, type ChannelInfo, type ErrorInfo, type MonitorId, type MonitorInfo, type MonitorsChangedInfo } from '../../../shared/contract';
 import { client } from '../api/client';
 import { toErrorInfo } from '../lib/errors';
+import { readInto } from './read-into';
 import type { AppState } from './types';
 
 /** Homeport's own monitors, live, with where their alerts go. */
@@ -62,14 +63,8 @@ export const createMonitorsSlice: StateCreator<AppState, [], [], MonitorsSlice> 
   channels: null,
   alertSettings: null,
   alertSettingsError: null,
-  async loadAlertSettings() {
-    try {
-      const [channels, alertSettings] = await Promise.all([client().monitors.listChannels(), client().monitors.alertSettings()]);
-      set({ channels, alertSettings, alertSettingsError: null });
-    } catch (e) {
-      set({ alertSettingsError: toErrorInfo(e) });
-    }
-  },
+  loadAlertSettings: () =>
+    readInto(set, () => Promise.all([client().monitors.listChannels(), client().monitors.alertSettings()]), ([channels, alertSettings]) => ({ channels, alertSettings }), 'alertSettingsError'),
   selectedMonitor: null,
   selectMonitor: (selectedMonitor) => set({ selectedMonitor }),
 });

@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { ErrorInfo, SettingsAction, SettingsProblemInfo } from '../../../shared/contract';
 import { client } from '../api/client';
-import { toErrorInfo } from '../lib/errors';
+import { readInto } from './read-into';
 import type { AppState } from './types';
 
 /** Saved settings Homeport cannot read (kept as they were), live. */
@@ -18,13 +18,7 @@ export interface SettingsSlice {
 export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> = (set) => ({
   settingsProblems: [],
   settingsProblemsError: null,
-  async loadSettingsProblems() {
-    try {
-      set({ settingsProblems: await client().app.problems(), settingsProblemsError: null });
-    } catch (e) {
-      set({ settingsProblemsError: toErrorInfo(e) });
-    }
-  },
+  loadSettingsProblems: () => readInto(set, () => client().app.problems(), (settingsProblems) => ({ settingsProblems }), 'settingsProblemsError'),
   async resolveSettingsProblem(id, action) {
     await client().app.resolveProblem({ id, action });
     // The event brings the new list too; this answer is for the window that asked.
