@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { expect as pwExpect } from './expect';
-import { addLabHostInUi, closeInBrowser, loadLab, openInBrowser, type Headless, type Lab } from './harness';
+import { addLabHostInUi, closeInBrowser, loadLab, openInBrowser, until, type Headless, type Lab } from './harness';
 
 // A long containers list, in Chromium against headless mode and the lab: 150 containers of our own
 // (created, not started; hp-list-<pid>-001 … 150, four compose projects of 30 and 30 standalone) on
@@ -62,21 +62,13 @@ beforeAll(async () => {
   await dialog.getByRole('button', { name: 'Save' }).click();
   await page.getByRole('button', { name: 'Containers', exact: true }).click();
   await pwExpect(page.locator('.view-summary')).toHaveText(/\d+ total/, { timeout: 30_000 });
-  await until(async () => Number(/(\d+) total/.exec(await page.locator('.view-summary').innerText())?.[1]) >= 2 * N);
+  await until('both hosts\' containers listed', async () => Number(/(\d+) total/.exec(await page.locator('.view-summary').innerText())?.[1]) >= 2 * N, 30_000);
 }, 180_000);
 
 afterAll(async () => {
   await closeInBrowser({ browser, server });
   if (lab) await removeOurs();
 }, 60_000);
-
-async function until(f: () => Promise<boolean>, timeout = 30_000): Promise<void> {
-  const end = Date.now() + timeout;
-  while (!(await f().catch(() => false))) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('a long containers list', () => {
   it('draws the rows on screen, not all of them, and every row as the list scrolls, with nothing blank or jumping', async () => {
@@ -182,7 +174,7 @@ describe('a long containers list', () => {
     await pwExpect(detail.locator('h1')).toHaveText(new RegExp(name(46)));
     await page.keyboard.press('Escape');
     await pwExpect(detail).toBeHidden();
-    await until(async () => (await focused()) === name(46));
+    await until(`focus back on ${name(46)}`, async () => (await focused()) === name(46), 30_000);
     const inView = await page.evaluate(() => {
       const r = document.activeElement!.getBoundingClientRect();
       const view = document.querySelector('main .view-body')!.getBoundingClientRect();
