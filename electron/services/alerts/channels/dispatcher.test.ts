@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MonitorId } from '../../../../shared/model/ids';
 import type { Logger } from '../../platform/platform';
 import { AlertPolicy } from '../policy/engine';
 import type { Alert } from '../policy/types';
@@ -114,8 +115,8 @@ describe('Dispatcher: routing', () => {
     const work = await http();
     let t = 0;
     const policy = new AlertPolicy({ clock: { now: () => t } });
-    for (const id of ['plex', 'sonarr', 'radarr', 'work-vpn']) policy.upsertMonitor({ id, name: id, intervalMs: 60_000, timeoutMs: 10_000, retries: 0 });
-    for (const id of ['plex', 'sonarr', 'radarr', 'work-vpn']) policy.result({ monitorId: id, hostId: null, time: t, status: 'down', message: 'refused' });
+    for (const id of ['plex', 'sonarr', 'radarr', 'work-vpn']) policy.upsertMonitor({ id: MonitorId(id), name: id, intervalMs: 60_000, timeoutMs: 10_000, retries: 0 });
+    for (const id of ['plex', 'sonarr', 'radarr', 'work-vpn']) policy.result({ monitorId: MonitorId(id), hostId: null, time: t, status: 'down', message: 'refused' });
     t = policy.nextWakeAt()!;
     const [group] = policy.tick();
     expect(group).toMatchObject({ kind: 'group-down', title: '4 services down', body: 'plex, sonarr, radarr and 1 more' });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MonitorId } from '../../../../shared/model/ids';
 import { AlertPolicy, type AlertPolicyConfig } from './engine';
 import { muteUntil } from './maintenance';
 import type { Alert, MonitorPolicySettings, MonitorPolicyStatus } from './types';
@@ -22,12 +23,12 @@ class Sim {
   }
 
   add(id: string, extra: Partial<MonitorPolicySettings> = {}): void {
-    this.take(this.policy.upsertMonitor({ id, name: id, intervalMs: 60 * S, timeoutMs: 10 * S, retries: 0, recoveryConfirmations: 1, ...extra }));
+    this.take(this.policy.upsertMonitor({ id: MonitorId(id), name: id, intervalMs: 60 * S, timeoutMs: 10 * S, retries: 0, recoveryConfirmations: 1, ...extra }));
   }
 
   check(id: string, status: 'up' | 'down', message = status === 'up' ? '200 OK' : 'connect ECONNREFUSED'): void {
     const hostId = null;
-    this.take(this.policy.result({ monitorId: id, hostId, time: this.t, status, message }));
+    this.take(this.policy.result({ monitorId: MonitorId(id), hostId, time: this.t, status, message }));
   }
 
   /** Moves the clock forward, ticking at every requested wake time on the way. */
@@ -137,7 +138,7 @@ describe('confirmed transitions (retries)', () => {
 
   it('a restored outage is not announced again after a restart (Kuma #4085)', () => {
     const sim = new Sim();
-    sim.policy.upsertMonitor({ id: 'db', name: 'db', intervalMs: 60 * S, timeoutMs: 10 * S, retries: 0 }, { status: 'down', since: T0 - 3_600_000 });
+    sim.policy.upsertMonitor({ id: MonitorId('db'), name: 'db', intervalMs: 60 * S, timeoutMs: 10 * S, retries: 0 }, { status: 'down', since: T0 - 3_600_000 });
     sim.run(['db'], 60 * S, 5, () => 'down');
     expect(sim.alerts).toEqual([]);
     expect(sim.state('db')).toBe('down');
@@ -541,7 +542,7 @@ describe('no false alarms when the problem is this computer', () => {
     const back = sim.t;
     sim.alerts.push(...sim.policy.localNetwork(true, back));
     // A check that started before the network came back and failed afterwards is not evidence.
-    sim.alerts.push(...sim.policy.result({ monitorId: 'svc00', hostId: null, time: back - 5 * S, status: 'down', message: 'timeout' }));
+    sim.alerts.push(...sim.policy.result({ monitorId: MonitorId('svc00'), hostId: null, time: back - 5 * S, status: 'down', message: 'timeout' }));
     sim.advance(30 * S);
     expect(sim.alerts).toEqual([]);
     expect(sim.state('svc00')).toBe('unknown');
@@ -619,7 +620,7 @@ describe('maintenance and mute', () => {
     const sim = new Sim();
     sim.add('web');
     sim.check('web', 'up');
-    sim.policy.upsertMonitor({ id: 'web', name: 'web', intervalMs: 60 * S, timeoutMs: 10 * S, retries: 0, recoveryConfirmations: 1, mutedUntil: muteUntil('1h', sim.t, 0) });
+    sim.policy.upsertMonitor({ id: MonitorId('web'), name: 'web', intervalMs: 60 * S, timeoutMs: 10 * S, retries: 0, recoveryConfirmations: 1, mutedUntil: muteUntil('1h', sim.t, 0) });
     sim.run(['web'], 60 * S, 30, () => 'down');
     expect(sim.state('web')).toBe('down');
     expect(sim.policy.status('web')!.muted).toBe(true);

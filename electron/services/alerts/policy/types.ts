@@ -4,6 +4,7 @@
  * at the time `nextWakeAt()` asks for, and forwards the alerts it returns to the channels and the
  * native notifications.
  */
+import type { MonitorId } from '../../../../shared/model/ids';
 
 /** What the UI and the tray show for a monitor (`pending → up ↔ down`, paused, maintenance). */
 export type MonitorState = 'pending' | 'up' | 'down' | 'paused' | 'maintenance' | 'unknown';
@@ -58,7 +59,7 @@ export interface Alert {
 }
 
 export interface CheckResult {
-  monitorId: string;
+  monitorId: MonitorId;
   hostId: string | null;
   /** When the check started (epoch ms); a check that started before the computer could be trusted again is not evidence of an outage. */
   time: number;
@@ -84,7 +85,7 @@ export interface FlapSettings {
 }
 
 export interface MonitorPolicySettings {
-  id: string;
+  id: MonitorId;
   name: string;
   /** The host whose SSH connection the monitor depends on (container and SSH-command monitors), or that it runs on. */
   hostId?: string | null;
@@ -167,7 +168,7 @@ export const DEFAULT_POLICY_OPTIONS: PolicyOptions = {
 };
 
 export interface MonitorPolicyStatus {
-  monitorId: string;
+  monitorId: MonitorId;
   state: MonitorState;
   /** The last confirmed state (null before the first confirmation). */
   confirmed: 'up' | 'down' | null;

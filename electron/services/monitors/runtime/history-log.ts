@@ -8,7 +8,7 @@
 import type { MonitorPolicyStatus } from '../../alerts';
 import type { Logger } from '../../platform/platform';
 import { MonitorHistory, type BeatStatus, type Incident, type LatencyPoint, type PruneResult, type StatusBar } from '../history/monitor-history';
-import { MonitorId } from '../../../../shared/model/ids';
+import type { MonitorId } from '../../../../shared/model/ids';
 
 export class HistoryLog {
   readonly history: MonitorHistory;
@@ -46,11 +46,9 @@ export class HistoryLog {
 
   /** The policy's view of a monitor changed: a confirmed outage opens an incident, its end closes it. */
   policyState(s: MonitorPolicyStatus): void {
-    // The policy gives back the monitor ids it was given.
-    const id = MonitorId(s.monitorId);
-    const prev = this.confirmed.get(id) ?? null;
+    const prev = this.confirmed.get(s.monitorId) ?? null;
     if (s.confirmed === prev) return;
-    this.confirmed.set(id, s.confirmed);
+    this.confirmed.set(s.monitorId, s.confirmed);
     try {
       if (s.confirmed === 'down') this.history.openIncident(s.monitorId, s.downSince ?? this.now(), s.message || null);
       else if (prev === 'down') this.history.closeIncident(s.monitorId, this.now());

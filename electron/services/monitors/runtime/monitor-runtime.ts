@@ -26,7 +26,7 @@ import { HistoryLog } from './history-log';
 import { NetworkCheck, type ReferenceTarget } from './network-check';
 import { findPushMonitor, PushWindows, type PushInput } from './push-monitors';
 import { Scheduler, type CheckOutcome } from './scheduler';
-import { MonitorId, type HostId } from '../../../../shared/model/ids';
+import type { HostId, MonitorId } from '../../../../shared/model/ids';
 
 export type HostExec = (hostId: HostId, command: string, signal: AbortSignal) => Promise<{ code: number | null; stdout: string; stderr: string }>;
 
@@ -363,11 +363,9 @@ export class MonitorRuntime {
   }
 
   private onPolicyState(s: MonitorPolicyStatus): void {
-    // The policy gives back the monitor ids it was given.
-    const id = MonitorId(s.monitorId);
-    this.scheduler.setFast(id, s.fastRecheck);
+    this.scheduler.setFast(s.monitorId, s.fastRecheck);
     this.log.policyState(s);
-    this.opts.changed(id);
+    this.opts.changed(s.monitorId);
   }
 
   /** Hands the policy's alerts to the recent list, the listeners and the channels, and re-arms the wake timer. */
