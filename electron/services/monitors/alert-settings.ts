@@ -4,7 +4,7 @@
  * the default channels and each monitor's own), and the last alerts (`recentAlerts`, kept across
  * restarts). Each is written to platform.store as it changes.
  */
-import { ChannelId, type AlertSettingsInfo, type MonitorId } from '../../../shared/contract';
+import type { AlertSettingsInfo, ChannelId, MonitorId } from '../../../shared/contract';
 import { HomeportError } from '../../../shared/model/errors';
 import { ALERT_LIMITS } from '../../../shared/model/monitor-limits';
 import { maintenanceWindowProblem, muteUntil, type Alert, type MaintenanceWindow, type MutePreset, type RoutingRules } from '../alerts';
@@ -168,13 +168,13 @@ export class AlertSettings {
       monitors[id] = {
         mutedUntil: live(this.mutes[id]),
         maintenance: (this.maintenance.monitors[id] ?? []).map((w) => ({ ...w })),
-        routing: r ? { channelIds: r.channelIds.map(ChannelId), includeDefaults: r.includeDefaults ?? false } : null,
+        routing: r ? { channelIds: [...r.channelIds], includeDefaults: r.includeDefaults ?? false } : null,
       };
     }
     return {
       globalMuteUntil: live(this.globalMute),
       globalMaintenance: this.maintenance.global.map((w) => ({ ...w })),
-      defaultChannelIds: this.routingRules.defaultChannelIds.map(ChannelId),
+      defaultChannelIds: [...this.routingRules.defaultChannelIds],
       monitors,
     };
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MonitorId } from '../../../../shared/model/ids';
+import { ChannelId, MonitorId } from '../../../../shared/model/ids';
 import type { Logger } from '../../platform/platform';
 import { AlertPolicy } from '../policy/engine';
 import type { Alert } from '../policy/types';
@@ -42,7 +42,7 @@ describe('Dispatcher: retries', () => {
     const rx = await http((_req, n) => (n < 2 ? { status: 503, body: 'starting up' } : {}));
     const { sleep, waits } = recordingSleep();
     const { logger, lines } = recordingLogger();
-    const d = new Dispatcher({ logger, sleep, channels: [webhook('w', `${rx.url}/hook/secret-path-123`)], routing: { defaultChannelIds: ['w'] } });
+    const d = new Dispatcher({ logger, sleep, channels: [webhook('w', `${rx.url}/hook/secret-path-123`)], routing: { defaultChannelIds: [ChannelId('w')] } });
     const results = await d.dispatch(down(['web']));
     expect(results).toEqual([{ channelId: 'w', ok: true, attempts: 3 }]);
     expect(rx.requests).toHaveLength(3);
@@ -57,7 +57,7 @@ describe('Dispatcher: retries', () => {
     const rx = await http(() => ({ status: 500, body: 'internal error' }));
     const { sleep, waits } = recordingSleep();
     const { logger, lines } = recordingLogger();
-    const d = new Dispatcher({ logger, sleep, channels: [webhook('w', rx.url)], routing: { defaultChannelIds: ['w'] } });
+    const d = new Dispatcher({ logger, sleep, channels: [webhook('w', rx.url)], routing: { defaultChannelIds: [ChannelId('w')] } });
     const [r] = await d.dispatch(down(['web']));
     expect(r).toMatchObject({ channelId: 'w', ok: false, attempts: 3 });
     expect(r!.error).toMatchObject({ code: 'UNREACHABLE', message: `The webhook at ${new URL(rx.url).host} answered with an error (HTTP 500): internal error.` });
@@ -69,7 +69,7 @@ describe('Dispatcher: retries', () => {
   it('a refusal that retrying cannot fix (401, 404) is not retried', async () => {
     const rx = await http(() => ({ status: 401, body: 'Unauthorized' }));
     const { sleep, waits } = recordingSleep();
-    const d = new Dispatcher({ logger: recordingLogger().logger, sleep, channels: [webhook('w', rx.url)], routing: { defaultChannelIds: ['w'] } });
+    const d = new Dispatcher({ logger: recordingLogger().logger, sleep, channels: [webhook('w', rx.url)], routing: { defaultChannelIds: [ChannelId('w')] } });
     const [r] = await d.dispatch(down(['web']));
     expect(r).toMatchObject({ ok: false, attempts: 1, error: { code: 'AUTH_FAILED' } });
     expect(waits).toEqual([]);
@@ -77,7 +77,7 @@ describe('Dispatcher: retries', () => {
 
   it('the real backoff sleep is cancelled with the signal', async () => {
     const rx = await http(() => ({ status: 503 }));
-    const d = new Dispatcher({ logger: recordingLogger().logger, channels: [webhook('w', rx.url)], routing: { defaultChannelIds: ['w'] } });
+    const d = new Dispatcher({ logger: recordingLogger().logger, channels: [webhook('w', rx.url)], routing: { defaultChannelIds: [ChannelId('w')] } });
     const ac = new AbortController();
     const started = Date.now();
     setTimeout(() => ac.abort(), 100);
@@ -95,7 +95,7 @@ describe('Dispatcher: routing', () => {
       logger: recordingLogger().logger,
       sleep: recordingSleep().sleep,
       channels: [webhook('home', home.url), webhook('work', work.url)],
-      routing: { defaultChannelIds: ['home'], monitors: { 'work-vpn': { channelIds: ['work'] }, 'nas-backup': { channelIds: ['work'], includeDefaults: true } } },
+      routing: { defaultChannelIds: [ChannelId('home')], monitors: { 'work-vpn': { channelIds: [ChannelId('work')] }, 'nas-backup': { channelIds: [ChannelId('work')], includeDefaults: true } } },
     });
     await d.dispatch(down(['jellyfin']));
     expect(home.requests).toHaveLength(1);
@@ -123,7 +123,7 @@ describe('Dispatcher: routing', () => {
     const d = new Dispatcher({
       logger: recordingLogger().logger,
       channels: [webhook('home', home.url), webhook('work', work.url)],
-      routing: { defaultChannelIds: ['home'], monitors: { 'work-vpn': { channelIds: ['work'] } } },
+      routing: { defaultChannelIds: [ChannelId('home')], monitors: { 'work-vpn': { channelIds: [ChannelId('work')] } } },
     });
     await d.dispatch(group!);
     const toHome = home.json().alert as Alert;
@@ -137,7 +137,7 @@ describe('Dispatcher: routing', () => {
     const d = new Dispatcher({
       logger: recordingLogger().logger,
       channels: [webhook('off', rx.url, { enabled: false })],
-      routing: { defaultChannelIds: ['off', 'gone'] },
+      routing: { defaultChannelIds: [ChannelId('off'), ChannelId('gone')] },
     });
     expect(await d.dispatch(down(['web']))).toEqual([]);
     expect(rx.requests).toHaveLength(0);

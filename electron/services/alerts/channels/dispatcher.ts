@@ -12,16 +12,17 @@ import { validateChannelConfig, type ChannelConfig, type ChannelConfigInput } fr
 import { testAlert, type SendOptions } from './format';
 import { hostOf } from './http';
 import { send as sendOnce } from './send';
+import type { ChannelId } from '../../../../shared/model/ids';
 
 export interface RoutingRules {
   /** Channels for every monitor without its own list (and for alerts about no monitor). */
-  defaultChannelIds: string[];
+  defaultChannelIds: ChannelId[];
   /** A monitor's own channels replace the defaults, unless `includeDefaults`. An empty list silences the monitor's alerts everywhere. */
-  monitors?: Record<string, { channelIds: string[]; includeDefaults?: boolean }>;
+  monitors?: Record<string, { channelIds: ChannelId[]; includeDefaults?: boolean }>;
 }
 
 export interface DeliveryResult {
-  channelId: string;
+  channelId: ChannelId;
   ok: boolean;
   attempts: number;
   error?: ErrorInfo;
@@ -114,7 +115,7 @@ export class Dispatcher {
   }
 
   /** The channels of one monitor (ids of existing, enabled channels). */
-  channelIdsFor(monitorId: string): string[] {
+  channelIdsFor(monitorId: string): ChannelId[] {
     const own = this.routing.monitors?.[monitorId];
     const ids = own ? [...own.channelIds, ...(own.includeDefaults ? this.routing.defaultChannelIds : [])] : this.routing.defaultChannelIds;
     return [...new Set(ids)].filter((id) => this.channels.get(id)?.enabled !== false && this.channels.has(id));
