@@ -168,7 +168,7 @@ export class MonitorsService implements MonitorsApi {
       incidents: this.manager
         .incidents(id, 100, 'confirmed')
         .filter((i) => i.end === null || i.end >= from)
-        .map((i) => ({ id: i.id, monitorId: MonitorId(i.monitorId), start: i.start, end: i.end, durationMs: i.durationMs, message: i.message })),
+        .map((i) => ({ id: i.id, monitorId: i.monitorId, start: i.start, end: i.end, durationMs: i.durationMs, message: i.message })),
     };
   }
 

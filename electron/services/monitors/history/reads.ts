@@ -5,6 +5,7 @@
  * recorded beat.
  */
 import { HomeportError } from '../../../../shared/model/errors';
+import { MonitorId } from '../../../../shared/model/ids';
 import { ceilTo, DAY, floorTo, HOUR, LEVELS, MINUTE, STATUS_NAME, worstStatus, type Level, type Retention } from './levels';
 import type { Statements } from './statements';
 import type { Beat, Incident, IncidentKind, LatencyPoint, StatusBar, UptimeDetail } from './types';
@@ -237,7 +238,8 @@ export class HistoryReads {
     const now = this.c.now();
     return rows.map((r) => ({
       id: r.id,
-      monitorId: r.key,
+      // The id the monitor was recorded under.
+      monitorId: MonitorId(r.key),
       kind: r.kind,
       start: r.started,
       end: r.ended,

@@ -1,4 +1,5 @@
 /** What the monitor history records and answers (see monitor-history.ts for the rules). */
+import type { MonitorId } from '../../../../shared/model/ids';
 import type { Logger } from '../../platform/platform';
 import type { BeatStatus, Retention } from './levels';
 
@@ -34,7 +35,7 @@ export type IncidentKind = 'observed' | 'confirmed';
 
 export interface Incident {
   id: number;
-  monitorId: string;
+  monitorId: MonitorId;
   kind: IncidentKind;
   start: number;
   /** null while the incident is open. */
