@@ -197,7 +197,7 @@ const windowBusInAppOnly = {
  * A feature of the services (one folder: its contract implementation, its stream starters, its
  * inside) is reached through its index.ts, which lists what it offers the others: its inside can
  * then change without visiting every folder that used it. A folder of electron/services/ with an
- * index.ts is a feature; the mechanisms (ssh, platform, rpc, streams) have none. Tests and test
+ * index.ts is a feature; the mechanisms (ssh, docker, platform, rpc, streams) have none. Tests and test
  * support may reach inside to build what they test.
  */
 const isServiceFeature = (services, folder) => !!folder && !folder.startsWith('.') && existsSync(path.join(services, folder, 'index.ts'));

@@ -19,15 +19,15 @@ const said = (source: string, feature: string) =>
 describe('a services feature is reached through its index.ts', { timeout: 60_000 }, () => {
   it('refuses reaching inside another feature, imported, re-exported or loaded later', async () => {
     const code = `import type { EngineHub } from '../engines/engine-hub';
-import { quote } from '../engines/engine-common';
+import { diskUsage } from '../engines/overview';
 export { listImages } from '../images/images';
 export * from '../alerts/channels/http';
 export const later = () => import('../hosts/host-access');
-export const probe: [EngineHub | null, typeof quote] = [null, quote];
+export const probe: [EngineHub | null, typeof diskUsage] = [null, diskUsage];
 `;
     expect(await refusals(code, 'electron/services/volumes/probe.ts')).toEqual([
       said('../engines/engine-hub', 'engines'),
-      said('../engines/engine-common', 'engines'),
+      said('../engines/overview', 'engines'),
       said('../images/images', 'images'),
       said('../alerts/channels/http', 'alerts'),
       said('../hosts/host-access', 'hosts'),
@@ -42,16 +42,17 @@ export const probe: [EngineHub | null, typeof quote] = [null, quote];
   });
 
   it('allows the index, the feature’s own inside, the mechanisms, and tests', async () => {
-    const code = `import { EngineHub, quote } from '../engines';
+    const code = `import { EngineHub, listEveryHost } from '../engines';
+import { quote } from '../docker/engine-common';
 import { listImages } from '../images/index';
 import { backupVolume } from './backup';
 import { KeyVault } from '../ssh/key-vault';
 import { StreamsService } from '../streams/streams-service';
 import type { Logger } from '../platform/platform';
-export const probe: [unknown, unknown, unknown, unknown, unknown, unknown, Logger | null] = [EngineHub, quote, listImages, backupVolume, KeyVault, StreamsService, null];
+export const probe: [unknown, unknown, unknown, unknown, unknown, unknown, unknown, Logger | null] = [EngineHub, listEveryHost, quote, listImages, backupVolume, KeyVault, StreamsService, null];
 `;
     expect(await refusals(code, 'electron/services/volumes/probe.ts')).toEqual([]);
-    const inside = "import { quote } from '../engines/engine-common';\nexport const probe = quote;\n";
+    const inside = "import { diskUsage } from '../engines/overview';\nexport const probe = diskUsage;\n";
     expect(await refusals(inside, 'electron/services/volumes/probe.test.ts')).toEqual([]);
     expect(await refusals(inside, 'electron/services/volumes/probe.integration.test.ts')).toEqual([]);
     expect(await refusals(inside, 'electron/services/volumes/test-support/probe.ts')).toEqual([]);

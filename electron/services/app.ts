@@ -5,10 +5,10 @@ import { AppService } from './settings';
 import { ContainersService, containerStreams } from './containers';
 import { EngineHub, EnginesService, engineStreams, ResourceWatch } from './engines';
 import { HostsService, hostStreams, KeysService } from './hosts';
-import { ImagesService, imageStreams } from './images';
+import { ImagesService, imageStreams, listImages } from './images';
 import { KumaManager, KumaService } from './kuma';
 import { engineFeedVia, hostExecVia, MonitorsManager, MonitorsService, referenceTargetsFromEnv, toAlertInfo, toMonitorInfo, wireMonitors, type MonitorsManagerOptions } from './monitors';
-import { NetworksService } from './networks';
+import { listNetworks, NetworksService } from './networks';
 import type { Platform } from './platform/platform';
 import { createDispatcher, type ContractImpl, type Dispatch } from './rpc/dispatcher';
 import { EventBus, type ClientId } from './rpc/event-bus';
@@ -16,7 +16,7 @@ import { KeyVault } from './ssh/key-vault';
 import { KnownHosts } from './ssh/known-hosts';
 import { StacksService, stackStreams } from './stacks';
 import { StreamsService } from './streams/streams-service';
-import { HelperJanitor, VolumesService, volumeStreams, VolumeTransfers } from './volumes';
+import { HelperJanitor, listVolumes, VolumesService, volumeStreams, VolumeTransfers } from './volumes';
 
 export interface Services {
   impl: ContractImpl;
@@ -57,7 +57,8 @@ export async function createServices(
   const transfers = new VolumeTransfers(engines, platform.files ?? null);
   const volumes = new VolumesService(engines, transfers);
   const networks = new NetworksService(engines);
-  const resourceWatch = new ResourceWatch(engines, platform.logger);
+  // The image, volume and network lists follow the engines' events, read as their features read them.
+  const resourceWatch = new ResourceWatch(engines, { images: listImages, volumes: listVolumes, networks: listNetworks }, platform.logger);
   // Homeport's helper containers left behind on a host (lost connection, a crash) go when it connects.
   const helperJanitor = new HelperJanitor(engines, platform.logger);
   const stacks = new StacksService(hosts, engines, platform.store, platform.logger);

@@ -1,8 +1,10 @@
 import type Dockerode from 'dockerode';
 import type { Duplex } from 'node:stream';
 import { HomeportError, type TerminalInput } from '../../../shared/contract';
-import { engineError, engineMessage, type EngineHub } from '../engines';
-import { engineErrorInfo } from '../hosts';
+import { engineError } from '../docker/engine-common';
+import { engineMessage } from '../docker/engine-message';
+import { type EngineHub } from '../engines';
+import { engineErrorInfo } from '../docker/engine-message';
 import type { Logger } from '../platform/platform';
 import type { StreamHandle, StreamStarter } from '../streams/streams-service';
 import { TerminalOutput } from '../streams/terminal-output';

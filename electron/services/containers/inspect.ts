@@ -9,7 +9,7 @@ import {
   type MountInfo,
   type NetworkAttachmentInfo,
 } from '../../../shared/contract';
-import { engineError, statusOf } from '../engines';
+import { engineError, statusOf } from '../docker/engine-common';
 import { isSecretEnv, MASK, splitEnv } from './secret-env';
 
 /** The address a browser on this computer uses for the host: its SSH hostname, `localhost` for a local engine. */

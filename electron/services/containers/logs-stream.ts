@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { HomeportError } from '../../../shared/contract';
 import type { EngineHub } from '../engines';
-import { engineErrorInfo } from '../hosts';
+import { engineErrorInfo } from '../docker/engine-message';
 import type { StreamStarter } from '../streams/streams-service';
 import { LineBatcher, LogDecoder } from './log-decoder';
 

@@ -12,7 +12,7 @@ import {
   type UpgradeStepName,
   type UpgradeTagInfo,
 } from '../../../shared/contract';
-import { engineError, quote, statusOf } from '../engines';
+import { engineError, quote, statusOf } from '../docker/engine-common';
 import { familiarRef, parseImageRef, pullImage } from '../images';
 import { buildCreatePlan, demuxLogs, PREVIOUS_SUFFIX, UPGRADE_LABELS, type ImageDefaults } from './upgrade-config';
 

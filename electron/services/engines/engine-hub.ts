@@ -1,4 +1,5 @@
 import type Dockerode from 'dockerode';
+import type { Client, ClientChannel } from 'ssh2';
 import {
   HomeportError,
   type ContainerInfo,
@@ -7,12 +8,33 @@ import {
   type HostContainersInfo,
   type HostId,
   type RemoveContainerInput,
+  type ErrorInfo,
+  type TerminalSize,
+  type Transport,
 } from '../../../shared/contract';
+import { engineErrorInfo } from '../docker/engine-message';
 import { Emitter } from '../platform/emitter';
 import type { Logger } from '../platform/platform';
-import { engineErrorInfo, type Link } from '../hosts';
 import { ContainerTimes, sortContainers, toContainerInfo } from './container-list';
 import { EngineEventStream, toEngineEvent, type RawEngineEvent } from './engine-events';
+
+/**
+ * What the hub takes of a connected host (the hosts make it: a successful connect yields one): a
+ * Docker API client over the host's one SSH connection.
+ */
+export interface Link {
+  docker: Dockerode;
+  transport: Transport;
+  /** The SSH connection under it (null for a local socket), for exec and SFTP on the host. */
+  ssh?: Client | null;
+  /** Fires once when the underlying connection is gone. */
+  onClose(listener: (error: ErrorInfo | null) => void): void;
+  /** Declares the link dead (e.g. the engine's event stream ended): closes it and fires onClose. */
+  fail(error: ErrorInfo): void;
+  close(): void;
+  /** An interactive shell on a PTY over the same SSH connection (fails for a local engine, which has none). */
+  shell(size: TerminalSize): Promise<ClientChannel>;
+}
 
 interface EngineState {
   link: Link | null;

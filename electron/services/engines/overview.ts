@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 import type { DiskCategoryInfo, DiskUsageInfo, HostId, HostOverviewInfo } from '../../../shared/contract';
-import { engineError } from './engine-common';
+import { engineError } from '../docker/engine-common';
 
 /**
  * A host's overview from `GET /version` and `GET /info` (cheap: the engine answers from memory),

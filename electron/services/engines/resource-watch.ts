@@ -1,10 +1,8 @@
-import type { EngineEventInfo, HostId, HostImagesInfo, HostNetworksInfo, HostVolumesInfo } from '../../../shared/contract';
+import type Dockerode from 'dockerode';
+import type { EngineEventInfo, HostId, HostImagesInfo, HostNetworksInfo, HostVolumesInfo, ImageInfo, NetworkInfo, VolumeInfo } from '../../../shared/contract';
 import type { EngineHub } from './engine-hub';
 import { Emitter } from '../platform/emitter';
 import type { Logger } from '../platform/platform';
-import { listImages } from '../images';
-import { listNetworks } from '../networks';
-import { listVolumes } from '../volumes';
 
 type Kind = 'volume' | 'image' | 'network';
 
@@ -37,6 +35,16 @@ export interface ResourceWatchEvents {
   networks: HostNetworksInfo;
 }
 
+/**
+ * How each list is read: the images, volumes and networks features own them (listImages,
+ * listVolumes, listNetworks), and app.ts hands them in, so the engines depend on none of them.
+ */
+export interface ResourceLists {
+  images(docker: Dockerode, hostId: HostId): Promise<ImageInfo[]>;
+  volumes(docker: Dockerode, hostId: HostId, opts: { sizesMaxAgeMs: number }): Promise<VolumeInfo[]>;
+  networks(docker: Dockerode, hostId: HostId): Promise<NetworkInfo[]>;
+}
+
 interface Pending {
   kinds: Set<Kind>;
   timer: NodeJS.Timeout | null;
@@ -58,6 +66,7 @@ export class ResourceWatch {
 
   constructor(
     private readonly hub: EngineHub,
+    private readonly lists: ResourceLists,
     private readonly logger: Logger,
   ) {
     this.events = new Emitter(logger, 'resource lists');
@@ -106,9 +115,9 @@ export class ResourceWatch {
     await Promise.all(
       kinds.map(async (kind) => {
         try {
-          if (kind === 'volume') this.events.emit('volumes', { hostId, volumes: await listVolumes(docker, hostId, { sizesMaxAgeMs: Infinity }), error: null });
-          else if (kind === 'image') this.events.emit('images', { hostId, images: await listImages(docker, hostId), error: null });
-          else this.events.emit('networks', { hostId, networks: await listNetworks(docker, hostId), error: null });
+          if (kind === 'volume') this.events.emit('volumes', { hostId, volumes: await this.lists.volumes(docker, hostId, { sizesMaxAgeMs: Infinity }), error: null });
+          else if (kind === 'image') this.events.emit('images', { hostId, images: await this.lists.images(docker, hostId), error: null });
+          else this.events.emit('networks', { hostId, networks: await this.lists.networks(docker, hostId), error: null });
         } catch (e) {
           // The list in the UI stays as it was; the next event (or a reload) tries again.
           this.logger.warn('could not follow a resource list', { hostId, kind, error: e instanceof Error ? e.message : String(e) });

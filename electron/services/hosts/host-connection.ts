@@ -9,25 +9,13 @@ import {
   type ErrorInfo,
   type HostId,
   type TerminalSize,
-  type Transport,
 } from '../../../shared/contract';
-import { engineMessage } from '../engines';
+import { engineErrorInfo } from '../docker/engine-message';
+import type { Link } from '../engines';
 import type { Logger } from '../platform/platform';
 
-/** What a successful connect yields: a Docker API client over the host's one SSH connection. */
-export interface Link {
-  docker: Dockerode;
-  transport: Transport;
-  /** The SSH connection under it (null for a local socket), for exec and SFTP on the host. */
-  ssh?: Client | null;
-  /** Fires once when the underlying connection is gone. */
-  onClose(listener: (error: ErrorInfo | null) => void): void;
-  /** Declares the link dead (e.g. the engine's event stream ended): closes it and fires onClose. */
-  fail(error: ErrorInfo): void;
-  close(): void;
-  /** An interactive shell on a PTY over the same SSH connection (fails for a local engine, which has none). */
-  shell(size: TerminalSize): Promise<ClientChannel>;
-}
+/** What a connect yields is the engine hub's Link (the hub defines what it takes of a host). */
+export type { Link };
 
 export type Connector = () => Promise<Link>;
 
@@ -232,14 +220,3 @@ export function errorInfoOf(e: unknown): ErrorInfo {
   };
 }
 
-/** The engine's own message, kept verbatim: its words say what went wrong better than a paraphrase would. */
-export function engineErrorInfo(e: unknown): ErrorInfo {
-  const err = e as { statusCode?: number };
-  const raw = engineMessage(e);
-  return {
-    code: 'ENGINE',
-    message: `Docker engine: ${raw}`,
-    fix: 'The engine refused the request; its message above says why.',
-    ...(typeof err.statusCode === 'number' ? { details: { status: err.statusCode } } : {}),
-  };
-}

@@ -1,4 +1,4 @@
-import { invalid, quote } from '../engines';
+import { invalid, quote } from '../docker/engine-common';
 
 /**
  * Image references (`[registry[:port]/]path[:tag][@digest]`) checked against the grammar of

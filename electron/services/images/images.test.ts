@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { throttle } from '../engines/engine-common';
+import { throttle } from '../docker/engine-common';
 import { refusal } from '../test-support/docker-fixtures';
 import { familiarRef, parseImageRef } from './image-ref';
 import { PullProgressTracker } from './pull-progress';

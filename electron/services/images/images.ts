@@ -1,6 +1,7 @@
 import type Dockerode from 'dockerode';
 import { HomeportError, type HostId, type ImageInfo, type PruneImagesResultInfo, type PullProgressInfo, type RemoveImageResultInfo } from '../../../shared/contract';
-import { abortedError, containerName, engineError, engineMessage, invalid, linkGone, listUserContainers, nameList, notFound, quote, statusOf, throttle } from '../engines';
+import { abortedError, containerName, engineError, invalid, linkGone, listUserContainers, nameList, notFound, quote, statusOf, throttle } from '../docker/engine-common';
+import { engineMessage } from '../docker/engine-message';
 import { familiarRef, isImageId, parseImageRef, validateImageRefOrId } from './image-ref';
 import { ndjson, PullProgressTracker, type PullEvent } from './pull-progress';
 

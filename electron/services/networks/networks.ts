@@ -1,6 +1,7 @@
 import type Dockerode from 'dockerode';
 import { HomeportError, type HostId, type NetworkContainerInfo, type NetworkDetailInfo, type NetworkInfo, type RemoveNetworksResultInfo } from '../../../shared/contract';
-import { containerName, engineError, engineMessage, hasLabel, listUserContainers, nameList, notFound, quote, statusOf, validateName } from '../engines';
+import { containerName, engineError, hasLabel, listUserContainers, nameList, notFound, quote, statusOf, validateName } from '../docker/engine-common';
+import { engineMessage } from '../docker/engine-message';
 
 /** The engine's own networks (and swarm's): never removed by Homeport. */
 const BUILT_IN = new Set(['bridge', 'host', 'none', 'ingress', 'docker_gwbridge']);

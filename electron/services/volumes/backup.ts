@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type Dockerode from 'dockerode';
 import { type BackupResultInfo, HomeportError, type VolumeTransferProgressInfo } from '../../../shared/contract';
-import { abortedError, containerName, engineError, listUserContainers, throttle, validateName } from '../engines';
+import { abortedError, containerName, engineError, listUserContainers, throttle, validateName } from '../docker/engine-common';
 import { pickArchiveImage, withHelper } from './helper-containers';
 import { ByteCounter, PROGRESS_INTERVAL_MS } from './progress';
 import { inspectVolume, usersByVolume, volumeSizes } from './volumes';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { HomeportError } from '../../../shared/contract';
-import { abortedError, engineError, HELPER_LABEL, statusOf } from '../engines';
+import { abortedError, engineError, HELPER_LABEL, statusOf } from '../docker/engine-common';
 
 /**
  * Throwaway helper containers that give Homeport access to a volume's files on a remote host

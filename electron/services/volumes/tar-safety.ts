@@ -6,7 +6,7 @@ import tar, { type Header } from 'tar-stream';
 /** A header as tar-stream's pack takes it. */
 export type TarHeader = Partial<Header> & Pick<Header, 'name'>;
 import { HomeportError } from '../../../shared/contract';
-import { quote } from '../engines';
+import { quote } from '../docker/engine-common';
 
 /**
  * Archives restored into a volume come from the user's disk and may be hostile. Every entry is

@@ -13,7 +13,8 @@ import {
   type VolumeTransferEventInfo,
   type VolumeTransferInfo,
 } from '../../../shared/contract';
-import { validateName, type EngineHub } from '../engines';
+import { validateName } from '../docker/engine-common';
+import { type EngineHub } from '../engines';
 import type { FileDialogs } from '../platform/platform';
 import { streamError } from '../streams/streams-service';
 import { backupVolume } from './backup';

@@ -1,6 +1,7 @@
 import type Dockerode from 'dockerode';
 import { HomeportError, type HostId, type PruneVolumesResultInfo, type VolumeInfo } from '../../../shared/contract';
-import { containerName, engineError, engineMessage, hasLabel, listUserContainers, nameList, notFound, quote, refInfo, statusOf, validateName } from '../engines';
+import { containerName, engineError, hasLabel, listUserContainers, nameList, notFound, quote, refInfo, statusOf, validateName } from '../docker/engine-common';
+import { engineMessage } from '../docker/engine-message';
 
 // ── sizes: one `GET /system/df` per host per 30 s ─────────────────────────────────────────────
 
