@@ -1,0 +1,167 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { Client } from 'ssh2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HomeportError } from '../../../shared/contract';
+import { KnownHosts } from '../ssh/known-hosts';
+import { connectSsh } from '../ssh/ssh-connect';
+import { rejectionOf } from '../test-support/errors';
+import { requireLab, type Lab } from '../test-support/lab';
+import { MemoryStore } from '../test-support/memory-store';
+import { startPrivateSshd, type PrivateSshd } from '../test-support/private-sshd';
+import { until } from '../test-support/wait';
+import { SftpSampler, type HostSample } from './sftp-sampler';
+
+// The lab's sshd runs on this machine, so what Homeport reads over SSH must agree with what this
+// machine's own /proc and df say at the same moment.
+
+let lab: Lab;
+const clients: Client[] = [];
+const sshds: PrivateSshd[] = [];
+
+async function connectRoot(port: number, hostPublicKey: Buffer): Promise<Client> {
+  const kh = new KnownHosts({ store: new MemoryStore(), userKnownHostsFile: null });
+  kh.accept('127.0.0.1', port, hostPublicKey);
+  const client = await connectSsh(
+    { hostname: '127.0.0.1', port, user: 'root', agentSocket: null, keys: [{ label: 'lab', privateKey: readFileSync(lab.keys.plain), passphrase: null }], password: null },
+    { verifyHostKey: (key) => kh.check('127.0.0.1', port, key) },
+  );
+  clients.push(client);
+  return client;
+}
+
+const localMeminfoKb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/meminfo', 'utf8'))![1]) * 1024;
+
+/** `df -B1 /`: size, used and available in bytes. */
+function dfRoot(): { size: number; used: number; avail: number } {
+  const line = execFileSync('df', ['-B1', '--output=size,used,avail', '/'], { encoding: 'utf8' }).trim().split('\n')[1]!;
+  const [size, used, avail] = line.trim().split(/\s+/).map(Number);
+  return { size: size!, used: used!, avail: avail! };
+}
+
+/** Every process whose parent chain leads to `root`. */
+function descendants(root: number): Set<number> {
+  const parent = new Map<number, number>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      /* gone */
+    }
+  }
+  const out = new Set<number>();
+  const walk = (p: number) => {
+    for (const [pid, pp] of parent) {
+      if (pp === p && !out.has(pid)) {
+        out.add(pid);
+        walk(pid);
+      }
+    }
+  };
+  walk(root);
+  return out;
+}
+
+beforeAll(async () => {
+  lab = await requireLab();
+});
+
+afterAll(async () => {
+  for (const c of clients) c.end();
+  for (const s of sshds) await s.stop();
+});
+
+describe('host health over SFTP, against the lab sshd', () => {
+  it('reads memory, load, CPU and the root file system as this machine reports them', async () => {
+    const client = await connectRoot(lab.ssh.port, Buffer.from(lab.ssh.hostPublicKey.split(' ')[1]!, 'base64'));
+    const sampler = new SftpSampler(client);
+    try {
+      const first = await sampler.sample();
+      expect(first.cpuPercent).toBeNull(); // no earlier sample to measure against
+      // CPU usage needs time to pass between two readings of the counters (USER_HZ = 100/s).
+      const second = await until('a second sample with CPU usage', async () => {
+        const s = await sampler.sample();
+        return s.cpuPercent !== null ? s : null;
+      });
+      const localAvailable = localMeminfoKb('MemAvailable');
+      const df = dfRoot();
+
+      for (const s of [first, second] as HostSample[]) {
+        expect(s.memory!.totalBytes).toBe(localMeminfoKb('MemTotal'));
+        expect(s.load).not.toBeNull();
+        expect(s.uptimeSeconds).toBeGreaterThan(0);
+        expect(s.skipped).toEqual([]);
+      }
+      // Other tests run beside this one: memory moves, within a margin.
+      const total = second.memory!.totalBytes;
+      expect(Math.abs(second.memory!.availableBytes - localAvailable)).toBeLessThan(Math.max(512 * 1024 ** 2, total * 0.05));
+      expect(second.cpuPercent!).toBeGreaterThanOrEqual(0);
+      expect(second.cpuPercent!).toBeLessThanOrEqual(100);
+      expect(second.cpu!.cpus).toBe(readFileSync('/proc/stat', 'utf8').split('\n').filter((l) => /^cpu\d+ /.test(l)).length);
+
+      const root = second.filesystems.find((f) => f.mountPoint === '/');
+      expect(root, `filesystems: ${second.filesystems.map((f) => f.mountPoint).join(', ')}`).toBeDefined();
+      expect(root!.sizeBytes).toBe(df.size);
+      const margin = Math.max(256 * 1024 ** 2, df.size * 0.01);
+      expect(Math.abs(root!.usedBytes - df.used)).toBeLessThan(margin);
+      expect(Math.abs(root!.availableBytes - df.avail)).toBeLessThan(margin);
+      // Kernel views and container roots are not file systems a user fills.
+      expect(second.filesystems.some((f) => ['proc', 'sysfs', 'overlay', 'cgroup', 'cgroup2'].includes(f.fsType))).toBe(false);
+      // The machine has PSI: the pressure files are read.
+      if (readdirSync('/proc').includes('pressure')) expect(second.pressure.memory?.some).not.toBeNull();
+      expect(second.network.some((n) => n.name === 'lo')).toBe(true);
+    } finally {
+      sampler.close();
+    }
+  }, 60_000);
+
+  it('starts no process on the host per sample: one SFTP session serves them all', async () => {
+    const sshd = await startPrivateSshd(lab);
+    sshds.push(sshd);
+    const client = await connectRoot(sshd.port, sshd.hostKeys[0]!.blob);
+    const sampler = new SftpSampler(client);
+    try {
+      await sampler.sample();
+      const sshdPid = Number(readFileSync(path.join(sshd.dir, 'sshd.pid'), 'utf8').trim());
+      const sessionsAfterFirst = descendants(sshdPid);
+      const startsAfterFirst = sshd.log().match(/Starting session:/g)?.length ?? 0;
+      expect(startsAfterFirst).toBe(1);
+      for (let i = 0; i < 5; i++) await sampler.sample();
+      // sshd logs every session it starts (exec, shell or subsystem) at VERBOSE: still the one.
+      expect(sshd.log().match(/Starting session:/g)?.length ?? 0).toBe(1);
+      expect(sshd.log()).toMatch(/Starting session: subsystem 'sftp'/);
+      // And the processes serving this connection are the same ones, none added.
+      expect([...descendants(sshdPid)].sort()).toEqual([...sessionsAfterFirst].sort());
+    } finally {
+      sampler.close();
+    }
+  }, 60_000);
+
+  it('says clearly that a host without /proc/stat is not Linux', async () => {
+    // A real sshd whose SFTP is chrooted to an empty directory: the files a Linux kernel provides
+    // are absent, as on a BSD or macOS host. sshd wants the chroot root-owned and not writable
+    // by others, all the way up, so it lives under /run rather than /tmp.
+    const jail = `/run/hp-chroot-${process.pid}`;
+    mkdirSync(jail, { mode: 0o755, recursive: true });
+    try {
+      const sshd = await startPrivateSshd(lab, { extraConfig: `Match User root\n  ChrootDirectory ${jail}\n  ForceCommand internal-sftp` });
+      sshds.push(sshd);
+      const client = await connectRoot(sshd.port, sshd.hostKeys[0]!.blob);
+      const sampler = new SftpSampler(client);
+      try {
+        const err = await rejectionOf(sampler.sample());
+        expect(err).toBeInstanceOf(HomeportError);
+        expect(err.code).toBe('FILE_ACCESS');
+        expect(err.message).toMatch(/does not look like Linux: it has no \/proc\/stat/);
+        expect(err.fix).toMatch(/Linux hosts/);
+      } finally {
+        sampler.close();
+      }
+    } finally {
+      rmSync(jail, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
