@@ -42,6 +42,8 @@ export interface RegistryClientOptions {
   maxRetryAfterMs?: number;
   /** Largest body read (index, tag list page, token answer). */
   maxBodyBytes?: number;
+  /** Tags asked per page (registries may send fewer and a Link to the next page). */
+  tagPageSize?: number;
   /** Hard stop for tag list paging. */
   maxTagPages?: number;
   now?: () => number;
@@ -189,7 +191,7 @@ export class RegistryClient {
     const url = `${t.origin}/v2/${t.repository}/manifests/${reference}`;
     const name = `${t.repository}:${reference}`;
     let res = await this.send(t, url, 'HEAD', { accept: ACCEPT }, name);
-    if (res.status === 404) throw registryError('NOT_FOUND', `The registry ${t.registry} has no ${name} (the tag may have been removed).`, 'Check the image name and tag; pick another tag if this one is gone.', t.registry);
+    if (res.status === 404) throw this.drop(res, registryError('NOT_FOUND', `The registry ${t.registry} has no ${name} (the tag may have been removed).`, 'Check the image name and tag; pick another tag if this one is gone.', t.registry));
     this.expectOk(res, t, name);
     const mediaType = (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
     let digest = res.headers.get('docker-content-digest');
@@ -226,12 +228,12 @@ export class RegistryClient {
     const t = targetOf(ref);
     const all: string[] = [];
     const seen = new Set<string>();
-    let url = `${t.origin}/v2/${t.repository}/tags/list?n=1000`;
+    let url = `${t.origin}/v2/${t.repository}/tags/list?n=${this.opts.tagPageSize ?? 1000}`;
     for (let page = 0; ; page++) {
       if (page >= this.maxPages) throw registryError('BAD_ANSWER', `The registry ${t.registry} kept sending more pages of tags for ${t.repository} (more than ${this.maxPages}).`, 'Check the registry; Homeport stops there rather than loop forever.', t.registry);
       seen.add(url);
       const res = await this.send(t, url, 'GET', { accept: 'application/json' }, t.repository);
-      if (res.status === 404) throw registryError('NOT_FOUND', `The registry ${t.registry} has no repository ${t.repository}.`, 'Check the image name.', t.registry);
+      if (res.status === 404) throw this.drop(res, registryError('NOT_FOUND', `The registry ${t.registry} has no repository ${t.repository}.`, 'Check the image name.', t.registry));
       this.expectOk(res, t, t.repository);
       const body = parseJson(await readBounded(res, this.maxBody, `the tags of ${t.repository}`, t.registry), `the tags of ${t.repository}`, t.registry) as { tags?: unknown };
       const tags = body?.tags;
@@ -250,6 +252,9 @@ export class RegistryClient {
   }
 
   private expectOk(res: Response, t: RegistryTarget, name: string): void {
+    if (res.ok) return;
+    // An error page is never read: its body is dropped so the connection is freed.
+    void res.body?.cancel().catch(() => undefined);
     if (res.status === 401 || res.status === 403) {
       throw registryError('AUTH_REFUSED', `The registry ${t.registry} refused access to ${name} (HTTP ${res.status}).`, `Check the user name and password or token saved for ${t.registry}, and that it may read this repository.`, t.registry);
     }
@@ -258,11 +263,16 @@ export class RegistryClient {
     }
   }
 
+  private drop(res: Response, e: HomeportError): HomeportError {
+    void res.body?.cancel().catch(() => undefined);
+    return e;
+  }
+
   /** One request with authentication, one wait on 429, timeouts and network errors in words. */
   private async send(t: RegistryTarget, url: string, method: 'HEAD' | 'GET', headers: Record<string, string>, name: string): Promise<Response> {
     let waited = false;
     let authTried = false;
-    let auth = this.cachedAuth(t);
+    let auth = await this.cachedAuth(t, name);
     for (;;) {
       const res = await this.raw(t, url, method, auth ? { ...headers, authorization: auth } : headers);
       if (res.status === 429) {
@@ -288,14 +298,21 @@ export class RegistryClient {
     }
   }
 
-  private cachedAuth(t: RegistryTarget): string | null {
+  /**
+   * The authorization to send first: a live token for the repository; else, when the registry has
+   * already shown its Bearer challenge, a new token fetched before asking (so a repository costs no
+   * extra 401 round trip); else Basic credentials the registry asked for before.
+   */
+  private async cachedAuth(t: RegistryTarget, name: string): Promise<string | null> {
     const c = this.tokens.get(this.scopeKey(t));
     if (c && c.expires > this.now()) return `Bearer ${c.token}`;
-    const creds = this.basicCache.get(t.registry);
-    return creds ?? null;
+    const challenge = this.challenges.get(t.origin);
+    if (challenge) return this.authorize(t, challenge, name);
+    return this.basicCache.get(t.registry) ?? null;
   }
 
   private readonly basicCache = new Map<string, string>();
+  private readonly challenges = new Map<string, Challenge>();
 
   private scopeKey(t: RegistryTarget): string {
     return `${t.origin} repository:${t.repository}:pull`;
@@ -320,6 +337,7 @@ export class RegistryClient {
     if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && isLoopback(realm.host))) {
       throw registryError('BAD_ANSWER', `The registry ${t.registry} named a token service without HTTPS (${realm.origin}).`, 'Homeport does not send credentials over plain HTTP.', t.registry);
     }
+    this.challenges.set(t.origin, challenge);
     if (challenge.params.service) realm.searchParams.set('service', challenge.params.service);
     // The scope is ours, not the challenge's: read access to this repository, nothing more.
     realm.searchParams.set('scope', `repository:${t.repository}:pull`);

@@ -20,6 +20,11 @@ export interface FrontOptions {
   retryAfter?: string;
   /** garbage: what the manifest HEAD/GET and the tag list answer. */
   garbage?: 'html' | 'bad-digest' | 'huge' | 'hang';
+  /**
+   * Serve tag lists in pages of this size with a `Link: <…>; rel="next"` header, as Docker Hub and
+   * distribution v3 do (the lab's registry sends every tag at once).
+   */
+  tagPageSize?: number;
 }
 
 export interface Front {
@@ -90,6 +95,10 @@ export async function startRegistryFront(o: FrontOptions): Promise<Front> {
       res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Welcome to nginx!</body></html>');
       return;
     }
+    if (o.tagPageSize && url.pathname.endsWith('/tags/list')) {
+      void servePage(o.upstream, url, o.tagPageSize, res);
+      return;
+    }
     const up = http.request(
       { host: o.upstream.split(':')[0], port: Number(o.upstream.split(':')[1]), method: req.method, path: req.url, headers: { accept: req.headers.accept ?? '*/*' } },
       (r) => {
@@ -109,4 +118,20 @@ export async function startRegistryFront(o: FrontOptions): Promise<Front> {
       server.close(() => resolve());
     });
   return front;
+}
+
+async function servePage(upstream: string, url: URL, size: number, res: http.ServerResponse): Promise<void> {
+  const r = await fetch(`http://${upstream}${url.pathname}`);
+  if (!r.ok) {
+    res.writeHead(r.status, { 'content-type': 'application/json' }).end(await r.text());
+    return;
+  }
+  const body = (await r.json()) as { name: string; tags: string[] };
+  const all = [...body.tags].sort();
+  const last = url.searchParams.get('last');
+  const start = last === null ? 0 : all.findIndex((t) => t > last);
+  const page = start < 0 ? [] : all.slice(start, start + size);
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (start >= 0 && start + size < all.length) headers.link = `<${url.pathname}?n=${size}&last=${encodeURIComponent(page.at(-1)!)}>; rel="next"`;
+  res.writeHead(200, headers).end(JSON.stringify({ name: body.name, tags: page }));
 }
