@@ -130,6 +130,8 @@ ensure_packages() {
   # login shells that are not POSIX: commands Homeport sends must reach sh unchanged through them
   [[ -x /usr/bin/fish ]] || missing+=(fish)
   [[ -x /usr/bin/tcsh ]] || missing+=(tcsh)
+  # backups are made with the real restic CLI on the computer running Homeport
+  command -v restic >/dev/null || missing+=(restic)
   ((${#missing[@]})) || return 0
 
   log "installing ${missing[*]}"
