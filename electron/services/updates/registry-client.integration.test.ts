@@ -63,6 +63,7 @@ let imgA = '';
 let imgB = '';
 let digestA = '';
 let digestB = '';
+let indexDigest = '';
 
 beforeAll(async () => {
   imgA = await build('a');
@@ -75,8 +76,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(fronts.map((f) => f.close()));
-  // The lab registry may refuse deletes (405); the names are unique to this run either way.
-  for (const [repo, d] of [[REPO, digestA], [REPO, digestB], [OTHER, digestA], [OTHER, digestB]] as const) {
+  // The lab registry deletes manifests (its catalog keeps the empty repository names); a registry
+  // that refuses (405) leaves them, and the names are unique to this run either way.
+  for (const [repo, d] of [[REPO, indexDigest], [REPO, digestA], [REPO, digestB], [OTHER, digestA], [OTHER, digestB]] as const) {
     if (d) await fetch(`http://${REG}/v2/${repo}/manifests/${d}`, { method: 'DELETE' }).catch(() => undefined);
   }
   if (local.length) await run('docker', ['rmi', ...local]).catch(() => undefined);
@@ -135,7 +137,7 @@ describe('registry client against the lab registry', () => {
     );
     const put = await fetch(`http://${REG}/v2/${REPO}/manifests/multi`, { method: 'PUT', headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' }, body: index });
     expect(put.status).toBe(201);
-    const indexDigest = `sha256:${createHash('sha256').update(index).digest('hex')}`;
+    indexDigest = `sha256:${createHash('sha256').update(index).digest('hex')}`;
 
     const client = new RegistryClient();
     const plain = await client.digestOf(`${REG}/${REPO}:multi`);
