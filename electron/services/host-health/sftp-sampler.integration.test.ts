@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,8 @@ import { requireLab, type Lab } from '../test-support/lab';
 import { MemoryStore } from '../test-support/memory-store';
 import { startPrivateSshd, type PrivateSshd } from '../test-support/private-sshd';
 import { until } from '../test-support/wait';
-import { SftpSampler, type HostSample } from './sftp-sampler';
+import { CAPTURED } from './test-support/captured-proc';
+import { PROC_FILE_CAP, SftpSampler, type HostSample } from './sftp-sampler';
 
 // The lab's sshd runs on this machine, so what Homeport reads over SSH must agree with what this
 // machine's own /proc and df say at the same moment.
@@ -162,6 +163,107 @@ describe('host health over SFTP, against the lab sshd', () => {
       }
     } finally {
       rmSync(jail, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('skips what an odd host gives, and reads the rest: no PSI, a cut file, a file too large', async () => {
+    // A host whose kernel has no pressure stall information, whose meminfo ends mid-line and whose
+    // mounts file is larger than anything a kernel writes: a chrooted SFTP serving those files.
+    const jail = `/run/hp-oddhost-${process.pid}`;
+    mkdirSync(path.join(jail, 'proc/net'), { mode: 0o755, recursive: true });
+    try {
+      writeFileSync(path.join(jail, 'proc/stat'), CAPTURED.stat);
+      writeFileSync(path.join(jail, 'proc/meminfo'), 'MemTotal:       2048000 kB\nMemFree:         512000 kB\nMemAvailable:   1024000 kB\nFutureField:   7 kB\nCach');
+      writeFileSync(path.join(jail, 'proc/loadavg'), CAPTURED.loadavg);
+      writeFileSync(path.join(jail, 'proc/uptime'), CAPTURED.uptime);
+      writeFileSync(path.join(jail, 'proc/net/dev'), CAPTURED.netDev);
+      writeFileSync(path.join(jail, 'proc/diskstats'), 'garbage\n');
+      writeFileSync(path.join(jail, 'proc/mounts'), '/dev/vda / ext4 rw 0 0\n'.repeat(PROC_FILE_CAP / 16));
+      const sshd = await startPrivateSshd(lab, { extraConfig: `Match User root\n  ChrootDirectory ${jail}\n  ForceCommand internal-sftp` });
+      sshds.push(sshd);
+      const client = await connectRoot(sshd.port, sshd.hostKeys[0]!.blob);
+      const sampler = new SftpSampler(client);
+      try {
+        const s = await sampler.sample();
+        expect(s.pressure).toEqual({ cpu: null, memory: null, io: null });
+        expect(s.memory).toMatchObject({ totalBytes: 2048000 * 1024, availableBytes: 1024000 * 1024 });
+        expect(s.load).not.toBeNull();
+        expect(s.cpu?.cpus).toBe(2);
+        expect(s.disks).toEqual([]);
+        expect(s.filesystems).toEqual([]);
+        // Missing PSI is an answer, not a fault; the oversized file is named with the limit.
+        expect(s.skipped).toEqual(['/proc/mounts: /proc/mounts on the host is larger than 1 MiB: Homeport does not read it.']);
+      } finally {
+        sampler.close();
+      }
+    } finally {
+      rmSync(jail, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('opens a new SFTP session after the host ended the old one', async () => {
+    const sshd = await startPrivateSshd(lab);
+    sshds.push(sshd);
+    const client = await connectRoot(sshd.port, sshd.hostKeys[0]!.blob);
+    const sampler = new SftpSampler(client);
+    try {
+      await sampler.sample();
+      const sshdPid = Number(readFileSync(path.join(sshd.dir, 'sshd.pid'), 'utf8').trim());
+      const sftpServer = [...descendants(sshdPid)].find((p) => {
+        try {
+          return readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'sftp-server';
+        } catch {
+          return false;
+        }
+      });
+      expect(sftpServer, 'the sftp-server process serving the sampler').toBeDefined();
+      process.kill(sftpServer!, 'SIGKILL');
+      // The sample in flight when the server died may fail; the next ones read again.
+      const s = await until('a sample after sftp-server was killed', async () => sampler.sample().catch(() => null), 30_000, 200);
+      expect(s.memory!.totalBytes).toBe(localMeminfoKb('MemTotal'));
+      expect(sshd.log().match(/Starting session: subsystem 'sftp'/g)).toHaveLength(2);
+    } finally {
+      sampler.close();
+    }
+  }, 60_000);
+
+  it('gives up on a host that stops answering, and samples again when it is back', async () => {
+    const sshd = await startPrivateSshd(lab);
+    sshds.push(sshd);
+    const client = await connectRoot(sshd.port, sshd.hostKeys[0]!.blob);
+    const sampler = new SftpSampler(client, { timeoutMs: 2000 });
+    try {
+      await sampler.sample();
+      sshd.freeze();
+      const started = Date.now();
+      const err = await rejectionOf(sampler.sample());
+      expect(err.code).toBe('UNREACHABLE');
+      expect(err.message).toMatch(/did not answer host health's reads within 2 s/);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      sshd.thaw();
+      const s = await until('a sample after the host answers again', async () => sampler.sample().catch(() => null), 30_000, 200);
+      expect(s.memory!.totalBytes).toBe(localMeminfoKb('MemTotal'));
+    } finally {
+      sshd.thaw();
+      sampler.close();
+    }
+  }, 60_000);
+
+  it('says the connection ended when the host goes away, not that a file is missing', async () => {
+    const sshd = await startPrivateSshd(lab);
+    sshds.push(sshd);
+    const client = await connectRoot(sshd.port, sshd.hostKeys[0]!.blob);
+    const sampler = new SftpSampler(client);
+    try {
+      await sampler.sample();
+      const closed = new Promise<void>((r) => client.once('close', () => r()));
+      await sshd.kill();
+      await closed;
+      const err = await rejectionOf(sampler.sample());
+      expect(err.code).toBe('UNREACHABLE');
+      expect(err.message).toMatch(/connection to the host ended/);
+    } finally {
+      sampler.close();
     }
   }, 60_000);
 });

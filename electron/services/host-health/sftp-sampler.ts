@@ -56,6 +56,8 @@ export interface HostSample {
  */
 export const PROC_FILE_CAP = 1024 * 1024;
 const CHUNK = 32 * 1024;
+/** A sample is a few small reads in one round trip; a host that takes longer than this is not answering. */
+export const DEFAULT_SAMPLE_TIMEOUT_MS = 15_000;
 
 /** SFTP status codes (draft-ietf-secsh-filexfer-02): 1 EOF, 2 no such file, 3 permission denied. */
 const SFTP_EOF = 1;
@@ -119,13 +121,48 @@ export class SftpSampler {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
-  constructor(private readonly client: Client) {}
+  private readonly timeoutMs: number;
 
-  /** Reads one sample; fails only when nothing at all can be read (no SFTP, not Linux, connection lost). */
+  constructor(
+    private readonly client: Client,
+    opts: { timeoutMs?: number } = {},
+  ) {
+    this.timeoutMs = opts.timeoutMs ?? DEFAULT_SAMPLE_TIMEOUT_MS;
+  }
+
+  /**
+   * Reads one sample; fails only when nothing at all can be read (no SFTP, not Linux, connection
+   * lost, no answer in time).
+   */
   sample(): Promise<HostSample> {
-    const run = this.queue.then(() => this.read());
+    const run = this.queue.then(() => this.withTimeout(this.read()));
     this.queue = run.catch(() => {});
     return run;
+  }
+
+  /**
+   * A host that stops answering (hung, or its sftp-server stuck) must not hold every later sample
+   * behind one that never ends: past the time limit the sample fails and its session is dropped,
+   * so the next one opens a fresh session.
+   */
+  private withTimeout(p: Promise<HostSample>): Promise<HostSample> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const s = this.session;
+        this.session = null;
+        s?.end();
+        reject(
+          new HomeportError({
+            code: 'UNREACHABLE',
+            message: `The host did not answer host health's reads within ${Math.round(this.timeoutMs / 1000)} s.`,
+            fix: 'Check that the host is up and not overloaded; sampling goes on and shows a gap meanwhile.',
+          }),
+        );
+      }, this.timeoutMs);
+    });
+    p.catch(() => {}); // a read still going when the limit passed ends on its own; its failure is not news
+    return Promise.race([p, late]).finally(() => clearTimeout(timer));
   }
 
   /** Ends the SFTP session (and with it the host's sftp-server process). */
@@ -137,8 +174,17 @@ export class SftpSampler {
 
   private open(): Promise<SFTPWrapper> {
     if (this.session) return Promise.resolve(this.session);
-    this.opening ??= new Promise<SFTPWrapper>((resolve, reject) =>
-      this.client.sftp((err, s) => {
+    this.opening ??= new Promise<SFTPWrapper>((resolve, reject) => {
+      const connectionLost = (e: Error) =>
+        new HomeportError(
+          { code: 'UNREACHABLE', message: `The connection to the host ended: ${e.message}.`, fix: 'Homeport reconnects on its own; sampling goes on when the host is back.' },
+          { cause: e },
+        );
+      const onOpen = (err: Error | undefined, s: SFTPWrapper) => {
+        if (err && /not connected|no response from server/i.test(err.message)) {
+          reject(connectionLost(err));
+          return;
+        }
         if (err) {
           reject(
             new HomeportError(
@@ -158,8 +204,14 @@ export class SftpSampler {
         });
         this.session = s;
         resolve(s);
-      }),
-    ).finally(() => (this.opening = null));
+      };
+      try {
+        this.client.sftp(onOpen);
+      } catch (e) {
+        // ssh2 throws at once on a connection that has already closed.
+        reject(connectionLost(e as Error));
+      }
+    }).finally(() => (this.opening = null));
     return this.opening;
   }
 
@@ -185,9 +237,12 @@ export class SftpSampler {
           details: { path: '/proc/stat', notLinux: true },
         });
       }
-      throw e instanceof HomeportError
-        ? e
-        : new HomeportError({ code: 'FILE_ACCESS', message: `Could not read /proc/stat on the host: ${why(e)}.`, fix: 'Check that the login user may read /proc on the host (hidepid or a restricted shell can forbid it).' }, { cause: e });
+      if (e instanceof HomeportError) throw e;
+      // The session closed under the read: the host or the connection went away, not the file.
+      if (this.session !== s) {
+        throw new HomeportError({ code: 'UNREACHABLE', message: `The connection to the host ended while host health read it: ${why(e)}.`, fix: 'Homeport reconnects on its own; sampling goes on when the host is back.' }, { cause: e });
+      }
+      throw new HomeportError({ code: 'FILE_ACCESS', message: `Could not read /proc/stat on the host: ${why(e)}.`, fix: 'Check that the login user may read /proc on the host (hidepid or a restricted shell can forbid it).' }, { cause: e });
     });
     const [stat, meminfo, loadavg, uptime, netDev, diskstats, psiCpu, psiMem, psiIo, mounts] = await Promise.all([
       statText,
