@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   cpuUsagePercent,
+  filesystemHolding,
   parseDiskstats,
   parseLoadavg,
   parseMeminfo,
@@ -65,6 +66,7 @@ describe('proc parsers on text a kernel wrote', () => {
     expect(at).toContain('/dev/shm');
     // /dev/vda is also mounted at /var/lib/docker and engine2's data: one file system, listed once
     expect(m.filter((x) => x.device === '/dev/vda')).toHaveLength(1);
+    expect(m.find((x) => x.device === '/dev/vda')!.alsoAt).toEqual(['/var/lib/docker', '/var/tmp/homeport-lab/engine2/data']);
     expect(m.some((x) => ['proc', 'sysfs', 'cgroup', 'cgroup2', 'overlay', 'nsfs', 'devpts', 'devtmpfs'].includes(x.fsType))).toBe(false);
     expect(at.some((p) => p.startsWith('/sys'))).toBe(false);
     expect(m.find((x) => x.mountPoint === '/mnt/sandboxing/model_tools_env/v1/python')?.readOnly).toBe(true);
@@ -95,7 +97,19 @@ describe('proc parsers on odd input', () => {
     });
     expect(parsePressure('garbage')).toBeNull();
     expect(parseMounts('/dev/sda1 /\n/dev/sdb1 /srv/my\\040data ext4 rw 0 0\nnot a mount line\n')).toEqual([
-      { device: '/dev/sdb1', mountPoint: '/srv/my data', fsType: 'ext4', readOnly: false },
+      { device: '/dev/sdb1', mountPoint: '/srv/my data', alsoAt: [], fsType: 'ext4', readOnly: false },
     ]);
+  });
+
+  it('finds the file system a path lies on, through every place it is mounted', () => {
+    const m = parseMounts(
+      ['/dev/sda1 / ext4 rw 0 0', '/dev/sdb1 /srv ext4 rw 0 0', '/dev/sda1 /var/lib/docker ext4 rw 0 0', '/dev/sdc1 /var/lib/docker/volumes xfs rw 0 0', 'tmpfs /run tmpfs rw 0 0'].join('\n'),
+    );
+    expect(filesystemHolding('/var/lib/docker', m)?.device).toBe('/dev/sda1');
+    expect(filesystemHolding('/var/lib/docker/volumes/x/_data', m)?.device).toBe('/dev/sdc1');
+    expect(filesystemHolding('/srv/backups', m)?.device).toBe('/dev/sdb1');
+    expect(filesystemHolding('/srvx', m)?.device).toBe('/dev/sda1');
+    expect(filesystemHolding('/run/lock', m)?.fsType).toBe('tmpfs');
+    expect(filesystemHolding('/data', [])).toBeNull();
   });
 });

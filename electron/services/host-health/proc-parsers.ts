@@ -69,6 +69,8 @@ export interface Pressure {
 export interface Mount {
   device: string;
   mountPoint: string;
+  /** The same file system's other mount points (bind mounts, Docker's data root on the root disk). */
+  alsoAt: string[];
   fsType: string;
   readOnly: boolean;
 }
@@ -216,13 +218,13 @@ const unescapeMount = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o: string) =
 
 /**
  * Real file systems of /proc/mounts, each once: a device mounted at several places (bind mounts,
- * Docker's data root on the root disk) is kept at its first mount point, since every mount shows
- * the same size and use. tmpfs has no device to tell instances apart, so every tmpfs mount is kept;
- * those under /proc and /sys are the kernel's, not storage.
+ * Docker's data root on the root disk) is kept at its first mount point, the others in alsoAt,
+ * since every mount shows the same size and use. tmpfs has no device to tell instances apart, so
+ * every tmpfs mount is kept; those under /proc and /sys are the kernel's, not storage.
  */
 export function parseMounts(text: string): Mount[] {
   const out: Mount[] = [];
-  const devices = new Set<string>();
+  const devices = new Map<string, Mount>();
   const points = new Set<string>();
   for (const line of text.split('\n')) {
     const f = fields(line);
@@ -231,13 +233,36 @@ export function parseMounts(text: string): Mount[] {
     if (PSEUDO.has(type) || !at.startsWith('/')) continue;
     if (/^\/(proc|sys)(\/|$)/.test(at)) continue;
     if (points.has(at)) continue; // mounted over: the same place listed again
-    const byDevice = dev.startsWith('/') || type.startsWith('nfs') || type === 'cifs' || type === 'zfs' || type === 'btrfs';
-    if (byDevice && type !== 'tmpfs') {
-      if (devices.has(dev)) continue;
-      devices.add(dev);
-    }
+    const byDevice = type !== 'tmpfs' && (dev.startsWith('/') || type.startsWith('nfs') || type === 'cifs' || type === 'zfs' || type === 'btrfs');
     points.add(at);
-    out.push({ device: dev, mountPoint: at, fsType: type, readOnly: opts.split(',').includes('ro') });
+    const first = byDevice ? devices.get(dev) : undefined;
+    if (first) {
+      first.alsoAt.push(at);
+      continue;
+    }
+    const m: Mount = { device: dev, mountPoint: at, alsoAt: [], fsType: type, readOnly: opts.split(',').includes('ro') };
+    if (byDevice) devices.set(dev, m);
+    out.push(m);
   }
   return out;
+}
+
+/**
+ * The file system a path lies on (e.g. Docker's data root, to mark the disk whose filling stops
+ * the engine): the one mounted at the longest prefix of the path, counting every place each is
+ * mounted. null when none is (a path on a pseudo file system, or no mounts were read).
+ */
+export function filesystemHolding<M extends Mount>(file: string, filesystems: readonly M[]): M | null {
+  const under = (dir: string) => dir === '/' || file === dir || file.startsWith(`${dir}/`);
+  let best: M | null = null;
+  let bestLength = -1;
+  for (const f of filesystems) {
+    for (const at of [f.mountPoint, ...f.alsoAt]) {
+      if (under(at) && at.length > bestLength) {
+        best = f;
+        bestLength = at.length;
+      }
+    }
+  }
+  return best;
 }

@@ -12,6 +12,7 @@ import { MemoryStore } from '../test-support/memory-store';
 import { startPrivateSshd, type PrivateSshd } from '../test-support/private-sshd';
 import { until } from '../test-support/wait';
 import { CAPTURED } from './test-support/captured-proc';
+import { filesystemHolding } from './proc-parsers';
 import { PROC_FILE_CAP, SftpSampler, type HostSample } from './sftp-sampler';
 
 // The lab's sshd runs on this machine, so what Homeport reads over SSH must agree with what this
@@ -109,6 +110,12 @@ describe('host health over SFTP, against the lab sshd', () => {
       const margin = Math.max(256 * 1024 ** 2, df.size * 0.01);
       expect(Math.abs(root!.usedBytes - df.used)).toBeLessThan(margin);
       expect(Math.abs(root!.availableBytes - df.avail)).toBeLessThan(margin);
+      // The engine's data root: the file system df names for it.
+      const dataRoot = execFileSync('docker', ['-H', `unix://${lab.engine1.socket}`, 'info', '--format', '{{.DockerRootDir}}'], { encoding: 'utf8' }).trim();
+      const dfDataRoot = execFileSync('df', ['-B1', '--output=target,size', dataRoot], { encoding: 'utf8' }).trim().split('\n')[1]!.trim().split(/\s+/);
+      const holding = filesystemHolding(dataRoot, second.filesystems);
+      expect([holding!.mountPoint, ...holding!.alsoAt]).toContain(dfDataRoot[0]);
+      expect(holding!.sizeBytes).toBe(Number(dfDataRoot[1]));
       // Kernel views and container roots are not file systems a user fills.
       expect(second.filesystems.some((f) => ['proc', 'sysfs', 'overlay', 'cgroup', 'cgroup2'].includes(f.fsType))).toBe(false);
       // The machine has PSI: the pressure files are read.
