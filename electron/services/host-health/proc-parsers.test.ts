@@ -5,6 +5,7 @@ import {
   parseDiskstats,
   parseLoadavg,
   parseMeminfo,
+  parseMillidegrees,
   parseMounts,
   parseNetDev,
   parsePressure,
@@ -111,5 +112,15 @@ describe('proc parsers on odd input', () => {
     expect(filesystemHolding('/srvx', m)?.device).toBe('/dev/sda1');
     expect(filesystemHolding('/run/lock', m)?.fsType).toBe('tmpfs');
     expect(filesystemHolding('/data', [])).toBeNull();
+  });
+
+  it('reads sysfs temperatures and refuses what no working sensor reports', () => {
+    expect(parseMillidegrees('45000\n')).toBe(45);
+    expect(parseMillidegrees('-5500')).toBe(-5.5);
+    expect(parseMillidegrees('-273150')).toBeNull();
+    expect(parseMillidegrees('255000')).toBeNull();
+    expect(parseMillidegrees('')).toBeNull();
+    expect(parseMillidegrees('4.5')).toBeNull();
+    expect(parseMillidegrees('N/A')).toBeNull();
   });
 });

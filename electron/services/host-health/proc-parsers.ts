@@ -266,3 +266,15 @@ export function filesystemHolding<M extends Mount>(file: string, filesystems: re
   }
   return best;
 }
+
+/**
+ * A sysfs temperature (thermal_zone*\/temp, hwmon*\/temp*_input: millidegrees Celsius) in °C.
+ * null for anything else, and for readings no working sensor gives (drivers report -273 or
+ * 255 °C and the like for a sensor that is absent).
+ */
+export function parseMillidegrees(text: string): number | null {
+  const v = num(text.trim());
+  if (v === null || !Number.isInteger(v)) return null;
+  const c = v / 1000;
+  return c > -60 && c < 200 ? c : null;
+}

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -271,6 +271,51 @@ describe('host health over SFTP, against the lab sshd', () => {
       expect(err.message).toMatch(/connection to the host ended/);
     } finally {
       sampler.close();
+    }
+  }, 60_000);
+
+  it('reads the temperatures a host exposes in sysfs, named as sensors does, and skips a sensor that fails', async () => {
+    // Real hosts link /sys/class/hwmon/hwmonN to the device's directory; this host's kernel has no
+    // sensors (a VM), so a chrooted SFTP serves the layout a laptop's kernel writes.
+    const jail = `/run/hp-sensors-${process.pid}`;
+    const w = (file: string, text: string) => {
+      mkdirSync(path.dirname(path.join(jail, file)), { recursive: true, mode: 0o755 });
+      writeFileSync(path.join(jail, file), text);
+    };
+    mkdirSync(jail, { mode: 0o755, recursive: true });
+    try {
+      w('proc/stat', CAPTURED.stat);
+      w('proc/meminfo', CAPTURED.meminfo);
+      w('sys/class/thermal/thermal_zone0/type', 'x86_pkg_temp\n');
+      w('sys/class/thermal/thermal_zone0/temp', '52000\n');
+      w('sys/class/thermal/cooling_device0/type', 'Processor\n');
+      w('sys/devices/platform/coretemp.0/hwmon/hwmon1/name', 'coretemp\n');
+      w('sys/devices/platform/coretemp.0/hwmon/hwmon1/temp1_input', '49000\n');
+      w('sys/devices/platform/coretemp.0/hwmon/hwmon1/temp1_label', 'Package id 0\n');
+      w('sys/devices/platform/coretemp.0/hwmon/hwmon1/temp2_input', '47500\n');
+      w('sys/devices/platform/coretemp.0/hwmon/hwmon1/temp3_input', '-273150\n'); // an absent sensor
+      mkdirSync(path.join(jail, 'sys/devices/platform/coretemp.0/hwmon/hwmon1/temp4_input')); // a read that fails
+      mkdirSync(path.join(jail, 'sys/class/hwmon'), { recursive: true });
+      symlinkSync('../../devices/platform/coretemp.0/hwmon/hwmon1', path.join(jail, 'sys/class/hwmon/hwmon1'));
+      const sshd = await startPrivateSshd(lab, { extraConfig: `Match User root\n  ChrootDirectory ${jail}\n  ForceCommand internal-sftp` });
+      sshds.push(sshd);
+      const client = await connectRoot(sshd.port, sshd.hostKeys[0]!.blob);
+      const sampler = new SftpSampler(client);
+      try {
+        for (let i = 0; i < 2; i++) {
+          const s = await sampler.sample();
+          expect(s.temperatures).toEqual([
+            { sensor: 'x86_pkg_temp', celsius: 52 },
+            { sensor: 'coretemp Package id 0', celsius: 49 },
+            { sensor: 'coretemp temp2', celsius: 47.5 },
+          ]);
+          expect(s.skipped.filter((x) => x.startsWith('/sys/'))).toEqual([expect.stringMatching(/^\/sys\/class\/hwmon\/hwmon1\/temp4_input: /)]);
+        }
+      } finally {
+        sampler.close();
+      }
+    } finally {
+      rmSync(jail, { recursive: true, force: true });
     }
   }, 60_000);
 });

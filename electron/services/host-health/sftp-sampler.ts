@@ -1,4 +1,4 @@
-import type { Client, SFTPWrapper } from 'ssh2';
+import type { Client, FileEntryWithStats, SFTPWrapper } from 'ssh2';
 import { HomeportError } from '../../../shared/contract';
 import { formatBytes } from '../ssh/bounded-output';
 import {
@@ -6,6 +6,7 @@ import {
   parseDiskstats,
   parseLoadavg,
   parseMeminfo,
+  parseMillidegrees,
   parseMounts,
   parseNetDev,
   parsePressure,
@@ -46,6 +47,8 @@ export interface HostSample {
   /** null where the kernel has no pressure stall information (before 4.20, or turned off). */
   pressure: { cpu: Pressure | null; memory: Pressure | null; io: Pressure | null };
   filesystems: FilesystemUsage[];
+  /** Sensors the host lets its users read (thermal zones, hwmon); empty on most VMs. */
+  temperatures: Array<{ sensor: string; celsius: number }>;
   /** What could not be read this time, in words (a file the host refused, a mount statvfs failed on). */
   skipped: string[];
 }
@@ -56,6 +59,9 @@ export interface HostSample {
  */
 export const PROC_FILE_CAP = 1024 * 1024;
 const CHUNK = 32 * 1024;
+/** At most this many temperature sensors are read: the list comes from the host. */
+export const MAX_SENSORS = 64;
+
 /** A sample is a few small reads in one round trip; a host that takes longer than this is not answering. */
 export const DEFAULT_SAMPLE_TIMEOUT_MS = 15_000;
 
@@ -120,6 +126,8 @@ export class SftpSampler {
   /** Samples run one at a time: a slow host does not pile up reads. */
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Temperature files, found once (listing sysfs costs many requests; the sensors do not move). */
+  private sensors: Array<{ sensor: string; file: string }> | null = null;
 
   private readonly timeoutMs: number;
 
@@ -257,7 +265,10 @@ export class SftpSampler {
       optional('/proc/mounts'),
     ]);
 
-    const filesystems = await this.statvfsAll(s, mounts === null ? [] : parseMounts(mounts), skipped);
+    const [filesystems, temperatures] = await Promise.all([
+      this.statvfsAll(s, mounts === null ? [] : parseMounts(mounts), skipped),
+      this.readTemperatures(s, skipped),
+    ]);
     const cpu = parseProcStat(stat);
     const cpuPercent = cpu && this.previousCpu ? cpuUsagePercent(this.previousCpu, cpu) : null;
     if (cpu) this.previousCpu = cpu;
@@ -273,8 +284,25 @@ export class SftpSampler {
       disks: diskstats === null ? [] : parseDiskstats(diskstats),
       pressure: { cpu: pressure(psiCpu), memory: pressure(psiMem), io: pressure(psiIo) },
       filesystems,
+      temperatures,
       skipped,
     };
+  }
+
+  private async readTemperatures(s: SFTPWrapper, skipped: string[]): Promise<HostSample['temperatures']> {
+    this.sensors ??= await findSensors(s);
+    const read = await Promise.all(
+      this.sensors.map(async ({ sensor, file }) => {
+        // Some drivers answer a read with an I/O error (a sensor asleep or absent): skipped, said once per sample.
+        const text = await readBounded(s, file, 64).catch((e: unknown) => {
+          skipped.push(`${file}: ${e instanceof HomeportError ? e.message : why(e)}`);
+          return null;
+        });
+        const celsius = text === null ? null : parseMillidegrees(text);
+        return celsius === null ? null : { sensor, celsius };
+      }),
+    );
+    return read.filter((x): x is { sensor: string; celsius: number } => x !== null);
   }
 
   private async statvfsAll(s: SFTPWrapper, mounts: Mount[], skipped: string[]): Promise<FilesystemUsage[]> {
@@ -314,4 +342,38 @@ export class SftpSampler {
     );
     return results.filter((x): x is FilesystemUsage => x !== null);
   }
+}
+
+/**
+ * Temperature files under /sys/class/thermal and /sys/class/hwmon, named as `sensors` would
+ * (the zone's type; the chip's name and the input's label). What cannot be listed or read is
+ * left out: many hosts (VMs, containers) have none, and that is not a fault.
+ */
+async function findSensors(s: SFTPWrapper): Promise<Array<{ sensor: string; file: string }>> {
+  const list = (dir: string) =>
+    call<FileEntryWithStats[]>((cb) => s.readdir(dir, (e, l) => cb(e, l))).then(
+      (l) => l.map((x) => x.filename).sort((a, b) => a.localeCompare(b, 'en', { numeric: true })),
+      () => [] as string[],
+    );
+  const text = (file: string) =>
+    readBounded(s, file, 256).then(
+      (t) => t.trim().slice(0, 64) || null,
+      () => null,
+    );
+  const out: Array<{ sensor: string; file: string }> = [];
+  for (const zone of (await list('/sys/class/thermal')).filter((n) => /^thermal_zone\d+$/.test(n))) {
+    if (out.length >= MAX_SENSORS) return out;
+    const dir = `/sys/class/thermal/${zone}`;
+    out.push({ sensor: (await text(`${dir}/type`)) ?? zone, file: `${dir}/temp` });
+  }
+  for (const chip of (await list('/sys/class/hwmon')).filter((n) => /^hwmon\d+$/.test(n))) {
+    const dir = `/sys/class/hwmon/${chip}`;
+    const name = (await text(`${dir}/name`)) ?? chip;
+    for (const input of (await list(dir)).filter((n) => /^temp\d+_input$/.test(n))) {
+      if (out.length >= MAX_SENSORS) return out;
+      const label = await text(`${dir}/${input.replace('_input', '_label')}`);
+      out.push({ sensor: `${name} ${label ?? input.replace('_input', '')}`, file: `${dir}/${input}` });
+    }
+  }
+  return out;
 }
