@@ -146,6 +146,19 @@ describe('restic runner (real restic)', () => {
     await restic.check();
   });
 
+  it('a source closed before its end without an error leaves no snapshot either', async () => {
+    const source = new PassThrough();
+    const failing = restic.backup(source, { filename: 'cut.tar', tags: ['plan:cut'] });
+    source.write(randomBytes(1024 * 1024));
+    await until('restic to lock the repository', () => readdirSync(path.join(repo, 'locks')).length > 0);
+    source.destroy();
+    const e = await rejection(failing);
+    expect(e.details?.reason).toBe('source');
+    expect(e.message).toContain('stopped before its end');
+    await restic.unlockStale();
+    expect(await restic.snapshots(['plan:cut'])).toEqual([]);
+  });
+
   it('retention forgets old snapshots and prunes', async () => {
     await restic.forget({ keepDaily: 1 }, ['plan:p1']);
     expect(await restic.snapshots(['plan:p1'])).toHaveLength(1);

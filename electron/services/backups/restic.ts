@@ -238,8 +238,18 @@ export class Restic {
       // Piped without ending: restic ends its snapshot at end of input, which only a source that
       // finished cleanly may give it.
       source.pipe(stdin, { end: false });
+      let ended = false;
       source.on('end', () => {
+        ended = true;
         if (sourceError === undefined) stdin.end();
+        resolve();
+      });
+      // A stream destroyed without an error (a connection closed under it) never ends: without
+      // this, restic would wait for more input forever.
+      source.on('close', () => {
+        if (ended || sourceError !== undefined) return;
+        sourceError = new Error('the data stopped before its end');
+        running.kill();
         resolve();
       });
     });
