@@ -48,7 +48,7 @@ afterAll(async () => {
   if (local) await cleanupByLabel(local, `${TEST_LABEL}=${pid}`);
 });
 
-describe('a volume over SSH into restic', () => {
+describe('a volume over SSH into restic', { timeout: 120_000 }, () => {
   it('backs up the tar of a volume read over SSH and restores it file for file', async () => {
     const restic = new Restic({ repository: path.join(dir, 'repo'), password: randomBytes(12).toString('hex') });
     await restic.init();

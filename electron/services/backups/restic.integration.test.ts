@@ -51,10 +51,11 @@ async function rejection(p: Promise<unknown>): Promise<HomeportError> {
 
 const password = `pw-${randomBytes(8).toString('hex')}`;
 
-describe('restic runner (real restic)', () => {
+// Generous: tens of MiB through restic on a machine other tests load too.
+describe('restic runner (real restic)', { timeout: 120_000 }, () => {
   let repo: string;
   let restic: Restic;
-  const data = randomBytes(8 * 1024 * 1024);
+  const data = randomBytes(64 * 1024 * 1024);
 
   beforeAll(async () => {
     repo = tempRepo();
@@ -90,8 +91,9 @@ describe('restic runner (real restic)', () => {
     // 1% of the bytes, in one place, as when one file inside a tar changes.
     randomBytes(changed.length / 100).copy(changed, Math.floor(changed.length / 2));
     const r = await restic.backup(chunks(changed), { filename: 'vol-data.tar', tags: ['plan:p1'], host: 'lab-a' });
-    // restic's chunks are ~1 MiB on average: the change touches one or two of them.
-    expect(r.dataAdded).toBeLessThan(data.length * 0.5);
+    // restic cuts data into chunks of 0.5 to 8 MiB (1 MiB on average): the change touches one or
+    // two of them, so at most 16 MiB of 64 are new, usually a few percent.
+    expect(r.dataAdded).toBeLessThan(data.length * 0.3);
     expect(r.dataAdded).toBeGreaterThan(0);
     const out = new Collect();
     await restic.dump(r.snapshotId, 'vol-data.tar', out);
