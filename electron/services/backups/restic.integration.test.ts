@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -165,6 +165,25 @@ describe('restic runner (real restic)', { timeout: 120_000 }, () => {
     await restic.forget({ keepDaily: 1 }, ['plan:p1']);
     expect(await restic.snapshots(['plan:p1'])).toHaveLength(1);
     await restic.check();
+  });
+
+  it('a full destination says so and saves no snapshot', async () => {
+    // A small file system of its own (the tests run as root, like the lab): 8 MiB for 32 MiB of data.
+    const d = mkdtempSync(path.join(tmpdir(), `homeport-restic-full-${process.pid}-`));
+    dirs.push(d);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', d]);
+    try {
+      const small = new Restic({ repository: path.join(d, 'repo'), password });
+      await small.init();
+      const e = await rejection(small.backup(chunks(randomBytes(32 * 1024 * 1024)), { filename: 'big.tar' }));
+      expect(e.code).toBe('FILE_ACCESS');
+      expect(e.details?.reason).toBe('full');
+      expect(e.message).toContain(`the backup destination ${path.join(d, 'repo')} is full`);
+      expect(e.fix).toContain('Free space');
+      expect(await small.snapshots()).toEqual([]);
+    } finally {
+      execFileSync('umount', [d]);
+    }
   });
 
   it('restic missing says how to install it', async () => {
