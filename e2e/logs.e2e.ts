@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { expect as pwExpect } from './expect';
-import { addLabHostInUi, closeInBrowser, loadLab, openInBrowser, revealRow, type Headless, type Lab } from './harness';
+import { addLabHostInUi, closeInBrowser, loadLab, openInBrowser, revealRow, until, type Headless, type Lab } from './harness';
 
 // The Logs tab end to end: a container of our own on the lab engine writes known lines (stdout and
 // stderr, ANSI colours); Chromium opens its logs through headless mode over SSH, searches with a
@@ -60,6 +60,8 @@ describe('container logs', () => {
     await pwExpect(count).toHaveText('5 of 5');
     const current = tab.getByTestId('log-match-current');
     await pwExpect(current).toHaveText('ERROR upstream timed out on /api/orders/35');
+    // The list draws the rows around the current match a moment after it scrolls there: wait for them.
+    await until('the matches around the current one drawn', async () => (await tab.getByTestId('log-match').count()) >= 3).catch(() => {});
     expect(await tab.getByTestId('log-match').count()).toBeGreaterThanOrEqual(3);
     // the current match is on a stderr line, marked as such
     const currentLine = tab.locator('[data-testid="log-line"]:has([data-testid="log-match-current"])');
