@@ -18,6 +18,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DAY, HOUR } from '../electron/services/monitors/history/levels';
+import { seeded } from '../electron/services/monitors/history/test-support/helpers';
 import { MonitorHistory } from '../electron/services/monitors/history/monitor-history';
 
 const MONITORS = Number(process.argv[2] ?? 1000);
@@ -34,18 +35,6 @@ function writtenBytes(): number | null {
   } catch {
     return null;
   }
-}
-
-/** A small deterministic PRNG, so runs are comparable. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function timeIt(runs: number, f: (i: number) => unknown): { avgMs: number; maxMs: number } {
@@ -66,7 +55,7 @@ const file = path.join(dir, 'history.db');
 const t0 = Date.UTC(2026, 0, 1);
 let clock = t0;
 const now = () => clock;
-const random = rng(42);
+const random = seeded(42); // deterministic, so runs are comparable
 
 /** A fleet of monitors that each check every `interval`, spread over it, mostly up. */
 function fleet(count: number, interval: number) {

@@ -9,7 +9,7 @@ import { connectSsh } from '../ssh/ssh-connect';
 import { rejectionOf } from '../test-support/errors';
 import { requireLab, type Lab } from '../test-support/lab';
 import { MemoryStore } from '../test-support/memory-store';
-import { startPrivateSshd, type PrivateSshd } from '../test-support/private-sshd';
+import { descendants, startPrivateSshd, type PrivateSshd } from '../test-support/private-sshd';
 import { until } from '../test-support/wait';
 import { CAPTURED } from './test-support/captured-proc';
 import { filesystemHolding } from './proc-parsers';
@@ -40,31 +40,6 @@ function dfRoot(): { size: number; used: number; avail: number } {
   const line = execFileSync('df', ['-B1', '--output=size,used,avail', '/'], { encoding: 'utf8' }).trim().split('\n')[1]!;
   const [size, used, avail] = line.trim().split(/\s+/).map(Number);
   return { size: size!, used: used!, avail: avail! };
-}
-
-/** Every process whose parent chain leads to `root`. */
-function descendants(root: number): Set<number> {
-  const parent = new Map<number, number>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      /* gone */
-    }
-  }
-  const out = new Set<number>();
-  const walk = (p: number) => {
-    for (const [pid, pp] of parent) {
-      if (pp === p && !out.has(pid)) {
-        out.add(pid);
-        walk(pid);
-      }
-    }
-  };
-  walk(root);
-  return out;
 }
 
 beforeAll(async () => {
@@ -142,7 +117,7 @@ describe('host health over SFTP, against the lab sshd', () => {
       expect(sshd.log().match(/Starting session:/g)?.length ?? 0).toBe(1);
       expect(sshd.log()).toMatch(/Starting session: subsystem 'sftp'/);
       // And the processes serving this connection are the same ones, none added.
-      expect([...descendants(sshdPid)].sort()).toEqual([...sessionsAfterFirst].sort());
+      expect(descendants(sshdPid).sort()).toEqual([...sessionsAfterFirst].sort());
     } finally {
       sampler.close();
     }
@@ -216,7 +191,7 @@ describe('host health over SFTP, against the lab sshd', () => {
     try {
       await sampler.sample();
       const sshdPid = Number(readFileSync(path.join(sshd.dir, 'sshd.pid'), 'utf8').trim());
-      const sftpServer = [...descendants(sshdPid)].find((p) => {
+      const sftpServer = descendants(sshdPid).find((p) => {
         try {
           return readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'sftp-server';
         } catch {

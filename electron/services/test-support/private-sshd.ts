@@ -78,7 +78,7 @@ function accepts(port: number): Promise<boolean> {
 }
 
 /** Pids of every process whose parent chain leads to `root` (sshd's per-connection children). */
-function descendants(root: number): number[] {
+export function descendants(root: number): number[] {
   const parent = new Map<number, number>();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
